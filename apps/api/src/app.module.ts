@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { LoggerModule } from 'nestjs-pino';
+import { EngagementModule } from '@app/engagement';
+import { HealthModule } from '@app/health';
+import { APP_INFO } from './app-info';
+import { AppController } from './app.controller';
+import { Env, validateEnv } from './config/env.config';
+import { EngagementController } from './engagement.controller';
+import { AnalyzeRequestPipe } from './http/analyze-request.pipe';
+import { HttpErrorFilter } from './http/http-error.filter';
+import { loggerParams } from './logging';
+
+type EnvService = ConfigService<Env, true>;
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEnv }),
+    LoggerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (env: EnvService) =>
+        loggerParams({
+          level: env.get('LOG_LEVEL', { infer: true }),
+          pretty: env.get('LOG_PRETTY', { infer: true }),
+        }),
+    }),
+    EngagementModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (env: EnvService) => ({
+        configPath: env.get('CONFIG_PATH', { infer: true }),
+        modelsDir: env.get('MODELS_DIR', { infer: true }),
+      }),
+    }),
+    HealthModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: () => ({
+        serviceName: APP_INFO.name,
+        version: APP_INFO.version,
+        requireModels: false,
+      }),
+    }),
+  ],
+  controllers: [AppController, EngagementController],
+  providers: [AnalyzeRequestPipe, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+})
+export class AppModule {}

@@ -1,0 +1,26 @@
+import { BadRequestException } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import { parseJsonDocument } from '@app/engagement';
+
+function badBody(message: string): BadRequestException {
+  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message });
+}
+
+/**
+ * Only JSON bodies are accepted (fastify answers anything else with a 415), parsed strictly:
+ * empty, malformed, non-UTF-8, too deep or prototype-polluting documents are a 400, and a body
+ * over the limit is a 413.
+ */
+export function registerJsonBody(fastify: FastifyInstance, bodyLimit: number): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit },
+    (_request, body: Buffer, done) => {
+      if (body.length === 0) return done(badBody('body is empty; send a JSON object'), undefined);
+      const parsed = parseJsonDocument(body);
+      if (parsed.ok) done(null, parsed.value);
+      else done(badBody(parsed.message), undefined);
+    },
+  );
+}

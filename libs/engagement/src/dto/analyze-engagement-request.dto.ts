@@ -1,0 +1,202 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import type {
+  LearnerActivity,
+  LearnerData,
+  LearnerProfile,
+  LearnerRecord,
+  PeerSnapshot,
+} from '@app/ml';
+import { IsCalendarDate, IsEventAttendance } from '../validation/custom-validators';
+import { PROBLEMS, REQUEST_LIMITS } from './request-limits';
+
+const required = { message: PROBLEMS.required };
+const object = { message: PROBLEMS.object };
+const count = { message: PROBLEMS.count };
+const countMax = { message: PROBLEMS.countMax };
+const date = { message: PROBLEMS.date };
+
+// class-validator runs a property's decorators bottom-up and stops at the first failure, so the
+// type check sits at the bottom and the bounds above it.
+export class ProfileDto implements LearnerProfile {
+  @IsDefined(required)
+  @IsBoolean({ message: PROBLEMS.boolean })
+  resume_uploaded!: boolean;
+
+  /** The learner's goals. @example ["GRE", "data science"] */
+  @IsDefined(required)
+  @MaxLength(REQUEST_LIMITS.tagLength, { each: true, message: PROBLEMS.goalTags })
+  @IsString({ each: true, message: PROBLEMS.goalTags })
+  @ArrayMaxSize(REQUEST_LIMITS.goalTags, { message: PROBLEMS.goalTags })
+  @IsArray({ message: PROBLEMS.goalTags })
+  goal_tags!: string[];
+
+  /** @example 190 */
+  @IsDefined(required)
+  @Max(REQUEST_LIMITS.maxCount, countMax)
+  @Min(0, count)
+  @IsInt(count)
+  karma!: number;
+
+  /** @example 0 */
+  @IsDefined(required)
+  @Max(REQUEST_LIMITS.maxCount, countMax)
+  @Min(0, count)
+  @IsInt(count)
+  projects_added!: number;
+
+  /**
+   * Quiz topics and/or quiz dates (YYYY-MM-DD); dates count as quizzes taken, and a string shaped
+   * like a date must be a real one, not after as_of.
+   * @example ["2025-06-01", "python"]
+   */
+  @IsDefined(required)
+  @MaxLength(REQUEST_LIMITS.tagLength, { each: true, message: PROBLEMS.quizHistory })
+  @IsString({ each: true, message: PROBLEMS.quizHistory })
+  @ArrayMaxSize(REQUEST_LIMITS.quizHistory, { message: PROBLEMS.quizHistory })
+  @IsArray({ message: PROBLEMS.quizHistory })
+  quiz_history!: string[];
+
+  /** @example [] */
+  @IsDefined(required)
+  @MaxLength(REQUEST_LIMITS.tagLength, { each: true, message: PROBLEMS.clubs })
+  @IsString({ each: true, message: PROBLEMS.clubs })
+  @ArrayMaxSize(REQUEST_LIMITS.clubs, { message: PROBLEMS.clubs })
+  @IsArray({ message: PROBLEMS.clubs })
+  clubs_joined!: string[];
+
+  /** @example 3 */
+  @IsDefined(required)
+  @Max(REQUEST_LIMITS.maxCount, countMax)
+  @Min(0, count)
+  @IsInt(count)
+  buddy_count!: number;
+}
+
+export class ActivityDto implements LearnerActivity {
+  /** @example 2 */
+  @IsDefined(required)
+  @Max(REQUEST_LIMITS.maxCount, countMax)
+  @Min(0, count)
+  @IsInt(count)
+  login_streak!: number;
+
+  /** @example 1 */
+  @IsDefined(required)
+  @Max(REQUEST_LIMITS.maxCount, countMax)
+  @Min(0, count)
+  @IsInt(count)
+  posts_created!: number;
+
+  /** @example 0 */
+  @IsDefined(required)
+  @Max(REQUEST_LIMITS.maxCount, countMax)
+  @Min(0, count)
+  @IsInt(count)
+  buddies_interacted!: number;
+
+  /** Date of the last event attended; null or absent when never. @example "2025-06-14" */
+  @IsOptional()
+  @ApiProperty({ format: 'date', nullable: true, required: false, type: String })
+  @IsCalendarDate(date)
+  last_event_attended?: string | null;
+
+  /** Date of the last quiz taken; null or absent when unknown. @example "2025-06-01" */
+  @IsOptional()
+  @ApiProperty({ format: 'date', nullable: true, required: false, type: String })
+  @IsCalendarDate(date)
+  last_quiz_taken?: string | null;
+}
+
+export class UserDataDto implements LearnerData {
+  /** @example "stu_7023" */
+  @IsDefined(required)
+  @Length(1, REQUEST_LIMITS.idLength, { message: PROBLEMS.userId })
+  @IsString({ message: PROBLEMS.userId })
+  user_id!: string;
+
+  @IsDefined(required)
+  @Type(() => ProfileDto)
+  @ValidateNested()
+  @IsObject(object)
+  profile!: ProfileDto;
+
+  @IsDefined(required)
+  @Type(() => ActivityDto)
+  @ValidateNested()
+  @IsObject(object)
+  activity!: ActivityDto;
+}
+
+export class PeerSnapshotDto implements PeerSnapshot {
+  /** Average projects per learner in the batch. @example 2 */
+  @IsDefined(required)
+  @Max(REQUEST_LIMITS.maxAvgProjects, { message: PROBLEMS.avgMax })
+  @Min(0, { message: PROBLEMS.number })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: PROBLEMS.number })
+  batch_avg_projects!: number;
+
+  /** Percentage of the batch with a resume. @example 84 */
+  @IsDefined(required)
+  @Max(100, { message: PROBLEMS.percent })
+  @Min(0, { message: PROBLEMS.percent })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: PROBLEMS.percent })
+  batch_resume_uploaded_pct!: number;
+
+  /** Peers of the batch attending each event. */
+  @IsDefined(required)
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer', minimum: 0 },
+    maxProperties: REQUEST_LIMITS.events,
+    example: { 'startup-meetup': 5, 'coding-contest': 9 },
+  })
+  @IsEventAttendance()
+  batch_event_attendance!: Record<string, number>;
+
+  /** Events the learner's buddies attend. @example ["coding-contest"] */
+  @IsDefined(required)
+  @MaxLength(REQUEST_LIMITS.eventNameLength, { each: true, message: PROBLEMS.eventList })
+  @MinLength(1, { each: true, message: PROBLEMS.eventList })
+  @IsString({ each: true, message: PROBLEMS.eventList })
+  @ArrayMaxSize(REQUEST_LIMITS.events, { message: PROBLEMS.eventList })
+  @IsArray({ message: PROBLEMS.eventList })
+  buddies_attending_events!: string[];
+}
+
+export class AnalyzeEngagementRequestDto implements LearnerRecord {
+  @IsDefined(required)
+  @Type(() => UserDataDto)
+  @ValidateNested()
+  @IsObject(object)
+  user_data!: UserDataDto;
+
+  @IsDefined(required)
+  @Type(() => PeerSnapshotDto)
+  @ValidateNested()
+  @IsObject(object)
+  peer_snapshot!: PeerSnapshotDto;
+
+  /** The date the analysis is for; today's UTC date when absent. @example "2025-06-30" */
+  @IsOptional()
+  @ApiProperty({ format: 'date', required: false, type: String })
+  @IsCalendarDate(date)
+  as_of?: string;
+}

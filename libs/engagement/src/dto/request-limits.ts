@@ -1,0 +1,31 @@
+/** Sizes a request may have; anything larger is a 400 naming the field. */
+export const REQUEST_LIMITS = {
+  idLength: 128,
+  tagLength: 64,
+  goalTags: 50,
+  quizHistory: 500,
+  clubs: 100,
+  eventNameLength: 128,
+  events: 200,
+  /** Counts fit comfortably in a double and in any platform's integer column. */
+  maxCount: 1_000_000_000,
+  maxAvgProjects: 1_000_000,
+} as const;
+
+/** Problem texts shared by the DTO decorators; the path is prepended when reported. */
+export const PROBLEMS = {
+  required: 'is required',
+  object: 'must be an object',
+  boolean: 'must be a boolean (true or false)',
+  count: 'must be a non-negative integer',
+  countMax: `must be at most ${REQUEST_LIMITS.maxCount}`,
+  number: 'must be a non-negative number',
+  avgMax: `must be at most ${REQUEST_LIMITS.maxAvgProjects}`,
+  percent: 'must be a number from 0 to 100',
+  date: 'must be a calendar date in YYYY-MM-DD format',
+  userId: `must be a string of 1 to ${REQUEST_LIMITS.idLength} characters`,
+  goalTags: `must be an array of at most ${REQUEST_LIMITS.goalTags} strings of at most ${REQUEST_LIMITS.tagLength} characters`,
+  quizHistory: `must be an array of at most ${REQUEST_LIMITS.quizHistory} strings of at most ${REQUEST_LIMITS.tagLength} characters`,
+  clubs: `must be an array of at most ${REQUEST_LIMITS.clubs} strings of at most ${REQUEST_LIMITS.tagLength} characters`,
+  eventList: `must be an array of at most ${REQUEST_LIMITS.events} event names of 1 to ${REQUEST_LIMITS.eventNameLength} characters`,
+} as const;

@@ -1,0 +1,123 @@
+import { round2 } from '@app/fomo';
+import { FEATURE_LABELS, LearnerSignals, ModelSet } from '@app/ml';
+import { formatNumber, NUDGE_TYPES, NudgeType, RuleCandidate } from '@app/rules';
+import { EngineConfig, Priority } from '../config/engine.config';
+
+export interface Nudge {
+  readonly type: NudgeType;
+  readonly title: string;
+  readonly action: string;
+  readonly priority: Priority;
+  readonly source: 'rule' | 'ml';
+  readonly score: number;
+  readonly reasons: readonly string[];
+}
+
+const PRIORITY_RANK: Readonly<Record<Priority, number>> = { high: 0, medium: 1, low: 2 };
+const TYPE_RANK = Object.fromEntries(NUDGE_TYPES.map((type, i) => [type, i])) as Record<
+  NudgeType,
+  number
+>;
+
+/**
+ * One nudge per type: the strongest candidate of a type sets its title, action and score (the
+ * earlier rule wins a tie), and every candidate of the type adds its reasons.
+ */
+export function mergeRuleCandidates(
+  candidates: readonly RuleCandidate[],
+  config: EngineConfig,
+): Nudge[] {
+  const byType = new Map<NudgeType, RuleCandidate[]>();
+  for (const candidate of candidates) {
+    const group = byType.get(candidate.type);
+    if (group === undefined) byType.set(candidate.type, [candidate]);
+    else group.push(candidate);
+  }
+  const nudges: Nudge[] = [];
+  for (const [type, group] of byType) {
+    let strongest = group[0];
+    for (const candidate of group) if (candidate.score > strongest.score) strongest = candidate;
+    const message = config.messages[strongest.message];
+    nudges.push({
+      type,
+      title: message.title(strongest.params),
+      action: message.action(strongest.params),
+      priority: config.priority_labels[type],
+      source: 'rule',
+      score: round2(strongest.score),
+      reasons: group.flatMap((candidate) => candidate.reasons),
+    });
+  }
+  return nudges;
+}
+
+/** Whether a model's nudge of this type can apply to the learner at all. */
+export function mlNudgeApplies(type: NudgeType, s: LearnerSignals): boolean {
+  switch (type) {
+    case 'resume':
+      return !s.resumeUploaded;
+    case 'comeback':
+      return s.daysSinceLastEvent !== null;
+    case 'event_fomo':
+      return s.eventAttendance.length > 0 || s.buddiesAttendingEvents.length > 0;
+    default:
+      return true;
+  }
+}
+
+/**
+ * Up to `room` model nudges for types without a nudge yet, each with probability at or above the
+ * threshold, highest probability first (ties in the report's type order).
+ */
+export function mlNudges(
+  taken: ReadonlySet<NudgeType>,
+  room: number,
+  signals: LearnerSignals,
+  features: Float64Array,
+  models: ModelSet,
+  config: EngineConfig,
+): Nudge[] {
+  if (room <= 0) return [];
+  const threshold = config.ml.nudge_probability_threshold;
+  const scored: { type: NudgeType; probability: number }[] = [];
+  for (const type of NUDGE_TYPES) {
+    if (taken.has(type) || !mlNudgeApplies(type, signals)) continue;
+    const probability = models.probability(type, features);
+    if (probability !== undefined && probability >= threshold) scored.push({ type, probability });
+  }
+  scored.sort((a, b) => b.probability - a.probability || TYPE_RANK[a.type] - TYPE_RANK[b.type]);
+  return scored.slice(0, room).map(({ type, probability }) => {
+    const message = config.messages[`ml_${type}`];
+    const params = { probability: Math.round(probability * 100) };
+    const signalsText = models
+      .topContributions(type, features, 2)
+      .map((c) => FEATURE_LABELS[c.feature])
+      .join(', ');
+    return {
+      type,
+      title: message.title(params),
+      action: message.action(params),
+      priority: config.ml.priority,
+      source: 'ml',
+      score: round2(probability),
+      reasons: [
+        `model probability ${formatNumber(probability)} >= nudge_probability_threshold ${formatNumber(threshold)}`,
+        ...(signalsText === '' ? [] : [`strongest signals: ${signalsText}`]),
+      ],
+    };
+  });
+}
+
+/** Priority high > medium > low, then rule before ml, then score, then the report's type order. */
+export function compareNudges(a: Nudge, b: Nudge): number {
+  return (
+    PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+    (a.source === b.source ? 0 : a.source === 'rule' ? -1 : 1) ||
+    b.score - a.score ||
+    TYPE_RANK[a.type] - TYPE_RANK[b.type]
+  );
+}
+
+export function rankNudges(nudges: readonly Nudge[], max: number): Nudge[] {
+  return [...nudges].sort(compareNudges).slice(0, max);
+}

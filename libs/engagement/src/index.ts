@@ -1,0 +1,37 @@
+export {
+  ConfigError,
+  buildEngineConfig,
+  EngineConfig,
+  loadEngineConfig,
+  PRIORITIES,
+  Priority,
+} from './config/engine.config';
+export {
+  ActivityDto,
+  AnalyzeEngagementRequestDto,
+  PeerSnapshotDto,
+  ProfileDto,
+  UserDataDto,
+} from './dto/analyze-engagement-request.dto';
+export {
+  AnalyzeEngagementResponseDto,
+  FomoDto,
+  FomoFactorsDto,
+  NudgeDto,
+} from './dto/analyze-engagement-response.dto';
+export { REQUEST_LIMITS } from './dto/request-limits';
+export { EngagementModule, EngagementModuleOptions } from './engagement.module';
+export { EngagementService } from './engagement.service';
+export { CLOCK, Clock, ENGINE_CONFIG } from './engagement.tokens';
+export { EngagementAnalysis } from './engine/analysis';
+export {
+  compareNudges,
+  mergeRuleCandidates,
+  mlNudgeApplies,
+  mlNudges,
+  Nudge,
+  rankNudges,
+} from './engine/nudges';
+export { FieldError } from './validation/field-error';
+export { MAX_JSON_DEPTH, parseJsonDocument, ParsedJson } from './validation/json-document';
+export { Validated, ValidRequest, validateAnalyzeRequest } from './validation/validate-request';

@@ -1,0 +1,56 @@
+import { ValidateBy, ValidationOptions } from 'class-validator';
+import { parseCalendarDate } from '@app/ml';
+import { PROBLEMS, REQUEST_LIMITS } from '../dto/request-limits';
+
+/** A real `YYYY-MM-DD` calendar date: `2025-02-30` is refused, not rolled over. */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCalendarDate',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && parseCalendarDate(value) !== null,
+        defaultMessage: () => PROBLEMS.date,
+      },
+    },
+    options,
+  );
+}
+
+/** Keys that would reach Object.prototype if a consumer ever merged this map naively. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function attendanceProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return 'must be an object mapping event names to attendee counts';
+  }
+  const entries = Object.entries(value);
+  if (entries.length > REQUEST_LIMITS.events) {
+    return `must have at most ${REQUEST_LIMITS.events} events`;
+  }
+  for (const [event, peers] of entries) {
+    if (event.length === 0 || event.length > REQUEST_LIMITS.eventNameLength) {
+      return `must have event names of 1 to ${REQUEST_LIMITS.eventNameLength} characters`;
+    }
+    if (RESERVED_KEYS.has(event)) return `must not use the reserved event name "${event}"`;
+    if (typeof peers !== 'number' || !Number.isInteger(peers) || peers < 0) {
+      return `${JSON.stringify([event])} ${PROBLEMS.count}`;
+    }
+    if (peers > REQUEST_LIMITS.maxCount) return `${JSON.stringify([event])} ${PROBLEMS.countMax}`;
+  }
+  return null;
+}
+
+/** `batch_event_attendance`: event name → non-negative integer count, bounded in size. */
+export function IsEventAttendance(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isEventAttendance',
+      validator: {
+        validate: (value: unknown) => attendanceProblem(value) === null,
+        defaultMessage: (args) => attendanceProblem(args?.value) ?? '',
+      },
+    },
+    options,
+  );
+}

@@ -1,0 +1,86 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidatorOptions } from 'class-validator';
+import { CalendarDay, formatCalendarDate, looksLikeIsoDate, parseCalendarDate } from '@app/ml';
+import { AnalyzeEngagementRequestDto } from '../dto/analyze-engagement-request.dto';
+import { PROBLEMS } from '../dto/request-limits';
+import { FieldError, fieldError, flattenValidationErrors } from './field-error';
+
+/** A request that passed validation, with `as_of` resolved to a day. */
+export interface ValidRequest {
+  readonly request: AnalyzeEngagementRequestDto;
+  readonly asOf: CalendarDay;
+}
+
+export type Validated<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+const VALIDATOR_OPTIONS: ValidatorOptions = {
+  whitelist: true,
+  stopAtFirstError: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Dates that class-validator saw as well-formed must also not lie after `as_of`. */
+function checkDatesNotAfter(
+  request: Record<string, unknown>,
+  asOf: CalendarDay,
+  reported: ReadonlySet<string>,
+  errors: FieldError[],
+): void {
+  const afterAsOf = `must not be after as_of (${formatCalendarDate(asOf)})`;
+  const check = (path: string, value: unknown): void => {
+    if (typeof value !== 'string' || reported.has(path)) return;
+    const day = parseCalendarDate(value);
+    if (day === null) errors.push(fieldError(path, PROBLEMS.date));
+    else if (day > asOf) errors.push(fieldError(path, afterAsOf));
+  };
+  const userData = request.user_data;
+  if (!isRecord(userData)) return;
+  if (isRecord(userData.activity)) {
+    check('user_data.activity.last_event_attended', userData.activity.last_event_attended);
+    check('user_data.activity.last_quiz_taken', userData.activity.last_quiz_taken);
+  }
+  const history = isRecord(userData.profile) ? userData.profile.quiz_history : undefined;
+  if (Array.isArray(history) && !reported.has('user_data.profile.quiz_history')) {
+    history.forEach((entry, i) => {
+      // A history entry shaped like a date is a date; anything else is a topic.
+      if (typeof entry === 'string' && looksLikeIsoDate(entry)) {
+        check(`user_data.profile.quiz_history[${i}]`, entry);
+      }
+    });
+  }
+}
+
+/**
+ * Validates one analysis request: the DTO's decorators first, then the cross-field rule that no
+ * date lies after `as_of`. Every offending field is reported, by its full path. `defaultAsOf` is
+ * used when the request has no `as_of` (today, or the batch's `as_of`).
+ */
+export function validateAnalyzeRequest(
+  body: unknown,
+  defaultAsOf: CalendarDay,
+): Validated<ValidRequest> {
+  if (!isRecord(body)) {
+    return { ok: false, errors: [fieldError('body', 'must be a JSON object')] };
+  }
+  const request = plainToInstance(AnalyzeEngagementRequestDto, body);
+  const errors = flattenValidationErrors(validateSync(request, VALIDATOR_OPTIONS));
+  const reported = new Set(errors.map((error) => error.path));
+  if (!reported.has('as_of')) {
+    const asOf = typeof request.as_of === 'string' ? parseCalendarDate(request.as_of) : defaultAsOf;
+    if (asOf !== null) {
+      checkDatesNotAfter(body, asOf, reported, errors);
+      if (errors.length === 0) {
+        request.as_of = formatCalendarDate(asOf);
+        return { ok: true, value: { request, asOf } };
+      }
+    }
+  }
+  return { ok: false, errors };
+}

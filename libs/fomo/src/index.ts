@@ -1,0 +1,12 @@
+export {
+  computeFomo,
+  DEFAULT_FOMO_SETTINGS,
+  FomoInput,
+  FomoLevel,
+  fomoLevel,
+  FomoResult,
+  FomoSettings,
+  round2,
+} from './fomo-score';
+export { FomoModule } from './fomo.module';
+export { FomoService } from './fomo.service';

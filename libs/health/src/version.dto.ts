@@ -1,0 +1,24 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class TfjsInfoDto {
+  /** The tfjs package serving the models. @example "@tensorflow/tfjs" */
+  package!: string;
+  /** The active tfjs backend: `tensorflow` (native) or `cpu` (pure JS). @example "cpu" */
+  backend!: string;
+}
+
+export class VersionDto {
+  /** @example "engagement-insight-engine" */
+  service!: string;
+  /** @example "1.0.0" */
+  version!: string;
+  /** Version of the loaded model set; null in rules-only mode. */
+  @ApiProperty({ type: String, nullable: true })
+  model_version!: string | null;
+  /** `ml`, or `rules-only` when the models could not be loaded. */
+  @ApiProperty({ enum: ['ml', 'rules-only'] })
+  mode!: 'ml' | 'rules-only';
+  /** First 16 hex digits of the SHA-256 of the effective config. @example "3f2a9c1b7d4e8f60" */
+  config_hash!: string;
+  tfjs!: TfjsInfoDto;
+}

@@ -1,0 +1,32 @@
+export {
+  CalendarDay,
+  formatCalendarDate,
+  looksLikeIsoDate,
+  parseCalendarDate,
+  todayUtc,
+} from './calendar';
+export {
+  encodeFeatures,
+  FEATURE_COUNT,
+  FEATURE_LABELS,
+  FEATURE_NAMES,
+  FeatureName,
+  featureVector,
+} from './features';
+export {
+  LearnerActivity,
+  LearnerData,
+  LearnerProfile,
+  LearnerRecord,
+  PeerSnapshot,
+} from './learner';
+export { linearModelFromLayers, LinearModel, linearProbability, sigmoid } from './linear-model';
+export { MANIFEST_FILE, ManifestModel, ModelManifest, ModelMetrics } from './manifest';
+export { loadLayersModel, saveLayersModel } from './model-files';
+export { checkManifest, FeatureContribution, loadModelSet, ModelSet } from './model-set';
+export { MlHealthIndicator } from './ml.health';
+export { MlModuleOptions } from './ml.module-definition';
+export { MlModule } from './ml.module';
+export { MlMode, MlService, MlStatus } from './ml.service';
+export { deriveSignals, LearnerSignals } from './signals';
+export { Tf, TfPackage, tfRuntime, TfRuntime } from './tf-runtime';

@@ -1,0 +1,40 @@
+/**
+ * The request's learner record in the report's field names. The API's DTOs implement these
+ * interfaces, and the training CLI builds them from simulated users, so both sides share one shape.
+ */
+export interface LearnerProfile {
+  resume_uploaded: boolean;
+  goal_tags: string[];
+  karma: number;
+  projects_added: number;
+  /** Quiz topics and/or `YYYY-MM-DD` dates; dates count as quizzes taken. */
+  quiz_history: string[];
+  clubs_joined: string[];
+  buddy_count: number;
+}
+
+export interface LearnerActivity {
+  login_streak: number;
+  posts_created: number;
+  buddies_interacted: number;
+  last_event_attended?: string | null;
+  last_quiz_taken?: string | null;
+}
+
+export interface PeerSnapshot {
+  batch_avg_projects: number;
+  batch_resume_uploaded_pct: number;
+  batch_event_attendance: Record<string, number>;
+  buddies_attending_events: string[];
+}
+
+export interface LearnerData {
+  user_id: string;
+  profile: LearnerProfile;
+  activity: LearnerActivity;
+}
+
+export interface LearnerRecord {
+  user_data: LearnerData;
+  peer_snapshot: PeerSnapshot;
+}

@@ -1,0 +1,60 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { loadModelSet, ModelSet } from './model-set';
+import { ML_MODULE_OPTIONS, MlModuleOptions } from './ml.module-definition';
+import { tfRuntime } from './tf-runtime';
+
+export type MlMode = 'ml' | 'rules-only';
+
+export interface MlStatus {
+  readonly mode: MlMode;
+  readonly modelsDir: string;
+  readonly modelVersion: string | null;
+  readonly models: readonly string[];
+  readonly tfjsPackage: string;
+  readonly tfjsBackend: string;
+  /** Why the models are not served, when they are not. */
+  readonly error?: string;
+}
+
+/**
+ * Loads the model set once at start-up. A missing folder, a corrupt file or a model that does not
+ * fit the feature contract is logged once and leaves the service in rules-only mode.
+ */
+@Injectable()
+export class MlService implements OnModuleInit {
+  private readonly logger = new Logger(MlService.name);
+  private modelSet: ModelSet | undefined;
+  private loadError: string | undefined;
+
+  constructor(@Inject(ML_MODULE_OPTIONS) private readonly options: MlModuleOptions) {}
+
+  async onModuleInit(): Promise<void> {
+    try {
+      this.modelSet = await loadModelSet(this.options.modelsDir);
+      this.logger.log(
+        `loaded ${this.modelSet.types.length} models (${this.modelSet.types.join(', ')}), version ${this.modelSet.version}, tfjs backend ${tfRuntime().backend}`,
+      );
+    } catch (error) {
+      this.loadError = (error as Error).message;
+      this.logger.error(`models not loaded, serving rules only: ${this.loadError}`);
+    }
+  }
+
+  /** The loaded models, or undefined in rules-only mode. */
+  get models(): ModelSet | undefined {
+    return this.modelSet;
+  }
+
+  status(): MlStatus {
+    const runtime = tfRuntime();
+    return {
+      mode: this.modelSet === undefined ? 'rules-only' : 'ml',
+      modelsDir: this.options.modelsDir,
+      modelVersion: this.modelSet?.version ?? null,
+      models: this.modelSet?.types ?? [],
+      tfjsPackage: runtime.packageName,
+      tfjsBackend: runtime.backend,
+      ...(this.loadError === undefined ? {} : { error: this.loadError }),
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { FEATURE_COUNT, FEATURE_NAMES, FeatureName } from './features';
+import { linearModelFromLayers, LinearModel, linearProbability } from './linear-model';
+import { MANIFEST_FILE, ModelManifest } from './manifest';
+import { loadLayersModel } from './model-files';
+
+/** A feature's share of one model's log-odds for one learner, relative to the training mean. */
+export interface FeatureContribution {
+  readonly feature: FeatureName;
+  readonly contribution: number;
+}
+
+/** The loaded models, ready to score a feature vector with plain arithmetic. */
+export class ModelSet {
+  readonly types: readonly string[];
+  private readonly byType: ReadonlyMap<string, LinearModel>;
+
+  constructor(
+    readonly manifest: ModelManifest,
+    models: readonly LinearModel[],
+  ) {
+    this.types = models.map((model) => model.type);
+    this.byType = new Map(models.map((model) => [model.type, model]));
+  }
+
+  get version(): string {
+    return this.manifest.version;
+  }
+
+  has(type: string): boolean {
+    return this.byType.has(type);
+  }
+
+  probability(type: string, x: Float64Array): number | undefined {
+    const model = this.byType.get(type);
+    return model === undefined ? undefined : linearProbability(model, x);
+  }
+
+  /** The features that pushed this learner's probability up most, strongest first. */
+  topContributions(type: string, x: Float64Array, count: number): FeatureContribution[] {
+    const model = this.byType.get(type);
+    if (model === undefined) return [];
+    const mean = this.manifest.scaling.mean;
+    const contributions: FeatureContribution[] = [];
+    for (let i = 0; i < model.weights.length; i++) {
+      const contribution = model.weights[i] * (x[i] - mean[i]);
+      if (contribution > 0) contributions.push({ feature: FEATURE_NAMES[i], contribution });
+    }
+    return contributions.sort((a, b) => b.contribution - a.contribution).slice(0, count);
+  }
+}
+
+function isFiniteArray(value: unknown, length: number): value is number[] {
+  return (
+    Array.isArray(value) &&
+    value.length === length &&
+    value.every((v) => typeof v === 'number' && Number.isFinite(v))
+  );
+}
+
+/** Checks the manifest's shape and that it was trained on this build's feature contract. */
+export function checkManifest(value: unknown): ModelManifest {
+  if (typeof value !== 'object' || value === null) throw new Error('manifest is not a JSON object');
+  const manifest = value as Partial<ModelManifest>;
+  if (typeof manifest.version !== 'string') throw new Error('manifest.version is not a string');
+  const names = manifest.feature_names;
+  if (
+    !Array.isArray(names) ||
+    names.length !== FEATURE_COUNT ||
+    names.some((name, i) => name !== FEATURE_NAMES[i])
+  ) {
+    throw new Error(
+      `manifest.feature_names do not match the feature contract (${FEATURE_NAMES.join(', ')})`,
+    );
+  }
+  if (!isFiniteArray(manifest.scaling?.mean, FEATURE_COUNT)) {
+    throw new Error(`manifest.scaling.mean is not ${FEATURE_COUNT} numbers`);
+  }
+  if (typeof manifest.models !== 'object' || manifest.models === null) {
+    throw new Error('manifest.models is not an object');
+  }
+  for (const [type, entry] of Object.entries(manifest.models)) {
+    if (typeof entry?.path !== 'string')
+      throw new Error(`manifest.models.${type}.path is not a string`);
+  }
+  return manifest as ModelManifest;
+}
+
+/**
+ * Loads every model the manifest lists, with tfjs, and reads its weights once. Throws an Error
+ * whose message says which file or check failed; the caller decides to run rules-only.
+ */
+export async function loadModelSet(modelsDir: string): Promise<ModelSet> {
+  const dir = resolve(modelsDir);
+  const manifestPath = join(dir, MANIFEST_FILE);
+  let raw: string;
+  try {
+    raw = await readFile(manifestPath, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${manifestPath}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw new Error(`${manifestPath} is not valid JSON: ${(error as Error).message}`);
+  }
+  const manifest = checkManifest(parsed);
+  const models: LinearModel[] = [];
+  for (const [type, entry] of Object.entries(manifest.models)) {
+    const modelPath = join(dir, entry.path);
+    let layers;
+    try {
+      layers = await loadLayersModel(modelPath);
+    } catch (error) {
+      throw new Error(`cannot load model ${type} from ${modelPath}: ${(error as Error).message}`);
+    }
+    try {
+      models.push(linearModelFromLayers(type, layers, FEATURE_COUNT));
+    } finally {
+      layers.dispose();
+    }
+  }
+  return new ModelSet(manifest, models);
+}

@@ -1,0 +1,16 @@
+export { NUDGE_TYPES, NudgeType } from './nudge-type';
+export {
+  evaluateRules,
+  formatEventList,
+  formatNumber,
+  MESSAGE_PARAMS,
+  MessageParams,
+  RULE_IDS,
+  RuleCandidate,
+  RuleId,
+  RuleInput,
+  RuleMessageId,
+} from './rules';
+export { DEFAULT_RULES_CONFIG, RulesConfig } from './rules.config';
+export { RulesModule } from './rules.module';
+export { RulesService } from './rules.service';
