@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
@@ -14,34 +14,42 @@ import { loggerParams } from './logging';
 
 type EnvService = ConfigService<Env, true>;
 
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEnv }),
-    LoggerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (env: EnvService) =>
-        loggerParams({
-          level: env.get('LOG_LEVEL', { infer: true }),
-          pretty: env.get('LOG_PRETTY', { infer: true }),
+/**
+ * The HTTP service. A dynamic module so the environment is read when the app is created, not
+ * when this file is imported: tests build apps with different environments in one process.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEnv }),
+        LoggerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (env: EnvService) =>
+            loggerParams({
+              level: env.get('LOG_LEVEL', { infer: true }),
+              pretty: env.get('LOG_PRETTY', { infer: true }),
+            }),
         }),
-    }),
-    EngagementModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (env: EnvService) => ({
-        configPath: env.get('CONFIG_PATH', { infer: true }),
-        modelsDir: env.get('MODELS_DIR', { infer: true }),
-      }),
-    }),
-    HealthModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: () => ({
-        serviceName: APP_INFO.name,
-        version: APP_INFO.version,
-        requireModels: false,
-      }),
-    }),
-  ],
-  controllers: [AppController, EngagementController],
-  providers: [AnalyzeRequestPipe, { provide: APP_FILTER, useClass: HttpErrorFilter }],
-})
-export class AppModule {}
+        EngagementModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (env: EnvService) => ({
+            configPath: env.get('CONFIG_PATH', { infer: true }),
+            modelsDir: env.get('MODELS_DIR', { infer: true }),
+          }),
+        }),
+        HealthModule.forRootAsync({
+          useFactory: () => ({
+            serviceName: APP_INFO.name,
+            version: APP_INFO.version,
+            requireModels: false,
+          }),
+        }),
+      ],
+      controllers: [AppController, EngagementController],
+      providers: [AnalyzeRequestPipe, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+    };
+  }
+}

@@ -14,10 +14,11 @@ import {
   AnalyzeEngagementResponseDto,
   EngagementAnalysis,
   EngagementService,
+  EXAMPLE_ANALYSIS,
+  EXAMPLE_REQUEST,
   ValidRequest,
 } from '@app/engagement';
 import { AnalyzeRequestPipe } from './http/analyze-request.pipe';
-import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from './swagger-examples';
 
 @ApiTags('engagement')
 @Controller('analyze-engagement')

@@ -19,6 +19,7 @@ export {
   FomoFactorsDto,
   NudgeDto,
 } from './dto/analyze-engagement-response.dto';
+export { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from './dto/examples';
 export { REQUEST_LIMITS } from './dto/request-limits';
 export { EngagementModule, EngagementModuleOptions } from './engagement.module';
 export { EngagementService } from './engagement.service';

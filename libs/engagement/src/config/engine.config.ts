@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { plainToInstance, Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -8,7 +7,7 @@ import {
   IsObject,
   IsString,
   Max,
-  MaxLength,
+  Length,
   Min,
   ValidateNested,
   validateSync,
@@ -16,6 +15,7 @@ import {
 import { DEFAULT_FOMO_SETTINGS, FomoSettings } from '@app/fomo';
 import { DEFAULT_RULES_CONFIG, NUDGE_TYPES, NudgeType, RulesConfig } from '@app/rules';
 import { FieldError, fieldError, flattenValidationErrors } from '../validation/field-error';
+import { instantiate } from '../validation/instantiate';
 import {
   allowedParams,
   compileTemplate,
@@ -35,6 +35,7 @@ const positive = { message: 'must be a positive number' };
 const days = { message: 'must be a non-negative whole number of days' };
 const priority = { message: `must be one of ${PRIORITIES.join(', ')}` };
 const number = { allowNaN: false, allowInfinity: false };
+const section = { message: 'must be an object' };
 
 class ProfileRulesSection {
   @IsNumber(number, share)
@@ -107,10 +108,9 @@ class FomoLevelsSection {
 }
 
 class FomoSection {
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FomoWeightsSection)
-  weights = new FomoWeightsSection();
+  @IsObject(section)
+  @ValidateNested(section)
+  weights: FomoWeightsSection = new FomoWeightsSection();
 
   @IsNumber(number, positive)
   @Min(Number.MIN_VALUE, positive)
@@ -129,17 +129,16 @@ class FomoSection {
   @Max(1, share)
   midpoint = DEFAULT_FOMO_SETTINGS.midpoint;
 
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FomoLevelsSection)
-  levels = new FomoLevelsSection();
+  @IsObject(section)
+  @ValidateNested(section)
+  levels: FomoLevelsSection = new FomoLevelsSection();
 }
 
 const text = { message: 'must be a string of 1 to 200 characters' };
 
 class MessageSection {
-  @IsString(text) @MaxLength(200, text) title!: string;
-  @IsString(text) @MaxLength(200, text) action!: string;
+  @IsString(text) @Length(1, 200, text) title!: string;
+  @IsString(text) @Length(1, 200, text) action!: string;
 }
 
 class MessagesSection {
@@ -150,47 +149,41 @@ class MessagesSection {
   }
 }
 for (const id of MESSAGE_IDS) {
-  IsObject()(MessagesSection.prototype, id);
-  ValidateNested()(MessagesSection.prototype, id);
-  Type(() => MessageSection)(MessagesSection.prototype, id);
+  IsObject(section)(MessagesSection.prototype, id);
+  ValidateNested(section)(MessagesSection.prototype, id);
+  Reflect.defineMetadata('design:type', MessageSection, MessagesSection.prototype, id);
 }
 
 /** config/config.json: the report's four sections plus optional additions, all with defaults. */
 class EngineConfigFile {
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ProfileRulesSection)
-  profile_rules = new ProfileRulesSection();
+  @IsObject(section)
+  @ValidateNested(section)
+  profile_rules: ProfileRulesSection = new ProfileRulesSection();
 
-  @IsObject()
-  @ValidateNested()
-  @Type(() => EngagementRulesSection)
-  engagement_rules = new EngagementRulesSection();
+  @IsObject(section)
+  @ValidateNested(section)
+  engagement_rules: EngagementRulesSection = new EngagementRulesSection();
 
-  @IsObject()
-  @ValidateNested()
-  @Type(() => MlRulesSection)
-  ml_rules = new MlRulesSection();
+  @IsObject(section)
+  @ValidateNested(section)
+  ml_rules: MlRulesSection = new MlRulesSection();
 
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PriorityLabelsSection)
-  priority_labels = new PriorityLabelsSection();
+  @IsObject(section)
+  @ValidateNested(section)
+  priority_labels: PriorityLabelsSection = new PriorityLabelsSection();
 
   @IsInt({ message: `must be an integer from 1 to ${NUDGE_TYPES.length}` })
   @Min(1, { message: `must be an integer from 1 to ${NUDGE_TYPES.length}` })
   @Max(NUDGE_TYPES.length, { message: `must be an integer from 1 to ${NUDGE_TYPES.length}` })
   max_nudges = 3;
 
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FomoSection)
-  fomo = new FomoSection();
+  @IsObject(section)
+  @ValidateNested(section)
+  fomo: FomoSection = new FomoSection();
 
-  @IsObject()
-  @ValidateNested()
-  @Type(() => MessagesSection)
-  messages = new MessagesSection();
+  @IsObject(section)
+  @ValidateNested(section)
+  messages: MessagesSection = new MessagesSection();
 }
 
 export interface CompiledMessage {
@@ -286,7 +279,7 @@ export function buildEngineConfig(raw: unknown, source = 'config'): EngineConfig
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(source, [fieldError('(root)', 'must be a JSON object')]);
   }
-  const file = plainToInstance(EngineConfigFile, raw);
+  const file = instantiate(EngineConfigFile, raw as Record<string, unknown>);
   const errors = flattenValidationErrors(
     validateSync(file, { stopAtFirstError: true, forbidUnknownValues: true }),
   );

@@ -1,5 +1,4 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -133,13 +132,11 @@ export class UserDataDto implements LearnerData {
   user_id!: string;
 
   @IsDefined(required)
-  @Type(() => ProfileDto)
   @ValidateNested()
   @IsObject(object)
   profile!: ProfileDto;
 
   @IsDefined(required)
-  @Type(() => ActivityDto)
   @ValidateNested()
   @IsObject(object)
   activity!: ActivityDto;
@@ -183,13 +180,11 @@ export class PeerSnapshotDto implements PeerSnapshot {
 
 export class AnalyzeEngagementRequestDto implements LearnerRecord {
   @IsDefined(required)
-  @Type(() => UserDataDto)
   @ValidateNested()
   @IsObject(object)
   user_data!: UserDataDto;
 
   @IsDefined(required)
-  @Type(() => PeerSnapshotDto)
   @ValidateNested()
   @IsObject(object)
   peer_snapshot!: PeerSnapshotDto;

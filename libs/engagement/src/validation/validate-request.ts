@@ -1,9 +1,9 @@
-import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidatorOptions } from 'class-validator';
 import { CalendarDay, formatCalendarDate, looksLikeIsoDate, parseCalendarDate } from '@app/ml';
 import { AnalyzeEngagementRequestDto } from '../dto/analyze-engagement-request.dto';
 import { PROBLEMS } from '../dto/request-limits';
 import { FieldError, fieldError, flattenValidationErrors } from './field-error';
+import { instantiate } from './instantiate';
 
 /** A request that passed validation, with `as_of` resolved to a day. */
 export interface ValidRequest {
@@ -16,7 +16,6 @@ export type Validated<T> =
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 const VALIDATOR_OPTIONS: ValidatorOptions = {
-  whitelist: true,
   stopAtFirstError: true,
   forbidUnknownValues: true,
   validationError: { target: false, value: false },
@@ -69,7 +68,7 @@ export function validateAnalyzeRequest(
   if (!isRecord(body)) {
     return { ok: false, errors: [fieldError('body', 'must be a JSON object')] };
   }
-  const request = plainToInstance(AnalyzeEngagementRequestDto, body);
+  const request = instantiate(AnalyzeEngagementRequestDto, body);
   const errors = flattenValidationErrors(validateSync(request, VALIDATOR_OPTIONS));
   const reported = new Set(errors.map((error) => error.path));
   if (!reported.has('as_of')) {

@@ -1,0 +1,131 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from '@app/engagement';
+import { MlService } from '@app/ml';
+import { EngagementController } from '../src/engagement.controller';
+import { createTestApp } from './test-app';
+
+/** A mutable copy of SPEC's example, typed loosely so tests can break it. */
+function clone(): Record<string, any> {
+  return JSON.parse(JSON.stringify(EXAMPLE_REQUEST));
+}
+
+describe(EngagementController.name, () => {
+  let app: NestFastifyApplication;
+  let modelVersion: string | null;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    modelVersion = app.get(MlService).status().modelVersion;
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const post = (body: unknown) =>
+    request(app.getHttpServer())
+      .post('/analyze-engagement')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify(body));
+
+  it("answers SPEC's example with 200 and exactly the documented analysis", async () => {
+    const response = await post(EXAMPLE_REQUEST);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ ...EXAMPLE_ANALYSIS, model_version: modelVersion });
+  });
+
+  it('gives an engaged learner an empty list', async () => {
+    const body = clone();
+    Object.assign(body.user_data.profile, {
+      resume_uploaded: true,
+      projects_added: 3,
+      quiz_history: ['2025-06-29'],
+    });
+    Object.assign(body.user_data.activity, {
+      last_event_attended: '2025-06-28',
+      last_quiz_taken: '2025-06-29',
+    });
+    body.peer_snapshot.buddies_attending_events = [];
+    const response = await post(body);
+    expect(response.status).toBe(200);
+    // With models loaded, the engaged learner's probabilities stay under the threshold too.
+    expect(response.body.nudges).toEqual([]);
+    expect(response.body.fomo).toEqual({
+      score: 0.21,
+      level: 'low',
+      days_since_last_event: 2,
+      factors: { buddies: 0, batch: 0.7, recency: 0.07 },
+    });
+  });
+
+  it('answers 400 naming every offending field by its path', async () => {
+    const body = clone();
+    body.user_data.profile.karma = '190';
+    body.user_data.activity.last_event_attended = '2025-02-30';
+    body.peer_snapshot.batch_resume_uploaded_pct = 140;
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'invalid request: 3 fields failed validation',
+      errors: [
+        {
+          path: 'user_data.profile.karma',
+          message: 'user_data.profile.karma must be a non-negative integer',
+        },
+        {
+          path: 'user_data.activity.last_event_attended',
+          message:
+            'user_data.activity.last_event_attended must be a calendar date in YYYY-MM-DD format',
+        },
+        {
+          path: 'peer_snapshot.batch_resume_uploaded_pct',
+          message: 'peer_snapshot.batch_resume_uploaded_pct must be a number from 0 to 100',
+        },
+      ],
+    });
+  });
+
+  it('answers malformed JSON with a 400 saying so', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/analyze-engagement')
+      .set('content-type', 'application/json')
+      .send('{"user_data": ');
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'body is not valid JSON: Unexpected end of JSON input',
+    });
+  });
+
+  it('answers a body over the limit with 413', async () => {
+    const body = clone();
+    body.padding = 'x'.repeat(110 * 1024);
+    const response = await post(body);
+    expect(response.status).toBe(413);
+    expect(response.body).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'Request body is too large',
+    });
+  });
+
+  it('answers a body that is not JSON with 415', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/analyze-engagement')
+      .set('content-type', 'text/plain')
+      .send('hello');
+    expect(response.status).toBe(415);
+    expect(response.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+  });
+
+  it('echoes a plain x-request-id and replaces a hostile one', async () => {
+    const kept = await post(EXAMPLE_REQUEST).set('x-request-id', 'batch-42.7');
+    expect(kept.headers['x-request-id']).toBe('batch-42.7');
+    const replaced = await post(EXAMPLE_REQUEST).set('x-request-id', 'a b\tc');
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

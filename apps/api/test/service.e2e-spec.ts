@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST, loadEngineConfig } from '@app/engagement';
+import { HealthController } from '@app/health';
+import { MlService } from '@app/ml';
+import { createTestApp } from './test-app';
+
+const CONFIG_HASH = loadEngineConfig('config/config.json').hash;
+
+describe(HealthController.name, () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('GET /health reports the config and models, 200', async () => {
+    const status = app.get(MlService).status();
+    const response = await request(app.getHttpServer()).get('/health');
+    expect(response.status).toBe(200);
+    expect(response.body.status).toBe('ok');
+    expect(response.body.info.config).toEqual({ status: 'up', hash: CONFIG_HASH });
+    expect(response.body.info.models).toMatchObject({
+      status: 'up',
+      mode: status.mode,
+      version: status.modelVersion,
+      loaded: status.models,
+    });
+  });
+
+  it('GET /version names the package, model set, config hash and tfjs backend', async () => {
+    const status = app.get(MlService).status();
+    const response = await request(app.getHttpServer()).get('/version');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      service: 'engagement-insight-engine',
+      version: '1.0.0',
+      model_version: status.modelVersion,
+      mode: status.mode,
+      config_hash: CONFIG_HASH,
+      tfjs: { package: status.tfjsPackage, backend: status.tfjsBackend },
+    });
+    expect(['cpu', 'tensorflow']).toContain(response.body.tfjs.backend);
+  });
+
+  it('GET / names the service and links the docs', async () => {
+    const response = await request(app.getHttpServer()).get('/');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      service: 'engagement-insight-engine',
+      version: '1.0.0',
+      status: app.get(MlService).status().mode === 'ml' ? 'ok' : 'degraded',
+      docs: '/docs',
+    });
+  });
+
+  it('GET /docs serves Swagger UI', async () => {
+    const response = await request(app.getHttpServer()).get('/docs');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toContain('text/html');
+    expect(response.text).toContain('swagger-ui');
+  });
+
+  it('GET /docs-json is an OpenAPI 3 document with the example request and its real response', async () => {
+    const response = await request(app.getHttpServer()).get('/docs-json');
+    expect(response.status).toBe(200);
+    const doc = response.body;
+    expect(doc.openapi).toMatch(/^3\./);
+    const operation = doc.paths['/analyze-engagement'].post;
+    expect(
+      operation.requestBody.content['application/json'].examples['SPEC example'].value,
+    ).toEqual(EXAMPLE_REQUEST);
+    expect(operation.responses['200'].content['application/json'].example).toEqual(
+      EXAMPLE_ANALYSIS,
+    );
+    const profile = doc.components.schemas.ProfileDto;
+    expect(profile.required).toEqual(
+      expect.arrayContaining(['resume_uploaded', 'karma', 'quiz_history', 'buddy_count']),
+    );
+    expect(profile.properties.karma).toMatchObject({
+      type: 'number',
+      minimum: 0,
+      maximum: 1_000_000_000,
+    });
+    expect(
+      doc.components.schemas.PeerSnapshotDto.properties.batch_resume_uploaded_pct,
+    ).toMatchObject({
+      minimum: 0,
+      maximum: 100,
+    });
+    expect(doc.components.schemas.ActivityDto.required ?? []).not.toContain('last_event_attended');
+  });
+});
+
+describe('rules-only mode', () => {
+  let app: NestFastifyApplication;
+  const dir = mkdtempSync(join(tmpdir(), 'broken-models-'));
+
+  beforeAll(async () => {
+    writeFileSync(join(dir, 'manifest.json'), '{ not json');
+    app = await createTestApp({ MODELS_DIR: dir });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts, stays live and says why the models are missing', async () => {
+    const health = await request(app.getHttpServer()).get('/health');
+    expect(health.status).toBe(200);
+    expect(health.body.info.models).toEqual({
+      status: 'up',
+      mode: 'rules-only',
+      version: null,
+      loaded: [],
+      error: expect.stringContaining(`${join(dir, 'manifest.json')} is not valid JSON`),
+    });
+    const version = await request(app.getHttpServer()).get('/version');
+    expect(version.body).toMatchObject({ mode: 'rules-only', model_version: null });
+  });
+
+  it('still answers with the rules', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/analyze-engagement')
+      .send(EXAMPLE_REQUEST);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(EXAMPLE_ANALYSIS);
+  });
+});
+
+describe('start-up', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bad-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fails on a bad config, naming the key path', async () => {
+    const path = join(dir, 'config.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        profile_rules: { resume_threshold: 7 },
+        priority_labels: { quiz: 'urgent' },
+      }),
+    );
+    await expect(createTestApp({ CONFIG_PATH: path })).rejects.toThrow(
+      `invalid config ${path}: profile_rules.resume_threshold must be a number from 0 to 1; priority_labels.quiz must be one of high, medium, low`,
+    );
+  });
+
+  it('fails on a bad environment variable, naming it', async () => {
+    await expect(createTestApp({ BODY_LIMIT: 'lots' })).rejects.toThrow(
+      'BODY_LIMIT must be a size such as 100kb, 1mb or 102400',
+    );
+  });
+});

@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildEngineConfig, ConfigError, loadEngineConfig } from './engine.config';
+
+/** The report's config.json, verbatim. */
+const REPORT_CONFIG = {
+  profile_rules: { resume_threshold: 0.7, projects_avg_threshold: 1.5, event_fomo_threshold: 0.6 },
+  engagement_rules: {
+    buddies_event_threshold: 3,
+    event_peer_threshold: 10,
+    quiz_inactive_days: 7,
+    user_inactive_days: 5,
+  },
+  ml_rules: { nudge_probability_threshold: 0.6 },
+  priority_labels: {
+    resume: 'high',
+    project: 'medium',
+    event_fomo: 'high',
+    quiz: 'medium',
+    comeback: 'high',
+  },
+};
+
+function errorsOf(raw: unknown): string[] {
+  try {
+    buildEngineConfig(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).errors.map((e) => e.message);
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe(buildEngineConfig.name, () => {
+  it("accepts the report's config.json unchanged and fills the additions with defaults", () => {
+    const sut = buildEngineConfig(REPORT_CONFIG);
+    expect(sut.rules).toEqual({
+      profile_rules: REPORT_CONFIG.profile_rules,
+      engagement_rules: { ...REPORT_CONFIG.engagement_rules, event_gap_days: 30 },
+    });
+    expect(sut.ml).toEqual({ nudge_probability_threshold: 0.6, priority: 'medium' });
+    expect(sut.max_nudges).toBe(3);
+    expect(sut.fomo).toEqual({
+      weights: { buddies: 0.4, batch: 0.3, recency: 0.3 },
+      batch_saturation: 10,
+      recency_days: 30,
+      steepness: 5,
+      midpoint: 0.5,
+      levels: { medium: 0.3, high: 0.7 },
+    });
+    expect(sut.messages.resume_peer_gap.title({ pct: 84 })).toBe(
+      "84% of your peers have uploaded resumes. You haven't yet!",
+    );
+  });
+
+  it('gives an empty document the same effective config and hash as the defaults written out', () => {
+    expect(buildEngineConfig({}).hash).toBe(buildEngineConfig(REPORT_CONFIG).hash);
+    expect(buildEngineConfig({ max_nudges: 2 }).hash).not.toBe(buildEngineConfig({}).hash);
+  });
+
+  it('is frozen all the way down', () => {
+    const sut = buildEngineConfig(REPORT_CONFIG);
+    expect(Object.isFrozen(sut)).toBe(true);
+    expect(Object.isFrozen(sut.rules.profile_rules)).toBe(true);
+    expect(Object.isFrozen(sut.fomo.weights)).toBe(true);
+  });
+
+  it.each([
+    [
+      { profile_rules: { resume_threshold: '0.7' } },
+      'profile_rules.resume_threshold must be a number from 0 to 1',
+    ],
+    [
+      { profile_rules: { resume_threshold: 1.2 } },
+      'profile_rules.resume_threshold must be a number from 0 to 1',
+    ],
+    [
+      { profile_rules: { projects_avg_threshold: -1 } },
+      'profile_rules.projects_avg_threshold must be a non-negative number',
+    ],
+    [
+      { engagement_rules: { quiz_inactive_days: 2.5 } },
+      'engagement_rules.quiz_inactive_days must be a non-negative whole number of days',
+    ],
+    [
+      { engagement_rules: { buddies_event_threshold: 0 } },
+      'engagement_rules.buddies_event_threshold must be a positive integer',
+    ],
+    [
+      { engagement_rules: { event_peer_threshold: 0 } },
+      'engagement_rules.event_peer_threshold must be a positive number',
+    ],
+    [
+      { ml_rules: { nudge_probability_threshold: null } },
+      'ml_rules.nudge_probability_threshold must be a number from 0 to 1',
+    ],
+    [{ ml_rules: { priority: 'urgent' } }, 'ml_rules.priority must be one of high, medium, low'],
+    [
+      { priority_labels: { resume: 'urgent' } },
+      'priority_labels.resume must be one of high, medium, low',
+    ],
+    [{ priority_labels: { badges: 'high' } }, 'priority_labels.badges is not a known config key'],
+    [{ max_nudges: 0 }, 'max_nudges must be an integer from 1 to 5'],
+    [{ profile_rules: 5 }, 'profile_rules must be an object'],
+    [
+      { fomo: { weights: { buddies: -0.1 } } },
+      'fomo.weights.buddies must be a non-negative number',
+    ],
+    [
+      { fomo: { levels: { medium: 0.8, high: 0.7 } } },
+      'fomo.levels.medium must not be above fomo.levels.high',
+    ],
+    [{ resume_treshold: 0.5 }, 'resume_treshold is not a known config key'],
+    [
+      { messages: { comeback: { title: 'Back in {dayz} days', action: 'Go' } } },
+      'messages.comeback.title uses unknown placeholder {dayz} (allowed: {days})',
+    ],
+    [
+      { messages: { comeback: { title: 'Hi' } } },
+      'messages.comeback.action must be a string of 1 to 200 characters',
+    ],
+  ])('%j → %p', (raw, message) => {
+    expect(errorsOf({ ...REPORT_CONFIG, ...raw })).toEqual([message]);
+  });
+
+  it('reports every bad key at once', () => {
+    expect(errorsOf({ max_nudges: 9, ml_rules: { priority: 'x' } })).toEqual([
+      'ml_rules.priority must be one of high, medium, low',
+      'max_nudges must be an integer from 1 to 5',
+    ]);
+  });
+
+  it('refuses a document that is not an object', () => {
+    expect(errorsOf([1, 2])).toEqual(['(root) must be a JSON object']);
+  });
+});
+
+describe(loadEngineConfig.name, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names the file when it is missing', () => {
+    const path = join(dir, 'missing.json');
+    expect(() => loadEngineConfig(path)).toThrow(`invalid config ${path}: (file) cannot be read`);
+  });
+
+  it('names the file when it is not JSON', () => {
+    const path = join(dir, 'broken.json');
+    writeFileSync(path, '{ "max_nudges": ');
+    expect(() => loadEngineConfig(path)).toThrow(
+      `invalid config ${path}: (file) is not valid JSON`,
+    );
+  });
+
+  it('loads the committed config', () => {
+    expect(loadEngineConfig(join(__dirname, '../../../../config/config.json')).hash).toBe(
+      buildEngineConfig(REPORT_CONFIG).hash,
+    );
+  });
+});

@@ -1,0 +1,78 @@
+import type { EngagementAnalysis } from '../engine/analysis';
+
+/** SPEC's example request; "Try it out" in /docs sends it as is. */
+export const EXAMPLE_REQUEST = {
+  user_data: {
+    user_id: 'stu_7023',
+    profile: {
+      resume_uploaded: false,
+      goal_tags: ['GRE', 'data science'],
+      karma: 190,
+      projects_added: 0,
+      quiz_history: ['2025-06-01', 'python'],
+      clubs_joined: [],
+      buddy_count: 3,
+    },
+    activity: {
+      login_streak: 2,
+      posts_created: 1,
+      buddies_interacted: 0,
+      last_event_attended: '2025-06-14',
+      last_quiz_taken: '2025-06-01',
+    },
+  },
+  peer_snapshot: {
+    batch_avg_projects: 2,
+    batch_resume_uploaded_pct: 84,
+    batch_event_attendance: { 'startup-meetup': 5, 'coding-contest': 9 },
+    buddies_attending_events: ['coding-contest'],
+  },
+  as_of: '2025-06-30',
+};
+
+/**
+ * The service's answer to EXAMPLE_REQUEST with the committed config: the rules fill all three
+ * places, so no model is consulted and only model_version depends on the models. Tests keep the
+ * two in step.
+ */
+export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
+  user_id: 'stu_7023',
+  status: 'generated',
+  as_of: '2025-06-30',
+  nudges: [
+    {
+      type: 'resume',
+      title: "84% of your peers have uploaded resumes. You haven't yet!",
+      action: 'Upload your resume now',
+      priority: 'high',
+      source: 'rule',
+      score: 0.84,
+      reasons: ['batch_resume_uploaded_pct 84 > threshold 70', 'resume_uploaded is false'],
+    },
+    {
+      type: 'comeback',
+      title: "We've missed you! It's been 16 days since your last event.",
+      action: 'Find an event to join this week',
+      priority: 'high',
+      source: 'rule',
+      score: 0.76,
+      reasons: ['last_event_attended 16 days before as_of > user_inactive_days 5'],
+    },
+    {
+      type: 'quiz',
+      title: "It's been 29 days since your last quiz. Keep your skills sharp!",
+      action: 'Take a quiz today',
+      priority: 'medium',
+      source: 'rule',
+      score: 0.81,
+      reasons: ['last quiz 29 days before as_of > quiz_inactive_days 7'],
+    },
+  ],
+  fomo: {
+    score: 0.5,
+    level: 'medium',
+    days_since_last_event: 16,
+    factors: { buddies: 0.33, batch: 0.7, recency: 0.53 },
+  },
+  model_version: null,
+};

@@ -1,0 +1,115 @@
+import { Test } from '@nestjs/testing';
+import { join } from 'node:path';
+import { FEATURE_COUNT, ModelManifest, ModelSet, MlService, parseCalendarDate } from '@app/ml';
+import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from './dto/examples';
+import { EngagementModule } from './engagement.module';
+import { EngagementService } from './engagement.service';
+import { CLOCK } from './engagement.tokens';
+import { DELETE, withField } from './testing/request-fixtures';
+
+const CONFIG_PATH = join(__dirname, '../../../config/config.json');
+
+/** A learner who is up to date on everything: no rule fires. */
+const ENGAGED = {
+  user_data: {
+    user_id: 'stu_1',
+    profile: {
+      resume_uploaded: true,
+      goal_tags: ['ml'],
+      karma: 900,
+      projects_added: 4,
+      quiz_history: ['2025-06-28'],
+      clubs_joined: ['ai'],
+      buddy_count: 5,
+    },
+    activity: {
+      login_streak: 30,
+      posts_created: 12,
+      buddies_interacted: 5,
+      last_event_attended: '2025-06-27',
+      last_quiz_taken: '2025-06-28',
+    },
+  },
+  peer_snapshot: {
+    batch_avg_projects: 2,
+    batch_resume_uploaded_pct: 60,
+    batch_event_attendance: { meetup: 4 },
+    buddies_attending_events: ['meetup'],
+  },
+  as_of: '2025-06-30',
+};
+
+function models(probabilities: Record<string, number>): ModelSet {
+  const manifest = {
+    version: 'v-test',
+    scaling: { mean: new Array<number>(FEATURE_COUNT).fill(0) },
+  } as unknown as ModelManifest;
+  return new ModelSet(
+    manifest,
+    Object.entries(probabilities).map(([type, p]) => ({
+      type,
+      weights: new Float64Array(FEATURE_COUNT),
+      bias: Math.log(p / (1 - p)),
+    })),
+  );
+}
+
+async function createSut(modelSet?: ModelSet): Promise<EngagementService> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      EngagementModule.forRootAsync({
+        useFactory: () => ({ configPath: CONFIG_PATH, modelsDir: '/nonexistent' }),
+      }),
+    ],
+  })
+    .overrideProvider(MlService)
+    .useValue({ models: modelSet })
+    .overrideProvider(CLOCK)
+    .useValue({ today: () => parseCalendarDate('2025-07-01')! })
+    .compile();
+  return moduleRef.get(EngagementService);
+}
+
+function analyze(sut: EngagementService, body: unknown) {
+  const valid = sut.validate(body);
+  if (!valid.ok) throw new Error(JSON.stringify(valid.errors));
+  return sut.analyze(valid.value);
+}
+
+describe(EngagementService.name, () => {
+  it("answers SPEC's example with resume, comeback and the stronger medium nudge", async () => {
+    const sut = await createSut();
+    expect(analyze(sut, EXAMPLE_REQUEST)).toEqual(EXAMPLE_ANALYSIS);
+  });
+
+  it('gives an engaged learner no nudges, even with eager models', async () => {
+    const sut = await createSut(models({ resume: 0.99, project: 0.2, quiz: 0.3 }));
+    const result = analyze(sut, ENGAGED);
+    expect(result.nudges).toEqual([]);
+    expect(result.model_version).toBe('v-test');
+  });
+
+  it('fills the remaining places with model nudges, rules first', async () => {
+    const sut = await createSut(models({ project: 0.9, quiz: 0.7, event_fomo: 0.65 }));
+    const body = withField('peer_snapshot.batch_resume_uploaded_pct', 90);
+    (body.user_data as { profile: Record<string, unknown> }).profile.projects_added = 3;
+    (body.user_data as { activity: Record<string, unknown> }).activity.last_event_attended =
+      '2025-06-29';
+    (body.user_data as { profile: Record<string, unknown> }).profile.quiz_history = ['2025-06-29'];
+    (body.user_data as { activity: Record<string, unknown> }).activity.last_quiz_taken = null;
+    const result = analyze(sut, body);
+    expect(result.nudges.map((n) => [n.type, n.source, n.score])).toEqual([
+      ['resume', 'rule', 0.9],
+      ['project', 'ml', 0.9],
+      ['quiz', 'ml', 0.7],
+    ]);
+  });
+
+  it('uses the clock only when as_of is absent', async () => {
+    const sut = await createSut();
+    const body = withField('as_of', DELETE);
+    const result = analyze(sut, body);
+    expect(result.as_of).toBe('2025-07-01');
+    expect(result.fomo.days_since_last_event).toBe(17);
+  });
+});

@@ -1,0 +1,54 @@
+import { getMetadataStorage, ValidationTypes } from 'class-validator';
+
+interface Shape {
+  readonly properties: readonly string[];
+  /** Properties validated as nested objects, with the class to build for each. */
+  readonly nested: ReadonlyMap<string, DtoClass>;
+}
+
+type DtoClass = new () => object;
+
+const shapes = new Map<DtoClass, Shape>();
+
+function shapeOf(cls: DtoClass): Shape {
+  let shape = shapes.get(cls);
+  if (shape !== undefined) return shape;
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
+  const properties = [...new Set(metadata.map((m) => m.propertyName))];
+  const nested = new Map<string, DtoClass>();
+  for (const m of metadata) {
+    if (m.type !== ValidationTypes.NESTED_VALIDATION) continue;
+    const type: unknown = Reflect.getMetadata(
+      'design:type',
+      cls.prototype as object,
+      m.propertyName,
+    );
+    if (typeof type === 'function' && type !== Object) nested.set(m.propertyName, type as DtoClass);
+  }
+  shape = { properties, nested };
+  shapes.set(cls, shape);
+  return shape;
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Builds a DTO instance from parsed JSON for class-validator, copying only the properties the
+ * class declares (unknown fields are dropped, however deep or odd) and recursing into nested
+ * DTOs. Unlike class-transformer it reads nothing but own properties, so keys such as
+ * `constructor` stay plain data; values it does not recognise are left for the validators.
+ */
+export function instantiate<T extends object>(cls: new () => T, plain: Record<string, unknown>): T {
+  const instance = new cls();
+  const { properties, nested } = shapeOf(cls);
+  const target = instance as Record<string, unknown>;
+  for (const key of properties) {
+    if (!Object.prototype.hasOwnProperty.call(plain, key)) continue;
+    const value = plain[key];
+    const child = nested.get(key);
+    target[key] = child !== undefined && isPlainRecord(value) ? instantiate(child, value) : value;
+  }
+  return instance;
+}

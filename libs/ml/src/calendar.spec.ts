@@ -1,0 +1,36 @@
+import { formatCalendarDate, parseCalendarDate, todayUtc } from './calendar';
+
+describe(parseCalendarDate.name, () => {
+  it.each([
+    ['1970-01-01', 0],
+    ['2025-06-30', 20269],
+    ['2024-02-29', 19782],
+  ])('%p is day %p', (text, day) => {
+    expect(parseCalendarDate(text)).toBe(day);
+  });
+
+  it.each([
+    '2025-02-30',
+    '2023-02-29',
+    '2025-13-01',
+    '2025-00-10',
+    '2025-06-31',
+    '2025-6-30',
+    '2025-06-30T00:00:00Z',
+    ' 2025-06-30',
+    '',
+  ])('refuses %p', (text) => {
+    expect(parseCalendarDate(text)).toBeNull();
+  });
+
+  it('round-trips through formatCalendarDate', () => {
+    expect(formatCalendarDate(parseCalendarDate('2031-12-31')!)).toBe('2031-12-31');
+  });
+});
+
+describe(todayUtc.name, () => {
+  it('counts whole UTC days, whatever the time of day', () => {
+    expect(todayUtc(new Date('2025-06-30T23:59:59.999Z'))).toBe(20269);
+    expect(todayUtc(new Date('2025-06-30T00:00:00.000Z'))).toBe(20269);
+  });
+});
