@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { EngagementModule } from '@app/engagement';
@@ -8,9 +9,12 @@ import { APP_INFO } from './app-info';
 import { AppController } from './app.controller';
 import { Env, validateEnv } from './config/env.config';
 import { EngagementController } from './engagement.controller';
+import { AnalysisTelemetryInterceptor } from './http/analysis-telemetry.interceptor';
 import { AnalyzeRequestPipe } from './http/analyze-request.pipe';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { loggerParams } from './logging';
+import { MetricsModule } from './metrics/metrics.module';
+import { throttlerOptions } from './http/throttling';
 
 type EnvService = ConfigService<Env, true>;
 
@@ -41,15 +45,30 @@ export class AppModule {
           }),
         }),
         HealthModule.forRootAsync({
-          useFactory: () => ({
+          inject: [ConfigService],
+          useFactory: (env: EnvService) => ({
             serviceName: APP_INFO.name,
             version: APP_INFO.version,
-            requireModels: false,
+            requireModels: env.get('REQUIRE_MODELS', { infer: true }),
           }),
         }),
+        ThrottlerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (env: EnvService) =>
+            throttlerOptions(
+              env.get('RATE_LIMIT_TTL', { infer: true }),
+              env.get('RATE_LIMIT_MAX', { infer: true }),
+            ),
+        }),
+        MetricsModule,
       ],
       controllers: [AppController, EngagementController],
-      providers: [AnalyzeRequestPipe, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+      providers: [
+        AnalyzeRequestPipe,
+        AnalysisTelemetryInterceptor,
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+      ],
     };
   }
 }

@@ -1,9 +1,13 @@
+import helmet from '@fastify/helmet';
 import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { Env } from './config/env.config';
+import { registerApiKeyCheck } from './http/api-key.hook';
 import { registerJsonBody } from './http/json-body';
 import { requestId } from './logging';
+import { MetricsService } from './metrics/metrics.service';
 import { setupSwagger } from './swagger';
 
 /** Options for NestFactory.create: Nest's own body parser is replaced by the strict one. */
@@ -13,21 +17,70 @@ export const NEST_APP_OPTIONS = {
   abortOnError: false,
 } as const;
 
-/** Fastify names each request; pino-http logs that id, and a client's x-request-id is kept. */
-export function createAdapter(): FastifyAdapter {
-  const adapter = new FastifyAdapter({ genReqId: requestId, requestIdHeader: false });
-  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+/** Set when shutdown begins; responses from then on close their connection. */
+export interface Lifecycle {
+  closing: boolean;
+}
+
+/**
+ * Fastify names each request (pino-http logs that id; a client's x-request-id is kept) and
+ * keeps serving requests that arrive on open connections while it drains, instead of 503s.
+ */
+export function createAdapter(lifecycle: Lifecycle = { closing: false }): FastifyAdapter {
+  const adapter = new FastifyAdapter({
+    genReqId: requestId,
+    requestIdHeader: false,
+    return503OnClosing: false,
+  });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    if (lifecycle.closing) void reply.header('connection', 'close');
     done();
   });
   return adapter;
 }
 
-/** Everything main.ts and the e2e tests both need on a created application. */
-export function configureApp(app: NestFastifyApplication): void {
+/** Request durations by route pattern (not raw URL, which would explode the label set). */
+function registerRequestMetrics(fastify: FastifyInstance, metrics: MetricsService): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+}
+
+/**
+ * Swagger UI loads its own script and stylesheet and inlines a little CSS and images; everything
+ * else stays at helmet's strict defaults.
+ */
+const CONTENT_SECURITY_POLICY = {
+  directives: {
+    defaultSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    scriptSrc: ["'self'"],
+    // The service is often reached over plain HTTP inside a cluster; upgrading would break /docs.
+    upgradeInsecureRequests: null,
+  },
+};
+
+/** Everything main.ts and the e2e tests both need on a created application, before init. */
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useLogger(app.get(Logger));
   const env = app.get<ConfigService<Env, true>>(ConfigService);
-  registerJsonBody(app.getHttpAdapter().getInstance(), env.get('BODY_LIMIT', { infer: true }));
+  const fastify = app.getHttpAdapter().getInstance();
+  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+  const origins = env.get('CORS_ORIGINS', { infer: true });
+  if (origins.length > 0) {
+    app.enableCors({ origin: origins.includes('*') ? true : origins, maxAge: 600 });
+  }
+  registerApiKeyCheck(
+    fastify,
+    env.get('API_KEYS', { infer: true }),
+    env.get('PUBLIC_DOCS', { infer: true }),
+  );
+  registerRequestMetrics(fastify, app.get(MetricsService));
+  registerJsonBody(fastify, env.get('BODY_LIMIT', { infer: true }));
   setupSwagger(app);
-  app.enableShutdownHooks();
 }

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, Body } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -8,7 +8,6 @@ import {
   ApiTags,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import { PinoLogger } from 'nestjs-pino';
 import {
   AnalyzeEngagementRequestDto,
   AnalyzeEngagementResponseDto,
@@ -18,15 +17,13 @@ import {
   EXAMPLE_REQUEST,
   ValidRequest,
 } from '@app/engagement';
+import { AnalysisTelemetryInterceptor } from './http/analysis-telemetry.interceptor';
 import { AnalyzeRequestPipe } from './http/analyze-request.pipe';
 
 @ApiTags('engagement')
 @Controller('analyze-engagement')
 export class EngagementController {
-  constructor(
-    private readonly engagement: EngagementService,
-    private readonly logger: PinoLogger,
-  ) {}
+  constructor(private readonly engagement: EngagementService) {}
 
   @Post()
   @HttpCode(200)
@@ -45,12 +42,8 @@ export class EngagementController {
   })
   @ApiPayloadTooLargeResponse({ description: 'The body is over BODY_LIMIT.' })
   @ApiUnsupportedMediaTypeResponse({ description: 'The body is not application/json.' })
+  @UseInterceptors(AnalysisTelemetryInterceptor)
   analyze(@Body(AnalyzeRequestPipe) request: ValidRequest): EngagementAnalysis {
-    const analysis = this.engagement.analyze(request);
-    this.logger.assign({
-      user_id: analysis.user_id,
-      nudges: analysis.nudges.map((nudge) => nudge.type),
-    });
-    return analysis;
+    return this.engagement.analyze(request);
   }
 }

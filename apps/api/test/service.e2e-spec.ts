@@ -156,7 +156,7 @@ describe('start-up', () => {
 
   it('fails on a bad environment variable, naming it', async () => {
     await expect(createTestApp({ BODY_LIMIT: 'lots' })).rejects.toThrow(
-      'BODY_LIMIT must be a size such as 100kb, 1mb or 102400',
+      'invalid environment: BODY_LIMIT must be a size such as 100kb, 5mb or 102400',
     );
   });
 });

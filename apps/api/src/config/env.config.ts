@@ -1,16 +1,20 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  ArrayMaxSize,
   IsBoolean,
   IsIn,
   IsInt,
   IsString,
+  Matches,
   Max,
   Min,
   MinLength,
+  ValidateIf,
   validateSync,
 } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const USER_ID_LOGGING = ['raw', 'hash'] as const;
 
 const SIZE = /^(\d+)\s*(b|kb|mb)?$/i;
 const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
@@ -34,39 +38,132 @@ function toBoolean({ value }: { value: unknown }): unknown {
   return value;
 }
 
-/** The process environment, validated once at start-up. Names are the variables'. */
+/** A comma-separated list; blanks are dropped, so an empty variable is an empty list. */
+function toList({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+const size = (name: string) => `${name} must be a size such as 100kb, 5mb or 102400`;
+const flag = (name: string) => `${name} must be 1/0, true/false, yes/no or on/off`;
+const int = (name: string, min: number, max: number) =>
+  `${name} must be an integer from ${min} to ${max}`;
+
+/**
+ * The process environment, validated once at start-up; a bad value stops the start with the
+ * variable's name. class-validator runs a property's decorators bottom-up, so each type check
+ * sits below its bounds.
+ */
 export class Env {
+  @Max(65535, { message: int('PORT', 0, 65535) })
+  @Min(0, { message: int('PORT', 0, 65535) })
+  @IsInt({ message: int('PORT', 0, 65535) })
   @Transform(toInt)
-  @IsInt({ message: 'PORT must be an integer from 0 to 65535' })
-  @Min(0, { message: 'PORT must be an integer from 0 to 65535' })
-  @Max(65535, { message: 'PORT must be an integer from 0 to 65535' })
   PORT = 3000;
 
-  @IsString()
   @MinLength(1, { message: 'HOST must not be empty' })
+  @IsString()
   HOST = '0.0.0.0';
 
-  @IsString()
   @MinLength(1, { message: 'CONFIG_PATH must not be empty' })
+  @IsString()
   CONFIG_PATH = 'config/config.json';
 
-  @IsString()
   @MinLength(1, { message: 'MODELS_DIR must not be empty' })
+  @IsString()
   MODELS_DIR = 'models';
+
+  /** Readiness (/health/ready) fails until the models are loaded. */
+  @IsBoolean({ message: flag('REQUIRE_MODELS') })
+  @Transform(toBoolean)
+  REQUIRE_MODELS = false;
 
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
+  @IsBoolean({ message: flag('LOG_PRETTY') })
   @Transform(toBoolean)
-  @IsBoolean({ message: 'LOG_PRETTY must be 1/0, true/false, yes/no or on/off' })
   LOG_PRETTY = false;
 
-  // Decorators run bottom-up: the type check first, then the bounds.
-  @Transform(toBytes)
+  /** `hash` logs a salted SHA-256 of user_id instead of the id itself. */
+  @IsIn(USER_ID_LOGGING, { message: `LOG_USER_IDS must be one of ${USER_ID_LOGGING.join(', ')}` })
+  LOG_USER_IDS: (typeof USER_ID_LOGGING)[number] = 'raw';
+
+  @MinLength(16, {
+    message: 'LOG_USER_ID_SALT must be at least 16 characters when LOG_USER_IDS=hash',
+  })
+  @IsString()
+  @ValidateIf((env: Env) => env.LOG_USER_IDS === 'hash')
+  LOG_USER_ID_SALT = '';
+
   @Max(1024 * 1024 * 1024, { message: 'BODY_LIMIT must be at most 1024mb' })
-  @Min(1, { message: 'BODY_LIMIT must be a size such as 100kb, 1mb or 102400' })
-  @IsInt({ message: 'BODY_LIMIT must be a size such as 100kb, 1mb or 102400' })
+  @Min(1, { message: size('BODY_LIMIT') })
+  @IsInt({ message: size('BODY_LIMIT') })
+  @Transform(toBytes)
   BODY_LIMIT = 100 * 1024;
+
+  @Max(1024 * 1024 * 1024, { message: 'BATCH_BODY_LIMIT must be at most 1024mb' })
+  @Min(1, { message: size('BATCH_BODY_LIMIT') })
+  @IsInt({ message: size('BATCH_BODY_LIMIT') })
+  @Transform(toBytes)
+  BATCH_BODY_LIMIT = 5 * 1024 * 1024;
+
+  @Max(100_000, { message: int('BATCH_MAX_ITEMS', 1, 100_000) })
+  @Min(1, { message: int('BATCH_MAX_ITEMS', 1, 100_000) })
+  @IsInt({ message: int('BATCH_MAX_ITEMS', 1, 100_000) })
+  @Transform(toInt)
+  BATCH_MAX_ITEMS = 1000;
+
+  /** Comma-separated keys; when set, every route but /health* needs one in `x-api-key`. */
+  @Matches(/^[\x21-\x7e]{16,256}$/, {
+    each: true,
+    message: 'API_KEYS must be a comma-separated list of printable keys of 16 to 256 characters',
+  })
+  @ArrayMaxSize(100, { message: 'API_KEYS may list at most 100 keys' })
+  @Transform(toList)
+  API_KEYS: string[] = [];
+
+  /** /docs, /docs-json and /metrics without a key even when API_KEYS is set. */
+  @IsBoolean({ message: flag('PUBLIC_DOCS') })
+  @Transform(toBoolean)
+  PUBLIC_DOCS = false;
+
+  @Max(86_400_000, { message: int('RATE_LIMIT_TTL', 1, 86_400_000) })
+  @Min(1, { message: int('RATE_LIMIT_TTL', 1, 86_400_000) })
+  @IsInt({ message: int('RATE_LIMIT_TTL', 1, 86_400_000) })
+  @Transform(toInt)
+  RATE_LIMIT_TTL = 60_000;
+
+  /** Requests per RATE_LIMIT_TTL milliseconds per API key (or client IP); 0 turns it off. */
+  @Max(10_000_000, { message: int('RATE_LIMIT_MAX', 0, 10_000_000) })
+  @Min(0, { message: int('RATE_LIMIT_MAX', 0, 10_000_000) })
+  @IsInt({ message: int('RATE_LIMIT_MAX', 0, 10_000_000) })
+  @Transform(toInt)
+  RATE_LIMIT_MAX = 0;
+
+  /** Comma-separated allowed origins (`*` for any); empty leaves CORS off. */
+  @Matches(/^(\*|https?:\/\/[^\s,/]+)$/, {
+    each: true,
+    message: 'CORS_ORIGINS must be * or comma-separated origins such as https://app.example.com',
+  })
+  @Transform(toList)
+  CORS_ORIGINS: string[] = [];
+
+  /** Processes sharing the port (node:cluster); 1 runs the server in this process. */
+  @Max(64, { message: int('WORKERS', 1, 64) })
+  @Min(1, { message: int('WORKERS', 1, 64) })
+  @IsInt({ message: int('WORKERS', 1, 64) })
+  @Transform(toInt)
+  WORKERS = 1;
+
+  @Max(600_000, { message: int('SHUTDOWN_TIMEOUT_MS', 0, 600_000) })
+  @Min(0, { message: int('SHUTDOWN_TIMEOUT_MS', 0, 600_000) })
+  @IsInt({ message: int('SHUTDOWN_TIMEOUT_MS', 0, 600_000) })
+  @Transform(toInt)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
 }
 
 export class EnvError extends Error {
@@ -76,11 +173,11 @@ export class EnvError extends Error {
   }
 }
 
-/** For ConfigModule's `validate`: returns the typed, frozen settings or throws EnvError. */
+/** For ConfigModule's `validate`: the typed, frozen settings, or an EnvError naming each variable. */
 export function validateEnv(raw: Record<string, unknown>): Env {
   const known = Object.keys(new Env());
   const present = Object.fromEntries(
-    known.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]),
+    known.filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]]),
   );
   const env = plainToInstance(Env, present);
   const problems = validateSync(env, { stopAtFirstError: true }).flatMap((error) =>

@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import type { ExecutionContext } from '@nestjs/common';
+import type { ThrottlerModuleOptions } from '@nestjs/throttler';
+import type { FastifyRequest } from 'fastify';
+
+/**
+ * Rate limits per API key when the client sends one (hashed: the limiter's store never holds a
+ * key), else per client IP. Health probes are never limited; RATE_LIMIT_MAX=0 turns it off.
+ * Counters live in each process: with N replicas a client gets up to N × the limit.
+ */
+export function throttlerOptions(ttl: number, limit: number): ThrottlerModuleOptions {
+  return {
+    throttlers: [{ name: 'default', ttl, limit }],
+    errorMessage: `rate limit exceeded: at most ${limit} requests per ${ttl} ms`,
+    skipIf: (context: ExecutionContext) =>
+      limit === 0 || context.switchToHttp().getRequest<FastifyRequest>().url.startsWith('/health'),
+    getTracker: (req: Record<string, unknown>) => {
+      const request = req as unknown as FastifyRequest;
+      const key = request.headers['x-api-key'];
+      return typeof key === 'string'
+        ? `key:${createHash('sha256').update(key).digest('hex')}`
+        : `ip:${request.ip}`;
+    },
+  };
+}

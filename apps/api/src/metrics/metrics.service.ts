@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ENGINE_CONFIG, EngineConfig, Nudge } from '@app/engagement';
+import { MlService } from '@app/ml';
+import { APP_INFO } from '../app-info';
+
+/** The service's Prometheus metrics, in a registry of its own (tests build several apps). */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  private readonly requestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from receiving a request to sending its response, by route and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  private readonly nudges = new Counter({
+    name: 'nudges_total',
+    help: 'Nudges returned, by type and source (rule or ml).',
+    labelNames: ['type', 'source'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(ml: MlService, @Inject(ENGINE_CONFIG) config: EngineConfig) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'models_loaded',
+      help: 'Models serving predictions; 0 in rules-only mode.',
+      registers: [this.registry],
+      collect() {
+        this.set(ml.status().models.length);
+      },
+    });
+    new Gauge({
+      name: 'models_degraded',
+      help: '1 when the models could not be loaded and only the rules answer.',
+      registers: [this.registry],
+      collect() {
+        this.set(ml.status().mode === 'ml' ? 0 : 1);
+      },
+    });
+    new Gauge({
+      name: 'build_info',
+      help: 'Always 1; the labels say what is running.',
+      labelNames: ['version', 'model_version', 'config_hash', 'tfjs_backend'] as const,
+      registers: [this.registry],
+      collect() {
+        const status = ml.status();
+        this.reset();
+        this.set(
+          {
+            version: APP_INFO.version,
+            model_version: status.modelVersion ?? 'none',
+            config_hash: config.hash,
+            tfjs_backend: status.tfjsBackend,
+          },
+          1,
+        );
+      },
+    });
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    this.requestDuration.observe({ method, route, status }, seconds);
+  }
+
+  countNudges(nudges: readonly Nudge[]): void {
+    for (const nudge of nudges) this.nudges.inc({ type: nudge.type, source: nudge.source });
+  }
+}

@@ -1,0 +1,205 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { EXAMPLE_REQUEST } from '@app/engagement';
+import { createTestApp } from './test-app';
+
+const KEY = 'k_live_0123456789abcdef';
+const OTHER_KEY = 'k_live_fedcba9876543210';
+
+describe('API keys', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp({ API_KEYS: `${KEY}, ${OTHER_KEY}` });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('refuses a request without a key with a JSON 401, before reading its body', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/analyze-engagement')
+      .set('content-type', 'application/json')
+      .send('{ not even json');
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'missing or invalid x-api-key header',
+    });
+  });
+
+  it.each([['wrong-key-wrong-key'], [KEY.slice(0, -1)], [`${KEY}x`]])(
+    'refuses key %p',
+    async (key) => {
+      const response = await request(app.getHttpServer()).get('/version').set('x-api-key', key);
+      expect(response.status).toBe(401);
+    },
+  );
+
+  it('accepts every configured key', async () => {
+    for (const key of [KEY, OTHER_KEY]) {
+      const response = await request(app.getHttpServer())
+        .post('/analyze-engagement')
+        .set('x-api-key', key)
+        .send(EXAMPLE_REQUEST);
+      expect(response.status).toBe(200);
+    }
+  });
+
+  it('leaves the health probes open', async () => {
+    expect((await request(app.getHttpServer()).get('/health')).status).toBe(200);
+    expect((await request(app.getHttpServer()).get('/health/ready')).status).toBe(200);
+  });
+
+  it.each([['/docs'], ['/docs-json'], ['/metrics'], ['/']])('guards %s', async (path) => {
+    expect((await request(app.getHttpServer()).get(path)).status).toBe(401);
+    expect((await request(app.getHttpServer()).get(path).set('x-api-key', KEY)).status).toBe(200);
+  });
+});
+
+describe('PUBLIC_DOCS', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp({ API_KEYS: KEY, PUBLIC_DOCS: 'true' });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('opens the docs and metrics but nothing else', async () => {
+    expect((await request(app.getHttpServer()).get('/docs')).status).toBe(200);
+    expect((await request(app.getHttpServer()).get('/docs-json')).status).toBe(200);
+    expect((await request(app.getHttpServer()).get('/metrics')).status).toBe(200);
+    expect((await request(app.getHttpServer()).get('/version')).status).toBe(401);
+  });
+});
+
+describe('rate limiting', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp({ RATE_LIMIT_MAX: '3', RATE_LIMIT_TTL: '60000' });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers 429 with Retry-After past the limit, per API key or client', async () => {
+    const send = (key?: string) => {
+      const req = request(app.getHttpServer()).post('/analyze-engagement').send(EXAMPLE_REQUEST);
+      return key === undefined ? req : req.set('x-api-key', key);
+    };
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await send()).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await send();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: 'rate limit exceeded: at most 3 requests per 60000 ms',
+    });
+    // Another key has its own budget; health probes are never limited.
+    expect((await send('a-different-client-key')).status).toBe(200);
+    expect((await request(app.getHttpServer()).get('/health')).status).toBe(200);
+  });
+});
+
+describe('CORS and security headers', () => {
+  let closed: NestFastifyApplication;
+  let open: NestFastifyApplication;
+
+  beforeAll(async () => {
+    closed = await createTestApp();
+    open = await createTestApp({ CORS_ORIGINS: 'https://app.example.com' });
+  });
+
+  afterAll(async () => {
+    await closed.close();
+    await open.close();
+  });
+
+  it('sends no CORS headers unless CORS_ORIGINS is set', async () => {
+    const response = await request(closed.getHttpServer())
+      .get('/version')
+      .set('origin', 'https://evil.example');
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('allows only the configured origins', async () => {
+    const allowed = await request(open.getHttpServer())
+      .get('/version')
+      .set('origin', 'https://app.example.com');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    const other = await request(open.getHttpServer())
+      .get('/version')
+      .set('origin', 'https://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('sets helmet headers with a CSP that lets Swagger UI load its own assets', async () => {
+    const response = await request(closed.getHttpServer()).get('/docs');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+  });
+});
+
+describe('metrics', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('exposes request durations by route and status, nudge counts, model state and build info', async () => {
+    await request(app.getHttpServer())
+      .post('/analyze-engagement')
+      .send(EXAMPLE_REQUEST)
+      .expect(200);
+    await request(app.getHttpServer()).post('/analyze-engagement').send({}).expect(400);
+    const response = await request(app.getHttpServer()).get('/metrics');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    const text = response.text;
+    expect(text).toContain(
+      'http_request_duration_seconds_count{method="POST",route="/analyze-engagement",status="200"} 1',
+    );
+    expect(text).toContain(
+      'http_request_duration_seconds_count{method="POST",route="/analyze-engagement",status="400"} 1',
+    );
+    expect(text).toContain('nudges_total{type="resume",source="rule"} 1');
+    expect(text).toContain('nudges_total{type="comeback",source="rule"} 1');
+    expect(text).toContain('nudges_total{type="quiz",source="rule"} 1');
+    expect(text).toMatch(/^models_loaded \d+$/m);
+    expect(text).toMatch(/^models_degraded [01]$/m);
+    expect(text).toMatch(
+      /^build_info\{version="1\.0\.0",model_version="[^"]+",config_hash="[0-9a-f]{16}",tfjs_backend="\w+"\} 1$/m,
+    );
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+});
+
+describe('readiness', () => {
+  it('fails while models are required and missing, and says why', async () => {
+    const app = await createTestApp({ REQUIRE_MODELS: 'true', MODELS_DIR: '/nonexistent/models' });
+    try {
+      const ready = await request(app.getHttpServer()).get('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.error.models).toMatchObject({ status: 'down', mode: 'rules-only' });
+      expect((await request(app.getHttpServer()).get('/health')).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
