@@ -34,3 +34,16 @@ describe(todayUtc.name, () => {
     expect(todayUtc(new Date('2025-06-30T00:00:00.000Z'))).toBe(20269);
   });
 });
+
+describe('parseCalendarDate against Date.UTC', () => {
+  it('agrees on every day from 1900 to 2100', () => {
+    const MS_PER_DAY = 86_400_000;
+    for (
+      let day = Date.UTC(1900, 0, 1) / MS_PER_DAY;
+      day <= Date.UTC(2100, 11, 31) / MS_PER_DAY;
+      day++
+    ) {
+      expect(parseCalendarDate(formatCalendarDate(day))).toBe(day);
+    }
+  });
+});

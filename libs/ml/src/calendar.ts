@@ -9,9 +9,27 @@ export function looksLikeIsoDate(value: string): boolean {
   return ISO_DATE.test(value);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Days from 1970-01-01 to a valid proleptic Gregorian date (Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): CalendarDay {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
 /**
  * Parses `YYYY-MM-DD` into a day number, or null when the shape is wrong or the date does not
- * exist (`2025-02-30`). Date.UTC alone would roll such dates over, so the parts are checked back.
+ * exist (`2025-02-30`, `2023-02-29`): Date.UTC would roll those over instead. Plain arithmetic,
+ * because every request parses several dates.
  */
 export function parseCalendarDate(value: string): CalendarDay | null {
   const match = ISO_DATE.exec(value);
@@ -19,11 +37,10 @@ export function parseCalendarDate(value: string): CalendarDay | null {
   const year = Number(match[1]);
   const month = Number(match[2]);
   const day = Number(match[3]);
-  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
-  const ms = Date.UTC(year, month - 1, day);
-  const check = new Date(ms);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1) return null;
-  return Math.round(ms / MS_PER_DAY);
+  if (month < 1 || month > 12 || day < 1) return null;
+  const monthLength = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
+  if (day > monthLength) return null;
+  return daysFromCivil(year, month, day);
 }
 
 export function formatCalendarDate(day: CalendarDay): string {

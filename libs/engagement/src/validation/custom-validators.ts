@@ -1,4 +1,4 @@
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import { length, ValidateBy, ValidationOptions } from 'class-validator';
 import { parseCalendarDate } from '@app/ml';
 import { PROBLEMS, REQUEST_LIMITS } from '../dto/request-limits';
 
@@ -29,7 +29,9 @@ function attendanceProblem(value: unknown): string | null {
     return `must have at most ${REQUEST_LIMITS.events} events`;
   }
   for (const [event, peers] of entries) {
-    if (event.length === 0 || event.length > REQUEST_LIMITS.eventNameLength) {
+    // Counted in characters as @Length/@MaxLength count them (an emoji is one, not two UTF-16
+    // units), so a name valid in buddies_attending_events is valid here too.
+    if (!length(event, 1, REQUEST_LIMITS.eventNameLength)) {
       return `must have event names of 1 to ${REQUEST_LIMITS.eventNameLength} characters`;
     }
     if (RESERVED_KEYS.has(event)) return `must not use the reserved event name "${event}"`;

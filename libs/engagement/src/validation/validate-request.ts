@@ -1,9 +1,8 @@
-import { validateSync, ValidatorOptions } from 'class-validator';
 import { CalendarDay, formatCalendarDate, looksLikeIsoDate, parseCalendarDate } from '@app/ml';
 import { AnalyzeEngagementRequestDto } from '../dto/analyze-engagement-request.dto';
 import { PROBLEMS } from '../dto/request-limits';
-import { FieldError, fieldError, flattenValidationErrors } from './field-error';
-import { instantiate } from './instantiate';
+import { buildValidated } from './compiled-validator';
+import { FieldError, fieldError } from './field-error';
 
 /** A request that passed validation, with `as_of` resolved to a day. */
 export interface ValidRequest {
@@ -14,12 +13,6 @@ export interface ValidRequest {
 export type Validated<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
-
-const VALIDATOR_OPTIONS: ValidatorOptions = {
-  stopAtFirstError: true,
-  forbidUnknownValues: true,
-  validationError: { target: false, value: false },
-};
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -68,8 +61,8 @@ export function validateAnalyzeRequest(
   if (!isRecord(body)) {
     return { ok: false, errors: [fieldError('body', 'must be a JSON object')] };
   }
-  const request = instantiate(AnalyzeEngagementRequestDto, body);
-  const errors = flattenValidationErrors(validateSync(request, VALIDATOR_OPTIONS));
+  const errors: FieldError[] = [];
+  const request = buildValidated(AnalyzeEngagementRequestDto, body, errors);
   const reported = new Set(errors.map((error) => error.path));
   if (!reported.has('as_of')) {
     const asOf = typeof request.as_of === 'string' ? parseCalendarDate(request.as_of) : defaultAsOf;
