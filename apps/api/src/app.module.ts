@@ -10,6 +10,7 @@ import { AppController } from './app.controller';
 import { Env, validateEnv } from './config/env.config';
 import { EngagementController } from './engagement.controller';
 import { AnalysisTelemetryInterceptor } from './http/analysis-telemetry.interceptor';
+import { AnalyzeBatchPipe } from './http/analyze-batch.pipe';
 import { AnalyzeRequestPipe } from './http/analyze-request.pipe';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { loggerParams } from './logging';
@@ -65,6 +66,7 @@ export class AppModule {
       controllers: [AppController, EngagementController],
       providers: [
         AnalyzeRequestPipe,
+        AnalyzeBatchPipe,
         AnalysisTelemetryInterceptor,
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: APP_GUARD, useClass: ThrottlerGuard },

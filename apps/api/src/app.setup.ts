@@ -41,6 +41,15 @@ export function createAdapter(lifecycle: Lifecycle = { closing: false }): Fastif
   return adapter;
 }
 
+/** The batch route takes bodies up to BATCH_BODY_LIMIT; every other route BODY_LIMIT. */
+export const BATCH_ROUTE = '/analyze-engagement/batch';
+
+function registerBatchBodyLimit(fastify: FastifyInstance, limit: number): void {
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === BATCH_ROUTE) route.bodyLimit = limit;
+  });
+}
+
 /** Request durations by route pattern (not raw URL, which would explode the label set). */
 function registerRequestMetrics(fastify: FastifyInstance, metrics: MetricsService): void {
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -82,5 +91,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   );
   registerRequestMetrics(fastify, app.get(MetricsService));
   registerJsonBody(fastify, env.get('BODY_LIMIT', { infer: true }));
+  registerBatchBodyLimit(fastify, env.get('BATCH_BODY_LIMIT', { infer: true }));
   setupSwagger(app);
 }

@@ -9,15 +9,21 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import {
+  AnalyzeEngagementBatchRequestDto,
+  AnalyzeEngagementBatchResponseDto,
   AnalyzeEngagementRequestDto,
   AnalyzeEngagementResponseDto,
+  BatchResult,
   EngagementAnalysis,
   EngagementService,
   EXAMPLE_ANALYSIS,
+  EXAMPLE_BATCH_REQUEST,
   EXAMPLE_REQUEST,
+  ValidBatch,
   ValidRequest,
 } from '@app/engagement';
 import { AnalysisTelemetryInterceptor } from './http/analysis-telemetry.interceptor';
+import { AnalyzeBatchPipe } from './http/analyze-batch.pipe';
 import { AnalyzeRequestPipe } from './http/analyze-request.pipe';
 
 @ApiTags('engagement')
@@ -45,5 +51,26 @@ export class EngagementController {
   @UseInterceptors(AnalysisTelemetryInterceptor)
   analyze(@Body(AnalyzeRequestPipe) request: ValidRequest): EngagementAnalysis {
     return this.engagement.analyze(request);
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Many learners in one call, answered in order',
+    description:
+      'Each item is a single analysis request, validated on its own: a bad item answers with its index and field errors and never fails the others. Items without as_of use the batch as_of (or today).',
+  })
+  @ApiBody({
+    type: AnalyzeEngagementBatchRequestDto,
+    examples: { 'two learners, one invalid': { value: EXAMPLE_BATCH_REQUEST } },
+  })
+  @ApiOkResponse({ type: AnalyzeEngagementBatchResponseDto })
+  @ApiBadRequestResponse({
+    description: 'The envelope is invalid (no items array, too many items, bad as_of).',
+  })
+  @ApiPayloadTooLargeResponse({ description: 'The body is over BATCH_BODY_LIMIT.' })
+  @UseInterceptors(AnalysisTelemetryInterceptor)
+  analyzeBatch(@Body(AnalyzeBatchPipe) batch: ValidBatch): { results: BatchResult[] } {
+    return { results: this.engagement.analyzeBatch(batch) };
   }
 }

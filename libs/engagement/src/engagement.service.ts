@@ -4,8 +4,10 @@ import { deriveSignals, encodeFeatures, formatCalendarDate, MlService } from '@a
 import { RulesService } from '@app/rules';
 import { EngineConfig } from './config/engine.config';
 import { CLOCK, Clock, ENGINE_CONFIG } from './engagement.tokens';
-import { EngagementAnalysis } from './engine/analysis';
+import { BatchResult, EngagementAnalysis } from './engine/analysis';
 import { mergeRuleCandidates, mlNudges, rankNudges } from './engine/nudges';
+import { invalidRequestBody } from './validation/invalid-request';
+import { ValidBatch, validateBatch } from './validation/validate-batch';
 import { validateAnalyzeRequest, Validated, ValidRequest } from './validation/validate-request';
 
 /** rules → FOMO → one nudge per type → ML fill → rank → cap, for one validated request. */
@@ -22,6 +24,21 @@ export class EngagementService {
   /** Validates a client's document; an absent `as_of` means today (UTC). */
   validate(body: unknown): Validated<ValidRequest> {
     return validateAnalyzeRequest(body, this.clock.today());
+  }
+
+  /** Validates a batch's envelope; items are validated one by one in analyzeBatch. */
+  validateBatch(body: unknown, maxItems: number): Validated<ValidBatch> {
+    return validateBatch(body, this.clock.today(), maxItems);
+  }
+
+  /** Every item answered in order: its analysis, or its own validation error. */
+  analyzeBatch({ asOf, items }: ValidBatch): BatchResult[] {
+    return items.map((item, index) => {
+      const valid = validateAnalyzeRequest(item, asOf);
+      return valid.ok
+        ? this.analyze(valid.value)
+        : { index, error: invalidRequestBody(valid.errors) };
+    });
   }
 
   analyze({ request, asOf }: ValidRequest): EngagementAnalysis {

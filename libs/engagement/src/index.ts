@@ -14,17 +14,22 @@ export {
   UserDataDto,
 } from './dto/analyze-engagement-request.dto';
 export {
+  AnalyzeEngagementBatchRequestDto,
+  AnalyzeEngagementBatchResponseDto,
+  BatchItemErrorDto,
+} from './dto/analyze-engagement-batch.dto';
+export {
   AnalyzeEngagementResponseDto,
   FomoDto,
   FomoFactorsDto,
   NudgeDto,
 } from './dto/analyze-engagement-response.dto';
-export { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from './dto/examples';
+export { EXAMPLE_ANALYSIS, EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST } from './dto/examples';
 export { REQUEST_LIMITS } from './dto/request-limits';
 export { EngagementModule, EngagementModuleOptions } from './engagement.module';
 export { EngagementService } from './engagement.service';
 export { CLOCK, Clock, ENGINE_CONFIG } from './engagement.tokens';
-export { EngagementAnalysis } from './engine/analysis';
+export { BatchItemError, BatchResult, EngagementAnalysis } from './engine/analysis';
 export {
   compareNudges,
   mergeRuleCandidates,
@@ -34,5 +39,7 @@ export {
   rankNudges,
 } from './engine/nudges';
 export { FieldError } from './validation/field-error';
+export { InvalidRequestBody, invalidRequestBody } from './validation/invalid-request';
+export { ValidBatch } from './validation/validate-batch';
 export { MAX_JSON_DEPTH, parseJsonDocument, ParsedJson } from './validation/json-document';
 export { Validated, ValidRequest, validateAnalyzeRequest } from './validation/validate-request';

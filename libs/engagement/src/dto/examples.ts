@@ -76,3 +76,19 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
   },
   model_version: null,
 };
+
+/** A batch of SPEC's example and a copy with a string karma: the second answers with its error. */
+export const EXAMPLE_BATCH_REQUEST = {
+  as_of: '2025-06-30',
+  items: [
+    EXAMPLE_REQUEST,
+    {
+      ...EXAMPLE_REQUEST,
+      user_data: {
+        ...EXAMPLE_REQUEST.user_data,
+        user_id: 'stu_7024',
+        profile: { ...EXAMPLE_REQUEST.user_data.profile, karma: '190' },
+      },
+    },
+  ],
+};

@@ -1,4 +1,5 @@
 import { FomoResult } from '@app/fomo';
+import { InvalidRequestBody } from '../validation/invalid-request';
 import { Nudge } from './nudges';
 
 /** The answer for one learner (the body of `POST /analyze-engagement`). */
@@ -10,3 +11,11 @@ export interface EngagementAnalysis {
   readonly fomo: FomoResult;
   readonly model_version: string | null;
 }
+
+/** A batch item that failed validation; its neighbours are answered regardless. */
+export interface BatchItemError {
+  readonly index: number;
+  readonly error: InvalidRequestBody;
+}
+
+export type BatchResult = EngagementAnalysis | BatchItemError;

@@ -1,0 +1,143 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { EXAMPLE_ANALYSIS, EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST } from '@app/engagement';
+import { MlService } from '@app/ml';
+import { createTestApp } from './test-app';
+
+function learner(userId: string, overrides: Record<string, unknown> = {}): Record<string, any> {
+  const body = JSON.parse(JSON.stringify(EXAMPLE_REQUEST));
+  body.user_data.user_id = userId;
+  delete body.as_of;
+  Object.assign(body.user_data.profile, overrides);
+  return body;
+}
+
+describe('POST /analyze-engagement/batch', () => {
+  let app: NestFastifyApplication;
+  let modelVersion: string | null;
+
+  beforeAll(async () => {
+    app = await createTestApp({ BATCH_MAX_ITEMS: '50', BATCH_BODY_LIMIT: '300kb' });
+    modelVersion = app.get(MlService).status().modelVersion;
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const postBatch = (body: unknown) =>
+    request(app.getHttpServer())
+      .post('/analyze-engagement/batch')
+      .send(body as object);
+
+  it('answers the documented example: the good item analysed, the bad one with its error', async () => {
+    const response = await postBatch(EXAMPLE_BATCH_REQUEST);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      results: [
+        { ...EXAMPLE_ANALYSIS, model_version: modelVersion },
+        {
+          index: 1,
+          error: {
+            statusCode: 400,
+            error: 'Bad Request',
+            message: 'invalid request: 1 field failed validation',
+            errors: [
+              {
+                path: 'user_data.profile.karma',
+                message: 'user_data.profile.karma must be a non-negative integer',
+              },
+            ],
+          },
+        },
+      ],
+    });
+  });
+
+  it('keeps the order and answers each item as the single endpoint would', async () => {
+    const items = Array.from({ length: 40 }, (_, i) =>
+      learner(`u${i}`, { resume_uploaded: i % 2 === 0, karma: i % 7 === 3 ? -1 : i }),
+    );
+    const response = await postBatch({ as_of: '2025-06-30', items });
+    expect(response.status).toBe(200);
+    expect(response.body.results).toHaveLength(40);
+    for (let i = 0; i < 40; i++) {
+      const result = response.body.results[i];
+      if (i % 7 === 3) {
+        expect(result).toMatchObject({
+          index: i,
+          error: { errors: [{ path: 'user_data.profile.karma' }] },
+        });
+        continue;
+      }
+      const single = await request(app.getHttpServer())
+        .post('/analyze-engagement')
+        .send({ ...items[i], as_of: '2025-06-30' });
+      expect(result).toEqual(single.body);
+    }
+  });
+
+  it("uses each item's own as_of before the batch's", async () => {
+    const own = { ...learner('own'), as_of: '2025-06-20' };
+    const response = await postBatch({ as_of: '2025-06-30', items: [own, learner('batch')] });
+    expect(response.body.results.map((r: { as_of: string }) => r.as_of)).toEqual([
+      '2025-06-20',
+      '2025-06-30',
+    ]);
+  });
+
+  it('answers an empty batch with no results', async () => {
+    const response = await postBatch({ items: [] });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ results: [] });
+  });
+
+  it.each([
+    [{}, 'items', 'items is required'],
+    [{ items: 'x' }, 'items', 'items must be an array of analysis requests'],
+    [
+      { items: [], as_of: '2025-02-30' },
+      'as_of',
+      'as_of must be a calendar date in YYYY-MM-DD format',
+    ],
+    [
+      { items: Array.from({ length: 51 }, () => ({})) },
+      'items',
+      'items must have at most 50 items (has 51)',
+    ],
+  ])('answers a bad envelope %j with 400 naming %s', async (body, path, message) => {
+    const response = await postBatch(body);
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ path, message }]);
+  });
+
+  it('takes bodies up to BATCH_BODY_LIMIT while the single route keeps BODY_LIMIT', async () => {
+    const items = Array.from({ length: 50 }, (_, i) =>
+      learner(`u${i}`, { goal_tags: ['x'.repeat(60)] }),
+    );
+    const big = { items, padding: 'p'.repeat(150 * 1024) };
+    expect((await postBatch(big)).status).toBe(200);
+    const single = await request(app.getHttpServer())
+      .post('/analyze-engagement')
+      .send({ ...EXAMPLE_REQUEST, padding: 'p'.repeat(150 * 1024) });
+    expect(single.status).toBe(413);
+    const tooBig = await postBatch({ items: [], padding: 'p'.repeat(310 * 1024) });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'Request body is too large',
+    });
+  });
+
+  it('is in the OpenAPI document with its example', async () => {
+    const doc = (await request(app.getHttpServer()).get('/docs-json')).body;
+    const operation = doc.paths['/analyze-engagement/batch'].post;
+    expect(
+      operation.requestBody.content['application/json'].examples['two learners, one invalid'].value,
+    ).toEqual(EXAMPLE_BATCH_REQUEST);
+    expect(
+      doc.components.schemas.AnalyzeEngagementBatchResponseDto.properties.results.items.oneOf,
+    ).toHaveLength(2);
+  });
+});

@@ -1,0 +1,59 @@
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { IsArray, IsDefined, IsOptional } from 'class-validator';
+import { IsCalendarDate } from '../validation/custom-validators';
+import { AnalyzeEngagementRequestDto } from './analyze-engagement-request.dto';
+import { AnalyzeEngagementResponseDto } from './analyze-engagement-response.dto';
+import { PROBLEMS } from './request-limits';
+
+export class AnalyzeEngagementBatchRequestDto {
+  /** `as_of` for every item that has none of its own; today's UTC date when absent. @example "2025-06-30" */
+  @IsOptional()
+  @IsCalendarDate({ message: PROBLEMS.date })
+  @ApiProperty({ format: 'date', required: false, type: String })
+  as_of?: string;
+
+  /** Single-user requests (at most BATCH_MAX_ITEMS); each is validated on its own. */
+  @IsDefined({ message: PROBLEMS.required })
+  @IsArray({ message: 'must be an array of analysis requests' })
+  @ApiProperty({ type: [AnalyzeEngagementRequestDto] })
+  items!: unknown[];
+}
+
+export class FieldErrorDto {
+  /** @example "user_data.profile.karma" */
+  path!: string;
+  /** @example "user_data.profile.karma must be a non-negative integer" */
+  message!: string;
+}
+
+export class ItemErrorDto {
+  /** @example 400 */
+  statusCode!: number;
+  /** @example "Bad Request" */
+  error!: string;
+  /** @example "invalid request: 1 field failed validation" */
+  message!: string;
+  errors!: FieldErrorDto[];
+}
+
+/** A batch item that failed validation; the others are answered regardless. */
+export class BatchItemErrorDto {
+  /** Position of the item in `items`. @example 1 */
+  index!: number;
+  error!: ItemErrorDto;
+}
+
+@ApiExtraModels(AnalyzeEngagementResponseDto, BatchItemErrorDto)
+export class AnalyzeEngagementBatchResponseDto {
+  /** One entry per item, in the same order: the analysis, or the item's validation error. */
+  @ApiProperty({
+    type: 'array',
+    items: {
+      oneOf: [
+        { $ref: getSchemaPath(AnalyzeEngagementResponseDto) },
+        { $ref: getSchemaPath(BatchItemErrorDto) },
+      ],
+    },
+  })
+  results!: (AnalyzeEngagementResponseDto | BatchItemErrorDto)[];
+}
