@@ -9,11 +9,11 @@ import { APP_INFO } from './app-info';
 import { AppController } from './app.controller';
 import { Env, validateEnv } from './config/env.config';
 import { EngagementController } from './engagement.controller';
-import { AnalysisTelemetryInterceptor } from './http/analysis-telemetry.interceptor';
+import { AnalysisTelemetry } from './http/analysis-telemetry';
 import { AnalyzeBatchPipe } from './http/analyze-batch.pipe';
 import { AnalyzeRequestPipe } from './http/analyze-request.pipe';
 import { HttpErrorFilter } from './http/http-error.filter';
-import { loggerParams } from './logging';
+import { createRootLogger, nestLoggerParams, ROOT_LOGGER } from './logging';
 import { MetricsModule } from './metrics/metrics.module';
 import { throttlerOptions } from './http/throttling';
 
@@ -31,12 +31,19 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEnv }),
         LoggerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (env: EnvService) =>
-            loggerParams({
-              level: env.get('LOG_LEVEL', { infer: true }),
-              pretty: env.get('LOG_PRETTY', { infer: true }),
-            }),
+          providers: [
+            {
+              provide: ROOT_LOGGER,
+              inject: [ConfigService],
+              useFactory: (env: EnvService) =>
+                createRootLogger({
+                  LOG_LEVEL: env.get('LOG_LEVEL', { infer: true }),
+                  LOG_PRETTY: env.get('LOG_PRETTY', { infer: true }),
+                }),
+            },
+          ],
+          inject: [ROOT_LOGGER],
+          useFactory: nestLoggerParams,
         }),
         EngagementModule.forRootAsync({
           inject: [ConfigService],
@@ -67,7 +74,7 @@ export class AppModule {
       providers: [
         AnalyzeRequestPipe,
         AnalyzeBatchPipe,
-        AnalysisTelemetryInterceptor,
+        AnalysisTelemetry,
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
       ],

@@ -1,12 +1,13 @@
-import helmet from '@fastify/helmet';
 import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
 import { Env } from './config/env.config';
 import { registerApiKeyCheck } from './http/api-key.hook';
 import { registerJsonBody } from './http/json-body';
-import { requestId } from './logging';
+import { registerSecurityHeaders } from './http/security-headers';
+import { registerRequestLog, requestId, ROOT_LOGGER } from './logging';
 import { MetricsService } from './metrics/metrics.service';
 import { setupSwagger } from './swagger';
 
@@ -59,27 +60,13 @@ function registerRequestMetrics(fastify: FastifyInstance, metrics: MetricsServic
   });
 }
 
-/**
- * Swagger UI loads its own script and stylesheet and inlines a little CSS and images; everything
- * else stays at helmet's strict defaults.
- */
-const CONTENT_SECURITY_POLICY = {
-  directives: {
-    defaultSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:'],
-    scriptSrc: ["'self'"],
-    // The service is often reached over plain HTTP inside a cluster; upgrading would break /docs.
-    upgradeInsecureRequests: null,
-  },
-};
-
 /** Everything main.ts and the e2e tests both need on a created application, before init. */
-export async function configureApp(app: NestFastifyApplication): Promise<void> {
+export function configureApp(app: NestFastifyApplication): void {
   app.useLogger(app.get(Logger));
   const env = app.get<ConfigService<Env, true>>(ConfigService);
   const fastify = app.getHttpAdapter().getInstance();
-  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+  registerRequestLog(fastify, app.get<PinoLogger>(ROOT_LOGGER, { strict: false }));
+  registerSecurityHeaders(fastify);
   const origins = env.get('CORS_ORIGINS', { infer: true });
   if (origins.length > 0) {
     app.enableCors({ origin: origins.includes('*') ? true : origins, maxAge: 600 });

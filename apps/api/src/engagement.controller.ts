@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -22,14 +22,18 @@ import {
   ValidBatch,
   ValidRequest,
 } from '@app/engagement';
-import { AnalysisTelemetryInterceptor } from './http/analysis-telemetry.interceptor';
+import type { FastifyRequest } from 'fastify';
+import { AnalysisTelemetry } from './http/analysis-telemetry';
 import { AnalyzeBatchPipe } from './http/analyze-batch.pipe';
 import { AnalyzeRequestPipe } from './http/analyze-request.pipe';
 
 @ApiTags('engagement')
 @Controller('analyze-engagement')
 export class EngagementController {
-  constructor(private readonly engagement: EngagementService) {}
+  constructor(
+    private readonly engagement: EngagementService,
+    private readonly telemetry: AnalysisTelemetry,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -48,9 +52,11 @@ export class EngagementController {
   })
   @ApiPayloadTooLargeResponse({ description: 'The body is over BODY_LIMIT.' })
   @ApiUnsupportedMediaTypeResponse({ description: 'The body is not application/json.' })
-  @UseInterceptors(AnalysisTelemetryInterceptor)
-  analyze(@Body(AnalyzeRequestPipe) request: ValidRequest): EngagementAnalysis {
-    return this.engagement.analyze(request);
+  analyze(
+    @Body(AnalyzeRequestPipe) request: ValidRequest,
+    @Req() http: FastifyRequest,
+  ): EngagementAnalysis {
+    return this.telemetry.analysis(http, this.engagement.analyze(request));
   }
 
   @Post('batch')
@@ -69,8 +75,10 @@ export class EngagementController {
     description: 'The envelope is invalid (no items array, too many items, bad as_of).',
   })
   @ApiPayloadTooLargeResponse({ description: 'The body is over BATCH_BODY_LIMIT.' })
-  @UseInterceptors(AnalysisTelemetryInterceptor)
-  analyzeBatch(@Body(AnalyzeBatchPipe) batch: ValidBatch): { results: BatchResult[] } {
-    return { results: this.engagement.analyzeBatch(batch) };
+  analyzeBatch(
+    @Body(AnalyzeBatchPipe) batch: ValidBatch,
+    @Req() http: FastifyRequest,
+  ): { results: BatchResult[] } {
+    return { results: this.telemetry.batch(http, this.engagement.analyzeBatch(batch)) };
   }
 }

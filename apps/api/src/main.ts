@@ -52,7 +52,7 @@ async function serve(): Promise<void> {
       createAdapter(lifecycle),
       NEST_APP_OPTIONS,
     );
-    await configureApp(app);
+    configureApp(app);
   } catch (error) {
     failStart(error);
   }

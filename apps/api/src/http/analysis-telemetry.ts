@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { FastifyRequest } from 'fastify';
+import { BatchResult, EngagementAnalysis } from '@app/engagement';
+import { Env } from '../config/env.config';
+import { annotateRequestLog } from '../logging';
+import { MetricsService } from '../metrics/metrics.service';
+
+/**
+ * Records what an analysis returned on the request's log line and in the nudge counters. A
+ * single analysis logs its user_id and nudge types (with LOG_USER_IDS=hash the id is a salted
+ * SHA-256 prefix: stable across requests and replicas, not reversible without the salt); a batch
+ * logs its size and how many items failed, not a thousand ids. Called by the controller rather
+ * than an interceptor: Nest's interceptor chain costs an AsyncResource per request.
+ */
+@Injectable()
+export class AnalysisTelemetry {
+  private readonly salt: string | undefined;
+
+  constructor(
+    private readonly metrics: MetricsService,
+    env: ConfigService<Env, true>,
+  ) {
+    this.salt =
+      env.get('LOG_USER_IDS', { infer: true }) === 'hash'
+        ? env.get('LOG_USER_ID_SALT', { infer: true })
+        : undefined;
+  }
+
+  private loggedId(userId: string): string {
+    if (this.salt === undefined) return userId;
+    return createHash('sha256').update(this.salt).update(userId).digest('hex').slice(0, 16);
+  }
+
+  analysis(request: FastifyRequest, analysis: EngagementAnalysis): EngagementAnalysis {
+    this.metrics.countNudges(analysis.nudges);
+    annotateRequestLog(request, {
+      user_id: this.loggedId(analysis.user_id),
+      nudges: analysis.nudges.map((nudge) => nudge.type),
+    });
+    return analysis;
+  }
+
+  batch(request: FastifyRequest, results: BatchResult[]): BatchResult[] {
+    let failed = 0;
+    for (const result of results) {
+      if ('error' in result) failed++;
+      else this.metrics.countNudges(result.nudges);
+    }
+    annotateRequestLog(request, { batch_items: results.length, batch_failed: failed });
+    return results;
+  }
+}
