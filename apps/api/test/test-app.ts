@@ -18,7 +18,7 @@ export async function createTestApp(
       createAdapter(),
       NEST_APP_OPTIONS,
     );
-    await configureApp(app);
+    configureApp(app);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     return app;
