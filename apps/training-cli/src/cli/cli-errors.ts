@@ -1,0 +1,40 @@
+import { CommanderError } from 'commander';
+
+/** Exit code for anything the user can fix: a bad flag, a missing or malformed input file. */
+export const USAGE_EXIT_CODE = 2;
+
+/** A problem the user can fix; its message names the flag or file. */
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+/** Carries commander's verdict (help shown, bad flag) out of parsing without process.exit. */
+class CommanderExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`commander exit ${exitCode}`);
+  }
+}
+
+/**
+ * commander calls this instead of process.exit. It has already printed help or the error, so
+ * only the exit code is left to decide: 0 after --help, 2 for any parse error.
+ */
+export function onCommanderExit(error: CommanderError): never {
+  throw new CommanderExit(error.exitCode === 0 ? 0 : USAGE_EXIT_CODE);
+}
+
+/**
+ * Everything thrown while parsing or running ends here. Setting process.exitCode (rather than
+ * exiting) lets the app close cleanly and lets tests read the code.
+ */
+export function onCommandError(error: Error): void {
+  if (error instanceof CommanderExit) {
+    process.exitCode = error.exitCode;
+  } else if (error instanceof CliUsageError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exitCode = USAGE_EXIT_CODE;
+  } else {
+    process.stderr.write(`error: ${error.stack ?? error.message}\n`);
+    process.exitCode = 1;
+  }
+}

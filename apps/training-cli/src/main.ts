@@ -1,0 +1,9 @@
+import { CommandFactory } from 'nest-commander';
+import { CLI_RUN_OPTIONS } from './cli/cli-run-options';
+import { TrainingCliModule } from './training-cli.module';
+
+async function bootstrap(): Promise<void> {
+  await CommandFactory.run(TrainingCliModule, { ...CLI_RUN_OPTIONS, logger: ['error', 'warn'] });
+}
+
+void bootstrap();

@@ -1,0 +1,32 @@
+import type { LayersModel } from '@tensorflow/tfjs';
+import { Tf } from '@app/ml';
+import { RawLinearWeights } from './standardization';
+
+/**
+ * A single Dense(1, sigmoid) layer over the raw feature vector. Names are fixed because tfjs
+ * would otherwise number layers by creation order, which changes the files between runs.
+ */
+export function linearLayersModel(tf: Tf, type: string, model: RawLinearWeights): LayersModel {
+  const d = model.weights.length;
+  const layers = tf.sequential({
+    name: `nudge_${type}`,
+    layers: [
+      tf.layers.dense({
+        name: `${type}_probability`,
+        units: 1,
+        activation: 'sigmoid',
+        inputShape: [d],
+        // The weights are set below; zeros keep tfjs's random initialiser out of the picture.
+        kernelInitializer: 'zeros',
+        biasInitializer: 'zeros',
+      }),
+    ],
+  });
+  tf.tidy(() => {
+    layers.setWeights([
+      tf.tensor2d(Float32Array.from(model.weights), [d, 1]),
+      tf.tensor1d(Float32Array.of(model.bias)),
+    ]);
+  });
+  return layers;
+}
