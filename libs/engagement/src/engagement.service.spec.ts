@@ -92,10 +92,12 @@ describe(EngagementService.name, () => {
   it('fills the remaining places with model nudges, rules first', async () => {
     const sut = await createSut(models({ project: 0.9, quiz: 0.7, event_fomo: 0.65 }));
     const body = withField('peer_snapshot.batch_resume_uploaded_pct', 90);
-    (body.user_data as { profile: Record<string, unknown> }).profile.projects_added = 3;
+    // One project against a peer average of 2 and a quiz 5 days ago: gaps the rules do not
+    // flag yet but the models may. The last event was yesterday: no event nudge of any kind.
+    (body.user_data as { profile: Record<string, unknown> }).profile.projects_added = 1;
     (body.user_data as { activity: Record<string, unknown> }).activity.last_event_attended =
       '2025-06-29';
-    (body.user_data as { profile: Record<string, unknown> }).profile.quiz_history = ['2025-06-29'];
+    (body.user_data as { profile: Record<string, unknown> }).profile.quiz_history = ['2025-06-25'];
     (body.user_data as { activity: Record<string, unknown> }).activity.last_quiz_taken = null;
     const result = analyze(sut, body);
     expect(result.nudges.map((n) => [n.type, n.source, n.score])).toEqual([

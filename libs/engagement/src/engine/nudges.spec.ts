@@ -1,7 +1,14 @@
 import { FEATURE_COUNT, LearnerSignals, ModelManifest, ModelSet } from '@app/ml';
 import { RuleCandidate } from '@app/rules';
 import { buildEngineConfig } from '../config/engine.config';
-import { compareNudges, mergeRuleCandidates, mlNudges, Nudge, rankNudges } from './nudges';
+import {
+  compareNudges,
+  mergeRuleCandidates,
+  mlNudgeApplies,
+  mlNudges,
+  Nudge,
+  rankNudges,
+} from './nudges';
 
 const config = buildEngineConfig({});
 
@@ -17,7 +24,7 @@ const signals: LearnerSignals = {
   buddiesInteracted: 0,
   quizzesTaken: 1,
   quizTopicCount: 0,
-  daysSinceLastQuiz: 3,
+  daysSinceLastQuiz: 5,
   daysSinceLastEvent: 4,
   batchResumeUploadedPct: 50,
   batchAvgProjects: 1,
@@ -159,6 +166,30 @@ describe(mlNudges.name, () => {
     expect(
       mlNudges(new Set(), 0, signals, features, constantModels({ quiz: 0.9 }), config),
     ).toEqual([]);
+  });
+});
+
+describe(mlNudgeApplies.name, () => {
+  it.each([
+    ['resume', { resumeUploaded: true }, false],
+    ['resume', { resumeUploaded: false }, true],
+    ['project', { projectsAdded: 2, batchAvgProjects: 2 }, false],
+    ['project', { projectsAdded: 1, batchAvgProjects: 2 }, true],
+    ['quiz', { daysSinceLastQuiz: 3 }, false],
+    ['quiz', { daysSinceLastQuiz: 4 }, true],
+    ['quiz', { daysSinceLastQuiz: null }, true],
+    ['comeback', { daysSinceLastEvent: 2 }, false],
+    ['comeback', { daysSinceLastEvent: 3 }, true],
+    ['comeback', { daysSinceLastEvent: null }, false],
+    ['event_fomo', { daysSinceLastEvent: 2 }, false],
+    ['event_fomo', { daysSinceLastEvent: null }, true],
+    [
+      'event_fomo',
+      { daysSinceLastEvent: 3, eventAttendance: [], buddiesAttendingEvents: [] },
+      false,
+    ],
+  ] as const)('%s with %j → %p', (type, overrides, applies) => {
+    expect(mlNudgeApplies(type, { ...signals, ...overrides }, config)).toBe(applies);
   });
 });
 

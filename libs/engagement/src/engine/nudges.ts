@@ -51,17 +51,29 @@ export function mergeRuleCandidates(
   return nudges;
 }
 
-/** Whether a model's nudge of this type can apply to the learner at all. */
-export function mlNudgeApplies(type: NudgeType, s: LearnerSignals): boolean {
+/**
+ * Whether a model's nudge of this type makes sense for the learner: the models say who would
+ * act on a nudge, and motivated, up-to-date learners would, so a model may only speak where the
+ * learner has the gap the nudge is about. For recency it may speak early, from half-way to the
+ * rule's threshold, never for someone fresh; someone up to date on everything gets nothing.
+ */
+export function mlNudgeApplies(type: NudgeType, s: LearnerSignals, config: EngineConfig): boolean {
+  const { quiz_inactive_days, user_inactive_days } = config.rules.engagement_rules;
+  const awayFromEvents =
+    s.daysSinceLastEvent === null || s.daysSinceLastEvent > user_inactive_days / 2;
   switch (type) {
     case 'resume':
       return !s.resumeUploaded;
-    case 'comeback':
-      return s.daysSinceLastEvent !== null;
+    case 'project':
+      return s.projectsAdded < s.batchAvgProjects;
+    case 'quiz':
+      return s.daysSinceLastQuiz === null || s.daysSinceLastQuiz > quiz_inactive_days / 2;
     case 'event_fomo':
-      return s.eventAttendance.length > 0 || s.buddiesAttendingEvents.length > 0;
-    default:
-      return true;
+      return (
+        awayFromEvents && (s.eventAttendance.length > 0 || s.buddiesAttendingEvents.length > 0)
+      );
+    case 'comeback':
+      return s.daysSinceLastEvent !== null && awayFromEvents;
   }
 }
 
@@ -81,7 +93,7 @@ export function mlNudges(
   const threshold = config.ml.nudge_probability_threshold;
   const scored: { type: NudgeType; probability: number }[] = [];
   for (const type of NUDGE_TYPES) {
-    if (taken.has(type) || !mlNudgeApplies(type, signals)) continue;
+    if (taken.has(type) || !mlNudgeApplies(type, signals, config)) continue;
     const probability = models.probability(type, features);
     if (probability !== undefined && probability >= threshold) scored.push({ type, probability });
   }
