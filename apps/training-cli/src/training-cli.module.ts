@@ -5,12 +5,14 @@ import { DatasetService } from './dataset/dataset.service';
 import { PipelineCommand } from './pipeline/pipeline.command';
 import { ReportCommand } from './report/report.command';
 import { ReportService } from './report/report.service';
+import { ScoreCommand } from './score/score.command';
+import { ScoreService } from './score/score.service';
 import { SimulateCommand } from './simulate/simulate.command';
 import { SimulationService } from './simulate/simulation.service';
 import { TrainCommand } from './train/train.command';
 import { TrainService } from './train/train.service';
 
-/** The training CLI: one service per step, one thin command per step, and `pipeline`. */
+/** The training CLI: one service per step, one thin command per step, `pipeline`, and `score`. */
 @Module({
   providers: [
     ProgressService,
@@ -18,11 +20,13 @@ import { TrainService } from './train/train.service';
     DatasetService,
     TrainService,
     ReportService,
+    ScoreService,
     SimulateCommand,
     DatasetCommand,
     TrainCommand,
     ReportCommand,
     PipelineCommand,
+    ScoreCommand,
   ],
 })
 export class TrainingCliModule {}

@@ -2,7 +2,6 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Tensor } from '@tensorflow/tfjs';
-import { CommandTestFactory } from 'nest-commander-testing';
 import { validateAnalyzeRequest } from '@app/engagement';
 import {
   FEATURE_COUNT,
@@ -15,51 +14,11 @@ import {
   todayUtc,
 } from '@app/ml';
 import { NUDGE_TYPES } from '@app/rules';
-import { CLI_RUN_OPTIONS } from '../src/cli/cli-run-options';
-import { ProgressService } from '../src/cli/progress.service';
 import { DATASET_COLUMNS } from '../src/dataset/dataset-columns';
 import { SimulatedLearner } from '../src/simulate/learner-simulator';
 import { PeerSnapshotFile } from '../src/simulate/simulation-files';
 import { TrainingCliModule } from '../src/training-cli.module';
-
-interface CliRun {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly summaries: readonly string[];
-}
-
-/** Runs one command line through a fresh app, as `main.ts` would, capturing what it says. */
-async function runCli(args: string[]): Promise<CliRun> {
-  const summaries: string[] = [];
-  const progress: Pick<ProgressService, 'task' | 'summary'> = {
-    task: () => ({ increment: () => undefined, stop: () => undefined }),
-    summary: (line) => summaries.push(line),
-  };
-  const app = await CommandTestFactory.createTestingCommand(
-    { imports: [TrainingCliModule] },
-    CLI_RUN_OPTIONS,
-  )
-    .overrideProvider(ProgressService)
-    .useValue(progress)
-    .compile();
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = undefined;
-  try {
-    await CommandTestFactory.run(app, args);
-    return {
-      exitCode: Number(process.exitCode ?? 0),
-      stdout: stdout.mock.calls.map(([chunk]) => String(chunk)).join(''),
-      stderr: stderr.mock.calls.map(([chunk]) => String(chunk)).join(''),
-      summaries,
-    };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+import { runCli } from './run-cli';
 
 /** Every file under `dir`, by relative path, with its bytes. */
 async function snapshotFiles(dir: string): Promise<Map<string, Buffer>> {

@@ -19,21 +19,22 @@ function deeperThan(value: unknown, limit: number): boolean {
 /**
  * Parses a client's JSON document: strict UTF-8, no `__proto__` or `constructor.prototype`
  * keys (they are how prototype pollution gets in), and a nesting limit so later recursive code
- * cannot overflow the stack. The HTTP body parser and the NDJSON scorer both use it.
+ * cannot overflow the stack. The HTTP body parser and the NDJSON scorer both use it; `what` names
+ * the document in messages ("body", "line").
  */
-export function parseJsonDocument(input: Buffer | string): ParsedJson {
+export function parseJsonDocument(input: Buffer | string, what = 'body'): ParsedJson {
   if (typeof input !== 'string' && !isUtf8(input)) {
-    return { ok: false, message: 'body is not valid UTF-8' };
+    return { ok: false, message: `${what} is not valid UTF-8` };
   }
   const text = typeof input === 'string' ? input : input.toString('utf8');
   let value: unknown;
   try {
     value = secureParse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
-    return { ok: false, message: `body is not valid JSON: ${(error as Error).message}` };
+    return { ok: false, message: `${what} is not valid JSON: ${(error as Error).message}` };
   }
   if (deeperThan(value, MAX_JSON_DEPTH)) {
-    return { ok: false, message: `body nests deeper than ${MAX_JSON_DEPTH} levels` };
+    return { ok: false, message: `${what} nests deeper than ${MAX_JSON_DEPTH} levels` };
   }
   return { ok: true, value };
 }

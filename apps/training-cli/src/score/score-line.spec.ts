@@ -1,0 +1,77 @@
+import { EngagementAnalysis, EXAMPLE_REQUEST, ValidRequest } from '@app/engagement';
+import { parseCalendarDate } from '@app/ml';
+import { scoreLine } from './score-line';
+
+const AS_OF = parseCalendarDate('2025-07-01')!;
+
+/** Stands in for the engine: echoes what it was asked, so the test sees the resolved as_of. */
+const analyze = ({ request, asOf }: ValidRequest) =>
+  ({ user_id: request.user_data.user_id, as_of: asOf }) as unknown as EngagementAnalysis;
+
+describe(scoreLine.name, () => {
+  it('answers a valid line with the analysis, keeping its own as_of', () => {
+    const sut = scoreLine(JSON.stringify(EXAMPLE_REQUEST), 1, AS_OF, analyze);
+    expect(sut).toEqual({
+      output: JSON.stringify({ user_id: 'stu_7023', as_of: parseCalendarDate('2025-06-30') }),
+      failed: false,
+    });
+  });
+
+  it('uses the run as_of for a line without one', () => {
+    const withoutAsOf: Partial<typeof EXAMPLE_REQUEST> = { ...EXAMPLE_REQUEST };
+    delete withoutAsOf.as_of;
+    const sut = scoreLine(JSON.stringify(withoutAsOf), 1, AS_OF, analyze);
+    expect(JSON.parse(sut.output)).toEqual({ user_id: 'stu_7023', as_of: AS_OF });
+  });
+
+  it.each([
+    [
+      '',
+      { statusCode: 400, error: 'Bad Request', message: 'line is empty; expected a JSON object' },
+    ],
+    [
+      '{"a":',
+      {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'line is not valid JSON: Unexpected end of JSON input',
+      },
+    ],
+    [
+      '{"__proto__":{}}',
+      {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'line is not valid JSON: Object contains forbidden prototype property',
+      },
+    ],
+  ])('answers %p with an error line naming its line number', (text, error) => {
+    expect(scoreLine(text, 17, AS_OF, analyze)).toEqual({
+      output: JSON.stringify({ line: 17, error }),
+      failed: true,
+    });
+  });
+
+  it('answers an invalid request with the API’s field errors', () => {
+    const bad = {
+      ...EXAMPLE_REQUEST,
+      peer_snapshot: { ...EXAMPLE_REQUEST.peer_snapshot, batch_avg_projects: -1 },
+    };
+    const sut = scoreLine(JSON.stringify(bad), 3, AS_OF, analyze);
+    expect(sut.failed).toBe(true);
+    expect(JSON.parse(sut.output)).toEqual({
+      line: 3,
+      error: {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'invalid request: 1 field failed validation',
+        errors: [
+          {
+            path: 'peer_snapshot.batch_avg_projects',
+            message: 'peer_snapshot.batch_avg_projects must be a non-negative number',
+          },
+        ],
+      },
+    });
+  });
+});

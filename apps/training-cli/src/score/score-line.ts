@@ -1,0 +1,45 @@
+import {
+  EngagementAnalysis,
+  invalidRequestBody,
+  parseJsonDocument,
+  ValidRequest,
+  validateAnalyzeRequest,
+} from '@app/engagement';
+import { CalendarDay } from '@app/ml';
+
+/** The one engine call the scorer needs, so a line can be scored without Nest in tests. */
+export type Analyze = (request: ValidRequest) => EngagementAnalysis;
+
+export interface ScoredLine {
+  readonly output: string;
+  readonly failed: boolean;
+}
+
+function failure(line: number, error: object): ScoredLine {
+  return { output: JSON.stringify({ line, error }), failed: true };
+}
+
+/**
+ * One NDJSON line in, one out: the analysis the API would answer, or `{"line", "error"}` with
+ * the same error body the API's 400 carries. `asOf` applies to requests without their own.
+ */
+export function scoreLine(
+  text: string,
+  line: number,
+  asOf: CalendarDay,
+  analyze: Analyze,
+): ScoredLine {
+  if (text.trim() === '') {
+    return failure(line, {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'line is empty; expected a JSON object',
+    });
+  }
+  const parsed = parseJsonDocument(text, 'line');
+  if (!parsed.ok)
+    return failure(line, { statusCode: 400, error: 'Bad Request', message: parsed.message });
+  const valid = validateAnalyzeRequest(parsed.value, asOf);
+  if (!valid.ok) return failure(line, invalidRequestBody(valid.errors));
+  return { output: JSON.stringify(analyze(valid.value)), failed: false };
+}

@@ -1,0 +1,95 @@
+import { availableParallelism } from 'node:os';
+import { InvalidArgumentError } from 'commander';
+import { Command, Option } from 'nest-commander';
+import { CalendarDay, parseCalendarDate, todayUtc } from '@app/ml';
+import { CliCommand } from '../cli/cli-command';
+import { parseDirectory, parseInteger } from '../cli/cli-options';
+import { ProgressService } from '../cli/progress.service';
+import { ScoreOptions, ScoreService } from './score.service';
+
+const MAX_WORKERS = 64;
+
+function parseFilePath(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('Expected a file path.');
+  return value;
+}
+
+@Command({
+  name: 'score',
+  description:
+    'score learners offline with the API engine: NDJSON requests in (one per line), NDJSON answers out in the same order; a bad line answers {"line", "error"}',
+})
+export class ScoreCommand extends CliCommand {
+  constructor(
+    private readonly scoring: ScoreService,
+    private readonly progress: ProgressService,
+  ) {
+    super();
+  }
+
+  async run(
+    _args: string[],
+    options: Omit<ScoreOptions, 'asOf'> & { asOf?: CalendarDay },
+  ): Promise<void> {
+    const summary = await this.scoring.score({ ...options, asOf: options.asOf ?? todayUtc() });
+    const rate = Math.round(summary.lines / summary.seconds);
+    const models =
+      summary.modelVersion === null
+        ? 'rules only (no models loaded)'
+        : `models ${summary.modelVersion}`;
+    this.progress.summary(
+      `score: ${summary.lines} lines → ${options.out} (${summary.errors} errors) in ${summary.seconds.toFixed(1)} s, ${rate} lines/s, ${options.workers} workers, ${models}`,
+    );
+  }
+
+  @Option({ flags: '--in <path>', description: 'NDJSON file of analysis requests', required: true })
+  parseIn(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option({
+    flags: '--out <path>',
+    description: 'NDJSON file to write the answers to',
+    required: true,
+  })
+  parseOut(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option({
+    flags: '--workers <count>',
+    description: `scoring threads, 1 to ${MAX_WORKERS}`,
+    defaultValue: Math.min(availableParallelism(), MAX_WORKERS),
+  })
+  parseWorkers(value: string): number {
+    return parseInteger(value, 1, MAX_WORKERS);
+  }
+
+  @Option({
+    flags: '--as-of <date>',
+    description: 'YYYY-MM-DD for requests without their own as_of (default: today, UTC)',
+  })
+  parseAsOf(value: string): CalendarDay {
+    const day = parseCalendarDate(value);
+    if (day === null) throw new InvalidArgumentError('Expected a calendar date as YYYY-MM-DD.');
+    return day;
+  }
+
+  @Option({
+    flags: '--config <path>',
+    description: 'engine config',
+    defaultValue: 'config/config.json',
+  })
+  parseConfig(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option({
+    flags: '--models-dir <path>',
+    description: 'folder of the models and manifest.json',
+    defaultValue: 'models',
+  })
+  parseModelsDir(value: string): string {
+    return parseDirectory(value);
+  }
+}

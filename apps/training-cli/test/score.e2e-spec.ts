@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { INestApplicationContext } from '@nestjs/common';
+import { EngagementModule, EngagementService, validateAnalyzeRequest } from '@app/engagement';
+import { parseCalendarDate } from '@app/ml';
+import {
+  learnerRecord,
+  simulateLearner,
+  simulateSnapshot,
+  userId,
+} from '../src/simulate/learner-simulator';
+import { Random } from '../src/simulate/random';
+import { ScoreCommand } from '../src/score/score.command';
+import { runCli } from './run-cli';
+
+/** The built CLI (`npm test` builds first): worker threads need compiled JavaScript. */
+const CLI = join(__dirname, '../../../dist/apps/training-cli/apps/training-cli/src/main.js');
+const ROOT = join(__dirname, '../../..');
+const AS_OF = '2025-06-30';
+
+function runBuiltCli(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** 2,500 simulated learners as NDJSON, with broken lines at known places. */
+function inputLines(): string[] {
+  const random = new Random(3, 5);
+  const asOf = parseCalendarDate(AS_OF)!;
+  const snapshots = [0, 1, 2].map((i) => simulateSnapshot(random, i));
+  const lines = Array.from({ length: 2500 }, (_, i) => {
+    const snapshot = snapshots[i % 3];
+    return JSON.stringify(
+      learnerRecord(simulateLearner(random, userId(i, 2500), snapshot, asOf), snapshot),
+    );
+  });
+  lines[4] = '{"user_data": ';
+  lines[1199] = lines[1199].replace(/"karma":\d+/, '"karma":-1');
+  lines[2499] = '';
+  return lines;
+}
+
+describe(ScoreCommand.name, () => {
+  let dir: string;
+  let engine: INestApplicationContext;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'score-'));
+    engine = await NestFactory.createApplicationContext(
+      EngagementModule.forRootAsync({
+        useFactory: () => ({
+          configPath: join(ROOT, 'config/config.json'),
+          modelsDir: join(ROOT, 'models'),
+        }),
+      }),
+      { logger: false },
+    );
+  });
+
+  afterAll(async () => {
+    await engine.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers every line in order, on 2 threads, exactly as the API engine does', async () => {
+    const lines = inputLines();
+    await writeFile(join(dir, 'in.ndjson'), lines.join('\n') + '\n');
+    const run = await runBuiltCli([
+      'score',
+      '--in',
+      join(dir, 'in.ndjson'),
+      '--out',
+      join(dir, 'out.ndjson'),
+      '--workers',
+      '2',
+      '--as-of',
+      AS_OF,
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^score: 2500 lines → .*out\.ndjson \(3 errors\) in [\d.]+ s, \d+ lines\/s, 2 workers, models [0-9a-f]{16}\n$/,
+    );
+
+    const output = (await readFile(join(dir, 'out.ndjson'), 'utf8')).split('\n');
+    expect(output.pop()).toBe('');
+    expect(output).toHaveLength(2500);
+    const engagement = engine.get(EngagementService);
+    const asOf = parseCalendarDate(AS_OF)!;
+    output.forEach((line, i) => {
+      const parsed = JSON.parse(line) as { line?: number; error?: { message: string } };
+      if (i === 4 || i === 1199 || i === 2499) {
+        expect(parsed.line).toBe(i + 1);
+        return;
+      }
+      const valid = validateAnalyzeRequest(JSON.parse(lines[i]), asOf);
+      if (!valid.ok) throw new Error(`line ${i + 1} should be valid`);
+      expect(line).toBe(JSON.stringify(engagement.analyze(valid.value)));
+    });
+    expect(JSON.parse(output[4]).error.message).toMatch(/^line is not valid JSON: /);
+    expect(JSON.parse(output[1199]).error.errors).toEqual([
+      {
+        path: 'user_data.profile.karma',
+        message: 'user_data.profile.karma must be a non-negative integer',
+      },
+    ]);
+    expect(JSON.parse(output[2499]).error.message).toBe('line is empty; expected a JSON object');
+  }, 60_000);
+
+  it.each([
+    [['score', '--out', 'x.ndjson'], "error: required option '--in <path>' not specified"],
+    [
+      ['score', '--in', '/no/such/file.ndjson', '--out', 'x.ndjson'],
+      'error: --in /no/such/file.ndjson: no such file',
+    ],
+    [
+      ['score', '--in', 'a', '--out', 'b', '--workers', '0'],
+      "error: option '--workers <count>' argument '0' is invalid.",
+    ],
+    [
+      ['score', '--in', 'a', '--out', 'b', '--as-of', '2025-02-30'],
+      "error: option '--as-of <date>' argument '2025-02-30' is invalid.",
+    ],
+  ])('exits with code 2 naming the flag or file: %j', async (args, message) => {
+    const run = await runCli(args);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+});
