@@ -1,0 +1,49 @@
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+export interface LoadOptions {
+  readonly port: number;
+  readonly path: string;
+  readonly bodies: readonly string[];
+  readonly connections: number;
+  readonly seconds: number;
+  /** Fixed offered load (requests per second over all connections); absent = as fast as it goes. */
+  readonly rate?: number;
+  readonly headers?: Record<string, string>;
+}
+
+/** POSTs the bodies in turn (a varied corpus, not one payload) and summarises autocannon's result. */
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  let next = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${options.port}`,
+    connections: options.connections,
+    duration: options.seconds,
+    ...(options.rate === undefined ? {} : { overallRate: options.rate }),
+    requests: [
+      {
+        method: 'POST',
+        path: options.path,
+        headers: { 'content-type': 'application/json', ...options.headers },
+        setupRequest: (request) => {
+          request.body = options.bodies[next++ % options.bodies.length];
+          return request;
+        },
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}

@@ -1,0 +1,295 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { NestFactory } from '@nestjs/core';
+import { EngagementModule, EngagementService, ValidRequest } from '@app/engagement';
+import { requestCorpus } from './corpus';
+import { load } from './load';
+import { rssMb, startNode } from './processes';
+
+/**
+ * `npm run bench [-- section ...]`: every figure of the speed issue in one run on this machine.
+ * Sections: http, rate, batch, engine, startup, rss, score (all by default). Figures print as
+ * a table and go to .bench/latest.json. CI never runs this: timings on a shared machine are
+ * compared as ratios measured in one run, not asserted.
+ */
+const ROOT = resolve(__dirname, '../../../../..');
+const API = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
+const CLI = join(ROOT, 'dist/apps/training-cli/apps/training-cli/src/main.js');
+const BARE = join(__dirname, 'bare-server.js');
+const OUT = join(ROOT, '.bench');
+const KEY = 'k_bench_0123456789abcdef';
+
+/** Production settings: JSON request logs (to /dev/null), validation, metrics and the key check. */
+const SERVICE_ENV = { API_KEYS: KEY, LOG_LEVEL: 'info', WORKERS: '1' };
+
+interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly target?: string;
+  readonly met?: boolean;
+}
+
+const figures: Figure[] = [];
+
+function record(name: string, value: number, unit: string, target?: string, met?: boolean): void {
+  figures.push({ name, value, unit, target, met });
+  const verdict = met === undefined ? '' : met ? '  ok' : '  MISSED';
+  console.log(
+    `${name.padEnd(52)} ${value.toFixed(value < 10 ? 2 : 0).padStart(10)} ${unit.padEnd(8)} ${target ?? ''}${verdict}`,
+  );
+}
+
+async function singleRequests(bodies: string[]): Promise<void> {
+  const bare = await startNode(BARE, {}, '/');
+  const ceiling = await load({
+    port: bare.port,
+    path: '/analyze-engagement',
+    bodies,
+    connections: 32,
+    seconds: 10,
+  });
+  await bare.stop();
+  const service = await startNode(API, SERVICE_ENV);
+  await load({
+    port: service.port,
+    path: '/analyze-engagement',
+    bodies,
+    connections: 32,
+    seconds: 3,
+    headers: { 'x-api-key': KEY },
+  });
+  const measured = await load({
+    port: service.port,
+    path: '/analyze-engagement',
+    bodies,
+    connections: 32,
+    seconds: 10,
+    headers: { 'x-api-key': KEY },
+  });
+  await service.stop();
+  record('bare node:http ceiling, 32 connections', ceiling.requestsPerSecond, 'req/s');
+  record('  p50 / p99', ceiling.p50Ms, 'ms', `p99 ${ceiling.p99Ms} ms`);
+  record(
+    'service, 32 connections',
+    measured.requestsPerSecond,
+    'req/s',
+    `${measured.non2xx} non-2xx`,
+  );
+  record('  p50', measured.p50Ms, 'ms');
+  record('  p99', measured.p99Ms, 'ms');
+  const ratio = measured.requestsPerSecond / ceiling.requestsPerSecond;
+  record('service / ceiling', ratio, 'ratio', '≥ 0.12', ratio >= 0.12);
+}
+
+async function fixedRate(bodies: string[]): Promise<void> {
+  const service = await startNode(API, SERVICE_ENV);
+  await load({
+    port: service.port,
+    path: '/analyze-engagement',
+    bodies,
+    connections: 32,
+    seconds: 3,
+    headers: { 'x-api-key': KEY },
+  });
+  const result = await load({
+    port: service.port,
+    path: '/analyze-engagement',
+    bodies,
+    connections: 32,
+    seconds: 15,
+    rate: 1000,
+    headers: { 'x-api-key': KEY },
+  });
+  await service.stop();
+  record('1000 req/s offered: achieved', result.requestsPerSecond, 'req/s');
+  record('  p50', result.p50Ms, 'ms');
+  record('  p99', result.p99Ms, 'ms', '≤ 10 ms', result.p99Ms <= 10);
+}
+
+async function batches(corpus: Record<string, unknown>[]): Promise<void> {
+  const bodies = Array.from({ length: 5 }, (_, b) =>
+    JSON.stringify({ as_of: '2025-06-30', items: corpus.slice(b * 1000, b * 1000 + 1000) }),
+  );
+  const service = await startNode(API, SERVICE_ENV);
+  await load({
+    port: service.port,
+    path: '/analyze-engagement/batch',
+    bodies,
+    connections: 2,
+    seconds: 3,
+    headers: { 'x-api-key': KEY },
+  });
+  const result = await load({
+    port: service.port,
+    path: '/analyze-engagement/batch',
+    bodies,
+    connections: 2,
+    seconds: 10,
+    headers: { 'x-api-key': KEY },
+  });
+  await service.stop();
+  const usersPerSecond = result.requestsPerSecond * 1000;
+  record(
+    'batch of 1000: users/s (1 process)',
+    usersPerSecond,
+    'users/s',
+    '≥ 50,000',
+    usersPerSecond >= 50_000,
+  );
+  record('  p50 per batch', result.p50Ms, 'ms');
+}
+
+async function engineOnly(corpus: Record<string, unknown>[]): Promise<void> {
+  const app = await NestFactory.createApplicationContext(
+    EngagementModule.forRootAsync({
+      useFactory: () => ({
+        configPath: join(ROOT, 'config/config.json'),
+        modelsDir: join(ROOT, 'models'),
+      }),
+    }),
+    { logger: false, abortOnError: false },
+  );
+  const engagement = app.get(EngagementService);
+  const copies = corpus.map((body) => JSON.parse(JSON.stringify(body)) as Record<string, unknown>);
+  const time = (fn: (i: number) => void, n: number): number => {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) fn(i);
+    return Number(process.hrtime.bigint() - started) / 1e3 / n;
+  };
+  const valid: ValidRequest[] = copies.map((body) => {
+    const result = engagement.validate(body);
+    if (!result.ok) throw new Error('the corpus must be valid');
+    return result.value;
+  });
+  const n = valid.length;
+  for (let round = 0; round < 3; round++) time((i) => engagement.analyze(valid[i % n]), n);
+  const analyze = Math.min(
+    ...[0, 1, 2].map(() => time((i) => engagement.analyze(valid[i % n]), 5 * n)),
+  );
+  const validate = Math.min(
+    ...[0, 1, 2].map(() =>
+      time((i) => engagement.validate(JSON.parse(JSON.stringify(copies[i % n]))), n),
+    ),
+  );
+  const parse = Math.min(
+    ...[0, 1, 2].map(() => time((i) => JSON.parse(JSON.stringify(copies[i % n])), n)),
+  );
+  await app.close();
+  const models = engagement.analyze(valid[0]).model_version === null ? ' (rules only!)' : '';
+  record(`engine: rules + FOMO + ML per user${models}`, analyze, 'µs', '≤ 10 µs', analyze <= 10);
+  record('  validation per request (excluding JSON)', validate - parse, 'µs');
+}
+
+async function startup(): Promise<void> {
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const service = await startNode(API, SERVICE_ENV);
+    runs.push(service.startupMs);
+    await service.stop();
+  }
+  const median = runs.sort((a, b) => a - b)[2];
+  record('start-up to first 200 (median of 5)', median, 'ms', '≤ 1500 ms', median <= 1500);
+}
+
+async function rssUnderLoad(bodies: string[]): Promise<void> {
+  const service = await startNode(API, SERVICE_ENV);
+  const before = rssMb(service.child.pid!);
+  await load({
+    port: service.port,
+    path: '/analyze-engagement',
+    bodies,
+    connections: 32,
+    seconds: 60,
+    headers: { 'x-api-key': KEY },
+  });
+  const after = rssMb(service.child.pid!);
+  await service.stop();
+  record('RSS at start', before, 'MB');
+  record('RSS after 60 s of load', after, 'MB', '≤ 200 MB', after <= 200);
+}
+
+async function ndjsonCorpus(path: string, users: number): Promise<void> {
+  const exists = await stat(path).then(
+    (s) => s.size > 0,
+    () => false,
+  );
+  if (exists) return;
+  const out = createWriteStream(path);
+  const chunk = 10_000;
+  for (let start = 0; start < users; start += chunk) {
+    const lines = requestCorpus(chunk, 1000 + start / chunk).map((body) => JSON.stringify(body));
+    if (!out.write(lines.join('\n') + '\n'))
+      await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(r));
+}
+
+function runCli(args: string[]): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [CLI, ...args], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    child.on('exit', (code) =>
+      code === 0
+        ? resolvePromise(Number(process.hrtime.bigint() - started) / 1e9)
+        : reject(new Error(`score exited with ${code}`)),
+    );
+  });
+}
+
+async function scoreCommand(): Promise<void> {
+  const users = 1_000_000;
+  const input = join(OUT, 'users-1m.ndjson');
+  await ndjsonCorpus(input, users);
+  for (const workers of [1, 2]) {
+    const seconds = await runCli([
+      'score',
+      '--in',
+      input,
+      '--out',
+      join(OUT, 'nudges-1m.ndjson'),
+      '--workers',
+      String(workers),
+    ]);
+    const rate = users / seconds;
+    record(
+      `score, 1M users, ${workers} worker${workers > 1 ? 's' : ''}`,
+      rate,
+      'users/s',
+      workers === 2 ? '≥ 100,000' : undefined,
+      workers === 2 ? rate >= 100_000 : undefined,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const wanted = new Set(process.argv.slice(2));
+  const run = (section: string) => wanted.size === 0 || wanted.has(section);
+  await mkdir(OUT, { recursive: true });
+  console.log(
+    `${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+  );
+  const corpus = requestCorpus(5000);
+  const bodies = corpus.slice(0, 2000).map((body) => JSON.stringify(body));
+  if (run('http')) await singleRequests(bodies);
+  if (run('rate')) await fixedRate(bodies);
+  if (run('batch')) await batches(corpus);
+  if (run('engine')) await engineOnly(corpus);
+  if (run('startup')) await startup();
+  if (run('rss')) await rssUnderLoad(bodies);
+  if (run('score')) await scoreCommand();
+  await writeFile(
+    join(OUT, 'latest.json'),
+    JSON.stringify({ date: new Date().toISOString(), figures }, null, 2),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
