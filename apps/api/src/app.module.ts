@@ -26,6 +26,20 @@ type EnvService = ConfigService<Env, true>;
 @Module({})
 export class AppModule {
   static forRoot(): DynamicModule {
+    // Validated here too, to decide which modules exist: the throttler guard costs every request
+    // a few metadata reads even when it would skip, so without a limit it is not installed.
+    const rateLimit = validateEnv(process.env);
+    const throttling =
+      rateLimit.RATE_LIMIT_MAX > 0
+        ? {
+            imports: [
+              ThrottlerModule.forRoot(
+                throttlerOptions(rateLimit.RATE_LIMIT_TTL, rateLimit.RATE_LIMIT_MAX),
+              ),
+            ],
+            providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+          }
+        : { imports: [], providers: [] };
     return {
       module: AppModule,
       imports: [
@@ -60,14 +74,7 @@ export class AppModule {
             requireModels: env.get('REQUIRE_MODELS', { infer: true }),
           }),
         }),
-        ThrottlerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (env: EnvService) =>
-            throttlerOptions(
-              env.get('RATE_LIMIT_TTL', { infer: true }),
-              env.get('RATE_LIMIT_MAX', { infer: true }),
-            ),
-        }),
+        ...throttling.imports,
         MetricsModule,
       ],
       controllers: [AppController, EngagementController],
@@ -76,7 +83,7 @@ export class AppModule {
         AnalyzeBatchPipe,
         AnalysisTelemetry,
         { provide: APP_FILTER, useClass: HttpErrorFilter },
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        ...throttling.providers,
       ],
     };
   }

@@ -61,7 +61,7 @@ export class EngagementService {
     return {
       user_id: request.user_data.user_id,
       status: 'generated',
-      as_of: formatCalendarDate(asOf),
+      as_of: request.as_of ?? formatCalendarDate(asOf),
       nudges: rankNudges(nudges, config.max_nudges),
       fomo,
       model_version: models?.version ?? null,

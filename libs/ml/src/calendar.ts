@@ -1,12 +1,21 @@
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
+const ZERO = 48;
+const DASH = 45;
 
 /** A calendar date as whole days since 1970-01-01 (UTC). */
 export type CalendarDay = number;
 
+function digitAt(value: string, index: number): number {
+  const digit = value.charCodeAt(index) - ZERO;
+  return digit >= 0 && digit <= 9 ? digit : -1;
+}
+
 /** True when the string has the `YYYY-MM-DD` shape (whether or not the date exists). */
 export function looksLikeIsoDate(value: string): boolean {
-  return ISO_DATE.test(value);
+  if (value.length !== 10 || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH)
+    return false;
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) if (digitAt(value, i) < 0) return false;
+  return true;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -32,19 +41,37 @@ function daysFromCivil(year: number, month: number, day: number): CalendarDay {
  * because every request parses several dates.
  */
 export function parseCalendarDate(value: string): CalendarDay | null {
-  const match = ISO_DATE.exec(value);
-  if (match === null) return null;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
+  if (!looksLikeIsoDate(value)) return null;
+  const year =
+    digitAt(value, 0) * 1000 + digitAt(value, 1) * 100 + digitAt(value, 2) * 10 + digitAt(value, 3);
+  const month = digitAt(value, 5) * 10 + digitAt(value, 6);
+  const day = digitAt(value, 8) * 10 + digitAt(value, 9);
   if (month < 1 || month > 12 || day < 1) return null;
   const monthLength = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
   if (day > monthLength) return null;
   return daysFromCivil(year, month, day);
 }
 
+/** `YYYY-MM-DD` of a day number (Hinnant's civil_from_days), without a Date object. */
 export function formatCalendarDate(day: CalendarDay): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36524) -
+      Math.floor(dayOfEra / 146096)) /
+      365,
+  );
+  const dayOfYear =
+    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const date = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(date)}`;
 }
 
 /** Today's date in UTC: the default `as_of`. The only wall-clock read; callers pass it in. */

@@ -65,7 +65,7 @@ function strength(value: number, threshold: number): number {
 
 /** `0.7 × 100` is 70.00000000000001 in floating point; the threshold meant is 70. */
 function percentOf(share: number): number {
-  return Number((share * 100).toPrecision(12));
+  return Math.round(share * 100 * 1e9) / 1e9;
 }
 
 /** Lists event names for a title: "a", "a and b", "a, b and 2 more". */

@@ -5,7 +5,8 @@ import type { FastifyRequest } from 'fastify';
 
 /**
  * Rate limits per API key when the client sends one (hashed: the limiter's store never holds a
- * key), else per client IP. Health probes are never limited; RATE_LIMIT_MAX=0 turns it off.
+ * key), else per client IP. Health probes are never limited. Installed only when
+ * RATE_LIMIT_MAX > 0.
  * Counters live in each process: with N replicas a client gets up to N × the limit.
  */
 export function throttlerOptions(ttl: number, limit: number): ThrottlerModuleOptions {
@@ -13,7 +14,7 @@ export function throttlerOptions(ttl: number, limit: number): ThrottlerModuleOpt
     throttlers: [{ name: 'default', ttl, limit }],
     errorMessage: `rate limit exceeded: at most ${limit} requests per ${ttl} ms`,
     skipIf: (context: ExecutionContext) =>
-      limit === 0 || context.switchToHttp().getRequest<FastifyRequest>().url.startsWith('/health'),
+      context.switchToHttp().getRequest<FastifyRequest>().url.startsWith('/health'),
     getTracker: (req: Record<string, unknown>) => {
       const request = req as unknown as FastifyRequest;
       const key = request.headers['x-api-key'];

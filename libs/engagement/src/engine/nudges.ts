@@ -27,28 +27,34 @@ export function mergeRuleCandidates(
   candidates: readonly RuleCandidate[],
   config: EngineConfig,
 ): Nudge[] {
-  const byType = new Map<NudgeType, RuleCandidate[]>();
+  // A handful of candidates: parallel arrays beat a Map on the hot path.
+  const types: NudgeType[] = [];
+  const strongest: RuleCandidate[] = [];
+  const reasons: string[][] = [];
   for (const candidate of candidates) {
-    const group = byType.get(candidate.type);
-    if (group === undefined) byType.set(candidate.type, [candidate]);
-    else group.push(candidate);
+    const i = types.indexOf(candidate.type);
+    if (i < 0) {
+      types.push(candidate.type);
+      strongest.push(candidate);
+      reasons.push([...candidate.reasons]);
+    } else {
+      if (candidate.score > strongest[i].score) strongest[i] = candidate;
+      reasons[i].push(...candidate.reasons);
+    }
   }
-  const nudges: Nudge[] = [];
-  for (const [type, group] of byType) {
-    let strongest = group[0];
-    for (const candidate of group) if (candidate.score > strongest.score) strongest = candidate;
-    const message = config.messages[strongest.message];
-    nudges.push({
+  return types.map((type, i) => {
+    const { message, params, score } = strongest[i];
+    const template = config.messages[message];
+    return {
       type,
-      title: message.title(strongest.params),
-      action: message.action(strongest.params),
+      title: template.title(params),
+      action: template.action(params),
       priority: config.priority_labels[type],
       source: 'rule',
-      score: round2(strongest.score),
-      reasons: group.flatMap((candidate) => candidate.reasons),
-    });
-  }
-  return nudges;
+      score: round2(score),
+      reasons: reasons[i],
+    };
+  });
 }
 
 /**

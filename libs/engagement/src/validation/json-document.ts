@@ -10,8 +10,13 @@ export type ParsedJson =
 function deeperThan(value: unknown, limit: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
   if (limit === 0) return true;
-  for (const child of Array.isArray(value) ? value : Object.values(value)) {
-    if (deeperThan(child, limit - 1)) return true;
+  if (Array.isArray(value)) {
+    for (const child of value) if (deeperThan(child, limit - 1)) return true;
+    return false;
+  }
+  // for-in, not Object.values: no array per object on every request.
+  for (const key in value) {
+    if (deeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
   }
   return false;
 }

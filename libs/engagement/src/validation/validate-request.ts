@@ -25,12 +25,13 @@ function checkDatesNotAfter(
   reported: ReadonlySet<string>,
   errors: FieldError[],
 ): void {
-  const afterAsOf = `must not be after as_of (${formatCalendarDate(asOf)})`;
   const check = (path: string, value: unknown): void => {
     if (typeof value !== 'string' || reported.has(path)) return;
     const day = parseCalendarDate(value);
     if (day === null) errors.push(fieldError(path, PROBLEMS.date));
-    else if (day > asOf) errors.push(fieldError(path, afterAsOf));
+    else if (day > asOf) {
+      errors.push(fieldError(path, `must not be after as_of (${formatCalendarDate(asOf)})`));
+    }
   };
   const userData = request.user_data;
   if (!isRecord(userData)) return;
@@ -69,7 +70,8 @@ export function validateAnalyzeRequest(
     if (asOf !== null) {
       checkDatesNotAfter(body, asOf, reported, errors);
       if (errors.length === 0) {
-        request.as_of = formatCalendarDate(asOf);
+        // Keep the client's as_of (already canonical YYYY-MM-DD); write the default one in.
+        if (typeof request.as_of !== 'string') request.as_of = formatCalendarDate(asOf);
         return { ok: true, value: { request, asOf } };
       }
     }
