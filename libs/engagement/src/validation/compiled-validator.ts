@@ -4,6 +4,7 @@ import {
   ValidationTypes,
   ValidatorConstraintInterface,
 } from 'class-validator';
+import isLength from 'validator/lib/isLength';
 import { FieldError, fieldError, joinPath } from './field-error';
 
 type DtoClass = new () => object;
@@ -18,16 +19,53 @@ interface Check {
   readonly args: ValidationArguments;
 }
 
+/** The first failing constraint's message for a property's value, or undefined. */
+type PropertyCheck = (value: unknown, object: object) => string | undefined;
+
 interface PropertyPlan {
   readonly name: string;
   /** IsOptional and the like: when one says no, nothing else runs for the property. */
   readonly conditions: readonly ((object: object, value: unknown) => boolean)[];
-  readonly defined: readonly Check[];
-  readonly checks: readonly Check[];
+  readonly check: PropertyCheck;
   readonly nested: DtoClass | undefined;
 }
 
-const plans = new Map<DtoClass, readonly PropertyPlan[]>();
+/**
+ * class-validator's own built-in checks, as expressions over `v`, copied from its sources so the
+ * compiled check can run them inline. Anything not listed (MaxLength, custom validators) calls
+ * the constraint's own function. The equivalence test compares both on generated payloads.
+ */
+const INLINE: Readonly<Record<string, (constraints: unknown[], v: string) => string | undefined>> =
+  {
+    isDefined: (_, v) => `${v} !== undefined && ${v} !== null`,
+    isBoolean: (_, v) => `(${v} instanceof Boolean || typeof ${v} === 'boolean')`,
+    isInt: (_, v) => `(typeof ${v} === 'number' && Number.isInteger(${v}))`,
+    isString: (_, v) => `(${v} instanceof String || typeof ${v} === 'string')`,
+    isArray: (_, v) => `Array.isArray(${v})`,
+    isObject: (_, v) =>
+      `(${v} != null && (typeof ${v} === 'object' || typeof ${v} === 'function') && !Array.isArray(${v}))`,
+    min: ([bound], v) =>
+      typeof bound === 'number' ? `(typeof ${v} === 'number' && ${v} >= ${bound})` : undefined,
+    max: ([bound], v) =>
+      typeof bound === 'number' ? `(typeof ${v} === 'number' && ${v} <= ${bound})` : undefined,
+    // A string no longer than the bound in UTF-16 units has no more characters either; only a
+    // longer one needs validator.js's surrogate-aware count.
+    maxLength: ([bound], v) =>
+      typeof bound === 'number'
+        ? `(typeof ${v} === 'string' && (${v}.length <= ${bound} || isLength(${v}, { min: 0, max: ${bound} })))`
+        : undefined,
+    arrayMaxSize: ([bound], v) =>
+      typeof bound === 'number' ? `(Array.isArray(${v}) && ${v}.length <= ${bound})` : undefined,
+    isNumber: ([options], v) => {
+      const o = (options ?? {}) as {
+        allowNaN?: boolean;
+        allowInfinity?: boolean;
+        maxDecimalPlaces?: number;
+      };
+      if (o.maxDecimalPlaces !== undefined) return undefined;
+      return `(typeof ${v} === 'number' && (${v} === Infinity || ${v} === -Infinity ? ${Boolean(o.allowInfinity)} : Number.isNaN(${v}) ? ${Boolean(o.allowNaN)} : Number.isFinite(${v})))`;
+    },
+  };
 
 function checksOf(cls: DtoClass, metadatas: readonly ValidationMetadata[]): Check[] {
   const storage = getMetadataStorage();
@@ -51,6 +89,50 @@ function checksOf(cls: DtoClass, metadatas: readonly ValidationMetadata[]): Chec
   });
 }
 
+function messageOf({ validator, metadata, args }: Check, value: unknown, object: object): string {
+  if (typeof metadata.message === 'string') return metadata.message;
+  args.object = object;
+  args.value = value;
+  if (typeof metadata.message === 'function') return metadata.message(args);
+  return validator.defaultMessage?.(args) ?? '';
+}
+
+/**
+ * One function per property running its checks in order and returning the first failure's
+ * message (stopAtFirstError). Built-in checks become inline expressions; the rest are calls.
+ * The source holds only numbers and fixed snippets: every value comes from the DTO decorators.
+ */
+function compileCheck(checks: readonly Check[]): PropertyCheck {
+  const lines = checks.map((check, k) => {
+    const name = check.metadata.name ?? '';
+    const inline = (v: string) => {
+      const expression = INLINE[name]?.(check.metadata.constraints ?? [], v);
+      return expression === undefined ? undefined : `(${expression})`;
+    };
+    const passes = (v: string) =>
+      inline(v) ??
+      `(checks[${k}].args.object = o, checks[${k}].args.value = ${v}, checks[${k}].validator.validate(${v}, checks[${k}].args) === true)`;
+    const fail = `return fail(${k}, x, o);`;
+    if (!check.metadata.each) return `if (!${passes('x')}) ${fail}`;
+    return `if (Array.isArray(x)) { for (let i = 0; i < x.length; i++) { const y = x[i]; if (!${passes('y')}) ${fail} } } else if (!${passes('x')}) ${fail}`;
+  });
+  const fail = (k: number, value: unknown, object: object) => messageOf(checks[k], value, object);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- see the doc comment above
+  const factory = new Function(
+    'checks',
+    'fail',
+    'isLength',
+    `return function (x, o) {\n${lines.join('\n')}\nreturn undefined;\n};`,
+  ) as (
+    checks: readonly Check[],
+    fail: (k: number, value: unknown, object: object) => string,
+    lengthOf: typeof isLength,
+  ) => PropertyCheck;
+  return factory(checks, fail, isLength);
+}
+
+const plans = new Map<DtoClass, readonly PropertyPlan[]>();
+
 /**
  * Reads a DTO's class-validator metadata once and orders it the way class-validator executes it:
  * properties in declaration order; per property the conditions, then IsDefined, then the other
@@ -70,40 +152,21 @@ function planOf(cls: DtoClass): readonly PropertyPlan[] {
       conditions: own
         .filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION)
         .map((m) => m.constraints[0] as (object: object, value: unknown) => boolean),
-      defined: checksOf(
-        cls,
-        own.filter((m) => m.type === ValidationTypes.IS_DEFINED),
-      ),
-      checks: checksOf(
-        cls,
-        own.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION),
-      ),
+      check: compileCheck([
+        ...checksOf(
+          cls,
+          own.filter((m) => m.type === ValidationTypes.IS_DEFINED),
+        ),
+        ...checksOf(
+          cls,
+          own.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION),
+        ),
+      ]),
       nested: hasNested && typeof type === 'function' ? (type as DtoClass) : undefined,
     };
   });
   plans.set(cls, plan);
   return plan;
-}
-
-/** The first failing constraint's message (stopAtFirstError), or undefined. */
-function firstFailure(
-  checks: readonly Check[],
-  object: object,
-  value: unknown,
-): string | undefined {
-  for (const { validator, metadata, args } of checks) {
-    args.object = object;
-    args.value = value;
-    const valid =
-      metadata.each && Array.isArray(value)
-        ? value.every((item) => validator.validate(item, args) === true)
-        : validator.validate(value, args) === true;
-    if (valid) continue;
-    if (typeof metadata.message === 'string') return metadata.message;
-    if (typeof metadata.message === 'function') return metadata.message(args);
-    return validator.defaultMessage?.(args) ?? '';
-  }
-  return undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -112,10 +175,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * Builds and validates a DTO in one pass, with the DTO's own class-validator decorators (the one
- * source of truth) but without class-validator's per-call bookkeeping: about an order of
- * magnitude faster, which the batch endpoint and the NDJSON scorer need. A test checks it
- * reports exactly what `validateSync` with `stopAtFirstError` reports, on generated payloads.
- * Only properties the class declares are copied, so unknown fields are dropped however odd.
+ * source of truth) compiled into a function per property: about an order of magnitude faster
+ * than class-validator's executor, which the batch endpoint and the NDJSON scorer need. A test
+ * checks it reports exactly what `validateSync` with `stopAtFirstError` reports, on generated
+ * payloads. Only properties the class declares are copied, so unknown fields are dropped.
  */
 export function buildValidated<T extends object>(
   cls: new () => T,
@@ -131,16 +194,16 @@ export function buildValidated<T extends object>(
       : undefined;
     if (value !== undefined) target[property.name] = value;
     if (!property.conditions.every((condition) => condition(instance, value))) continue;
-    const problem =
-      firstFailure(property.defined, instance, value) ??
-      firstFailure(property.checks, instance, value);
-    const propertyPath = joinPath(path, property.name);
+    const problem = property.check(value, instance);
     if (problem !== undefined) {
-      errors.push(fieldError(propertyPath, problem));
+      errors.push(fieldError(joinPath(path, property.name), problem));
     } else if (property.nested !== undefined && value !== undefined) {
-      if (isRecord(value))
+      const propertyPath = joinPath(path, property.name);
+      if (isRecord(value)) {
         target[property.name] = buildValidated(property.nested, value, errors, propertyPath);
-      else errors.push(fieldError(propertyPath, 'must be an object'));
+      } else {
+        errors.push(fieldError(propertyPath, 'must be an object'));
+      }
     }
   }
   return instance;
