@@ -31,7 +31,8 @@ const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
-    JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    // The readiness probe is a GET without a body; every benchmark request is a JSON POST.
+    if (chunks.length > 0) JSON.parse(Buffer.concat(chunks).toString('utf8'));
     res.writeHead(200, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(BODY),

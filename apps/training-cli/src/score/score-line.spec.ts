@@ -1,27 +1,32 @@
-import { EngagementAnalysis, EXAMPLE_REQUEST, ValidRequest } from '@app/engagement';
-import { parseCalendarDate } from '@app/ml';
+import {
+  EngagementAnalysis,
+  EXAMPLE_ANALYSIS,
+  EXAMPLE_REQUEST,
+  ValidRequest,
+} from '@app/engagement';
+import { formatCalendarDate, parseCalendarDate } from '@app/ml';
 import { scoreLine } from './score-line';
 
 const AS_OF = parseCalendarDate('2025-07-01')!;
 
-/** Stands in for the engine: echoes what it was asked, so the test sees the resolved as_of. */
-const analyze = ({ request, asOf }: ValidRequest) =>
-  ({ user_id: request.user_data.user_id, as_of: asOf }) as unknown as EngagementAnalysis;
+/** Stands in for the engine: echoes the user and resolved day it was asked about. */
+const analyze = ({ request, asOf }: ValidRequest): EngagementAnalysis => ({
+  ...EXAMPLE_ANALYSIS,
+  user_id: request.user_data.user_id,
+  as_of: formatCalendarDate(asOf),
+});
 
 describe(scoreLine.name, () => {
   it('answers a valid line with the analysis, keeping its own as_of', () => {
     const sut = scoreLine(JSON.stringify(EXAMPLE_REQUEST), 1, AS_OF, analyze);
-    expect(sut).toEqual({
-      output: JSON.stringify({ user_id: 'stu_7023', as_of: parseCalendarDate('2025-06-30') }),
-      failed: false,
-    });
+    expect(sut).toEqual({ output: JSON.stringify(EXAMPLE_ANALYSIS), failed: false });
   });
 
   it('uses the run as_of for a line without one', () => {
     const withoutAsOf: Partial<typeof EXAMPLE_REQUEST> = { ...EXAMPLE_REQUEST };
     delete withoutAsOf.as_of;
     const sut = scoreLine(JSON.stringify(withoutAsOf), 1, AS_OF, analyze);
-    expect(JSON.parse(sut.output)).toEqual({ user_id: 'stu_7023', as_of: AS_OF });
+    expect(JSON.parse(sut.output)).toEqual({ ...EXAMPLE_ANALYSIS, as_of: '2025-07-01' });
   });
 
   it.each([

@@ -2,6 +2,7 @@ import {
   EngagementAnalysis,
   invalidRequestBody,
   parseJsonDocument,
+  stringifyAnalysis,
   ValidRequest,
   validateAnalyzeRequest,
 } from '@app/engagement';
@@ -41,5 +42,5 @@ export function scoreLine(
     return failure(line, { statusCode: 400, error: 'Bad Request', message: parsed.message });
   const valid = validateAnalyzeRequest(parsed.value, asOf);
   if (!valid.ok) return failure(line, invalidRequestBody(valid.errors));
-  return { output: JSON.stringify(analyze(valid.value)), failed: false };
+  return { output: stringifyAnalysis(analyze(valid.value)), failed: false };
 }

@@ -5,11 +5,14 @@ export interface ScoreWorkerData {
   readonly asOf: number;
 }
 
-/** A run of consecutive input lines; `first` is the 1-based number of the first. */
-export interface ScoreChunk {
+/**
+ * Whole lines of the input, as bytes (transferred, not copied); `first` is the 1-based number
+ * of the first line. The last line may lack its newline only at the end of the file.
+ */
+export interface ScoreBlock {
   readonly seq: number;
   readonly first: number;
-  readonly lines: readonly string[];
+  readonly bytes: Uint8Array;
 }
 
 export type WorkerMessage =
@@ -17,7 +20,9 @@ export type WorkerMessage =
   | {
       readonly kind: 'scored';
       readonly seq: number;
-      readonly output: string;
+      /** The answers, one per input line, UTF-8 encoded and newline-terminated. */
+      readonly output: Uint8Array;
+      readonly lines: number;
       readonly errors: number;
     }
   | { readonly kind: 'failed'; readonly message: string };

@@ -1,14 +1,13 @@
 import { createReadStream, createWriteStream, WriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import { Injectable } from '@nestjs/common';
 import { ConfigError, loadEngineConfig } from '@app/engagement';
 import { CalendarDay } from '@app/ml';
 import { CliUsageError } from '../cli/cli-errors';
 import { ProgressService } from '../cli/progress.service';
-import { ScoreChunk, ScoreWorkerData, WorkerMessage } from './score-protocol';
+import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
 
 export interface ScoreOptions {
   readonly in: string;
@@ -26,10 +25,11 @@ export interface ScoreSummary {
   readonly modelVersion: string | null;
 }
 
-/** Lines per message to a worker: large enough to amortise the hop, small enough to stream. */
-const CHUNK_LINES = 1000;
-/** Chunks per worker in flight or waiting to be written: what bounds memory. */
-const CHUNKS_PER_WORKER = 4;
+/** Bytes of whole lines per message to a worker: large enough to amortise the hop. */
+const BLOCK_BYTES = 1 << 20;
+/** Blocks per worker in flight or waiting to be written: what bounds memory. */
+const BLOCKS_PER_WORKER = 4;
+const NEWLINE = 0x0a;
 
 interface ScoringThread {
   readonly worker: Worker;
@@ -40,7 +40,10 @@ function startThread(
   data: ScoreWorkerData,
 ): Promise<{ thread: ScoringThread; modelVersion: string | null }> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(join(__dirname, 'score.worker.js'), { workerData: data });
+    const worker = new Worker(join(__dirname, 'score.worker.js'), {
+      workerData: data,
+      resourceLimits: { maxYoungGenerationSizeMb: 64 },
+    });
     const onMessage = (message: WorkerMessage) => {
       worker.off('message', onMessage);
       if (message.kind === 'ready')
@@ -68,8 +71,10 @@ async function checkInputs(options: ScoreOptions): Promise<void> {
 
 /**
  * Scores an NDJSON file of requests into an NDJSON file of answers, in input order, on worker
- * threads running the API's engine. Reading pauses while every thread has its share of chunks
- * in flight or waiting to be written, so memory stays bounded whatever the file size.
+ * threads running the API's engine. This thread only cuts the file into blocks of whole lines
+ * and writes the answers back in order; bytes travel to and from the threads as transferred
+ * buffers. Reading pauses while every thread has its share of blocks in flight or waiting to be
+ * written, so memory stays bounded whatever the file size.
  */
 @Injectable()
 export class ScoreService {
@@ -111,10 +116,10 @@ export class ScoreService {
     threads: ScoringThread[],
     onBytes: (bytes: number) => void,
   ): Promise<{ lines: number; errors: number }> {
-    const limit = threads.length * CHUNKS_PER_WORKER;
-    const finished = new Map<number, string>();
+    const limit = threads.length * BLOCKS_PER_WORKER;
+    const finished = new Map<number, Uint8Array>();
     let nextToWrite = 0;
-    let open = 0; // chunks sent and not yet written
+    let open = 0; // blocks sent and not yet written
     let errors = 0;
     let failure: Error | undefined;
     let wake: (() => void) | undefined;
@@ -126,13 +131,12 @@ export class ScoreService {
 
     const flush = () => {
       while (finished.has(nextToWrite)) {
-        const text = finished.get(nextToWrite)!;
+        const bytes = finished.get(nextToWrite)!;
         finished.delete(nextToWrite++);
-        if (!output.write(text)) {
+        if (!output.write(bytes)) {
           output.once('drain', () => {
             open--;
             flush();
-            wakeUp();
           });
           return;
         }
@@ -169,25 +173,35 @@ export class ScoreService {
 
     let seq = 0;
     let lines = 0;
-    let batch: string[] = [];
-    const send = async () => {
+    /** Sends whole lines; the bytes are copied once into a buffer of their own and transferred. */
+    const send = async (bytes: Buffer) => {
       await waitFor(() => open < limit);
+      let count = 0;
+      for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) count++;
+      if (bytes[bytes.length - 1] !== NEWLINE) count++;
+      const copy = new Uint8Array(bytes);
+      const block: ScoreBlock = { seq: seq++, first: lines + 1, bytes: copy };
+      lines += count;
       const thread = threads.reduce((a, b) => (b.busy < a.busy ? b : a));
-      const chunk: ScoreChunk = { seq: seq++, first: lines - batch.length + 1, lines: batch };
       thread.busy++;
       open++;
-      thread.worker.postMessage(chunk);
-      batch = [];
+      thread.worker.postMessage(block, [copy.buffer]);
     };
 
-    const input = createReadStream(path);
-    input.on('data', (bytes) => onBytes(bytes.length));
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-      batch.push(line);
-      lines++;
-      if (batch.length === CHUNK_LINES) await send();
+    let carry: Buffer = Buffer.alloc(0);
+    for await (const chunk of createReadStream(path, { highWaterMark: BLOCK_BYTES })) {
+      const bytes = chunk as Buffer;
+      onBytes(bytes.length);
+      const data = carry.length === 0 ? bytes : Buffer.concat([carry, bytes]);
+      const cut = data.lastIndexOf(NEWLINE);
+      if (cut < 0) {
+        carry = data;
+        continue;
+      }
+      carry = Buffer.from(data.subarray(cut + 1));
+      await send(data.subarray(0, cut + 1));
     }
-    if (batch.length > 0) await send();
+    if (carry.length > 0) await send(carry);
     await waitFor(() => open === 0);
     return { lines, errors };
   }

@@ -1,0 +1,35 @@
+import { EngagementAnalysis, EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from '@app/engagement';
+import { parseCalendarDate } from '@app/ml';
+import { scoreBlock } from './score-block';
+
+const AS_OF = parseCalendarDate('2025-07-01')!;
+const analyze = (): EngagementAnalysis => EXAMPLE_ANALYSIS;
+const answer = JSON.stringify(EXAMPLE_ANALYSIS);
+const valid = JSON.stringify(EXAMPLE_REQUEST);
+
+describe(scoreBlock.name, () => {
+  it('answers each line in order, CRLF or LF, with or without a final newline', () => {
+    const bytes = Buffer.from(`${valid}\r\n${valid}\n${valid}`);
+    expect(scoreBlock(bytes, 41, AS_OF, analyze)).toEqual({
+      output: `${answer}\n`.repeat(3),
+      lines: 3,
+      errors: 0,
+    });
+  });
+
+  it('answers a line that is not UTF-8 with an error, leaving its neighbours alone', () => {
+    const bytes = Buffer.concat([
+      Buffer.from(`${valid}\n`),
+      Buffer.from([0x7b, 0xff, 0x7d, 0x0a]),
+      Buffer.from(`${valid}\n`),
+    ]);
+    const sut = scoreBlock(bytes, 10, AS_OF, analyze);
+    expect(sut.output.split('\n')).toEqual([
+      answer,
+      '{"line":11,"error":{"statusCode":400,"error":"Bad Request","message":"line is not valid UTF-8"}}',
+      answer,
+      '',
+    ]);
+    expect(sut.errors).toBe(1);
+  });
+});

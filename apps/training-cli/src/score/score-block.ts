@@ -1,0 +1,60 @@
+import { isUtf8 } from 'node:buffer';
+import { CalendarDay } from '@app/ml';
+import { Analyze, scoreLine } from './score-line';
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+export interface ScoredBlock {
+  readonly output: string;
+  readonly lines: number;
+  readonly errors: number;
+}
+
+/**
+ * The lines of a block as strings. A line that is not valid UTF-8 becomes `undefined`, so it
+ * answers with an error instead of being silently repaired with replacement characters.
+ */
+function splitLines(bytes: Uint8Array): (string | undefined)[] {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lines: (string | undefined)[] = [];
+  const whole = isUtf8(buffer);
+  let start = 0;
+  while (start < buffer.length) {
+    let end = buffer.indexOf(NEWLINE, start);
+    if (end < 0) end = buffer.length;
+    const stop = end > start && buffer[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
+    const line = buffer.subarray(start, stop);
+    lines.push(whole || isUtf8(line) ? line.toString('utf8') : undefined);
+    start = end + 1;
+  }
+  return lines;
+}
+
+/** Scores every line of a block: one output line per input line, in order. */
+export function scoreBlock(
+  bytes: Uint8Array,
+  first: number,
+  asOf: CalendarDay,
+  analyze: Analyze,
+): ScoredBlock {
+  const lines = splitLines(bytes);
+  let output = '';
+  let errors = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i];
+    const scored =
+      text === undefined
+        ? {
+            output: JSON.stringify({
+              line: first + i,
+              error: { statusCode: 400, error: 'Bad Request', message: 'line is not valid UTF-8' },
+            }),
+            failed: true,
+          }
+        : scoreLine(text, first + i, asOf, analyze);
+    if (scored.failed) errors++;
+    output += scored.output + '\n';
+  }
+  return { output, lines: lines.length, errors };
+}
