@@ -30,7 +30,6 @@ export { EngagementModule, EngagementModuleOptions } from './engagement.module';
 export { EngagementService } from './engagement.service';
 export { CLOCK, Clock, ENGINE_CONFIG } from './engagement.tokens';
 export { BatchItemError, BatchResult, EngagementAnalysis } from './engine/analysis';
-export { ANALYSIS_JSON_SCHEMA, stringifyAnalysis, stringifyBatch } from './engine/analysis-json';
 export {
   compareNudges,
   mergeRuleCandidates,

@@ -2,7 +2,6 @@ import {
   EngagementAnalysis,
   invalidRequestBody,
   parseJsonDocument,
-  stringifyAnalysis,
   ValidRequest,
   validateAnalyzeRequest,
 } from '@app/engagement';
@@ -42,5 +41,5 @@ export function scoreLine(
     return failure(line, { statusCode: 400, error: 'Bad Request', message: parsed.message });
   const valid = validateAnalyzeRequest(parsed.value, asOf);
   if (!valid.ok) return failure(line, invalidRequestBody(valid.errors));
-  return { output: stringifyAnalysis(analyze(valid.value)), failed: false };
+  return { output: JSON.stringify(analyze(valid.value)), failed: false };
 }
