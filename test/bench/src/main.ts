@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import { NestFactory } from '@nestjs/core';
 import { EngagementModule, EngagementService, ValidRequest } from '@app/engagement';
+import { deriveSignals, encodeFeatures, loadLayersModel, MlService, tfRuntime } from '@app/ml';
+import type { Tensor } from '@tensorflow/tfjs';
 import { requestCorpus } from './corpus';
 import { load } from './load';
 import { rssMb, startNode } from './processes';
@@ -180,13 +182,35 @@ async function engineOnly(corpus: Record<string, unknown>[]): Promise<void> {
       time((i) => engagement.validate(JSON.parse(JSON.stringify(copies[i % n]))), n),
     ),
   );
+  const models = app.get(MlService).models;
+  const signals = valid.map(({ request, asOf }) => deriveSignals(request, asOf));
+  const scoreAll = (i: number) => {
+    const x = encodeFeatures(signals[i % n]);
+    let sum = 0;
+    for (const type of models?.types ?? []) sum += models!.probability(type, x)!;
+    return sum;
+  };
+  const ml = Math.min(...[0, 1, 2].map(() => time(scoreAll, 5 * n)));
+  let predict = NaN;
+  if (models !== undefined) {
+    const { tf } = tfRuntime();
+    const model = await loadLayersModel(join(ROOT, 'models', models.types[0], 'model.json'));
+    const row = tf.tensor2d([Array.from(encodeFeatures(signals[0]))]);
+    predict = time(() => {
+      const y = model.predict(row) as Tensor;
+      y.dataSync();
+      y.dispose();
+    }, 2000);
+  }
   const parse = Math.min(
     ...[0, 1, 2].map(() => time((i) => JSON.parse(JSON.stringify(copies[i % n])), n)),
   );
   await app.close();
-  const models = engagement.analyze(valid[0]).model_version === null ? ' (rules only!)' : '';
-  record(`engine: rules + FOMO + ML per user${models}`, analyze, 'µs', '≤ 10 µs', analyze <= 10);
+  const rulesOnly = models === undefined ? ' (rules only!)' : '';
+  record(`engine: rules + FOMO + ML per user${rulesOnly}`, analyze, 'µs', '≤ 10 µs', analyze <= 10);
   record('  validation per request (excluding JSON)', validate - parse, 'µs');
+  record(`  ML: feature vector + ${models?.types.length ?? 0} models' dot products`, ml, 'µs');
+  record('  for comparison, tfjs model.predict, one row, one model', predict, 'µs');
 }
 
 async function startup(): Promise<void> {
