@@ -1,10 +1,11 @@
 import { Test } from '@nestjs/testing';
 import { join } from 'node:path';
-import { FEATURE_COUNT, ModelManifest, ModelSet, MlService, parseCalendarDate } from '@app/ml';
+import { ModelSet, MlService, parseCalendarDate } from '@app/ml';
 import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from './dto/examples';
 import { EngagementModule } from './engagement.module';
 import { EngagementService } from './engagement.service';
 import { CLOCK } from './engagement.tokens';
+import { constantModels } from './testing/model-fixtures';
 import { DELETE, withField } from './testing/request-fixtures';
 
 const CONFIG_PATH = join(__dirname, '../../../config/config.json');
@@ -39,21 +40,6 @@ const ENGAGED = {
   as_of: '2025-06-30',
 };
 
-function models(probabilities: Record<string, number>): ModelSet {
-  const manifest = {
-    version: 'v-test',
-    scaling: { mean: new Array<number>(FEATURE_COUNT).fill(0) },
-  } as unknown as ModelManifest;
-  return new ModelSet(
-    manifest,
-    Object.entries(probabilities).map(([type, p]) => ({
-      type,
-      weights: new Float64Array(FEATURE_COUNT),
-      bias: Math.log(p / (1 - p)),
-    })),
-  );
-}
-
 async function createSut(modelSet?: ModelSet): Promise<EngagementService> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -83,14 +69,14 @@ describe(EngagementService.name, () => {
   });
 
   it('gives an engaged learner no nudges, even with eager models', async () => {
-    const sut = await createSut(models({ resume: 0.99, project: 0.2, quiz: 0.3 }));
+    const sut = await createSut(constantModels({ resume: 0.99, project: 0.2, quiz: 0.3 }));
     const result = analyze(sut, ENGAGED);
     expect(result.nudges).toEqual([]);
     expect(result.model_version).toBe('v-test');
   });
 
   it('fills the remaining places with model nudges, rules first', async () => {
-    const sut = await createSut(models({ project: 0.9, quiz: 0.7, event_fomo: 0.65 }));
+    const sut = await createSut(constantModels({ project: 0.9, quiz: 0.7, event_fomo: 0.65 }));
     const body = withField('peer_snapshot.batch_resume_uploaded_pct', 90);
     // One project against a peer average of 2 and a quiz 5 days ago: gaps the rules do not
     // flag yet but the models may. The last event was yesterday: no event nudge of any kind.

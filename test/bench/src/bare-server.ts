@@ -1,31 +1,12 @@
 import { createServer } from 'node:http';
+import { EXAMPLE_ANALYSIS } from '@app/engagement';
 
 /**
  * The ceiling: a bare node:http server that reads and parses the same JSON bodies and answers a
- * fixed three-nudge body of the service's size. Started as its own process, like the service.
+ * fixed body, the service's answer to SPEC's example (three nudges). Started as its own process,
+ * like the service.
  */
-const NUDGE = {
-  type: 'resume',
-  title: "84% of your peers have uploaded resumes. You haven't yet!",
-  action: 'Upload your resume now',
-  priority: 'high',
-  source: 'rule',
-  score: 0.84,
-  reasons: ['batch_resume_uploaded_pct 84 > threshold 70', 'resume_uploaded is false'],
-};
-const BODY = JSON.stringify({
-  user_id: 'stu_7023',
-  status: 'generated',
-  as_of: '2025-06-30',
-  nudges: [NUDGE, NUDGE, NUDGE],
-  fomo: {
-    score: 0.5,
-    level: 'medium',
-    days_since_last_event: 16,
-    factors: { buddies: 0.33, batch: 0.7, recency: 0.53 },
-  },
-  model_version: 'v',
-});
+const BODY = JSON.stringify(EXAMPLE_ANALYSIS);
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];

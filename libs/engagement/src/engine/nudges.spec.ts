@@ -1,6 +1,7 @@
-import { FEATURE_COUNT, LearnerSignals, ModelManifest, ModelSet } from '@app/ml';
+import { FEATURE_COUNT, LearnerSignals } from '@app/ml';
 import { RuleCandidate } from '@app/rules';
 import { buildEngineConfig } from '../config/engine.config';
+import { constantModels } from '../testing/model-fixtures';
 import {
   compareNudges,
   mergeRuleCandidates,
@@ -31,24 +32,6 @@ const signals: LearnerSignals = {
   eventAttendance: [['meetup', 3]],
   buddiesAttendingEvents: [],
 };
-
-/** Models that ignore the features: each answers a fixed probability. */
-function constantModels(probabilities: Record<string, number>): ModelSet {
-  const manifest = {
-    version: 'v-test',
-    feature_names: [],
-    scaling: { mean: new Array<number>(FEATURE_COUNT).fill(0), std: [] },
-    models: {},
-  } as unknown as ModelManifest;
-  return new ModelSet(
-    manifest,
-    Object.entries(probabilities).map(([type, p]) => ({
-      type,
-      weights: new Float64Array(FEATURE_COUNT),
-      bias: Math.log(p / (1 - p)),
-    })),
-  );
-}
 
 function candidate(overrides: Partial<RuleCandidate>): RuleCandidate {
   return {
