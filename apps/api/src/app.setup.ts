@@ -24,8 +24,9 @@ export interface Lifecycle {
 }
 
 /**
- * Fastify names each request (pino-http logs that id; a client's x-request-id is kept) and
- * keeps serving requests that arrive on open connections while it drains, instead of 503s.
+ * Fastify names each request (the request log carries that id; a client's plain x-request-id
+ * is kept and echoed) and keeps serving requests that arrive on open connections while it
+ * drains, instead of answering them 503.
  */
 export function createAdapter(lifecycle: Lifecycle = { closing: false }): FastifyAdapter {
   const adapter = new FastifyAdapter({
@@ -43,7 +44,7 @@ export function createAdapter(lifecycle: Lifecycle = { closing: false }): Fastif
 }
 
 /** The batch route takes bodies up to BATCH_BODY_LIMIT; every other route BODY_LIMIT. */
-export const BATCH_ROUTE = '/analyze-engagement/batch';
+const BATCH_ROUTE = '/analyze-engagement/batch';
 
 function registerBatchBodyLimit(fastify: FastifyInstance, limit: number): void {
   fastify.addHook('onRoute', (route) => {
