@@ -45,33 +45,20 @@ function record(name: string, value: number, unit: string, target?: string, met?
   );
 }
 
+/** POSTs `bodies` in turn to a path of a started process, with the bench's API key. */
+function poster(port: number, path: string, bodies: readonly string[]) {
+  return (connections: number, seconds: number, rate?: number) =>
+    load({ port, path, bodies, connections, seconds, rate, headers: { 'x-api-key': KEY } });
+}
+
 async function singleRequests(bodies: string[]): Promise<void> {
   const bare = await startNode(BARE, {}, '/');
-  const ceiling = await load({
-    port: bare.port,
-    path: '/analyze-engagement',
-    bodies,
-    connections: 32,
-    seconds: 10,
-  });
+  const ceiling = await poster(bare.port, '/analyze-engagement', bodies)(32, 10);
   await bare.stop();
   const service = await startNode(API, SERVICE_ENV);
-  await load({
-    port: service.port,
-    path: '/analyze-engagement',
-    bodies,
-    connections: 32,
-    seconds: 3,
-    headers: { 'x-api-key': KEY },
-  });
-  const measured = await load({
-    port: service.port,
-    path: '/analyze-engagement',
-    bodies,
-    connections: 32,
-    seconds: 10,
-    headers: { 'x-api-key': KEY },
-  });
+  const post = poster(service.port, '/analyze-engagement', bodies);
+  await post(32, 3);
+  const measured = await post(32, 10);
   await service.stop();
   record('bare node:http ceiling, 32 connections', ceiling.requestsPerSecond, 'req/s');
   record('  p50 / p99', ceiling.p50Ms, 'ms', `p99 ${ceiling.p99Ms} ms`);
@@ -89,16 +76,7 @@ async function singleRequests(bodies: string[]): Promise<void> {
 
 async function fixedRate(bodies: string[]): Promise<void> {
   const service = await startNode(API, SERVICE_ENV);
-  const offer = (connections: number, seconds: number, rate?: number) =>
-    load({
-      port: service.port,
-      path: '/analyze-engagement',
-      bodies,
-      connections,
-      seconds,
-      rate,
-      headers: { 'x-api-key': KEY },
-    });
+  const offer = poster(service.port, '/analyze-engagement', bodies);
   await offer(32, 3);
   // autocannon paces each connection with its own timer and they fire in step: 32 connections
   // at 1000 req/s send bursts of 32 requests every 32 ms, which measures the burst. 8
@@ -122,22 +100,9 @@ async function batches(corpus: Record<string, unknown>[]): Promise<void> {
     JSON.stringify({ as_of: '2025-06-30', items: corpus.slice(b * 1000, b * 1000 + 1000) }),
   );
   const service = await startNode(API, SERVICE_ENV);
-  await load({
-    port: service.port,
-    path: '/analyze-engagement/batch',
-    bodies,
-    connections: 2,
-    seconds: 3,
-    headers: { 'x-api-key': KEY },
-  });
-  const result = await load({
-    port: service.port,
-    path: '/analyze-engagement/batch',
-    bodies,
-    connections: 2,
-    seconds: 10,
-    headers: { 'x-api-key': KEY },
-  });
+  const post = poster(service.port, '/analyze-engagement/batch', bodies);
+  await post(2, 3);
+  const result = await post(2, 10);
   await service.stop();
   const usersPerSecond = result.requestsPerSecond * 1000;
   record(
@@ -227,14 +192,7 @@ async function startup(): Promise<void> {
 async function rssUnderLoad(bodies: string[]): Promise<void> {
   const service = await startNode(API, SERVICE_ENV);
   const before = rssMb(service.child.pid!);
-  await load({
-    port: service.port,
-    path: '/analyze-engagement',
-    bodies,
-    connections: 32,
-    seconds: 60,
-    headers: { 'x-api-key': KEY },
-  });
+  await poster(service.port, '/analyze-engagement', bodies)(32, 60);
   const after = rssMb(service.child.pid!);
   await service.stop();
   record('RSS at start', before, 'MB');
