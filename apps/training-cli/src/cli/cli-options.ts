@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import type { OptionMetadata } from 'nest-commander';
 
 /** The flags every step understands, with the defaults `pipeline` uses for the committed files. */
 export interface CliOptions {
@@ -50,3 +51,51 @@ export const OPTION_HELP = {
   modelsDir: `folder of the models and manifest.json`,
   reportsDir: `folder of the reports and plots`,
 } as const;
+
+type SharedOption = keyof CliOptions;
+
+/**
+ * Each shared flag once: its commander metadata (flag, help, default) here, its parser in
+ * PARSE_OPTION, so every command that takes it says the same thing and checks the same bounds.
+ */
+export const OPTIONS = {
+  users: {
+    flags: '--users <count>',
+    description: OPTION_HELP.users,
+    defaultValue: DEFAULT_OPTIONS.users,
+  },
+  snapshots: {
+    flags: '--snapshots <count>',
+    description: OPTION_HELP.snapshots,
+    defaultValue: DEFAULT_OPTIONS.snapshots,
+  },
+  seed: {
+    flags: '--seed <number>',
+    description: OPTION_HELP.seed,
+    defaultValue: DEFAULT_OPTIONS.seed,
+  },
+  dataDir: {
+    flags: '--data-dir <path>',
+    description: OPTION_HELP.dataDir,
+    defaultValue: DEFAULT_OPTIONS.dataDir,
+  },
+  modelsDir: {
+    flags: '--models-dir <path>',
+    description: OPTION_HELP.modelsDir,
+    defaultValue: DEFAULT_OPTIONS.modelsDir,
+  },
+  reportsDir: {
+    flags: '--reports-dir <path>',
+    description: OPTION_HELP.reportsDir,
+    defaultValue: DEFAULT_OPTIONS.reportsDir,
+  },
+} satisfies Record<SharedOption, OptionMetadata>;
+
+export const PARSE_OPTION: { readonly [K in SharedOption]: (value: string) => CliOptions[K] } = {
+  users: (value) => parseInteger(value, MIN_USERS, MAX_USERS),
+  snapshots: (value) => parseInteger(value, 1, MAX_SNAPSHOTS),
+  seed: (value) => parseInteger(value, 0, MAX_SEED),
+  dataDir: parseDirectory,
+  modelsDir: parseDirectory,
+  reportsDir: parseDirectory,
+};

@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../cli/cli-command';
-import { CliOptions, DEFAULT_OPTIONS, OPTION_HELP, parseDirectory } from '../cli/cli-options';
+import { CliOptions, OPTIONS, PARSE_OPTION } from '../cli/cli-options';
 import { DatasetService } from './dataset.service';
 
 type DatasetOptions = Pick<CliOptions, 'dataDir'>;
@@ -19,12 +19,8 @@ export class DatasetCommand extends CliCommand {
     await this.dataset.build(options.dataDir);
   }
 
-  @Option({
-    flags: '--data-dir <path>',
-    description: OPTION_HELP.dataDir,
-    defaultValue: DEFAULT_OPTIONS.dataDir,
-  })
+  @Option(OPTIONS.dataDir)
   parseDataDir(value: string): string {
-    return parseDirectory(value);
+    return PARSE_OPTION.dataDir(value);
   }
 }

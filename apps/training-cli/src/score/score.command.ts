@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
 import { CalendarDay, parseCalendarDate, todayUtc } from '@app/ml';
 import { CliCommand } from '../cli/cli-command';
-import { parseDirectory, parseInteger } from '../cli/cli-options';
+import { OPTIONS, PARSE_OPTION, parseInteger } from '../cli/cli-options';
 import { ProgressService } from '../cli/progress.service';
 import { ScoreOptions, ScoreService } from './score.service';
 
@@ -84,12 +84,8 @@ export class ScoreCommand extends CliCommand {
     return parseFilePath(value);
   }
 
-  @Option({
-    flags: '--models-dir <path>',
-    description: 'folder of the models and manifest.json',
-    defaultValue: 'models',
-  })
+  @Option(OPTIONS.modelsDir)
   parseModelsDir(value: string): string {
-    return parseDirectory(value);
+    return PARSE_OPTION.modelsDir(value);
   }
 }

@@ -1,16 +1,6 @@
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../cli/cli-command';
-import {
-  CliOptions,
-  DEFAULT_OPTIONS,
-  MAX_SEED,
-  MAX_SNAPSHOTS,
-  MAX_USERS,
-  MIN_USERS,
-  OPTION_HELP,
-  parseDirectory,
-  parseInteger,
-} from '../cli/cli-options';
+import { CliOptions, OPTIONS, PARSE_OPTION } from '../cli/cli-options';
 import { SimulationService } from './simulation.service';
 
 type SimulateOptions = Pick<CliOptions, 'users' | 'snapshots' | 'seed' | 'dataDir'>;
@@ -28,39 +18,23 @@ export class SimulateCommand extends CliCommand {
     await this.simulation.simulate(options);
   }
 
-  @Option({
-    flags: '--users <count>',
-    description: OPTION_HELP.users,
-    defaultValue: DEFAULT_OPTIONS.users,
-  })
+  @Option(OPTIONS.users)
   parseUsers(value: string): number {
-    return parseInteger(value, MIN_USERS, MAX_USERS);
+    return PARSE_OPTION.users(value);
   }
 
-  @Option({
-    flags: '--snapshots <count>',
-    description: OPTION_HELP.snapshots,
-    defaultValue: DEFAULT_OPTIONS.snapshots,
-  })
+  @Option(OPTIONS.snapshots)
   parseSnapshots(value: string): number {
-    return parseInteger(value, 1, MAX_SNAPSHOTS);
+    return PARSE_OPTION.snapshots(value);
   }
 
-  @Option({
-    flags: '--seed <number>',
-    description: OPTION_HELP.seed,
-    defaultValue: DEFAULT_OPTIONS.seed,
-  })
+  @Option(OPTIONS.seed)
   parseSeed(value: string): number {
-    return parseInteger(value, 0, MAX_SEED);
+    return PARSE_OPTION.seed(value);
   }
 
-  @Option({
-    flags: '--data-dir <path>',
-    description: OPTION_HELP.dataDir,
-    defaultValue: DEFAULT_OPTIONS.dataDir,
-  })
+  @Option(OPTIONS.dataDir)
   parseDataDir(value: string): string {
-    return parseDirectory(value);
+    return PARSE_OPTION.dataDir(value);
   }
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../cli/cli-command';
-import { CliOptions, DEFAULT_OPTIONS, OPTION_HELP, parseDirectory } from '../cli/cli-options';
+import { CliOptions, OPTIONS, PARSE_OPTION } from '../cli/cli-options';
 import { TrainService } from './train.service';
 
 type TrainOptions = Pick<CliOptions, 'dataDir' | 'modelsDir'>;
@@ -19,21 +19,13 @@ export class TrainCommand extends CliCommand {
     await this.training.train(options);
   }
 
-  @Option({
-    flags: '--data-dir <path>',
-    description: OPTION_HELP.dataDir,
-    defaultValue: DEFAULT_OPTIONS.dataDir,
-  })
+  @Option(OPTIONS.dataDir)
   parseDataDir(value: string): string {
-    return parseDirectory(value);
+    return PARSE_OPTION.dataDir(value);
   }
 
-  @Option({
-    flags: '--models-dir <path>',
-    description: OPTION_HELP.modelsDir,
-    defaultValue: DEFAULT_OPTIONS.modelsDir,
-  })
+  @Option(OPTIONS.modelsDir)
   parseModelsDir(value: string): string {
-    return parseDirectory(value);
+    return PARSE_OPTION.modelsDir(value);
   }
 }
