@@ -10,11 +10,13 @@ function digitAt(value: string, index: number): number {
   return digit >= 0 && digit <= 9 ? digit : -1;
 }
 
+const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9] as const;
+
 /** True when the string has the `YYYY-MM-DD` shape (whether or not the date exists). */
 export function looksLikeIsoDate(value: string): boolean {
   if (value.length !== 10 || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH)
     return false;
-  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) if (digitAt(value, i) < 0) return false;
+  for (const i of DIGIT_POSITIONS) if (digitAt(value, i) < 0) return false;
   return true;
 }
 
