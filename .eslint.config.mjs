@@ -3,6 +3,54 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+const BARREL_ONLY = { group: ['@app/*/*'], message: 'Import libraries only through @app/<lib>.' };
+
+/**
+ * The libraries form layers: `learner` (the domain core) depends on no other lib; `rules`, `fomo`
+ * and `ml` only on `learner`; `engagement` composes those four; only the apps import `engagement`.
+ * A relative import may not leave its library's `src/` either, whatever the depth of the file.
+ */
+const LIB_DEPENDENCIES = {
+  learner: [],
+  rules: ['learner'],
+  fomo: ['learner'],
+  ml: ['learner'],
+  engagement: ['learner', 'rules', 'fomo', 'ml'],
+};
+
+function libraryLayers() {
+  const configs = [];
+  for (const [lib, allowed] of Object.entries(LIB_DEPENDENCIES)) {
+    const layer = {
+      group: ['@app/*', ...allowed.map((dep) => `!@app/${dep}`)],
+      message: `libs/${lib} may import ${allowed.length === 0 ? 'no other lib' : allowed.map((dep) => `@app/${dep}`).join(', ')}.`,
+    };
+    // A file n folders below src/ leaves src/ with n + 1 "../".
+    for (let depth = 0; depth < 4; depth++) {
+      const below = '*/'.repeat(depth);
+      configs.push({
+        files: [`libs/${lib}/src/${below}*.ts`],
+        rules: {
+          '@typescript-eslint/no-restricted-imports': [
+            'error',
+            {
+              patterns: [
+                BARREL_ONLY,
+                layer,
+                {
+                  group: [`${'../'.repeat(depth + 1)}**`],
+                  message: 'Stay inside the library; import another one through @app/<lib>.',
+                },
+              ],
+            },
+          ],
+        },
+      });
+    }
+  }
+  return configs;
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -28,14 +76,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [{ group: ['@app/*/*'], message: 'Import libraries only through @app/<lib>.' }],
-        },
-      ],
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [BARREL_ONLY] }],
     },
   },
+  ...libraryLayers(),
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'],
     rules: {

@@ -1,21 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { ConfigModule, ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { EngagementModule } from '@app/engagement';
-import { HealthModule } from '@app/health';
-import { APP_INFO } from './app-info';
-import { AppController } from './app.controller';
 import { Env, validateEnv } from './config/env.config';
-import { EngagementController } from './engagement.controller';
-import { AnalysisTelemetry } from './http/analysis-telemetry';
-import { AnalyzeBatchPipe } from './http/analyze-batch.pipe';
-import { AnalyzeRequestPipe } from './http/analyze-request.pipe';
-import { HttpErrorFilter } from './http/http-error.filter';
-import { createRootLogger, nestLoggerParams, ROOT_LOGGER } from './logging';
+import { AnalysisTelemetryService } from './engagement/analysis-telemetry.service';
+import { AnalyzeBatchPipe } from './engagement/analyze-batch.pipe';
+import { AnalyzeRequestPipe } from './engagement/analyze-request.pipe';
+import { EngagementController } from './engagement/engagement.controller';
+import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { throttlerOptions } from './http/throttling';
+import { HttpErrorFilter } from './platform/http-error.filter';
+import { createRootLogger, nestLoggerParams, ROOT_LOGGER } from './platform/logging';
+import { throttlerOptions } from './platform/throttler.options';
+import { ServiceInfoController } from './service/service-info.controller';
 
 type EnvService = ConfigService<Env, true>;
 
@@ -40,6 +39,14 @@ export class AppModule {
             providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
           }
         : { imports: [], providers: [] };
+    // One engine for the whole app: the modules below import this same object.
+    const engagement = EngagementModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (env: EnvService) => ({
+        configPath: env.get('CONFIG_PATH', { infer: true }),
+        modelsDir: env.get('MODELS_DIR', { infer: true }),
+      }),
+    });
     return {
       module: AppModule,
       imports: [
@@ -59,29 +66,16 @@ export class AppModule {
           inject: [ROOT_LOGGER],
           useFactory: nestLoggerParams,
         }),
-        EngagementModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (env: EnvService) => ({
-            configPath: env.get('CONFIG_PATH', { infer: true }),
-            modelsDir: env.get('MODELS_DIR', { infer: true }),
-          }),
-        }),
-        HealthModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (env: EnvService) => ({
-            serviceName: APP_INFO.name,
-            version: APP_INFO.version,
-            requireModels: env.get('REQUIRE_MODELS', { infer: true }),
-          }),
-        }),
+        engagement,
+        HealthModule.register(engagement),
+        MetricsModule.register(engagement),
         ...throttling.imports,
-        MetricsModule,
       ],
-      controllers: [AppController, EngagementController],
+      controllers: [ServiceInfoController, EngagementController],
       providers: [
         AnalyzeRequestPipe,
         AnalyzeBatchPipe,
-        AnalysisTelemetry,
+        AnalysisTelemetryService,
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         ...throttling.providers,
       ],

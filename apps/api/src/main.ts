@@ -1,46 +1,17 @@
 import cluster from 'node:cluster';
 import { ConfigService } from '@nestjs/config';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { configureApp, createAdapter, Lifecycle, NEST_APP_OPTIONS } from './app.setup';
-import { superviseWorkers } from './cluster';
 import { Env, validateEnv } from './config/env.config';
+import { configureApp, createAdapter, Lifecycle, NEST_APP_OPTIONS } from './platform/app.setup';
+import { superviseWorkers } from './platform/cluster';
+import { exitOnSignals } from './platform/shutdown';
 
 function failStart(error: unknown): never {
   // A bad config or environment: say which key, in one line, and exit non-zero.
   process.stderr.write(`start-up failed: ${(error as Error).message}\n`);
   process.exit(1);
-}
-
-/**
- * On SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish (responses from
- * then on close their connection), close idle keep-alive sockets, exit 0. If draining takes
- * longer than SHUTDOWN_TIMEOUT_MS the remaining connections are cut and the exit code is 1.
- */
-function exitOnSignals(app: NestFastifyApplication, lifecycle: Lifecycle, timeoutMs: number): void {
-  const logger = new Logger('Shutdown');
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (lifecycle.closing) return;
-    lifecycle.closing = true;
-    logger.log(`${signal} received: draining in-flight requests (at most ${timeoutMs} ms)`);
-    const force = setTimeout(() => {
-      logger.error('drain timed out: closing the remaining connections');
-      app.getHttpServer().closeAllConnections();
-      process.exit(1);
-    }, timeoutMs);
-    force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error(`shutdown failed: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
 }
 
 async function serve(): Promise<void> {

@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from '@app/engagement';
 import { MlService } from '@app/ml';
-import { EngagementController } from '../src/engagement.controller';
+import { EngagementController } from '../src/engagement/engagement.controller';
 import { createTestApp } from './test-app';
 
 /** A mutable copy of SPEC's example, typed loosely so tests can break it. */

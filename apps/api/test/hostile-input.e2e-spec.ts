@@ -4,7 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST, MAX_JSON_DEPTH, REQUEST_LIMITS } from '@app/engagement';
 import { MlService } from '@app/ml';
-import { EngagementController } from '../src/engagement.controller';
+import { EngagementController } from '../src/engagement/engagement.controller';
 import { createTestApp } from './test-app';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fc from 'fast-check';
-import { EngagementController } from '../src/engagement.controller';
+import { EngagementController } from '../src/engagement/engagement.controller';
 import { createTestApp } from './test-app';
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST, loadEngineConfig } from '@app/engagement';
-import { HealthController } from '@app/health';
+import { HealthController } from '../src/health/health.controller';
 import { MlService } from '@app/ml';
 import { createTestApp } from './test-app';
 

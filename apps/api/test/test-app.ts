@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp, createAdapter, NEST_APP_OPTIONS } from '../src/app.setup';
+import { configureApp, createAdapter, NEST_APP_OPTIONS } from '../src/platform/app.setup';
 
 /**
  * The real application, wired as main.ts wires it, with the given environment (quiet logs by

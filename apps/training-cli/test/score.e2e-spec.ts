@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
+import { parseCalendarDate } from '@app/learner';
 import { EngagementModule, EngagementService, validateAnalyzeRequest } from '@app/engagement';
-import { parseCalendarDate } from '@app/ml';
 import {
   learnerRecord,
   simulateLearner,

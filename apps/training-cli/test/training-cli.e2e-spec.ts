@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Tensor } from '@tensorflow/tfjs';
+import { NUDGE_TYPES, todayUtc } from '@app/learner';
 import { validateAnalyzeRequest } from '@app/engagement';
 import {
   FEATURE_COUNT,
@@ -11,9 +12,7 @@ import {
   loadLayersModel,
   loadModelSet,
   tfRuntime,
-  todayUtc,
 } from '@app/ml';
-import { NUDGE_TYPES } from '@app/rules';
 import { DATASET_COLUMNS } from '../src/dataset/dataset-columns';
 import { SimulatedLearner } from '../src/simulate/learner-simulator';
 import { PeerSnapshotFile } from '../src/simulate/simulation-files';

@@ -1,8 +1,11 @@
 import { DynamicModule, FactoryProvider, Module, ModuleMetadata } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { FomoModule } from '@app/fomo';
 import { MlModule } from '@app/ml';
 import { RulesModule } from '@app/rules';
-import { EngineConfig, loadEngineConfig } from './config/engine.config';
+import { EngineConfig } from './config/engine-config';
+import { ConfigHealthIndicator } from './config/engine-config.health';
+import { loadEngineConfig } from './config/engine-config.loader';
 import { CLOCK, ENGINE_CONFIG, systemClock } from './engagement.tokens';
 import { EngagementService } from './engagement.service';
 
@@ -20,16 +23,21 @@ export interface EngagementModuleAsyncOptions extends Pick<ModuleMetadata, 'impo
 
 const ENGAGEMENT_OPTIONS = Symbol('ENGAGEMENT_OPTIONS');
 
-/** Holds the options and the loaded config, globally, so the leaf modules' factories can read them. */
+/** The options and the config loaded from them, imported by each module that reads them. */
 @Module({})
 class EngagementSettingsModule {}
 
+/**
+ * The engine: rules, FOMO and models configured from one validated config. Exports the service,
+ * the models, the config (ENGINE_CONFIG) and both health indicators. Nest identifies a dynamic
+ * module by reference, so an app that imports the returned module in several places shares one
+ * engine; nothing here is global.
+ */
 @Module({})
 export class EngagementModule {
   static forRootAsync(options: EngagementModuleAsyncOptions): DynamicModule {
     const settings: DynamicModule = {
       module: EngagementSettingsModule,
-      global: true,
       imports: options.imports ?? [],
       providers: [
         {
@@ -47,25 +55,31 @@ export class EngagementModule {
     };
     return {
       module: EngagementModule,
-      // Global: health checks and the apps read the same config and models.
-      global: true,
       imports: [
         settings,
+        TerminusModule,
         RulesModule.forRootAsync({
+          imports: [settings],
           inject: [ENGINE_CONFIG],
           useFactory: (c: EngineConfig) => c.rules,
         }),
         FomoModule.forRootAsync({
+          imports: [settings],
           inject: [ENGINE_CONFIG],
           useFactory: (c: EngineConfig) => c.fomo,
         }),
         MlModule.forRootAsync({
+          imports: [settings],
           inject: [ENGAGEMENT_OPTIONS],
           useFactory: (o: EngagementModuleOptions) => ({ modelsDir: o.modelsDir }),
         }),
       ],
-      providers: [EngagementService, { provide: CLOCK, useValue: systemClock }],
-      exports: [EngagementService, MlModule],
+      providers: [
+        EngagementService,
+        ConfigHealthIndicator,
+        { provide: CLOCK, useValue: systemClock },
+      ],
+      exports: [EngagementService, ConfigHealthIndicator, MlModule, settings],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { join } from 'node:path';
-import { ModelSet, MlService, parseCalendarDate } from '@app/ml';
+import { parseCalendarDate } from '@app/learner';
+import { ModelSet, MlService } from '@app/ml';
 import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from './dto/examples';
 import { EngagementModule } from './engagement.module';
 import { EngagementService } from './engagement.service';

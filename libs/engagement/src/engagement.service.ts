@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { deriveSignals, formatCalendarDate } from '@app/learner';
 import { FomoService } from '@app/fomo';
-import { deriveSignals, encodeFeatures, formatCalendarDate, MlService } from '@app/ml';
+import { encodeFeatures, MlService } from '@app/ml';
 import { RulesService } from '@app/rules';
-import { EngineConfig } from './config/engine.config';
+import { EngineConfig } from './config/engine-config';
 import { CLOCK, Clock, ENGINE_CONFIG } from './engagement.tokens';
 import { BatchResult, EngagementAnalysis } from './engine/analysis';
 import { mergeRuleCandidates, mlNudges, rankNudges } from './engine/nudges';

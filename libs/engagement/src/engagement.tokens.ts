@@ -1,4 +1,4 @@
-import { CalendarDay, todayUtc } from '@app/ml';
+import { CalendarDay, todayUtc } from '@app/learner';
 
 /** The validated engine config (`EngineConfig`). */
 export const ENGINE_CONFIG = Symbol('ENGINE_CONFIG');

@@ -1,11 +1,6 @@
-export {
-  ConfigError,
-  buildEngineConfig,
-  EngineConfig,
-  loadEngineConfig,
-  PRIORITIES,
-  Priority,
-} from './config/engine.config';
+export { ConfigError, EngineConfig } from './config/engine-config';
+export { ConfigHealthIndicator } from './config/engine-config.health';
+export { buildEngineConfig, loadEngineConfig } from './config/engine-config.loader';
 export {
   ActivityDto,
   AnalyzeEngagementRequestDto,

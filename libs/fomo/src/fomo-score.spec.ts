@@ -3,7 +3,7 @@ import { computeFomo, DEFAULT_FOMO_SETTINGS, FomoInput, fomoLevel } from './fomo
 const sut = (input: FomoInput) => computeFomo(input, DEFAULT_FOMO_SETTINGS);
 
 describe(computeFomo.name, () => {
-  it("matches SPEC's worked example: 0.4·⅓ + 0.3·0.7 + 0.3·16⁄30 = 0.503 → 0.50", () => {
+  it('matches the documented worked example: 0.4·⅓ + 0.3·0.7 + 0.3·16⁄30 = 0.503 → 0.50', () => {
     expect(
       sut({
         buddiesAttending: 1,

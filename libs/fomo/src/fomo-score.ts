@@ -1,9 +1,11 @@
-/** Weights and constants of the report's FOMO formula; defaults come from config. */
+import { round2 } from '@app/learner';
+
+/** Weights and constants of the FOMO formula; defaults come from config. */
 export interface FomoSettings {
   readonly weights: { readonly buddies: number; readonly batch: number; readonly recency: number };
-  /** Attendance at which an event counts as fully popular (the report's 10). */
+  /** Attendance at which an event counts as fully popular. */
   readonly batch_saturation: number;
-  /** Days without an event at which recency is maxed (the report's 30). */
+  /** Days without an event at which recency is maxed. */
   readonly recency_days: number;
   readonly steepness: number;
   readonly midpoint: number;
@@ -40,17 +42,13 @@ export interface FomoResult {
   readonly factors: { readonly buddies: number; readonly batch: number; readonly recency: number };
 }
 
-export function round2(x: number): number {
-  return Math.round(x * 100) / 100;
-}
-
 export function fomoLevel(score: number, levels: FomoSettings['levels']): FomoLevel {
   if (score >= levels.high) return 'high';
   return score >= levels.medium ? 'medium' : 'low';
 }
 
 /**
- * The report's event-FOMO score: a weighted sum of the buddy, batch and recency factors pushed
+ * The event-FOMO score: a weighted sum of the buddy, batch and recency factors pushed
  * through a logistic curve. Factors are reported rounded; the sum uses them unrounded.
  */
 export function computeFomo(input: FomoInput, settings: FomoSettings): FomoResult {

@@ -6,7 +6,6 @@ export {
   fomoLevel,
   FomoResult,
   FomoSettings,
-  round2,
 } from './fomo-score';
 export { FomoModule } from './fomo.module';
 export { FomoService } from './fomo.service';

@@ -1,6 +1,4 @@
-import { CalendarDay } from './calendar';
-import { LearnerRecord } from './learner';
-import { deriveSignals, LearnerSignals } from './signals';
+import { CalendarDay, deriveSignals, LearnerRecord, LearnerSignals } from '@app/learner';
 
 /**
  * The feature contract shared by training and serving. Order matters: it is the order of the

@@ -1,11 +1,4 @@
 export {
-  CalendarDay,
-  formatCalendarDate,
-  looksLikeIsoDate,
-  parseCalendarDate,
-  todayUtc,
-} from './calendar';
-export {
   encodeFeatures,
   FEATURE_COUNT,
   FEATURE_LABELS,
@@ -13,13 +6,6 @@ export {
   FeatureName,
   featureVector,
 } from './features';
-export {
-  LearnerActivity,
-  LearnerData,
-  LearnerProfile,
-  LearnerRecord,
-  PeerSnapshot,
-} from './learner';
 export { linearModelFromLayers, LinearModel, linearProbability, sigmoid } from './linear-model';
 export { MANIFEST_FILE, ManifestModel, ModelManifest, ModelMetrics } from './manifest';
 export { loadLayersModel, saveLayersModel } from './model-files';
@@ -28,5 +14,4 @@ export { MlHealthIndicator } from './ml.health';
 export { MlModuleOptions } from './ml.module-definition';
 export { MlModule } from './ml.module';
 export { MlMode, MlService, MlStatus } from './ml.service';
-export { deriveSignals, LearnerSignals } from './signals';
 export { Tf, TfPackage, tfRuntime, TfRuntime } from './tf-runtime';

@@ -1,8 +1,9 @@
 import type { LayersModel } from '@tensorflow/tfjs';
+import { NudgeType } from '@app/learner';
 
 /** A Dense(1, sigmoid) model's weights, read once so scoring is a dot product, not a tfjs call. */
 export interface LinearModel {
-  readonly type: string;
+  readonly type: NudgeType;
   readonly weights: Float64Array;
   readonly bias: number;
 }
@@ -11,7 +12,10 @@ export function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-export function linearProbability(model: LinearModel, x: Float64Array): number {
+export function linearProbability(
+  model: Pick<LinearModel, 'weights' | 'bias'>,
+  x: Float64Array,
+): number {
   const w = model.weights;
   let z = model.bias;
   for (let i = 0; i < w.length; i++) z += w[i] * x[i];
@@ -20,7 +24,7 @@ export function linearProbability(model: LinearModel, x: Float64Array): number {
 
 /** Reads the weights of a single-Dense sigmoid model, refusing anything else by name. */
 export function linearModelFromLayers(
-  type: string,
+  type: NudgeType,
   model: LayersModel,
   featureCount: number,
 ): LinearModel {

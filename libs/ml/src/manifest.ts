@@ -1,3 +1,5 @@
+import { NudgeType } from '@app/learner';
+
 /** Metrics the training CLI measured on the test split (and 5-fold CV on the train split). */
 export interface ModelMetrics {
   readonly test_auc: number;
@@ -25,7 +27,8 @@ export interface ModelManifest {
   readonly feature_names: readonly string[];
   /** The training standardisation; it is folded into the saved weights, kept here to explain. */
   readonly scaling: { readonly mean: readonly number[]; readonly std: readonly number[] };
-  readonly models: Readonly<Record<string, ManifestModel>>;
+  /** One entry per nudge type that has a model. */
+  readonly models: Readonly<Partial<Record<NudgeType, ManifestModel>>>;
 }
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -147,7 +147,7 @@ describe(loadModelSet.name, () => {
 
 describe(linearProbability.name, () => {
   it('is the logistic of bias + w·x', () => {
-    const model = { type: 'x', weights: Float64Array.of(2, -1), bias: 0.5 };
+    const model = { weights: Float64Array.of(2, -1), bias: 0.5 };
     expect(linearProbability(model, Float64Array.of(1, 3))).toBeCloseTo(
       1 / (1 + Math.exp(0.5)),
       12,

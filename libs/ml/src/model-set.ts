@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { NUDGE_TYPES, NudgeType } from '@app/learner';
 import { FEATURE_COUNT, FEATURE_NAMES, FeatureName } from './features';
 import { linearModelFromLayers, LinearModel, linearProbability } from './linear-model';
-import { MANIFEST_FILE, ModelManifest } from './manifest';
+import { MANIFEST_FILE, ManifestModel, ModelManifest } from './manifest';
 import { loadLayersModel } from './model-files';
 
 /** A feature's share of one model's log-odds for one learner, relative to the training mean. */
@@ -13,8 +14,8 @@ export interface FeatureContribution {
 
 /** The loaded models, ready to score a feature vector with plain arithmetic. */
 export class ModelSet {
-  readonly types: readonly string[];
-  private readonly byType: ReadonlyMap<string, LinearModel>;
+  readonly types: readonly NudgeType[];
+  private readonly byType: ReadonlyMap<NudgeType, LinearModel>;
 
   constructor(
     readonly manifest: ModelManifest,
@@ -28,17 +29,17 @@ export class ModelSet {
     return this.manifest.version;
   }
 
-  has(type: string): boolean {
+  has(type: NudgeType): boolean {
     return this.byType.has(type);
   }
 
-  probability(type: string, x: Float64Array): number | undefined {
+  probability(type: NudgeType, x: Float64Array): number | undefined {
     const model = this.byType.get(type);
     return model === undefined ? undefined : linearProbability(model, x);
   }
 
   /** The features that pushed this learner's probability up most, strongest first. */
-  topContributions(type: string, x: Float64Array, count: number): FeatureContribution[] {
+  topContributions(type: NudgeType, x: Float64Array, count: number): FeatureContribution[] {
     const model = this.byType.get(type);
     if (model === undefined) return [];
     const mean = this.manifest.scaling.mean;
@@ -49,6 +50,15 @@ export class ModelSet {
     }
     return contributions.sort((a, b) => b.contribution - a.contribution).slice(0, count);
   }
+}
+
+function isNudgeType(value: string): value is NudgeType {
+  return (NUDGE_TYPES as readonly string[]).includes(value);
+}
+
+/** The manifest's models, typed by the nudge type each one scores. */
+function manifestEntries(manifest: ModelManifest): [NudgeType, ManifestModel][] {
+  return Object.entries(manifest.models) as [NudgeType, ManifestModel][];
 }
 
 function isFiniteArray(value: unknown, length: number): value is number[] {
@@ -81,8 +91,12 @@ export function checkManifest(value: unknown): ModelManifest {
     throw new Error('manifest.models is not an object');
   }
   for (const [type, entry] of Object.entries(manifest.models)) {
-    if (typeof entry?.path !== 'string')
+    if (!isNudgeType(type)) {
+      throw new Error(`manifest.models.${type} is not a nudge type (${NUDGE_TYPES.join(', ')})`);
+    }
+    if (typeof (entry as Partial<ManifestModel> | undefined)?.path !== 'string') {
       throw new Error(`manifest.models.${type}.path is not a string`);
+    }
   }
   return manifest as ModelManifest;
 }
@@ -108,7 +122,7 @@ export async function loadModelSet(modelsDir: string): Promise<ModelSet> {
   }
   const manifest = checkManifest(parsed);
   const models: LinearModel[] = [];
-  for (const [type, entry] of Object.entries(manifest.models)) {
+  for (const [type, entry] of manifestEntries(manifest)) {
     const modelPath = join(dir, entry.path);
     let layers;
     try {

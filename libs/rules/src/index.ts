@@ -1,8 +1,6 @@
-export { NUDGE_TYPES, NudgeType } from './nudge-type';
 export {
   evaluateRules,
   formatEventList,
-  formatNumber,
   MESSAGE_PARAMS,
   MessageParams,
   RULE_IDS,

@@ -1,4 +1,4 @@
-/** The report's rule thresholds (`profile_rules`, `engagement_rules` in config.json). */
+/** The rule thresholds (`profile_rules`, `engagement_rules` in config.json). */
 export interface RulesConfig {
   readonly profile_rules: {
     /** Share of peers (0..1) with a resume above which a missing resume is nudged. */
@@ -11,7 +11,7 @@ export interface RulesConfig {
     readonly event_peer_threshold: number;
     readonly quiz_inactive_days: number;
     readonly user_inactive_days: number;
-    /** Days without an event after which the FOMO nudge fires whatever the score (SPEC: 30). */
+    /** Days without an event after which the FOMO nudge fires whatever the score. */
     readonly event_gap_days: number;
   };
 }

@@ -1,4 +1,4 @@
-import { NudgeType } from './nudge-type';
+import { formatNumber, LearnerSignals, NudgeType } from '@app/learner';
 import { RulesConfig } from './rules.config';
 
 export const RULE_IDS = [
@@ -30,18 +30,19 @@ export type RuleMessageId = keyof typeof MESSAGE_PARAMS;
 
 export type MessageParams = Readonly<Record<string, string | number>>;
 
-/** What the rules read: the learner's derived signals (the ML lib's `LearnerSignals` fit). */
-export interface RuleInput {
-  readonly resumeUploaded: boolean;
-  readonly projectsAdded: number;
-  readonly quizTopicCount: number;
-  readonly daysSinceLastQuiz: number | null;
-  readonly daysSinceLastEvent: number | null;
-  readonly batchResumeUploadedPct: number;
-  readonly batchAvgProjects: number;
-  readonly eventAttendance: ReadonlyArray<readonly [event: string, peers: number]>;
-  readonly buddiesAttendingEvents: readonly string[];
-}
+/** The signals the rules read. */
+export type RuleInput = Pick<
+  LearnerSignals,
+  | 'resumeUploaded'
+  | 'projectsAdded'
+  | 'quizTopicCount'
+  | 'daysSinceLastQuiz'
+  | 'daysSinceLastEvent'
+  | 'batchResumeUploadedPct'
+  | 'batchAvgProjects'
+  | 'eventAttendance'
+  | 'buddiesAttendingEvents'
+>;
 
 export interface RuleCandidate {
   readonly rule: RuleId;
@@ -51,11 +52,6 @@ export interface RuleCandidate {
   /** Strength in 0..1: 0.5 at the threshold, toward 1 the further past it. */
   readonly score: number;
   readonly reasons: readonly string[];
-}
-
-/** Numbers as people write them: 70, 1.5, 0.33. */
-export function formatNumber(x: number): string {
-  return String(Math.round(x * 100) / 100);
 }
 
 /** How far past its threshold a value is, as value / (value + threshold). */

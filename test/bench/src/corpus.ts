@@ -1,4 +1,4 @@
-import { parseCalendarDate } from '@app/ml';
+import { parseCalendarDate } from '@app/learner';
 import {
   learnerRecord,
   simulateLearner,

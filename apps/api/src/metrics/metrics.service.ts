@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ENGINE_CONFIG, EngineConfig, Nudge } from '@app/engagement';
 import { MlService } from '@app/ml';
-import { APP_INFO } from '../app-info';
+import { APP_INFO } from '../service/app-info';
 
 /** The service's Prometheus metrics, in a registry of its own (tests build several apps). */
 @Injectable()

@@ -1,5 +1,5 @@
+import { NUDGE_TYPES } from '@app/learner';
 import { FEATURE_NAMES } from '@app/ml';
-import { NUDGE_TYPES } from '@app/rules';
 
 export type Split = 'train' | 'test';
 

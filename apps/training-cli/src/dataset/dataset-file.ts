@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { NUDGE_TYPES } from '@app/learner';
 import { FEATURE_COUNT } from '@app/ml';
-import { NUDGE_TYPES } from '@app/rules';
 import { CliUsageError } from '../cli/cli-errors';
 import { requireInput } from '../simulate/simulation-files';
 import { DATASET_COLUMNS } from './dataset-columns';

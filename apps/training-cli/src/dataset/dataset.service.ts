@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { join } from 'node:path';
-import { featureVector, parseCalendarDate } from '@app/ml';
-import { NUDGE_TYPES } from '@app/rules';
+import { NUDGE_TYPES, parseCalendarDate } from '@app/learner';
+import { featureVector } from '@app/ml';
 import { CliUsageError } from '../cli/cli-errors';
 import { DATA_FILES } from '../cli/file-names';
 import { ProgressService } from '../cli/progress.service';

@@ -1,4 +1,4 @@
-import { NudgeType } from '@app/rules';
+import { NudgeType } from '@app/learner';
 import { ActionStory } from '../simulate/generative-story';
 import { ClassificationMetrics, ClassMetrics } from '../train/metrics';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { NUDGE_TYPES } from '@app/learner';
 import {
   checkManifest,
   FEATURE_COUNT,
@@ -8,7 +9,6 @@ import {
   loadLayersModel,
   MANIFEST_FILE,
 } from '@app/ml';
-import { NUDGE_TYPES } from '@app/rules';
 import { CliUsageError } from '../cli/cli-errors';
 import { DATA_FILES, REPORT_FILES } from '../cli/file-names';
 import { ProgressService } from '../cli/progress.service';

@@ -1,5 +1,5 @@
+import { parseCalendarDate } from '@app/learner';
 import { EngagementAnalysis, EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from '@app/engagement';
-import { parseCalendarDate } from '@app/ml';
 import { scoreBlock } from './score-block';
 
 const AS_OF = parseCalendarDate('2025-07-01')!;

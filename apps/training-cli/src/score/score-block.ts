@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { CalendarDay } from '@app/ml';
+import { CalendarDay } from '@app/learner';
 import { Analyze, scoreLine } from './score-line';
 
 const NEWLINE = 0x0a;

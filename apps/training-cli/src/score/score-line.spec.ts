@@ -1,10 +1,10 @@
+import { formatCalendarDate, parseCalendarDate } from '@app/learner';
 import {
   EngagementAnalysis,
   EXAMPLE_ANALYSIS,
   EXAMPLE_REQUEST,
   ValidRequest,
 } from '@app/engagement';
-import { formatCalendarDate, parseCalendarDate } from '@app/ml';
 import { scoreLine } from './score-line';
 
 const AS_OF = parseCalendarDate('2025-07-01')!;

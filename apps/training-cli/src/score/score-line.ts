@@ -1,3 +1,4 @@
+import { CalendarDay } from '@app/learner';
 import {
   EngagementAnalysis,
   invalidRequestBody,
@@ -5,7 +6,6 @@ import {
   ValidRequest,
   validateAnalyzeRequest,
 } from '@app/engagement';
-import { CalendarDay } from '@app/ml';
 
 /** The one engine call the scorer needs, so a line can be scored without Nest in tests. */
 export type Analyze = (request: ValidRequest) => EngagementAnalysis;

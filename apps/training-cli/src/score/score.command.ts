@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
-import { CalendarDay, parseCalendarDate, todayUtc } from '@app/ml';
+import { CalendarDay, parseCalendarDate, todayUtc } from '@app/learner';
 import { CliCommand } from '../cli/cli-command';
 import { OPTIONS, PARSE_OPTION, parseInteger } from '../cli/cli-options';
 import { ProgressService } from '../cli/progress.service';

@@ -1,5 +1,5 @@
+import { NUDGE_TYPES } from '@app/learner';
 import { FEATURE_COUNT, FEATURE_NAMES } from '@app/ml';
-import { NUDGE_TYPES } from '@app/rules';
 import { ACTION_STORIES, actionLogit, actionProbabilities } from './generative-story';
 
 describe(actionProbabilities.name, () => {

@@ -1,5 +1,5 @@
+import { NUDGE_TYPES, NudgeType } from '@app/learner';
 import { FEATURE_NAMES, FeatureName } from '@app/ml';
-import { NUDGE_TYPES, NudgeType } from '@app/rules';
 import { LatentTraits } from './learner-simulator';
 
 /**

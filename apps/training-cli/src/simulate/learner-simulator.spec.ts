@@ -1,4 +1,5 @@
-import { featureVector, looksLikeIsoDate, parseCalendarDate } from '@app/ml';
+import { looksLikeIsoDate, parseCalendarDate } from '@app/learner';
+import { featureVector } from '@app/ml';
 import {
   learnerRecord,
   simulateLearner,

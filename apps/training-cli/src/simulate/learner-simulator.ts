@@ -5,7 +5,7 @@ import {
   LearnerProfile,
   LearnerRecord,
   PeerSnapshot,
-} from '@app/ml';
+} from '@app/learner';
 import { Random } from './random';
 import { CLUBS, EVENTS, GOAL_TAGS, QUIZ_TOPICS } from './vocabulary';
 

@@ -3,7 +3,7 @@ import { access, readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { parser } from 'stream-json';
 import { streamArray } from 'stream-json/streamers/StreamArray';
-import { parseCalendarDate } from '@app/ml';
+import { parseCalendarDate } from '@app/learner';
 import { CliUsageError } from '../cli/cli-errors';
 import { SimulatedLearner, SimulatedSnapshot } from './learner-simulator';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseCalendarDate } from '@app/ml';
+import { parseCalendarDate } from '@app/learner';
 import { DATA_FILES } from '../cli/file-names';
 import { ProgressService } from '../cli/progress.service';
 import { writeTextFile } from '../cli/text-file-writer';

@@ -1,6 +1,6 @@
 import type { Tensor2D } from '@tensorflow/tfjs';
+import { NUDGE_TYPES, NudgeType } from '@app/learner';
 import { FEATURE_COUNT, linearProbability, Tf } from '@app/ml';
-import { NUDGE_TYPES, NudgeType } from '@app/rules';
 import { DatasetMatrix } from '../dataset/dataset-file';
 import { Random, RANDOM_STREAMS } from '../simulate/random';
 import { fitLogisticRegression } from './logistic-regression';
@@ -49,11 +49,10 @@ export function predict(
   rows: Uint32Array,
   model: RawLinearWeights,
 ): Float64Array {
-  const linear = { type: '', weights: model.weights, bias: model.bias };
   const scores = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const start = rows[i] * FEATURE_COUNT;
-    scores[i] = linearProbability(linear, dataset.x.subarray(start, start + FEATURE_COUNT));
+    scores[i] = linearProbability(model, dataset.x.subarray(start, start + FEATURE_COUNT));
   }
   return scores;
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { NUDGE_TYPES } from '@app/learner';
 import { FEATURE_NAMES, MANIFEST_FILE, saveLayersModel, tfRuntime } from '@app/ml';
-import { NUDGE_TYPES } from '@app/rules';
 import { CliUsageError } from '../cli/cli-errors';
 import { DATA_FILES, modelPath } from '../cli/file-names';
 import { ProgressService } from '../cli/progress.service';

@@ -1,11 +1,5 @@
-import {
-  formatNumber,
-  MESSAGE_PARAMS,
-  MessageParams,
-  NUDGE_TYPES,
-  NudgeType,
-  RuleMessageId,
-} from '@app/rules';
+import { formatNumber, NUDGE_TYPES, NudgeType } from '@app/learner';
+import { MESSAGE_PARAMS, MessageParams, RuleMessageId } from '@app/rules';
 
 /** ML nudges have one message per type; `{probability}` is the model's, as a percentage. */
 export type MlMessageId = `ml_${NudgeType}`;

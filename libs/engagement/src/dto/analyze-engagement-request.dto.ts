@@ -22,7 +22,7 @@ import type {
   LearnerProfile,
   LearnerRecord,
   PeerSnapshot,
-} from '@app/ml';
+} from '@app/learner';
 import { IsCalendarDate, IsEventAttendance } from '../validation/custom-validators';
 import { PROBLEMS, REQUEST_LIMITS } from './request-limits';
 

@@ -1,6 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { NUDGE_TYPES, NudgeType } from '@app/rules';
-import { PRIORITIES, Priority } from '../config/engine.config';
+import { NUDGE_TYPES, NudgeType, PRIORITIES, Priority } from '@app/learner';
 import { EngagementAnalysis } from '../engine/analysis';
 import { Nudge } from '../engine/nudges';
 

@@ -1,6 +1,7 @@
-import { FEATURE_COUNT, LearnerSignals } from '@app/ml';
+import { LearnerSignals } from '@app/learner';
+import { FEATURE_COUNT } from '@app/ml';
 import { RuleCandidate } from '@app/rules';
-import { buildEngineConfig } from '../config/engine.config';
+import { buildEngineConfig } from '../config/engine-config.loader';
 import { constantModels } from '../testing/model-fixtures';
 import {
   compareNudges,

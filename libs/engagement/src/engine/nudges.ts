@@ -1,7 +1,14 @@
-import { round2 } from '@app/fomo';
-import { FEATURE_LABELS, LearnerSignals, ModelSet } from '@app/ml';
-import { formatNumber, NUDGE_TYPES, NudgeType, RuleCandidate } from '@app/rules';
-import { EngineConfig, Priority } from '../config/engine.config';
+import {
+  formatNumber,
+  LearnerSignals,
+  NUDGE_TYPES,
+  NudgeType,
+  Priority,
+  round2,
+} from '@app/learner';
+import { FEATURE_LABELS, ModelSet } from '@app/ml';
+import { RuleCandidate } from '@app/rules';
+import { EngineConfig } from '../config/engine-config';
 
 export interface Nudge {
   readonly type: NudgeType;

@@ -1,5 +1,5 @@
 import { length, ValidateBy, ValidationOptions } from 'class-validator';
-import { parseCalendarDate } from '@app/ml';
+import { parseCalendarDate } from '@app/learner';
 import { PROBLEMS, REQUEST_LIMITS } from '../dto/request-limits';
 
 /** A real `YYYY-MM-DD` calendar date: `2025-02-30` is refused, not rolled over. */

@@ -1,4 +1,4 @@
-import { CalendarDay, parseCalendarDate } from '@app/ml';
+import { CalendarDay, parseCalendarDate } from '@app/learner';
 import { AnalyzeEngagementBatchRequestDto } from '../dto/analyze-engagement-batch.dto';
 import { buildValidated } from './compiled-validator';
 import { FieldError, fieldError } from './field-error';

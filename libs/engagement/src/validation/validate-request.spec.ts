@@ -1,4 +1,4 @@
-import { parseCalendarDate } from '@app/ml';
+import { parseCalendarDate } from '@app/learner';
 import { EXAMPLE_REQUEST } from '../dto/examples';
 import { DELETE, withField } from '../testing/request-fixtures';
 import { validateAnalyzeRequest } from './validate-request';

@@ -1,4 +1,4 @@
-import { CalendarDay, formatCalendarDate, looksLikeIsoDate, parseCalendarDate } from '@app/ml';
+import { CalendarDay, formatCalendarDate, looksLikeIsoDate, parseCalendarDate } from '@app/learner';
 import { AnalyzeEngagementRequestDto } from '../dto/analyze-engagement-request.dto';
 import { PROBLEMS } from '../dto/request-limits';
 import { buildValidated } from './compiled-validator';

@@ -1,5 +1,4 @@
 import { parseCalendarDate } from './calendar';
-import { encodeFeatures, FEATURE_COUNT, FEATURE_NAMES, featureVector } from './features';
 import { LearnerRecord } from './learner';
 import { deriveSignals } from './signals';
 
@@ -60,46 +59,5 @@ describe(deriveSignals.name, () => {
     expect(sut.daysSinceLastQuiz).toBeNull();
     expect(sut.daysSinceLastEvent).toBeNull();
     expect(sut.quizzesTaken).toBe(0);
-  });
-});
-
-describe(featureVector.name, () => {
-  it('encodes the contract in the order of FEATURE_NAMES', () => {
-    const sut = featureVector(record, asOf);
-    expect(sut).toHaveLength(FEATURE_COUNT);
-    const named = Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, sut[i]]));
-    expect(named).toEqual({
-      resume_uploaded: 0,
-      log_karma: Math.log(191),
-      projects_added: 0,
-      goal_tag_count: 2,
-      clubs_joined: 0,
-      log_buddy_count: Math.log(4),
-      log_login_streak: Math.log(3),
-      log_posts_created: Math.log(2),
-      log_buddies_interacted: 0,
-      quizzes_taken: 3,
-      quiz_recency_months: 20 / 30,
-      never_quizzed: 0,
-      event_recency_months: 16 / 30,
-      never_attended: 0,
-      peer_resume_share: 0.84,
-      peer_avg_projects: 2,
-      buddy_event_count: 1,
-      log_peer_event_max: Math.log(10),
-    });
-  });
-
-  it('caps recency at three months and flags missing dates', () => {
-    const signals = {
-      ...deriveSignals(record, asOf),
-      daysSinceLastQuiz: null,
-      daysSinceLastEvent: 400,
-    };
-    const sut = encodeFeatures(signals);
-    expect(sut[FEATURE_NAMES.indexOf('quiz_recency_months')]).toBe(3);
-    expect(sut[FEATURE_NAMES.indexOf('never_quizzed')]).toBe(1);
-    expect(sut[FEATURE_NAMES.indexOf('event_recency_months')]).toBe(3);
-    expect(sut[FEATURE_NAMES.indexOf('never_attended')]).toBe(0);
   });
 });

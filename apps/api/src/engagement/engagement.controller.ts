@@ -23,16 +23,16 @@ import {
   ValidRequest,
 } from '@app/engagement';
 import type { FastifyRequest } from 'fastify';
-import { AnalysisTelemetry } from './http/analysis-telemetry';
-import { AnalyzeBatchPipe } from './http/analyze-batch.pipe';
-import { AnalyzeRequestPipe } from './http/analyze-request.pipe';
+import { AnalysisTelemetryService } from './analysis-telemetry.service';
+import { AnalyzeBatchPipe } from './analyze-batch.pipe';
+import { AnalyzeRequestPipe } from './analyze-request.pipe';
 
 @ApiTags('engagement')
 @Controller('analyze-engagement')
 export class EngagementController {
   constructor(
     private readonly engagement: EngagementService,
-    private readonly telemetry: AnalysisTelemetry,
+    private readonly telemetry: AnalysisTelemetryService,
   ) {}
 
   @Post()

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEngineConfig, ConfigError, loadEngineConfig } from './engine.config';
+import { ConfigError } from './engine-config';
+import { buildEngineConfig, loadEngineConfig } from './engine-config.loader';
 
 /** The report's config.json, verbatim. */
 const REPORT_CONFIG = {

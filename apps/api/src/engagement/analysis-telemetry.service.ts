@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
 import { BatchResult, EngagementAnalysis } from '@app/engagement';
 import { Env } from '../config/env.config';
-import { annotateRequestLog } from '../logging';
+import { annotateRequestLog } from '../platform/logging';
 import { MetricsService } from '../metrics/metrics.service';
 
 /**
@@ -15,7 +15,7 @@ import { MetricsService } from '../metrics/metrics.service';
  * than an interceptor: Nest's interceptor chain costs an AsyncResource per request.
  */
 @Injectable()
-export class AnalysisTelemetry {
+export class AnalysisTelemetryService {
   private readonly salt: string | undefined;
 
   constructor(

@@ -3,12 +3,12 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
-import { Env } from './config/env.config';
-import { registerApiKeyCheck } from './http/api-key.hook';
-import { registerJsonBody } from './http/json-body';
-import { registerSecurityHeaders } from './http/security-headers';
+import { Env } from '../config/env.config';
+import { registerApiKeyCheck } from './api-key.hook';
+import { registerJsonBody } from './json-body.parser';
+import { registerSecurityHeaders } from './security-headers.hook';
 import { registerRequestLog, requestId, ROOT_LOGGER } from './logging';
-import { MetricsService } from './metrics/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { setupSwagger } from './swagger';
 
 /** Options for NestFactory.create: Nest's own body parser is replaced by the strict one. */

@@ -6,7 +6,7 @@ import { ServiceInfoDto } from './service-info.dto';
 
 @ApiTags('service')
 @Controller()
-export class AppController {
+export class ServiceInfoController {
   constructor(private readonly ml: MlService) {}
 
   @Get()

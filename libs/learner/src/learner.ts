@@ -1,5 +1,5 @@
 /**
- * The request's learner record in the report's field names. The API's DTOs implement these
+ * The request's learner record, in the API's field names. The API's DTOs implement these
  * interfaces, and the training CLI builds them from simulated users, so both sides share one shape.
  */
 export interface LearnerProfile {

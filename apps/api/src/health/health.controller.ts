@@ -1,32 +1,27 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import {
-  HealthCheck,
-  HealthCheckResult,
-  HealthCheckService,
-  HealthIndicatorResult,
-  HealthIndicatorService,
-} from '@nestjs/terminus';
-import { ENGINE_CONFIG, EngineConfig } from '@app/engagement';
+import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { ConfigHealthIndicator, ENGINE_CONFIG, EngineConfig } from '@app/engagement';
 import { MlHealthIndicator, MlService } from '@app/ml';
-import { HEALTH_MODULE_OPTIONS, HealthModuleOptions } from './health.module-definition';
+import { Env } from '../config/env.config';
+import { APP_INFO } from '../service/app-info';
 import { VersionDto } from './version.dto';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
+  private readonly requireModels: boolean;
+
   constructor(
-    @Inject(HEALTH_MODULE_OPTIONS) private readonly options: HealthModuleOptions,
-    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
     private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
+    private readonly configIndicator: ConfigHealthIndicator,
     private readonly modelsIndicator: MlHealthIndicator,
     private readonly ml: MlService,
-  ) {}
-
-  /** The config is validated before the process accepts requests, so here it is always up. */
-  private configIndicator(): HealthIndicatorResult {
-    return this.indicators.check('config').up({ hash: this.config.hash });
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+    env: ConfigService<Env, true>,
+  ) {
+    this.requireModels = env.get('REQUIRE_MODELS', { infer: true });
   }
 
   /** Liveness: 200 while the process answers, rules-only mode included. */
@@ -34,7 +29,7 @@ export class HealthController {
   @HealthCheck()
   live(): Promise<HealthCheckResult> {
     return this.health.check([
-      () => this.configIndicator(),
+      () => this.configIndicator.check('config'),
       () => this.modelsIndicator.check('models', { required: false }),
     ]);
   }
@@ -45,8 +40,8 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'Models are required and not loaded.' })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
-      () => this.configIndicator(),
-      () => this.modelsIndicator.check('models', { required: this.options.requireModels }),
+      () => this.configIndicator.check('config'),
+      () => this.modelsIndicator.check('models', { required: this.requireModels }),
     ]);
   }
 
@@ -55,8 +50,8 @@ export class HealthController {
   version(): VersionDto {
     const status = this.ml.status();
     return {
-      service: this.options.serviceName,
-      version: this.options.version,
+      service: APP_INFO.name,
+      version: APP_INFO.version,
       model_version: status.modelVersion,
       mode: status.mode,
       config_hash: this.config.hash,

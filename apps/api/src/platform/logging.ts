@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Params } from 'nestjs-pino';
 import pino, { Logger } from 'pino';
-import type { Env } from './config/env.config';
+import type { Env } from '../config/env.config';
 
 /** The process's pino logger, shared by Nest's logs (through nestjs-pino) and the request log. */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');

@@ -1,7 +1,7 @@
 import cluster, { Worker } from 'node:cluster';
 import pino from 'pino';
 import { loadEngineConfig } from '@app/engagement';
-import { Env } from './config/env.config';
+import { Env } from '../config/env.config';
 
 /**
  * WORKERS > 1: this process only supervises; the workers share the port (node:cluster hands out

@@ -1,0 +1,50 @@
+// @ts-check
+/**
+ * Three projects: unit specs beside the source, the API's e2e suite and the training CLI's e2e
+ * suite. Library aliases come from tsconfig.json's `paths`, so each lib is declared once.
+ */
+const { pathsToModuleNameMapper } = require('ts-jest');
+const { compilerOptions } = require('./tsconfig.json');
+
+/** @type {import('jest').Config} */
+const shared = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  // The build copies package.json into dist/; without this jest sees two packages of one name.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'],
+      // Transpiled file by file: `nest build` and lint check the types, so the unit run need not.
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/apps/api/test/**/*.e2e-spec.ts'],
+      transform: {
+        '^.+\\.ts$': [
+          'ts-jest',
+          // The swagger plugin documents DTOs at compile time, as `nest build` does.
+          {
+            astTransformers: { before: ['<rootDir>/apps/api/test/swagger-plugin.transformer.js'] },
+          },
+        ],
+      },
+    },
+    {
+      ...shared,
+      displayName: 'cli',
+      testMatch: ['<rootDir>/apps/training-cli/test/**/*.e2e-spec.ts'],
+      transform: { '^.+\\.ts$': 'ts-jest' },
+    },
+  ],
+};

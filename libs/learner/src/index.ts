@@ -1,0 +1,18 @@
+export {
+  CalendarDay,
+  formatCalendarDate,
+  looksLikeIsoDate,
+  parseCalendarDate,
+  todayUtc,
+} from './calendar';
+export {
+  LearnerActivity,
+  LearnerData,
+  LearnerProfile,
+  LearnerRecord,
+  PeerSnapshot,
+} from './learner';
+export { NUDGE_TYPES, NudgeType } from './nudge-type';
+export { formatNumber, round2 } from './number-format';
+export { PRIORITIES, Priority } from './priority';
+export { deriveSignals, LearnerSignals } from './signals';
