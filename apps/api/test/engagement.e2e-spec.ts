@@ -5,7 +5,7 @@ import { MlService } from '@app/ml';
 import { EngagementController } from '../src/engagement/engagement.controller';
 import { createTestApp } from './test-app';
 
-/** A mutable copy of SPEC's example, typed loosely so tests can break it. */
+/** A mutable copy of the example request, typed loosely so tests can break it. */
 function clone(): Record<string, any> {
   return JSON.parse(JSON.stringify(EXAMPLE_REQUEST));
 }
@@ -29,7 +29,7 @@ describe(EngagementController.name, () => {
       .set('content-type', 'application/json')
       .send(JSON.stringify(body));
 
-  it("answers SPEC's example with 200 and exactly the documented analysis", async () => {
+  it('answers the example request with 200 and exactly the documented analysis', async () => {
     const response = await post(EXAMPLE_REQUEST);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ ...EXAMPLE_ANALYSIS, model_version: modelVersion });

@@ -75,7 +75,7 @@ describe(HealthController.name, () => {
     expect(doc.openapi).toMatch(/^3\./);
     const operation = doc.paths['/analyze-engagement'].post;
     expect(
-      operation.requestBody.content['application/json'].examples['SPEC example'].value,
+      operation.requestBody.content['application/json'].examples['example learner'].value,
     ).toEqual(EXAMPLE_REQUEST);
     expect(operation.responses['200'].content['application/json'].example).toEqual(
       EXAMPLE_ANALYSIS,

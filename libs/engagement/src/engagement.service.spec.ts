@@ -64,7 +64,7 @@ function analyze(sut: EngagementService, body: unknown) {
 }
 
 describe(EngagementService.name, () => {
-  it("answers SPEC's example with resume, comeback and the stronger medium nudge", async () => {
+  it('answers the example request with resume, comeback and the stronger medium nudge', async () => {
     const sut = await createSut();
     expect(analyze(sut, EXAMPLE_REQUEST)).toEqual(EXAMPLE_ANALYSIS);
   });

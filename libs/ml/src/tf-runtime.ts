@@ -20,7 +20,8 @@ function requireTf(packageName: TfPackage): Tf {
 
 /**
  * The native binding when `@tensorflow/tfjs-node` installed (an optional dependency), else the
- * pure-JS package. Loaded lazily and once: requiring tfjs costs ~100 ms.
+ * pure-JS package. Loaded lazily and once: requiring tfjs is slow, and
+ * validation-only callers never need it.
  */
 export function tfRuntime(): TfRuntime {
   if (runtime !== undefined) return runtime;

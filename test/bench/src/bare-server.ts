@@ -3,7 +3,7 @@ import { EXAMPLE_ANALYSIS } from '@app/engagement';
 
 /**
  * The ceiling: a bare node:http server that reads and parses the same JSON bodies and answers a
- * fixed body, the service's answer to SPEC's example (three nudges). Started as its own process,
+ * fixed body, the service's answer to the example request (three nudges). Started as its own process,
  * like the service.
  */
 const BODY = JSON.stringify(EXAMPLE_ANALYSIS);

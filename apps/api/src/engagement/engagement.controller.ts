@@ -44,7 +44,7 @@ export class EngagementController {
   })
   @ApiBody({
     type: AnalyzeEngagementRequestDto,
-    examples: { 'SPEC example': { value: EXAMPLE_REQUEST } },
+    examples: { 'example learner': { value: EXAMPLE_REQUEST } },
   })
   @ApiOkResponse({ type: AnalyzeEngagementResponseDto, example: EXAMPLE_ANALYSIS })
   @ApiBadRequestResponse({

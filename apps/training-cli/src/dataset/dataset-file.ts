@@ -7,7 +7,7 @@ import { CliUsageError } from '../cli/cli-errors';
 import { requireInput } from '../simulate/simulation-files';
 import { DATASET_COLUMNS } from './dataset-columns';
 
-/** The dataset in columns of typed arrays: a million rows take ~200 MB, not millions of objects. */
+/** The dataset in columns of typed arrays: a million rows are a few arrays, not a million objects. */
 export interface DatasetMatrix {
   readonly rows: number;
   /** Row-major raw features, `rows × FEATURE_COUNT`. */

@@ -1,4 +1,4 @@
-/** Tag pools the simulator draws from: the kinds of values the report's profiles hold. */
+/** Tag pools the simulator draws from: the kinds of values real learner profiles hold. */
 export const GOAL_TAGS = [
   'GRE',
   'GMAT',

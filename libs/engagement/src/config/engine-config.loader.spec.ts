@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { ConfigError } from './engine-config';
 import { buildEngineConfig, loadEngineConfig } from './engine-config.loader';
 
-/** The report's config.json, verbatim. */
-const REPORT_CONFIG = {
+/** A config.json with only the four original sections, as first shipped. */
+const ORIGINAL_CONFIG = {
   profile_rules: { resume_threshold: 0.7, projects_avg_threshold: 1.5, event_fomo_threshold: 0.6 },
   engagement_rules: {
     buddies_event_threshold: 3,
@@ -34,11 +34,11 @@ function errorsOf(raw: unknown): string[] {
 }
 
 describe(buildEngineConfig.name, () => {
-  it("accepts the report's config.json unchanged and fills the additions with defaults", () => {
-    const sut = buildEngineConfig(REPORT_CONFIG);
+  it('accepts a config with only the four original sections and fills the additions with defaults', () => {
+    const sut = buildEngineConfig(ORIGINAL_CONFIG);
     expect(sut.rules).toEqual({
-      profile_rules: REPORT_CONFIG.profile_rules,
-      engagement_rules: { ...REPORT_CONFIG.engagement_rules, event_gap_days: 30 },
+      profile_rules: ORIGINAL_CONFIG.profile_rules,
+      engagement_rules: { ...ORIGINAL_CONFIG.engagement_rules, event_gap_days: 30 },
     });
     expect(sut.ml).toEqual({ nudge_probability_threshold: 0.6, priority: 'medium' });
     expect(sut.max_nudges).toBe(3);
@@ -56,12 +56,12 @@ describe(buildEngineConfig.name, () => {
   });
 
   it('gives an empty document the same effective config and hash as the defaults written out', () => {
-    expect(buildEngineConfig({}).hash).toBe(buildEngineConfig(REPORT_CONFIG).hash);
+    expect(buildEngineConfig({}).hash).toBe(buildEngineConfig(ORIGINAL_CONFIG).hash);
     expect(buildEngineConfig({ max_nudges: 2 }).hash).not.toBe(buildEngineConfig({}).hash);
   });
 
   it('is frozen all the way down', () => {
-    const sut = buildEngineConfig(REPORT_CONFIG);
+    const sut = buildEngineConfig(ORIGINAL_CONFIG);
     expect(Object.isFrozen(sut)).toBe(true);
     expect(Object.isFrozen(sut.rules.profile_rules)).toBe(true);
     expect(Object.isFrozen(sut.fomo.weights)).toBe(true);
@@ -104,6 +104,9 @@ describe(buildEngineConfig.name, () => {
     [{ priority_labels: { badges: 'high' } }, 'priority_labels.badges is not a known config key'],
     [{ max_nudges: 0 }, 'max_nudges must be an integer from 1 to 5'],
     [{ profile_rules: 5 }, 'profile_rules must be an object'],
+    [{ fomo: null }, 'fomo must be an object'],
+    [{ fomo: { levels: null } }, 'fomo.levels must be an object'],
+    [{ messages: null }, 'messages must be an object'],
     [
       { fomo: { weights: { buddies: -0.1 } } },
       'fomo.weights.buddies must be a non-negative number',
@@ -122,7 +125,7 @@ describe(buildEngineConfig.name, () => {
       'messages.comeback.action must be a string of 1 to 200 characters',
     ],
   ])('%j → %p', (raw, message) => {
-    expect(errorsOf({ ...REPORT_CONFIG, ...raw })).toEqual([message]);
+    expect(errorsOf({ ...ORIGINAL_CONFIG, ...raw })).toEqual([message]);
   });
 
   it('reports every bad key at once', () => {
@@ -156,7 +159,7 @@ describe(loadEngineConfig.name, () => {
 
   it('loads the committed config', () => {
     expect(loadEngineConfig(join(__dirname, '../../../../config/config.json')).hash).toBe(
-      buildEngineConfig(REPORT_CONFIG).hash,
+      buildEngineConfig(ORIGINAL_CONFIG).hash,
     );
   });
 });

@@ -1,6 +1,6 @@
 import type { EngagementAnalysis } from '../engine/analysis';
 
-/** SPEC's example request; "Try it out" in /docs sends it as is. */
+/** The documented example learner; "Try it out" in /docs sends it as is. */
 export const EXAMPLE_REQUEST = {
   user_data: {
     user_id: 'stu_7023',
@@ -77,7 +77,7 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
   model_version: null,
 };
 
-/** A batch of SPEC's example and a copy with a string karma: the second answers with its error. */
+/** A batch of the example request and a copy with a string karma: the second answers with its error. */
 export const EXAMPLE_BATCH_REQUEST = {
   as_of: '2025-06-30',
   items: [

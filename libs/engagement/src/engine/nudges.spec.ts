@@ -137,7 +137,7 @@ describe(mlNudges.name, () => {
     expect(mlNudges(new Set(), 3, lonely, features, models, config)).toEqual([]);
   });
 
-  it('breaks probability ties in the report type order', () => {
+  it('breaks probability ties in NUDGE_TYPES order', () => {
     const models = constantModels({ comeback: 0.8, quiz: 0.8, project: 0.8 });
     expect(mlNudges(new Set(), 3, signals, features, models, config).map((n) => n.type)).toEqual([
       'project',
@@ -207,7 +207,7 @@ describe(rankNudges.name, () => {
     expect(sut.map((n) => n.type)).toEqual(['resume', 'comeback', 'project', 'quiz']);
   });
 
-  it('breaks a full tie by the report type order, whatever the input order', () => {
+  it('breaks a full tie by NUDGE_TYPES order, whatever the input order', () => {
     const tied = [nudge('comeback', 'high', 'rule', 0.5), nudge('resume', 'high', 'rule', 0.5)];
     expect(rankNudges(tied, 3).map((n) => n.type)).toEqual(['resume', 'comeback']);
     expect(compareNudges(tied[1], tied[0])).toBeLessThan(0);

@@ -92,7 +92,7 @@ export function mlNudgeApplies(type: NudgeType, s: LearnerSignals, config: Engin
 
 /**
  * Up to `room` model nudges for types without a nudge yet, each with probability at or above the
- * threshold, highest probability first (ties in the report's type order).
+ * threshold, highest probability first (ties in NUDGE_TYPES order).
  */
 export function mlNudges(
   taken: ReadonlySet<NudgeType>,
@@ -133,7 +133,7 @@ export function mlNudges(
   });
 }
 
-/** Priority high > medium > low, then rule before ml, then score, then the report's type order. */
+/** Priority high > medium > low, then rule before ml, then score, then NUDGE_TYPES order. */
 export function compareNudges(a: Nudge, b: Nudge): number {
   return (
     PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||

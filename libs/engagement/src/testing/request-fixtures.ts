@@ -3,7 +3,7 @@ import { EXAMPLE_REQUEST } from '../dto/examples';
 /** Marks a field to remove in `withField`. */
 export const DELETE = Symbol('delete');
 
-/** A deep copy of SPEC's example request with `path` set to `value` (or removed with DELETE). */
+/** A deep copy of the example request with `path` set to `value` (or removed with DELETE). */
 export function withField(path: string, value: unknown): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(EXAMPLE_REQUEST)) as Record<string, unknown>;
   const keys = path.split('.');

@@ -47,7 +47,7 @@ const PATHS = [
   ...Object.keys(EXAMPLE_REQUEST.peer_snapshot).map((k) => ['peer_snapshot', k]),
 ];
 
-/** SPEC's example with a few fields replaced by odd values (undefined removes the field). */
+/** The example request with a few fields replaced by odd values (undefined removes the field). */
 const mutated = fc
   .array(fc.tuple(fc.constantFrom(...PATHS), odd), { minLength: 0, maxLength: 6 })
   .map((edits) => {

@@ -10,7 +10,7 @@ function errorsOf(body: unknown): string[] {
 }
 
 describe(validateAnalyzeRequest.name, () => {
-  it('accepts the SPEC example and resolves its as_of', () => {
+  it('accepts the example request and resolves its as_of', () => {
     const result = validateAnalyzeRequest(EXAMPLE_REQUEST, TODAY);
     expect(result.ok && result.value.asOf).toBe(parseCalendarDate('2025-06-30'));
   });
