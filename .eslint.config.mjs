@@ -81,6 +81,16 @@ export default tseslint.config(
   },
   ...libraryLayers(),
   {
+    // Tests outside the libs may also use a lib's test kit, `@app/<lib>/testing`.
+    files: ['apps/*/test/**/*.ts', 'test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ ...BARREL_ONLY, group: ['@app/*/*', '!@app/*/testing'] }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
