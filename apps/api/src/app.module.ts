@@ -25,16 +25,15 @@ type EnvService = ConfigService<Env, true>;
 @Module({})
 export class AppModule {
   static forRoot(): DynamicModule {
-    // Validated here too, to decide which modules exist: the throttler guard costs every request
-    // a few metadata reads even when it would skip, so without a limit it is not installed.
-    const rateLimit = validateEnv(process.env);
+    // Validated here too, to decide which modules exist and how they are built: the throttler
+    // guard costs every request a few metadata reads even when it would skip, so without a limit
+    // it is not installed.
+    const env = validateEnv(process.env);
     const throttling =
-      rateLimit.RATE_LIMIT_MAX > 0
+      env.RATE_LIMIT_MAX > 0
         ? {
             imports: [
-              ThrottlerModule.forRoot(
-                throttlerOptions(rateLimit.RATE_LIMIT_TTL, rateLimit.RATE_LIMIT_MAX),
-              ),
+              ThrottlerModule.forRoot(throttlerOptions(env.RATE_LIMIT_TTL, env.RATE_LIMIT_MAX)),
             ],
             providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
           }
@@ -67,7 +66,7 @@ export class AppModule {
           useFactory: nestLoggerParams,
         }),
         engagement,
-        HealthModule.register(engagement),
+        HealthModule.register(engagement, { requireModels: env.REQUIRE_MODELS }),
         MetricsModule.register(engagement),
         ...throttling.imports,
       ],

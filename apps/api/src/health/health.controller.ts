@@ -1,28 +1,23 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { ConfigHealthIndicator, ENGINE_CONFIG, EngineConfig } from '@app/engagement';
 import { MlHealthIndicator, MlService } from '@app/ml';
-import { Env } from '../config/env.config';
 import { APP_INFO } from '../service/app-info';
+import { HEALTH_OPTIONS, HealthOptions } from './health.options';
 import { VersionDto } from './version.dto';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  private readonly requireModels: boolean;
-
   constructor(
     private readonly health: HealthCheckService,
     private readonly configIndicator: ConfigHealthIndicator,
     private readonly modelsIndicator: MlHealthIndicator,
     private readonly ml: MlService,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
-    env: ConfigService<Env, true>,
-  ) {
-    this.requireModels = env.get('REQUIRE_MODELS', { infer: true });
-  }
+    @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
+  ) {}
 
   /** Liveness: 200 while the process answers, rules-only mode included. */
   @Get('health')
@@ -41,7 +36,7 @@ export class HealthController {
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.configIndicator.check('config'),
-      () => this.modelsIndicator.check('models', { required: this.requireModels }),
+      () => this.modelsIndicator.check('models', { required: this.options.requireModels }),
     ]);
   }
 

@@ -1,15 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
+import { HEALTH_OPTIONS, HealthOptions } from './health.options';
 
 /** `/health`, `/health/ready` and `/version`, reading the engine the app was built with. */
 @Module({})
 export class HealthModule {
-  static register(engagement: DynamicModule): DynamicModule {
+  static register(engagement: DynamicModule, options: HealthOptions): DynamicModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false }), engagement],
       controllers: [HealthController],
+      providers: [{ provide: HEALTH_OPTIONS, useValue: options }],
     };
   }
 }
