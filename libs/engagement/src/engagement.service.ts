@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { deriveSignals, formatCalendarDate } from '@app/learner';
 import { FomoService } from '@app/fomo';
 import { encodeFeatures, MlService } from '@app/ml';
@@ -6,14 +6,16 @@ import { RulesService } from '@app/rules';
 import { EngineConfig } from './config/engine-config';
 import { CLOCK, Clock, ENGINE_CONFIG } from './engagement.tokens';
 import { BatchResult, EngagementAnalysis } from './engine/analysis';
-import { mergeRuleCandidates, mlNudges, rankNudges } from './engine/nudges';
+import { chooseNudges, mergeRuleCandidates, mlNudges } from './engine/nudges';
+import { readableEventName, RenderContext, renderNudge } from './engine/render';
+import { resolveLocale } from './messages/message-catalogs';
 import { invalidRequestBody } from './validation/invalid-request';
 import { ValidBatch, validateBatch } from './validation/validate-batch';
 import { validateAnalyzeRequest, Validated, ValidRequest } from './validation/validate-request';
 
 /** rules → FOMO → one nudge per type → ML fill → rank → cap, for one validated request. */
 @Injectable()
-export class EngagementService {
+export class EngagementService implements OnModuleInit {
   constructor(
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -21,6 +23,12 @@ export class EngagementService {
     private readonly fomo: FomoService,
     private readonly ml: MlService,
   ) {}
+
+  /** Keys that still work but should move are said once, at start-up. */
+  onModuleInit(): void {
+    const logger = new Logger(EngagementService.name);
+    for (const line of this.config.deprecations) logger.warn(line);
+  }
 
   /** Validates a client's document; an absent `as_of` means today (UTC). */
   validate(body: unknown): Validated<ValidRequest> {
@@ -32,17 +40,21 @@ export class EngagementService {
     return validateBatch(body, this.clock.today(), maxItems);
   }
 
-  /** Every item answered in order: its analysis, or its own validation error. */
-  analyzeBatch({ asOf, items }: ValidBatch): BatchResult[] {
+  /**
+   * Every item answered in order: its analysis, or its own validation error. An item's own
+   * `locale` wins over the batch's, which wins over the Accept-Language header.
+   */
+  analyzeBatch({ asOf, items, locale }: ValidBatch, acceptLanguage?: string): BatchResult[] {
     return items.map((item, index) => {
       const valid = validateAnalyzeRequest(item, asOf);
       return valid.ok
-        ? this.analyze(valid.value)
+        ? this.analyze(valid.value, locale ?? acceptLanguage)
         : { index, error: invalidRequestBody(valid.errors) };
     });
   }
 
-  analyze({ request, asOf }: ValidRequest): EngagementAnalysis {
+  /** `languageHint` (Accept-Language, or a batch's locale) counts when the request has no locale. */
+  analyze({ request, asOf }: ValidRequest, languageHint?: string): EngagementAnalysis {
     const config = this.config;
     const signals = deriveSignals(request, asOf);
     const fomo = this.fomo.score({
@@ -51,19 +63,28 @@ export class EngagementService {
       eventAttendance: signals.eventAttendance,
       daysSinceLastEvent: signals.daysSinceLastEvent,
     });
-    let nudges = mergeRuleCandidates(this.rules.evaluate(signals, fomo.score), config);
+    const ruleDrafts = mergeRuleCandidates(this.rules.evaluate(signals, fomo.score), config);
+    let chosen = chooseNudges(ruleDrafts, [], config);
     const models = this.ml.models;
-    if (models !== undefined && nudges.length < config.max_nudges) {
-      const taken = new Set(nudges.map((nudge) => nudge.type));
-      const room = config.max_nudges - nudges.length;
-      const features = encodeFeatures(signals);
-      nudges = nudges.concat(mlNudges(taken, room, signals, features, models, config));
+    if (models !== undefined && chosen.length < config.max_nudges) {
+      const taken = new Set(chosen.map((nudge) => nudge.type));
+      const modelDrafts = mlNudges(taken, signals, encodeFeatures(signals), models, config);
+      if (modelDrafts.length > 0) chosen = chooseNudges(ruleDrafts, modelDrafts, config);
     }
+    const locale = resolveLocale(request.locale, languageHint);
+    const names = request.peer_snapshot.event_names;
+    const context: RenderContext = {
+      catalogs: config.catalogs,
+      locale,
+      eventName: (key) =>
+        names !== undefined && Object.hasOwn(names, key) ? names[key] : readableEventName(key),
+    };
     return {
       user_id: request.user_data.user_id,
       status: 'generated',
       as_of: request.as_of ?? formatCalendarDate(asOf),
-      nudges: rankNudges(nudges, config.max_nudges),
+      locale,
+      nudges: chosen.map((nudge) => renderNudge(nudge, context)),
       fomo,
       model_version: models?.version ?? null,
     };

@@ -26,13 +26,15 @@ export { EngagementService } from './engagement.service';
 export { CLOCK, Clock, ENGINE_CONFIG } from './engagement.tokens';
 export { BatchItemError, BatchResult, EngagementAnalysis } from './engine/analysis';
 export {
+  ChosenNudge,
+  chooseNudges,
   compareNudges,
   mergeRuleCandidates,
   mlNudgeApplies,
   mlNudges,
-  Nudge,
-  rankNudges,
+  NudgeDraft,
 } from './engine/nudges';
+export { gapParams, Nudge, readableEventName } from './engine/render';
 export { FieldError } from './validation/field-error';
 export { InvalidRequestBody, invalidRequestBody } from './validation/invalid-request';
 export { ValidBatch } from './validation/validate-batch';

@@ -26,6 +26,8 @@ export interface PeerSnapshot {
   batch_resume_uploaded_pct: number;
   batch_event_attendance: Record<string, number>;
   buddies_attending_events: string[];
+  /** Display names of events by key, for messages; a key without one is shown in readable form. */
+  event_names?: Record<string, string>;
 }
 
 export interface LearnerData {

@@ -9,7 +9,13 @@ export {
 export { linearModelFromLayers, LinearModel, linearProbability, sigmoid } from './linear-model';
 export { MANIFEST_FILE, ManifestModel, ModelManifest, ModelMetrics } from './manifest';
 export { loadLayersModel, saveLayersModel } from './model-files';
-export { checkManifest, FeatureContribution, loadModelSet, ModelSet } from './model-set';
+export {
+  checkManifest,
+  Explanation,
+  FeatureContribution,
+  loadModelSet,
+  ModelSet,
+} from './model-set';
 export { MlHealthIndicator } from './ml.health';
 export { MlModuleOptions } from './ml.module-definition';
 export { MlModule } from './ml.module';

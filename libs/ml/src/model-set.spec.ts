@@ -6,7 +6,7 @@ import type { Tensor } from '@tensorflow/tfjs';
 import { linearProbability } from './linear-model';
 import { ModelManifest } from './manifest';
 import { loadLayersModel, saveLayersModel } from './model-files';
-import { loadModelSet } from './model-set';
+import { loadModelSet, ModelSet } from './model-set';
 import { tfRuntime } from './tf-runtime';
 
 /** A small deterministic generator, so the weights and rows are the same on every run. */
@@ -115,6 +115,13 @@ describe(loadModelSet.name, () => {
     await expect(loadModelSet(dir)).rejects.toThrow('manifest.json is not valid JSON');
   });
 
+  it('refuses a model for a type the engine does not nudge', async () => {
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest({ badges: 'b.json' })));
+    await expect(loadModelSet(dir)).rejects.toThrow(
+      'manifest.models.badges is not a nudge type (resume, project, quiz, event_fomo, comeback)',
+    );
+  });
+
   it('refuses a manifest trained on other features', async () => {
     const names = [...FEATURE_NAMES].reverse();
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest({}, names)));
@@ -142,6 +149,38 @@ describe(loadModelSet.name, () => {
       JSON.stringify(manifest({ resume: 'resume/model.json' })),
     );
     await expect(loadModelSet(dir)).rejects.toThrow('cannot load model resume');
+  });
+});
+
+describe(ModelSet.prototype.explain.name, () => {
+  it('names the strongest features each way, with the side of the mean the learner is on', () => {
+    const mean = new Array<number>(FEATURE_COUNT).fill(0.5);
+    const weights = new Float64Array(FEATURE_COUNT);
+    const x = new Float64Array(FEATURE_COUNT).fill(0.5);
+    const at = (name: string) => FEATURE_NAMES.indexOf(name as (typeof FEATURE_NAMES)[number]);
+    weights[at('log_karma')] = 2; // above the mean: pushes up by 1
+    x[at('log_karma')] = 1;
+    weights[at('resume_uploaded')] = -1; // below the mean with a negative weight: pushes up by 0.5
+    x[at('resume_uploaded')] = 0;
+    weights[at('projects_added')] = -3; // above the mean: holds back by 1.5
+    x[at('projects_added')] = 1;
+    weights[at('clubs_joined')] = 1; // below the mean: holds back by 0.1
+    x[at('clubs_joined')] = 0.4;
+    const sut = new ModelSet({ ...manifest({}), scaling: { mean, std: mean } }, [
+      { type: 'quiz', weights, bias: 0 },
+    ]);
+    expect(sut.explain('quiz', x, 2)).toEqual({
+      up: [
+        { feature: 'log_karma', contribution: 1, above: true },
+        { feature: 'resume_uploaded', contribution: 0.5, above: false },
+      ],
+      down: [
+        { feature: 'projects_added', contribution: -1.5, above: true },
+        { feature: 'clubs_joined', contribution: expect.closeTo(-0.1, 12), above: false },
+      ],
+    });
+    expect(sut.explain('quiz', x, 1).down).toHaveLength(1);
+    expect(sut.explain('resume', x, 2)).toEqual({ up: [], down: [] });
   });
 });
 

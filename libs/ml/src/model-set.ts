@@ -9,7 +9,16 @@ import { loadLayersModel } from './model-files';
 /** A feature's share of one model's log-odds for one learner, relative to the training mean. */
 export interface FeatureContribution {
   readonly feature: FeatureName;
+  /** Positive pushes the probability up, negative holds it back. */
   readonly contribution: number;
+  /** Whether the learner's value is above the training mean ("many projects") or below. */
+  readonly above: boolean;
+}
+
+/** The features that moved one learner's probability most, each way, strongest first. */
+export interface Explanation {
+  readonly up: readonly FeatureContribution[];
+  readonly down: readonly FeatureContribution[];
 }
 
 /** The loaded models, ready to score a feature vector with plain arithmetic. */
@@ -38,17 +47,22 @@ export class ModelSet {
     return model === undefined ? undefined : linearProbability(model, x);
   }
 
-  /** The features that pushed this learner's probability up most, strongest first. */
-  topContributions(type: NudgeType, x: Float64Array, count: number): FeatureContribution[] {
+  /** Up to `count` features pushing this learner's probability up, and `count` holding it back. */
+  explain(type: NudgeType, x: Float64Array, count: number): Explanation {
     const model = this.byType.get(type);
-    if (model === undefined) return [];
+    if (model === undefined) return { up: [], down: [] };
     const mean = this.manifest.scaling.mean;
-    const contributions: FeatureContribution[] = [];
+    const up: FeatureContribution[] = [];
+    const down: FeatureContribution[] = [];
     for (let i = 0; i < model.weights.length; i++) {
       const contribution = model.weights[i] * (x[i] - mean[i]);
-      if (contribution > 0) contributions.push({ feature: FEATURE_NAMES[i], contribution });
+      const entry = { feature: FEATURE_NAMES[i], contribution, above: x[i] > mean[i] };
+      if (contribution > 0) up.push(entry);
+      else if (contribution < 0) down.push(entry);
     }
-    return contributions.sort((a, b) => b.contribution - a.contribution).slice(0, count);
+    up.sort((a, b) => b.contribution - a.contribution);
+    down.sort((a, b) => a.contribution - b.contribution);
+    return { up: up.slice(0, count), down: down.slice(0, count) };
   }
 }
 

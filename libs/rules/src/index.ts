@@ -1,13 +1,20 @@
 export {
+  Claim,
+  CLAIMS,
   evaluateRules,
-  formatEventList,
+  Evidence,
   MESSAGE_PARAMS,
   MessageParams,
+  peersAttendEvents,
+  Reason,
+  REASON_PARAMS,
+  ReasonId,
   RULE_IDS,
   RuleCandidate,
   RuleId,
   RuleInput,
   RuleMessageId,
+  Wording,
 } from './rules';
 export { DEFAULT_RULES_CONFIG, RulesConfig } from './rules.config';
 export { RulesModule } from './rules.module';

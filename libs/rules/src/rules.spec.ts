@@ -1,4 +1,4 @@
-import { evaluateRules, formatEventList, RuleCandidate, RuleInput } from './rules';
+import { evaluateRules, peersAttendEvents, RuleCandidate, RuleInput } from './rules';
 import { DEFAULT_RULES_CONFIG, RulesConfig } from './rules.config';
 
 /** A learner no rule fires for: resume up, a project, a recent quiz and event, quiet peers. */
@@ -48,9 +48,15 @@ describe(evaluateRules.name, () => {
         rule: 'resume_peer_gap',
         type: 'resume',
         message: 'resume_peer_gap',
-        params: { pct: 84 },
+        params: { share: 0.84, pct: 84 },
+        claims: [],
         score: 0.84,
-        reasons: ['batch_resume_uploaded_pct 84 > threshold 70', 'resume_uploaded is false'],
+        reasons: [{ id: 'resume_peer_gap', params: { share: 0.84, threshold: 0.7 } }],
+        evidence: {
+          rule: 'resume_peer_gap',
+          inputs: { batch_resume_uploaded_pct: 84, resume_uploaded: false },
+          threshold: 70,
+        },
       });
     });
 
@@ -79,7 +85,12 @@ describe(evaluateRules.name, () => {
       expect(only({ projectsAdded: 0, batchAvgProjects: 1.5 })).toMatchObject({
         score: 0.5,
         params: { avg: 1.5 },
-        reasons: ['projects_added is 0', 'batch_avg_projects 1.5 >= threshold 1.5'],
+        reasons: [{ id: 'project_peer_gap', params: { avg: 1.5, threshold: 1.5 } }],
+        evidence: {
+          rule: 'project_peer_gap',
+          inputs: { projects_added: 0, batch_avg_projects: 1.5 },
+          threshold: 1.5,
+        },
       });
     });
   });
@@ -99,8 +110,14 @@ describe(evaluateRules.name, () => {
         type: 'quiz',
         message: 'quiz_none',
         params: {},
+        claims: [],
         score: 1,
-        reasons: ['no quiz taken: quiz_history is empty and last_quiz_taken is not set'],
+        reasons: [{ id: 'quiz_none', params: {} }],
+        evidence: {
+          rule: 'quiz_inactive',
+          inputs: { days_since_last_quiz: null, quiz_topics: 0 },
+          threshold: 7,
+        },
       });
     });
 
@@ -113,7 +130,7 @@ describe(evaluateRules.name, () => {
         message: 'quiz_inactive',
         params: { days: 29 },
         score: 29 / 36,
-        reasons: ['last quiz 29 days before as_of > quiz_inactive_days 7'],
+        reasons: [{ id: 'quiz_inactive', params: { days: 29, limit: 7 } }],
       });
     });
   });
@@ -130,6 +147,19 @@ describe(evaluateRules.name, () => {
     it('needs a date: a learner who never attended gets no comeback', () => {
       expect(fired({ daysSinceLastEvent: null })).not.toContain('comeback');
     });
+
+    it('claims the time since the last event, which a FOMO nudge may also state', () => {
+      expect(only({ daysSinceLastEvent: 20 })).toEqual({
+        rule: 'comeback',
+        type: 'comeback',
+        message: 'comeback',
+        params: { days: 20 },
+        claims: ['event_recency'],
+        score: 20 / 25,
+        reasons: [{ id: 'comeback', params: { days: 20, limit: 5 } }],
+        evidence: { rule: 'comeback', inputs: { days_since_last_event: 20 }, threshold: 5 },
+      });
+    });
   });
 
   describe('buddies_at_events', () => {
@@ -140,10 +170,11 @@ describe(evaluateRules.name, () => {
       expect(fired({ buddiesAttendingEvents: events })).toEqual(rules);
     });
 
-    it('lists the events in the title parameters', () => {
+    it('passes the event keys on, for the composer to name', () => {
       expect(only({ buddiesAttendingEvents: ['a', 'b', 'c', 'd'] })).toMatchObject({
         type: 'event_fomo',
-        params: { count: 4, events: 'a, b and 2 more' },
+        params: { count: 4, events: ['a', 'b', 'c', 'd'] },
+        claims: ['buddies_at_events'],
         score: 4 / 7,
       });
     });
@@ -168,8 +199,13 @@ describe(evaluateRules.name, () => {
       });
       expect(candidate.params).toEqual({ event: 'alpha', peers: 12 });
       expect(candidate.reasons).toEqual([
-        'alpha has 12 peers attending >= event_peer_threshold 10',
+        { id: 'trending_event', params: { event: 'alpha', peers: 12, threshold: 10 } },
       ]);
+      expect(candidate.evidence).toEqual({
+        rule: 'trending_event',
+        inputs: { event: 'alpha', peers: 12 },
+        threshold: 10,
+      });
     });
   });
 
@@ -189,12 +225,40 @@ describe(evaluateRules.name, () => {
         type: 'event_fomo',
         message: 'fomo_first_event',
         params: { score: 0.1 },
+        claims: ['peers_at_events'],
         score: 0.1,
-        reasons: ['no event attended yet'],
+        reasons: [{ id: 'never_attended', params: {} }],
+        evidence: {
+          rule: 'fomo_score',
+          inputs: { fomo_score: 0.1, days_since_last_event: null },
+          threshold: 0.6,
+        },
       });
     });
 
-    it('gives both reasons when both triggers hold', () => {
+    it('says nothing of peers at events when no peer is going to any', () => {
+      const quietPeers = { eventAttendance: [['meetup', 0]] as [string, number][] };
+      expect(fired({ ...quietPeers, daysSinceLastEvent: null }, 0.9)).toEqual([]);
+      expect(fired({ ...quietPeers, daysSinceLastEvent: 45 }, 0.9)).toEqual(['comeback']);
+      expect(fired({ eventAttendance: [], daysSinceLastEvent: null }, 0.9)).toEqual([]);
+    });
+
+    it('counts a buddy going to an event as peers at events', () => {
+      expect(
+        fired({ eventAttendance: [], buddiesAttendingEvents: ['x'], daysSinceLastEvent: null }),
+      ).toEqual(['fomo_score']);
+    });
+
+    it('names the time away only for a learner who is away, by user_inactive_days', () => {
+      expect(only({ daysSinceLastEvent: 3 }, 0.8)).toMatchObject({
+        message: 'fomo_peers',
+        params: { score: 0.8 },
+        claims: ['peers_at_events'],
+      });
+      expect(only({ daysSinceLastEvent: 3 }, 0.8).fallback).toBeUndefined();
+    });
+
+    it('gives both reasons when both triggers hold, and a wording without the time away', () => {
       const fomo = evaluateRules({ ...engaged, daysSinceLastEvent: 45 }, config, 0.72).find(
         (c) => c.rule === 'fomo_score',
       );
@@ -203,24 +267,40 @@ describe(evaluateRules.name, () => {
         type: 'event_fomo',
         message: 'fomo_score',
         params: { days: 45, score: 0.72 },
+        claims: ['peers_at_events', 'event_recency'],
         score: 0.72,
         reasons: [
-          'fomo score 0.72 >= event_fomo_threshold 0.6',
-          'last event 45 days before as_of > 30 days',
+          { id: 'fomo_score', params: { score: 0.72, threshold: 0.6 } },
+          { id: 'event_gap', params: { days: 45, limit: 30 } },
         ],
+        evidence: {
+          rule: 'fomo_score',
+          inputs: { fomo_score: 0.72, days_since_last_event: 45 },
+          threshold: 0.6,
+        },
+        fallback: { message: 'fomo_peers', params: { score: 0.72 }, claims: ['peers_at_events'] },
       });
     });
   });
 });
 
-describe(formatEventList.name, () => {
+describe(peersAttendEvents.name, () => {
   it.each([
-    [[], ''],
-    [['a'], 'a'],
-    [['a', 'b'], 'a and b'],
-    [['a', 'b', 'c'], 'a, b and c'],
-    [['a', 'b', 'c', 'd'], 'a, b and 2 more'],
-  ])('%p → %p', (events, text) => {
-    expect(formatEventList(events)).toBe(text);
-  });
+    [[], [], false],
+    [[['a', 0]], [], false],
+    [
+      [
+        ['a', 0],
+        ['b', 1],
+      ],
+      [],
+      true,
+    ],
+    [[], ['a'], true],
+  ] as [[string, number][], string[], boolean][])(
+    'attendance %p, buddies at %p → %p',
+    (eventAttendance, buddiesAttendingEvents, expected) => {
+      expect(peersAttendEvents({ eventAttendance, buddiesAttendingEvents })).toBe(expected);
+    },
+  );
 });

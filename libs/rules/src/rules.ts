@@ -1,4 +1,4 @@
-import { formatNumber, LearnerSignals, NudgeType } from '@app/learner';
+import { LearnerSignals, NudgeType } from '@app/learner';
 import { RulesConfig } from './rules.config';
 
 export const RULE_IDS = [
@@ -13,9 +13,13 @@ export const RULE_IDS = [
 
 export type RuleId = (typeof RULE_IDS)[number];
 
-/** Which message template a candidate uses; a rule with two situations has two messages. */
+/**
+ * The messages a rule candidate can use, with the parameters it gives them (`days` also yields
+ * `gap`, the span in words). A rule with two situations has two messages; `fomo_peers` is the
+ * FOMO message that leaves the learner's event recency to another nudge.
+ */
 export const MESSAGE_PARAMS = {
-  resume_peer_gap: ['pct'],
+  resume_peer_gap: ['share', 'pct'],
   project_peer_gap: ['avg'],
   quiz_inactive: ['days'],
   quiz_none: [],
@@ -24,11 +28,26 @@ export const MESSAGE_PARAMS = {
   trending_event: ['event', 'peers'],
   fomo_score: ['days', 'score'],
   fomo_first_event: ['score'],
+  fomo_peers: ['score'],
 } as const satisfies Record<string, readonly string[]>;
 
-export type RuleMessageId = keyof typeof MESSAGE_PARAMS;
+/** Why a rule fired, in the terms a person reads; thresholds as the reader would write them. */
+export const REASON_PARAMS = {
+  resume_peer_gap: ['share', 'threshold'],
+  project_peer_gap: ['avg', 'threshold'],
+  quiz_inactive: ['days', 'limit'],
+  quiz_none: [],
+  comeback: ['days', 'limit'],
+  buddies_at_events: ['count', 'threshold'],
+  trending_event: ['event', 'peers', 'threshold'],
+  fomo_score: ['score', 'threshold'],
+  event_gap: ['days', 'limit'],
+  never_attended: [],
+} as const satisfies Record<string, readonly string[]>;
 
-export type MessageParams = Readonly<Record<string, string | number>>;
+export type ReasonId = keyof typeof REASON_PARAMS;
+
+export type RuleMessageId = keyof typeof MESSAGE_PARAMS;
 
 /** The signals the rules read. */
 export type RuleInput = Pick<
@@ -44,14 +63,46 @@ export type RuleInput = Pick<
   | 'buddiesAttendingEvents'
 >;
 
-export interface RuleCandidate {
-  readonly rule: RuleId;
-  readonly type: NudgeType;
+/** A message's parameters: numbers, text, or event keys the composer turns into display names. */
+export type MessageParams = Readonly<Record<string, number | string | readonly string[]>>;
+
+/**
+ * Facts a message states about the learner. Two nudges must not state the same fact twice;
+ * config says which facts nudges of different types share (`overlaps`).
+ */
+export const CLAIMS = ['event_recency', 'peers_at_events', 'buddies_at_events'] as const;
+
+export type Claim = (typeof CLAIMS)[number];
+
+/** One reason, rendered in the reader's language from its id and parameters. */
+export interface Reason {
+  readonly id: ReasonId;
+  readonly params: MessageParams;
+}
+
+/** The machine form of a reason, for logs and dashboards to group by. */
+export interface Evidence {
+  readonly rule: string;
+  readonly inputs: Readonly<Record<string, number | boolean | string | null>>;
+  readonly threshold: number;
+}
+
+/** How a candidate is worded: its message, the message's parameters and the facts it states. */
+export interface Wording {
   readonly message: RuleMessageId;
   readonly params: MessageParams;
+  readonly claims: readonly Claim[];
+}
+
+export interface RuleCandidate extends Wording {
+  readonly rule: RuleId;
+  readonly type: NudgeType;
   /** Strength in 0..1: 0.5 at the threshold, toward 1 the further past it. */
   readonly score: number;
-  readonly reasons: readonly string[];
+  readonly reasons: readonly Reason[];
+  readonly evidence: Evidence;
+  /** The same nudge worded without its event-recency claim, for when another nudge states it. */
+  readonly fallback?: Wording;
 }
 
 /** How far past its threshold a value is, as value / (value + threshold). */
@@ -64,45 +115,53 @@ function percentOf(share: number): number {
   return Math.round(share * 100 * 1e9) / 1e9;
 }
 
-/** Lists event names for a title: "a", "a and b", "a, b and 2 more". */
-export function formatEventList(events: readonly string[], shown = 2): string {
-  if (events.length <= 1) return events.join('');
-  if (events.length <= shown + 1) {
-    return `${events.slice(0, -1).join(', ')} and ${events[events.length - 1]}`;
-  }
-  return `${events.slice(0, shown).join(', ')} and ${events.length - shown} more`;
+/** Whether any peer is going to any event: the premise of every "your peers are going" message. */
+export function peersAttendEvents(
+  s: Pick<RuleInput, 'eventAttendance' | 'buddiesAttendingEvents'>,
+): boolean {
+  if (s.buddiesAttendingEvents.length > 0) return true;
+  for (const [, peers] of s.eventAttendance) if (peers > 0) return true;
+  return false;
 }
 
 function resumePeerGap(s: RuleInput, c: RulesConfig): RuleCandidate | null {
   const threshold = percentOf(c.profile_rules.resume_threshold);
   if (s.resumeUploaded || !(s.batchResumeUploadedPct > threshold)) return null;
   const pct = s.batchResumeUploadedPct;
+  const share = pct / 100;
   return {
     rule: 'resume_peer_gap',
     type: 'resume',
     message: 'resume_peer_gap',
-    params: { pct },
-    score: pct / 100,
-    reasons: [
-      `batch_resume_uploaded_pct ${formatNumber(pct)} > threshold ${formatNumber(threshold)}`,
-      'resume_uploaded is false',
-    ],
+    params: { share, pct },
+    claims: [],
+    score: share,
+    reasons: [{ id: 'resume_peer_gap', params: { share, threshold: threshold / 100 } }],
+    evidence: {
+      rule: 'resume_peer_gap',
+      inputs: { batch_resume_uploaded_pct: pct, resume_uploaded: false },
+      threshold,
+    },
   };
 }
 
 function projectPeerGap(s: RuleInput, c: RulesConfig): RuleCandidate | null {
   const threshold = c.profile_rules.projects_avg_threshold;
-  if (s.projectsAdded !== 0 || !(s.batchAvgProjects >= threshold)) return null;
+  const avg = s.batchAvgProjects;
+  if (s.projectsAdded !== 0 || !(avg >= threshold)) return null;
   return {
     rule: 'project_peer_gap',
     type: 'project',
     message: 'project_peer_gap',
-    params: { avg: s.batchAvgProjects },
-    score: strength(s.batchAvgProjects, threshold),
-    reasons: [
-      'projects_added is 0',
-      `batch_avg_projects ${formatNumber(s.batchAvgProjects)} >= threshold ${formatNumber(threshold)}`,
-    ],
+    params: { avg },
+    claims: [],
+    score: strength(avg, threshold),
+    reasons: [{ id: 'project_peer_gap', params: { avg, threshold } }],
+    evidence: {
+      rule: 'project_peer_gap',
+      inputs: { projects_added: 0, batch_avg_projects: avg },
+      threshold,
+    },
   };
 }
 
@@ -116,8 +175,14 @@ function quizInactive(s: RuleInput, c: RulesConfig): RuleCandidate | null {
       type: 'quiz',
       message: 'quiz_none',
       params: {},
+      claims: [],
       score: 1,
-      reasons: ['no quiz taken: quiz_history is empty and last_quiz_taken is not set'],
+      reasons: [{ id: 'quiz_none', params: {} }],
+      evidence: {
+        rule: 'quiz_inactive',
+        inputs: { days_since_last_quiz: null, quiz_topics: 0 },
+        threshold: limit,
+      },
     };
   }
   const days = s.daysSinceLastQuiz;
@@ -127,8 +192,10 @@ function quizInactive(s: RuleInput, c: RulesConfig): RuleCandidate | null {
     type: 'quiz',
     message: 'quiz_inactive',
     params: { days },
+    claims: [],
     score: strength(days, limit),
-    reasons: [`last quiz ${days} days before as_of > quiz_inactive_days ${limit}`],
+    reasons: [{ id: 'quiz_inactive', params: { days, limit } }],
+    evidence: { rule: 'quiz_inactive', inputs: { days_since_last_quiz: days }, threshold: limit },
   };
 }
 
@@ -141,8 +208,10 @@ function comeback(s: RuleInput, c: RulesConfig): RuleCandidate | null {
     type: 'comeback',
     message: 'comeback',
     params: { days },
+    claims: ['event_recency'],
     score: strength(days, limit),
-    reasons: [`last_event_attended ${days} days before as_of > user_inactive_days ${limit}`],
+    reasons: [{ id: 'comeback', params: { days, limit } }],
+    evidence: { rule: 'comeback', inputs: { days_since_last_event: days }, threshold: limit },
   };
 }
 
@@ -154,9 +223,15 @@ function buddiesAtEvents(s: RuleInput, c: RulesConfig): RuleCandidate | null {
     rule: 'buddies_at_events',
     type: 'event_fomo',
     message: 'buddies_at_events',
-    params: { count: events.length, events: formatEventList(events) },
+    params: { count: events.length, events },
+    claims: ['buddies_at_events'],
     score: strength(events.length, threshold),
-    reasons: [`buddies attend ${events.length} events >= buddies_event_threshold ${threshold}`],
+    reasons: [{ id: 'buddies_at_events', params: { count: events.length, threshold } }],
+    evidence: {
+      rule: 'buddies_at_events',
+      inputs: { buddies_attending_events: events.length },
+      threshold,
+    },
   };
 }
 
@@ -176,31 +251,58 @@ function trendingEvent(s: RuleInput, c: RulesConfig): RuleCandidate | null {
     type: 'event_fomo',
     message: 'trending_event',
     params: { event, peers },
+    claims: ['peers_at_events'],
     score: strength(peers, threshold),
-    reasons: [`${event} has ${peers} peers attending >= event_peer_threshold ${threshold}`],
+    reasons: [{ id: 'trending_event', params: { event, peers, threshold } }],
+    evidence: { rule: 'trending_event', inputs: { event, peers }, threshold },
   };
 }
 
+/**
+ * The FOMO rule speaks of peers going to events, so it needs peers who are. It names the
+ * learner's time away only when the learner is away (`user_inactive_days`), and can yield that
+ * part to a comeback nudge (`fallback`).
+ */
 function fomoScoreRule(s: RuleInput, c: RulesConfig, fomoScore: number): RuleCandidate | null {
+  if (!peersAttendEvents(s)) return null;
   const threshold = c.profile_rules.event_fomo_threshold;
   const gap = c.engagement_rules.event_gap_days;
   const days = s.daysSinceLastEvent;
-  const reasons: string[] = [];
+  const reasons: Reason[] = [];
   if (fomoScore >= threshold) {
-    reasons.push(
-      `fomo score ${formatNumber(fomoScore)} >= event_fomo_threshold ${formatNumber(threshold)}`,
-    );
+    reasons.push({ id: 'fomo_score', params: { score: fomoScore, threshold } });
   }
-  if (days === null) reasons.push('no event attended yet');
-  else if (days > gap) reasons.push(`last event ${days} days before as_of > ${gap} days`);
+  if (days === null) reasons.push({ id: 'never_attended', params: {} });
+  else if (days > gap) reasons.push({ id: 'event_gap', params: { days, limit: gap } });
   if (reasons.length === 0) return null;
+  const peersOnly: Wording = {
+    message: 'fomo_peers',
+    params: { score: fomoScore },
+    claims: ['peers_at_events'],
+  };
+  const away = days !== null && days > c.engagement_rules.user_inactive_days;
+  const wording: Wording =
+    days === null
+      ? { message: 'fomo_first_event', params: { score: fomoScore }, claims: ['peers_at_events'] }
+      : away
+        ? {
+            message: 'fomo_score',
+            params: { days, score: fomoScore },
+            claims: ['peers_at_events', 'event_recency'],
+          }
+        : peersOnly;
   return {
     rule: 'fomo_score',
     type: 'event_fomo',
-    message: days === null ? 'fomo_first_event' : 'fomo_score',
-    params: days === null ? { score: fomoScore } : { days, score: fomoScore },
+    ...wording,
     score: fomoScore,
     reasons,
+    evidence: {
+      rule: 'fomo_score',
+      inputs: { fomo_score: fomoScore, days_since_last_event: days },
+      threshold,
+    },
+    ...(wording === peersOnly || days === null ? {} : { fallback: peersOnly }),
   };
 }
 

@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
@@ -28,6 +29,12 @@ import { AnalyzeBatchPipe } from './analyze-batch.pipe';
 import { AnalyzeRequestPipe } from './analyze-request.pipe';
 
 @ApiTags('engagement')
+@ApiHeader({
+  name: 'Accept-Language',
+  required: false,
+  description:
+    'The language of titles, actions and reasons when the body has no `locale` (en, es, hi; others fall back to en).',
+})
 @Controller('analyze-engagement')
 export class EngagementController {
   constructor(
@@ -55,8 +62,9 @@ export class EngagementController {
   analyze(
     @Body(AnalyzeRequestPipe) request: ValidRequest,
     @Req() http: FastifyRequest,
+    @Headers('accept-language') acceptLanguage?: string,
   ): EngagementAnalysis {
-    return this.telemetry.analysis(http, this.engagement.analyze(request));
+    return this.telemetry.analysis(http, this.engagement.analyze(request, acceptLanguage));
   }
 
   @Post('batch')
@@ -78,7 +86,9 @@ export class EngagementController {
   analyzeBatch(
     @Body(AnalyzeBatchPipe) batch: ValidBatch,
     @Req() http: FastifyRequest,
+    @Headers('accept-language') acceptLanguage?: string,
   ): { results: BatchResult[] } {
-    return { results: this.telemetry.batch(http, this.engagement.analyzeBatch(batch)) };
+    const results = this.engagement.analyzeBatch(batch, acceptLanguage);
+    return { results: this.telemetry.batch(http, results) };
   }
 }

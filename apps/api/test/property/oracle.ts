@@ -175,8 +175,13 @@ function firingTypes(r: Request, asOf: number, fomoScore: number): Set<NudgeType
   const trending = Object.values(peers.batch_event_attendance).some(
     (n) => n >= S.eventPeerThreshold,
   );
+  // "Your peers are going to events" needs peers who are.
+  const peersGoing =
+    peers.buddies_attending_events.length > 0 ||
+    Object.values(peers.batch_event_attendance).some((n) => n > 0);
   const fomoRule =
-    fomoScore >= S.eventFomoThreshold || eventDays === null || eventDays > S.eventGapDays;
+    peersGoing &&
+    (fomoScore >= S.eventFomoThreshold || eventDays === null || eventDays > S.eventGapDays);
   if (buddiesAtEvents || trending || fomoRule) fired.add('event_fomo');
   return fired;
 }
@@ -184,8 +189,9 @@ function firingTypes(r: Request, asOf: number, fomoScore: number): Set<NudgeType
 // ---------------------------------------------------------------------------------------------
 // What every answer must look like
 
-const NUDGE_KEYS = 'action,priority,reasons,score,source,title,type';
-const ANALYSIS_KEYS = 'as_of,fomo,model_version,nudges,status,user_id';
+const NUDGE_KEYS = 'action,evidence,message_key,params,priority,reasons,score,source,title,type';
+const ANALYSIS_KEYS = 'as_of,fomo,locale,model_version,nudges,status,user_id';
+const LOCALES = ['en', 'es', 'hi'];
 const FOMO_KEYS = 'days_since_last_event,factors,level,score';
 const FACTOR_KEYS = 'batch,buddies,recency';
 
@@ -206,6 +212,7 @@ export function analysisProblems(a: any): string[] {
   check(a.status === 'generated', 'status is not "generated"');
   check(ISO_DATE.test(a.as_of) && isoOf(dayOf(a.as_of)) === a.as_of, 'as_of is not a date');
   check(a.model_version === null || typeof a.model_version === 'string', 'bad model_version');
+  check(LOCALES.includes(a.locale), `locale ${a.locale}`);
   if (!Array.isArray(a.nudges)) return [...problems, 'nudges is not an array'];
   check(a.nudges.length <= S.maxNudges, `more than ${S.maxNudges} nudges`);
   const types = a.nudges.map((n: { type: string }) => n.type);
@@ -221,6 +228,22 @@ export function analysisProblems(a: any): string[] {
     check(
       Array.isArray(n.reasons) && n.reasons.length > 0 && n.reasons.every(isText),
       `${at}.reasons not a non-empty list of non-empty strings`,
+    );
+    check(isText(n.message_key), `${at}.message_key is not text`);
+    check(
+      typeof n.params === 'object' &&
+        n.params !== null &&
+        Object.values(n.params).every((v) => typeof v === 'number' || typeof v === 'string'),
+      `${at}.params is not an object of numbers and strings`,
+    );
+    check(
+      Array.isArray(n.evidence) &&
+        n.evidence.length > 0 &&
+        n.evidence.every(
+          (e: any) =>
+            isText(e.rule) && typeof e.inputs === 'object' && typeof e.threshold === 'number',
+        ),
+      `${at}.evidence is not a non-empty list of {rule, inputs, threshold}`,
     );
     if (i > 0) check(inOrder(a.nudges[i - 1], n), `${at} ranks above nudges[${i - 1}]`);
   });
@@ -289,6 +312,10 @@ export function ruleProblems(r: Request, a: any): string[] {
     `fomo ${answered}, the FOMO formula gives ${JSON.stringify(fomo)}`,
   );
   const fired = firingTypes(r, asOf, fomo.score);
+  // A comeback and a FOMO nudge both naming the time away: the weaker yields. The FOMO nudge
+  // has a wording without it; a comeback has none, so it is left out.
+  const fomoStatesRecency = a.nudges.some((n: any) => n.message_key === 'fomo_score');
+  if (fomoStatesRecency) fired.delete('comeback');
   const rule: NudgeType[] = a.nudges
     .filter((n: any) => n.source === 'rule')
     .map((n: any) => n.type);

@@ -1,6 +1,5 @@
 import { FieldError, fieldError } from '../validation/field-error';
-import { EngineConfigFile, MessageSection } from './engine-config.dto';
-import { allowedParams, MESSAGE_IDS, MessageId, placeholdersOf } from './message-templates';
+import { EngineConfigFile } from './engine-config.dto';
 
 /** Keys the file has and the config does not know: a typo must not silently keep a default. */
 export function unknownKeyErrors(
@@ -17,31 +16,12 @@ export function unknownKeyErrors(
       continue;
     }
     const child = (template as Record<string, unknown>)[key];
-    if (typeof child === 'object' && child !== null) unknownKeyErrors(value, child, childPath, out);
-  }
-  return out;
-}
-
-/** Placeholders a message may not use: they would render as "undefined" to a learner. */
-export function templateErrors(file: EngineConfigFile): FieldError[] {
-  const errors: FieldError[] = [];
-  const messages = file.messages as Record<MessageId, MessageSection>;
-  for (const id of MESSAGE_IDS) {
-    const allowed = allowedParams(id);
-    for (const field of ['title', 'action'] as const) {
-      for (const name of placeholdersOf(messages[id][field])) {
-        if (allowed.includes(name)) continue;
-        const choice = allowed.length === 0 ? 'none' : allowed.map((p) => `{${p}}`).join(', ');
-        errors.push(
-          fieldError(
-            `messages.${id}.${field}`,
-            `uses unknown placeholder {${name}} (allowed: ${choice})`,
-          ),
-        );
-      }
+    // Lists (overlaps) are checked by their validators, not entry by entry.
+    if (typeof child === 'object' && child !== null && !Array.isArray(child)) {
+      unknownKeyErrors(value, child, childPath, out);
     }
   }
-  return errors;
+  return out;
 }
 
 /** Rules between keys that no single property decorator can state. */

@@ -1,5 +1,8 @@
 import {
+  ArrayUnique,
+  IsArray,
   IsIn,
+  IsOptional,
   IsInt,
   IsNumber,
   IsObject,
@@ -11,8 +14,8 @@ import {
 } from 'class-validator';
 import { DEFAULT_FOMO_SETTINGS } from '@app/fomo';
 import { NUDGE_TYPES, NudgeType, PRIORITIES, Priority } from '@app/learner';
-import { DEFAULT_RULES_CONFIG } from '@app/rules';
-import { DEFAULT_MESSAGES, MESSAGE_IDS } from './message-templates';
+import { Claim, DEFAULT_RULES_CONFIG } from '@app/rules';
+import { MESSAGE_IDS } from './message-templates';
 
 const share = { message: 'must be a number from 0 to 1' };
 const nonNegative = { message: 'must be a non-negative number' };
@@ -126,17 +129,36 @@ export class MessageSection {
   @IsString(text) @Length(1, 200, text) action!: string;
 }
 
-class MessagesSection {
-  constructor() {
-    for (const id of MESSAGE_IDS) {
-      Object.assign(this, { [id]: Object.assign(new MessageSection(), DEFAULT_MESSAGES[id]) });
-    }
-  }
-}
+/** Deprecated English overrides of catalog messages, by message id; none by default. */
+export class MessagesSection {}
 for (const id of MESSAGE_IDS) {
+  IsOptional()(MessagesSection.prototype, id);
   IsObject(section)(MessagesSection.prototype, id);
   ValidateNested(section)(MessagesSection.prototype, id);
   Reflect.defineMetadata('design:type', MessageSection, MessagesSection.prototype, id);
+}
+
+const types = { message: `must be an array of distinct nudge types (${NUDGE_TYPES.join(', ')})` };
+
+/**
+ * Facts that nudges of the listed types share: an answer states each at most once, the weaker
+ * nudge yielding (to a wording without it, or altogether).
+ */
+class OverlapsSection implements Record<Claim, NudgeType[]> {
+  @IsArray(types)
+  @ArrayUnique(types)
+  @IsIn(NUDGE_TYPES, { ...types, each: true })
+  event_recency: NudgeType[] = ['comeback', 'event_fomo'];
+
+  @IsArray(types)
+  @ArrayUnique(types)
+  @IsIn(NUDGE_TYPES, { ...types, each: true })
+  peers_at_events: NudgeType[] = [];
+
+  @IsArray(types)
+  @ArrayUnique(types)
+  @IsIn(NUDGE_TYPES, { ...types, each: true })
+  buddies_at_events: NudgeType[] = [];
 }
 
 /**
@@ -168,6 +190,10 @@ export class EngineConfigFile {
   @IsObject(section)
   @ValidateNested(section)
   fomo: FomoSection = new FomoSection();
+
+  @IsObject(section)
+  @ValidateNested(section)
+  overlaps: OverlapsSection = new OverlapsSection();
 
   @IsObject(section)
   @ValidateNested(section)

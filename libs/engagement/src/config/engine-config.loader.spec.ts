@@ -50,9 +50,27 @@ describe(buildEngineConfig.name, () => {
       midpoint: 0.5,
       levels: { medium: 0.3, high: 0.7 },
     });
-    expect(sut.messages.resume_peer_gap.title({ pct: 84 })).toBe(
-      "84% of your peers have uploaded resumes. You haven't yet!",
+    expect(sut.overlaps).toEqual({
+      event_recency: ['comeback', 'event_fomo'],
+      peers_at_events: [],
+      buddies_at_events: [],
+    });
+    expect(sut.catalogs.format('en', 'resume_peer_gap.title', { share: 0.84 })).toBe(
+      "84% of your peers have uploaded a resume. You haven't yet!",
     );
+    expect(sut.deprecations).toEqual([]);
+  });
+
+  it('still applies the deprecated messages section to English, and says so', () => {
+    const sut = buildEngineConfig({
+      messages: { comeback: { title: 'Back after {days} days?', action: 'Go' } },
+    });
+    expect(sut.catalogs.format('en', 'comeback.title', { days: 9 })).toBe('Back after 9 days?');
+    expect(sut.catalogs.format('es', 'comeback.action', {})).not.toBe('Go');
+    expect(sut.deprecations).toEqual([
+      'config key "messages" is deprecated: its texts (comeback.title, comeback.action) override the English catalog; move them into the catalog at libs/engagement/src/messages/catalogs/en.json',
+    ]);
+    expect(sut.hash).not.toBe(buildEngineConfig({}).hash);
   });
 
   it('gives an empty document the same effective config and hash as the defaults written out', () => {
@@ -117,8 +135,21 @@ describe(buildEngineConfig.name, () => {
     ],
     [{ resume_treshold: 0.5 }, 'resume_treshold is not a known config key'],
     [
+      { overlaps: { event_recency: ['comeback', 'badges'] } },
+      'overlaps.event_recency must be an array of distinct nudge types (resume, project, quiz, event_fomo, comeback)',
+    ],
+    [
+      { overlaps: { event_recency: ['comeback', 'comeback'] } },
+      'overlaps.event_recency must be an array of distinct nudge types (resume, project, quiz, event_fomo, comeback)',
+    ],
+    [
+      { overlaps: { event_recency: 'comeback' } },
+      'overlaps.event_recency must be an array of distinct nudge types (resume, project, quiz, event_fomo, comeback)',
+    ],
+    [{ overlaps: { badge_count: [] } }, 'overlaps.badge_count is not a known config key'],
+    [
       { messages: { comeback: { title: 'Back in {dayz} days', action: 'Go' } } },
-      'messages.comeback.title uses unknown placeholder {dayz} (allowed: {days})',
+      'messages.comeback.title uses {dayz}, which is not passed (passed: {days}, {gap})',
     ],
     [
       { messages: { comeback: { title: 'Hi' } } },

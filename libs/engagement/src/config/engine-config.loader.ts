@@ -1,23 +1,52 @@
 import { readFileSync } from 'node:fs';
 import { validateSync } from 'class-validator';
-import { fieldError, flattenValidationErrors } from '../validation/field-error';
+import { BUNDLED_CATALOGS, catalogProblems, compileCatalogs } from '../messages/message-catalogs';
+import { FieldError, fieldError, flattenValidationErrors } from '../validation/field-error';
 import { instantiate } from '../validation/instantiate';
 import { canonicalJson, deepFreeze, shortHash } from './canonical-json';
-import { crossFieldErrors, templateErrors, unknownKeyErrors } from './config-checks';
+import { crossFieldErrors, unknownKeyErrors } from './config-checks';
 import { EngineConfigFile, MessageSection } from './engine-config.dto';
-import { CompiledMessage, ConfigError, EngineConfig } from './engine-config';
-import { compileTemplate, MESSAGE_IDS, MessageId } from './message-templates';
+import { ConfigError, EngineConfig } from './engine-config';
+import { MESSAGE_IDS, MessageId } from './message-templates';
 
-function compileMessages(file: EngineConfigFile): Record<MessageId, CompiledMessage> {
-  const messages = {} as Record<MessageId, CompiledMessage>;
+type Catalog = Record<string, string>;
+
+/** Every key a config may have: the defaults, and each message the messages section may name. */
+const KNOWN_KEYS = {
+  ...new EngineConfigFile(),
+  messages: Object.fromEntries(MESSAGE_IDS.map((id) => [id, { title: '', action: '' }])),
+};
+
+/**
+ * The deprecated `messages` section as English catalog entries (`<id>.title`, `<id>.action`),
+ * with any problem an entry has reported under its config path.
+ */
+function messageOverrides(file: EngineConfigFile, errors: FieldError[]): Catalog {
+  const overrides: Catalog = {};
+  const sections = file.messages as Partial<Record<MessageId, MessageSection>>;
   for (const id of MESSAGE_IDS) {
-    const template = (file.messages as Record<MessageId, MessageSection>)[id];
-    messages[id] = {
-      title: compileTemplate(template.title),
-      action: compileTemplate(template.action),
-    };
+    const section = sections[id];
+    if (section === undefined) continue;
+    for (const field of ['title', 'action'] as const) {
+      const key = `${id}.${field}`;
+      const problems = catalogProblems('en', { ...BUNDLED_CATALOGS.en, [key]: section[field] });
+      const path = `messages.${id}.${field}`;
+      // Each problem's message starts with its own path; the config path replaces it.
+      for (const problem of problems) {
+        errors.push(fieldError(path, problem.message.slice(problem.path.length + 1)));
+      }
+      overrides[key] = section[field];
+    }
   }
-  return messages;
+  return overrides;
+}
+
+function deprecationsOf(overrides: Catalog): string[] {
+  const keys = Object.keys(overrides);
+  if (keys.length === 0) return [];
+  return [
+    `config key "messages" is deprecated: its texts (${keys.join(', ')}) override the English catalog; move them into the catalog at libs/engagement/src/messages/catalogs/en.json`,
+  ];
 }
 
 /**
@@ -33,14 +62,15 @@ export function buildEngineConfig(raw: unknown, source = 'config'): EngineConfig
   const errors = flattenValidationErrors(
     validateSync(file, { stopAtFirstError: true, forbidUnknownValues: true }),
   );
-  unknownKeyErrors(raw, new EngineConfigFile(), '', errors);
-  // Placeholders are only checked once every message is a string.
-  if (errors.length === 0) errors.push(...templateErrors(file));
+  unknownKeyErrors(raw, KNOWN_KEYS, '', errors);
   errors.push(...crossFieldErrors(file));
+  // Message texts are only checked once every one of them is a string.
+  const overrides = errors.length === 0 ? messageOverrides(file, errors) : {};
   if (errors.length > 0) throw new ConfigError(source, errors);
 
-  const canonical = canonicalJson(file);
-  return deepFreeze({
+  const sources = { ...BUNDLED_CATALOGS, en: { ...BUNDLED_CATALOGS.en, ...overrides } };
+  const canonical = canonicalJson({ config: file, catalogs: sources });
+  const settings = deepFreeze({
     rules: {
       profile_rules: { ...file.profile_rules },
       engagement_rules: { ...file.engagement_rules },
@@ -53,10 +83,17 @@ export function buildEngineConfig(raw: unknown, source = 'config'): EngineConfig
     ml: { ...file.ml_rules },
     priority_labels: { ...file.priority_labels },
     max_nudges: file.max_nudges,
-    messages: compileMessages(file),
+    overlaps: {
+      event_recency: [...file.overlaps.event_recency],
+      peers_at_events: [...file.overlaps.peers_at_events],
+      buddies_at_events: [...file.overlaps.buddies_at_events],
+    },
+    deprecations: deprecationsOf(overrides),
     canonical,
     hash: shortHash(canonical),
   });
+  // The compiled catalogs keep caches of their own, so they are frozen at the surface only.
+  return Object.freeze({ ...settings, catalogs: compileCatalogs(sources) });
 }
 
 /** Reads and validates config.json; every failure names the file and the key path. */

@@ -1,13 +1,8 @@
 import { FomoSettings } from '@app/fomo';
 import { NudgeType, Priority } from '@app/learner';
-import { RulesConfig } from '@app/rules';
+import { Claim, RulesConfig } from '@app/rules';
+import { MessageCatalogs } from '../messages/message-catalogs';
 import { FieldError } from '../validation/field-error';
-import { CompiledTemplate, MessageId } from './message-templates';
-
-export interface CompiledMessage {
-  readonly title: CompiledTemplate;
-  readonly action: CompiledTemplate;
-}
 
 /** The validated, frozen configuration every service reads. */
 export interface EngineConfig {
@@ -16,8 +11,13 @@ export interface EngineConfig {
   readonly ml: { readonly nudge_probability_threshold: number; readonly priority: Priority };
   readonly priority_labels: Readonly<Record<NudgeType, Priority>>;
   readonly max_nudges: number;
-  readonly messages: Readonly<Record<MessageId, CompiledMessage>>;
-  /** The effective config (file + defaults) as canonical JSON. */
+  /** For each fact, the nudge types that may not both state it in one answer. */
+  readonly overlaps: Readonly<Record<Claim, readonly NudgeType[]>>;
+  /** The message catalogs, compiled, with any overrides from the config applied. */
+  readonly catalogs: MessageCatalogs;
+  /** Config keys that still work but should be moved, one line each, logged at start-up. */
+  readonly deprecations: readonly string[];
+  /** The effective config (file + defaults + catalogs) as canonical JSON. */
   readonly canonical: string;
   /** First 16 hex digits of the canonical JSON's SHA-256, reported by /version. */
   readonly hash: string;

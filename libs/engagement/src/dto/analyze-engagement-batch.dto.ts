@@ -1,9 +1,9 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { IsArray, IsDefined, IsOptional } from 'class-validator';
-import { IsCalendarDate } from '../validation/custom-validators';
+import { IsCalendarDate, IsLocaleTag } from '../validation/custom-validators';
 import { AnalyzeEngagementRequestDto } from './analyze-engagement-request.dto';
 import { AnalyzeEngagementResponseDto } from './analyze-engagement-response.dto';
-import { PROBLEMS } from './request-limits';
+import { PROBLEMS, REQUEST_LIMITS } from './request-limits';
 
 export class AnalyzeEngagementBatchRequestDto {
   /** `as_of` for every item that has none of its own; today's UTC date when absent. @example "2025-06-30" */
@@ -11,6 +11,12 @@ export class AnalyzeEngagementBatchRequestDto {
   @IsCalendarDate({ message: PROBLEMS.date })
   @ApiProperty({ format: 'date', required: false, type: String })
   as_of?: string;
+
+  /** `locale` for every item that has none of its own; the Accept-Language header when absent. @example "es" */
+  @IsOptional()
+  @ApiProperty({ required: false, type: String, maxLength: REQUEST_LIMITS.localeLength })
+  @IsLocaleTag()
+  locale?: string;
 
   /** Single-user requests (at most BATCH_MAX_ITEMS); each is validated on its own. */
   @IsDefined({ message: PROBLEMS.required })

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -23,7 +23,12 @@ import type {
   LearnerRecord,
   PeerSnapshot,
 } from '@app/learner';
-import { IsCalendarDate, IsEventAttendance } from '../validation/custom-validators';
+import {
+  IsCalendarDate,
+  IsEventAttendance,
+  IsEventNames,
+  IsLocaleTag,
+} from '../validation/custom-validators';
 import { PROBLEMS, REQUEST_LIMITS } from './request-limits';
 
 const required = { message: PROBLEMS.required };
@@ -176,6 +181,21 @@ export class PeerSnapshotDto implements PeerSnapshot {
   @ArrayMaxSize(REQUEST_LIMITS.events, { message: PROBLEMS.eventList })
   @IsArray({ message: PROBLEMS.eventList })
   buddies_attending_events!: string[];
+
+  /** Display names of events by key; messages show a readable form of a key without one. */
+  @IsOptional()
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: {
+      type: 'string',
+      minLength: 1,
+      maxLength: REQUEST_LIMITS.eventNameLength,
+    },
+    maxProperties: REQUEST_LIMITS.events,
+    example: { 'coding-contest': 'Coding Contest', 'startup-meetup': 'Startup Meetup' },
+  })
+  @IsEventNames()
+  event_names?: Record<string, string>;
 }
 
 export class AnalyzeEngagementRequestDto implements LearnerRecord {
@@ -194,4 +214,13 @@ export class AnalyzeEngagementRequestDto implements LearnerRecord {
   @ApiProperty({ format: 'date', required: false, type: String })
   @IsCalendarDate(date)
   as_of?: string;
+
+  /**
+   * The language of titles, actions and reasons (BCP 47); the Accept-Language header when
+   * absent. Served: en, es, hi; any other falls back to en. @example "en"
+   */
+  @IsOptional()
+  @ApiProperty({ required: false, type: String, maxLength: REQUEST_LIMITS.localeLength })
+  @IsLocaleTag()
+  locale?: string;
 }

@@ -1,16 +1,32 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { NUDGE_TYPES, NudgeType, PRIORITIES, Priority } from '@app/learner';
 import { EngagementAnalysis } from '../engine/analysis';
-import { Nudge } from '../engine/nudges';
+import { Nudge } from '../engine/render';
+
+export class EvidenceDto {
+  /** The rule's id, or `model_<type>` for a model. @example "resume_peer_gap" */
+  rule!: string;
+
+  /** The request values the rule compared, or the model's probability and strongest contributions. */
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }] },
+    example: { batch_resume_uploaded_pct: 84, resume_uploaded: false },
+  })
+  inputs!: Record<string, number | string | boolean | null>;
+
+  /** The threshold the rule or model fires at, in the units of its inputs. @example 70 */
+  threshold!: number;
+}
 
 export class NudgeDto implements Nudge {
   @ApiProperty({ enum: NUDGE_TYPES, example: 'resume' })
   type!: NudgeType;
 
-  /** @example "84% of your peers have uploaded resumes. You haven't yet!" */
+  /** @example "84% of your peers have uploaded a resume. You haven't yet!" */
   title!: string;
 
-  /** @example "Upload your resume now" */
+  /** @example "Upload your resume" */
   action!: string;
 
   @ApiProperty({ enum: PRIORITIES, example: 'high' })
@@ -23,8 +39,22 @@ export class NudgeDto implements Nudge {
   /** The rule's strength or the model's probability, 0..1, 2 decimals. @example 0.84 */
   score!: number;
 
-  /** Why the nudge fired, in plain words. @example ["batch_resume_uploaded_pct 84 > threshold 70", "resume_uploaded is false"] */
+  /** The catalog message of the title and action, for a client rendering its own copy. @example "resume_peer_gap" */
+  message_key!: string;
+
+  /** The values the message was rendered with (numbers, and text such as `gap`). */
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'number' }, { type: 'string' }] },
+    example: { share: 0.84, pct: 84 },
+  })
+  params!: Record<string, string | number>;
+
+  /** Why the nudge fired, in plain words, in the answer's locale. @example ["84% of this learner's batch have a resume and this learner has none (the rule fires above 70%)."] */
   reasons!: string[];
+
+  /** Why the nudge fired, as data: one entry per rule (or model) behind it. */
+  evidence!: EvidenceDto[];
 }
 
 export class FomoFactorsDto {
@@ -61,6 +91,9 @@ export class AnalyzeEngagementResponseDto implements EngagementAnalysis {
   /** @example "2025-06-30" */
   @ApiProperty({ format: 'date', example: '2025-06-30' })
   as_of!: string;
+
+  /** The language of titles, actions and reasons: en, es or hi. @example "en" */
+  locale!: string;
 
   /** At most `max_nudges`, one per type, most important first; empty for an engaged learner. */
   nudges!: NudgeDto[];

@@ -6,6 +6,7 @@ export const REQUEST_LIMITS = {
   quizHistory: 500,
   clubs: 100,
   eventNameLength: 128,
+  localeLength: 35,
   events: 200,
   /** Counts fit comfortably in a double and in any platform's integer column. */
   maxCount: 1_000_000_000,
@@ -23,6 +24,7 @@ export const PROBLEMS = {
   avgMax: `must be at most ${REQUEST_LIMITS.maxAvgProjects}`,
   percent: 'must be a number from 0 to 100',
   date: 'must be a calendar date in YYYY-MM-DD format',
+  locale: `must be a BCP 47 language tag such as en, es or hi-IN (at most ${REQUEST_LIMITS.localeLength} characters)`,
   userId: `must be a string of 1 to ${REQUEST_LIMITS.idLength} characters`,
   goalTags: `must be an array of at most ${REQUEST_LIMITS.goalTags} strings of at most ${REQUEST_LIMITS.tagLength} characters`,
   quizHistory: `must be an array of at most ${REQUEST_LIMITS.quizHistory} strings of at most ${REQUEST_LIMITS.tagLength} characters`,

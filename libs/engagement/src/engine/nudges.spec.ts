@@ -4,12 +4,12 @@ import { RuleCandidate } from '@app/rules';
 import { buildEngineConfig } from '../config/engine-config.loader';
 import { constantModels } from '../testing/model-fixtures';
 import {
+  chooseNudges,
   compareNudges,
   mergeRuleCandidates,
   mlNudgeApplies,
   mlNudges,
-  Nudge,
-  rankNudges,
+  NudgeDraft,
 } from './nudges';
 
 const config = buildEngineConfig({});
@@ -39,64 +39,180 @@ function candidate(overrides: Partial<RuleCandidate>): RuleCandidate {
     rule: 'buddies_at_events',
     type: 'event_fomo',
     message: 'buddies_at_events',
-    params: { count: 3, events: 'a, b and c' },
+    params: { count: 3, events: ['a', 'b', 'c'] },
+    claims: ['buddies_at_events'],
     score: 0.5,
-    reasons: ['buddies'],
+    reasons: [{ id: 'buddies_at_events', params: { count: 3, threshold: 3 } }],
+    evidence: { rule: 'buddies_at_events', inputs: { buddies_attending_events: 3 }, threshold: 3 },
     ...overrides,
   };
 }
 
+const trending = candidate({
+  rule: 'trending_event',
+  message: 'trending_event',
+  params: { event: 'hackathon', peers: 30 },
+  claims: ['peers_at_events'],
+  score: 0.75,
+  reasons: [{ id: 'trending_event', params: { event: 'hackathon', peers: 30, threshold: 10 } }],
+  evidence: { rule: 'trending_event', inputs: { event: 'hackathon', peers: 30 }, threshold: 10 },
+});
+
+const fomo = candidate({
+  rule: 'fomo_score',
+  message: 'fomo_score',
+  params: { days: 40, score: 0.7 },
+  claims: ['peers_at_events', 'event_recency'],
+  score: 0.7,
+  reasons: [{ id: 'event_gap', params: { days: 40, limit: 30 } }],
+  evidence: {
+    rule: 'fomo_score',
+    inputs: { fomo_score: 0.7, days_since_last_event: 40 },
+    threshold: 0.6,
+  },
+  fallback: { message: 'fomo_peers', params: { score: 0.7 }, claims: ['peers_at_events'] },
+});
+
+const comeback = candidate({
+  rule: 'comeback',
+  type: 'comeback',
+  message: 'comeback',
+  params: { days: 40 },
+  claims: ['event_recency'],
+  score: 40 / 45,
+  reasons: [{ id: 'comeback', params: { days: 40, limit: 5 } }],
+  evidence: { rule: 'comeback', inputs: { days_since_last_event: 40 }, threshold: 5 },
+});
+
 describe(mergeRuleCandidates.name, () => {
-  it('merges three event triggers into one event_fomo nudge titled by the strongest', () => {
-    const sut = mergeRuleCandidates(
-      [
-        candidate({ reasons: ['buddy reason'] }),
-        candidate({
-          rule: 'trending_event',
-          message: 'trending_event',
-          params: { event: 'hackathon', peers: 30 },
-          score: 0.75,
-          reasons: ['trending reason'],
-        }),
-        candidate({
-          rule: 'fomo_score',
-          message: 'fomo_score',
-          params: { days: 40, score: 0.7 },
-          score: 0.7,
-          reasons: ['fomo reason'],
-        }),
-      ],
-      config,
-    );
+  it('merges three event triggers into one event_fomo draft led by the strongest', () => {
+    const sut = mergeRuleCandidates([candidate({}), trending, fomo], config);
     expect(sut).toEqual([
       {
         type: 'event_fomo',
-        title: 'hackathon is trending: 30 of your peers are going!',
-        action: 'Check out hackathon',
-        priority: 'high',
         source: 'rule',
+        priority: 'high',
         score: 0.75,
-        reasons: ['buddy reason', 'trending reason', 'fomo reason'],
+        wordings: [
+          {
+            message: 'trending_event',
+            params: { event: 'hackathon', peers: 30 },
+            claims: ['peers_at_events'],
+          },
+          {
+            message: 'fomo_score',
+            params: { days: 40, score: 0.7 },
+            claims: ['peers_at_events', 'event_recency'],
+          },
+          {
+            message: 'buddies_at_events',
+            params: { count: 3, events: ['a', 'b', 'c'] },
+            claims: ['buddies_at_events'],
+          },
+          { message: 'fomo_peers', params: { score: 0.7 }, claims: ['peers_at_events'] },
+        ],
+        reasons: [
+          { key: 'reason.buddies_at_events', params: { count: 3, threshold: 3 } },
+          {
+            key: 'reason.trending_event',
+            params: { event: 'hackathon', peers: 30, threshold: 10 },
+          },
+          { key: 'reason.event_gap', params: { days: 40, limit: 30 } },
+        ],
+        evidence: [candidate({}).evidence, trending.evidence, fomo.evidence],
       },
     ]);
   });
 
-  it('lets the earlier rule set the title when scores tie', () => {
+  it('lets the earlier rule lead when scores tie', () => {
     const [sut] = mergeRuleCandidates(
-      [
-        candidate({}),
-        candidate({ rule: 'fomo_score', message: 'fomo_first_event', params: { score: 0.5 } }),
-      ],
+      [candidate({}), candidate({ rule: 'fomo_score', message: 'fomo_first_event', params: {} })],
       config,
     );
-    expect(sut.title).toBe('Your buddies are going to a, b and c. Join them!');
+    expect(sut.wordings.map((w) => w.message)).toEqual(['buddies_at_events', 'fomo_first_event']);
   });
 });
 
-describe(mlNudges.name, () => {
-  const features = new Float64Array(FEATURE_COUNT);
+describe(chooseNudges.name, () => {
+  it('states the time away once: the weaker event nudge yields to its wording without it', () => {
+    const sut = chooseNudges(mergeRuleCandidates([comeback, fomo], config), [], config);
+    expect(sut.map((n) => [n.type, n.wording.message])).toEqual([
+      ['comeback', 'comeback'],
+      ['event_fomo', 'fomo_peers'],
+    ]);
+  });
 
-  it('fills the room with the most probable types at or above the threshold', () => {
+  it('prefers another event message to the generic one when the FOMO wording yields', () => {
+    const sut = chooseNudges(mergeRuleCandidates([comeback, fomo, trending], config), [], config);
+    expect(sut.map((n) => [n.type, n.wording.message])).toEqual([
+      ['comeback', 'comeback'],
+      ['event_fomo', 'trending_event'],
+    ]);
+  });
+
+  it('drops the weaker nudge when it has no other wording', () => {
+    const strongFomo = { ...fomo, score: 0.95, fallback: undefined };
+    const sut = chooseNudges(mergeRuleCandidates([comeback, strongFomo], config), [], config);
+    expect(sut.map((n) => [n.type, n.wording.message])).toEqual([['event_fomo', 'fomo_score']]);
+  });
+
+  it('lets both state it when config declares no overlap', () => {
+    const free = buildEngineConfig({ overlaps: { event_recency: [] } });
+    const sut = chooseNudges(mergeRuleCandidates([comeback, fomo], free), [], free);
+    expect(sut.map((n) => n.wording.message)).toEqual(['comeback', 'fomo_score']);
+  });
+
+  it('fills the room a yielding nudge leaves with a model nudge that states nothing taken', () => {
+    const strongFomo = { ...fomo, score: 0.95, fallback: undefined };
+    const models = constantModels({ comeback: 0.99, quiz: 0.8 });
+    const away = { ...signals, daysSinceLastEvent: 40, daysSinceLastQuiz: 30 };
+    const drafts = mergeRuleCandidates([comeback, strongFomo], config);
+    const modelDrafts = mlNudges(new Set(['event_fomo']), away, features(), models, config);
+    const sut = chooseNudges(drafts, modelDrafts, config);
+    // The model comeback would repeat the time away, so the quiz model fills the room.
+    expect(sut.map((n) => [n.type, n.source])).toEqual([
+      ['event_fomo', 'rule'],
+      ['quiz', 'ml'],
+    ]);
+  });
+
+  it('orders by priority, then rule before ml, then score, then type order; and caps', () => {
+    const draft = (
+      type: NudgeDraft['type'],
+      priority: NudgeDraft['priority'],
+      source: NudgeDraft['source'],
+      score: number,
+    ): NudgeDraft => ({
+      type,
+      priority,
+      source,
+      score,
+      wordings: [{ message: `ml_${type}`, params: {}, claims: [] }],
+      reasons: [],
+      evidence: [],
+    });
+    const capped = buildEngineConfig({ max_nudges: 4 });
+    const sut = chooseNudges(
+      [
+        draft('project', 'medium', 'rule', 0.57),
+        draft('comeback', 'high', 'rule', 0.76),
+        draft('resume', 'high', 'rule', 0.84),
+        draft('event_fomo', 'low', 'rule', 1),
+      ],
+      [draft('quiz', 'medium', 'ml', 0.99)],
+      capped,
+    );
+    expect(sut.map((n) => n.type)).toEqual(['resume', 'comeback', 'project', 'event_fomo']);
+    const tied = [draft('comeback', 'high', 'rule', 0.5), draft('resume', 'high', 'rule', 0.5)];
+    expect(chooseNudges(tied, [], config).map((n) => n.type)).toEqual(['resume', 'comeback']);
+    expect(compareNudges(tied[1], tied[0])).toBeLessThan(0);
+  });
+});
+
+const features = () => new Float64Array(FEATURE_COUNT);
+
+describe(mlNudges.name, () => {
+  it('drafts the most probable types at or above the threshold, with reasons and evidence', () => {
     const models = constantModels({
       resume: 0.7,
       project: 0.9,
@@ -104,52 +220,67 @@ describe(mlNudges.name, () => {
       event_fomo: 0.59,
       comeback: 0.8,
     });
-    const sut = mlNudges(new Set(), 2, signals, features, models, config);
+    const away = { ...signals, daysSinceLastEvent: 12 };
+    const sut = mlNudges(new Set(), away, features(), models, config);
     expect(sut.map((n) => [n.type, n.score, n.source, n.priority])).toEqual([
       ['project', 0.9, 'ml', 'medium'],
       ['comeback', 0.8, 'ml', 'medium'],
+      ['resume', 0.7, 'ml', 'medium'],
+      ['quiz', 0.6, 'ml', 'medium'],
     ]);
-    expect(sut[0].reasons).toEqual(['model probability 0.9 >= nudge_probability_threshold 0.6']);
-    expect(sut[0].title).toBe('Show what you can do: add a project to your profile.');
+    expect(sut[0].reasons).toEqual([
+      { key: 'reason.model', params: { probability: expect.closeTo(0.9, 12), threshold: 0.6 } },
+    ]);
+    expect(sut[0].evidence).toEqual([
+      { rule: 'model_project', inputs: { probability: 0.9 }, threshold: 0.6 },
+    ]);
+    expect(sut[1].wordings).toEqual([
+      {
+        message: 'ml_comeback',
+        params: { probability: expect.closeTo(0.8, 12), days: 12 },
+        claims: ['event_recency'],
+      },
+    ]);
+  });
+
+  it('names the features that push the probability up and hold it back, by direction', () => {
+    const [sut] = mlNudges(new Set(), signals, features(), constantModels({ resume: 0.9 }), config);
+    // Constant models have no feature weights, so they explain nothing beyond the probability.
+    expect(sut.reasons.map((r) => r.key)).toEqual(['reason.model']);
   });
 
   it('includes a probability exactly at the threshold and skips types already nudged', () => {
     const models = constantModels({ quiz: 0.6, project: 0.95 });
-    const sut = mlNudges(new Set(['project'] as const), 3, signals, features, models, config);
+    const sut = mlNudges(new Set(['project'] as const), signals, features(), models, config);
     expect(sut.map((n) => n.type)).toEqual(['quiz']);
   });
 
   it('never nudges a resume upload to a learner who has one', () => {
     const models = constantModels({ resume: 0.99 });
     expect(
-      mlNudges(new Set(), 3, { ...signals, resumeUploaded: true }, features, models, config),
+      mlNudges(new Set(), { ...signals, resumeUploaded: true }, features(), models, config),
     ).toEqual([]);
   });
 
-  it('needs a past event for a comeback and a known event for event_fomo', () => {
+  it('needs a learner away from events for a comeback and peers at events for event_fomo', () => {
     const models = constantModels({ comeback: 0.99, event_fomo: 0.99 });
     const lonely = {
       ...signals,
       daysSinceLastEvent: null,
-      eventAttendance: [],
+      eventAttendance: [['meetup', 0]] as [string, number][],
       buddiesAttendingEvents: [],
     };
-    expect(mlNudges(new Set(), 3, lonely, features, models, config)).toEqual([]);
+    expect(mlNudges(new Set(), lonely, features(), models, config)).toEqual([]);
   });
 
   it('breaks probability ties in NUDGE_TYPES order', () => {
     const models = constantModels({ comeback: 0.8, quiz: 0.8, project: 0.8 });
-    expect(mlNudges(new Set(), 3, signals, features, models, config).map((n) => n.type)).toEqual([
+    const away = { ...signals, daysSinceLastEvent: 12 };
+    expect(mlNudges(new Set(), away, features(), models, config).map((n) => n.type)).toEqual([
       'project',
       'quiz',
       'comeback',
     ]);
-  });
-
-  it('adds nothing without room', () => {
-    expect(
-      mlNudges(new Set(), 0, signals, features, constantModels({ quiz: 0.9 }), config),
-    ).toEqual([]);
   });
 });
 
@@ -162,8 +293,8 @@ describe(mlNudgeApplies.name, () => {
     ['quiz', { daysSinceLastQuiz: 3 }, false],
     ['quiz', { daysSinceLastQuiz: 4 }, true],
     ['quiz', { daysSinceLastQuiz: null }, true],
-    ['comeback', { daysSinceLastEvent: 2 }, false],
-    ['comeback', { daysSinceLastEvent: 3 }, true],
+    ['comeback', { daysSinceLastEvent: 5 }, false],
+    ['comeback', { daysSinceLastEvent: 6 }, true],
     ['comeback', { daysSinceLastEvent: null }, false],
     ['event_fomo', { daysSinceLastEvent: 2 }, false],
     ['event_fomo', { daysSinceLastEvent: null }, true],
@@ -172,44 +303,17 @@ describe(mlNudgeApplies.name, () => {
       { daysSinceLastEvent: 3, eventAttendance: [], buddiesAttendingEvents: [] },
       false,
     ],
+    [
+      'event_fomo',
+      { daysSinceLastEvent: 3, eventAttendance: [['meetup', 0]], buddiesAttendingEvents: [] },
+      false,
+    ],
+    [
+      'event_fomo',
+      { daysSinceLastEvent: 3, eventAttendance: [], buddiesAttendingEvents: ['meetup'] },
+      true,
+    ],
   ] as const)('%s with %j → %p', (type, overrides, applies) => {
     expect(mlNudgeApplies(type, { ...signals, ...overrides }, config)).toBe(applies);
-  });
-});
-
-describe(rankNudges.name, () => {
-  const nudge = (
-    type: Nudge['type'],
-    priority: Nudge['priority'],
-    source: Nudge['source'],
-    score: number,
-  ): Nudge => ({
-    type,
-    title: '',
-    action: '',
-    priority,
-    source,
-    score,
-    reasons: [],
-  });
-
-  it('orders by priority, then rule before ml, then score, then type order; and caps', () => {
-    const sut = rankNudges(
-      [
-        nudge('quiz', 'medium', 'ml', 0.99),
-        nudge('project', 'medium', 'rule', 0.57),
-        nudge('comeback', 'high', 'rule', 0.76),
-        nudge('resume', 'high', 'rule', 0.84),
-        nudge('event_fomo', 'low', 'rule', 1),
-      ],
-      4,
-    );
-    expect(sut.map((n) => n.type)).toEqual(['resume', 'comeback', 'project', 'quiz']);
-  });
-
-  it('breaks a full tie by NUDGE_TYPES order, whatever the input order', () => {
-    const tied = [nudge('comeback', 'high', 'rule', 0.5), nudge('resume', 'high', 'rule', 0.5)];
-    expect(rankNudges(tied, 3).map((n) => n.type)).toEqual(['resume', 'comeback']);
-    expect(compareNudges(tied[1], tied[0])).toBeLessThan(0);
   });
 });

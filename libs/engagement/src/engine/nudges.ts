@@ -1,23 +1,37 @@
-import {
-  formatNumber,
-  LearnerSignals,
-  NUDGE_TYPES,
-  NudgeType,
-  Priority,
-  round2,
-} from '@app/learner';
-import { FEATURE_LABELS, ModelSet } from '@app/ml';
-import { RuleCandidate } from '@app/rules';
+import { LearnerSignals, NUDGE_TYPES, NudgeType, Priority, round2 } from '@app/learner';
+import { FeatureContribution, ModelSet } from '@app/ml';
+import { Claim, Evidence, MessageParams, peersAttendEvents, RuleCandidate } from '@app/rules';
 import { EngineConfig } from '../config/engine-config';
 
-export interface Nudge {
+/** A catalog message and its parameters, rendered in the reader's language later. */
+export interface Phrase {
+  readonly key: string;
+  readonly params: MessageParams;
+}
+
+/** One way to word a nudge: its message (`<message>.title`, `.action`) and the facts it states. */
+export interface NudgeWording {
+  readonly message: string;
+  readonly params: MessageParams;
+  readonly claims: readonly Claim[];
+}
+
+/** A nudge the engine would give, before it is worded in a language. */
+export interface NudgeDraft {
   readonly type: NudgeType;
-  readonly title: string;
-  readonly action: string;
-  readonly priority: Priority;
   readonly source: 'rule' | 'ml';
+  readonly priority: Priority;
+  /** The rule's strength or the model's probability, 2 decimals. */
   readonly score: number;
-  readonly reasons: readonly string[];
+  /** Ways to word it, best first: the first that repeats no fact another nudge states is used. */
+  readonly wordings: readonly NudgeWording[];
+  readonly reasons: readonly Phrase[];
+  readonly evidence: readonly Evidence[];
+}
+
+/** A draft that made the answer, with the wording it will be given. */
+export interface ChosenNudge extends NudgeDraft {
+  readonly wording: NudgeWording;
 }
 
 const PRIORITY_RANK: Readonly<Record<Priority, number>> = { high: 0, medium: 1, low: 2 };
@@ -26,54 +40,54 @@ const TYPE_RANK = Object.fromEntries(NUDGE_TYPES.map((type, i) => [type, i])) as
   number
 >;
 
+/** Each candidate's own wording, strongest first, then the fallbacks: a specific message beats a generic one. */
+function wordingsOf(ranked: readonly RuleCandidate[]): NudgeWording[] {
+  const own = ranked.map((c) => ({ message: c.message, params: c.params, claims: c.claims }));
+  const fallbacks = ranked.flatMap((c) => (c.fallback === undefined ? [] : [c.fallback]));
+  return [...own, ...fallbacks];
+}
+
 /**
- * One nudge per type: the strongest candidate of a type sets its title, action and score (the
- * earlier rule wins a tie), and every candidate of the type adds its reasons.
+ * One draft per type. The strongest candidate of a type sets the score (the earlier rule wins a
+ * tie) and its wording comes first; every candidate adds its reasons and evidence.
  */
 export function mergeRuleCandidates(
   candidates: readonly RuleCandidate[],
   config: EngineConfig,
-): Nudge[] {
-  // A handful of candidates: parallel arrays beat a Map on the hot path.
-  const types: NudgeType[] = [];
-  const strongest: RuleCandidate[] = [];
-  const reasons: string[][] = [];
+): NudgeDraft[] {
+  const byType = new Map<NudgeType, RuleCandidate[]>();
   for (const candidate of candidates) {
-    const i = types.indexOf(candidate.type);
-    if (i < 0) {
-      types.push(candidate.type);
-      strongest.push(candidate);
-      reasons.push([...candidate.reasons]);
-    } else {
-      if (candidate.score > strongest[i].score) strongest[i] = candidate;
-      reasons[i].push(...candidate.reasons);
-    }
+    const list = byType.get(candidate.type);
+    if (list === undefined) byType.set(candidate.type, [candidate]);
+    else list.push(candidate);
   }
-  return types.map((type, i) => {
-    const { message, params, score } = strongest[i];
-    const template = config.messages[message];
+  return [...byType].map(([type, list]) => {
+    // A stable sort keeps the rule table's order among equal scores.
+    const ranked = [...list].sort((a, b) => b.score - a.score);
     return {
       type,
-      title: template.title(params),
-      action: template.action(params),
-      priority: config.priority_labels[type],
       source: 'rule',
-      score: round2(score),
-      reasons: reasons[i],
+      priority: config.priority_labels[type],
+      score: round2(ranked[0].score),
+      wordings: wordingsOf(ranked),
+      reasons: list.flatMap((c) =>
+        c.reasons.map((r) => ({ key: `reason.${r.id}`, params: r.params })),
+      ),
+      evidence: list.map((c) => c.evidence),
     };
   });
 }
 
 /**
- * Whether a model's nudge of this type makes sense for the learner: the models say who would
- * act on a nudge, and motivated, up-to-date learners would, so a model may only speak where the
- * learner has the gap the nudge is about. For recency it may speak early, from half-way to the
- * rule's threshold, never for someone fresh; someone up to date on everything gets nothing.
+ * Whether a model's nudge of this type may speak to the learner: its message must be true of
+ * them. The models say who would act on a nudge, and motivated, up-to-date learners would, so a
+ * model speaks only where the learner has the gap the nudge is about. For quizzes and events it
+ * may speak early, from half-way to the rule's threshold; a model comeback needs a learner who is
+ * away by the config's own definition, and an event nudge needs peers who are going to events.
  */
 export function mlNudgeApplies(type: NudgeType, s: LearnerSignals, config: EngineConfig): boolean {
   const { quiz_inactive_days, user_inactive_days } = config.rules.engagement_rules;
-  const awayFromEvents =
-    s.daysSinceLastEvent === null || s.daysSinceLastEvent > user_inactive_days / 2;
+  const days = s.daysSinceLastEvent;
   switch (type) {
     case 'resume':
       return !s.resumeUploaded;
@@ -82,27 +96,73 @@ export function mlNudgeApplies(type: NudgeType, s: LearnerSignals, config: Engin
     case 'quiz':
       return s.daysSinceLastQuiz === null || s.daysSinceLastQuiz > quiz_inactive_days / 2;
     case 'event_fomo':
-      return (
-        awayFromEvents && (s.eventAttendance.length > 0 || s.buddiesAttendingEvents.length > 0)
-      );
+      return (days === null || days > user_inactive_days / 2) && peersAttendEvents(s);
     case 'comeback':
-      return s.daysSinceLastEvent !== null && awayFromEvents;
+      return days !== null && days > user_inactive_days;
   }
 }
 
-/**
- * Up to `room` model nudges for types without a nudge yet, each with probability at or above the
- * threshold, highest probability first (ties in NUDGE_TYPES order).
- */
-export function mlNudges(
-  taken: ReadonlySet<NudgeType>,
-  room: number,
+/** How many features each model reason names, each way. */
+const EXPLAINED_FEATURES = 2;
+
+const factorKeys = (contributions: readonly FeatureContribution[]): string[] =>
+  contributions.map((c) => `feature.${c.feature}.${c.above ? 'high' : 'low'}`);
+
+function mlDraft(
+  type: NudgeType,
+  probability: number,
   signals: LearnerSignals,
   features: Float64Array,
   models: ModelSet,
   config: EngineConfig,
-): Nudge[] {
-  if (room <= 0) return [];
+): NudgeDraft {
+  const threshold = config.ml.nudge_probability_threshold;
+  const { up, down } = models.explain(type, features, EXPLAINED_FEATURES);
+  const days = signals.daysSinceLastEvent;
+  const wording: NudgeWording =
+    type === 'comeback' && days !== null
+      ? { message: 'ml_comeback', params: { probability, days }, claims: ['event_recency'] }
+      : {
+          message: `ml_${type}`,
+          params: { probability },
+          claims: type === 'event_fomo' ? ['peers_at_events'] : [],
+        };
+  const reasons: Phrase[] = [{ key: 'reason.model', params: { probability, threshold } }];
+  if (up.length > 0) reasons.push({ key: 'reason.model_up', params: { factors: factorKeys(up) } });
+  if (down.length > 0) {
+    reasons.push({ key: 'reason.model_down', params: { factors: factorKeys(down) } });
+  }
+  const contributions = Object.fromEntries(
+    [...up, ...down].map((c) => [c.feature, Math.round(c.contribution * 1e4) / 1e4]),
+  );
+  return {
+    type,
+    source: 'ml',
+    priority: config.ml.priority,
+    score: round2(probability),
+    wordings: [wording],
+    reasons,
+    evidence: [
+      {
+        rule: `model_${type}`,
+        inputs: { probability: Math.round(probability * 1e4) / 1e4, ...contributions },
+        threshold,
+      },
+    ],
+  };
+}
+
+/**
+ * Model drafts for every type without a rule nudge whose message applies and whose probability
+ * is at or above the threshold, most probable first (ties in NUDGE_TYPES order).
+ */
+export function mlNudges(
+  taken: ReadonlySet<NudgeType>,
+  signals: LearnerSignals,
+  features: Float64Array,
+  models: ModelSet,
+  config: EngineConfig,
+): NudgeDraft[] {
   const threshold = config.ml.nudge_probability_threshold;
   const scored: { type: NudgeType; probability: number }[] = [];
   for (const type of NUDGE_TYPES) {
@@ -111,30 +171,13 @@ export function mlNudges(
     if (probability !== undefined && probability >= threshold) scored.push({ type, probability });
   }
   scored.sort((a, b) => b.probability - a.probability || TYPE_RANK[a.type] - TYPE_RANK[b.type]);
-  return scored.slice(0, room).map(({ type, probability }) => {
-    const message = config.messages[`ml_${type}`];
-    const params = { probability: Math.round(probability * 100) };
-    const signalsText = models
-      .topContributions(type, features, 2)
-      .map((c) => FEATURE_LABELS[c.feature])
-      .join(', ');
-    return {
-      type,
-      title: message.title(params),
-      action: message.action(params),
-      priority: config.ml.priority,
-      source: 'ml',
-      score: round2(probability),
-      reasons: [
-        `model probability ${formatNumber(probability)} >= nudge_probability_threshold ${formatNumber(threshold)}`,
-        ...(signalsText === '' ? [] : [`strongest signals: ${signalsText}`]),
-      ],
-    };
-  });
+  return scored.map(({ type, probability }) =>
+    mlDraft(type, probability, signals, features, models, config),
+  );
 }
 
 /** Priority high > medium > low, then rule before ml, then score, then NUDGE_TYPES order. */
-export function compareNudges(a: Nudge, b: Nudge): number {
+export function compareNudges(a: NudgeDraft, b: NudgeDraft): number {
   return (
     PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
     (a.source === b.source ? 0 : a.source === 'rule' ? -1 : 1) ||
@@ -143,6 +186,51 @@ export function compareNudges(a: Nudge, b: Nudge): number {
   );
 }
 
-export function rankNudges(nudges: readonly Nudge[], max: number): Nudge[] {
-  return [...nudges].sort(compareNudges).slice(0, max);
+/** Facts already stated in the answer, and by which type. */
+type Stated = Map<Claim, NudgeType>;
+
+/** The first wording that states no fact a nudge of an overlapping type already states. */
+function freeWording(
+  draft: NudgeDraft,
+  stated: Stated,
+  config: EngineConfig,
+): NudgeWording | undefined {
+  return draft.wordings.find((wording) =>
+    wording.claims.every((claim) => {
+      const by = stated.get(claim);
+      const shared = config.overlaps[claim];
+      return (
+        by === undefined ||
+        by === draft.type ||
+        !shared.includes(by) ||
+        !shared.includes(draft.type)
+      );
+    }),
+  );
+}
+
+/**
+ * The answer's nudges: rule drafts in rank order, each worded so it repeats no fact a stronger
+ * nudge states (config `overlaps`), a draft with no such wording yielding; then model drafts in
+ * the room left, under the same rule; ranked and capped at `max_nudges`.
+ */
+export function chooseNudges(
+  ruleDrafts: readonly NudgeDraft[],
+  modelDrafts: readonly NudgeDraft[],
+  config: EngineConfig,
+): ChosenNudge[] {
+  const stated: Stated = new Map();
+  const chosen: ChosenNudge[] = [];
+  const take = (draft: NudgeDraft): void => {
+    const wording = freeWording(draft, stated, config);
+    if (wording === undefined) return;
+    for (const claim of wording.claims) if (!stated.has(claim)) stated.set(claim, draft.type);
+    chosen.push({ ...draft, wording });
+  };
+  for (const draft of [...ruleDrafts].sort(compareNudges)) take(draft);
+  for (const draft of modelDrafts) {
+    if (chosen.length >= config.max_nudges) break;
+    take(draft);
+  }
+  return chosen.sort(compareNudges).slice(0, config.max_nudges);
 }

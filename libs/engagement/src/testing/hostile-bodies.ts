@@ -8,7 +8,7 @@
 import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from '../dto/examples';
 import { REQUEST_LIMITS } from '../dto/request-limits';
 import { EngagementAnalysis } from '../engine/analysis';
-import { Nudge } from '../engine/nudges';
+import { Nudge } from '../engine/render';
 import { FieldError } from '../validation/field-error';
 
 const L = REQUEST_LIMITS;
@@ -311,7 +311,7 @@ export const prototypeCases: Case[] = [
     bodyWith(ATTENDANCE, { toString: 12, hasOwnProperty: 1, valueOf: 1, __defineGetter__: 1 }),
     ok((a) =>
       expect(eventFomo(a).reasons).toContain(
-        'toString has 12 peers attending >= event_peer_threshold 10',
+        '12 peers of the batch are going to toString (the rule fires from 10).',
       ),
     ),
   ],

@@ -43,6 +43,59 @@ function attendanceProblem(value: unknown): string | null {
   return null;
 }
 
+function eventNamesProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return 'must be an object mapping event keys to display names';
+  }
+  const entries = Object.entries(value);
+  if (entries.length > REQUEST_LIMITS.events) {
+    return `must have at most ${REQUEST_LIMITS.events} events`;
+  }
+  for (const [event, name] of entries) {
+    if (!length(event, 1, REQUEST_LIMITS.eventNameLength)) {
+      return `must have event keys of 1 to ${REQUEST_LIMITS.eventNameLength} characters`;
+    }
+    if (RESERVED_KEYS.has(event)) return `must not use the reserved event key "${event}"`;
+    if (typeof name !== 'string' || !length(name, 1, REQUEST_LIMITS.eventNameLength)) {
+      return `${JSON.stringify([event])} must be a display name of 1 to ${REQUEST_LIMITS.eventNameLength} characters`;
+    }
+  }
+  return null;
+}
+
+/** `event_names`: event key → display name, bounded like the attendance map. */
+export function IsEventNames(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isEventNames',
+      validator: {
+        validate: (value: unknown) => eventNamesProblem(value) === null,
+        defaultMessage: (args) => eventNamesProblem(args?.value) ?? '',
+      },
+    },
+    options,
+  );
+}
+
+/** A BCP 47 language tag's shape (`en`, `es-MX`, `zh-Hant-TW`); whether it is served is decided later. */
+const LOCALE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+
+export function IsLocaleTag(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isLocaleTag',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          value.length <= REQUEST_LIMITS.localeLength &&
+          LOCALE_TAG.test(value),
+        defaultMessage: () => PROBLEMS.locale,
+      },
+    },
+    options,
+  );
+}
+
 /** `batch_event_attendance`: event name → non-negative integer count, bounded in size. */
 export function IsEventAttendance(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(

@@ -7,6 +7,7 @@ import { EngagementModule } from '../engagement.module';
 import { EngagementService } from '../engagement.service';
 import { CLOCK } from '../engagement.tokens';
 import { EngagementAnalysis } from '../engine/analysis';
+import { readableEventName } from '../engine/render';
 import {
   appendMember,
   AS_OF,
@@ -300,8 +301,7 @@ const numberCases: Case[] = [
     bodyWith('peer_snapshot.batch_resume_uploaded_pct', 70.5),
     ok((a) =>
       expect(nudge(a, 'resume').reasons).toEqual([
-        'batch_resume_uploaded_pct 70.5 > threshold 70',
-        'resume_uploaded is false',
+        "70.5% of this learner's batch have a resume and this learner has none (the rule fires above 70%).",
       ]),
     ),
   ],
@@ -761,18 +761,18 @@ const ODD_EVENT_NAMES: [label: string, name: string][] = [
 
 const unicodeCases: Case[] = [
   ...ODD_EVENT_NAMES.map(([label, name]): Case => [
-    `an event named with ${label} is accepted and quoted back verbatim`,
+    `an event named with ${label} is accepted and named in the reasons in readable form`,
     serialize(
       withFields([ATTENDANCE, { [name]: 12 }], ['peer_snapshot.buddies_attending_events', [name]]),
     ),
     ok((a) =>
       expect(eventFomo(a).reasons).toContain(
-        `${name} has 12 peers attending >= event_peer_threshold 10`,
+        `12 peers of the batch are going to ${readableEventName(name)} (the rule fires from 10).`,
       ),
     ),
   ]),
   [
-    'unicode event names in both peer fields are accepted and quoted back in the reasons',
+    'unicode event names in both peer fields are accepted and named in the reasons',
     serialize(
       withFields(
         [ATTENDANCE, UNICODE_EVENTS],
@@ -782,10 +782,12 @@ const unicodeCases: Case[] = [
     ok((a) => {
       expect(types(a)).toEqual(['resume', 'comeback', 'event_fomo']);
       expect(eventFomo(a).reasons).toEqual([
-        'buddies attend 3 events >= buddies_event_threshold 3',
-        'Café 🎉 Meetup has 12 peers attending >= event_peer_threshold 10',
-        'fomo score 0.69 >= event_fomo_threshold 0.6',
+        "This learner's buddies attend 3 events (the rule fires from 3).",
+        '12 peers of the batch are going to Café 🎉 Meetup (the rule fires from 10).',
+        'The event FOMO score is 0.69 (the rule fires from 0.6).',
       ]);
+      // The comeback states the time away, so the event nudge names the trending event.
+      expect(eventFomo(a).title).toBe('Café 🎉 Meetup is trending: 12 of your peers are going!');
     }),
   ],
   [

@@ -9,6 +9,8 @@ export interface ValidBatch {
   readonly asOf: CalendarDay;
   /** Still unvalidated: each item is checked on its own so one bad item fails only itself. */
   readonly items: readonly unknown[];
+  /** Locale for items without their own. */
+  readonly locale?: string;
 }
 
 /** Checks a batch's envelope: an object with `items` (at most `maxItems`) and an optional `as_of`. */
@@ -35,5 +37,5 @@ export function validateBatch(
   // A present as_of passed IsCalendarDate, so it parses.
   const asOf =
     typeof batch.as_of === 'string' ? (parseCalendarDate(batch.as_of) as CalendarDay) : today;
-  return { ok: true, value: { asOf, items: batch.items } };
+  return { ok: true, value: { asOf, items: batch.items, locale: batch.locale } };
 }
