@@ -86,6 +86,20 @@ describe('POST /analyze-engagement/batch', () => {
     ]);
   });
 
+  it("answers each item in its own locale, else the batch's, else Accept-Language", async () => {
+    const items = [{ ...learner('own'), locale: 'hi' }, learner('batch')];
+    const withBatchLocale = await postBatch({ as_of: '2025-06-30', locale: 'es', items });
+    expect(withBatchLocale.body.results.map((r: { locale: string }) => r.locale)).toEqual([
+      'hi',
+      'es',
+    ]);
+    const fromHeader = await request(app.getHttpServer())
+      .post('/analyze-engagement/batch')
+      .set('accept-language', 'es-AR,es;q=0.9')
+      .send({ as_of: '2025-06-30', items });
+    expect(fromHeader.body.results.map((r: { locale: string }) => r.locale)).toEqual(['hi', 'es']);
+  });
+
   it('answers an empty batch with no results', async () => {
     const response = await postBatch({ items: [] });
     expect(response.status).toBe(200);

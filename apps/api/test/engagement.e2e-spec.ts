@@ -35,6 +35,91 @@ describe(EngagementController.name, () => {
     expect(response.body).toEqual({ ...EXAMPLE_ANALYSIS, model_version: modelVersion });
   });
 
+  describe('languages', () => {
+    const postIn = (body: unknown, acceptLanguage?: string) => {
+      const call = post(body);
+      return acceptLanguage === undefined ? call : call.set('accept-language', acceptLanguage);
+    };
+
+    it('answers in Spanish for locale es, every text from the Spanish catalog', async () => {
+      const response = await postIn({ ...EXAMPLE_REQUEST, locale: 'es' });
+      expect(response.status).toBe(200);
+      expect(response.body.locale).toBe('es');
+      expect(response.body.nudges.map((n: any) => [n.message_key, n.title, n.action])).toEqual([
+        [
+          'resume_peer_gap',
+          // Spanish puts a no-break space before the percent sign.
+          'El 84\u00a0% de tus compañeros ya subió su currículum. ¡Tú aún no!',
+          'Sube tu currículum',
+        ],
+        [
+          'comeback',
+          'Tu último evento fue hace 16 días. Hay uno para cada agenda.',
+          'Busca un evento para esta semana',
+        ],
+        [
+          'quiz_inactive',
+          'Tu último cuestionario fue hace 29 días. ¡Mantén tus habilidades al día!',
+          'Haz un cuestionario hoy',
+        ],
+      ]);
+      expect(response.body.nudges[1].reasons).toEqual([
+        'El último evento fue hace 16 días (la regla se activa pasados 5 días).',
+      ]);
+    });
+
+    it('answers in Hindi for hi-IN from the Accept-Language header', async () => {
+      const response = await postIn(EXAMPLE_REQUEST, 'fr;q=0.9, hi-IN, en;q=0.5');
+      expect(response.status).toBe(200);
+      expect(response.body.locale).toBe('hi');
+      expect(response.body.nudges[1].title).toBe(
+        'आपका पिछला इवेंट 16 दिन पहले था। हर शेड्यूल के लिए कोई न कोई इवेंट है।',
+      );
+    });
+
+    it("prefers the body's locale to the header, and falls back to English for one not served", async () => {
+      const spanish = await postIn({ ...EXAMPLE_REQUEST, locale: 'es-MX' }, 'hi');
+      expect(spanish.body.locale).toBe('es');
+      const french = await postIn({ ...EXAMPLE_REQUEST, locale: 'fr' }, 'hi');
+      expect(french.status).toBe(200);
+      expect(french.body).toEqual({ ...EXAMPLE_ANALYSIS, model_version: modelVersion });
+    });
+
+    it('refuses a locale that is not a language tag, naming the field', async () => {
+      const response = await postIn({ ...EXAMPLE_REQUEST, locale: 'english please' });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([
+        {
+          path: 'locale',
+          message:
+            'locale must be a BCP 47 language tag such as en, es or hi-IN (at most 35 characters)',
+        },
+      ]);
+    });
+  });
+
+  it('names events by their display names, or readably, never by raw key', async () => {
+    const body = clone();
+    body.peer_snapshot.batch_event_attendance = { 'ai-summit': 14, 'coding-contest': 9 };
+    body.peer_snapshot.buddies_attending_events = [];
+    body.user_data.activity.last_event_attended = '2025-06-29';
+    const plain = await post(body);
+    const event = (analysis: any) => analysis.nudges.find((n: any) => n.type === 'event_fomo');
+    expect(event(plain.body).title).toBe('Ai Summit is trending: 14 of your peers are going!');
+    body.peer_snapshot.event_names = { 'ai-summit': 'AI Summit 2025' };
+    const named = await post(body);
+    expect(event(named.body)).toMatchObject({
+      title: 'AI Summit 2025 is trending: 14 of your peers are going!',
+      action: 'Check out AI Summit 2025',
+      message_key: 'trending_event',
+      params: { event: 'AI Summit 2025', peers: 14 },
+      reasons: ['14 peers of the batch are going to AI Summit 2025 (the rule fires from 10).'],
+      evidence: [
+        { rule: 'trending_event', inputs: { event: 'ai-summit', peers: 14 }, threshold: 10 },
+      ],
+    });
+  });
+
   it('gives an engaged learner an empty list', async () => {
     const body = clone();
     Object.assign(body.user_data.profile, {

@@ -41,9 +41,13 @@ function inputLines(): string[] {
   const snapshots = [0, 1, 2].map((i) => simulateSnapshot(random, i));
   const lines = Array.from({ length: 2500 }, (_, i) => {
     const snapshot = snapshots[i % 3];
-    return JSON.stringify(
-      learnerRecord(simulateLearner(random, userId(i, 2500), snapshot, asOf), snapshot),
+    const record = learnerRecord(
+      simulateLearner(random, userId(i, 2500), snapshot, asOf),
+      snapshot,
     );
+    // Lines take a locale as requests do.
+    const locale = i % 7 === 0 ? 'es' : i % 11 === 0 ? 'hi' : undefined;
+    return JSON.stringify(locale === undefined ? record : { ...record, locale });
   });
   lines[4] = '{"user_data": ';
   lines[1199] = lines[1199].replace(/"karma":\d+/, '"karma":-1');
@@ -107,6 +111,9 @@ describe(ScoreCommand.name, () => {
       if (!valid.ok) throw new Error(`line ${i + 1} should be valid`);
       expect(line).toBe(JSON.stringify(engagement.analyze(valid.value)));
     });
+    const locales = output.map((line) => (JSON.parse(line) as { locale?: string }).locale);
+    expect(locales.filter((locale) => locale === 'es')).toHaveLength(357);
+    expect(locales.filter((locale) => locale === 'hi')).toHaveLength(194);
     expect(JSON.parse(output[4]).error.message).toMatch(/^line is not valid JSON: /);
     expect(JSON.parse(output[1199]).error.errors).toEqual([
       {
