@@ -54,8 +54,8 @@ describe(EngagementController.name, () => {
         ],
         [
           'comeback',
-          'Tu último evento fue hace 16 días. Hay uno para cada agenda.',
-          'Busca un evento para esta semana',
+          'Tu último evento fue hace 16 días. Hay uno para cada horario.',
+          'Busca un evento al que unirte esta semana',
         ],
         [
           'quiz_inactive',
@@ -64,7 +64,7 @@ describe(EngagementController.name, () => {
         ],
       ]);
       expect(response.body.nudges[1].reasons).toEqual([
-        'El último evento fue hace 16 días (la regla se activa pasados 5 días).',
+        'El último evento fue hace 16 días (la regla se activa después de 5 días).',
       ]);
     });
 
@@ -105,7 +105,7 @@ describe(EngagementController.name, () => {
     body.user_data.activity.last_event_attended = '2025-06-29';
     const plain = await post(body);
     const event = (analysis: any) => analysis.nudges.find((n: any) => n.type === 'event_fomo');
-    expect(event(plain.body).title).toBe('Ai Summit is trending: 14 of your peers are going!');
+    expect(event(plain.body).title).toBe('AI Summit is trending: 14 of your peers are going!');
     body.peer_snapshot.event_names = { 'ai-summit': 'AI Summit 2025' };
     const named = await post(body);
     expect(event(named.body)).toMatchObject({

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CheckCatalogsCommand } from './catalogs/check-catalogs.command';
 import { ProgressService } from './cli/progress.service';
 import { DatasetCommand } from './dataset/dataset.command';
 import { DatasetService } from './dataset/dataset.service';
@@ -12,7 +13,10 @@ import { SimulationService } from './simulate/simulation.service';
 import { TrainCommand } from './train/train.command';
 import { TrainService } from './train/train.service';
 
-/** The training CLI: one service per step, one thin command per step, `pipeline`, and `score`. */
+/**
+ * The training CLI: one service per step, one thin command per step, `pipeline`, `score`, and
+ * `check-catalogs`.
+ */
 @Module({
   providers: [
     ProgressService,
@@ -27,6 +31,7 @@ import { TrainService } from './train/train.service';
     ReportCommand,
     PipelineCommand,
     ScoreCommand,
+    CheckCatalogsCommand,
   ],
 })
 export class TrainingCliModule {}

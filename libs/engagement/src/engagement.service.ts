@@ -64,18 +64,23 @@ export class EngagementService implements OnModuleInit {
       daysSinceLastEvent: signals.daysSinceLastEvent,
     });
     const ruleDrafts = mergeRuleCandidates(this.rules.evaluate(signals, fomo.score), config);
-    let chosen = chooseNudges(ruleDrafts, [], config);
     const models = this.ml.models;
-    if (models !== undefined && chosen.length < config.max_nudges) {
-      const taken = new Set(chosen.map((nudge) => nudge.type));
-      const modelDrafts = mlNudges(taken, signals, encodeFeatures(signals), models, config);
-      if (modelDrafts.length > 0) chosen = chooseNudges(ruleDrafts, modelDrafts, config);
-    }
+    // Models are only consulted for types no rule nudges, and only while there is room.
+    const modelDrafts =
+      models === undefined
+        ? []
+        : mlNudges(
+            new Set(ruleDrafts.map((draft) => draft.type)),
+            signals,
+            encodeFeatures(signals),
+            models,
+            config,
+          );
+    const chosen = chooseNudges(ruleDrafts, modelDrafts, config);
     const locale = resolveLocale(request.locale, languageHint);
     const names = request.peer_snapshot.event_names;
     const context: RenderContext = {
-      catalogs: config.catalogs,
-      locale,
+      catalog: config.catalogs.catalog(locale),
       eventName: (key) =>
         names !== undefined && Object.hasOwn(names, key) ? names[key] : readableEventName(key),
     };

@@ -40,3 +40,16 @@ export { InvalidRequestBody, invalidRequestBody } from './validation/invalid-req
 export { ValidBatch } from './validation/validate-batch';
 export { MAX_JSON_DEPTH, parseJsonDocument, ParsedJson } from './validation/json-document';
 export { Validated, ValidRequest, validateAnalyzeRequest } from './validation/validate-request';
+export {
+  BUNDLED_CATALOGS,
+  CatalogError,
+  catalogProblems,
+  CatalogSource,
+  compileCatalogs,
+  isLocaleTag,
+  Locale,
+  MessageCatalogs,
+  resolveLocale,
+  SUPPORTED_LOCALES,
+} from './messages/message-catalogs';
+export { CATALOG_KEYS, CATALOG_PARAMS } from './messages/message-keys';

@@ -167,7 +167,7 @@ describe(chooseNudges.name, () => {
     const models = constantModels({ comeback: 0.99, quiz: 0.8 });
     const away = { ...signals, daysSinceLastEvent: 40, daysSinceLastQuiz: 30 };
     const drafts = mergeRuleCandidates([comeback, strongFomo], config);
-    const modelDrafts = mlNudges(new Set(['event_fomo']), away, features(), models, config);
+    const modelDrafts = modelDraftsOf(new Set(['event_fomo']), away, features(), models, config);
     const sut = chooseNudges(drafts, modelDrafts, config);
     // The model comeback would repeat the time away, so the quiz model fills the room.
     expect(sut.map((n) => [n.type, n.source])).toEqual([
@@ -211,6 +211,9 @@ describe(chooseNudges.name, () => {
 
 const features = () => new Float64Array(FEATURE_COUNT);
 
+/** The model drafts, all of them, in order. */
+const modelDraftsOf = (...args: Parameters<typeof mlNudges>) => [...mlNudges(...args)];
+
 describe(mlNudges.name, () => {
   it('drafts the most probable types at or above the threshold, with reasons and evidence', () => {
     const models = constantModels({
@@ -221,7 +224,7 @@ describe(mlNudges.name, () => {
       comeback: 0.8,
     });
     const away = { ...signals, daysSinceLastEvent: 12 };
-    const sut = mlNudges(new Set(), away, features(), models, config);
+    const sut = modelDraftsOf(new Set(), away, features(), models, config);
     expect(sut.map((n) => [n.type, n.score, n.source, n.priority])).toEqual([
       ['project', 0.9, 'ml', 'medium'],
       ['comeback', 0.8, 'ml', 'medium'],
@@ -244,21 +247,27 @@ describe(mlNudges.name, () => {
   });
 
   it('names the features that push the probability up and hold it back, by direction', () => {
-    const [sut] = mlNudges(new Set(), signals, features(), constantModels({ resume: 0.9 }), config);
+    const [sut] = modelDraftsOf(
+      new Set(),
+      signals,
+      features(),
+      constantModels({ resume: 0.9 }),
+      config,
+    );
     // Constant models have no feature weights, so they explain nothing beyond the probability.
     expect(sut.reasons.map((r) => r.key)).toEqual(['reason.model']);
   });
 
   it('includes a probability exactly at the threshold and skips types already nudged', () => {
     const models = constantModels({ quiz: 0.6, project: 0.95 });
-    const sut = mlNudges(new Set(['project'] as const), signals, features(), models, config);
+    const sut = modelDraftsOf(new Set(['project'] as const), signals, features(), models, config);
     expect(sut.map((n) => n.type)).toEqual(['quiz']);
   });
 
   it('never nudges a resume upload to a learner who has one', () => {
     const models = constantModels({ resume: 0.99 });
     expect(
-      mlNudges(new Set(), { ...signals, resumeUploaded: true }, features(), models, config),
+      modelDraftsOf(new Set(), { ...signals, resumeUploaded: true }, features(), models, config),
     ).toEqual([]);
   });
 
@@ -270,13 +279,13 @@ describe(mlNudges.name, () => {
       eventAttendance: [['meetup', 0]] as [string, number][],
       buddiesAttendingEvents: [],
     };
-    expect(mlNudges(new Set(), lonely, features(), models, config)).toEqual([]);
+    expect(modelDraftsOf(new Set(), lonely, features(), models, config)).toEqual([]);
   });
 
   it('breaks probability ties in NUDGE_TYPES order', () => {
     const models = constantModels({ comeback: 0.8, quiz: 0.8, project: 0.8 });
     const away = { ...signals, daysSinceLastEvent: 12 };
-    expect(mlNudges(new Set(), away, features(), models, config).map((n) => n.type)).toEqual([
+    expect(modelDraftsOf(new Set(), away, features(), models, config).map((n) => n.type)).toEqual([
       'project',
       'quiz',
       'comeback',

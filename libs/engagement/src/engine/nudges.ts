@@ -1,6 +1,14 @@
 import { LearnerSignals, NUDGE_TYPES, NudgeType, Priority, round2 } from '@app/learner';
-import { FeatureContribution, ModelSet } from '@app/ml';
-import { Claim, Evidence, MessageParams, peersAttendEvents, RuleCandidate } from '@app/rules';
+import { FEATURE_NAMES, FeatureContribution, FeatureName, ModelSet } from '@app/ml';
+import {
+  Claim,
+  Evidence,
+  MessageParams,
+  peersAttendEvents,
+  REASON_PARAMS,
+  ReasonId,
+  RuleCandidate,
+} from '@app/rules';
 import { EngineConfig } from '../config/engine-config';
 
 /** A catalog message and its parameters, rendered in the reader's language later. */
@@ -71,7 +79,7 @@ export function mergeRuleCandidates(
       score: round2(ranked[0].score),
       wordings: wordingsOf(ranked),
       reasons: list.flatMap((c) =>
-        c.reasons.map((r) => ({ key: `reason.${r.id}`, params: r.params })),
+        c.reasons.map((r) => ({ key: REASON_KEYS[r.id], params: r.params })),
       ),
       evidence: list.map((c) => c.evidence),
     };
@@ -105,8 +113,20 @@ export function mlNudgeApplies(type: NudgeType, s: LearnerSignals, config: Engin
 /** How many features each model reason names, each way. */
 const EXPLAINED_FEATURES = 2;
 
+/** Catalog keys built once: map lookups are faster with the same string each time. */
+const REASON_KEYS = Object.fromEntries(
+  Object.keys(REASON_PARAMS).map((id) => [id, `reason.${id}`]),
+) as Record<ReasonId, string>;
+const FEATURE_KEYS = Object.fromEntries(
+  FEATURE_NAMES.map((name) => [name, { high: `feature.${name}.high`, low: `feature.${name}.low` }]),
+) as Record<FeatureName, { readonly high: string; readonly low: string }>;
+const ML_MESSAGES = Object.fromEntries(NUDGE_TYPES.map((type) => [type, `ml_${type}`])) as Record<
+  NudgeType,
+  string
+>;
+
 const factorKeys = (contributions: readonly FeatureContribution[]): string[] =>
-  contributions.map((c) => `feature.${c.feature}.${c.above ? 'high' : 'low'}`);
+  contributions.map((c) => FEATURE_KEYS[c.feature][c.above ? 'high' : 'low']);
 
 function mlDraft(
   type: NudgeType,
@@ -118,16 +138,18 @@ function mlDraft(
 ): NudgeDraft {
   const threshold = config.ml.nudge_probability_threshold;
   const { up, down } = models.explain(type, features, EXPLAINED_FEATURES);
+  // Messages show the probability as a whole percentage; the score has 2 decimals too.
+  const shown = round2(probability);
   const days = signals.daysSinceLastEvent;
   const wording: NudgeWording =
     type === 'comeback' && days !== null
-      ? { message: 'ml_comeback', params: { probability, days }, claims: ['event_recency'] }
+      ? { message: 'ml_comeback', params: { probability: shown, days }, claims: ['event_recency'] }
       : {
-          message: `ml_${type}`,
-          params: { probability },
+          message: ML_MESSAGES[type],
+          params: { probability: shown },
           claims: type === 'event_fomo' ? ['peers_at_events'] : [],
         };
-  const reasons: Phrase[] = [{ key: 'reason.model', params: { probability, threshold } }];
+  const reasons: Phrase[] = [{ key: 'reason.model', params: { probability: shown, threshold } }];
   if (up.length > 0) reasons.push({ key: 'reason.model_up', params: { factors: factorKeys(up) } });
   if (down.length > 0) {
     reasons.push({ key: 'reason.model_down', params: { factors: factorKeys(down) } });
@@ -139,7 +161,7 @@ function mlDraft(
     type,
     source: 'ml',
     priority: config.ml.priority,
-    score: round2(probability),
+    score: shown,
     wordings: [wording],
     reasons,
     evidence: [
@@ -154,15 +176,16 @@ function mlDraft(
 
 /**
  * Model drafts for every type without a rule nudge whose message applies and whose probability
- * is at or above the threshold, most probable first (ties in NUDGE_TYPES order).
+ * is at or above the threshold, most probable first (ties in NUDGE_TYPES order). Drafts are made
+ * as they are asked for: an answer the rules filled asks for none.
  */
-export function mlNudges(
+export function* mlNudges(
   taken: ReadonlySet<NudgeType>,
   signals: LearnerSignals,
   features: Float64Array,
   models: ModelSet,
   config: EngineConfig,
-): NudgeDraft[] {
+): Generator<NudgeDraft, void, undefined> {
   const threshold = config.ml.nudge_probability_threshold;
   const scored: { type: NudgeType; probability: number }[] = [];
   for (const type of NUDGE_TYPES) {
@@ -171,9 +194,9 @@ export function mlNudges(
     if (probability !== undefined && probability >= threshold) scored.push({ type, probability });
   }
   scored.sort((a, b) => b.probability - a.probability || TYPE_RANK[a.type] - TYPE_RANK[b.type]);
-  return scored.map(({ type, probability }) =>
-    mlDraft(type, probability, signals, features, models, config),
-  );
+  for (const { type, probability } of scored) {
+    yield mlDraft(type, probability, signals, features, models, config);
+  }
 }
 
 /** Priority high > medium > low, then rule before ml, then score, then NUDGE_TYPES order. */
@@ -195,18 +218,17 @@ function freeWording(
   stated: Stated,
   config: EngineConfig,
 ): NudgeWording | undefined {
-  return draft.wordings.find((wording) =>
-    wording.claims.every((claim) => {
+  for (const wording of draft.wordings) {
+    let free = true;
+    for (const claim of wording.claims) {
       const by = stated.get(claim);
+      if (by === undefined || by === draft.type) continue;
       const shared = config.overlaps[claim];
-      return (
-        by === undefined ||
-        by === draft.type ||
-        !shared.includes(by) ||
-        !shared.includes(draft.type)
-      );
-    }),
-  );
+      if (shared.includes(by) && shared.includes(draft.type)) free = false;
+    }
+    if (free) return wording;
+  }
+  return undefined;
 }
 
 /**
@@ -216,7 +238,7 @@ function freeWording(
  */
 export function chooseNudges(
   ruleDrafts: readonly NudgeDraft[],
-  modelDrafts: readonly NudgeDraft[],
+  modelDrafts: Iterable<NudgeDraft>,
   config: EngineConfig,
 ): ChosenNudge[] {
   const stated: Stated = new Map();

@@ -1,16 +1,13 @@
 import { buildEngineConfig } from '../config/engine-config.loader';
+import { Locale } from '../messages/message-catalogs';
 import { ChosenNudge } from './nudges';
 import { gapParams, readableEventName, RenderContext, renderNudge } from './render';
 
 const config = buildEngineConfig({});
 
-function context(
-  locale: RenderContext['locale'],
-  names: Record<string, string> = {},
-): RenderContext {
+function context(locale: Locale, names: Record<string, string> = {}): RenderContext {
   return {
-    catalogs: config.catalogs,
-    locale,
+    catalog: config.catalogs.catalog(locale),
     eventName: (key) => (Object.hasOwn(names, key) ? names[key] : readableEventName(key)),
   };
 }
@@ -32,10 +29,12 @@ function chosen(message: string, params: ChosenNudge['wording']['params']): Chos
 describe(gapParams.name, () => {
   it.each([
     [1, { unit: 'days', days: 1 }],
-    [59, { unit: 'days', days: 59 }],
-    [60, { unit: 'months', days: 60, months: 2 }],
-    [364, { unit: 'months', days: 364, months: 12 }],
-    [365, { unit: 'year', days: 365 }],
+    [60, { unit: 'days', days: 60 }],
+    [61, { unit: 'months', days: 61, months: 2 }],
+    [90, { unit: 'months', days: 90, months: 2 }],
+    [91, { unit: 'months', days: 91, months: 3 }],
+    [365, { unit: 'months', days: 365, months: 12 }],
+    [366, { unit: 'year', days: 366 }],
     [12964, { unit: 'year', days: 12964 }],
   ])('%p days → %j', (days, params) => {
     expect(gapParams(days)).toEqual(params);
@@ -44,7 +43,9 @@ describe(gapParams.name, () => {
 
 describe(readableEventName.name, () => {
   it.each([
-    ['ai-summit', 'Ai Summit'],
+    ['ai-summit', 'AI Summit'],
+    ['ux-jam-in-pune', 'UX Jam In Pune'],
+    ['ml_meetup', 'ML Meetup'],
     ['coding_contest', 'Coding Contest'],
     ['meetup', 'Meetup'],
     ['Café 🎉 Meetup', 'Café 🎉 Meetup'],
@@ -76,11 +77,11 @@ describe(renderNudge.name, () => {
       context('en', { x: 'Hack Night' }),
     );
     expect(sut.title).toBe(
-      'Your buddies are going to Ai Summit, Hack Night, and 2 more. Join them!',
+      'Your buddies are going to AI Summit, Hack Night, and 2 more. Join them!',
     );
     expect(sut.params).toEqual({
       count: 4,
-      events: 'Ai Summit, Hack Night, and 2 more',
+      events: 'AI Summit, Hack Night, and 2 more',
     });
     expect(sut.message_key).toBe('buddies_at_events');
   });
@@ -92,13 +93,13 @@ describe(renderNudge.name, () => {
     );
     expect(sut).toEqual({
       type: 'event_fomo',
-      title: 'Ai Summit is trending: 1 of your peers is going!',
-      action: 'Check out Ai Summit',
+      title: 'AI Summit is trending: 1 of your peers is going!',
+      action: 'Check out AI Summit',
       priority: 'high',
       source: 'rule',
       score: 0.75,
       message_key: 'trending_event',
-      params: { event: 'Ai Summit', peers: 1 },
+      params: { event: 'AI Summit', peers: 1 },
       reasons: [],
       evidence: [],
     });

@@ -1,6 +1,6 @@
 import { NudgeType, Priority } from '@app/learner';
 import { Evidence, MessageParams } from '@app/rules';
-import { Locale, MessageCatalogs } from '../messages/message-catalogs';
+import { LocaleCatalog } from '../messages/message-catalogs';
 import { ChosenNudge, Phrase } from './nudges';
 
 /** A nudge as the API answers it, in the reader's language. */
@@ -22,35 +22,81 @@ export interface Nudge {
 }
 
 export interface RenderContext {
-  readonly catalogs: MessageCatalogs;
-  readonly locale: Locale;
+  /** The catalog of the answer's locale. */
+  readonly catalog: LocaleCatalog;
   /** How an event key reads: the request's display name, or a readable form of the key. */
   readonly eventName: (key: string) => string;
 }
 
 /** Event names a title lists before "and N more". */
 const LISTED_EVENTS = 2;
-const DAYS_IN_WORDS = 60;
+const MOST_DAYS = 60;
 const DAYS_PER_MONTH = 30;
 const DAYS_PER_YEAR = 365;
 
-/** A span of days for the `gap` message: days below two months, then months, then "over a year". */
+/**
+ * A span of days for the `gap` message: up to 60 days as days, then "over N months" (N whole
+ * months that have passed, so "over" holds), then "over a year". No count reaches the hundreds.
+ */
 export function gapParams(days: number): Record<string, string | number> {
-  if (days < DAYS_IN_WORDS) return { unit: 'days', days };
-  if (days < DAYS_PER_YEAR)
-    return { unit: 'months', days, months: Math.floor(days / DAYS_PER_MONTH) };
+  if (days <= MOST_DAYS) return { unit: 'days', days };
+  if (days <= DAYS_PER_YEAR) {
+    return { unit: 'months', days, months: Math.floor((days - 1) / DAYS_PER_MONTH) };
+  }
   return { unit: 'year', days };
 }
 
+/** Two-letter words that are words; any other two Latin letters in a key are an acronym. */
+const SHORT_WORDS = new Set([
+  'an',
+  'as',
+  'at',
+  'be',
+  'by',
+  'do',
+  'go',
+  'in',
+  'is',
+  'it',
+  'me',
+  'my',
+  'no',
+  'of',
+  'on',
+  'or',
+  'so',
+  'to',
+  'up',
+  'us',
+  'we',
+]);
+
+function readableWord(word: string): string {
+  if (/^[a-z]{2}$/.test(word) && !SHORT_WORDS.has(word)) return word.toUpperCase();
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
 /**
- * A key such as `ai-summit` as people would read it ("Ai Summit"); a key that already has
+ * A key such as `ai-summit` as people would read it ("AI Summit"); a key that already has
  * capitals or spaces is taken to be a name and kept.
  */
 export function readableEventName(key: string): string {
   if (/[\p{Lu}\s]/u.test(key)) return key;
   const words = key.split(/[-_]+/).filter((word) => word !== '');
   if (words.length === 0) return key;
-  return words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
+  return words.map(readableWord).join(' ');
+}
+
+const KEYS = new Map<string, { readonly title: string; readonly action: string }>();
+
+/** A message's catalog keys, made once: map lookups are faster with the same string each time. */
+function messageKeys(message: string): { readonly title: string; readonly action: string } {
+  let keys = KEYS.get(message);
+  if (keys === undefined) {
+    keys = { title: `${message}.title`, action: `${message}.action` };
+    KEYS.set(message, keys);
+  }
+  return keys;
 }
 
 /** Turns a phrase's parameters into what its message is formatted with. */
@@ -62,15 +108,11 @@ function renderParams(params: MessageParams, ctx: RenderContext): Record<string,
       const shown = names.length <= LISTED_EVENTS + 1 ? names : names.slice(0, LISTED_EVENTS);
       const more = names.length - shown.length;
       const items =
-        more === 0
-          ? shown
-          : [...shown, ctx.catalogs.format(ctx.locale, 'more_events', { count: more })];
-      out.events = ctx.catalogs.list(ctx.locale, items);
+        more === 0 ? shown : [...shown, ctx.catalog.format('more_events', { count: more })];
+      out.events = ctx.catalog.list(items);
     } else if (name === 'factors' && Array.isArray(value)) {
-      const factors = (value as readonly string[]).map((key) =>
-        ctx.catalogs.format(ctx.locale, key, {}),
-      );
-      out.factors = ctx.catalogs.list(ctx.locale, factors);
+      const factors = (value as readonly string[]).map((key) => ctx.catalog.format(key, {}));
+      out.factors = ctx.catalog.list(factors);
     } else if (name === 'event' && typeof value === 'string') {
       out.event = ctx.eventName(value);
     } else if (typeof value === 'string' || typeof value === 'number') {
@@ -78,22 +120,23 @@ function renderParams(params: MessageParams, ctx: RenderContext): Record<string,
     }
   }
   if (typeof out.days === 'number') {
-    out.gap = ctx.catalogs.format(ctx.locale, 'gap', gapParams(out.days));
+    out.gap = ctx.catalog.format('gap', gapParams(out.days));
   }
   return out;
 }
 
 function renderPhrase(phrase: Phrase, ctx: RenderContext): string {
-  return ctx.catalogs.format(ctx.locale, phrase.key, renderParams(phrase.params, ctx));
+  return ctx.catalog.format(phrase.key, renderParams(phrase.params, ctx));
 }
 
 export function renderNudge(nudge: ChosenNudge, ctx: RenderContext): Nudge {
   const { message } = nudge.wording;
   const params = renderParams(nudge.wording.params, ctx);
+  const keys = messageKeys(message);
   return {
     type: nudge.type,
-    title: ctx.catalogs.format(ctx.locale, `${message}.title`, params),
-    action: ctx.catalogs.format(ctx.locale, `${message}.action`, params),
+    title: ctx.catalog.format(keys.title, params),
+    action: ctx.catalog.format(keys.action, params),
     priority: nudge.priority,
     source: nudge.source,
     score: nudge.score,

@@ -36,6 +36,29 @@ function argumentsOf(
   return out;
 }
 
+/** Values the engine passes already rendered as text: formatting one as a number shows NaN. */
+const TEXT_VALUES: ReadonlySet<string> = new Set(['gap', 'events', 'event', 'factors', 'unit']);
+
+/** Text values used as numbers, plurals, dates or times. */
+function typeProblems(elements: readonly MessageFormatElement[], out: string[] = []): string[] {
+  for (const element of elements) {
+    if (element.type === TYPE.tag) typeProblems(element.children, out);
+    if (
+      (element.type === TYPE.number ||
+        element.type === TYPE.plural ||
+        element.type === TYPE.date ||
+        element.type === TYPE.time) &&
+      TEXT_VALUES.has(element.value)
+    ) {
+      out.push(`uses {${element.value}} as a number, but it is text: write {${element.value}}`);
+    }
+    if (element.type === TYPE.plural || element.type === TYPE.select) {
+      for (const option of Object.values(element.options)) typeProblems(option.value, out);
+    }
+  }
+  return out;
+}
+
 /** Plural arguments missing a category the locale has, and selects without `other`. */
 function optionProblems(
   elements: readonly MessageFormatElement[],
@@ -43,7 +66,11 @@ function optionProblems(
   out: string[] = [],
 ): string[] {
   for (const element of elements) {
-    if (element.type === TYPE.tag) optionProblems(element.children, categories, out);
+    if (element.type === TYPE.tag) {
+      // A tag needs a function value at format time; the engine passes none, so it would throw.
+      out.push(`uses the tag <${element.value}>, which the engine does not render`);
+      optionProblems(element.children, categories, out);
+    }
     if (element.type !== TYPE.plural && element.type !== TYPE.select) continue;
     const options = Object.keys(element.options);
     if (element.type === TYPE.plural && element.pluralType !== 'ordinal') {
@@ -62,6 +89,12 @@ function optionProblems(
   return out;
 }
 
+/** The parser throws its error kind ("EXPECT_ARGUMENT_CLOSING_BRACE") and where it stopped. */
+function parseErrorText(error: unknown): string {
+  const { message, location } = error as Error & { location?: { start: { offset: number } } };
+  return location === undefined ? message : `${message} at character ${location.start.offset + 1}`;
+}
+
 /**
  * What is wrong with one locale's catalog: a value that is not text or not ICU MessageFormat, a
  * missing or unknown key, an argument the code does not pass, a plural without every category
@@ -76,8 +109,9 @@ export function catalogProblems(locale: string, catalog: unknown): FieldError[] 
   const errors: FieldError[] = [];
   const entries = catalog as Record<string, unknown>;
   for (const [key, text] of Object.entries(entries)) {
-    const path = `${root}["${key}"]`;
-    const allowed = CATALOG_PARAMS[key];
+    const path = `${root}[${JSON.stringify(key)}]`;
+    // hasOwn: a key such as "toString" must not find Object.prototype's.
+    const allowed = Object.hasOwn(CATALOG_PARAMS, key) ? CATALOG_PARAMS[key] : undefined;
     if (allowed === undefined) {
       errors.push(fieldError(path, 'is not a message the engine renders'));
       continue;
@@ -88,9 +122,10 @@ export function catalogProblems(locale: string, catalog: unknown): FieldError[] 
     }
     let ast: MessageFormatElement[];
     try {
-      ast = parse(text);
+      // Without `other` a select is reported below by name, not as a bare parse error.
+      ast = parse(text, { requiresOtherClause: false });
     } catch (error) {
-      errors.push(fieldError(path, `is not ICU MessageFormat: ${(error as Error).message}`));
+      errors.push(fieldError(path, `is not ICU MessageFormat: ${parseErrorText(error)}`));
       continue;
     }
     for (const name of argumentsOf(ast)) {
@@ -100,9 +135,12 @@ export function catalogProblems(locale: string, catalog: unknown): FieldError[] 
       }
     }
     for (const problem of optionProblems(ast, categories)) errors.push(fieldError(path, problem));
+    for (const problem of typeProblems(ast)) errors.push(fieldError(path, problem));
   }
   for (const key of CATALOG_KEYS) {
-    if (!Object.hasOwn(entries, key)) errors.push(fieldError(`${root}["${key}"]`, 'is missing'));
+    if (!Object.hasOwn(entries, key)) {
+      errors.push(fieldError(`${root}[${JSON.stringify(key)}]`, 'is missing'));
+    }
   }
   return errors;
 }
@@ -117,42 +155,92 @@ export class CatalogError extends Error {
 
 export type MessageValues = Readonly<Record<string, string | number>>;
 
+/** Formatted texts kept per message; a message that sees more distinct values starts over. */
+const MEMO_LIMIT = 4096;
+
+/** One message, parsed once. Most answers repeat values (a day count, a share), so texts are memoized. */
+class CompiledMessage {
+  private readonly format: IntlMessageFormat;
+  /** The arguments the text uses: what makes two renderings differ. */
+  private readonly names: readonly string[];
+  private readonly memo = new Map<string, string>();
+  /** The text of a message without arguments, made on first use. */
+  private constant: string | undefined;
+
+  constructor(text: string, locale: Locale) {
+    this.format = new IntlMessageFormat(text, locale);
+    this.names = [...argumentsOf(parse(text))].sort();
+  }
+
+  render(values: MessageValues): string {
+    const names = this.names;
+    if (names.length === 0)
+      return this.constant ?? (this.constant = this.format.format() as string);
+    let signature = String(values[names[0]]);
+    for (let i = 1; i < names.length; i++) signature += `\u0001${values[names[i]]}`;
+    let text = this.memo.get(signature);
+    if (text === undefined) {
+      text = this.format.format(values) as string;
+      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+      this.memo.set(signature, text);
+    }
+    return text;
+  }
+}
+
+/** One locale's messages, ready to render. */
+export class LocaleCatalog {
+  private readonly listFormat: Intl.ListFormat;
+
+  constructor(
+    readonly locale: Locale,
+    private readonly messages: ReadonlyMap<string, CompiledMessage>,
+  ) {
+    this.listFormat = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
+  }
+
+  format(key: string, values: MessageValues): string {
+    const message = this.messages.get(key);
+    if (message === undefined) throw new Error(`no message ${key} for ${this.locale}`);
+    return message.render(values);
+  }
+
+  /** "a, b and c" in the locale's words. */
+  list(items: readonly string[]): string {
+    return this.listFormat.format(items);
+  }
+}
+
 /** Every message of every locale, parsed once, so rendering is formatting only. */
 export class MessageCatalogs {
-  private readonly formats: ReadonlyMap<Locale, ReadonlyMap<string, IntlMessageFormat>>;
-  private readonly lists: ReadonlyMap<Locale, Intl.ListFormat>;
+  private readonly byLocale: ReadonlyMap<Locale, LocaleCatalog>;
 
   constructor(sources: Readonly<Record<Locale, CatalogSource>>) {
     const errors = SUPPORTED_LOCALES.flatMap((locale) => catalogProblems(locale, sources[locale]));
     if (errors.length > 0) throw new CatalogError(errors);
-    this.formats = new Map(
-      SUPPORTED_LOCALES.map((locale) => [
-        locale,
-        new Map(
+    this.byLocale = new Map(
+      SUPPORTED_LOCALES.map((locale) => {
+        const messages = new Map(
           Object.entries(sources[locale]).map(([key, text]) => [
             key,
-            new IntlMessageFormat(text, locale),
+            new CompiledMessage(text, locale),
           ]),
-        ),
-      ]),
+        );
+        return [locale, new LocaleCatalog(locale, messages)];
+      }),
     );
-    this.lists = new Map(
-      SUPPORTED_LOCALES.map((locale) => [
-        locale,
-        new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }),
-      ]),
-    );
+  }
+
+  catalog(locale: Locale): LocaleCatalog {
+    return this.byLocale.get(locale) as LocaleCatalog;
   }
 
   format(locale: Locale, key: string, values: MessageValues): string {
-    const message = this.formats.get(locale)?.get(key);
-    if (message === undefined) throw new Error(`no message ${key} for ${locale}`);
-    return message.format(values) as string;
+    return this.catalog(locale).format(key, values);
   }
 
-  /** "a, b and c" in the locale's words. */
   list(locale: Locale, items: readonly string[]): string {
-    return (this.lists.get(locale) as Intl.ListFormat).format(items);
+    return this.catalog(locale).list(items);
   }
 }
 
@@ -185,8 +273,11 @@ function acceptedTags(header: string | readonly string[]): string[] {
     if (tag === '*' || !isLocaleTag(tag)) return;
     let q = 1;
     for (const param of params) {
-      const match = /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/.exec(param);
-      if (match !== null) q = Number(match[1]);
+      if (!/^\s*q\s*=/.test(param)) continue;
+      // A weight outside 0..1 or with more than three decimals makes the entry malformed.
+      const match = /^\s*q\s*=\s*(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)\s*$/.exec(param);
+      if (match === null) return;
+      q = Number(match[1]);
     }
     if (q > 0) entries.push({ tag, q, at });
   });
