@@ -18,7 +18,7 @@ export class VersionDto {
   /** `ml`, or `rules-only` when the models could not be loaded. */
   @ApiProperty({ enum: ['ml', 'rules-only'] })
   mode!: 'ml' | 'rules-only';
-  /** First 16 hex digits of the SHA-256 of the effective config. @example "3f2a9c1b7d4e8f60" */
+  /** First 16 hex digits of the SHA-256 of the effective config and message catalogs. @example "3f2a9c1b7d4e8f60" */
   config_hash!: string;
   tfjs!: TfjsInfoDto;
 }
