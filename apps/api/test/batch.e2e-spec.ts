@@ -1,7 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { EXAMPLE_ANALYSIS, EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST } from '@app/engagement';
+import { EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST } from '@app/engagement';
 import { MlService } from '@app/ml';
+import { exampleAnswer } from '@app/engagement/testing';
 import { createTestApp } from './test-app';
 
 function learner(userId: string, overrides: Record<string, unknown> = {}): Record<string, any> {
@@ -35,7 +36,7 @@ describe('POST /analyze-engagement/batch', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       results: [
-        { ...EXAMPLE_ANALYSIS, model_version: modelVersion },
+        exampleAnswer(modelVersion),
         {
           index: 1,
           error: {
@@ -55,9 +56,11 @@ describe('POST /analyze-engagement/batch', () => {
   });
 
   it('keeps the order and answers each item as the single endpoint would', async () => {
-    const items = Array.from({ length: 40 }, (_, i) =>
-      learner(`u${i}`, { resume_uploaded: i % 2 === 0, karma: i % 7 === 3 ? -1 : i }),
-    );
+    // With the caller's decision ids, the same request answers the same, batch or not.
+    const items = Array.from({ length: 40 }, (_, i) => ({
+      ...learner(`u${i}`, { resume_uploaded: i % 2 === 0, karma: i % 7 === 3 ? -1 : i }),
+      decision_id: `d-${i}`,
+    }));
     const response = await postBatch({ as_of: '2025-06-30', items });
     expect(response.status).toBe(200);
     expect(response.body.results).toHaveLength(40);

@@ -1,8 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from '@app/engagement';
+import { EXAMPLE_REQUEST } from '@app/engagement';
 import { MlService } from '@app/ml';
 import { EngagementController } from '../src/engagement/engagement.controller';
+import { exampleAnswer } from '@app/engagement/testing';
 import { createTestApp } from './test-app';
 
 /** A mutable copy of the example request, typed loosely so tests can break it. */
@@ -32,7 +33,7 @@ describe(EngagementController.name, () => {
   it('answers the example request with 200 and exactly the documented analysis', async () => {
     const response = await post(EXAMPLE_REQUEST);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ ...EXAMPLE_ANALYSIS, model_version: modelVersion });
+    expect(response.body).toEqual(exampleAnswer(modelVersion));
   });
 
   describe('languages', () => {
@@ -82,7 +83,7 @@ describe(EngagementController.name, () => {
       expect(spanish.body.locale).toBe('es');
       const french = await postIn({ ...EXAMPLE_REQUEST, locale: 'fr' }, 'hi');
       expect(french.status).toBe(200);
-      expect(french.body).toEqual({ ...EXAMPLE_ANALYSIS, model_version: modelVersion });
+      expect(french.body).toEqual(exampleAnswer(modelVersion));
     });
 
     it('refuses a locale that is not a language tag, naming the field', async () => {

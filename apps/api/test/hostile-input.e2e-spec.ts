@@ -19,6 +19,7 @@ import {
   repeat,
   serialize,
   SEVERAL_WRONG_TYPES,
+  exampleAnswer,
 } from '@app/engagement/testing';
 import { createTestApp } from './test-app';
 
@@ -263,7 +264,7 @@ describe(`${EngagementController.name}: hostile input to POST /analyze-engagemen
     const normal = await post(EXAMPLE_TEXT);
     expect(normal).toMatchObject({
       status: 200,
-      body: { ...EXAMPLE_ANALYSIS, model_version: modelVersion },
+      body: exampleAnswer(modelVersion),
     });
   }
 
@@ -397,7 +398,7 @@ describe(`${EngagementController.name}: hostile input to POST /analyze-engagemen
       ]);
       expect(answer).toEqual({
         status: 200,
-        body: { ...EXAMPLE_ANALYSIS, model_version: modelVersion },
+        body: exampleAnswer(modelVersion),
       });
     });
 

@@ -2,10 +2,11 @@ import { Test } from '@nestjs/testing';
 import { join } from 'node:path';
 import { parseCalendarDate } from '@app/learner';
 import { ModelSet, MlService } from '@app/ml';
-import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from './dto/examples';
+import { EXAMPLE_REQUEST } from './dto/examples';
 import { EngagementModule } from './engagement.module';
 import { EngagementService } from './engagement.service';
 import { CLOCK } from './engagement.tokens';
+import { exampleAnswer } from './testing/example-answer';
 import { constantModels } from './testing/model-fixtures';
 import { DELETE, withField } from './testing/request-fixtures';
 
@@ -66,7 +67,7 @@ function analyze(sut: EngagementService, body: unknown) {
 describe(EngagementService.name, () => {
   it('answers the example request with resume, comeback and the stronger medium nudge', async () => {
     const sut = await createSut();
-    expect(analyze(sut, EXAMPLE_REQUEST)).toEqual(EXAMPLE_ANALYSIS);
+    expect(analyze(sut, EXAMPLE_REQUEST)).toEqual(exampleAnswer(null));
   });
 
   it('gives an engaged learner no nudges, even with eager models', async () => {

@@ -2,12 +2,16 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { deriveSignals, formatCalendarDate } from '@app/learner';
 import { FomoService } from '@app/fomo';
 import { encodeFeatures, MlService } from '@app/ml';
-import { RulesService } from '@app/rules';
+import { evaluateRules, RulesService } from '@app/rules';
 import { EngineConfig } from './config/engine-config';
 import { CLOCK, Clock, ENGINE_CONFIG } from './engagement.tokens';
 import { BatchResult, EngagementAnalysis } from './engine/analysis';
+import { fatigueState } from './engine/fatigue';
 import { chooseNudges, mergeRuleCandidates, mlNudges } from './engine/nudges';
+import { policyVersion, renderSuppression } from './engine/policy-answer';
 import { readableEventName, RenderContext, renderNudge } from './engine/render';
+import { assign } from './policy/assignment';
+import { decisionRandom, newDecisionId } from './policy/decision';
 import { resolveLocale } from './messages/message-catalogs';
 import { invalidRequestBody } from './validation/invalid-request';
 import { ValidBatch, validateBatch } from './validation/validate-batch';
@@ -54,8 +58,15 @@ export class EngagementService implements OnModuleInit {
   }
 
   /** `languageHint` (Accept-Language, or a batch's locale) counts when the request has no locale. */
-  analyze({ request, asOf }: ValidRequest, languageHint?: string): EngagementAnalysis {
-    const config = this.config;
+  analyze(valid: ValidRequest, languageHint?: string): EngagementAnalysis {
+    const { request, asOf, deliveries } = valid;
+    const userId = request.user_data.user_id;
+    const assignment = assign(userId, this.config.assignment);
+    const config =
+      assignment.experiment === undefined
+        ? this.config
+        : (this.config.variants.get(`${assignment.experiment}/${assignment.variant}`) ??
+          this.config);
     const signals = deriveSignals(request, asOf);
     const fomo = this.fomo.score({
       buddiesAttending: signals.buddiesAttendingEvents.length,
@@ -63,7 +74,12 @@ export class EngagementService implements OnModuleInit {
       eventAttendance: signals.eventAttendance,
       daysSinceLastEvent: signals.daysSinceLastEvent,
     });
-    const ruleDrafts = mergeRuleCandidates(this.rules.evaluate(signals, fomo.score), config);
+    // Rules read their thresholds from the variant's config, like everything below.
+    const candidates =
+      config === this.config
+        ? this.rules.evaluate(signals, fomo.score)
+        : evaluateRules(signals, config.rules, fomo.score);
+    const ruleDrafts = mergeRuleCandidates(candidates, config);
     const models = this.ml.models;
     // Models are only consulted for types no rule nudges, and only while there is room.
     const modelDrafts =
@@ -76,22 +92,45 @@ export class EngagementService implements OnModuleInit {
             models,
             config,
           );
-    const chosen = chooseNudges(ruleDrafts, modelDrafts, config);
+    const decisionId = request.decision_id ?? newDecisionId();
+    const { chosen, suppressed } = chooseNudges(ruleDrafts, modelDrafts, config, {
+      fatigue: fatigueState(deliveries, asOf, config.fatigue),
+      epsilon: config.policy.exploration_epsilon,
+      random: decisionRandom(decisionId),
+    });
     const locale = resolveLocale(request.locale, languageHint);
+    const catalog = config.catalogs.catalog(locale);
     const names = request.peer_snapshot.event_names;
     const context: RenderContext = {
-      catalog: config.catalogs.catalog(locale),
+      catalog,
       eventName: (key) =>
         names !== undefined && Object.hasOwn(names, key) ? names[key] : readableEventName(key),
     };
+    const nudges = chosen.map((nudge) => renderNudge(nudge, context));
+    const withheld = assignment.holdout
+      ? [
+          ...suppressed,
+          ...chosen.map((n) => ({
+            type: n.type,
+            reason: 'holdout' as const,
+            eligibleAgainOn: null,
+          })),
+        ]
+      : suppressed;
+    const modelVersion = models?.version ?? null;
     return {
-      user_id: request.user_data.user_id,
-      status: 'generated',
+      user_id: userId,
+      status: assignment.holdout ? 'holdout' : 'generated',
       as_of: request.as_of ?? formatCalendarDate(asOf),
       locale,
-      nudges: chosen.map((nudge) => renderNudge(nudge, context)),
+      decision_id: decisionId,
+      assignment,
+      policy_version: policyVersion(modelVersion, config.hash, assignment),
+      nudges: assignment.holdout ? [] : nudges,
+      ...(assignment.holdout ? { would_have_sent: nudges } : {}),
+      suppressed: withheld.map((s) => renderSuppression(s, catalog)),
       fomo,
-      model_version: models?.version ?? null,
+      model_version: modelVersion,
     };
   }
 }

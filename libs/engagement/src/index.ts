@@ -4,6 +4,7 @@ export { buildEngineConfig, loadEngineConfig } from './config/engine-config.load
 export {
   ActivityDto,
   AnalyzeEngagementRequestDto,
+  DeliveredNudgeDto,
   PeerSnapshotDto,
   ProfileDto,
   UserDataDto,
@@ -39,7 +40,12 @@ export { FieldError } from './validation/field-error';
 export { InvalidRequestBody, invalidRequestBody } from './validation/invalid-request';
 export { ValidBatch } from './validation/validate-batch';
 export { MAX_JSON_DEPTH, parseJsonDocument, ParsedJson } from './validation/json-document';
-export { Validated, ValidRequest, validateAnalyzeRequest } from './validation/validate-request';
+export {
+  Delivery,
+  Validated,
+  ValidRequest,
+  validateAnalyzeRequest,
+} from './validation/validate-request';
 export {
   BUNDLED_CATALOGS,
   CatalogError,

@@ -189,8 +189,10 @@ function firingTypes(r: Request, asOf: number, fomoScore: number): Set<NudgeType
 // ---------------------------------------------------------------------------------------------
 // What every answer must look like
 
-const NUDGE_KEYS = 'action,evidence,message_key,params,priority,reasons,score,source,title,type';
-const ANALYSIS_KEYS = 'as_of,fomo,locale,model_version,nudges,status,user_id';
+const NUDGE_KEYS =
+  'action,evidence,message_key,params,priority,propensity,rank,reasons,score,source,title,type';
+const ANALYSIS_KEYS =
+  'as_of,assignment,decision_id,fomo,locale,model_version,nudges,policy_version,status,suppressed,user_id';
 const LOCALES = ['en', 'es', 'hi'];
 const FOMO_KEYS = 'days_since_last_event,factors,level,score';
 const FACTOR_KEYS = 'batch,buddies,recency';

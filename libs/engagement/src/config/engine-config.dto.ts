@@ -1,21 +1,9 @@
-import {
-  ArrayUnique,
-  IsArray,
-  IsIn,
-  IsOptional,
-  IsInt,
-  IsNumber,
-  IsObject,
-  IsString,
-  Length,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsObject, Max, Min, ValidateNested } from 'class-validator';
 import { DEFAULT_FOMO_SETTINGS } from '@app/fomo';
 import { NUDGE_TYPES, NudgeType, PRIORITIES, Priority } from '@app/learner';
-import { Claim, DEFAULT_RULES_CONFIG } from '@app/rules';
-import { MESSAGE_IDS } from './message-templates';
+import { DEFAULT_RULES_CONFIG } from '@app/rules';
+import { AssignmentSection, FatigueSection, PolicySection } from './policy-config.dto';
+import { MessagesSection, OverlapsSection } from './wording-config.dto';
 
 const share = { message: 'must be a number from 0 to 1' };
 const nonNegative = { message: 'must be a non-negative number' };
@@ -122,45 +110,6 @@ class FomoSection {
   levels: FomoLevelsSection = new FomoLevelsSection();
 }
 
-const text = { message: 'must be a string of 1 to 200 characters' };
-
-export class MessageSection {
-  @IsString(text) @Length(1, 200, text) title!: string;
-  @IsString(text) @Length(1, 200, text) action!: string;
-}
-
-/** Deprecated English overrides of catalog messages, by message id; none by default. */
-export class MessagesSection {}
-for (const id of MESSAGE_IDS) {
-  IsOptional()(MessagesSection.prototype, id);
-  IsObject(section)(MessagesSection.prototype, id);
-  ValidateNested(section)(MessagesSection.prototype, id);
-  Reflect.defineMetadata('design:type', MessageSection, MessagesSection.prototype, id);
-}
-
-const types = { message: `must be an array of distinct nudge types (${NUDGE_TYPES.join(', ')})` };
-
-/**
- * Facts that nudges of the listed types share: an answer states each at most once, the weaker
- * nudge yielding (to a wording without it, or altogether).
- */
-class OverlapsSection implements Record<Claim, NudgeType[]> {
-  @IsArray(types)
-  @ArrayUnique(types)
-  @IsIn(NUDGE_TYPES, { ...types, each: true })
-  event_recency: NudgeType[] = ['comeback', 'event_fomo'];
-
-  @IsArray(types)
-  @ArrayUnique(types)
-  @IsIn(NUDGE_TYPES, { ...types, each: true })
-  peers_at_events: NudgeType[] = [];
-
-  @IsArray(types)
-  @ArrayUnique(types)
-  @IsIn(NUDGE_TYPES, { ...types, each: true })
-  buddies_at_events: NudgeType[] = [];
-}
-
 /**
  * config/config.json as a class-validator document: four rule sections plus optional additions,
  * each property initialised to its default, so a missing key takes the default.
@@ -194,6 +143,18 @@ export class EngineConfigFile {
   @IsObject(section)
   @ValidateNested(section)
   overlaps: OverlapsSection = new OverlapsSection();
+
+  @IsObject(section)
+  @ValidateNested(section)
+  fatigue: FatigueSection = new FatigueSection();
+
+  @IsObject(section)
+  @ValidateNested(section)
+  assignment: AssignmentSection = new AssignmentSection();
+
+  @IsObject(section)
+  @ValidateNested(section)
+  policy: PolicySection = new PolicySection();
 
   @IsObject(section)
   @ValidateNested(section)

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { validateSync } from 'class-validator';
-import { BUNDLED_CATALOGS, catalogProblems, compileCatalogs } from '../messages/message-catalogs';
+import { BUNDLED_CATALOGS, compileCatalogs } from '../messages/message-catalogs';
 import { FieldError, fieldError, flattenValidationErrors } from '../validation/field-error';
 import { instantiate } from '../validation/instantiate';
 import { canonicalJson, deepFreeze, shortHash } from './canonical-json';
 import { crossFieldErrors, unknownKeyErrors } from './config-checks';
-import { EngineConfigFile, MessageSection } from './engine-config.dto';
+import { EngineConfigFile } from './engine-config.dto';
 import { ConfigError, EngineConfig } from './engine-config';
-import { MESSAGE_IDS, MessageId } from './message-templates';
-
-type Catalog = Record<string, string>;
+import { ExperimentSettings, experimentsOf, withOverrides } from './experiments';
+import { deprecationsOf, messageOverrides } from './message-overrides';
+import { MESSAGE_IDS } from './message-templates';
 
 /** Every key a config may have: the defaults, and each message the messages section may name. */
 const KNOWN_KEYS = {
@@ -17,53 +17,19 @@ const KNOWN_KEYS = {
   messages: Object.fromEntries(MESSAGE_IDS.map((id) => [id, { title: '', action: '' }])),
 };
 
-/**
- * The deprecated `messages` section as English catalog entries (`<id>.title`, `<id>.action`),
- * with any problem an entry has reported under its config path.
- */
-function messageOverrides(file: EngineConfigFile, errors: FieldError[]): Catalog {
-  const overrides: Catalog = {};
-  const sections = file.messages as Partial<Record<MessageId, MessageSection>>;
-  for (const id of MESSAGE_IDS) {
-    const section = sections[id];
-    if (section === undefined) continue;
-    for (const field of ['title', 'action'] as const) {
-      const key = `${id}.${field}`;
-      const problems = catalogProblems('en', { ...BUNDLED_CATALOGS.en, [key]: section[field] });
-      const path = `messages.${id}.${field}`;
-      // Each problem's message starts with its own path; the config path replaces it.
-      for (const problem of problems) {
-        errors.push(fieldError(path, problem.message.slice(problem.path.length + 1)));
-      }
-      overrides[key] = section[field];
-    }
-  }
-  return overrides;
-}
-
-function deprecationsOf(overrides: Catalog): string[] {
-  const keys = Object.keys(overrides);
-  if (keys.length === 0) return [];
-  return [
-    `config key "messages" is deprecated: its texts (${keys.join(', ')}) override the English catalog; move them into the catalog at libs/engagement/src/messages/catalogs/en.json`,
-  ];
-}
-
-/**
- * Validates a parsed config document. Missing keys take their defaults; a wrong type, an
- * out-of-range value, an unknown priority label, an unknown key or a bad message placeholder is a
- * ConfigError listing every problem by its key path.
- */
-export function buildEngineConfig(raw: unknown, source = 'config'): EngineConfig {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(source, [fieldError('(root)', 'must be a JSON object')]);
-  }
-  const file = instantiate(EngineConfigFile, raw as Record<string, unknown>);
+/** Validates one config document (no variants) into its frozen settings. */
+function buildSettings(
+  raw: Record<string, unknown>,
+  source: string,
+  experiments: (errors: FieldError[]) => readonly ExperimentSettings[],
+): Omit<EngineConfig, 'variants'> {
+  const file = instantiate(EngineConfigFile, raw);
   const errors = flattenValidationErrors(
     validateSync(file, { stopAtFirstError: true, forbidUnknownValues: true }),
   );
   unknownKeyErrors(raw, KNOWN_KEYS, '', errors);
   errors.push(...crossFieldErrors(file));
+  const experimentList = experiments(errors);
   // Message texts are only checked once every one of them is a string.
   const overrides = errors.length === 0 ? messageOverrides(file, errors) : {};
   if (errors.length > 0) throw new ConfigError(source, errors);
@@ -88,12 +54,63 @@ export function buildEngineConfig(raw: unknown, source = 'config'): EngineConfig
       peers_at_events: [...file.overlaps.peers_at_events],
       buddies_at_events: [...file.overlaps.buddies_at_events],
     },
+    fatigue: { ...file.fatigue, cooldown_days: { ...file.fatigue.cooldown_days } },
+    assignment: {
+      holdout_percent: file.assignment.holdout_percent,
+      salt: file.assignment.salt,
+      experiments: experimentList,
+    },
+    policy: { ...file.policy },
     deprecations: deprecationsOf(overrides),
     canonical,
     hash: shortHash(canonical),
   });
   // The compiled catalogs keep caches of their own, so they are frozen at the surface only.
-  return Object.freeze({ ...settings, catalogs: compileCatalogs(sources) });
+  return { ...settings, catalogs: compileCatalogs(sources) };
+}
+
+/**
+ * Validates a parsed config document. Missing keys take their defaults; a wrong type, an
+ * out-of-range value, an unknown priority label, an unknown key, a bad message placeholder or a
+ * bad experiment is a ConfigError listing every problem by its key path. Each experiment variant
+ * with overrides gets a config of its own, validated the same way.
+ */
+export function buildEngineConfig(raw: unknown, source = 'config'): EngineConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(source, [fieldError('(root)', 'must be a JSON object')]);
+  }
+  const document = raw as Record<string, unknown>;
+  const assignment = document.assignment;
+  const rawExperiments =
+    typeof assignment === 'object' && assignment !== null && !Array.isArray(assignment)
+      ? (assignment as Record<string, unknown>).experiments
+      : undefined;
+  const base = buildSettings(document, source, (errors) =>
+    rawExperiments === undefined ? [] : experimentsOf(rawExperiments, errors),
+  );
+  const variants = new Map<string, EngineConfig>();
+  const config: EngineConfig = Object.freeze({ ...base, variants });
+  const errors: FieldError[] = [];
+  base.assignment.experiments.forEach((experiment, i) => {
+    experiment.variants.forEach((variant, j) => {
+      if (Object.keys(variant.overrides).length === 0) {
+        variants.set(`${experiment.key}/${variant.key}`, config);
+        return;
+      }
+      const path = `assignment.experiments[${i}].variants[${j}].overrides`;
+      try {
+        const merged = withOverrides(document, variant.overrides);
+        const settings = buildSettings(merged, source, () => base.assignment.experiments);
+        variants.set(`${experiment.key}/${variant.key}`, Object.freeze({ ...settings, variants }));
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        for (const e of error.errors)
+          errors.push(fieldError(`${path}.${e.path}`, e.message.slice(e.path.length + 1)));
+      }
+    });
+  });
+  if (errors.length > 0) throw new ConfigError(source, errors);
+  return config;
 }
 
 /** Reads and validates config.json; every failure names the file and the key path. */

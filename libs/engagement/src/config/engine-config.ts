@@ -3,6 +3,7 @@ import { NudgeType, Priority } from '@app/learner';
 import { Claim, RulesConfig } from '@app/rules';
 import { MessageCatalogs } from '../messages/message-catalogs';
 import { FieldError } from '../validation/field-error';
+import { ExperimentSettings } from './experiments';
 
 /** The validated, frozen configuration every service reads. */
 export interface EngineConfig {
@@ -13,6 +14,22 @@ export interface EngineConfig {
   readonly max_nudges: number;
   /** For each fact, the nudge types that may not both state it in one answer. */
   readonly overlaps: Readonly<Record<Claim, readonly NudgeType[]>>;
+  /** How often a learner may be nudged, judged from the request's history. */
+  readonly fatigue: {
+    readonly cooldown_days: Readonly<Record<NudgeType, number>>;
+    readonly dismissed_cooldown_factor: number;
+    readonly max_nudges_per_7_days: number;
+    readonly recency_half_life_days: number;
+    readonly recency_penalty: number;
+  };
+  readonly assignment: {
+    readonly holdout_percent: number;
+    readonly salt: string;
+    readonly experiments: readonly ExperimentSettings[];
+  };
+  readonly policy: { readonly exploration_epsilon: number };
+  /** Each experiment variant's config by `<experiment>/<variant>`. */
+  readonly variants: ReadonlyMap<string, EngineConfig>;
   /** The message catalogs, compiled, with any overrides from the config applied. */
   readonly catalogs: MessageCatalogs;
   /** Config keys that still work but should be moved, one line each, logged at start-up. */

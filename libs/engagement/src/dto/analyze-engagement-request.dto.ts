@@ -4,38 +4,49 @@ import {
   IsArray,
   IsBoolean,
   IsDefined,
+  IsIn,
   IsInt,
   IsNumber,
   IsObject,
   IsOptional,
   IsString,
   Length,
+  Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import type {
-  LearnerActivity,
-  LearnerData,
-  LearnerProfile,
-  LearnerRecord,
-  PeerSnapshot,
+import {
+  type LearnerActivity,
+  type LearnerData,
+  type LearnerProfile,
+  type LearnerRecord,
+  NUDGE_TYPES,
+  type NudgeType,
+  type PeerSnapshot,
 } from '@app/learner';
 import {
   IsCalendarDate,
+  IsDateOrDateTime,
   IsEventAttendance,
   IsEventNames,
   IsLocaleTag,
+  ValidateNestedEach,
 } from '../validation/custom-validators';
-import { PROBLEMS, REQUEST_LIMITS } from './request-limits';
+import { DELIVERY_OUTCOMES, DeliveryOutcome, PROBLEMS, REQUEST_LIMITS } from './request-limits';
 
 const required = { message: PROBLEMS.required };
 const object = { message: PROBLEMS.object };
 const count = { message: PROBLEMS.count };
 const countMax = { message: PROBLEMS.countMax };
 const date = { message: PROBLEMS.date };
+const deliveryDecisionId = { message: PROBLEMS.deliveryDecisionId };
+const history = { message: PROBLEMS.history };
+
+/** A caller's decision id: printable ASCII, so it can be logged and used as a key unescaped. */
+const DECISION_ID = new RegExp(`^[\\x21-\\x7e]{1,${REQUEST_LIMITS.decisionIdLength}}$`);
 
 // class-validator runs a property's decorators bottom-up and stops at the first failure, so the
 // type check sits at the bottom and the bounds above it.
@@ -198,6 +209,41 @@ export class PeerSnapshotDto implements PeerSnapshot {
   event_names?: Record<string, string>;
 }
 
+/** A nudge the platform delivered to the learner. */
+export class DeliveredNudgeDto {
+  /** @example "project" */
+  @IsDefined(required)
+  @ApiProperty({ enum: NUDGE_TYPES })
+  @IsIn(NUDGE_TYPES, { message: PROBLEMS.nudgeType })
+  type!: NudgeType;
+
+  /**
+   * When it was delivered: a YYYY-MM-DD date or an RFC 3339 date-time; its UTC day must not be
+   * after as_of. @example "2025-06-28T09:30:00Z"
+   */
+  @IsDefined(required)
+  @ApiProperty({
+    oneOf: [
+      { type: 'string', format: 'date' },
+      { type: 'string', format: 'date-time' },
+    ],
+  })
+  @IsDateOrDateTime({ message: PROBLEMS.sentAt })
+  sent_at!: string;
+
+  /** What the learner did with it, when known. @example "dismissed" */
+  @IsOptional()
+  @ApiProperty({ enum: DELIVERY_OUTCOMES, required: false })
+  @IsIn(DELIVERY_OUTCOMES, { message: PROBLEMS.outcome })
+  outcome?: DeliveryOutcome;
+
+  /** The id of the decision that chose it, when known. @example "dec_0628_stu_7023" */
+  @IsOptional()
+  @Length(1, REQUEST_LIMITS.decisionIdLength, deliveryDecisionId)
+  @IsString(deliveryDecisionId)
+  decision_id?: string;
+}
+
 export class AnalyzeEngagementRequestDto implements LearnerRecord {
   @IsDefined(required)
   @ValidateNested()
@@ -223,4 +269,32 @@ export class AnalyzeEngagementRequestDto implements LearnerRecord {
   @ApiProperty({ required: false, type: String, maxLength: REQUEST_LIMITS.localeLength })
   @IsLocaleTag()
   locale?: string;
+
+  /**
+   * The nudges the platform already delivered to this learner (none when absent); no `sent_at`
+   * may fall on a UTC day after as_of.
+   */
+  @IsOptional()
+  @ApiProperty({ type: [DeliveredNudgeDto], required: false, maxItems: REQUEST_LIMITS.history })
+  @ValidateNestedEach(() => DeliveredNudgeDto, object)
+  @IsObject({ each: true, ...history })
+  @ArrayMaxSize(REQUEST_LIMITS.history, history)
+  @IsArray(history)
+  history?: DeliveredNudgeDto[];
+
+  /**
+   * The caller's id for this decision: 1 to 64 printable ASCII characters, without spaces.
+   * @example "dec_0630_stu_7023"
+   */
+  @IsOptional()
+  @ApiProperty({
+    required: false,
+    type: String,
+    minLength: 1,
+    maxLength: REQUEST_LIMITS.decisionIdLength,
+    pattern: DECISION_ID.source,
+  })
+  @Matches(DECISION_ID, { message: PROBLEMS.decisionId })
+  @IsString({ message: PROBLEMS.decisionId })
+  decision_id?: string;
 }

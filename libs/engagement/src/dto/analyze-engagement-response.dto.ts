@@ -39,6 +39,12 @@ export class NudgeDto implements Nudge {
   /** The rule's strength or the model's probability, 0..1, 2 decimals. @example 0.84 */
   score!: number;
 
+  /** The nudge's slot, 1 first. @example 1 */
+  rank!: number;
+
+  /** The probability that the policy put this nudge in this slot, given the candidates left (1 without exploration). @example 1 */
+  propensity!: number;
+
   /** The catalog message of the title and action, for a client rendering its own copy. @example "resume_peer_gap" */
   message_key!: string;
 
@@ -55,6 +61,29 @@ export class NudgeDto implements Nudge {
 
   /** Why the nudge fired, as data: one entry per rule (or model) behind it. */
   evidence!: EvidenceDto[];
+}
+
+export class AssignmentDto {
+  /** Whether the learner is in the global holdout. @example false */
+  holdout!: boolean;
+  /** The learner's bucket in [0, 1): GrowthBook's hash v2 of `user_id` with the holdout salt. @example 0.4821 */
+  bucket!: number;
+  /** The experiment the learner is in, if any. @example "short-cooldowns" */
+  experiment?: string;
+  /** The experiment variant. @example "treatment" */
+  variant?: string;
+}
+
+export class SuppressedNudgeDto {
+  @ApiProperty({ enum: NUDGE_TYPES, example: 'quiz' })
+  type!: NudgeType;
+  @ApiProperty({ enum: ['cooldown', 'weekly_cap', 'holdout'], example: 'cooldown' })
+  reason!: 'cooldown' | 'weekly_cap' | 'holdout';
+  /** The first day it may be sent again; null when no day is known. @example "2025-07-02" */
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: '2025-07-02' })
+  eligible_again_on!: string | null;
+  /** @example "A quiz nudge went out recently, so this one waits until 2025-07-02." */
+  message!: string;
 }
 
 export class FomoFactorsDto {
@@ -85,8 +114,9 @@ export class AnalyzeEngagementResponseDto implements EngagementAnalysis {
   user_id!: string;
 
   /** @example "generated" */
-  @ApiProperty({ enum: ['generated'], example: 'generated' })
-  status!: 'generated';
+  /** `holdout` for a learner in the holdout group: no nudges, and `would_have_sent` says which. */
+  @ApiProperty({ enum: ['generated', 'holdout'], example: 'generated' })
+  status!: 'generated' | 'holdout';
 
   /** @example "2025-06-30" */
   @ApiProperty({ format: 'date', example: '2025-06-30' })
@@ -95,8 +125,23 @@ export class AnalyzeEngagementResponseDto implements EngagementAnalysis {
   /** The language of titles, actions and reasons: en, es or hi. @example "en" */
   locale!: string;
 
+  /** The caller's `decision_id`, or a UUIDv7 the service made. @example "0190a6f0-9a3b-7c4d-8e5f-6a7b8c9d0e1f" */
+  decision_id!: string;
+
+  assignment!: AssignmentDto;
+
+  /** The model set, config hash and experiment variant that decided. @example "3942fe755af03f3b/5d41402abc4b2a76" */
+  policy_version!: string;
+
   /** At most `max_nudges`, one per type, most important first; empty for an engaged learner. */
   nudges!: NudgeDto[];
+
+  /** For a held-out learner only: the nudges they would have got, for ghost exposures. */
+  @ApiProperty({ type: [NudgeDto], required: false })
+  would_have_sent?: NudgeDto[];
+
+  /** Nudges withheld by a cooldown, the 7-day cap or the holdout. */
+  suppressed!: SuppressedNudgeDto[];
 
   fomo!: FomoDto;
 

@@ -32,14 +32,17 @@ export const EXAMPLE_REQUEST = {
 
 /**
  * The service's answer to EXAMPLE_REQUEST with the committed config: the rules fill all three
- * places, so no model is consulted and only model_version depends on the models. Tests keep the
- * two in step.
+ * places, so no model is consulted. The decision id is made per call and the policy version
+ * names the model set and config hash, so tests compare those two by shape.
  */
 export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
   user_id: 'stu_7023',
   status: 'generated',
   as_of: '2025-06-30',
   locale: 'en',
+  decision_id: '0197c1a2-5e00-7d1c-9a3e-2b4f6c8d0e1f',
+  assignment: { holdout: false, bucket: 0.6919 },
+  policy_version: 'rules-only/0000000000000000',
   nudges: [
     {
       type: 'resume',
@@ -48,6 +51,8 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
       priority: 'high',
       source: 'rule',
       score: 0.84,
+      rank: 1,
+      propensity: 1,
       message_key: 'resume_peer_gap',
       params: { share: 0.84, pct: 84 },
       reasons: [
@@ -68,6 +73,8 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
       priority: 'high',
       source: 'rule',
       score: 0.76,
+      rank: 2,
+      propensity: 1,
       message_key: 'comeback',
       params: { days: 16, gap: '16 days' },
       reasons: ['The last event was 16 days ago (the rule fires after 5 days).'],
@@ -80,12 +87,15 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
       priority: 'medium',
       source: 'rule',
       score: 0.81,
+      rank: 3,
+      propensity: 1,
       message_key: 'quiz_inactive',
       params: { days: 29, gap: '29 days' },
       reasons: ['The last quiz was 29 days ago (the rule fires after 7 days).'],
       evidence: [{ rule: 'quiz_inactive', inputs: { days_since_last_quiz: 29 }, threshold: 7 }],
     },
   ],
+  suppressed: [],
   fomo: {
     score: 0.5,
     level: 'medium',

@@ -1,3 +1,5 @@
+import { NUDGE_TYPES } from '@app/learner';
+
 /** Sizes a request may have; anything larger is a 400 naming the field. */
 export const REQUEST_LIMITS = {
   idLength: 128,
@@ -8,10 +10,17 @@ export const REQUEST_LIMITS = {
   eventNameLength: 128,
   localeLength: 35,
   events: 200,
+  /** Delivered nudges in `history`. */
+  history: 200,
+  decisionIdLength: 64,
   /** Counts fit comfortably in a double and in any platform's integer column. */
   maxCount: 1_000_000_000,
   maxAvgProjects: 1_000_000,
 } as const;
+
+/** What became of a delivered nudge, as the platform observed it. */
+export const DELIVERY_OUTCOMES = ['acted', 'dismissed', 'ignored'] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 /** Problem texts shared by the DTO decorators; the path is prepended when reported. */
 export const PROBLEMS = {
@@ -30,4 +39,11 @@ export const PROBLEMS = {
   quizHistory: `must be an array of at most ${REQUEST_LIMITS.quizHistory} strings of at most ${REQUEST_LIMITS.tagLength} characters`,
   clubs: `must be an array of at most ${REQUEST_LIMITS.clubs} strings of at most ${REQUEST_LIMITS.tagLength} characters`,
   eventList: `must be an array of at most ${REQUEST_LIMITS.events} event names of 1 to ${REQUEST_LIMITS.eventNameLength} characters`,
+  history: `must be an array of at most ${REQUEST_LIMITS.history} objects`,
+  nudgeType: `must be one of ${NUDGE_TYPES.join(', ')}`,
+  sentAt:
+    'must be a calendar date in YYYY-MM-DD format or an RFC 3339 date-time such as 2025-06-28T09:30:00Z',
+  outcome: `must be one of ${DELIVERY_OUTCOMES.join(', ')}`,
+  deliveryDecisionId: `must be a string of 1 to ${REQUEST_LIMITS.decisionIdLength} characters`,
+  decisionId: `must be a string of 1 to ${REQUEST_LIMITS.decisionIdLength} printable ASCII characters, without spaces`,
 } as const;

@@ -14,6 +14,9 @@ import {
 
 const config = buildEngineConfig({});
 
+/** The nudges chosen, without the suppressions. */
+const choose = (...args: Parameters<typeof chooseNudges>) => chooseNudges(...args).chosen;
+
 const signals: LearnerSignals = {
   resumeUploaded: false,
   karma: 10,
@@ -135,7 +138,7 @@ describe(mergeRuleCandidates.name, () => {
 
 describe(chooseNudges.name, () => {
   it('states the time away once: the weaker event nudge yields to its wording without it', () => {
-    const sut = chooseNudges(mergeRuleCandidates([comeback, fomo], config), [], config);
+    const sut = choose(mergeRuleCandidates([comeback, fomo], config), [], config);
     expect(sut.map((n) => [n.type, n.wording.message])).toEqual([
       ['comeback', 'comeback'],
       ['event_fomo', 'fomo_peers'],
@@ -143,7 +146,7 @@ describe(chooseNudges.name, () => {
   });
 
   it('prefers another event message to the generic one when the FOMO wording yields', () => {
-    const sut = chooseNudges(mergeRuleCandidates([comeback, fomo, trending], config), [], config);
+    const sut = choose(mergeRuleCandidates([comeback, fomo, trending], config), [], config);
     expect(sut.map((n) => [n.type, n.wording.message])).toEqual([
       ['comeback', 'comeback'],
       ['event_fomo', 'trending_event'],
@@ -152,13 +155,13 @@ describe(chooseNudges.name, () => {
 
   it('drops the weaker nudge when it has no other wording', () => {
     const strongFomo = { ...fomo, score: 0.95, fallback: undefined };
-    const sut = chooseNudges(mergeRuleCandidates([comeback, strongFomo], config), [], config);
+    const sut = choose(mergeRuleCandidates([comeback, strongFomo], config), [], config);
     expect(sut.map((n) => [n.type, n.wording.message])).toEqual([['event_fomo', 'fomo_score']]);
   });
 
   it('lets both state it when config declares no overlap', () => {
     const free = buildEngineConfig({ overlaps: { event_recency: [] } });
-    const sut = chooseNudges(mergeRuleCandidates([comeback, fomo], free), [], free);
+    const sut = choose(mergeRuleCandidates([comeback, fomo], free), [], free);
     expect(sut.map((n) => n.wording.message)).toEqual(['comeback', 'fomo_score']);
   });
 
@@ -168,7 +171,7 @@ describe(chooseNudges.name, () => {
     const away = { ...signals, daysSinceLastEvent: 40, daysSinceLastQuiz: 30 };
     const drafts = mergeRuleCandidates([comeback, strongFomo], config);
     const modelDrafts = modelDraftsOf(new Set(['event_fomo']), away, features(), models, config);
-    const sut = chooseNudges(drafts, modelDrafts, config);
+    const sut = choose(drafts, modelDrafts, config);
     // The model comeback would repeat the time away, so the quiz model fills the room.
     expect(sut.map((n) => [n.type, n.source])).toEqual([
       ['event_fomo', 'rule'],
@@ -192,7 +195,7 @@ describe(chooseNudges.name, () => {
       evidence: [],
     });
     const capped = buildEngineConfig({ max_nudges: 4 });
-    const sut = chooseNudges(
+    const sut = choose(
       [
         draft('project', 'medium', 'rule', 0.57),
         draft('comeback', 'high', 'rule', 0.76),
@@ -204,8 +207,69 @@ describe(chooseNudges.name, () => {
     );
     expect(sut.map((n) => n.type)).toEqual(['resume', 'comeback', 'project', 'event_fomo']);
     const tied = [draft('comeback', 'high', 'rule', 0.5), draft('resume', 'high', 'rule', 0.5)];
-    expect(chooseNudges(tied, [], config).map((n) => n.type)).toEqual(['resume', 'comeback']);
+    expect(choose(tied, [], config).map((n) => n.type)).toEqual(['resume', 'comeback']);
     expect(compareNudges(tied[1], tied[0])).toBeLessThan(0);
+  });
+});
+
+describe(`${chooseNudges.name} with a history and exploration`, () => {
+  const drafts = () =>
+    mergeRuleCandidates(
+      [
+        candidate({ rule: 'resume_peer_gap', type: 'resume', score: 0.9, claims: [] }),
+        candidate({ rule: 'quiz_inactive', type: 'quiz', score: 0.8, claims: [] }),
+        candidate({ rule: 'project_peer_gap', type: 'project', score: 0.7, claims: [] }),
+        candidate({ score: 0.6 }),
+      ],
+      buildEngineConfig({ priority_labels: { project: 'high', quiz: 'high' } }),
+    );
+  const sameRank = buildEngineConfig({ priority_labels: { project: 'high', quiz: 'high' } });
+  const fatigue = {
+    coolingDown: new Map([['resume', 20_003] as const]),
+    room: 1,
+    capFreesOn: 20_004,
+    rankWeight: new Map(),
+  };
+
+  it('withholds a type in its cooldown and what the weekly cap has no room for', () => {
+    const sut = chooseNudges(drafts(), [], sameRank, { fatigue, epsilon: 0, random: () => 0 });
+    expect(sut.chosen.map((n) => [n.type, n.rank, n.propensity])).toEqual([['quiz', 1, 1]]);
+    expect(sut.suppressed).toEqual([
+      { type: 'resume', reason: 'cooldown', eligibleAgainOn: 20_003 },
+      { type: 'project', reason: 'weekly_cap', eligibleAgainOn: 20_004 },
+      { type: 'event_fomo', reason: 'weekly_cap', eligibleAgainOn: 20_004 },
+    ]);
+  });
+
+  it('ranks a recently delivered type lower by its recency weight', () => {
+    const penalised = {
+      ...fatigue,
+      coolingDown: new Map(),
+      room: 10,
+      rankWeight: new Map([['resume', 0.5] as const]),
+    };
+    const sut = chooseNudges(drafts(), [], sameRank, {
+      fatigue: penalised,
+      epsilon: 0,
+      random: () => 0,
+    });
+    expect(sut.chosen.map((n) => n.type)).toEqual(['quiz', 'project', 'event_fomo']);
+  });
+
+  it("explores with probability ε and reports each slot's propensity", () => {
+    // Draws: explore (0.1 < 0.5), pick index floor(0.8 × 4) = 3; then exploit (0.9); then explore, index 0.
+    const draws = [0.1, 0.8, 0.9, 0.2, 0.1];
+    const random = () => draws.shift() as number;
+    const sut = chooseNudges(drafts(), [], sameRank, {
+      fatigue: { ...fatigue, coolingDown: new Map(), room: 10 },
+      epsilon: 0.5,
+      random,
+    });
+    expect(sut.chosen.map((n) => [n.type, n.rank, n.propensity])).toEqual([
+      ['event_fomo', 1, 0.5 / 4],
+      ['resume', 2, 0.5 + 0.5 / 3],
+      ['quiz', 3, 0.5 + 0.5 / 2],
+    ]);
   });
 });
 

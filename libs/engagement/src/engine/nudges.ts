@@ -10,6 +10,7 @@ import {
   RuleCandidate,
 } from '@app/rules';
 import { EngineConfig } from '../config/engine-config';
+import { FatigueState, NO_FATIGUE, Suppression } from './fatigue';
 
 /** A catalog message and its parameters, rendered in the reader's language later. */
 export interface Phrase {
@@ -37,10 +38,29 @@ export interface NudgeDraft {
   readonly evidence: readonly Evidence[];
 }
 
-/** A draft that made the answer, with the wording it will be given. */
+/** A draft that made the answer: its wording, its slot and how likely the policy put it there. */
 export interface ChosenNudge extends NudgeDraft {
   readonly wording: NudgeWording;
+  /** 1 for the first slot. */
+  readonly rank: number;
+  /** The probability that the policy puts this nudge in this slot, given what was left. */
+  readonly propensity: number;
 }
+
+/** What the answer's policy needs beyond the drafts: the history's limits and exploration. */
+export interface PolicyContext {
+  readonly fatigue: FatigueState;
+  readonly epsilon: number;
+  /** Uniform in [0, 1), seeded from the decision id. */
+  readonly random: () => number;
+}
+
+export interface Selection {
+  readonly chosen: readonly ChosenNudge[];
+  readonly suppressed: readonly Suppression[];
+}
+
+const GREEDY: PolicyContext = { fatigue: NO_FATIGUE, epsilon: 0, random: () => 0 };
 
 const PRIORITY_RANK: Readonly<Record<Priority, number>> = { high: 0, medium: 1, low: 2 };
 const TYPE_RANK = Object.fromEntries(NUDGE_TYPES.map((type, i) => [type, i])) as Record<
@@ -201,10 +221,15 @@ export function* mlNudges(
 
 /** Priority high > medium > low, then rule before ml, then score, then NUDGE_TYPES order. */
 export function compareNudges(a: NudgeDraft, b: NudgeDraft): number {
+  return compareWeighted(a, b, 1, 1);
+}
+
+/** As compareNudges, with each score weighted (the recency penalty). */
+function compareWeighted(a: NudgeDraft, b: NudgeDraft, weightA: number, weightB: number): number {
   return (
     PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
     (a.source === b.source ? 0 : a.source === 'rule' ? -1 : 1) ||
-    b.score - a.score ||
+    b.score * weightB - a.score * weightA ||
     TYPE_RANK[a.type] - TYPE_RANK[b.type]
   );
 }
@@ -232,27 +257,60 @@ function freeWording(
 }
 
 /**
- * The answer's nudges: rule drafts in rank order, each worded so it repeats no fact a stronger
- * nudge states (config `overlaps`), a draft with no such wording yielding; then model drafts in
- * the room left, under the same rule; ranked and capped at `max_nudges`.
+ * The answer's nudges. Drafts still in their cooldown are withheld. Rule drafts, in rank order
+ * (scores weighted by the recency penalty), are each worded so they repeat no fact a stronger
+ * nudge states (config `overlaps`), a draft with no such wording yielding; model drafts fill the
+ * room left under the same rule. Then each of the slots the 7-day cap allows (at most
+ * `max_nudges`) takes the best remaining nudge, or with probability ε a uniformly drawn one; the
+ * propensity says how likely that choice was. Nudges the cap alone kept out are reported.
  */
 export function chooseNudges(
   ruleDrafts: readonly NudgeDraft[],
   modelDrafts: Iterable<NudgeDraft>,
   config: EngineConfig,
-): ChosenNudge[] {
+  policy: PolicyContext = GREEDY,
+): Selection {
+  const { fatigue, epsilon, random } = policy;
+  const suppressed: Suppression[] = [];
+  const weight = (draft: NudgeDraft) => fatigue.rankWeight.get(draft.type) ?? 1;
+  const compare = (a: NudgeDraft, b: NudgeDraft) => compareWeighted(a, b, weight(a), weight(b));
+  const rested = (draft: NudgeDraft): boolean => {
+    const until = fatigue.coolingDown.get(draft.type);
+    if (until === undefined) return true;
+    suppressed.push({ type: draft.type, reason: 'cooldown', eligibleAgainOn: until });
+    return false;
+  };
   const stated: Stated = new Map();
-  const chosen: ChosenNudge[] = [];
+  const candidates: (NudgeDraft & { wording: NudgeWording })[] = [];
   const take = (draft: NudgeDraft): void => {
     const wording = freeWording(draft, stated, config);
     if (wording === undefined) return;
     for (const claim of wording.claims) if (!stated.has(claim)) stated.set(claim, draft.type);
-    chosen.push({ ...draft, wording });
+    candidates.push({ ...draft, wording });
   };
-  for (const draft of [...ruleDrafts].sort(compareNudges)) take(draft);
+  for (const draft of ruleDrafts.filter(rested).sort(compare)) take(draft);
   for (const draft of modelDrafts) {
-    if (chosen.length >= config.max_nudges) break;
-    take(draft);
+    // Exploring may pick any candidate, so then every model draft is one.
+    if (epsilon === 0 && candidates.length >= config.max_nudges) break;
+    if (rested(draft)) take(draft);
   }
-  return chosen.sort(compareNudges).slice(0, config.max_nudges);
+  candidates.sort(compare);
+
+  const slots = Math.min(config.max_nudges, fatigue.room);
+  const chosen: ChosenNudge[] = [];
+  while (chosen.length < slots && candidates.length > 0) {
+    const n = candidates.length;
+    const index = epsilon > 0 && random() < epsilon ? Math.floor(random() * n) : 0;
+    const propensity = (index === 0 ? 1 - epsilon : 0) + epsilon / n;
+    const [pick] = candidates.splice(index, 1);
+    chosen.push({ ...pick, rank: chosen.length + 1, propensity });
+  }
+  for (const draft of candidates.slice(0, Math.max(0, config.max_nudges - slots))) {
+    suppressed.push({
+      type: draft.type,
+      reason: 'weekly_cap',
+      eligibleAgainOn: fatigue.capFreesOn,
+    });
+  }
+  return { chosen, suppressed };
 }

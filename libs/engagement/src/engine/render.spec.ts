@@ -21,6 +21,8 @@ function chosen(message: string, params: ChosenNudge['wording']['params']): Chos
     score: 0.75,
     wordings: [wording],
     wording,
+    rank: 1,
+    propensity: 1,
     reasons: [],
     evidence: [],
   };
@@ -98,6 +100,8 @@ describe(renderNudge.name, () => {
       priority: 'high',
       source: 'rule',
       score: 0.75,
+      rank: 1,
+      propensity: 1,
       message_key: 'trending_event',
       params: { event: 'AI Summit', peers: 1 },
       reasons: [],

@@ -11,6 +11,10 @@ export interface Nudge {
   readonly priority: Priority;
   readonly source: 'rule' | 'ml';
   readonly score: number;
+  /** The nudge's slot, 1 first. */
+  readonly rank: number;
+  /** The probability that the policy put this nudge in this slot, given the candidates left. */
+  readonly propensity: number;
   /** The catalog message of the title and action (`<message_key>.title`, `.action`). */
   readonly message_key: string;
   /** What the message was rendered with, so a client can render its own copy. */
@@ -140,6 +144,8 @@ export function renderNudge(nudge: ChosenNudge, ctx: RenderContext): Nudge {
     priority: nudge.priority,
     source: nudge.source,
     score: nudge.score,
+    rank: nudge.rank,
+    propensity: nudge.propensity,
     message_key: message,
     params,
     reasons: nudge.reasons.map((reason) => renderPhrase(reason, ctx)),

@@ -37,7 +37,15 @@ function argumentsOf(
 }
 
 /** Values the engine passes already rendered as text: formatting one as a number shows NaN. */
-const TEXT_VALUES: ReadonlySet<string> = new Set(['gap', 'events', 'event', 'factors', 'unit']);
+const TEXT_VALUES: ReadonlySet<string> = new Set([
+  'gap',
+  'events',
+  'event',
+  'factors',
+  'unit',
+  'type',
+  'date',
+]);
 
 /** Text values used as numbers, plurals, dates or times. */
 function typeProblems(elements: readonly MessageFormatElement[], out: string[] = []): string[] {

@@ -44,6 +44,11 @@ const CONTRACT: Readonly<Record<string, readonly string[]>> = {
       [`feature.${name}.low`, []],
     ]),
   ),
+  ...Object.fromEntries(NUDGE_TYPES.map((type) => [`type.${type}`, []])),
+  'suppressed.cooldown': ['type', 'date'],
+  'suppressed.weekly_cap': ['date'],
+  'suppressed.weekly_cap_none': [],
+  'suppressed.holdout': [],
 };
 
 /**

@@ -14,5 +14,6 @@ export {
   serialize,
   SEVERAL_WRONG_TYPES,
 } from './hostile-bodies';
+export { exampleAnswer, UUID_V7 } from './example-answer';
 export { constantModels } from './model-fixtures';
 export { DELETE, withField } from './request-fixtures';

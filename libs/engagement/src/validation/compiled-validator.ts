@@ -5,6 +5,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import isLength from 'validator/lib/isLength';
+import { nestedItemType } from './custom-validators';
 import { FieldError, fieldError, joinPath } from './field-error';
 
 type DtoClass = new () => object;
@@ -28,6 +29,8 @@ interface PropertyPlan {
   readonly conditions: readonly ((object: object, value: unknown) => boolean)[];
   readonly check: PropertyCheck;
   readonly nested: DtoClass | undefined;
+  /** For an array of DTOs (ValidateNestedEach), the class of its entries. */
+  readonly items: DtoClass | undefined;
 }
 
 /**
@@ -147,6 +150,10 @@ function planOf(cls: DtoClass): readonly PropertyPlan[] {
     const own = metadatas.filter((m) => m.propertyName === name);
     const hasNested = own.some((m) => m.type === ValidationTypes.NESTED_VALIDATION);
     const type: unknown = Reflect.getMetadata('design:type', cls.prototype as object, name);
+    const items = hasNested ? nestedItemType(cls, name) : undefined;
+    if (hasNested && type === Array && items === undefined) {
+      throw new Error(`${name}: an array of DTOs needs ValidateNestedEach to name its entry class`);
+    }
     return {
       name,
       conditions: own
@@ -162,7 +169,11 @@ function planOf(cls: DtoClass): readonly PropertyPlan[] {
           own.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION),
         ),
       ]),
-      nested: hasNested && typeof type === 'function' ? (type as DtoClass) : undefined,
+      nested:
+        hasNested && items === undefined && typeof type === 'function'
+          ? (type as DtoClass)
+          : undefined,
+      items,
     };
   });
   plans.set(cls, plan);
@@ -204,7 +215,33 @@ export function buildValidated<T extends object>(
       } else {
         errors.push(fieldError(propertyPath, 'must be an object'));
       }
+    } else if (property.items !== undefined && Array.isArray(value)) {
+      target[property.name] = buildEntries(
+        property.items,
+        value,
+        errors,
+        joinPath(path, property.name),
+      );
     }
   }
   return instance;
+}
+
+/**
+ * Each entry of an array of DTOs, built and validated under its index as class-validator's `each`
+ * nested validation does. Give the property `@IsObject({ each: true })` so that a non-object entry
+ * fails its own checks first: class-validator would descend into an entry that is an array.
+ */
+function buildEntries(
+  cls: DtoClass,
+  entries: readonly unknown[],
+  errors: FieldError[],
+  path: string,
+): unknown[] {
+  return entries.map((entry, i) => {
+    const entryPath = joinPath(path, String(i));
+    if (isRecord(entry)) return buildValidated(cls, entry, errors, entryPath);
+    errors.push(fieldError(entryPath, 'must be an object'));
+    return entry;
+  });
 }

@@ -1,5 +1,5 @@
-import { length, ValidateBy, ValidationOptions } from 'class-validator';
-import { parseCalendarDate } from '@app/learner';
+import { length, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
+import { CalendarDay, parseCalendarDate } from '@app/learner';
 import { PROBLEMS, REQUEST_LIMITS } from '../dto/request-limits';
 
 /** A real `YYYY-MM-DD` calendar date: `2025-02-30` is refused, not rolled over. */
@@ -15,6 +15,73 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/**
+ * RFC 3339 `date-time`: date, `T`, `HH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`. The RFC
+ * lets `T` and `Z` be lower case; ranges (hour 23, minute and second 59) are checked after.
+ */
+const DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+const MINUTES_PER_DAY = 24 * 60;
+
+/**
+ * The UTC day of a `YYYY-MM-DD` date or of an RFC 3339 date-time (its instant, offset removed), or
+ * null when the string is neither: a day that does not exist, hour 24, minute 60 or a leap second
+ * are all refused.
+ */
+export function utcDayOf(value: string): CalendarDay | null {
+  const match = DATE_TIME.exec(value);
+  if (match === null) return parseCalendarDate(value);
+  const day = parseCalendarDate(match[1]);
+  const [hour, minute, second] = [match[2], match[3], match[4]].map(Number);
+  if (day === null || hour > 23 || minute > 59 || second > 59) return null;
+  let offset = 0;
+  if (match[5] !== undefined) {
+    const [offsetHour, offsetMinute] = [match[6], match[7]].map(Number);
+    if (offsetHour > 23 || offsetMinute > 59) return null;
+    offset = (match[5] === '-' ? -1 : 1) * (offsetHour * 60 + offsetMinute);
+  }
+  // Seconds cannot carry into the next minute, so the minute of the day decides the UTC day.
+  return day + Math.floor((hour * 60 + minute - offset) / MINUTES_PER_DAY);
+}
+
+/** A `YYYY-MM-DD` date or an RFC 3339 date-time (see `utcDayOf`). */
+export function IsDateOrDateTime(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDateOrDateTime',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && utcDayOf(value) !== null,
+        defaultMessage: () => PROBLEMS.sentAt,
+      },
+    },
+    options,
+  );
+}
+
+type DtoClass = new () => object;
+
+const ITEM_TYPE = 'engagement:nestedItemType';
+
+/**
+ * `@ValidateNested({ each: true })` over an array of `type` DTOs. TypeScript emits an array
+ * property's type as plain Array, so the entry class is recorded for the builders of DTO instances.
+ */
+export function ValidateNestedEach(
+  type: () => DtoClass,
+  options?: ValidationOptions,
+): PropertyDecorator {
+  return (target, property) => {
+    ValidateNested({ ...options, each: true })(target, property);
+    Reflect.defineMetadata(ITEM_TYPE, type, target, property);
+  };
+}
+
+/** The entry class `ValidateNestedEach` recorded for `property` of `cls`, if any. */
+export function nestedItemType(cls: DtoClass, property: string): DtoClass | undefined {
+  const type: unknown = Reflect.getMetadata(ITEM_TYPE, cls.prototype as object, property);
+  return typeof type === 'function' ? (type as () => DtoClass)() : undefined;
 }
 
 /** Keys that would reach Object.prototype if a consumer ever merged this map naively. */

@@ -1,13 +1,32 @@
-import { CalendarDay, formatCalendarDate, looksLikeIsoDate, parseCalendarDate } from '@app/learner';
-import { AnalyzeEngagementRequestDto } from '../dto/analyze-engagement-request.dto';
-import { PROBLEMS } from '../dto/request-limits';
+import {
+  CalendarDay,
+  formatCalendarDate,
+  looksLikeIsoDate,
+  NudgeType,
+  parseCalendarDate,
+} from '@app/learner';
+import {
+  AnalyzeEngagementRequestDto,
+  DeliveredNudgeDto,
+} from '../dto/analyze-engagement-request.dto';
+import { DeliveryOutcome, PROBLEMS } from '../dto/request-limits';
 import { buildValidated } from './compiled-validator';
+import { utcDayOf } from './custom-validators';
 import { FieldError, fieldError } from './field-error';
+
+/** A nudge delivered before, from the request's `history`, its `sent_at` read as a UTC day. */
+export interface Delivery {
+  readonly type: NudgeType;
+  readonly day: CalendarDay;
+  readonly outcome: DeliveryOutcome | null;
+}
 
 /** A request that passed validation, with `as_of` resolved to a day. */
 export interface ValidRequest {
   readonly request: AnalyzeEngagementRequestDto;
   readonly asOf: CalendarDay;
+  /** `history` in request order (empty when absent), so the engine never parses its dates. */
+  readonly deliveries: readonly Delivery[];
 }
 
 export type Validated<T> =
@@ -51,6 +70,31 @@ function checkDatesNotAfter(
 }
 
 /**
+ * The deliveries of a `history` whose entries passed the DTO checks; a `sent_at` whose UTC day
+ * lies after `as_of` is reported like the other dates.
+ */
+function readDeliveries(
+  history: readonly DeliveredNudgeDto[] | null | undefined,
+  asOf: CalendarDay,
+  reported: ReadonlySet<string>,
+  errors: FieldError[],
+): Delivery[] {
+  // A history that is present and not reported passed IsArray.
+  if (history === undefined || history === null || reported.has('history')) return [];
+  const deliveries: Delivery[] = [];
+  history.forEach((entry, i) => {
+    const path = `history[${i}].sent_at`;
+    if (typeof entry.sent_at !== 'string' || reported.has(path)) return;
+    const day = utcDayOf(entry.sent_at);
+    if (day === null) errors.push(fieldError(path, PROBLEMS.sentAt));
+    else if (day > asOf) {
+      errors.push(fieldError(path, `must not be after as_of (${formatCalendarDate(asOf)})`));
+    } else deliveries.push({ type: entry.type, day, outcome: entry.outcome ?? null });
+  });
+  return deliveries;
+}
+
+/**
  * Validates one analysis request: the DTO's decorators first, then the cross-field rule that no
  * date lies after `as_of`. Every offending field is reported, by its full path. `defaultAsOf` is
  * used when the request has no `as_of` (today, or the batch's `as_of`).
@@ -69,10 +113,11 @@ export function validateAnalyzeRequest(
     const asOf = typeof request.as_of === 'string' ? parseCalendarDate(request.as_of) : defaultAsOf;
     if (asOf !== null) {
       checkDatesNotAfter(body, asOf, reported, errors);
+      const deliveries = readDeliveries(request.history, asOf, reported, errors);
       if (errors.length === 0) {
         // Keep the client's as_of (already canonical YYYY-MM-DD); write the default one in.
         if (typeof request.as_of !== 'string') request.as_of = formatCalendarDate(asOf);
-        return { ok: true, value: { request, asOf } };
+        return { ok: true, value: { request, asOf, deliveries } };
       }
     }
   }

@@ -1,0 +1,99 @@
+/**
+ * Deterministic holdout and experiment assignment, bit-compatible with GrowthBook's JS SDK
+ * (hash version 2) so an analysis run in GrowthBook sees the same groups the engine used.
+ */
+
+const FNV_OFFSET_BASIS = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** GrowthBook only treats weights summing to 1 within this tolerance as valid. */
+const WEIGHT_TOTAL_MIN = 0.99;
+const WEIGHT_TOTAL_MAX = 1.01;
+
+/**
+ * 32-bit FNV-1a as GrowthBook computes it: over UTF-16 code units (each XORed in whole, so a
+ * non-ASCII character is not split into UTF-8 bytes and an astral one counts as two surrogates).
+ * `Math.imul` by the prime equals GrowthBook's shift-and-add multiply modulo 2^32.
+ */
+export function fnv1a32(text: string): number {
+  let hash = FNV_OFFSET_BASIS;
+  for (let i = 0; i < text.length; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * GrowthBook hash version 2: FNV-1a of the decimal string of FNV-1a(seed + value), reduced to
+ * [0, 1) in steps of 0.0001. Seed and value are concatenated as-is, as GrowthBook does.
+ */
+export function hashBucket(seed: string, value: string): number {
+  return (fnv1a32(String(fnv1a32(seed + value))) % 10000) / 10000;
+}
+
+/**
+ * GrowthBook's `getBucketRanges` at full coverage. Weights whose total is outside [0.99, 1.01]
+ * are replaced by equal weights rather than normalised; a total inside it is used as given, so
+ * the last range may stop short of 1 and the gap belongs to no variant.
+ */
+export function bucketRanges(weights: readonly number[]): [number, number][] {
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  // Written as GrowthBook writes it: a NaN total keeps the given weights.
+  const valid = !(total < WEIGHT_TOTAL_MIN || total > WEIGHT_TOTAL_MAX);
+  const used = valid ? weights : weights.map(() => 1 / weights.length);
+  let cumulative = 0;
+  return used.map((weight) => {
+    const start = cumulative;
+    cumulative += weight;
+    return [start, start + weight];
+  });
+}
+
+/** Index of the range holding `bucket` (start inclusive, end exclusive), or -1. */
+export function chooseVariant(bucket: number, ranges: readonly [number, number][]): number {
+  return ranges.findIndex(([start, end]) => bucket >= start && bucket < end);
+}
+
+export interface Assignment {
+  readonly holdout: boolean;
+  readonly bucket: number;
+  readonly experiment?: string;
+  readonly variant?: string;
+}
+
+export interface ExperimentConfig {
+  readonly key: string;
+  readonly variants: readonly { readonly key: string; readonly weight: number }[];
+}
+
+export interface AssignmentSettings {
+  /** Share of learners, in percent, kept out of every nudge experiment. */
+  holdout_percent: number;
+  salt: string;
+  experiments: readonly ExperimentConfig[];
+}
+
+/**
+ * Places a learner in or out of the holdout and, when not held out, in the first experiment
+ * (in configured order) whose ranges contain the learner's bucket for it.
+ */
+export function assign(userId: string, settings: AssignmentSettings): Assignment {
+  const bucket = hashBucket(settings.salt, userId);
+  const holdout = bucket < settings.holdout_percent / 100;
+  if (holdout) return { holdout, bucket };
+  for (const experiment of settings.experiments) {
+    // Each experiment is hashed with its own key as seed, as GrowthBook seeds by experiment key,
+    // so a learner's variant is independent of the holdout bucket and of other experiments.
+    const ranges = bucketRanges(experiment.variants.map((variant) => variant.weight));
+    const index = chooseVariant(hashBucket(experiment.key, userId), ranges);
+    if (index >= 0) {
+      return {
+        holdout,
+        bucket,
+        experiment: experiment.key,
+        variant: experiment.variants[index].key,
+      };
+    }
+  }
+  return { holdout, bucket };
+}
