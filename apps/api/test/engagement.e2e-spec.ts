@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { EXAMPLE_REQUEST } from '@app/engagement';
+import { EXAMPLE_HISTORY_REQUEST, EXAMPLE_REQUEST } from '@app/engagement';
 import { MlService } from '@app/ml';
 import { EngagementController } from '../src/engagement/engagement.controller';
 import { exampleAnswer } from '@app/engagement/testing';
@@ -119,6 +119,32 @@ describe(EngagementController.name, () => {
         { rule: 'trending_event', inputs: { event: 'ai-summit', peers: 14 }, threshold: 10 },
       ],
     });
+  });
+
+  it('withholds what the history says rests, and answers a replayed decision the same', async () => {
+    const first = await post(EXAMPLE_HISTORY_REQUEST);
+    expect(first.status).toBe(200);
+    expect(first.body.decision_id).toBe('dec-2025-06-30-stu_7023');
+    expect(first.body.nudges.map((n: any) => [n.type, n.rank, n.propensity])).toEqual([
+      ['comeback', 1, 1],
+      ['project', 2, 1],
+    ]);
+    expect(first.body.suppressed).toEqual([
+      {
+        type: 'resume',
+        reason: 'cooldown',
+        eligible_again_on: '2025-07-04',
+        message: 'A resume nudge went out recently, so this one waits until 2025-07-04.',
+      },
+      {
+        type: 'quiz',
+        reason: 'cooldown',
+        eligible_again_on: '2025-07-02',
+        message: 'A quiz nudge went out recently, so this one waits until 2025-07-02.',
+      },
+    ]);
+    const replay = await post(EXAMPLE_HISTORY_REQUEST);
+    expect(replay.text).toBe(first.text);
   });
 
   it('gives an engaged learner an empty list', async () => {

@@ -20,7 +20,12 @@ export {
   FomoFactorsDto,
   NudgeDto,
 } from './dto/analyze-engagement-response.dto';
-export { EXAMPLE_ANALYSIS, EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST } from './dto/examples';
+export {
+  EXAMPLE_ANALYSIS,
+  EXAMPLE_BATCH_REQUEST,
+  EXAMPLE_HISTORY_REQUEST,
+  EXAMPLE_REQUEST,
+} from './dto/examples';
 export { REQUEST_LIMITS } from './dto/request-limits';
 export { EngagementModule, EngagementModuleOptions } from './engagement.module';
 export { EngagementService } from './engagement.service';

@@ -19,6 +19,7 @@ import {
   EngagementService,
   EXAMPLE_ANALYSIS,
   EXAMPLE_BATCH_REQUEST,
+  EXAMPLE_HISTORY_REQUEST,
   EXAMPLE_REQUEST,
   ValidBatch,
   ValidRequest,
@@ -51,7 +52,10 @@ export class EngagementController {
   })
   @ApiBody({
     type: AnalyzeEngagementRequestDto,
-    examples: { 'example learner': { value: EXAMPLE_REQUEST } },
+    examples: {
+      'example learner': { value: EXAMPLE_REQUEST },
+      'with delivery history and a decision id': { value: EXAMPLE_HISTORY_REQUEST },
+    },
   })
   @ApiOkResponse({ type: AnalyzeEngagementResponseDto, example: EXAMPLE_ANALYSIS })
   @ApiBadRequestResponse({

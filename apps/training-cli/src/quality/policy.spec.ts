@@ -166,7 +166,7 @@ describe('the delivery policy over seeded learners', () => {
     const runs = 20_000;
     let explored = 0;
     for (let i = 0; i < runs; i++) {
-      const a = answer(sut, { ...body, user_id: undefined, decision_id: `draw-${i}` });
+      const a = answer(sut, { ...body, decision_id: `draw-${i}` });
       const first = (a.would_have_sent ?? a.nudges)[0];
       const seen = counts.get(first.type) ?? { n: 0, propensity: first.propensity };
       expect(first.propensity).toBe(seen.propensity);
@@ -180,5 +180,29 @@ describe('the delivery policy over seeded learners', () => {
     }
     const total = [...counts.values()].reduce((sum, c) => sum + c.propensity, 0);
     expect(total).toBeLessThanOrEqual(1 + 1e-9);
+  });
+
+  it('puts each candidate in the second slot as often as its propensity, given the first', () => {
+    const body = learners.find((b) => answer(greedy, b).nudges.length === 3)!;
+    // By first pick, then second pick: how often, and the propensity reported for it.
+    const counts = new Map<string, Map<string, { n: number; propensity: number }>>();
+    const firsts = new Map<string, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const a = answer(sut, { ...body, decision_id: `second-${i}` });
+      const [first, second] = a.would_have_sent ?? a.nudges;
+      firsts.set(first.type, (firsts.get(first.type) ?? 0) + 1);
+      const given = counts.get(first.type) ?? new Map<string, { n: number; propensity: number }>();
+      const seen = given.get(second.type) ?? { n: 0, propensity: second.propensity };
+      expect(second.propensity).toBe(seen.propensity);
+      given.set(second.type, { n: seen.n + 1, propensity: seen.propensity });
+      counts.set(first.type, given);
+    }
+    for (const [firstType, given] of counts) {
+      const n = firsts.get(firstType)!;
+      if (n < 2_000) continue; // too few draws to compare frequencies tightly
+      for (const [, { n: count, propensity }] of given) {
+        expect(Math.abs(count / n - propensity)).toBeLessThan(0.035);
+      }
+    }
   });
 });

@@ -42,7 +42,7 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
   locale: 'en',
   decision_id: '0197c1a2-5e00-7d1c-9a3e-2b4f6c8d0e1f',
   assignment: { holdout: false, bucket: 0.6919 },
-  policy_version: 'rules-only/0000000000000000',
+  policy_version: 'rules-only/884005e8da4dd3cc',
   nudges: [
     {
       type: 'resume',
@@ -103,6 +103,19 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
     factors: { buddies: 0.33, batch: 0.7, recency: 0.53 },
   },
   model_version: null,
+};
+
+/**
+ * The example learner with what the platform already delivered and its own decision id: the quiz
+ * nudge of yesterday rests, the resume nudge dismissed ten days ago too.
+ */
+export const EXAMPLE_HISTORY_REQUEST = {
+  ...EXAMPLE_REQUEST,
+  decision_id: 'dec-2025-06-30-stu_7023',
+  history: [
+    { type: 'quiz', sent_at: '2025-06-29T09:30:00Z', outcome: 'ignored' },
+    { type: 'resume', sent_at: '2025-06-20', outcome: 'dismissed' },
+  ],
 };
 
 /** A batch of the example request and a copy with a string karma: the second answers with its error. */
