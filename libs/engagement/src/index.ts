@@ -30,7 +30,13 @@ export { REQUEST_LIMITS } from './dto/request-limits';
 export { EngagementModule, EngagementModuleOptions } from './engagement.module';
 export { EngagementService } from './engagement.service';
 export { CLOCK, Clock, ENGINE_CONFIG } from './engagement.tokens';
-export { BatchItemError, BatchResult, EngagementAnalysis } from './engine/analysis';
+export {
+  AssignmentResult,
+  BatchItemError,
+  BatchResult,
+  EngagementAnalysis,
+  SuppressedNudge,
+} from './engine/analysis';
 export {
   ChosenNudge,
   chooseNudges,
@@ -64,3 +70,5 @@ export {
   SUPPORTED_LOCALES,
 } from './messages/message-catalogs';
 export { CATALOG_KEYS, CATALOG_PARAMS } from './messages/message-keys';
+export { Assignment, assign, fnv1a32, hashBucket } from './policy/assignment';
+export { PastDelivery, Suppression, SuppressionReason } from './engine/fatigue';

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
-import { EngagementAnalysis, EngagementModule, EngagementService } from '@app/engagement';
+import {
+  EngagementAnalysis,
+  EngagementModule,
+  EngagementService,
+  hashBucket,
+} from '@app/engagement';
 import { NUDGE_TYPES, NudgeType, parseCalendarDate } from '@app/learner';
 import { QUALITY_AS_OF, qualityCorpus, QualityRequest } from './quality-corpus';
 
@@ -144,6 +149,32 @@ describe('the delivery policy over seeded learners', () => {
     ).toBe(true);
     // 2,000 learners: the share is within a few binomial standard deviations of 20%.
     expect(Math.abs(heldOut.length / answers.length - 0.2)).toBeLessThan(0.03);
+  });
+
+  it("answers a learner in an experiment with its variant's config", async () => {
+    const experiment = {
+      key: 'fewer-nudges',
+      variants: [
+        { key: 'control', weight: 0.5 },
+        { key: 'one', weight: 0.5, overrides: { max_nudges: 1 } },
+      ],
+    };
+    const split = await engine({ ...BASE, assignment: { experiments: [experiment] } }, dir);
+    const seen = new Map<string, number>();
+    for (const body of learners.slice(0, 500)) {
+      const a = answer(split, body);
+      const variant = hashBucket(experiment.key, body.user_data.user_id) < 0.5 ? 'control' : 'one';
+      expect(a.assignment).toMatchObject({ holdout: false, experiment: experiment.key, variant });
+      expect(a.policy_version.endsWith(`/${experiment.key}=${variant}`)).toBe(true);
+      if (variant === 'one') expect(a.nudges.length).toBeLessThanOrEqual(1);
+      seen.set(variant, Math.max(seen.get(variant) ?? 0, a.nudges.length));
+    }
+    expect(seen).toEqual(
+      new Map([
+        ['control', 3],
+        ['one', 1],
+      ]),
+    );
   });
 
   it('answers the same request and decision id byte for byte, on any engine', async () => {

@@ -159,6 +159,118 @@ describe(buildEngineConfig.name, () => {
     expect(errorsOf({ ...ORIGINAL_CONFIG, ...raw })).toEqual([message]);
   });
 
+  it('builds a config for each experiment variant, its overrides merged over the file', () => {
+    const sut = buildEngineConfig({
+      max_nudges: 3,
+      assignment: {
+        experiments: [
+          {
+            key: 'fewer',
+            variants: [
+              { key: 'control', weight: 0.5 },
+              {
+                key: 'one',
+                weight: 0.5,
+                overrides: { max_nudges: 1, fatigue: { cooldown_days: { quiz: 1 } } },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    expect(sut.assignment.experiments).toEqual([
+      {
+        key: 'fewer',
+        variants: [
+          { key: 'control', weight: 0.5, overrides: {} },
+          {
+            key: 'one',
+            weight: 0.5,
+            overrides: { max_nudges: 1, fatigue: { cooldown_days: { quiz: 1 } } },
+          },
+        ],
+      },
+    ]);
+    expect(sut.variants.get('fewer/control')).toBe(sut);
+    const one = sut.variants.get('fewer/one')!;
+    expect(one.max_nudges).toBe(1);
+    expect(one.fatigue.cooldown_days).toEqual({
+      resume: 7,
+      project: 7,
+      quiz: 1,
+      event_fomo: 3,
+      comeback: 7,
+    });
+    expect(one.hash).not.toBe(sut.hash);
+  });
+
+  it.each([
+    [{ experiments: 'x' }, 'assignment.experiments must be an array of at most 20 experiments'],
+    [
+      { experiments: [{ key: 'e', variants: [{ key: 'a', weight: 1 }] }] },
+      'assignment.experiments[0].variants must be an array of 2 to 10 variants',
+    ],
+    [
+      {
+        experiments: [
+          {
+            key: 'e',
+            variants: [
+              { key: 'a', weight: 0.5 },
+              { key: 'a', weight: 0.5 },
+            ],
+          },
+        ],
+      },
+      'assignment.experiments[0].variants[1].key must be a unique key of 1 to 64 letters, digits, _ . -',
+    ],
+    [
+      {
+        experiments: [
+          {
+            key: 'e',
+            variants: [
+              { key: 'a', weight: 0.5 },
+              { key: 'b', weight: 0.2 },
+            ],
+          },
+        ],
+      },
+      'assignment.experiments[0].variants must have weights that add up to 1',
+    ],
+    [
+      {
+        experiments: [
+          {
+            key: 'e',
+            variants: [
+              { key: 'a', weight: 0.5 },
+              { key: 'b', weight: 0.5, overrides: { assignment: {} } },
+            ],
+          },
+        ],
+      },
+      'assignment.experiments[0].variants[1].overrides.assignment is not a section a variant may change',
+    ],
+    [
+      {
+        experiments: [
+          {
+            key: 'e',
+            variants: [
+              { key: 'a', weight: 0.5 },
+              { key: 'b', weight: 0.5, overrides: { max_nudges: 9 } },
+            ],
+          },
+        ],
+      },
+      'assignment.experiments[0].variants[1].overrides.max_nudges must be an integer from 1 to 5',
+    ],
+    [{ holdout_percent: 60 }, 'assignment.holdout_percent must be a number from 0 to 50'],
+  ])('assignment %j → %p', (assignment, message) => {
+    expect(errorsOf({ assignment })).toEqual([message]);
+  });
+
   it('reports every bad key at once', () => {
     expect(errorsOf({ max_nudges: 9, ml_rules: { priority: 'x' } })).toEqual([
       'ml_rules.priority must be one of high, medium, low',
