@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { deriveSignals, formatCalendarDate } from '@app/learner';
-import { FomoService } from '@app/fomo';
+import { computeFomo, FomoService } from '@app/fomo';
 import { encodeFeatures, MlService } from '@app/ml';
 import { evaluateRules, RulesService } from '@app/rules';
 import { EngineConfig } from './config/engine-config';
@@ -68,17 +68,18 @@ export class EngagementService implements OnModuleInit {
         : (this.config.variants.get(`${assignment.experiment}/${assignment.variant}`) ??
           this.config);
     const signals = deriveSignals(request, asOf);
-    const fomo = this.fomo.score({
+    const fomoInput = {
       buddiesAttending: signals.buddiesAttendingEvents.length,
       buddyCount: signals.buddyCount,
       eventAttendance: signals.eventAttendance,
       daysSinceLastEvent: signals.daysSinceLastEvent,
-    });
-    // Rules read their thresholds from the variant's config, like everything below.
-    const candidates =
-      config === this.config
-        ? this.rules.evaluate(signals, fomo.score)
-        : evaluateRules(signals, config.rules, fomo.score);
+    };
+    // A variant's FOMO settings and rule thresholds are its own, like everything below.
+    const base = config === this.config;
+    const fomo = base ? this.fomo.score(fomoInput) : computeFomo(fomoInput, config.fomo);
+    const candidates = base
+      ? this.rules.evaluate(signals, fomo.score)
+      : evaluateRules(signals, config.rules, fomo.score);
     const ruleDrafts = mergeRuleCandidates(candidates, config);
     const models = this.ml.models;
     // Models are only consulted for types no rule nudges, and only while there is room.

@@ -156,7 +156,7 @@ describe('the delivery policy over seeded learners', () => {
       key: 'fewer-nudges',
       variants: [
         { key: 'control', weight: 0.5 },
-        { key: 'one', weight: 0.5, overrides: { max_nudges: 1 } },
+        { key: 'one', weight: 0.5, overrides: { max_nudges: 1, fomo: { midpoint: 0.9 } } },
       ],
     };
     const split = await engine({ ...BASE, assignment: { experiments: [experiment] } }, dir);
@@ -167,6 +167,10 @@ describe('the delivery policy over seeded learners', () => {
       expect(a.assignment).toMatchObject({ holdout: false, experiment: experiment.key, variant });
       expect(a.policy_version.endsWith(`/${experiment.key}=${variant}`)).toBe(true);
       if (variant === 'one') expect(a.nudges.length).toBeLessThanOrEqual(1);
+      // The variant's FOMO midpoint moves every score down.
+      const baseline = answer(greedy, body).fomo.score;
+      if (variant === 'one') expect(a.fomo.score).toBeLessThan(baseline === 0 ? 1e-9 : baseline);
+      else expect(a.fomo.score).toBe(baseline);
       seen.set(variant, Math.max(seen.get(variant) ?? 0, a.nudges.length));
     }
     expect(seen).toEqual(
