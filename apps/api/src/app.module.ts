@@ -12,6 +12,7 @@ import { EngagementController } from './engagement/engagement.controller';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { HttpErrorFilter } from './platform/http-error.filter';
+import { Lifecycle } from './platform/lifecycle';
 import { createRootLogger, nestLoggerParams, ROOT_LOGGER } from './platform/logging';
 import { throttlerOptions } from './platform/throttler.options';
 import { ServiceInfoController } from './service/service-info.controller';
@@ -24,7 +25,8 @@ type EnvService = ConfigService<Env, true>;
  */
 @Module({})
 export class AppModule {
-  static forRoot(): DynamicModule {
+  /** `lifecycle` is shared with the signal handler; readiness fails once it is draining. */
+  static forRoot(lifecycle: Lifecycle = { draining: false }): DynamicModule {
     // Validated here too, to decide which modules exist and how they are built: the throttler
     // guard costs every request a few metadata reads even when it would skip, so without a limit
     // it is not installed.
@@ -66,7 +68,7 @@ export class AppModule {
           useFactory: nestLoggerParams,
         }),
         engagement,
-        HealthModule.register(engagement, { requireModels: env.REQUIRE_MODELS }),
+        HealthModule.register(engagement, { requireModels: env.REQUIRE_MODELS, lifecycle }),
         MetricsModule.register(engagement),
         ...throttling.imports,
       ],

@@ -4,8 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { Env, validateEnv } from './config/env.config';
-import { configureApp, createAdapter, Lifecycle, NEST_APP_OPTIONS } from './platform/app.setup';
+import { configureApp, createAdapter, NEST_APP_OPTIONS } from './platform/app.setup';
 import { superviseWorkers } from './platform/cluster';
+import { ConnectionDrain } from './platform/connection-drain';
+import { Lifecycle } from './platform/lifecycle';
 import { exitOnSignals } from './platform/shutdown';
 
 function failStart(error: unknown): never {
@@ -15,12 +17,12 @@ function failStart(error: unknown): never {
 }
 
 async function serve(): Promise<void> {
-  const lifecycle: Lifecycle = { closing: false };
+  const lifecycle: Lifecycle = { draining: false };
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot(),
-      createAdapter(lifecycle),
+      AppModule.forRoot(lifecycle),
+      createAdapter(),
       NEST_APP_OPTIONS,
     );
     configureApp(app);
@@ -28,7 +30,10 @@ async function serve(): Promise<void> {
     failStart(error);
   }
   const env = app.get<ConfigService<Env, true>>(ConfigService);
-  exitOnSignals(app, lifecycle, env.get('SHUTDOWN_TIMEOUT_MS', { infer: true }));
+  exitOnSignals(app, lifecycle, new ConnectionDrain(app.getHttpServer()), {
+    delayMs: env.get('SHUTDOWN_DELAY_MS', { infer: true }),
+    timeoutMs: env.get('SHUTDOWN_TIMEOUT_MS', { infer: true }),
+  });
   await app.listen({
     port: env.get('PORT', { infer: true }),
     host: env.get('HOST', { infer: true }),

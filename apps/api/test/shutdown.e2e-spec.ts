@@ -1,12 +1,16 @@
 import { Agent, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { EXAMPLE_REQUEST } from '@app/engagement';
 import { startServer } from './server-process';
 
 const BODY = JSON.stringify(EXAMPLE_REQUEST);
 
-type Outcome = { status: number; complete: boolean } | { error: string };
+type Outcome =
+  | { status: number; complete: boolean; closes: boolean; sentAt: number; at: number }
+  | { error: string; sentAt: number; at: number };
 
 function post(port: number, agent: Agent): Promise<Outcome> {
+  const sentAt = Date.now();
   return new Promise((resolve) => {
     const req = httpRequest(
       {
@@ -29,63 +33,129 @@ function post(port: number, agent: Agent): Promise<Outcome> {
           } catch {
             complete = false;
           }
-          resolve({ status: res.statusCode ?? 0, complete });
+          resolve({
+            status: res.statusCode ?? 0,
+            complete,
+            closes: res.headers.connection === 'close',
+            sentAt,
+            at: Date.now(),
+          });
         });
-        res.on('aborted', () => resolve({ error: 'aborted mid-response' }));
+        res.on('aborted', () => resolve({ error: 'aborted mid-response', sentAt, at: Date.now() }));
       },
     );
     req.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ error: error.code ?? error.message }),
+      resolve({ error: error.code ?? error.message, sentAt, at: Date.now() }),
     );
     req.end(BODY);
   });
 }
 
-describe('graceful shutdown', () => {
-  it('answers every request it accepted with a complete 200, then exits 0 in time', async () => {
-    const server = await startServer({ LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '5000' });
-    const { port } = server;
+/** A readiness probe on a connection of its own, as a load balancer would send it. */
+function ready(port: number): Promise<number | string> {
+  return new Promise((resolve) => {
+    httpRequest({ port, host: '127.0.0.1', path: '/health/ready', agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message))
+      .end();
+  });
+}
 
-    const outcomes: Outcome[] = [];
-    let stop = false;
-    const clients = Array.from({ length: 16 }, async () => {
-      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-      while (!stop) {
+/** Resolves once the port refuses new connections: the listener has closed. */
+async function listenerClosed(port: number): Promise<void> {
+  for (;;) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) =>
+        resolve(error.code === 'ECONNREFUSED'),
+      );
+    });
+    if (refused) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const DELAY_MS = 400;
+
+describe('graceful shutdown', () => {
+  // Several shutdowns: a lost request is a race, so one lucky run proves little.
+  it.each([1, 2, 3])(
+    'shutdown %i: fails readiness at once, keeps serving with Connection: close, loses nothing, exits 0',
+    async () => {
+      const server = await startServer({
+        LOG_LEVEL: 'info',
+        SHUTDOWN_TIMEOUT_MS: '5000',
+        SHUTDOWN_DELAY_MS: String(DELAY_MS),
+      });
+      const { port } = server;
+      const outcomes: Outcome[] = [];
+      let signalledAt = Number.POSITIVE_INFINITY;
+      let closed: Promise<void> | undefined;
+
+      // 16 busy clients post back to back; like a load balancer, they stop starting requests
+      // half-way through the delay.
+      const busy = Array.from({ length: 16 }, async () => {
+        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+        while (Date.now() < signalledAt + DELAY_MS / 2) {
+          const outcome = await post(port, agent);
+          outcomes.push(outcome);
+          if ('error' in outcome) break;
+        }
+        agent.destroy();
+      });
+      // 4 quiet clients keep an idle kept-alive socket and send on it again as soon as the
+      // listener has closed, idle for less than DRAIN_IDLE_MS: the request must be answered.
+      const quietAnswers: Outcome[] = [];
+      const quiet = Array.from({ length: 4 }, async () => {
+        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+        await new Promise((r) => setTimeout(r, 300));
+        outcomes.push(await post(port, agent));
+        while (closed === undefined) await new Promise((r) => setTimeout(r, 5));
+        await closed;
         const outcome = await post(port, agent);
         outcomes.push(outcome);
-        if ('error' in outcome) break;
-      }
-      agent.destroy();
-    });
+        quietAnswers.push(outcome);
+        agent.destroy();
+      });
 
-    await new Promise((r) => setTimeout(r, 500));
-    const signalledAt = Date.now();
-    server.child.kill('SIGTERM');
-    const { code, at } = await server.exited;
-    stop = true;
-    await Promise.all(clients);
+      await new Promise((r) => setTimeout(r, 500));
+      signalledAt = Date.now();
+      server.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 50));
+      const readiness = await ready(port);
+      const readyAt = Date.now();
+      closed = listenerClosed(port);
+      const { code, at } = await server.exited;
+      await Promise.all([...busy, ...quiet]);
 
-    expect(code).toBe(0);
-    expect(at - signalledAt).toBeLessThan(5000 + 2000);
+      expect(readiness).toBe(503);
+      expect(code).toBe(0);
+      expect(at - signalledAt).toBeLessThan(DELAY_MS + 5000);
 
-    const answered = outcomes.filter(
-      (o): o is { status: number; complete: boolean } => 'status' in o,
-    );
-    expect(answered.length).toBeGreaterThan(16);
-    expect(answered.every((o) => o.status === 200 && o.complete)).toBe(true);
-    // What the server says it answered is exactly what the clients received in full.
-    const served = server
-      .stdout()
-      .split('\n')
-      .filter((line) => line.includes('"url":"/analyze-engagement"'));
-    expect(served.every((line) => line.includes('"statusCode":200'))).toBe(true);
-    expect(served).toHaveLength(answered.length);
-    // Failures are connections the server no longer took, never a cut-off response.
-    const failures = outcomes
-      .filter((o): o is { error: string } => 'error' in o)
-      .map((o) => o.error);
-    expect(failures.every((error) => ['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(error))).toBe(
-      true,
-    );
-  }, 30_000);
+      expect(outcomes.filter((o) => 'error' in o)).toEqual([]);
+      const answered = outcomes as Extract<Outcome, { status: number }>[];
+      expect(answered.every((o) => o.status === 200 && o.complete)).toBe(true);
+      // A request sent once readiness had failed was answered with Connection: close.
+      const late = answered.filter((o) => o.sentAt > readyAt);
+      expect(late.length).toBeGreaterThanOrEqual(4);
+      expect(late.every((o) => o.closes)).toBe(true);
+      // The quiet clients' requests, sent after the listener closed, were answered in full.
+      expect(quietAnswers).toHaveLength(4);
+      expect(quietAnswers.every((o) => 'status' in o && o.status === 200 && o.closes)).toBe(true);
+      // What the server says it answered is exactly what the clients received in full.
+      const served = server
+        .stdout()
+        .split('\n')
+        .filter((line) => line.includes('"url":"/analyze-engagement"'));
+      expect(served.every((line) => line.includes('"statusCode":200'))).toBe(true);
+      expect(served).toHaveLength(answered.length);
+    },
+    30_000,
+  );
 });

@@ -164,6 +164,17 @@ export class Env {
   @IsInt({ message: int('SHUTDOWN_TIMEOUT_MS', 0, 600_000) })
   @Transform(toInt)
   SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  /**
+   * How long the service keeps serving after SIGTERM, with readiness failing, before it stops
+   * accepting: set it to the time a load balancer takes to stop sending (Kubernetes: the
+   * endpoint propagation time, a few seconds).
+   */
+  @Max(600_000, { message: int('SHUTDOWN_DELAY_MS', 0, 600_000) })
+  @Min(0, { message: int('SHUTDOWN_DELAY_MS', 0, 600_000) })
+  @IsInt({ message: int('SHUTDOWN_DELAY_MS', 0, 600_000) })
+  @Transform(toInt)
+  SHUTDOWN_DELAY_MS = 0;
 }
 
 export class EnvError extends Error {

@@ -1,6 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
 import { ConfigHealthIndicator, ENGINE_CONFIG, EngineConfig } from '@app/engagement';
 import { MlHealthIndicator, MlService } from '@app/ml';
 import { APP_INFO } from '../service/app-info';
@@ -15,6 +20,7 @@ export class HealthController {
     private readonly configIndicator: ConfigHealthIndicator,
     private readonly modelsIndicator: MlHealthIndicator,
     private readonly ml: MlService,
+    private readonly indicators: HealthIndicatorService,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
     @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
   ) {}
@@ -29,14 +35,22 @@ export class HealthController {
     ]);
   }
 
-  /** Readiness: like liveness, but 503 without models when REQUIRE_MODELS=true. */
+  /** Readiness: like liveness, but 503 while shutting down, or without required models. */
   @Get('health/ready')
   @HealthCheck()
-  @ApiServiceUnavailableResponse({ description: 'Models are required and not loaded.' })
+  @ApiServiceUnavailableResponse({
+    description: 'The service is shutting down, or models are required and not loaded.',
+  })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.configIndicator.check('config'),
       () => this.modelsIndicator.check('models', { required: this.options.requireModels }),
+      () => {
+        const indicator = this.indicators.check('shutdown');
+        return this.options.lifecycle.draining
+          ? indicator.down({ draining: true })
+          : indicator.up({ draining: false });
+      },
     ]);
   }
 

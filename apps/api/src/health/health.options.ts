@@ -1,6 +1,10 @@
+import { Lifecycle } from '../platform/lifecycle';
+
 export interface HealthOptions {
   /** Readiness fails until the models are loaded (REQUIRE_MODELS). */
   readonly requireModels: boolean;
+  /** Set by the signal handler: readiness fails from the moment shutdown begins. */
+  readonly lifecycle: Lifecycle;
 }
 
 export const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');

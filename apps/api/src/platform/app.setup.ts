@@ -18,26 +18,19 @@ export const NEST_APP_OPTIONS = {
   abortOnError: false,
 } as const;
 
-/** Set when shutdown begins; responses from then on close their connection. */
-export interface Lifecycle {
-  closing: boolean;
-}
-
 /**
  * Fastify names each request (the request log carries that id; a client's plain x-request-id
- * is kept and echoed) and keeps serving requests that arrive on open connections while it
- * drains, instead of answering them 503.
+ * is kept and echoed) and keeps serving requests that arrive on open connections while the
+ * service drains, instead of answering them 503: ConnectionDrain closes those connections.
  */
-export function createAdapter(lifecycle: Lifecycle = { closing: false }): FastifyAdapter {
+export function createAdapter(): FastifyAdapter {
   const adapter = new FastifyAdapter({
     genReqId: requestId,
     requestIdHeader: false,
     return503OnClosing: false,
   });
-  const fastify = adapter.getInstance();
-  fastify.addHook('onRequest', (request, reply, done) => {
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    if (lifecycle.closing) void reply.header('connection', 'close');
     done();
   });
   return adapter;

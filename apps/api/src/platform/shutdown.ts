@@ -1,35 +1,46 @@
-import { Logger } from '@nestjs/common';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Lifecycle } from './app.setup';
+import type { Server } from 'node:http';
+import { INestApplication, Logger } from '@nestjs/common';
+import { ConnectionDrain } from './connection-drain';
+import { Lifecycle } from './lifecycle';
+
+export interface ShutdownOptions {
+  /** How long to keep serving after the signal, so load balancers stop sending (SHUTDOWN_DELAY_MS). */
+  readonly delayMs: number;
+  /** How long the drain may take before the remaining connections are cut (SHUTDOWN_TIMEOUT_MS). */
+  readonly timeoutMs: number;
+}
 
 /**
- * On SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish (responses from
- * then on close their connection), close idle keep-alive sockets, exit 0. If draining takes
- * longer than SHUTDOWN_TIMEOUT_MS the remaining connections are cut and the exit code is 1.
+ * On SIGTERM/SIGINT: readiness fails at once and every response closes its connection; the
+ * service keeps serving for SHUTDOWN_DELAY_MS, then stops accepting, finishes what is in flight
+ * and closes idle sockets (see ConnectionDrain), and exits 0. If the drain takes longer than
+ * SHUTDOWN_TIMEOUT_MS the remaining connections are cut and the exit code is 1.
  */
 export function exitOnSignals(
-  app: NestFastifyApplication,
+  app: INestApplication,
   lifecycle: Lifecycle,
-  timeoutMs: number,
+  drain: ConnectionDrain,
+  { delayMs, timeoutMs }: ShutdownOptions,
 ): void {
   const logger = new Logger('Shutdown');
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (lifecycle.closing) return;
-    lifecycle.closing = true;
-    logger.log(`${signal} received: draining in-flight requests (at most ${timeoutMs} ms)`);
-    const force = setTimeout(() => {
+  const stop = async (): Promise<never> => {
+    const drained = await drain.close(timeoutMs);
+    if (!drained) {
       logger.error('drain timed out: closing the remaining connections');
-      app.getHttpServer().closeAllConnections();
-      process.exit(1);
-    }, timeoutMs);
-    force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error(`shutdown failed: ${(error as Error).message}`);
-        process.exit(1);
-      },
+      (app.getHttpServer() as Server).closeAllConnections();
+    }
+    // The listener is closed already; this runs the modules' shutdown hooks.
+    await app.close().catch(() => undefined);
+    process.exit(drained ? 0 : 1);
+  };
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (lifecycle.draining) return;
+    lifecycle.draining = true;
+    drain.begin();
+    logger.log(
+      `${signal} received: not ready; serving ${delayMs} ms more, then draining (at most ${timeoutMs} ms)`,
     );
+    setTimeout(() => void stop(), delayMs);
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
