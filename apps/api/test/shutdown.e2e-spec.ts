@@ -96,7 +96,8 @@ describe('graceful shutdown', () => {
       const { port } = server;
       const outcomes: Outcome[] = [];
       let signalledAt = Number.POSITIVE_INFINITY;
-      let closed: Promise<void> | undefined;
+      // Set once the signal is sent: resolves when the listener has closed.
+      const listener: { closed?: Promise<void> } = {};
 
       // 16 busy clients post back to back; like a load balancer, they stop starting requests
       // half-way through the delay.
@@ -116,8 +117,8 @@ describe('graceful shutdown', () => {
         const agent = new Agent({ keepAlive: true, maxSockets: 1 });
         await new Promise((r) => setTimeout(r, 300));
         outcomes.push(await post(port, agent));
-        while (closed === undefined) await new Promise((r) => setTimeout(r, 5));
-        await closed;
+        while (listener.closed === undefined) await new Promise((r) => setTimeout(r, 5));
+        await listener.closed;
         const outcome = await post(port, agent);
         outcomes.push(outcome);
         quietAnswers.push(outcome);
@@ -130,7 +131,7 @@ describe('graceful shutdown', () => {
       await new Promise((r) => setTimeout(r, 50));
       const readiness = await ready(port);
       const readyAt = Date.now();
-      closed = listenerClosed(port);
+      listener.closed = listenerClosed(port);
       const { code, at } = await server.exited;
       await Promise.all([...busy, ...quiet]);
 
