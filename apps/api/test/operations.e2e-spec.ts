@@ -196,7 +196,12 @@ describe('readiness', () => {
     try {
       const ready = await request(app.getHttpServer()).get('/health/ready');
       expect(ready.status).toBe(503);
-      expect(ready.body.error.models).toMatchObject({ status: 'down', mode: 'rules-only' });
+      expect(ready.body.error.models).toMatchObject({
+        status: 'down',
+        mode: 'rules-only',
+        error: 'cannot read the manifest',
+      });
+      expect(ready.text).not.toContain('/nonexistent');
       expect((await request(app.getHttpServer()).get('/health')).status).toBe(200);
     } finally {
       await app.close();

@@ -15,6 +15,7 @@ export {
   FeatureContribution,
   loadModelSet,
   ModelSet,
+  ModelSetError,
 } from './model-set';
 export { MlHealthIndicator } from './ml.health';
 export { MlModuleOptions } from './ml.module-definition';

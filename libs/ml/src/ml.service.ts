@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { loadModelSet, ModelSet } from './model-set';
+import { loadModelSet, ModelSet, ModelSetError } from './model-set';
 import { ML_MODULE_OPTIONS, MlModuleOptions } from './ml.module-definition';
 import { tfRuntime } from './tf-runtime';
 
@@ -12,7 +12,7 @@ export interface MlStatus {
   readonly models: readonly string[];
   readonly tfjsPackage: string;
   readonly tfjsBackend: string;
-  /** Why the models are not served, when they are not. */
+  /** Why the models are not served, when they are not: what failed, never where the files are. */
   readonly error?: string;
 }
 
@@ -35,8 +35,9 @@ export class MlService implements OnModuleInit {
         `loaded ${this.modelSet.types.length} models (${this.modelSet.types.join(', ')}), version ${this.modelSet.version}, tfjs backend ${tfRuntime().backend}`,
       );
     } catch (error) {
-      this.loadError = (error as Error).message;
-      this.logger.error(`models not loaded, serving rules only: ${this.loadError}`);
+      // The log names the files; status(), which health endpoints show, only what failed.
+      this.loadError = error instanceof ModelSetError ? error.reason : (error as Error).message;
+      this.logger.error(`models not loaded, serving rules only: ${(error as Error).message}`);
     }
   }
 

@@ -104,10 +104,10 @@ describe(loadModelSet.name, () => {
     model.dispose();
   });
 
-  it('names the manifest when the folder is missing', async () => {
-    await expect(loadModelSet(join(dir, 'absent'))).rejects.toThrow(
-      `cannot read ${join(dir, 'absent', 'manifest.json')}`,
-    );
+  it('names the manifest when the folder is missing, and what failed without the path', async () => {
+    const sut = loadModelSet(join(dir, 'absent'));
+    await expect(sut).rejects.toThrow(`cannot read ${join(dir, 'absent', 'manifest.json')}`);
+    await expect(sut).rejects.toMatchObject({ reason: 'cannot read the manifest' });
   });
 
   it('refuses a corrupt manifest', async () => {

@@ -116,8 +116,23 @@ export function checkManifest(value: unknown): ModelManifest {
 }
 
 /**
- * Loads every model the manifest lists, with tfjs, and reads its weights once. Throws an Error
- * whose message says which file or check failed; the caller decides to run rules-only.
+ * Why a model set could not be loaded. `message` names the files, for the operator's log;
+ * `reason` says only what failed, for health endpoints anyone may read.
+ */
+export class ModelSetError extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ModelSetError';
+  }
+}
+
+/**
+ * Loads every model the manifest lists, with tfjs, and reads its weights once. Throws a
+ * ModelSetError (or, for a manifest or model that breaks the contract, an Error without paths)
+ * saying which file or check failed; the caller decides to run rules-only.
  */
 export async function loadModelSet(modelsDir: string): Promise<ModelSet> {
   const dir = resolve(modelsDir);
@@ -126,13 +141,19 @@ export async function loadModelSet(modelsDir: string): Promise<ModelSet> {
   try {
     raw = await readFile(manifestPath, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read ${manifestPath}: ${(error as Error).message}`);
+    throw new ModelSetError(
+      'cannot read the manifest',
+      `cannot read ${manifestPath}: ${(error as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    throw new Error(`${manifestPath} is not valid JSON: ${(error as Error).message}`);
+    throw new ModelSetError(
+      'the manifest is not valid JSON',
+      `${manifestPath} is not valid JSON: ${(error as Error).message}`,
+    );
   }
   const manifest = checkManifest(parsed);
   const models: LinearModel[] = [];
@@ -142,7 +163,10 @@ export async function loadModelSet(modelsDir: string): Promise<ModelSet> {
     try {
       layers = await loadLayersModel(modelPath);
     } catch (error) {
-      throw new Error(`cannot load model ${type} from ${modelPath}: ${(error as Error).message}`);
+      throw new ModelSetError(
+        `cannot load model ${type}`,
+        `cannot load model ${type} from ${modelPath}: ${(error as Error).message}`,
+      );
     }
     try {
       models.push(linearModelFromLayers(type, layers, FEATURE_COUNT));
