@@ -109,6 +109,19 @@ describe('rate limiting', () => {
     expect((await send('a-different-client-key')).status).toBe(200);
     expect((await request(app.getHttpServer()).get('/health')).status).toBe(200);
   });
+
+  it('counts one budget per client across routes', async () => {
+    const key = 'one-budget-for-every-route';
+    const version = () => request(app.getHttpServer()).get('/version').set('x-api-key', key);
+    expect([(await version()).status, (await version()).status, (await version()).status]).toEqual([
+      200, 200, 200,
+    ]);
+    const analysis = await request(app.getHttpServer())
+      .post('/analyze-engagement')
+      .set('x-api-key', key)
+      .send(EXAMPLE_REQUEST);
+    expect(analysis.status).toBe(429);
+  });
 });
 
 describe('CORS and security headers', () => {
