@@ -422,6 +422,20 @@ describe(`${EngagementController.name}: hostile input to POST /analyze-engagemen
       expect(response.body).toEqual(TOO_LARGE.body);
     });
 
+    it.each(['gzip', 'deflate', 'br'])('a %s-encoded body is a 415', async (encoding) => {
+      const response = await request(app.getHttpServer())
+        .post('/analyze-engagement')
+        .set('content-type', JSON_TYPE)
+        .set('content-encoding', encoding)
+        .send(EXAMPLE_TEXT);
+      expect(response.status).toBe(415);
+      expect(response.body).toEqual({
+        statusCode: 415,
+        error: 'Unsupported Media Type',
+        message: `Content-Encoding ${encoding} is not supported: send the body uncompressed, as application/json`,
+      });
+    });
+
     it('a form post is a 415', async () => {
       const response = await request(app.getHttpServer())
         .post('/analyze-engagement')

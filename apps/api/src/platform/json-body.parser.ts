@@ -7,11 +7,21 @@ function badBody(message: string): BadRequestException {
 }
 
 /**
- * Only JSON bodies are accepted (fastify answers anything else with a 415), parsed strictly:
+ * Only uncompressed JSON bodies are accepted (anything else is a 415), parsed strictly:
  * empty, malformed, non-UTF-8, too deep or prototype-polluting documents are a 400, and a body
  * over the limit is a 413.
  */
 export function registerJsonBody(fastify: FastifyInstance, bodyLimit: number): void {
+  // A compressed body is a media type this service does not take: 415, not a parse error.
+  fastify.addHook('preParsing', (request, reply, payload, done) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return done(null, payload);
+    void reply.status(415).send({
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: `Content-Encoding ${encoding} is not supported: send the body uncompressed, as application/json`,
+    });
+  });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     'application/json',
