@@ -2,17 +2,24 @@ import cluster from 'node:cluster';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { loadEngineConfig } from '@app/engagement';
+import { MlService } from '@app/ml';
 import { AppModule } from './app.module';
 import { Env, validateEnv } from './config/env.config';
 import { configureApp, createAdapter, NEST_APP_OPTIONS } from './platform/app.setup';
 import { superviseWorkers } from './platform/cluster';
 import { ConnectionDrain } from './platform/connection-drain';
 import { Lifecycle } from './platform/lifecycle';
+import { ROOT_LOGGER } from './platform/logging';
 import { exitOnSignals } from './platform/shutdown';
 
 function failStart(error: unknown): never {
-  // A bad config or environment: say which key, in one line, and exit non-zero.
-  process.stderr.write(`start-up failed: ${(error as Error).message}\n`);
+  // A bad config or environment: say which key, in one line, and exit non-zero; the stack only
+  // for someone debugging.
+  const debug = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
+  const text = debug ? ((error as Error).stack ?? String(error)) : (error as Error).message;
+  process.stderr.write(`start-up failed: ${text}\n`);
   process.exit(1);
 }
 
@@ -20,6 +27,8 @@ async function serve(): Promise<void> {
   const lifecycle: Lifecycle = { draining: false };
   let app: NestFastifyApplication;
   try {
+    // Checked before Nest starts, so a bad key is one line, not a framework stack trace.
+    loadEngineConfig(validateEnv(process.env).CONFIG_PATH);
     app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot(lifecycle),
       createAdapter(),
@@ -34,10 +43,22 @@ async function serve(): Promise<void> {
     delayMs: env.get('SHUTDOWN_DELAY_MS', { infer: true }),
     timeoutMs: env.get('SHUTDOWN_TIMEOUT_MS', { infer: true }),
   });
-  await app.listen({
-    port: env.get('PORT', { infer: true }),
-    host: env.get('HOST', { infer: true }),
-  });
+  const port = env.get('PORT', { infer: true });
+  const host = env.get('HOST', { infer: true });
+  await app.listen({ port, host });
+  const ml = app.get(MlService).status();
+  // One line saying where and how the service answers, for whoever reads the start-up log.
+  app
+    .get<PinoLogger>(ROOT_LOGGER, { strict: false })
+    .info(
+      {
+        url: `http://${host}:${port}`,
+        adapter: 'fastify',
+        mode: ml.mode,
+        model_version: ml.modelVersion,
+      },
+      'listening',
+    );
 }
 
 function main(): void {
