@@ -48,17 +48,15 @@ async function serve(): Promise<void> {
   await app.listen({ port, host });
   const ml = app.get(MlService).status();
   // One line saying where and how the service answers, for whoever reads the start-up log.
-  app
-    .get<PinoLogger>(ROOT_LOGGER, { strict: false })
-    .info(
-      {
-        url: `http://${host}:${port}`,
-        adapter: 'fastify',
-        mode: ml.mode,
-        model_version: ml.modelVersion,
-      },
-      'listening',
-    );
+  app.get<PinoLogger>(ROOT_LOGGER, { strict: false }).info(
+    {
+      url: `http://${host}:${port}`,
+      adapter: 'fastify',
+      mode: ml.mode,
+      model_version: ml.modelVersion,
+    },
+    'listening',
+  );
 }
 
 function main(): void {
