@@ -1,3 +1,4 @@
+import { AddressInfo, connect } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { EXAMPLE_REQUEST } from '@app/engagement';
@@ -219,5 +220,50 @@ describe('readiness', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('request timeout', () => {
+  let app: NestFastifyApplication;
+  let port: number;
+
+  beforeAll(async () => {
+    app = await createTestApp({ REQUEST_TIMEOUT_MS: '1000' });
+    await app.listen(0, '127.0.0.1');
+    port = (app.getHttpServer().address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  /** Writes `text` and waits for the server's answer and its closing the socket. */
+  function stall(text: string): Promise<{ status: number; elapsed: number }> {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(text));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('error', reject);
+      socket.on('close', () =>
+        resolve({
+          status: Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0),
+          elapsed: Date.now() - started,
+        }),
+      );
+    });
+  }
+
+  it.each([
+    [
+      'a body that stops arriving',
+      'POST /analyze-engagement HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"user_data":',
+    ],
+    ['a head that stops arriving', 'POST /analyze-engagement HTTP/1.1\r\nHost: x\r\nContent-Ty'],
+  ])('answers %s with 408 and closes, within about REQUEST_TIMEOUT_MS', async (_name, text) => {
+    const answer = await stall(text);
+    expect(answer.status).toBe(408);
+    expect(answer.elapsed).toBeGreaterThanOrEqual(1000);
+    expect(answer.elapsed).toBeLessThan(4000);
   });
 });

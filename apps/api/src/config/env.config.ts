@@ -165,6 +165,13 @@ export class Env {
   @Transform(toInt)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /** A request's head and body must have arrived within this, or it is answered 408. */
+  @Max(600_000, { message: int('REQUEST_TIMEOUT_MS', 1000, 600_000) })
+  @Min(1000, { message: int('REQUEST_TIMEOUT_MS', 1000, 600_000) })
+  @IsInt({ message: int('REQUEST_TIMEOUT_MS', 1000, 600_000) })
+  @Transform(toInt)
+  REQUEST_TIMEOUT_MS = 30_000;
+
   /**
    * How long the service keeps serving after SIGTERM, with readiness failing, before it stops
    * accepting: set it to the time a load balancer takes to stop sending (Kubernetes: the

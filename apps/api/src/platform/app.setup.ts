@@ -1,15 +1,21 @@
+import { createServer, RequestListener } from 'node:http';
 import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
-import { Env } from '../config/env.config';
+import { Env, validateEnv } from '../config/env.config';
 import { registerApiKeyCheck } from './api-key.hook';
 import { registerJsonBody } from './json-body.parser';
 import { registerSecurityHeaders } from './security-headers.hook';
 import { registerRequestLog, requestId, ROOT_LOGGER } from './logging';
 import { MetricsService } from '../metrics/metrics.service';
 import { setupSwagger } from './swagger';
+
+/** A request's head must arrive within this (or REQUEST_TIMEOUT_MS, if shorter). */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** How often Node looks for requests past their time; its default is 30 s. */
+const TIMEOUT_CHECK_MS = 1000;
 
 /** Options for NestFactory.create: Nest's own body parser is replaced by the strict one. */
 export const NEST_APP_OPTIONS = {
@@ -24,10 +30,22 @@ export const NEST_APP_OPTIONS = {
  * service drains, instead of answering them 503: ConnectionDrain closes those connections.
  */
 export function createAdapter(): FastifyAdapter {
+  const { REQUEST_TIMEOUT_MS } = validateEnv(process.env);
   const adapter = new FastifyAdapter({
     genReqId: requestId,
     requestIdHeader: false,
     return503OnClosing: false,
+    // Node answers 408 to a request whose head (within HEADERS_TIMEOUT_MS) or whole body
+    // (within REQUEST_TIMEOUT_MS) has not arrived: a stalled upload cannot hold memory forever.
+    serverFactory: (handler: RequestListener) =>
+      createServer(
+        {
+          requestTimeout: REQUEST_TIMEOUT_MS,
+          headersTimeout: Math.min(HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS),
+          connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, REQUEST_TIMEOUT_MS),
+        },
+        handler,
+      ),
   });
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
