@@ -459,22 +459,36 @@ describe(`${EngagementController.name}: hostile input to POST /analyze-engagemen
     const fastify = () => app.getHttpAdapter().getInstance();
 
     it.each(['GET', 'PUT', 'PATCH', 'DELETE'] as const)(
-      '%s /analyze-engagement is a 404',
+      '%s /analyze-engagement is a 405 saying which method to use',
       async (method) => {
         const response = await fastify().inject({
           method,
-          url: '/analyze-engagement',
+          url: '/analyze-engagement?x=1',
           headers: { 'content-type': JSON_TYPE },
           payload: method === 'GET' ? undefined : EXAMPLE_TEXT,
         });
-        expect(response.statusCode).toBe(404);
+        expect(response.statusCode).toBe(405);
+        expect(response.headers.allow).toBe('POST');
         expect(response.json()).toEqual({
-          statusCode: 404,
-          error: 'Not Found',
-          message: `Cannot ${method} /analyze-engagement`,
+          statusCode: 405,
+          error: 'Method Not Allowed',
+          message: `${method} is not allowed on this path; use POST`,
         });
       },
     );
+
+    it('POST /health is a 405 allowing GET and HEAD; an unknown path is still a 404', async () => {
+      const post = await fastify().inject({ method: 'POST', url: '/health' });
+      expect(post.statusCode).toBe(405);
+      expect(post.headers.allow).toBe('GET, HEAD');
+      const unknown = await fastify().inject({ method: 'GET', url: '/no-such-path' });
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json()).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'Cannot GET /no-such-path',
+      });
+    });
 
     it.each(['/health', '/version', '/'])('GET %s ignores a broken JSON body', async (url) => {
       const response = await fastify().inject({
