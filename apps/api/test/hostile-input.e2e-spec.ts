@@ -503,12 +503,18 @@ describe(`${EngagementController.name}: hostile input to POST /analyze-engagemen
     it.each(['/%E0%A4%A', '/health/%'])(
       'GET %s (a broken percent-encoding) is a 400',
       async (url) => {
-        const response = await fastify().inject({ method: 'GET', url });
+        const response = await fastify().inject({
+          method: 'GET',
+          url,
+          headers: { 'x-request-id': 'bad-url-1' },
+        });
         expect(response.statusCode).toBe(400);
-        expect(response.json()).toMatchObject({
+        expect(response.headers['x-request-id']).toBe('bad-url-1');
+        expect(response.headers['x-content-type-options']).toBe('nosniff');
+        expect(response.json()).toEqual({
           statusCode: 400,
           error: 'Bad Request',
-          message: `'${url}' is not a valid url component`,
+          message: 'the URL is not valid: it has a broken percent-encoding',
         });
       },
     );

@@ -238,7 +238,7 @@ describe('request timeout', () => {
   });
 
   /** Writes `text` and waits for the server's answer and its closing the socket. */
-  function stall(text: string): Promise<{ status: number; elapsed: number }> {
+  function stall(text: string): Promise<{ status: number; elapsed: number; answer: string }> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () => socket.write(text));
@@ -249,6 +249,7 @@ describe('request timeout', () => {
         resolve({
           status: Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0),
           elapsed: Date.now() - started,
+          answer,
         }),
       );
     });
@@ -265,5 +266,27 @@ describe('request timeout', () => {
     expect(answer.status).toBe(408);
     expect(answer.elapsed).toBeGreaterThanOrEqual(1000);
     expect(answer.elapsed).toBeLessThan(4000);
+    expect(answer.answer.split('\r\n\r\n')[1]).toBe(
+      JSON.stringify({
+        statusCode: 408,
+        error: 'Request Timeout',
+        message: 'the request did not arrive in time',
+      }),
+    );
+  });
+
+  it('answers a head too large with 431, in its own words and with its headers', async () => {
+    const answer = await stall(
+      `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+    const [head, body] = answer.answer.split('\r\n\r\n');
+    expect(answer.status).toBe(431);
+    expect(head).toMatch(/\r\nx-request-id: [0-9a-f-]{36}\r\n/);
+    expect(head).toContain('\r\nx-content-type-options: nosniff');
+    expect(JSON.parse(body)).toEqual({
+      statusCode: 431,
+      error: 'Request Header Fields Too Large',
+      message: 'the request headers are too large',
+    });
   });
 });

@@ -1,16 +1,47 @@
-import { createServer, RequestListener } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createServer, RequestListener, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { Env, validateEnv } from '../config/env.config';
 import { registerApiKeyCheck } from './api-key.hook';
 import { registerJsonBody } from './json-body.parser';
-import { registerSecurityHeaders } from './security-headers.hook';
+import { helmetHeaders, HELMET_OPTIONS, registerSecurityHeaders } from './security-headers.hook';
 import { registerRequestLog, requestId, ROOT_LOGGER } from './logging';
 import { MetricsService } from '../metrics/metrics.service';
 import { setupSwagger } from './swagger';
+
+const SECURITY_HEADERS = helmetHeaders(HELMET_OPTIONS);
+
+/**
+ * Requests Node's parser refuses before any framework sees them (a head too large, bytes that
+ * are not HTTP, one that took too long) answered in the service's words, with its headers.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'the request headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'the request did not arrive in time']
+        : [400, 'the request is not valid HTTP'];
+  const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message });
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+    `x-request-id: ${randomUUID()}`,
+    ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+}
 
 /** A request's head must arrive within this (or REQUEST_TIMEOUT_MS, if shorter). */
 const HEADERS_TIMEOUT_MS = 10_000;
@@ -35,6 +66,21 @@ export function createAdapter(): FastifyAdapter {
     genReqId: requestId,
     requestIdHeader: false,
     return503OnClosing: false,
+    // Errors fastify raises before routing (a broken percent-encoding in the URL) get the
+    // service's own words and headers, not the framework's code.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const url = error.code === 'FST_ERR_BAD_URL';
+      void reply
+        .headers(SECURITY_HEADERS)
+        .header('x-request-id', request.id)
+        .status(400)
+        .send({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: url ? 'the URL is not valid: it has a broken percent-encoding' : error.message,
+        });
+    },
+    clientErrorHandler: answerClientError,
     // Node answers 408 to a request whose head (within HEADERS_TIMEOUT_MS) or whole body
     // (within REQUEST_TIMEOUT_MS) has not arrived: a stalled upload cannot hold memory forever.
     serverFactory: (handler: RequestListener) =>
