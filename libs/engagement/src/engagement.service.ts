@@ -17,7 +17,10 @@ import { invalidRequestBody } from './validation/invalid-request';
 import { ValidBatch, validateBatch } from './validation/validate-batch';
 import { validateAnalyzeRequest, Validated, ValidRequest } from './validation/validate-request';
 
-/** rules → FOMO → one nudge per type → ML fill → rank → cap, for one validated request. */
+/**
+ * For one validated request: assignment (holdout, variant) → rules → FOMO → one draft per type →
+ * model drafts → the delivery policy (cooldowns, cap, one claim once, exploration) → words.
+ */
 @Injectable()
 export class EngagementService implements OnModuleInit {
   constructor(
