@@ -1,27 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUNDLED_CATALOGS } from '@app/engagement';
 import { CheckCatalogsCommand } from '../src/catalogs/check-catalogs.command';
-import { runCli } from './run-cli';
-
-/** The built CLI (`npm test` builds first), so the exit code is the process's own. */
-const CLI = join(__dirname, '../../../dist/apps/training-cli/apps/training-cli/src/main.js');
-const ROOT = join(__dirname, '../../..');
-
-function runBuiltCli(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runBuiltCli, runCli } from './run-cli';
 
 async function writeCatalogs(dir: string, files: Record<string, unknown>): Promise<void> {
   await mkdir(dir, { recursive: true });

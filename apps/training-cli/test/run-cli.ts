@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { CommandTestFactory } from 'nest-commander-testing';
 import { CLI_RUN_OPTIONS } from '../src/cli/cli-run-options';
 import { ProgressService } from '../src/cli/progress.service';
@@ -40,4 +42,22 @@ export async function runCli(args: string[]): Promise<CliRun> {
     stderr.mockRestore();
     process.exitCode = undefined;
   }
+}
+
+/** The built CLI (`npm test` builds first), for what needs a real process: exit codes, threads. */
+const BUILT_CLI = join(__dirname, '../../../dist/apps/training-cli/apps/training-cli/src/main.js');
+export const REPO_ROOT = join(__dirname, '../../..');
+
+/** Runs the built CLI as a child process from the repository root. */
+export function runBuiltCli(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd: REPO_ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,25 +13,9 @@ import {
 } from '../src/simulate/learner-simulator';
 import { Random } from '../src/simulate/random';
 import { ScoreCommand } from '../src/score/score.command';
-import { runCli } from './run-cli';
+import { REPO_ROOT, runBuiltCli, runCli } from './run-cli';
 
-/** The built CLI (`npm test` builds first): worker threads need compiled JavaScript. */
-const CLI = join(__dirname, '../../../dist/apps/training-cli/apps/training-cli/src/main.js');
-const ROOT = join(__dirname, '../../..');
 const AS_OF = '2025-06-30';
-
-function runBuiltCli(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** 2,500 simulated learners as NDJSON, with broken lines at known places. */
 function inputLines(): string[] {
@@ -64,8 +47,8 @@ describe(ScoreCommand.name, () => {
     engine = await NestFactory.createApplicationContext(
       EngagementModule.forRootAsync({
         useFactory: () => ({
-          configPath: join(ROOT, 'config/config.json'),
-          modelsDir: join(ROOT, 'models'),
+          configPath: join(REPO_ROOT, 'config/config.json'),
+          modelsDir: join(REPO_ROOT, 'models'),
         }),
       }),
       { logger: false },

@@ -39,9 +39,9 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof NotFoundException) {
-      const allowed = allowedMethods(host.switchToHttp().getRequest<FastifyRequest>());
+      const request = host.switchToHttp().getRequest<FastifyRequest>();
+      const allowed = allowedMethods(request);
       if (allowed.length > 0) {
-        const request = host.switchToHttp().getRequest<FastifyRequest>();
         void reply
           .status(405)
           .header('allow', allowed.join(', '))

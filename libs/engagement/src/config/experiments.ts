@@ -1,4 +1,5 @@
 import { FieldError, fieldError } from '../validation/field-error';
+import { isPlainRecord } from '../validation/instantiate';
 
 export interface VariantSettings {
   readonly key: string;
@@ -30,10 +31,6 @@ const MAX_EXPERIMENTS = 20;
 const MAX_VARIANTS = 10;
 const KEY = /^[\w.-]{1,64}$/;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function variantsOf(raw: unknown, path: string, errors: FieldError[]): VariantSettings[] {
   if (!Array.isArray(raw) || raw.length < 2 || raw.length > MAX_VARIANTS) {
     errors.push(fieldError(path, `must be an array of 2 to ${MAX_VARIANTS} variants`));
@@ -42,7 +39,7 @@ function variantsOf(raw: unknown, path: string, errors: FieldError[]): VariantSe
   const seen = new Set<string>();
   return raw.flatMap((variant: unknown, j): VariantSettings[] => {
     const at = `${path}[${j}]`;
-    if (!isRecord(variant)) {
+    if (!isPlainRecord(variant)) {
       errors.push(fieldError(at, 'must be an object with key, weight and optional overrides'));
       return [];
     }
@@ -56,7 +53,7 @@ function variantsOf(raw: unknown, path: string, errors: FieldError[]): VariantSe
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0 || weight > 1) {
       errors.push(fieldError(`${at}.weight`, 'must be a number from 0 to 1'));
     }
-    if (!isRecord(overrides)) errors.push(fieldError(`${at}.overrides`, 'must be an object'));
+    if (!isPlainRecord(overrides)) errors.push(fieldError(`${at}.overrides`, 'must be an object'));
     else {
       for (const section of Object.keys(overrides)) {
         if (!OVERRIDABLE_SECTIONS.has(section)) {
@@ -88,7 +85,7 @@ export function experimentsOf(raw: unknown, errors: FieldError[]): ExperimentSet
   const seen = new Set<string>();
   return raw.flatMap((experiment: unknown, i): ExperimentSettings[] => {
     const at = `${path}[${i}]`;
-    if (!isRecord(experiment)) {
+    if (!isPlainRecord(experiment)) {
       errors.push(fieldError(at, 'must be an object with key and variants'));
       return [];
     }
@@ -117,7 +114,8 @@ export function withOverrides(
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
     const current = merged[key];
-    merged[key] = isRecord(current) && isRecord(value) ? withOverrides(current, value) : value;
+    merged[key] =
+      isPlainRecord(current) && isPlainRecord(value) ? withOverrides(current, value) : value;
   }
   return merged;
 }

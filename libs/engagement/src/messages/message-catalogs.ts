@@ -1,5 +1,6 @@
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { IntlMessageFormat } from 'intl-messageformat';
+import { REQUEST_LIMITS } from '../dto/request-limits';
 import { FieldError, fieldError } from '../validation/field-error';
 import en from './catalogs/en.json';
 import es from './catalogs/es.json';
@@ -260,7 +261,7 @@ const LOCALE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 
 /** Whether a string has the shape of a BCP 47 language tag (`en`, `es-MX`, `zh-Hant-TW`). */
 export function isLocaleTag(value: string): boolean {
-  return value.length <= 35 && LOCALE_TAG.test(value);
+  return value.length <= REQUEST_LIMITS.localeLength && LOCALE_TAG.test(value);
 }
 
 /** The served locale for a tag: itself, else its language (`es-MX` → es), else none. */

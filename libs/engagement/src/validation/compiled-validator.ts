@@ -7,6 +7,7 @@ import {
 import isLength from 'validator/lib/isLength';
 import { nestedItemType } from './custom-validators';
 import { FieldError, fieldError, joinPath } from './field-error';
+import { isPlainRecord } from './instantiate';
 
 type DtoClass = new () => object;
 type ValidationMetadata = ReturnType<
@@ -180,10 +181,6 @@ function planOf(cls: DtoClass): readonly PropertyPlan[] {
   return plan;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Builds and validates a DTO in one pass, with the DTO's own class-validator decorators (the one
  * source of truth) compiled into a function per property: about an order of magnitude faster
@@ -210,7 +207,7 @@ export function buildValidated<T extends object>(
       errors.push(fieldError(joinPath(path, property.name), problem));
     } else if (property.nested !== undefined && value !== undefined) {
       const propertyPath = joinPath(path, property.name);
-      if (isRecord(value)) {
+      if (isPlainRecord(value)) {
         target[property.name] = buildValidated(property.nested, value, errors, propertyPath);
       } else {
         errors.push(fieldError(propertyPath, 'must be an object'));
@@ -240,7 +237,7 @@ function buildEntries(
 ): unknown[] {
   return entries.map((entry, i) => {
     const entryPath = joinPath(path, String(i));
-    if (isRecord(entry)) return buildValidated(cls, entry, errors, entryPath);
+    if (isPlainRecord(entry)) return buildValidated(cls, entry, errors, entryPath);
     errors.push(fieldError(entryPath, 'must be an object'));
     return entry;
   });

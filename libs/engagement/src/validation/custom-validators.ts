@@ -1,6 +1,7 @@
 import { length, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { CalendarDay, parseCalendarDate } from '@app/learner';
 import { PROBLEMS, REQUEST_LIMITS } from '../dto/request-limits';
+import { isLocaleTag } from '../messages/message-catalogs';
 
 /** A real `YYYY-MM-DD` calendar date: `2025-02-30` is refused, not rolled over. */
 export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
@@ -144,18 +145,13 @@ export function IsEventNames(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** A BCP 47 language tag's shape (`en`, `es-MX`, `zh-Hant-TW`); whether it is served is decided later. */
-const LOCALE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
-
+/** A BCP 47 language tag's shape; whether the locale is served is decided later. */
 export function IsLocaleTag(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isLocaleTag',
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' &&
-          value.length <= REQUEST_LIMITS.localeLength &&
-          LOCALE_TAG.test(value),
+        validate: (value: unknown) => typeof value === 'string' && isLocaleTag(value),
         defaultMessage: () => PROBLEMS.locale,
       },
     },

@@ -39,7 +39,8 @@ function shapeOf(cls: DtoClass): Shape {
   return shape;
 }
 
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object: not null, not an array. */
+export function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

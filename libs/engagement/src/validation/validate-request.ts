@@ -13,6 +13,7 @@ import { DeliveryOutcome, PROBLEMS } from '../dto/request-limits';
 import { buildValidated } from './compiled-validator';
 import { utcDayOf } from './custom-validators';
 import { FieldError, fieldError } from './field-error';
+import { isPlainRecord } from './instantiate';
 
 /** A nudge delivered before, from the request's `history`, its `sent_at` read as a UTC day. */
 export interface Delivery {
@@ -33,10 +34,6 @@ export type Validated<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Dates that class-validator saw as well-formed must also not lie after `as_of`. */
 function checkDatesNotAfter(
   request: Record<string, unknown>,
@@ -53,12 +50,12 @@ function checkDatesNotAfter(
     }
   };
   const userData = request.user_data;
-  if (!isRecord(userData)) return;
-  if (isRecord(userData.activity)) {
+  if (!isPlainRecord(userData)) return;
+  if (isPlainRecord(userData.activity)) {
     check('user_data.activity.last_event_attended', userData.activity.last_event_attended);
     check('user_data.activity.last_quiz_taken', userData.activity.last_quiz_taken);
   }
-  const history = isRecord(userData.profile) ? userData.profile.quiz_history : undefined;
+  const history = isPlainRecord(userData.profile) ? userData.profile.quiz_history : undefined;
   if (Array.isArray(history) && !reported.has('user_data.profile.quiz_history')) {
     history.forEach((entry, i) => {
       // A history entry shaped like a date is a date; anything else is a topic.
@@ -103,7 +100,7 @@ export function validateAnalyzeRequest(
   body: unknown,
   defaultAsOf: CalendarDay,
 ): Validated<ValidRequest> {
-  if (!isRecord(body)) {
+  if (!isPlainRecord(body)) {
     return { ok: false, errors: [fieldError('body', 'must be a JSON object')] };
   }
   const errors: FieldError[] = [];
