@@ -1,10 +1,13 @@
 // @ts-check
 /**
- * Three projects: unit specs beside the source, the API's e2e suite and the training CLI's e2e
- * suite. Library aliases come from tsconfig.json's `paths`, so each lib is declared once.
+ * Four projects: unit specs beside the source, the API's e2e suite on each HTTP adapter and the
+ * training CLI's e2e suite. Library aliases come from tsconfig.json's `paths`, so each lib is declared once.
  */
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
+
+/** The adapters the API's e2e suite runs on (HTTP_ADAPTER). */
+const HTTP_ADAPTERS = ['express', 'fastify'];
 
 /** @type {import('jest').Config} */
 const shared = {
@@ -26,10 +29,13 @@ module.exports = {
       // Transpiled file by file: `nest build` and lint check the types, so the unit run need not.
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
     },
-    {
+    // The API's e2e suite, once per HTTP adapter: the same files, with HTTP_ADAPTER set.
+    ...HTTP_ADAPTERS.map((adapter) => ({
       ...shared,
-      displayName: 'e2e',
+      displayName: `e2e-${adapter}`,
       testMatch: ['<rootDir>/apps/api/test/**/*.e2e-spec.ts'],
+      globals: { HTTP_ADAPTER: adapter },
+      setupFiles: ['<rootDir>/apps/api/test/adapter.setup.ts'],
       transform: {
         '^.+\\.ts$': [
           'ts-jest',
@@ -39,7 +45,7 @@ module.exports = {
           },
         ],
       },
-    },
+    })),
     {
       ...shared,
       displayName: 'cli',

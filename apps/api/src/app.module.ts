@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { APP_FILTER } from '@nestjs/core';
+import { ThrottlerStorageService } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { EngagementModule } from '@app/engagement';
 import { Env, validateEnv } from './config/env.config';
@@ -14,7 +14,9 @@ import { MetricsModule } from './metrics/metrics.module';
 import { HttpErrorFilter } from './platform/http-error.filter';
 import { Lifecycle } from './platform/lifecycle';
 import { createRootLogger, nestLoggerParams, ROOT_LOGGER } from './platform/logging';
-import { throttlerOptions } from './platform/throttler.options';
+import { HTTP_SEAM } from './platform/http-seam';
+import { BODY_LIMITS } from './platform/request-body';
+import { seamFor } from './platform/seams';
 import { ServiceInfoController } from './service/service-info.controller';
 
 type EnvService = ConfigService<Env, true>;
@@ -27,19 +29,8 @@ type EnvService = ConfigService<Env, true>;
 export class AppModule {
   /** `lifecycle` is shared with the signal handler; readiness fails once it is draining. */
   static forRoot(lifecycle: Lifecycle = { draining: false }): DynamicModule {
-    // Validated here too, to decide which modules exist and how they are built: the throttler
-    // guard costs every request a few metadata reads even when it would skip, so without a limit
-    // it is not installed.
+    // Validated here too, to decide which adapter's seam the app is built around.
     const env = validateEnv(process.env);
-    const throttling =
-      env.RATE_LIMIT_MAX > 0
-        ? {
-            imports: [
-              ThrottlerModule.forRoot(throttlerOptions(env.RATE_LIMIT_TTL, env.RATE_LIMIT_MAX)),
-            ],
-            providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
-          }
-        : { imports: [], providers: [] };
     // One engine for the whole app: the modules below import this same object.
     const engagement = EngagementModule.forRootAsync({
       inject: [ConfigService],
@@ -68,9 +59,12 @@ export class AppModule {
           useFactory: nestLoggerParams,
         }),
         engagement,
-        HealthModule.register(engagement, { requireModels: env.REQUIRE_MODELS, lifecycle }),
+        HealthModule.register(engagement, {
+          requireModels: env.REQUIRE_MODELS,
+          lifecycle,
+          httpAdapter: env.HTTP_ADAPTER,
+        }),
         MetricsModule.register(engagement),
-        ...throttling.imports,
       ],
       controllers: [ServiceInfoController, EngagementController],
       providers: [
@@ -78,7 +72,13 @@ export class AppModule {
         AnalyzeBatchPipe,
         AnalysisTelemetryService,
         { provide: APP_FILTER, useClass: HttpErrorFilter },
-        ...throttling.providers,
+        { provide: HTTP_SEAM, useValue: seamFor(env.HTTP_ADAPTER) },
+        {
+          provide: BODY_LIMITS,
+          useValue: { body: env.BODY_LIMIT, batch: env.BATCH_BODY_LIMIT },
+        },
+        // The rate limit's counters (used by its middleware only when RATE_LIMIT_MAX > 0).
+        ThrottlerStorageService,
       ],
     };
   }

@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
+import type { Server } from 'node:http';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { INestApplication } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { loadEngineConfig } from '@app/engagement';
 import { MlService } from '@app/ml';
@@ -25,33 +26,29 @@ function failStart(error: unknown): never {
 
 async function serve(): Promise<void> {
   const lifecycle: Lifecycle = { draining: false };
-  let app: NestFastifyApplication;
+  let app: INestApplication;
   try {
     // Checked before Nest starts, so a bad key is one line, not a framework stack trace.
     loadEngineConfig(validateEnv(process.env).CONFIG_PATH);
-    app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot(lifecycle),
-      createAdapter(),
-      NEST_APP_OPTIONS,
-    );
+    app = await NestFactory.create(AppModule.forRoot(lifecycle), createAdapter(), NEST_APP_OPTIONS);
     configureApp(app);
   } catch (error) {
     failStart(error);
   }
   const env = app.get<ConfigService<Env, true>>(ConfigService);
-  exitOnSignals(app, lifecycle, new ConnectionDrain(app.getHttpServer()), {
+  exitOnSignals(app, lifecycle, new ConnectionDrain(app.getHttpServer() as Server), {
     delayMs: env.get('SHUTDOWN_DELAY_MS', { infer: true }),
     timeoutMs: env.get('SHUTDOWN_TIMEOUT_MS', { infer: true }),
   });
   const port = env.get('PORT', { infer: true });
   const host = env.get('HOST', { infer: true });
-  await app.listen({ port, host });
+  await app.listen(port, host);
   const ml = app.get(MlService).status();
   // One line saying where and how the service answers, for whoever reads the start-up log.
   app.get<PinoLogger>(ROOT_LOGGER, { strict: false }).info(
     {
       url: `http://${host}:${port}`,
-      adapter: 'fastify',
+      adapter: env.get('HTTP_ADAPTER', { infer: true }),
       mode: ml.mode,
       model_version: ml.modelVersion,
     },

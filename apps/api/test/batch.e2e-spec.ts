@@ -1,4 +1,4 @@
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST } from '@app/engagement';
 import { MlService } from '@app/ml';
@@ -14,7 +14,7 @@ function learner(userId: string, overrides: Record<string, unknown> = {}): Recor
 }
 
 describe('POST /analyze-engagement/batch', () => {
-  let app: NestFastifyApplication;
+  let app: INestApplication;
   let modelVersion: string | null;
 
   beforeAll(async () => {
@@ -143,7 +143,7 @@ describe('POST /analyze-engagement/batch', () => {
     expect(tooBig.body).toEqual({
       statusCode: 413,
       error: 'Payload Too Large',
-      message: 'Request body is too large',
+      message: `the body is over this route's limit of ${300 * 1024} bytes`,
     });
   });
 

@@ -1,4 +1,4 @@
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EXAMPLE_HISTORY_REQUEST, EXAMPLE_REQUEST } from '@app/engagement';
 import { MlService } from '@app/ml';
@@ -12,7 +12,7 @@ function clone(): Record<string, any> {
 }
 
 describe(EngagementController.name, () => {
-  let app: NestFastifyApplication;
+  let app: INestApplication;
   let modelVersion: string | null;
 
   beforeAll(async () => {
@@ -221,7 +221,7 @@ describe(EngagementController.name, () => {
     expect(response.body).toEqual({
       statusCode: 413,
       error: 'Payload Too Large',
-      message: 'Request body is too large',
+      message: "the body is over this route's limit of 102400 bytes",
     });
   });
 
@@ -231,7 +231,11 @@ describe(EngagementController.name, () => {
       .set('content-type', 'text/plain')
       .send('hello');
     expect(response.status).toBe(415);
-    expect(response.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+    expect(response.body).toEqual({
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: 'Content-Type text/plain is not supported: send application/json',
+    });
   });
 
   it('echoes a plain x-request-id and replaces a hostile one', async () => {

@@ -1,5 +1,5 @@
 import { AddressInfo, connect } from 'node:net';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EXAMPLE_REQUEST } from '@app/engagement';
 import { createTestApp } from './test-app';
@@ -8,7 +8,7 @@ const KEY = 'k_live_0123456789abcdef';
 const OTHER_KEY = 'k_live_fedcba9876543210';
 
 describe('API keys', () => {
-  let app: NestFastifyApplication;
+  let app: INestApplication;
 
   beforeAll(async () => {
     app = await createTestApp({ API_KEYS: `${KEY}, ${OTHER_KEY}` });
@@ -61,7 +61,7 @@ describe('API keys', () => {
 });
 
 describe('PUBLIC_DOCS', () => {
-  let app: NestFastifyApplication;
+  let app: INestApplication;
 
   beforeAll(async () => {
     app = await createTestApp({ API_KEYS: KEY, PUBLIC_DOCS: 'true' });
@@ -80,7 +80,7 @@ describe('PUBLIC_DOCS', () => {
 });
 
 describe('rate limiting', () => {
-  let app: NestFastifyApplication;
+  let app: INestApplication;
 
   beforeAll(async () => {
     app = await createTestApp({ RATE_LIMIT_MAX: '3', RATE_LIMIT_TTL: '60000' });
@@ -126,8 +126,8 @@ describe('rate limiting', () => {
 });
 
 describe('CORS and security headers', () => {
-  let closed: NestFastifyApplication;
-  let open: NestFastifyApplication;
+  let closed: INestApplication;
+  let open: INestApplication;
 
   beforeAll(async () => {
     closed = await createTestApp();
@@ -166,7 +166,7 @@ describe('CORS and security headers', () => {
 });
 
 describe('metrics', () => {
-  let app: NestFastifyApplication;
+  let app: INestApplication;
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -224,7 +224,7 @@ describe('readiness', () => {
 });
 
 describe('request timeout', () => {
-  let app: NestFastifyApplication;
+  let app: INestApplication;
   let port: number;
 
   beforeAll(async () => {

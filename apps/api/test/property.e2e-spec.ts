@@ -1,4 +1,4 @@
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import { EngagementController } from '../src/engagement/engagement.controller';
 import { validRequest } from './property/arbitraries';
@@ -13,11 +13,12 @@ import {
   todayDay,
   TOO_LARGE,
 } from './property/oracle';
+import { HttpClient, listenForTests } from './http-client';
 import { createTestApp } from './test-app';
 
 /**
- * Property-based tests of POST /analyze-engagement, in process through fastify's inject (no
- * sockets). Valid requests are generated, checked against an independent re-implementation of
+ * Property-based tests of POST /analyze-engagement, over kept-alive local sockets, on the adapter
+ * the run is for. Valid requests are generated, checked against an independent re-implementation of
  * the rule table and FOMO formula, then mutated and mangled: whatever arrives, the answer is a
  * 200 that matches the response schema, or a 4xx that names the problem, never a 5xx, and every
  * request gets one.
@@ -29,27 +30,27 @@ const TIMEOUT_MS = 120_000;
 const RUNS = { valid: 1500, mutated: 2500, json: 400, text: 600, bytes: 300, contentType: 200 };
 
 describe(`${EngagementController.name}: POST /analyze-engagement under generated input`, () => {
-  let app: NestFastifyApplication;
+  let app: INestApplication;
+  let client: HttpClient;
   const tally: Record<number, number> = {};
 
   beforeAll(async () => {
     app = await createTestApp({ RATE_LIMIT_MAX: '0' });
+    client = await listenForTests(app);
   });
 
   afterAll(async () => {
+    client.close();
     await app.close();
   });
 
   async function post(payload: string | Buffer, contentType = 'application/json') {
-    const response = await app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method: 'POST',
-        url: '/analyze-engagement',
-        headers: { 'content-type': contentType },
-        payload,
-      });
+    const response = await client.send({
+      method: 'POST',
+      url: '/analyze-engagement',
+      headers: { 'content-type': contentType },
+      payload,
+    });
     tally[response.statusCode] = (tally[response.statusCode] ?? 0) + 1;
     const body = response.json();
     const problems: string[] = [];
@@ -243,7 +244,7 @@ describe(`${EngagementController.name}: POST /analyze-engagement under generated
           expect(answer.body).toEqual({
             statusCode: 415,
             error: 'Unsupported Media Type',
-            message: 'Unsupported Media Type',
+            message: `Content-Type ${type} is not supported: send application/json`,
           });
         }),
         { seed: SEED, numRuns: RUNS.contentType },

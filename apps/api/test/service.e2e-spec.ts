@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST, loadEngineConfig } from '@app/engagement';
 import { HealthController } from '../src/health/health.controller';
@@ -12,7 +12,7 @@ import { createTestApp } from './test-app';
 const CONFIG_HASH = loadEngineConfig('config/config.json').hash;
 
 describe(HealthController.name, () => {
-  let app: NestFastifyApplication;
+  let app: INestApplication;
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -36,7 +36,7 @@ describe(HealthController.name, () => {
     });
   });
 
-  it('GET /version names the package, model set, config hash and tfjs backend', async () => {
+  it('GET /version names the package, model set, config hash, adapter and tfjs backend', async () => {
     const status = app.get(MlService).status();
     const response = await request(app.getHttpServer()).get('/version');
     expect(response.status).toBe(200);
@@ -46,9 +46,11 @@ describe(HealthController.name, () => {
       model_version: status.modelVersion,
       mode: status.mode,
       config_hash: CONFIG_HASH,
+      http_adapter: process.env.HTTP_ADAPTER,
       tfjs: { package: status.tfjsPackage, backend: status.tfjsBackend },
     });
     expect(['cpu', 'tensorflow']).toContain(response.body.tfjs.backend);
+    expect(['express', 'fastify']).toContain(response.body.http_adapter);
   });
 
   it('GET / names the service and links the docs', async () => {
@@ -101,7 +103,7 @@ describe(HealthController.name, () => {
 });
 
 describe('rules-only mode', () => {
-  let app: NestFastifyApplication;
+  let app: INestApplication;
   const dir = mkdtempSync(join(tmpdir(), 'broken-models-'));
 
   beforeAll(async () => {

@@ -1,26 +1,22 @@
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp, createAdapter, NEST_APP_OPTIONS } from '../src/platform/app.setup';
+import { HTTP_SEAM, HttpSeam } from '../src/platform/http-seam';
 
 /**
  * The real application, wired as main.ts wires it, with the given environment (quiet logs by
- * default). The environment is restored once the module is built.
+ * default) on the adapter HTTP_ADAPTER names: the e2e suite runs once per adapter. The environment is restored once the module is built.
  */
-export async function createTestApp(
-  env: Record<string, string> = {},
-): Promise<NestFastifyApplication> {
+export async function createTestApp(env: Record<string, string> = {}): Promise<INestApplication> {
   const saved = { ...process.env };
   Object.assign(process.env, { LOG_LEVEL: 'silent', ...env });
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
-    const app = moduleRef.createNestApplication<NestFastifyApplication>(
-      createAdapter(),
-      NEST_APP_OPTIONS,
-    );
+    const app = moduleRef.createNestApplication(createAdapter(), NEST_APP_OPTIONS);
     configureApp(app);
     await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    await app.get<HttpSeam>(HTTP_SEAM).ready(app);
     return app;
   } finally {
     process.env = saved;

@@ -1,7 +1,6 @@
 import { DynamicModule, FactoryProvider, Module, ModuleMetadata } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { FomoModule } from '@app/fomo';
-import { MlModule } from '@app/ml';
+import { HEALTH_CHECKS, MlModule } from '@app/ml';
 import { RulesModule } from '@app/rules';
 import { EngineConfig } from './config/engine-config';
 import { ConfigHealthIndicator } from './config/engine-config.health';
@@ -57,7 +56,7 @@ export class EngagementModule {
       module: EngagementModule,
       imports: [
         settings,
-        TerminusModule,
+        HEALTH_CHECKS,
         RulesModule.forRootAsync({
           imports: [settings],
           inject: [ENGINE_CONFIG],

@@ -17,6 +17,7 @@ export {
   ModelSet,
   ModelSetError,
 } from './model-set';
+export { HEALTH_CHECKS } from './health-checks';
 export { MlHealthIndicator } from './ml.health';
 export { MlModuleOptions } from './ml.module-definition';
 export { MlModule } from './ml.module';

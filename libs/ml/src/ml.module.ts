@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
+import { HEALTH_CHECKS } from './health-checks';
 import { MlConfigurableModule } from './ml.module-definition';
 import { MlHealthIndicator } from './ml.health';
 import { MlService } from './ml.service';
 
 @Module({
-  imports: [TerminusModule],
+  imports: [HEALTH_CHECKS],
   providers: [MlService, MlHealthIndicator],
   exports: [MlService, MlHealthIndicator],
 })

@@ -15,6 +15,8 @@ import {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const USER_ID_LOGGING = ['raw', 'hash'] as const;
+export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
+export type HttpAdapterName = (typeof HTTP_ADAPTERS)[number];
 
 const SIZE = /^(\d+)\s*(b|kb|mb)?$/i;
 const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
@@ -63,6 +65,10 @@ export class Env {
   @IsInt({ message: int('PORT', 0, 65535) })
   @Transform(toInt)
   PORT = 3000;
+
+  /** The HTTP framework under Nest: express (the default) or fastify (more throughput). */
+  @IsIn(HTTP_ADAPTERS, { message: `HTTP_ADAPTER must be one of ${HTTP_ADAPTERS.join(', ')}` })
+  HTTP_ADAPTER: HttpAdapterName = 'express';
 
   @MinLength(1, { message: 'HOST must not be empty' })
   @IsString()

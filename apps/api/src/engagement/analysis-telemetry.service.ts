@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { BatchResult, EngagementAnalysis } from '@app/engagement';
 import { Env } from '../config/env.config';
 import { annotateRequestLog } from '../platform/logging';
@@ -33,7 +33,7 @@ export class AnalysisTelemetryService {
     return createHash('sha256').update(this.salt).update(userId).digest('hex').slice(0, 16);
   }
 
-  analysis(request: FastifyRequest, analysis: EngagementAnalysis): EngagementAnalysis {
+  analysis(request: IncomingMessage, analysis: EngagementAnalysis): EngagementAnalysis {
     this.metrics.countNudges(analysis.nudges);
     annotateRequestLog(request, {
       user_id: this.loggedId(analysis.user_id),
@@ -42,7 +42,7 @@ export class AnalysisTelemetryService {
     return analysis;
   }
 
-  batch(request: FastifyRequest, results: BatchResult[]): BatchResult[] {
+  batch(request: IncomingMessage, results: BatchResult[]): BatchResult[] {
     let failed = 0;
     for (const result of results) {
       if ('error' in result) failed++;

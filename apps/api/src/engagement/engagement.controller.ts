@@ -1,4 +1,5 @@
-import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -24,7 +25,7 @@ import {
   ValidBatch,
   ValidRequest,
 } from '@app/engagement';
-import type { FastifyRequest } from 'fastify';
+import { NodeRequest } from '../platform/node-request';
 import { AnalysisTelemetryService } from './analysis-telemetry.service';
 import { AnalyzeBatchPipe } from './analyze-batch.pipe';
 import { AnalyzeRequestPipe } from './analyze-request.pipe';
@@ -65,7 +66,7 @@ export class EngagementController {
   @ApiUnsupportedMediaTypeResponse({ description: 'The body is not application/json.' })
   analyze(
     @Body(AnalyzeRequestPipe) request: ValidRequest,
-    @Req() http: FastifyRequest,
+    @NodeRequest() http: IncomingMessage,
     @Headers('accept-language') acceptLanguage?: string,
   ): EngagementAnalysis {
     return this.telemetry.analysis(http, this.engagement.analyze(request, acceptLanguage));
@@ -89,7 +90,7 @@ export class EngagementController {
   @ApiPayloadTooLargeResponse({ description: 'The body is over BATCH_BODY_LIMIT.' })
   analyzeBatch(
     @Body(AnalyzeBatchPipe) batch: ValidBatch,
-    @Req() http: FastifyRequest,
+    @NodeRequest() http: IncomingMessage,
     @Headers('accept-language') acceptLanguage?: string,
   ): { results: BatchResult[] } {
     const results = this.engagement.analyzeBatch(batch, acceptLanguage);

@@ -64,6 +64,7 @@ export class HealthController {
       model_version: status.modelVersion,
       mode: status.mode,
       config_hash: this.config.hash,
+      http_adapter: this.options.httpAdapter,
       tfjs: { package: status.tfjsPackage, backend: status.tfjsBackend },
     };
   }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
+import { HEALTH_CHECKS } from '@app/ml';
 import { HealthController } from './health.controller';
 import { HEALTH_OPTIONS, HealthOptions } from './health.options';
 
@@ -9,7 +9,7 @@ export class HealthModule {
   static register(engagement: DynamicModule, options: HealthOptions): DynamicModule {
     return {
       module: HealthModule,
-      imports: [TerminusModule.forRoot({ logger: false }), engagement],
+      imports: [HEALTH_CHECKS, engagement],
       controllers: [HealthController],
       providers: [{ provide: HEALTH_OPTIONS, useValue: options }],
     };

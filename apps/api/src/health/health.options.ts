@@ -1,3 +1,4 @@
+import type { HttpAdapterName } from '../config/env.config';
 import { Lifecycle } from '../platform/lifecycle';
 
 export interface HealthOptions {
@@ -5,6 +6,8 @@ export interface HealthOptions {
   readonly requireModels: boolean;
   /** Set by the signal handler: readiness fails from the moment shutdown begins. */
   readonly lifecycle: Lifecycle;
+  /** The HTTP framework serving (HTTP_ADAPTER), reported by /version. */
+  readonly httpAdapter: HttpAdapterName;
 }
 
 export const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');

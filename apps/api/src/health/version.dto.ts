@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { HTTP_ADAPTERS, HttpAdapterName } from '../config/env.config';
 
 export class TfjsInfoDto {
   /** The tfjs package serving the models. @example "@tensorflow/tfjs" */
@@ -20,5 +21,8 @@ export class VersionDto {
   mode!: 'ml' | 'rules-only';
   /** First 16 hex digits of the SHA-256 of the effective config and message catalogs. @example "3f2a9c1b7d4e8f60" */
   config_hash!: string;
+  /** The HTTP framework serving this process (HTTP_ADAPTER). */
+  @ApiProperty({ enum: HTTP_ADAPTERS })
+  http_adapter!: HttpAdapterName;
   tfjs!: TfjsInfoDto;
 }

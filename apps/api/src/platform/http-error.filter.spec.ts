@@ -1,22 +1,35 @@
-import { ArgumentsHost, Logger } from '@nestjs/common';
+import { ArgumentsHost, HttpException, Logger, NotFoundException } from '@nestjs/common';
+import type { HttpAdapterHost } from '@nestjs/core';
 import { HttpErrorFilter } from './http-error.filter';
+import type { HttpSeam } from './http-seam';
 
-/** A host whose reply records what the filter sends. */
-function host(): { host: ArgumentsHost; sent: unknown[]; statuses: number[] } {
-  const sent: unknown[] = [];
-  const statuses: number[] = [];
-  const reply = {
-    status: (code: number) => {
-      statuses.push(code);
-      return reply;
-    },
-    send: (body: unknown) => {
-      sent.push(body);
-      return reply;
-    },
+interface Sent {
+  status: number;
+  body: unknown;
+}
+
+/** A filter on a recording adapter, and a host for a request to `url` with `headers`. */
+function setup(url = '/analyze-engagement', headers: Record<string, string> = {}) {
+  const sent: Sent[] = [];
+  const set: Record<string, string> = {};
+  const adapter = {
+    reply: (_response: unknown, body: unknown, status: number) => sent.push({ status, body }),
+    isHeadersSent: () => false,
+    getRequestUrl: () => url,
+    getRequestMethod: () => 'PUT',
+    setHeader: (_response: unknown, name: string, value: string) => (set[name] = value),
   };
-  const http = { getResponse: () => reply, getRequest: () => ({}) };
-  return { host: { switchToHttp: () => http } as unknown as ArgumentsHost, sent, statuses };
+  const seam = {
+    allowedMethods: (_adapter: unknown, path: string) =>
+      path === '/health' ? ['GET', 'HEAD'] : [],
+  } as unknown as HttpSeam;
+  const filter = new HttpErrorFilter({ httpAdapter: adapter } as unknown as HttpAdapterHost, seam, {
+    body: 100,
+    batch: 5000,
+  });
+  const http = { getResponse: () => ({}), getRequest: () => ({ headers }) };
+  const host = { switchToHttp: () => http } as unknown as ArgumentsHost;
+  return { filter, host, sent, set };
 }
 
 describe(HttpErrorFilter.name, () => {
@@ -25,9 +38,8 @@ describe(HttpErrorFilter.name, () => {
   it('logs an upload the client abandoned at debug and answers nobody', () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
-    const sut = new HttpErrorFilter();
-    const { host: aborted, sent } = host();
-    sut.catch(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), aborted);
+    const { filter, host, sent } = setup();
+    filter.catch(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), host);
     expect(sent).toEqual([]);
     expect(error).not.toHaveBeenCalled();
     expect(debug).toHaveBeenCalledWith('request aborted by the client: aborted');
@@ -35,13 +47,86 @@ describe(HttpErrorFilter.name, () => {
 
   it('answers anything else unexpected with a bare 500 and logs it as an error', () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    const sut = new HttpErrorFilter();
-    const { host: broken, sent, statuses } = host();
-    sut.catch(new Error('bug'), broken);
-    expect(statuses).toEqual([500]);
+    const { filter, host, sent } = setup();
+    filter.catch(new Error('bug'), host);
     expect(sent).toEqual([
-      { statusCode: 500, error: 'Internal Server Error', message: 'internal error' },
+      {
+        status: 500,
+        body: { statusCode: 500, error: 'Internal Server Error', message: 'internal error' },
+      },
     ]);
     expect(error).toHaveBeenCalledTimes(1);
+  });
+
+  it("words a 413 from the request's route, whoever raised it", () => {
+    const { filter, host, sent } = setup('/analyze-engagement/batch?x=1');
+    // As Nest hands on fastify's own error, and as Express's http-errors carry it.
+    filter.catch(new HttpException('Request body is too large', 413), host);
+    filter.catch(Object.assign(new Error('request entity too large'), { status: 413 }), host);
+    const body = {
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: "the body is over this route's limit of 5000 bytes",
+    };
+    expect(sent).toEqual([
+      { status: 413, body },
+      { status: 413, body },
+    ]);
+  });
+
+  it('words a 415 from what was sent: an encoding first, else the content type', () => {
+    const compressed = setup('/analyze-engagement', {
+      'content-encoding': 'gzip',
+      'content-type': 'application/json',
+    });
+    compressed.filter.catch(new HttpException('Unsupported Media Type', 415), compressed.host);
+    const typed = setup('/analyze-engagement', { 'content-type': 'text/csv' });
+    typed.filter.catch({ statusCode: 415, message: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }, typed.host);
+    expect([...compressed.sent, ...typed.sent]).toEqual([
+      {
+        status: 415,
+        body: {
+          statusCode: 415,
+          error: 'Unsupported Media Type',
+          message:
+            'Content-Encoding gzip is not supported: send the body uncompressed, as application/json',
+        },
+      },
+      {
+        status: 415,
+        body: {
+          statusCode: 415,
+          error: 'Unsupported Media Type',
+          message: 'Content-Type text/csv is not supported: send application/json',
+        },
+      },
+    ]);
+  });
+
+  it('turns a 404 on a path that has other methods into a 405 with Allow', () => {
+    const { filter, host, sent, set } = setup('/health?probe=1');
+    filter.catch(new NotFoundException('Cannot PUT /health'), host);
+    expect(set).toEqual({ allow: 'GET, HEAD' });
+    expect(sent).toEqual([
+      {
+        status: 405,
+        body: {
+          statusCode: 405,
+          error: 'Method Not Allowed',
+          message: 'PUT is not allowed on this path; use GET or HEAD',
+        },
+      },
+    ]);
+  });
+
+  it('answers a framework 400 without its internals', () => {
+    const { filter, host, sent } = setup();
+    filter.catch({ statusCode: 400, message: 'FST_ERR_SOMETHING internal detail' }, host);
+    expect(sent).toEqual([
+      {
+        status: 400,
+        body: { statusCode: 400, error: 'Bad Request', message: 'the request is not valid' },
+      },
+    ]);
   });
 });

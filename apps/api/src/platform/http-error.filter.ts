@@ -1,21 +1,24 @@
+import { STATUS_CODES } from 'node:http';
 import {
   ArgumentsHost,
   Catch,
   ExceptionFilter,
   HttpException,
+  Inject,
   Logger,
   NotFoundException,
 } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { STATUS_CODES } from 'node:http';
-
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-
-/** The methods the request's path answers to, when it exists with other methods. */
-function allowedMethods(request: FastifyRequest): string[] {
-  const url = request.url.split('?')[0];
-  return METHODS.filter((method) => request.server.hasRoute({ method, url }));
-}
+import { HttpAdapterHost } from '@nestjs/core';
+import { HTTP_SEAM, HttpSeam } from './http-seam';
+import { nodeRequestOf } from './node-request';
+import {
+  BODY_LIMITS,
+  BodyLimits,
+  bodyLimitFor,
+  tooLarge,
+  unsupportedEncoding,
+  unsupportedType,
+} from './request-body';
 
 /** An upload the client abandoned: there is nobody left to answer. */
 function clientWentAway(exception: unknown): boolean {
@@ -23,51 +26,97 @@ function clientWentAway(exception: unknown): boolean {
   return (
     code === 'ECONNRESET' ||
     code === 'ECONNABORTED' ||
+    (exception as { type?: unknown } | null)?.type === 'request.aborted' ||
     (exception instanceof Error && exception.message === 'aborted')
   );
 }
 
+/** The 4xx status of an error the framework raised itself (fastify's FST_*, Express's http-errors). */
+function frameworkStatus(exception: unknown): number | undefined {
+  const { statusCode, status } = (exception ?? {}) as { statusCode?: unknown; status?: unknown };
+  const code = typeof statusCode === 'number' ? statusCode : status;
+  return typeof code === 'number' && code >= 400 && code < 500 ? code : undefined;
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
 /**
- * Every error answers `{statusCode, error, message, ...}` as JSON, whether Nest, a pipe or fastify
- * (body too large, wrong media type) raised it. Anything that is not an HttpException is a bug:
- * it is logged and answered with a bare 500, never with its internals.
+ * Every error answers `{statusCode, error, message, ...}` as JSON in the service's own words,
+ * on either adapter, whether Nest, a pipe, a middleware or the framework raised it. Anything
+ * else is a bug: it is logged and answered with a bare 500, never with its internals.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(HttpErrorFilter.name);
 
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(HTTP_SEAM) private readonly seam: HttpSeam,
+    @Inject(BODY_LIMITS) private readonly limits: BodyLimits,
+  ) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (exception instanceof NotFoundException) {
-      const request = host.switchToHttp().getRequest<FastifyRequest>();
-      const allowed = allowedMethods(request);
-      if (allowed.length > 0) {
-        void reply
-          .status(405)
-          .header('allow', allowed.join(', '))
-          .send({
-            statusCode: 405,
-            error: STATUS_CODES[405],
-            message: `${request.method} is not allowed on this path; use ${allowed.join(' or ')}`,
-          });
-        return;
-      }
-    }
-    if (exception instanceof HttpException) {
-      const statusCode = exception.getStatus();
-      const response = exception.getResponse();
-      const body = typeof response === 'string' ? { message: response } : response;
-      void reply.status(statusCode).send({ statusCode, error: STATUS_CODES[statusCode], ...body });
-      return;
-    }
+    const adapter = this.adapterHost.httpAdapter;
+    const http = host.switchToHttp();
+    const response = http.getResponse<unknown>();
+    const request = http.getRequest<unknown>();
     if (clientWentAway(exception)) {
       // The client hung up mid-upload: its business, not a fault of the service.
       this.logger.debug(`request aborted by the client: ${(exception as Error).message}`);
       return;
     }
+    if (adapter.isHeadersSent(response)) {
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+      return;
+    }
+    const path = pathOf(String(adapter.getRequestUrl(request) ?? '/'));
+    if (exception instanceof NotFoundException) {
+      const allowed = this.seam.allowedMethods(adapter, path);
+      if (allowed.length > 0) {
+        const method = String(adapter.getRequestMethod(request));
+        adapter.setHeader(response, 'allow', allowed.join(', '));
+        this.answer(response, 405, {
+          message: `${method} is not allowed on this path; use ${allowed.join(' or ')}`,
+        });
+        return;
+      }
+    }
+    const status =
+      exception instanceof HttpException ? exception.getStatus() : frameworkStatus(exception);
+    // A 413 or 415 is about the body, whoever noticed (a parser, the framework): it is worded
+    // from the request, the same on either adapter.
+    const headers = nodeRequestOf(request).headers;
+    const known =
+      status === 413
+        ? tooLarge(bodyLimitFor(path, this.limits))
+        : status === 415
+          ? (unsupportedEncoding(headers['content-encoding']) ??
+            unsupportedType(headers['content-type']))
+          : exception instanceof HttpException
+            ? exception
+            : status !== undefined
+              ? new HttpException(
+                  status === 400 ? 'the request is not valid' : (STATUS_CODES[status] ?? 'refused'),
+                  status,
+                )
+              : undefined;
+    if (known !== undefined) {
+      const body = known.getResponse();
+      this.answer(response, known.getStatus(), typeof body === 'string' ? { message: body } : body);
+      return;
+    }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    void reply
-      .status(500)
-      .send({ statusCode: 500, error: STATUS_CODES[500], message: 'internal error' });
+    this.answer(response, 500, { message: 'internal error' });
+  }
+
+  private answer(response: unknown, statusCode: number, body: object): void {
+    this.adapterHost.httpAdapter.reply(
+      response,
+      { statusCode, error: STATUS_CODES[statusCode], ...body },
+      statusCode,
+    );
   }
 }

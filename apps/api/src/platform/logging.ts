@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import pino, { Logger } from 'pino';
 import type { Env } from '../config/env.config';
@@ -10,10 +9,22 @@ export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 /** A client's id is echoed only if it is short and plain; otherwise it could forge log lines. */
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+const ID = Symbol('requestId');
+const LOG_FIELDS = Symbol('logFields');
 
+type AnnotatedRequest = IncomingMessage & {
+  [ID]?: string;
+  [LOG_FIELDS]?: Record<string, unknown>;
+};
+
+/** The request's id: the client's plain x-request-id, else a new UUID; the same on every call. */
 export function requestId(req: IncomingMessage): string {
+  const annotated = req as AnnotatedRequest;
+  if (annotated[ID] !== undefined) return annotated[ID];
   const header = req.headers['x-request-id'];
-  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+  const id = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+  annotated[ID] = id;
+  return id;
 }
 
 export function createRootLogger(env: Pick<Env, 'LOG_LEVEL' | 'LOG_PRETTY'>): Logger {
@@ -34,37 +45,39 @@ export function nestLoggerParams(logger: Logger): Params {
   return { pinoHttp: { logger }, useExisting: true, forRoutes: [] };
 }
 
-const LOG_FIELDS = Symbol('logFields');
-
-type AnnotatedRequest = FastifyRequest & { [LOG_FIELDS]?: Record<string, unknown> };
-
 /** Adds fields (user_id, nudge types, batch size) to this request's log line. */
-export function annotateRequestLog(request: FastifyRequest, fields: Record<string, unknown>): void {
+export function annotateRequestLog(
+  request: IncomingMessage,
+  fields: Record<string, unknown>,
+): void {
   (request as AnnotatedRequest)[LOG_FIELDS] = fields;
 }
 
 /**
- * One JSON line per request, written when the response is sent: request id, method, url, route,
- * status, latency and what the handler annotated. Never bodies or headers, which may carry keys.
- * 4xx lines are warnings and 5xx errors, so alerting can key on the level.
+ * One JSON line per request, written when the response is done: request id, method, url, route
+ * pattern, status, latency and what the handler annotated. Never bodies or headers, which may
+ * carry keys. 4xx lines are warnings and 5xx errors, so alerting can key on the level.
  */
-export function registerRequestLog(fastify: FastifyInstance, logger: Logger): void {
-  fastify.addHook('onResponse', (request, reply, done) => {
-    const status = reply.statusCode;
-    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-    if (logger.isLevelEnabled(level)) {
-      const responseTime = Math.round(reply.elapsedTime * 100) / 100;
-      logger[level](
-        {
-          req: { id: request.id, method: request.method, url: request.url },
-          route: request.routeOptions.url ?? null,
-          res: { statusCode: status },
-          responseTime,
-          ...(request as AnnotatedRequest)[LOG_FIELDS],
-        },
-        `${request.method} ${request.url} ${status} ${Math.round(responseTime)}ms`,
-      );
-    }
-    done();
-  });
+export function logRequest(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: string | null,
+  milliseconds: number,
+): void {
+  const status = res.statusCode;
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  const responseTime = Math.round(milliseconds * 100) / 100;
+  logger[level](
+    {
+      req: { id: requestId(req), method: req.method, url: req.url },
+      route,
+      res: { statusCode: status },
+      responseTime,
+      ...(res.writableFinished ? {} : { aborted: true }),
+      ...(req as AnnotatedRequest)[LOG_FIELDS],
+    },
+    `${req.method} ${req.url} ${status} ${Math.round(responseTime)}ms`,
+  );
 }

@@ -298,7 +298,7 @@ export function badRequestProblems(body: any): string[] {
 export const TOO_LARGE = {
   statusCode: 413,
   error: 'Payload Too Large',
-  message: 'Request body is too large',
+  message: `the body is over this route's limit of ${BODY_LIMIT} bytes`,
 };
 
 /** Whether the rule-sourced nudges are what the rule table and the ranking/capping steps allow. */

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
 import helmet, { HelmetOptions } from 'helmet';
 
 /**
@@ -35,13 +34,12 @@ export function helmetHeaders(options: HelmetOptions): Readonly<Record<string, s
 }
 
 /**
- * Helmet's headers on every response. Without nonces they never change, so they are computed
- * once, rather than rebuilding helmet and re-parsing the CSP on every request as @fastify/helmet does.
+ * Helmet's headers for every response. Without nonces they never change, so they are computed
+ * once rather than running helmet (and re-parsing its CSP) on every request.
  */
-export function registerSecurityHeaders(fastify: FastifyInstance): void {
-  const headers = helmetHeaders(HELMET_OPTIONS);
-  fastify.addHook('onRequest', (_request, reply, done) => {
-    void reply.headers(headers);
-    done();
-  });
+export const SECURITY_HEADERS = helmetHeaders(HELMET_OPTIONS);
+const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
+
+export function setSecurityHeaders(res: ServerResponse): void {
+  for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);
 }

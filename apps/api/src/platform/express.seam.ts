@@ -1,0 +1,134 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NestApplicationOptions } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import type { Express } from 'express';
+import getRawBody from 'raw-body';
+import type { HttpSeam } from './http-seam';
+import { answerClientError, createNodeServer } from './node-server';
+import type { NextFunction } from './node-request';
+import { BadRequestException } from '@nestjs/common';
+import {
+  BodyLimits,
+  bodyLimitFor,
+  isJsonType,
+  parseBody,
+  tooLarge,
+  unsupportedEncoding,
+  unsupportedType,
+} from './request-body';
+
+/** Nest's Express adapter on the service's Node server, without Express's per-response extras. */
+class ServiceExpressAdapter extends ExpressAdapter {
+  constructor(private readonly requestTimeoutMs: number) {
+    super();
+    const express = this.getInstance<Express>();
+    express.disable('x-powered-by');
+    // An ETag costs a hash of every body, and no client revalidates an analysis.
+    express.set('etag', false);
+  }
+
+  override initHttpServer(options: NestApplicationOptions): void {
+    if (options.httpsOptions !== undefined) return super.initHttpServer(options);
+    const server = createNodeServer(this.getInstance<Express>(), this.requestTimeoutMs);
+    server.on('clientError', answerClientError);
+    this.setHttpServer(server);
+  }
+}
+
+/** What the router (Express 5's `router` package) keeps per layer; its typings omit `match`. */
+interface RouterLayer {
+  route?: { methods: Record<string, boolean> };
+  match(path: string): boolean;
+}
+
+/** Methods whose requests may carry a body this service reads. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return (
+    request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+  );
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** raw-body's refusals, in the service's words. */
+function readError(error: { type?: string; message?: string }, limit: number): unknown {
+  if (error.type === 'entity.too.large') return tooLarge(limit);
+  if (error.type === 'request.size.invalid') {
+    return new BadRequestException('the body did not match its Content-Length');
+  }
+  // An aborted upload reaches the filter as the client's business, not as a fault.
+  return error;
+}
+
+/**
+ * The body as fastify would take it: only for methods with a body, only application/json and
+ * uncompressed, read up to the route's limit (a declared Content-Length over it is refused
+ * before a byte is read), then parsed strictly.
+ */
+function jsonBody(limits: BodyLimits) {
+  return (
+    request: IncomingMessage & { body?: unknown },
+    _response: ServerResponse,
+    next: NextFunction,
+  ): void => {
+    if (!BODY_METHODS.has(request.method ?? '')) return next();
+    const contentType = request.headers['content-type'];
+    if (contentType === undefined && !hasBody(request)) return next();
+    const refusal = unsupportedEncoding(request.headers['content-encoding']);
+    if (refusal !== undefined) return next(refusal);
+    if (!isJsonType(contentType)) return next(unsupportedType(contentType));
+    const limit = bodyLimitFor(pathOf(request.url ?? '/'), limits);
+    getRawBody(request, { length: request.headers['content-length'], limit }).then(
+      (body) => {
+        try {
+          request.body = parseBody(body);
+        } catch (error) {
+          return next(error);
+        }
+        next();
+      },
+      (error: { type?: string }) => next(readError(error, limit)),
+    );
+  };
+}
+
+export const EXPRESS_SEAM: HttpSeam = {
+  name: 'express',
+
+  createAdapter(requestTimeoutMs) {
+    return new ServiceExpressAdapter(requestTimeoutMs);
+  },
+
+  installBodyParsing(app, limits) {
+    app.use(jsonBody(limits));
+  },
+
+  routeOf(request) {
+    const route = (request as IncomingMessage & { route?: { path: string } }).route;
+    return route?.path ?? null;
+  },
+
+  allowedMethods(adapter, path) {
+    const express = adapter.getInstance<Express>();
+    const allowed = new Set<string>();
+    for (const layer of express.router.stack as unknown as RouterLayer[]) {
+      if (layer.route === undefined || !layer.match(path)) continue;
+      for (const method of Object.keys(layer.route.methods)) allowed.add(method.toUpperCase());
+    }
+    if (allowed.has('GET')) allowed.add('HEAD');
+    return [...allowed].sort(byMethodOrder);
+  },
+
+  async ready() {},
+};
+
+const ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+function byMethodOrder(a: string, b: string): number {
+  return ORDER.indexOf(a) - ORDER.indexOf(b);
+}

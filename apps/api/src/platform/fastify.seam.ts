@@ -1,0 +1,106 @@
+import type { IncomingMessage, RequestListener } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { HttpSeam } from './http-seam';
+import { requestId } from './logging';
+import { answerClientError, createNodeServer } from './node-server';
+import { BAD_URL_MESSAGE } from './request-context';
+import {
+  BodyLimits,
+  bodyLimitFor,
+  parseBody,
+  unsupportedEncoding,
+  unsupportedType,
+} from './request-body';
+import { SECURITY_HEADERS } from './security-headers';
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+/** The fastify request behind a Node request, for its route pattern. */
+const FASTIFY_REQUEST = Symbol('fastifyRequest');
+
+type LinkedRequest = IncomingMessage & { [FASTIFY_REQUEST]?: FastifyRequest };
+
+function instance(app: INestApplication): FastifyInstance {
+  return (app as NestFastifyApplication).getHttpAdapter().getInstance();
+}
+
+/**
+ * Errors fastify raises before routing, so before any middleware runs (a broken
+ * percent-encoding in the URL): the service's own words and headers, not the framework's code.
+ */
+function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const url = error.code === 'FST_ERR_BAD_URL';
+  void reply
+    .headers(SECURITY_HEADERS)
+    .header('x-request-id', request.id)
+    .status(400)
+    .send({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: url ? BAD_URL_MESSAGE : error.message,
+    });
+}
+
+export const FASTIFY_SEAM: HttpSeam = {
+  name: 'fastify',
+
+  createAdapter(requestTimeoutMs) {
+    const adapter = new FastifyAdapter({
+      // The request log's id is the one the middleware echoes (a client's plain x-request-id).
+      genReqId: requestId,
+      requestIdHeader: false,
+      // Requests on open connections keep being served while the service drains:
+      // ConnectionDrain closes those connections instead of answering 503.
+      return503OnClosing: false,
+      frameworkErrors: answerFrameworkError,
+      clientErrorHandler: answerClientError,
+      serverFactory: (handler: RequestListener) => createNodeServer(handler, requestTimeoutMs),
+    });
+    adapter.getInstance().addHook('onRequest', (request, _reply, done) => {
+      (request.raw as LinkedRequest)[FASTIFY_REQUEST] = request;
+      done();
+    });
+    return adapter;
+  },
+
+  installBodyParsing(app, limits: BodyLimits) {
+    const fastify = instance(app);
+    fastify.addHook('preParsing', (request, _reply, payload, done) => {
+      const refusal = unsupportedEncoding(request.headers['content-encoding']);
+      if (refusal === undefined) done(null, payload);
+      else done(refusal);
+    });
+    fastify.removeAllContentTypeParsers();
+    fastify.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer', bodyLimit: limits.body },
+      (_request, body: Buffer, done) => {
+        try {
+          done(null, parseBody(body));
+        } catch (error) {
+          done(error as Error, undefined);
+        }
+      },
+    );
+    fastify.addContentTypeParser('*', (request, _payload, done) =>
+      done(unsupportedType(request.headers['content-type']), undefined),
+    );
+    fastify.addHook('onRoute', (route) => {
+      route.bodyLimit = bodyLimitFor(route.url, limits);
+    });
+  },
+
+  routeOf(request) {
+    return (request as LinkedRequest)[FASTIFY_REQUEST]?.routeOptions.url ?? null;
+  },
+
+  allowedMethods(adapter, path) {
+    const fastify = adapter.getInstance<FastifyInstance>();
+    return METHODS.filter((method) => fastify.hasRoute({ method, url: path }));
+  },
+
+  async ready(app) {
+    await instance(app).ready();
+  },
+};

@@ -1,0 +1,30 @@
+import type { IncomingMessage } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import type { AbstractHttpAdapter } from '@nestjs/core';
+import type { HttpAdapterName } from '../config/env.config';
+import type { BodyLimits } from './request-body';
+
+export const HTTP_SEAM = Symbol('HTTP_SEAM');
+
+/**
+ * What Nest cannot abstract across Express and fastify, one implementation per adapter
+ * (express.seam.ts, fastify.seam.ts). Everything else (request id, security headers, the API
+ * key check, rate limit, request log, metrics, CORS, errors) is written once, as middleware
+ * and an exception filter that see Node's own request and response.
+ */
+export interface HttpSeam {
+  readonly name: HttpAdapterName;
+  /** The Nest adapter, on a Node server with the service's timeouts (createNodeServer). */
+  createAdapter(requestTimeoutMs: number): AbstractHttpAdapter;
+  /**
+   * Strict JSON bodies within per-route limits. Installed after the middleware that needs no
+   * body, so a refused client costs no parsing.
+   */
+  installBodyParsing(app: INestApplication, limits: BodyLimits): void;
+  /** The route pattern a request matched, once answered; null when none did. */
+  routeOf(request: IncomingMessage): string | null;
+  /** The methods a path answers to, for a 405's Allow header; empty when the path is unknown. */
+  allowedMethods(adapter: AbstractHttpAdapter, path: string): string[];
+  /** Resolves once every route is in place and the server can be handed to a client. */
+  ready(app: INestApplication): Promise<void>;
+}

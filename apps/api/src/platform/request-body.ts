@@ -1,0 +1,64 @@
+import {
+  BadRequestException,
+  HttpException,
+  PayloadTooLargeException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import { parseJsonDocument } from '@app/engagement';
+
+/** What a request body may be, per route; each adapter's seam enforces it its own way. */
+export interface BodyLimits {
+  /** BODY_LIMIT: every route but the batch. */
+  readonly body: number;
+  /** BATCH_BODY_LIMIT: the batch route. */
+  readonly batch: number;
+}
+
+export const BATCH_ROUTE = '/analyze-engagement/batch';
+
+/** The byte limit for a request path (without its query). */
+export function bodyLimitFor(path: string, limits: BodyLimits): number {
+  return path === BATCH_ROUTE ? limits.batch : limits.body;
+}
+
+export function tooLarge(limit: number): HttpException {
+  return new PayloadTooLargeException(`the body is over this route's limit of ${limit} bytes`);
+}
+
+/** Only `application/json`, with or without parameters such as a charset. */
+export function isJsonType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const semicolon = contentType.indexOf(';');
+  const essence = semicolon === -1 ? contentType : contentType.slice(0, semicolon);
+  return essence.trim().toLowerCase() === 'application/json';
+}
+
+export function unsupportedType(contentType: string | undefined): HttpException {
+  const what =
+    contentType === undefined || contentType === ''
+      ? 'a body without a Content-Type'
+      : `Content-Type ${contentType}`;
+  return new UnsupportedMediaTypeException(`${what} is not supported: send application/json`);
+}
+
+/** A compressed body is a media type this service does not take: 415, not a parse error. */
+export function unsupportedEncoding(encoding: string | undefined): HttpException | undefined {
+  if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return undefined;
+  return new UnsupportedMediaTypeException(
+    `Content-Encoding ${encoding} is not supported: send the body uncompressed, as application/json`,
+  );
+}
+
+/**
+ * The strict parse both adapters use: empty, malformed, non-UTF-8, too deep or
+ * prototype-polluting documents are a 400.
+ */
+export function parseBody(body: Buffer): unknown {
+  if (body.length === 0) throw new BadRequestException('body is empty; send a JSON object');
+  const parsed = parseJsonDocument(body);
+  if (!parsed.ok) throw new BadRequestException(parsed.message);
+  return parsed.value;
+}
+
+/** The app's BodyLimits, for the exception filter's 413. */
+export const BODY_LIMITS = Symbol('BODY_LIMITS');
