@@ -1,7 +1,8 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { EXAMPLE_REQUEST } from '@app/engagement';
-import { startServer } from './server-process';
+import { killWorker, listened, waitFor } from './cluster-log';
+import { ServerProcess, startServer } from './server-process';
 
 const BODY = JSON.stringify(EXAMPLE_REQUEST);
 
@@ -83,16 +84,30 @@ async function listenerClosed(port: number): Promise<void> {
 
 const DELAY_MS = 400;
 
-describe('graceful shutdown', () => {
+/**
+ * With WORKERS=2 the drain is tested on a cluster that has already lost a worker and replaced
+ * it: the supervisor must pass the signal to the replacement too and still exit 0.
+ */
+async function startWith(workers: number): Promise<ServerProcess> {
+  const server = await startServer({
+    LOG_LEVEL: 'info',
+    WORKERS: String(workers),
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    SHUTDOWN_DELAY_MS: String(DELAY_MS),
+  });
+  if (workers === 1) return server;
+  await waitFor('both workers', () => listened(server).length === 2);
+  await killWorker(server, listened(server)[0]);
+  await waitFor('a replacement worker', () => listened(server).length === 3);
+  return server;
+}
+
+describe.each([1, 2])('graceful shutdown with WORKERS=%i', (workers) => {
   // Several shutdowns: a lost request is a race, so one lucky run proves little.
   it.each([1, 2, 3])(
     'shutdown %i: fails readiness at once, keeps serving with Connection: close, loses nothing, exits 0',
     async () => {
-      const server = await startServer({
-        LOG_LEVEL: 'info',
-        SHUTDOWN_TIMEOUT_MS: '5000',
-        SHUTDOWN_DELAY_MS: String(DELAY_MS),
-      });
+      const server = await startWith(workers);
       const { port } = server;
       const outcomes: Outcome[] = [];
       let signalledAt = Number.POSITIVE_INFINITY;

@@ -1,59 +1,10 @@
-import { execSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
+import { died, killWorker, listened, waitFor, workerPids } from './cluster-log';
 import { ServerProcess, startServer } from './server-process';
 
 const ENV = { WORKERS: '2', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '5000' };
 
-interface SupervisorLine {
-  time: number;
-  msg: string;
-  worker?: number;
-  delayMs?: number;
-}
-
-/** The supervisor's JSON log lines so far (the workers log to the same stream). */
-function supervisorLog(server: ServerProcess): SupervisorLine[] {
-  const lines: SupervisorLine[] = [];
-  for (const line of server.stdout().split('\n')) {
-    try {
-      const entry = JSON.parse(line) as SupervisorLine & { role?: string };
-      if (entry.role === 'supervisor') lines.push(entry);
-    } catch {
-      // Not JSON, or a line still being written.
-    }
-  }
-  return lines;
-}
-
-const listened = (server: ServerProcess): number[] =>
-  supervisorLog(server)
-    .filter((line) => line.msg === 'worker listening')
-    .map((line) => line.worker as number);
-
 const sorted = (pids: number[]): number[] => [...pids].sort((a, b) => a - b);
-
-const died = (server: ServerProcess): SupervisorLine[] =>
-  supervisorLog(server).filter((line) => line.msg.startsWith('worker died'));
-
-function workerPids(server: ServerProcess): number[] {
-  try {
-    return execSync(`pgrep -P ${server.child.pid}`, { encoding: 'utf8' })
-      .split('\n')
-      .filter((pid) => pid !== '')
-      .map(Number);
-  } catch {
-    // pgrep exits 1 when the process has no children.
-    return [];
-  }
-}
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A fresh connection each time, so requests are spread over the workers. */
 function health(port: number): Promise<number | string> {
@@ -71,12 +22,6 @@ async function healthChecks(port: number, count = 6): Promise<(number | string)[
   const statuses: (number | string)[] = [];
   for (let i = 0; i < count; i++) statuses.push(await health(port));
   return statuses;
-}
-
-/** Kills a worker and waits until the supervisor has seen it die. */
-async function killWorker(server: ServerProcess, pid: number): Promise<void> {
-  process.kill(pid, 'SIGKILL');
-  await waitFor(`the death of ${pid}`, () => died(server).some((line) => line.worker === pid));
 }
 
 /** Waits for the next worker to listen after `count` have; returns its pid. */
