@@ -31,6 +31,33 @@ describe('API keys', () => {
     });
   });
 
+  it('refuses a keyless body over the size limit with 401, not 413: it never reads it', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/analyze-engagement')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ padding: 'x'.repeat(200 * 1024) }));
+    expect(response.status).toBe(401);
+  });
+
+  it('lets a CORS preflight through without a key (browsers never send one)', async () => {
+    const cors = await createTestApp({ API_KEYS: KEY, CORS_ORIGINS: 'https://app.example.com' });
+    try {
+      const response = await request(cors.getHttpServer())
+        .options('/analyze-engagement')
+        .set('origin', 'https://app.example.com')
+        .set('access-control-request-method', 'POST')
+        .set('access-control-request-headers', 'content-type, x-api-key');
+      expect(response.status).toBe(204);
+      expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
+      // Any OPTIONS is CORS's to answer, the same on either adapter.
+      const plain = await request(cors.getHttpServer()).options('/analyze-engagement');
+      expect(plain.status).toBe(204);
+      expect(plain.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await cors.close();
+    }
+  });
+
   it.each([['wrong-key-wrong-key'], [KEY.slice(0, -1)], [`${KEY}x`]])(
     'refuses key %p',
     async (key) => {
@@ -122,6 +149,23 @@ describe('rate limiting', () => {
       .set('x-api-key', key)
       .send(EXAMPLE_REQUEST);
     expect(analysis.status).toBe(429);
+  });
+
+  it('counts the docs against the same budget and says what is left', async () => {
+    const key = 'a-client-reading-the-docs';
+    const docs = (path: string) => request(app.getHttpServer()).get(path).set('x-api-key', key);
+    const first = await docs('/docs');
+    expect(first.status).toBe(200);
+    expect(first.headers['x-ratelimit-limit']).toBe('3');
+    expect(first.headers['x-ratelimit-remaining']).toBe('2');
+    expect((await docs('/docs-json')).status).toBe(200);
+    expect((await docs('/docs-yaml')).status).toBe(200);
+    const limited = await docs('/docs-json');
+    expect(limited.status).toBe(429);
+    expect(limited.headers['x-ratelimit-remaining']).toBe('0');
+    // Scrapers and probes are never limited, whoever sends them.
+    expect((await docs('/metrics')).status).toBe(200);
+    expect((await docs('/health/ready')).status).toBe(200);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import cors from 'cors';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { Logger } from 'nestjs-pino';
@@ -44,9 +45,10 @@ export function configureApp(app: INestApplication): void {
     }),
   );
   const origins = env.get('CORS_ORIGINS', { infer: true });
-  if (origins.length > 0) {
-    app.enableCors({ origin: origins.includes('*') ? true : origins, maxAge: 600 });
-  }
+  // The cors package on both adapters (Nest's enableCors picks a different one for fastify,
+  // which answers a stray OPTIONS differently): the same headers and answers either way.
+  if (origins.length > 0)
+    app.use(cors({ origin: origins.includes('*') ? true : origins, maxAge: 600 }));
   const keys = env.get('API_KEYS', { infer: true });
   if (keys.length > 0) app.use(apiKeyCheck(keys, env.get('PUBLIC_DOCS', { infer: true })));
   const limit = env.get('RATE_LIMIT_MAX', { infer: true });
