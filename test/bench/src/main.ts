@@ -22,6 +22,7 @@ const ROOT = resolve(__dirname, '../../../../..');
 const API = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
 const CLI = join(ROOT, 'dist/apps/training-cli/apps/training-cli/src/main.js');
 const BARE = join(__dirname, 'bare-server.js');
+const BARE_NEST = join(__dirname, 'bare-nest.js');
 const OUT = join(ROOT, '.bench');
 const KEY = 'k_bench_0123456789abcdef';
 
@@ -52,27 +53,41 @@ function poster(port: number, path: string, bodies: readonly string[]) {
     load({ port, path, bodies, connections, seconds, rate, headers: { 'x-api-key': KEY } });
 }
 
+/** What the service must reach on each adapter, as a fraction of the bare node:http ceiling. */
+const HTTP_TARGETS = { express: 0.085, fastify: 0.15 } as const;
+
+/**
+ * The ceiling (bare node:http), then on each adapter the adapter's floor (a bare Nest app
+ * answering a fixed body) and the service with every production middleware on, in one run.
+ */
 async function singleRequests(bodies: string[]): Promise<void> {
-  const bare = await startNode(BARE, {}, '/');
-  const ceiling = await poster(bare.port, '/analyze-engagement', bodies)(32, 10);
-  await bare.stop();
-  const service = await startNode(API, SERVICE_ENV);
-  const post = poster(service.port, '/analyze-engagement', bodies);
-  await post(32, 3);
-  const measured = await post(32, 10);
-  await service.stop();
+  const measure = async (script: string, env: Record<string, string>, probe?: string) => {
+    const server = await startNode(script, env, probe);
+    const post = poster(server.port, '/analyze-engagement', bodies);
+    await post(32, 3);
+    const result = await post(32, 10);
+    await server.stop();
+    return result;
+  };
+  const ceiling = await measure(BARE, {}, '/');
   record('bare node:http ceiling, 32 connections', ceiling.requestsPerSecond, 'req/s');
   record('  p50 / p99', ceiling.p50Ms, 'ms', `p99 ${ceiling.p99Ms} ms`);
-  record(
-    'service, 32 connections',
-    measured.requestsPerSecond,
-    'req/s',
-    `${measured.non2xx} non-2xx`,
-  );
-  record('  p50', measured.p50Ms, 'ms');
-  record('  p99', measured.p99Ms, 'ms');
-  const ratio = measured.requestsPerSecond / ceiling.requestsPerSecond;
-  record('service / ceiling', ratio, 'ratio', '≥ 0.12', ratio >= 0.12);
+  for (const adapter of ['express', 'fastify'] as const) {
+    const env = { HTTP_ADAPTER: adapter };
+    const bare = await measure(BARE_NEST, env, '/');
+    const service = await measure(API, { ...SERVICE_ENV, ...env });
+    const floor = bare.requestsPerSecond / ceiling.requestsPerSecond;
+    const ratio = service.requestsPerSecond / ceiling.requestsPerSecond;
+    const target = HTTP_TARGETS[adapter];
+    record(`${adapter}: bare Nest app, fixed body / ceiling`, floor, 'ratio');
+    record(
+      `${adapter}: service, 32 connections`,
+      service.requestsPerSecond,
+      'req/s',
+      `${service.non2xx} non-2xx, p50 ${service.p50Ms} ms, p99 ${service.p99Ms} ms`,
+    );
+    record(`${adapter}: service / ceiling`, ratio, 'ratio', `≥ ${target}`, ratio >= target);
+  }
 }
 
 async function fixedRate(bodies: string[]): Promise<void> {
