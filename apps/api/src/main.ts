@@ -8,7 +8,7 @@ import { loadEngineConfig } from '@app/engagement';
 import { MlService } from '@app/ml';
 import { AppModule } from './app.module';
 import { Env, validateEnv } from './config/env.config';
-import { configureApp, createAdapter, NEST_APP_OPTIONS } from './platform/app.setup';
+import { configureApp, createHttpStack, NEST_APP_OPTIONS } from './platform/app.setup';
 import { superviseWorkers } from './platform/cluster';
 import { ConnectionDrain } from './platform/connection-drain';
 import { Lifecycle } from './platform/lifecycle';
@@ -30,8 +30,9 @@ async function serve(): Promise<void> {
   try {
     // Checked before Nest starts, so a bad key is one line, not a framework stack trace.
     loadEngineConfig(validateEnv(process.env).CONFIG_PATH);
-    app = await NestFactory.create(AppModule.forRoot(lifecycle), createAdapter(), NEST_APP_OPTIONS);
-    configureApp(app);
+    const http = createHttpStack();
+    app = await NestFactory.create(AppModule.forRoot(lifecycle), http.adapter, NEST_APP_OPTIONS);
+    configureApp(app, http.door);
   } catch (error) {
     failStart(error);
   }

@@ -49,10 +49,9 @@ describe('API keys', () => {
         .set('access-control-request-headers', 'content-type, x-api-key');
       expect(response.status).toBe(204);
       expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
-      // Any OPTIONS is CORS's to answer, the same on either adapter.
+      // An OPTIONS that is not a preflight needs a key like any other request.
       const plain = await request(cors.getHttpServer()).options('/analyze-engagement');
-      expect(plain.status).toBe(204);
-      expect(plain.headers['access-control-allow-origin']).toBeUndefined();
+      expect(plain.status).toBe(401);
     } finally {
       await cors.close();
     }

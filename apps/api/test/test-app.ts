@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp, createAdapter, NEST_APP_OPTIONS } from '../src/platform/app.setup';
+import { configureApp, createHttpStack, NEST_APP_OPTIONS } from '../src/platform/app.setup';
 import { HTTP_SEAM, HttpSeam } from '../src/platform/http-seam';
 
 /**
@@ -13,8 +13,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<I
   Object.assign(process.env, { LOG_LEVEL: 'silent', ...env });
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
-    const app = moduleRef.createNestApplication(createAdapter(), NEST_APP_OPTIONS);
-    configureApp(app);
+    const http = createHttpStack();
+    const app = moduleRef.createNestApplication(http.adapter, NEST_APP_OPTIONS);
+    configureApp(app, http.door);
     await app.init();
     await app.get<HttpSeam>(HTTP_SEAM).ready(app);
     return app;

@@ -43,7 +43,7 @@ function record(name: string, value: number, unit: string, target?: string, met?
   figures.push({ name, value, unit, target, met });
   const verdict = met === undefined ? '' : met ? '  ok' : '  MISSED';
   console.log(
-    `${name.padEnd(52)} ${value.toFixed(value < 10 ? 2 : 0).padStart(10)} ${unit.padEnd(8)} ${target ?? ''}${verdict}`,
+    `${name.padEnd(52)} ${value.toFixed(unit === 'ratio' ? 3 : value < 10 ? 2 : 0).padStart(10)} ${unit.padEnd(8)} ${target ?? ''}${verdict}`,
   );
 }
 

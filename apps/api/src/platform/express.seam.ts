@@ -3,6 +3,7 @@ import type { NestApplicationOptions } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Express } from 'express';
 import getRawBody from 'raw-body';
+import type { FrontDoor } from './front-door';
 import type { HttpSeam } from './http-seam';
 import { answerClientError, createNodeServer } from './node-server';
 import type { NextFunction } from './node-request';
@@ -19,7 +20,10 @@ import {
 
 /** Nest's Express adapter on the service's Node server, without Express's per-response extras. */
 class ServiceExpressAdapter extends ExpressAdapter {
-  constructor(private readonly requestTimeoutMs: number) {
+  constructor(
+    private readonly requestTimeoutMs: number,
+    private readonly door: FrontDoor,
+  ) {
     super();
     const express = this.getInstance<Express>();
     express.disable('x-powered-by');
@@ -29,7 +33,10 @@ class ServiceExpressAdapter extends ExpressAdapter {
 
   override initHttpServer(options: NestApplicationOptions): void {
     if (options.httpsOptions !== undefined) return super.initHttpServer(options);
-    const server = createNodeServer(this.getInstance<Express>(), this.requestTimeoutMs);
+    const server = createNodeServer(
+      this.door.wrap(this.getInstance<Express>()),
+      this.requestTimeoutMs,
+    );
     server.on('clientError', answerClientError);
     this.setHttpServer(server);
   }
@@ -101,8 +108,8 @@ function jsonBody(limits: BodyLimits) {
 export const EXPRESS_SEAM: HttpSeam = {
   name: 'express',
 
-  createAdapter(requestTimeoutMs) {
-    return new ServiceExpressAdapter(requestTimeoutMs);
+  createAdapter(requestTimeoutMs, door) {
+    return new ServiceExpressAdapter(requestTimeoutMs, door);
   },
 
   installBodyParsing(app, limits) {

@@ -5,7 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { HttpSeam } from './http-seam';
 import { requestId } from './logging';
 import { answerClientError, createNodeServer } from './node-server';
-import { BAD_URL_MESSAGE } from './request-context';
+import { BAD_URL_MESSAGE } from './front-door';
 import {
   BodyLimits,
   bodyLimitFor,
@@ -45,7 +45,7 @@ function answerFrameworkError(error: FastifyError, request: FastifyRequest, repl
 export const FASTIFY_SEAM: HttpSeam = {
   name: 'fastify',
 
-  createAdapter(requestTimeoutMs) {
+  createAdapter(requestTimeoutMs, door) {
     const adapter = new FastifyAdapter({
       // The request log's id is the one the middleware echoes (a client's plain x-request-id).
       genReqId: requestId,
@@ -55,7 +55,8 @@ export const FASTIFY_SEAM: HttpSeam = {
       return503OnClosing: false,
       frameworkErrors: answerFrameworkError,
       clientErrorHandler: answerClientError,
-      serverFactory: (handler: RequestListener) => createNodeServer(handler, requestTimeoutMs),
+      serverFactory: (handler: RequestListener) =>
+        createNodeServer(door.wrap(handler), requestTimeoutMs),
     });
     adapter.getInstance().addHook('onRequest', (request, _reply, done) => {
       (request.raw as LinkedRequest)[FASTIFY_REQUEST] = request;

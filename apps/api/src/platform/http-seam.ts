@@ -2,20 +2,25 @@ import type { IncomingMessage } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import type { HttpAdapterName } from '../config/env.config';
+import type { FrontDoor } from './front-door';
 import type { BodyLimits } from './request-body';
 
 export const HTTP_SEAM = Symbol('HTTP_SEAM');
 
 /**
  * What Nest cannot abstract across Express and fastify, one implementation per adapter
- * (express.seam.ts, fastify.seam.ts). Everything else (request id, security headers, the API
- * key check, rate limit, request log, metrics, CORS, errors) is written once, as middleware
- * and an exception filter that see Node's own request and response.
+ * (express.seam.ts, fastify.seam.ts). Everything else is written once: request id, security
+ * headers, the API key check, rate limit, request log and metrics in the front door (Node's
+ * request listener), CORS as middleware, errors in one exception filter, all seeing Node's own
+ * request and response.
  */
 export interface HttpSeam {
   readonly name: HttpAdapterName;
-  /** The Nest adapter, on a Node server with the service's timeouts (createNodeServer). */
-  createAdapter(requestTimeoutMs: number): AbstractHttpAdapter;
+  /**
+   * The Nest adapter, on a Node server with the service's timeouts (createNodeServer) whose
+   * requests pass the front door before the framework sees them.
+   */
+  createAdapter(requestTimeoutMs: number, door: FrontDoor): AbstractHttpAdapter;
   /**
    * Strict JSON bodies within per-route limits. Installed after the middleware that needs no
    * body, so a refused client costs no parsing.
