@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NestApplicationOptions } from '@nestjs/common';
+import { BadRequestException, NestApplicationOptions } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Express } from 'express';
 import getRawBody from 'raw-body';
@@ -7,12 +7,12 @@ import type { FrontDoor } from './front-door';
 import type { HttpSeam } from './http-seam';
 import { answerClientError, createNodeServer } from './node-server';
 import type { NextFunction } from './node-request';
-import { BadRequestException } from '@nestjs/common';
 import {
   BodyLimits,
   bodyLimitFor,
   isJsonType,
   parseBody,
+  pathOf,
   tooLarge,
   unsupportedEncoding,
   unsupportedType,
@@ -56,11 +56,6 @@ function hasBody(request: IncomingMessage): boolean {
   return (
     request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
   );
-}
-
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }
 
 /** raw-body's refusals, in the service's words. */

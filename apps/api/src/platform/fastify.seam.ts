@@ -26,8 +26,9 @@ function instance(app: INestApplication): FastifyInstance {
 }
 
 /**
- * Errors fastify raises before routing, so before any middleware runs (a broken
- * percent-encoding in the URL): the service's own words and headers, not the framework's code.
+ * Errors fastify raises while routing, before any hook: the service's own words and headers,
+ * not the framework's code. The front door refuses broken percent-encodings first; this is
+ * the backstop for what it does not know.
  */
 function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const url = error.code === 'FST_ERR_BAD_URL';
@@ -47,7 +48,7 @@ export const FASTIFY_SEAM: HttpSeam = {
 
   createAdapter(requestTimeoutMs, door) {
     const adapter = new FastifyAdapter({
-      // The request log's id is the one the middleware echoes (a client's plain x-request-id).
+      // Fastify's request id is the front door's (a client's plain x-request-id, else a UUID).
       genReqId: requestId,
       requestIdHeader: false,
       // Requests on open connections keep being served while the service drains:

@@ -5,6 +5,7 @@ import { BadRequestException, HttpException } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { MetricsService } from '../metrics/metrics.service';
 import { logRequest, requestId } from './logging';
+import { pathOf } from './request-body';
 import { setSecurityHeaders } from './security-headers';
 
 export const BAD_URL_MESSAGE = 'the URL is not valid: it has a broken percent-encoding';
@@ -18,8 +19,7 @@ const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
  * this service has. Only paths with a `%` pay for decoding.
  */
 function pathProblem(url: string): HttpException | undefined {
-  const query = url.indexOf('?');
-  let path = query === -1 ? url : url.slice(0, query);
+  let path = pathOf(url);
   if (path.includes('%')) {
     try {
       path = decodeURIComponent(path);
@@ -71,10 +71,10 @@ function refuse(response: ServerResponse, exception: HttpException): void {
  * segments is refused, then each gate may refuse it, all before the framework reads a byte of
  * the body.
  *
- * Why here and not as Nest middleware: on fastify, Nest runs middleware through @fastify/middie,
- * and measured with --cpu-prof under load that layer cost fastify a third of its throughput;
- * on Express each `app.use` is one more router layer walked per request. The Node listener is
- * below both frameworks, so this is written once and costs the same on each.
+ * Why here and not as Nest middleware: on fastify, Nest runs middleware through @fastify/middie
+ * (under the same load, moving these concerns out of it took fastify from 3,760 to 3,880 req/s),
+ * and on Express each `app.use` is one more router layer walked per request. The Node listener
+ * is below both frameworks, so this is written once and costs the same on each.
  */
 export class FrontDoor {
   private options: FrontDoorOptions | undefined;

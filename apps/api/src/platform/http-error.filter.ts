@@ -15,6 +15,7 @@ import {
   BODY_LIMITS,
   BodyLimits,
   bodyLimitFor,
+  pathOf,
   tooLarge,
   unsupportedEncoding,
   unsupportedType,
@@ -36,11 +37,6 @@ function frameworkStatus(exception: unknown): number | undefined {
   const { statusCode, status } = (exception ?? {}) as { statusCode?: unknown; status?: unknown };
   const code = typeof statusCode === 'number' ? statusCode : status;
   return typeof code === 'number' && code >= 400 && code < 500 ? code : undefined;
-}
-
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }
 
 /**

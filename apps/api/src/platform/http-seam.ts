@@ -22,8 +22,8 @@ export interface HttpSeam {
    */
   createAdapter(requestTimeoutMs: number, door: FrontDoor): AbstractHttpAdapter;
   /**
-   * Strict JSON bodies within per-route limits. Installed after the middleware that needs no
-   * body, so a refused client costs no parsing.
+   * Strict JSON bodies within per-route limits. They are read after the front door's gates, so
+   * a refused client costs no parsing.
    */
   installBodyParsing(app: INestApplication, limits: BodyLimits): void;
   /** The route pattern a request matched, once answered; null when none did. */
