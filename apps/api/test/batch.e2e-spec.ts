@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST } from '@app/engagement';
+import { EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST, INVALID_REQUEST_TYPE } from '@app/engagement';
 import { MlService } from '@app/ml';
 import { exampleAnswer } from '@app/engagement/testing';
 import { createTestApp } from './test-app';
@@ -40,9 +40,10 @@ describe('POST /analyze-engagement/batch', () => {
         {
           index: 1,
           error: {
-            statusCode: 400,
-            error: 'Bad Request',
-            message: 'invalid request: 1 field failed validation',
+            type: INVALID_REQUEST_TYPE,
+            title: 'Bad Request',
+            status: 400,
+            detail: 'invalid request: 1 field failed validation',
             errors: [
               {
                 path: 'user_data.profile.karma',
@@ -141,9 +142,10 @@ describe('POST /analyze-engagement/batch', () => {
     const tooBig = await postBatch({ items: [], padding: 'p'.repeat(310 * 1024) });
     expect(tooBig.status).toBe(413);
     expect(tooBig.body).toEqual({
-      statusCode: 413,
-      error: 'Payload Too Large',
-      message: `the body is over this route's limit of ${300 * 1024} bytes`,
+      type: 'about:blank',
+      title: 'Payload Too Large',
+      status: 413,
+      detail: `the body is over this route's limit of ${300 * 1024} bytes`,
     });
   });
 

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { EXAMPLE_HISTORY_REQUEST, EXAMPLE_REQUEST } from '@app/engagement';
+import { EXAMPLE_HISTORY_REQUEST, EXAMPLE_REQUEST, INVALID_REQUEST_TYPE } from '@app/engagement';
 import { MlService } from '@app/ml';
 import { EngagementController } from '../src/engagement/engagement.controller';
 import { exampleAnswer } from '@app/engagement/testing';
@@ -179,9 +179,10 @@ describe(EngagementController.name, () => {
     const response = await post(body);
     expect(response.status).toBe(400);
     expect(response.body).toEqual({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'invalid request: 3 fields failed validation',
+      type: INVALID_REQUEST_TYPE,
+      title: 'Bad Request',
+      status: 400,
+      detail: 'invalid request: 3 fields failed validation',
       errors: [
         {
           path: 'user_data.profile.karma',
@@ -207,9 +208,10 @@ describe(EngagementController.name, () => {
       .send('{"user_data": ');
     expect(response.status).toBe(400);
     expect(response.body).toEqual({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'body is not valid JSON: Unexpected end of JSON input',
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'body is not valid JSON: Unexpected end of JSON input',
     });
   });
 
@@ -219,9 +221,10 @@ describe(EngagementController.name, () => {
     const response = await post(body);
     expect(response.status).toBe(413);
     expect(response.body).toEqual({
-      statusCode: 413,
-      error: 'Payload Too Large',
-      message: "the body is over this route's limit of 102400 bytes",
+      type: 'about:blank',
+      title: 'Payload Too Large',
+      status: 413,
+      detail: "the body is over this route's limit of 102400 bytes",
     });
   });
 
@@ -232,9 +235,10 @@ describe(EngagementController.name, () => {
       .send('hello');
     expect(response.status).toBe(415);
     expect(response.body).toEqual({
-      statusCode: 415,
-      error: 'Unsupported Media Type',
-      message: 'Content-Type text/plain is not supported: send application/json',
+      type: 'about:blank',
+      title: 'Unsupported Media Type',
+      status: 415,
+      detail: 'Content-Type text/plain is not supported: send application/json',
     });
   });
 

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { AddressInfo, connect } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { EXAMPLE_ANALYSIS, MAX_JSON_DEPTH } from '@app/engagement';
+import { EXAMPLE_ANALYSIS, MAX_JSON_DEPTH, INVALID_REQUEST_TYPE } from '@app/engagement';
 import { MlService } from '@app/ml';
 import { EngagementController } from '../src/engagement/engagement.controller';
 import {
@@ -51,9 +51,10 @@ function invalid(...errors: [path: string, problem: string][]): Expected {
   return {
     status: 400,
     body: {
-      statusCode: 400,
-      error: 'Bad Request',
-      message: `invalid request: ${n} field${n === 1 ? '' : 's'} failed validation`,
+      type: INVALID_REQUEST_TYPE,
+      title: 'Bad Request',
+      status: 400,
+      detail: `invalid request: ${n} field${n === 1 ? '' : 's'} failed validation`,
       errors: errors.map(([path, problem]) => ({ path, message: `${path} ${problem}` })),
     },
   };
@@ -62,9 +63,10 @@ function invalid(...errors: [path: string, problem: string][]): Expected {
 const badBody = (message: string | RegExp): Expected => ({
   status: 400,
   body: {
-    statusCode: 400,
-    error: 'Bad Request',
-    message: typeof message === 'string' ? message : expect.stringMatching(message),
+    type: 'about:blank',
+    title: 'Bad Request',
+    status: 400,
+    detail: typeof message === 'string' ? message : expect.stringMatching(message),
   },
 });
 
@@ -76,18 +78,20 @@ const NOT_OBJECT = invalid(['body', 'must be a JSON object']);
 const TOO_LARGE: Expected = {
   status: 413,
   body: {
-    statusCode: 413,
-    error: 'Payload Too Large',
-    message: "the body is over this route's limit of 102400 bytes",
+    type: 'about:blank',
+    title: 'Payload Too Large',
+    status: 413,
+    detail: "the body is over this route's limit of 102400 bytes",
   },
 };
 /** The 415 names what was sent and what to send instead. */
 const unsupported = (sent: string): Expected => ({
   status: 415,
   body: {
-    statusCode: 415,
-    error: 'Unsupported Media Type',
-    message: `${sent} is not supported: send application/json`,
+    type: 'about:blank',
+    title: 'Unsupported Media Type',
+    status: 415,
+    detail: `${sent} is not supported: send application/json`,
   },
 });
 const ok = (check?: (analysis: any) => void): Expected => ({ status: 200, check });
@@ -292,7 +296,11 @@ describe(`${EngagementController.name}: hostile input to POST /analyze-engagemen
     it.each(cases)('%s', async (_name, body, expected, contentType = JSON_TYPE) => {
       const response = await post(body, contentType);
       expect(response.status).toBe(expected.status);
-      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.headers['content-type']).toBe(
+        expected.status === 200
+          ? 'application/json; charset=utf-8'
+          : 'application/problem+json; charset=utf-8',
+      );
       if (expected.body !== undefined) expect(response.body).toEqual(expected.body);
       if (expected.status === 200) {
         expect(response.body).toMatchObject({ status: 'generated', model_version: modelVersion });
@@ -448,9 +456,10 @@ describe(`${EngagementController.name}: hostile input to POST /analyze-engagemen
         .send(EXAMPLE_TEXT);
       expect(response.status).toBe(415);
       expect(response.body).toEqual({
-        statusCode: 415,
-        error: 'Unsupported Media Type',
-        message: `Content-Encoding ${encoding} is not supported: send the body uncompressed, as application/json`,
+        type: 'about:blank',
+        title: 'Unsupported Media Type',
+        status: 415,
+        detail: `Content-Encoding ${encoding} is not supported: send the body uncompressed, as application/json`,
       });
     });
 
@@ -488,9 +497,10 @@ describe(`${EngagementController.name}: hostile input to POST /analyze-engagemen
         expect(response.statusCode).toBe(405);
         expect(response.headers.allow).toBe('POST');
         expect(response.json()).toEqual({
-          statusCode: 405,
-          error: 'Method Not Allowed',
-          message: `${method} is not allowed on this path; use POST`,
+          type: 'about:blank',
+          title: 'Method Not Allowed',
+          status: 405,
+          detail: `${method} is not allowed on this path; use POST`,
         });
       },
     );
@@ -502,9 +512,10 @@ describe(`${EngagementController.name}: hostile input to POST /analyze-engagemen
       const unknown = await client.send({ method: 'GET', url: '/no-such-path' });
       expect(unknown.statusCode).toBe(404);
       expect(unknown.json()).toEqual({
-        statusCode: 404,
-        error: 'Not Found',
-        message: 'Cannot GET /no-such-path',
+        type: 'about:blank',
+        title: 'Not Found',
+        status: 404,
+        detail: 'Cannot GET /no-such-path',
       });
     });
 
@@ -530,9 +541,10 @@ describe(`${EngagementController.name}: hostile input to POST /analyze-engagemen
         expect(response.headers['x-request-id']).toBe('bad-url-1');
         expect(response.headers['x-content-type-options']).toBe('nosniff');
         expect(response.json()).toEqual({
-          statusCode: 400,
-          error: 'Bad Request',
-          message: 'the URL is not valid: it has a broken percent-encoding',
+          type: 'about:blank',
+          title: 'Bad Request',
+          status: 400,
+          detail: 'the URL is not valid: it has a broken percent-encoding',
         });
       },
     );
@@ -545,9 +557,10 @@ describe(`${EngagementController.name}: hostile input to POST /analyze-engagemen
       const response = await client.send({ method: 'GET', url });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'the URL is not valid: it has a . or .. segment',
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'the URL is not valid: it has a . or .. segment',
       });
     });
   });

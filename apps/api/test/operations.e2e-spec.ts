@@ -25,9 +25,10 @@ describe('API keys', () => {
       .send('{ not even json');
     expect(response.status).toBe(401);
     expect(response.body).toEqual({
-      statusCode: 401,
-      error: 'Unauthorized',
-      message: 'missing or invalid x-api-key header',
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'missing or invalid x-api-key header',
     });
   });
 
@@ -128,9 +129,10 @@ describe('rate limiting', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.body).toEqual({
-      statusCode: 429,
-      error: 'Too Many Requests',
-      message: 'rate limit exceeded: at most 3 requests per 60000 ms',
+      type: 'about:blank',
+      title: 'Too Many Requests',
+      status: 429,
+      detail: 'rate limit exceeded: at most 3 requests per 60000 ms',
     });
     // Another key has its own budget; health probes are never limited.
     expect((await send('a-different-client-key')).status).toBe(200);
@@ -311,9 +313,10 @@ describe('request timeout', () => {
     expect(answer.elapsed).toBeLessThan(4000);
     expect(answer.answer.split('\r\n\r\n')[1]).toBe(
       JSON.stringify({
-        statusCode: 408,
-        error: 'Request Timeout',
-        message: 'the request did not arrive in time',
+        type: 'about:blank',
+        title: 'Request Timeout',
+        status: 408,
+        detail: 'the request did not arrive in time',
       }),
     );
   });
@@ -327,9 +330,10 @@ describe('request timeout', () => {
     expect(head).toMatch(/\r\nx-request-id: [0-9a-f-]{36}\r\n/);
     expect(head).toContain('\r\nx-content-type-options: nosniff');
     expect(JSON.parse(body)).toEqual({
-      statusCode: 431,
-      error: 'Request Header Fields Too Large',
-      message: 'the request headers are too large',
+      type: 'about:blank',
+      title: 'Request Header Fields Too Large',
+      status: 431,
+      detail: 'the request headers are too large',
     });
   });
 });

@@ -56,7 +56,11 @@ describe(`${EngagementController.name}: POST /analyze-engagement under generated
     const problems: string[] = [];
     if (response.statusCode >= 500) problems.push(`a ${response.statusCode}`);
     const answeredType = String(response.headers['content-type']);
-    if (!answeredType.startsWith('application/json')) problems.push(`content-type ${answeredType}`);
+    const expectedType =
+      response.statusCode === 200 ? 'application/json' : 'application/problem+json';
+    if (answeredType !== `${expectedType}; charset=utf-8`) {
+      problems.push(`content-type ${answeredType} for a ${response.statusCode}`);
+    }
     expect(problems).toEqual([]);
     return { status: response.statusCode, body, size: Buffer.byteLength(payload) };
   }
@@ -242,9 +246,10 @@ describe(`${EngagementController.name}: POST /analyze-engagement under generated
           const answer = await post(serialize(request), type);
           expect(answer.status).toBe(415);
           expect(answer.body).toEqual({
-            statusCode: 415,
-            error: 'Unsupported Media Type',
-            message: `Content-Type ${type} is not supported: send application/json`,
+            type: 'about:blank',
+            title: 'Unsupported Media Type',
+            status: 415,
+            detail: `Content-Type ${type} is not supported: send application/json`,
           });
         }),
         { seed: SEED, numRuns: RUNS.contentType },

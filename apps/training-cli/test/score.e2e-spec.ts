@@ -99,14 +99,19 @@ describe(ScoreCommand.name, () => {
     const locales = output.map((line) => (JSON.parse(line) as { locale?: string }).locale);
     expect(locales.filter((locale) => locale === 'es')).toHaveLength(357);
     expect(locales.filter((locale) => locale === 'hi')).toHaveLength(194);
-    expect(JSON.parse(output[4]).error.message).toMatch(/^line is not valid JSON: /);
+    expect(JSON.parse(output[4]).error.detail).toMatch(/^line is not valid JSON: /);
     expect(JSON.parse(output[1199]).error.errors).toEqual([
       {
         path: 'user_data.profile.karma',
         message: 'user_data.profile.karma must be a non-negative integer',
       },
     ]);
-    expect(JSON.parse(output[2499]).error.message).toBe('line is empty; expected a JSON object');
+    expect(JSON.parse(output[2499]).error).toEqual({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'line is empty; expected a JSON object',
+    });
   }, 60_000);
 
   it.each([

@@ -13,7 +13,7 @@ import { readableEventName, RenderContext, renderNudge } from './engine/render';
 import { assign } from './policy/assignment';
 import { decisionRandom, newDecisionId } from './policy/decision';
 import { resolveLocale } from './messages/message-catalogs';
-import { invalidRequestBody } from './validation/invalid-request';
+import { invalidRequestProblem } from './validation/problem';
 import { ValidBatch, validateBatch } from './validation/validate-batch';
 import { validateAnalyzeRequest, Validated, ValidRequest } from './validation/validate-request';
 
@@ -56,7 +56,7 @@ export class EngagementService implements OnModuleInit {
       const valid = validateAnalyzeRequest(item, asOf);
       return valid.ok
         ? this.analyze(valid.value, locale ?? acceptLanguage)
-        : { index, error: invalidRequestBody(valid.errors) };
+        : { index, error: invalidRequestProblem(valid.errors) };
     });
   }
 

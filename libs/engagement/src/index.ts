@@ -48,7 +48,14 @@ export {
 } from './engine/nudges';
 export { gapParams, Nudge, readableEventName } from './engine/render';
 export { FieldError } from './validation/field-error';
-export { InvalidRequestBody, invalidRequestBody } from './validation/invalid-request';
+export {
+  INVALID_REQUEST_TYPE,
+  invalidRequestProblem,
+  isProblem,
+  Problem,
+  problem,
+  PROBLEM_JSON,
+} from './validation/problem';
 export { ValidBatch } from './validation/validate-batch';
 export { MAX_JSON_DEPTH, parseJsonDocument, ParsedJson } from './validation/json-document';
 export {

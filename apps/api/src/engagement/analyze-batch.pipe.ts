@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { EngagementService, invalidRequestBody, ValidBatch } from '@app/engagement';
+import { EngagementService, invalidRequestProblem, ValidBatch } from '@app/engagement';
 import { Env } from '../config/env.config';
 
 /** Checks a batch's envelope (items array within BATCH_MAX_ITEMS, as_of); a 400 otherwise. */
@@ -17,7 +17,7 @@ export class AnalyzeBatchPipe implements PipeTransform<unknown, ValidBatch> {
 
   transform(body: unknown): ValidBatch {
     const result = this.engagement.validateBatch(body, this.maxItems);
-    if (!result.ok) throw new BadRequestException(invalidRequestBody(result.errors));
+    if (!result.ok) throw new BadRequestException(invalidRequestProblem(result.errors));
     return result.value;
   }
 }

@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
-import { EngagementService, invalidRequestBody, ValidRequest } from '@app/engagement';
+import { EngagementService, invalidRequestProblem, ValidRequest } from '@app/engagement';
 
 /** Turns the body into a validated request, or a 400 naming every offending field. */
 @Injectable()
@@ -8,7 +8,7 @@ export class AnalyzeRequestPipe implements PipeTransform<unknown, ValidRequest> 
 
   transform(body: unknown): ValidRequest {
     const result = this.engagement.validate(body);
-    if (!result.ok) throw new BadRequestException(invalidRequestBody(result.errors));
+    if (!result.ok) throw new BadRequestException(invalidRequestProblem(result.errors));
     return result.value;
   }
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { problem, PROBLEM_JSON } from '@app/engagement';
 import type { HttpSeam } from './http-seam';
 import { requestId } from './logging';
 import { answerClientError, createNodeServer } from './node-server';
@@ -35,12 +36,9 @@ function answerFrameworkError(error: FastifyError, request: FastifyRequest, repl
   void reply
     .headers(SECURITY_HEADERS)
     .header('x-request-id', request.id)
+    .header('content-type', `${PROBLEM_JSON}; charset=utf-8`)
     .status(400)
-    .send({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: url ? BAD_URL_MESSAGE : error.message,
-    });
+    .send(problem(400, url ? BAD_URL_MESSAGE : 'the request is not valid'));
 }
 
 export const FASTIFY_SEAM: HttpSeam = {

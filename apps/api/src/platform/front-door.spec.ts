@@ -80,9 +80,10 @@ describe(FrontDoor.name, () => {
       const answer = await door.get('/secret');
       expect(answer.status).toBe(403);
       expect(JSON.parse(answer.body)).toEqual({
-        statusCode: 403,
-        error: 'Forbidden',
-        message: 'not for you',
+        type: 'about:blank',
+        title: 'Forbidden',
+        status: 403,
+        detail: 'not for you',
       });
       expect(answer.headers.get('x-request-id')).toBe('front-door-1');
       expect(door.reached).toEqual([]);
@@ -120,9 +121,10 @@ describe(FrontDoor.name, () => {
       const answer = await door.get('/known');
       expect(answer.status).toBe(500);
       expect(JSON.parse(answer.body)).toEqual({
-        statusCode: 500,
-        error: 'Internal Server Error',
-        message: 'internal error',
+        type: 'about:blank',
+        title: 'Internal Server Error',
+        status: 500,
+        detail: 'internal error',
       });
     } finally {
       await door.close();
@@ -139,7 +141,12 @@ describe(FrontDoor.name, () => {
     try {
       const answer = await door.raw(path);
       expect(answer.status).toBe(400);
-      expect(JSON.parse(answer.body)).toEqual({ statusCode: 400, error: 'Bad Request', message });
+      expect(JSON.parse(answer.body)).toEqual({
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail: message,
+      });
       expect(door.reached).toEqual([]);
     } finally {
       await door.close();

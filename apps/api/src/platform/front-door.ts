@@ -1,10 +1,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { BadRequestException, HttpException } from '@nestjs/common';
+import { problem } from '@app/engagement';
 import type { Logger } from 'pino';
 import type { MetricsService } from '../metrics/metrics.service';
 import { logRequest, requestId } from './logging';
+import { problemOf, sendProblem } from './problem-response';
 import { pathOf } from './request-body';
 import { setSecurityHeaders } from './security-headers';
 
@@ -34,8 +35,8 @@ function pathProblem(url: string): HttpException | undefined {
 
 /**
  * A check a request must pass before the framework sees it (the API key, the rate limit): an
- * exception refuses it, in the same `{statusCode, error, message}` body the exception filter
- * writes; undefined lets it through.
+ * exception refuses it, answered with the same problem details the exception filter writes;
+ * undefined lets it through.
  */
 export type Gate = (
   request: IncomingMessage,
@@ -49,18 +50,6 @@ export interface FrontDoorOptions {
   readonly routeOf: (request: IncomingMessage) => string | null;
   /** In order; each runs only if those before it let the request through. */
   readonly gates: readonly Gate[];
-}
-
-/** The same body the exception filter writes, for a request refused before any framework. */
-function refuse(response: ServerResponse, exception: HttpException): void {
-  const statusCode = exception.getStatus();
-  const answer = exception.getResponse();
-  const message = typeof answer === 'string' ? answer : (answer as { message?: unknown }).message;
-  const body = JSON.stringify({ statusCode, error: STATUS_CODES[statusCode], message });
-  response.statusCode = statusCode;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
-  response.setHeader('content-length', Buffer.byteLength(body));
-  response.end(body);
 }
 
 /**
@@ -103,8 +92,8 @@ export class FrontDoor {
         );
         logRequest(options.logger, request, response, route, milliseconds);
       });
-      const problem = pathProblem(request.url ?? '/');
-      if (problem !== undefined) return refuse(response, problem);
+      const badPath = pathProblem(request.url ?? '/');
+      if (badPath !== undefined) return sendProblem(response, problemOf(badPath));
       this.pass(options.gates, 0, request, response, handler);
     };
   }
@@ -123,12 +112,12 @@ export class FrontDoor {
           (refusal) =>
             refusal === undefined
               ? this.pass(gates, i + 1, request, response, handler)
-              : refuse(response, refusal),
-          () => refuse(response, new HttpException('internal error', 500)),
+              : sendProblem(response, problemOf(refusal)),
+          () => sendProblem(response, problem(500, 'internal error')),
         );
         return;
       }
-      if (verdict !== undefined) return refuse(response, verdict);
+      if (verdict !== undefined) return sendProblem(response, problemOf(verdict));
     }
     handler(request, response);
   }

@@ -13,7 +13,8 @@ function setup(url = '/analyze-engagement', headers: Record<string, string> = {}
   const sent: Sent[] = [];
   const set: Record<string, string> = {};
   const adapter = {
-    reply: (_response: unknown, body: unknown, status: number) => sent.push({ status, body }),
+    reply: (_response: unknown, body: string, status: number) =>
+      sent.push({ status, body: JSON.parse(body) as unknown }),
     isHeadersSent: () => false,
     getRequestUrl: () => url,
     getRequestMethod: () => 'PUT',
@@ -52,7 +53,12 @@ describe(HttpErrorFilter.name, () => {
     expect(sent).toEqual([
       {
         status: 500,
-        body: { statusCode: 500, error: 'Internal Server Error', message: 'internal error' },
+        body: {
+          type: 'about:blank',
+          title: 'Internal Server Error',
+          status: 500,
+          detail: 'internal error',
+        },
       },
     ]);
     expect(error).toHaveBeenCalledTimes(1);
@@ -64,9 +70,10 @@ describe(HttpErrorFilter.name, () => {
     filter.catch(new HttpException('Request body is too large', 413), host);
     filter.catch(Object.assign(new Error('request entity too large'), { status: 413 }), host);
     const body = {
-      statusCode: 413,
-      error: 'Payload Too Large',
-      message: "the body is over this route's limit of 5000 bytes",
+      type: 'about:blank',
+      title: 'Payload Too Large',
+      status: 413,
+      detail: "the body is over this route's limit of 5000 bytes",
     };
     expect(sent).toEqual([
       { status: 413, body },
@@ -86,18 +93,20 @@ describe(HttpErrorFilter.name, () => {
       {
         status: 415,
         body: {
-          statusCode: 415,
-          error: 'Unsupported Media Type',
-          message:
+          type: 'about:blank',
+          title: 'Unsupported Media Type',
+          status: 415,
+          detail:
             'Content-Encoding gzip is not supported: send the body uncompressed, as application/json',
         },
       },
       {
         status: 415,
         body: {
-          statusCode: 415,
-          error: 'Unsupported Media Type',
-          message: 'Content-Type text/csv is not supported: send application/json',
+          type: 'about:blank',
+          title: 'Unsupported Media Type',
+          status: 415,
+          detail: 'Content-Type text/csv is not supported: send application/json',
         },
       },
     ]);
@@ -106,14 +115,18 @@ describe(HttpErrorFilter.name, () => {
   it('turns a 404 on a path that has other methods into a 405 with Allow', () => {
     const { filter, host, sent, set } = setup('/health?probe=1');
     filter.catch(new NotFoundException('Cannot PUT /health'), host);
-    expect(set).toEqual({ allow: 'GET, HEAD' });
+    expect(set).toEqual({
+      allow: 'GET, HEAD',
+      'content-type': 'application/problem+json; charset=utf-8',
+    });
     expect(sent).toEqual([
       {
         status: 405,
         body: {
-          statusCode: 405,
-          error: 'Method Not Allowed',
-          message: 'PUT is not allowed on this path; use GET or HEAD',
+          type: 'about:blank',
+          title: 'Method Not Allowed',
+          status: 405,
+          detail: 'PUT is not allowed on this path; use GET or HEAD',
         },
       },
     ]);
@@ -125,7 +138,12 @@ describe(HttpErrorFilter.name, () => {
     expect(sent).toEqual([
       {
         status: 400,
-        body: { statusCode: 400, error: 'Bad Request', message: 'the request is not valid' },
+        body: {
+          type: 'about:blank',
+          title: 'Bad Request',
+          status: 400,
+          detail: 'the request is not valid',
+        },
       },
     ]);
   });

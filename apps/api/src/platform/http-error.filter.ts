@@ -9,8 +9,10 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { Problem, problem, PROBLEM_JSON } from '@app/engagement';
 import { HTTP_SEAM, HttpSeam } from './http-seam';
 import { nodeRequestOf } from './node-request';
+import { problemOf } from './problem-response';
 import {
   BODY_LIMITS,
   BodyLimits,
@@ -33,6 +35,17 @@ function clientWentAway(exception: unknown): boolean {
 }
 
 /** The 4xx status of an error the framework raised itself (fastify's FST_*, Express's http-errors). */
+/** Terminus's body for a failing health check: `{status: 'error', info, error, details}`. */
+function isHealthReport(body: unknown): boolean {
+  const report = body as { status?: unknown; details?: unknown } | null;
+  return (
+    typeof report === 'object' &&
+    report !== null &&
+    report.status === 'error' &&
+    typeof report.details === 'object'
+  );
+}
+
 function frameworkStatus(exception: unknown): number | undefined {
   const { statusCode, status } = (exception ?? {}) as { statusCode?: unknown; status?: unknown };
   const code = typeof statusCode === 'number' ? statusCode : status;
@@ -40,9 +53,9 @@ function frameworkStatus(exception: unknown): number | undefined {
 }
 
 /**
- * Every error answers `{statusCode, error, message, ...}` as JSON in the service's own words,
- * on either adapter, whether Nest, a pipe, a middleware or the framework raised it. Anything
- * else is a bug: it is logged and answered with a bare 500, never with its internals.
+ * Every error answers RFC 9457 problem details (`application/problem+json`) in the service's
+ * own words, on either adapter, whether Nest, a pipe, a middleware or the framework raised it.
+ * Anything else is a bug: it is logged and answered with a bare 500, never with its internals.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -74,9 +87,10 @@ export class HttpErrorFilter implements ExceptionFilter {
       if (allowed.length > 0) {
         const method = String(adapter.getRequestMethod(request));
         adapter.setHeader(response, 'allow', allowed.join(', '));
-        this.answer(response, 405, {
-          message: `${method} is not allowed on this path; use ${allowed.join(' or ')}`,
-        });
+        this.answer(
+          response,
+          problem(405, `${method} is not allowed on this path; use ${allowed.join(' or ')}`),
+        );
         return;
       }
     }
@@ -99,20 +113,24 @@ export class HttpErrorFilter implements ExceptionFilter {
                   status,
                 )
               : undefined;
+    if (known !== undefined && isHealthReport(known.getResponse())) {
+      // A failing readiness probe answers 503 with its report (terminus's), not a problem.
+      adapter.reply(response, known.getResponse(), known.getStatus());
+      return;
+    }
     if (known !== undefined) {
-      const body = known.getResponse();
-      this.answer(response, known.getStatus(), typeof body === 'string' ? { message: body } : body);
+      this.answer(response, problemOf(known));
       return;
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    this.answer(response, 500, { message: 'internal error' });
+    this.answer(response, problem(500, 'internal error'));
   }
 
-  private answer(response: unknown, statusCode: number, body: object): void {
-    this.adapterHost.httpAdapter.reply(
-      response,
-      { statusCode, error: STATUS_CODES[statusCode], ...body },
-      statusCode,
-    );
+  private answer(response: unknown, body: Problem): void {
+    const adapter = this.adapterHost.httpAdapter;
+    adapter.setHeader(response, 'content-type', `${PROBLEM_JSON}; charset=utf-8`);
+    // Serialized here: given an object, Nest's Express adapter would reset an error's content
+    // type to application/json.
+    adapter.reply(response, JSON.stringify(body), body.status);
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, RequestListener, Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { problem, PROBLEM_JSON } from '@app/engagement';
 import { SECURITY_HEADERS } from './security-headers';
 
 /**
@@ -18,10 +19,10 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'the request did not arrive in time']
         : [400, 'the request is not valid HTTP'];
-  const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message });
+  const body = JSON.stringify(problem(status, message));
   const head = [
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
-    'content-type: application/json; charset=utf-8',
+    `content-type: ${PROBLEM_JSON}; charset=utf-8`,
     `content-length: ${Buffer.byteLength(body)}`,
     'connection: close',
     `x-request-id: ${randomUUID()}`,

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 
 /** The API's default body limit: a larger body is a 413, and only a larger one. */
 export const BODY_LIMIT = 100 * 1024;
+/** The problem type of a 400 that lists field errors, as the API documents it. */
+const INVALID_REQUEST_TYPE = 'tag:engagement-insight-engine,2026:invalid-request';
 const NUDGE_TYPES = ['resume', 'project', 'quiz', 'event_fomo', 'comeback'] as const;
 type NudgeType = (typeof NUDGE_TYPES)[number];
 const PRIORITY_RANK: Record<string, number> = { high: 0, medium: 1, low: 2 };
@@ -272,17 +274,20 @@ function inOrder(a: any, b: any): boolean {
 export function badRequestProblems(body: any): string[] {
   const problems: string[] = [];
   const check = (ok: boolean, problem: string) => ok || problems.push(problem);
-  check(body.statusCode === 400 && body.error === 'Bad Request', 'not a 400 body');
+  check(body.status === 400 && body.title === 'Bad Request', 'not a 400 problem');
   if (body.errors === undefined) {
-    check(keysOf(body) === 'error,message,statusCode', `keys are ${keysOf(body)}`);
-    check(/^body /.test(body.message), `message ${body.message} does not say what of the body`);
+    check(body.type === 'about:blank', `type ${body.type}`);
+    check(keysOf(body) === 'detail,status,title,type', `keys are ${keysOf(body)}`);
+    check(/^body /.test(body.detail), `detail ${body.detail} does not say what of the body`);
     return problems;
   }
+  check(body.type === INVALID_REQUEST_TYPE, `type ${body.type}`);
+  check(keysOf(body) === 'detail,errors,status,title,type', `keys are ${keysOf(body)}`);
   const n = Array.isArray(body.errors) ? body.errors.length : 0;
   check(n > 0, 'errors is not a non-empty list');
   check(
-    body.message === `invalid request: ${n} field${n === 1 ? '' : 's'} failed validation`,
-    `message ${body.message}`,
+    body.detail === `invalid request: ${n} field${n === 1 ? '' : 's'} failed validation`,
+    `detail ${body.detail}`,
   );
   for (const error of n > 0 ? body.errors : []) {
     check(keysOf(error) === 'message,path', `error keys are ${keysOf(error)}`);
@@ -296,9 +301,10 @@ export function badRequestProblems(body: any): string[] {
 }
 
 export const TOO_LARGE = {
-  statusCode: 413,
-  error: 'Payload Too Large',
-  message: `the body is over this route's limit of ${BODY_LIMIT} bytes`,
+  type: 'about:blank',
+  title: 'Payload Too Large',
+  status: 413,
+  detail: `the body is over this route's limit of ${BODY_LIMIT} bytes`,
 };
 
 /** Whether the rule-sourced nudges are what the rule table and the ranking/capping steps allow. */

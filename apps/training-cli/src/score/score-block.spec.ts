@@ -26,7 +26,7 @@ describe(scoreBlock.name, () => {
     const sut = scoreBlock(bytes, 10, AS_OF, analyze);
     expect(sut.output.split('\n')).toEqual([
       answer,
-      '{"line":11,"error":{"statusCode":400,"error":"Bad Request","message":"line is not valid UTF-8"}}',
+      '{"line":11,"error":{"type":"about:blank","title":"Bad Request","status":400,"detail":"line is not valid UTF-8"}}',
       answer,
       '',
     ]);

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { problem } from '@app/engagement';
 import { CalendarDay } from '@app/learner';
 import { Analyze, scoreLine } from './score-line';
 
@@ -48,7 +49,7 @@ export function scoreBlock(
         ? {
             output: JSON.stringify({
               line: first + i,
-              error: { statusCode: 400, error: 'Bad Request', message: 'line is not valid UTF-8' },
+              error: problem(400, 'line is not valid UTF-8'),
             }),
             failed: true,
           }

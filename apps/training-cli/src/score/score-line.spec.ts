@@ -4,6 +4,7 @@ import {
   EXAMPLE_ANALYSIS,
   EXAMPLE_REQUEST,
   ValidRequest,
+  INVALID_REQUEST_TYPE,
 } from '@app/engagement';
 import { scoreLine } from './score-line';
 
@@ -32,22 +33,29 @@ describe(scoreLine.name, () => {
   it.each([
     [
       '',
-      { statusCode: 400, error: 'Bad Request', message: 'line is empty; expected a JSON object' },
+      {
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'line is empty; expected a JSON object',
+      },
     ],
     [
       '{"a":',
       {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'line is not valid JSON: Unexpected end of JSON input',
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'line is not valid JSON: Unexpected end of JSON input',
       },
     ],
     [
       '{"__proto__":{}}',
       {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'line is not valid JSON: Object contains forbidden prototype property',
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'line is not valid JSON: Object contains forbidden prototype property',
       },
     ],
   ])('answers %p with an error line naming its line number', (text, error) => {
@@ -67,9 +75,10 @@ describe(scoreLine.name, () => {
     expect(JSON.parse(sut.output)).toEqual({
       line: 3,
       error: {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'invalid request: 1 field failed validation',
+        type: INVALID_REQUEST_TYPE,
+        title: 'Bad Request',
+        status: 400,
+        detail: 'invalid request: 1 field failed validation',
         errors: [
           {
             path: 'peer_snapshot.batch_avg_projects',

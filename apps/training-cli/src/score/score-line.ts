@@ -1,8 +1,9 @@
 import { CalendarDay } from '@app/learner';
 import {
   EngagementAnalysis,
-  invalidRequestBody,
+  invalidRequestProblem,
   parseJsonDocument,
+  problem,
   ValidRequest,
   validateAnalyzeRequest,
 } from '@app/engagement';
@@ -21,7 +22,7 @@ function failure(line: number, error: object): ScoredLine {
 
 /**
  * One NDJSON line in, one out: the analysis the API would answer, or `{"line", "error"}` with
- * the same error body the API's 400 carries. `asOf` applies to requests without their own.
+ * the same problem details the API's 400 carries. `asOf` applies to requests without their own.
  */
 export function scoreLine(
   text: string,
@@ -30,16 +31,11 @@ export function scoreLine(
   analyze: Analyze,
 ): ScoredLine {
   if (text.trim() === '') {
-    return failure(line, {
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'line is empty; expected a JSON object',
-    });
+    return failure(line, problem(400, 'line is empty; expected a JSON object'));
   }
   const parsed = parseJsonDocument(text, 'line');
-  if (!parsed.ok)
-    return failure(line, { statusCode: 400, error: 'Bad Request', message: parsed.message });
+  if (!parsed.ok) return failure(line, problem(400, parsed.message));
   const valid = validateAnalyzeRequest(parsed.value, asOf);
-  if (!valid.ok) return failure(line, invalidRequestBody(valid.errors));
+  if (!valid.ok) return failure(line, invalidRequestProblem(valid.errors));
   return { output: JSON.stringify(analyze(valid.value)), failed: false };
 }

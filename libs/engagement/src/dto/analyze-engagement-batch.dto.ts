@@ -32,21 +32,32 @@ export class FieldErrorDto {
   message!: string;
 }
 
-export class ItemErrorDto {
-  /** @example 400 */
-  statusCode!: number;
-  /** @example "Bad Request" */
-  error!: string;
-  /** @example "invalid request: 1 field failed validation" */
-  message!: string;
-  errors!: FieldErrorDto[];
+/**
+ * RFC 9457 problem details, the body of every error (`application/problem+json`) and of a
+ * failed batch item.
+ */
+export class ProblemDto {
+  /**
+   * `tag:engagement-insight-engine,2026:invalid-request` when fields failed validation (then
+   * `errors` lists them); `about:blank` otherwise, meaning the HTTP status says it all.
+   * @example "tag:engagement-insight-engine,2026:invalid-request"
+   */
+  type!: string;
+  /** The HTTP status phrase. @example "Bad Request" */
+  title!: string;
+  /** The HTTP status code. @example 400 */
+  status!: number;
+  /** What went wrong with this request. @example "invalid request: 1 field failed validation" */
+  detail!: string;
+  /** Every field that failed validation, by its full path (invalid-request problems only). */
+  errors?: FieldErrorDto[];
 }
 
 /** A batch item that failed validation; the others are answered regardless. */
 export class BatchItemErrorDto {
   /** Position of the item in `items`. @example 1 */
   index!: number;
-  error!: ItemErrorDto;
+  error!: ProblemDto;
 }
 
 @ApiExtraModels(AnalyzeEngagementResponseDto, BatchItemErrorDto)

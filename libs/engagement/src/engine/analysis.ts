@@ -1,6 +1,6 @@
 import { FomoResult } from '@app/fomo';
 import { NudgeType } from '@app/learner';
-import { InvalidRequestBody } from '../validation/invalid-request';
+import { Problem } from '../validation/problem';
 import { SuppressionReason } from './fatigue';
 import { Nudge } from './render';
 
@@ -46,7 +46,7 @@ export interface EngagementAnalysis {
 /** A batch item that failed validation; its neighbours are answered regardless. */
 export interface BatchItemError {
   readonly index: number;
-  readonly error: InvalidRequestBody;
+  readonly error: Problem;
 }
 
 export type BatchResult = EngagementAnalysis | BatchItemError;
