@@ -31,8 +31,20 @@ describe('POST /analyze-engagement/batch', () => {
       .post('/analyze-engagement/batch')
       .send(body as object);
 
-  it('answers the documented example: the good item analysed, the bad one with its error', async () => {
+  it('answers the documented example: both learners analysed, in order', async () => {
     const response = await postBatch(EXAMPLE_BATCH_REQUEST);
+    expect(response.status).toBe(200);
+    expect(response.body.results[0]).toEqual(exampleAnswer(modelVersion));
+    expect(response.body.results[1]).toMatchObject({ user_id: 'stu_7024', status: 'generated' });
+  });
+
+  it('answers an invalid item with its problem details and the good one regardless', async () => {
+    const [good, other] = EXAMPLE_BATCH_REQUEST.items;
+    const bad = {
+      ...other,
+      user_data: { ...other.user_data, profile: { ...other.user_data.profile, karma: '190' } },
+    };
+    const response = await postBatch({ as_of: '2025-06-30', items: [good, bad] });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       results: [
@@ -153,7 +165,7 @@ describe('POST /analyze-engagement/batch', () => {
     const doc = (await request(app.getHttpServer()).get('/docs-json')).body;
     const operation = doc.paths['/analyze-engagement/batch'].post;
     expect(
-      operation.requestBody.content['application/json'].examples['two learners, one invalid'].value,
+      operation.requestBody.content['application/json'].examples['two learners'].value,
     ).toEqual(EXAMPLE_BATCH_REQUEST);
     expect(
       doc.components.schemas.AnalyzeEngagementBatchResponseDto.properties.results.items.oneOf,

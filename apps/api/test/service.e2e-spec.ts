@@ -80,15 +80,20 @@ describe(HealthController.name, () => {
     expect(
       operation.requestBody.content['application/json'].examples['example learner'].value,
     ).toEqual(EXAMPLE_REQUEST);
-    expect(operation.responses['200'].content['application/json'].example).toEqual(
-      EXAMPLE_ANALYSIS,
-    );
+    // The example answer is what this instance answers to the example request, sent with the
+    // example's decision id.
+    const example = operation.responses['200'].content['application/json'].example;
+    const answer = await request(app.getHttpServer())
+      .post('/analyze-engagement')
+      .send({ ...EXAMPLE_REQUEST, decision_id: EXAMPLE_ANALYSIS.decision_id });
+    expect(example).toEqual(answer.body);
+    expect(example.model_version).toBe(app.get(MlService).status().modelVersion);
     const profile = doc.components.schemas.ProfileDto;
     expect(profile.required).toEqual(
       expect.arrayContaining(['resume_uploaded', 'karma', 'quiz_history', 'buddy_count']),
     );
     expect(profile.properties.karma).toMatchObject({
-      type: 'number',
+      type: 'integer',
       minimum: 0,
       maximum: 1_000_000_000,
     });

@@ -13,6 +13,8 @@ export {
   AnalyzeEngagementBatchRequestDto,
   AnalyzeEngagementBatchResponseDto,
   BatchItemErrorDto,
+  FieldErrorDto,
+  ProblemDto,
 } from './dto/analyze-engagement-batch.dto';
 export {
   AnalyzeEngagementResponseDto,

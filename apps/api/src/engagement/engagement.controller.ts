@@ -1,14 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBody,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
-  ApiPayloadTooLargeResponse,
+  ApiSecurity,
   ApiTags,
-  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import {
   AnalyzeEngagementBatchRequestDto,
@@ -25,12 +23,14 @@ import {
   ValidBatch,
   ValidRequest,
 } from '@app/engagement';
+import { API_KEY_SCHEME, ApiProblems } from '../platform/api-docs';
 import { NodeRequest } from '../platform/node-request';
 import { AnalysisTelemetryService } from './analysis-telemetry.service';
 import { AnalyzeBatchPipe } from './analyze-batch.pipe';
 import { AnalyzeRequestPipe } from './analyze-request.pipe';
 
 @ApiTags('engagement')
+@ApiSecurity(API_KEY_SCHEME)
 @ApiHeader({
   name: 'Accept-Language',
   required: false,
@@ -47,6 +47,7 @@ export class EngagementController {
   @Post()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'analyzeEngagement',
     summary: 'Up to max_nudges prioritized, explained nudges for one learner',
     description:
       'Rules first (thresholds from config), then the event-FOMO score, then the models fill the remaining places; one nudge per type, ranked by priority, rule before ml, then score.',
@@ -59,11 +60,9 @@ export class EngagementController {
     },
   })
   @ApiOkResponse({ type: AnalyzeEngagementResponseDto, example: EXAMPLE_ANALYSIS })
-  @ApiBadRequestResponse({
-    description: 'Malformed JSON or invalid fields, each named by its path.',
+  @ApiProblems([400, 401, 413, 415, 429, 500], {
+    400: 'Malformed JSON, an invalid URL, or invalid fields (type `…:invalid-request`, each field named by its path in `errors`).',
   })
-  @ApiPayloadTooLargeResponse({ description: 'The body is over BODY_LIMIT.' })
-  @ApiUnsupportedMediaTypeResponse({ description: 'The body is not application/json.' })
   analyze(
     @Body(AnalyzeRequestPipe) request: ValidRequest,
     @NodeRequest() http: IncomingMessage,
@@ -75,19 +74,21 @@ export class EngagementController {
   @Post('batch')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'analyzeEngagementBatch',
     summary: 'Many learners in one call, answered in order',
     description:
       'Each item is a single analysis request, validated on its own: a bad item answers with its index and field errors and never fails the others. Items without as_of use the batch as_of (or today).',
   })
   @ApiBody({
     type: AnalyzeEngagementBatchRequestDto,
-    examples: { 'two learners, one invalid': { value: EXAMPLE_BATCH_REQUEST } },
+    description:
+      'An item that fails validation does not fail the batch: its entry in `results` is `{index, error}` with the problem details a single request would get.',
+    examples: { 'two learners': { value: EXAMPLE_BATCH_REQUEST } },
   })
   @ApiOkResponse({ type: AnalyzeEngagementBatchResponseDto })
-  @ApiBadRequestResponse({
-    description: 'The envelope is invalid (no items array, too many items, bad as_of).',
+  @ApiProblems([400, 401, 413, 415, 429, 500], {
+    400: 'Malformed JSON, an invalid URL, or an invalid envelope (no items array, too many items, a bad as_of). Invalid items are not a 400: each answers in `results` with its index and problem details.',
   })
-  @ApiPayloadTooLargeResponse({ description: 'The body is over BATCH_BODY_LIMIT.' })
   analyzeBatch(
     @Body(AnalyzeBatchPipe) batch: ValidBatch,
     @NodeRequest() http: IncomingMessage,

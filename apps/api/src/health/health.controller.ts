@@ -1,5 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckResult,
@@ -8,7 +14,9 @@ import {
 } from '@nestjs/terminus';
 import { ConfigHealthIndicator, ENGINE_CONFIG, EngineConfig } from '@app/engagement';
 import { MlHealthIndicator, MlService } from '@app/ml';
+import { API_KEY_SCHEME, ApiProblems } from '../platform/api-docs';
 import { APP_INFO } from '../service/app-info';
+import { HealthReportDto } from './health-report.dto';
 import { HEALTH_OPTIONS, HealthOptions } from './health.options';
 import { VersionDto } from './version.dto';
 
@@ -27,7 +35,10 @@ export class HealthController {
 
   /** Liveness: 200 while the process answers, rules-only mode included. */
   @Get('health')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ operationId: 'getHealth', summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ type: HealthReportDto, description: 'Every check is up.' })
+  @ApiProblems([400, 500])
   live(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.configIndicator.check('config'),
@@ -37,10 +48,14 @@ export class HealthController {
 
   /** Readiness: like liveness, but 503 while shutting down, or without required models. */
   @Get('health/ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: send traffic here' })
+  @ApiOkResponse({ type: HealthReportDto, description: 'Ready for traffic.' })
   @ApiServiceUnavailableResponse({
+    type: HealthReportDto,
     description: 'The service is shutting down, or models are required and not loaded.',
   })
+  @ApiProblems([400, 500])
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.configIndicator.check('config'),
@@ -55,7 +70,13 @@ export class HealthController {
   }
 
   @Get('version')
+  @ApiSecurity(API_KEY_SCHEME)
+  @ApiOperation({
+    operationId: 'getVersion',
+    summary: 'What is running: package, model set, config hash, adapter, tfjs',
+  })
   @ApiOkResponse({ type: VersionDto })
+  @ApiProblems([400, 401, 429, 500])
   version(): VersionDto {
     const status = this.ml.status();
     return {

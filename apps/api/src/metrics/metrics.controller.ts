@@ -1,6 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { API_KEY_SCHEME, ApiProblems } from '../platform/api-docs';
 import { MetricsService } from './metrics.service';
+
+/** The media type Prometheus scrapes. */
+const METRICS_TYPE = 'text/plain; version=0.0.4';
 
 @ApiTags('service')
 @Controller('metrics')
@@ -8,9 +12,14 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get()
-  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format.' })
+  @Header('content-type', `${METRICS_TYPE}; charset=utf-8`)
+  @ApiSecurity(API_KEY_SCHEME)
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics of this process' })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4 (open without a key when PUBLIC_DOCS).',
+    content: { [METRICS_TYPE]: { schema: { type: 'string' } } },
+  })
+  @ApiProblems([400, 401, 500])
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { API_KEY_SCHEME, ApiProblems } from '../platform/api-docs';
 import { MlService } from '@app/ml';
 import { APP_INFO } from './app-info';
 import { ServiceInfoDto } from './service-info.dto';
@@ -10,7 +11,13 @@ export class ServiceInfoController {
   constructor(private readonly ml: MlService) {}
 
   @Get()
+  @ApiSecurity(API_KEY_SCHEME)
+  @ApiOperation({
+    operationId: 'getServiceInfo',
+    summary: 'The service, its version and state, and where its docs are',
+  })
   @ApiOkResponse({ type: ServiceInfoDto })
+  @ApiProblems([400, 401, 429, 500])
   info(): ServiceInfoDto {
     return {
       service: APP_INFO.name,

@@ -28,6 +28,7 @@ import {
   type PeerSnapshot,
 } from '@app/learner';
 import {
+  DATE_OR_DATE_TIME_PATTERN,
   IsCalendarDate,
   IsDateOrDateTime,
   IsEventAttendance,
@@ -177,7 +178,7 @@ export class PeerSnapshotDto implements PeerSnapshot {
   @IsDefined(required)
   @ApiProperty({
     type: 'object',
-    additionalProperties: { type: 'integer', minimum: 0 },
+    additionalProperties: { type: 'integer', minimum: 0, maximum: REQUEST_LIMITS.maxCount },
     maxProperties: REQUEST_LIMITS.events,
     example: { 'startup-meetup': 5, 'coding-contest': 9 },
   })
@@ -222,12 +223,7 @@ export class DeliveredNudgeDto {
    * after as_of. @example "2025-06-28T09:30:00Z"
    */
   @IsDefined(required)
-  @ApiProperty({
-    oneOf: [
-      { type: 'string', format: 'date' },
-      { type: 'string', format: 'date-time' },
-    ],
-  })
+  @ApiProperty({ type: String, pattern: DATE_OR_DATE_TIME_PATTERN })
   @IsDateOrDateTime({ message: PROBLEMS.sentAt })
   sent_at!: string;
 

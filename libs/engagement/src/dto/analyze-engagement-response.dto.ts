@@ -56,7 +56,13 @@ export class NudgeDto implements Nudge {
   })
   params!: Record<string, string | number>;
 
-  /** Why the nudge fired, in plain words, in the answer's locale. @example ["84% of this learner's batch have a resume and this learner has none (the rule fires above 70%)."] */
+  /** Why the nudge fired, in plain words, in the answer's locale. */
+  @ApiProperty({
+    type: [String],
+    example: [
+      "84% of this learner's batch have a resume and this learner has none (the rule fires above 70%).",
+    ],
+  })
   reasons!: string[];
 
   /** Why the nudge fired, as data: one entry per rule (or model) behind it. */

@@ -118,7 +118,7 @@ export const EXAMPLE_HISTORY_REQUEST = {
   ],
 };
 
-/** A batch of the example request and a copy with a string karma: the second answers with its error. */
+/** A batch of the example learner and another, with a resume and more karma. */
 export const EXAMPLE_BATCH_REQUEST = {
   as_of: '2025-06-30',
   items: [
@@ -128,7 +128,7 @@ export const EXAMPLE_BATCH_REQUEST = {
       user_data: {
         ...EXAMPLE_REQUEST.user_data,
         user_id: 'stu_7024',
-        profile: { ...EXAMPLE_REQUEST.user_data.profile, karma: '190' },
+        profile: { ...EXAMPLE_REQUEST.user_data.profile, resume_uploaded: true, karma: 420 },
       },
     },
   ],

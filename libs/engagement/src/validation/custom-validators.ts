@@ -26,6 +26,10 @@ const DATE_TIME =
   /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 const MINUTES_PER_DAY = 24 * 60;
 
+/** The shape of a `YYYY-MM-DD` date or an RFC 3339 date-time, for the OpenAPI document. */
+export const DATE_OR_DATE_TIME_PATTERN =
+  '^\\d{4}-\\d{2}-\\d{2}([Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2}))?$';
+
 /**
  * The UTC day of a `YYYY-MM-DD` date or of an RFC 3339 date-time (its instant, offset removed), or
  * null when the string is neither: a day that does not exist, hour 24, minute 60 or a leap second

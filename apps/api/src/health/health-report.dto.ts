@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
+
+const INDICATORS: ApiPropertyOptions = {
+  type: 'object',
+  description: 'One entry per check (`config`, `models`, and `shutdown` for readiness).',
+  additionalProperties: {
+    type: 'object',
+    properties: { status: { type: 'string', enum: ['up', 'down'] } },
+    required: ['status'],
+    additionalProperties: true,
+  },
+  example: {
+    config: { status: 'up', hash: '884005e8da4dd3cc' },
+    models: {
+      status: 'up',
+      mode: 'ml',
+      version: '3942fe755af03f3b',
+      loaded: ['resume', 'project', 'quiz', 'event_fomo', 'comeback'],
+    },
+  },
+};
+
+/** What a health probe answers: each check's state, passing (`info`) or not (`error`). */
+export class HealthReportDto {
+  /** `ok` when every check is up (200); `error` otherwise (503). */
+  @ApiProperty({ enum: ['ok', 'error'], example: 'ok' })
+  status!: 'ok' | 'error';
+
+  @ApiProperty({ ...INDICATORS, description: 'The checks that are up.' })
+  info!: Record<string, { status: string }>;
+
+  @ApiProperty({ ...INDICATORS, description: 'The checks that are down.', example: {} })
+  error!: Record<string, { status: string }>;
+
+  @ApiProperty(INDICATORS)
+  details!: Record<string, { status: string }>;
+}
