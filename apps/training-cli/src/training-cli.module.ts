@@ -12,6 +12,7 @@ import { SimulateCommand } from './simulate/simulate.command';
 import { SimulationService } from './simulate/simulation.service';
 import { TrainCommand } from './train/train.command';
 import { TrainService } from './train/train.service';
+import { CliName } from './cli/cli-name';
 
 /**
  * The training CLI: one service per step, one thin command per step, `pipeline`, `score`, and
@@ -19,6 +20,7 @@ import { TrainService } from './train/train.service';
  */
 @Module({
   providers: [
+    CliName,
     ProgressService,
     SimulationService,
     DatasetService,
