@@ -34,7 +34,6 @@ function clientWentAway(exception: unknown): boolean {
   );
 }
 
-/** The 4xx status of an error the framework raised itself (fastify's FST_*, Express's http-errors). */
 /** Terminus's body for a failing health check: `{status: 'error', info, error, details}`. */
 function isHealthReport(body: unknown): boolean {
   const report = body as { status?: unknown; details?: unknown } | null;
@@ -46,6 +45,7 @@ function isHealthReport(body: unknown): boolean {
   );
 }
 
+/** The 4xx status of an error the framework raised itself (fastify's FST_*, Express's http-errors). */
 function frameworkStatus(exception: unknown): number | undefined {
   const { statusCode, status } = (exception ?? {}) as { statusCode?: unknown; status?: unknown };
   const code = typeof statusCode === 'number' ? statusCode : status;
