@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBody,
   ApiHeader,
@@ -31,8 +31,9 @@ import { AnalyzeRequestPipe } from './analyze-request.pipe';
 
 @ApiTags('engagement')
 @ApiSecurity(API_KEY_SCHEME)
+// Read from the request itself: a @Headers() parameter would be documented as required.
 @ApiHeader({
-  name: 'Accept-Language',
+  name: 'accept-language',
   required: false,
   description:
     'The language of titles, actions and reasons when the body has no `locale` (en, es, hi; others fall back to en).',
@@ -66,9 +67,11 @@ export class EngagementController {
   analyze(
     @Body(AnalyzeRequestPipe) request: ValidRequest,
     @NodeRequest() http: IncomingMessage,
-    @Headers('accept-language') acceptLanguage?: string,
   ): EngagementAnalysis {
-    return this.telemetry.analysis(http, this.engagement.analyze(request, acceptLanguage));
+    return this.telemetry.analysis(
+      http,
+      this.engagement.analyze(request, http.headers['accept-language']),
+    );
   }
 
   @Post('batch')
@@ -92,9 +95,8 @@ export class EngagementController {
   analyzeBatch(
     @Body(AnalyzeBatchPipe) batch: ValidBatch,
     @NodeRequest() http: IncomingMessage,
-    @Headers('accept-language') acceptLanguage?: string,
   ): { results: BatchResult[] } {
-    const results = this.engagement.analyzeBatch(batch, acceptLanguage);
+    const results = this.engagement.analyzeBatch(batch, http.headers['accept-language']);
     return { results: this.telemetry.batch(http, results) };
   }
 }
