@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CheckCatalogsCommand } from './catalogs/check-catalogs.command';
+import { CheckConfigCommand } from './config/check-config.command';
 import { ProgressService } from './cli/progress.service';
 import { DatasetCommand } from './dataset/dataset.command';
 import { DatasetService } from './dataset/dataset.service';
@@ -34,6 +35,7 @@ import { CliName } from './cli/cli-name';
     PipelineCommand,
     ScoreCommand,
     CheckCatalogsCommand,
+    CheckConfigCommand,
   ],
 })
 export class TrainingCliModule {}
