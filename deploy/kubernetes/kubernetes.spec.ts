@@ -1,0 +1,99 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Service } from 'kubernetes-models/v1';
+import { parse } from 'yaml';
+import { validateEnv } from '../../apps/api/src/config/env.config';
+
+const DIR = __dirname;
+const ROOT = join(DIR, '../..');
+
+function load<T>(file: string): T {
+  return parse(readFileSync(join(DIR, file), 'utf8')) as T;
+}
+
+const kustomization = load<{ resources: string[]; configMapGenerator: { files: string[] }[] }>(
+  'kustomization.yaml',
+);
+const deployment = new Deployment(load('deployment.yaml'));
+const service = new Service(load('service.yaml'));
+const hpa = new HorizontalPodAutoscaler(load('hpa.yaml'));
+const pdb = new PodDisruptionBudget(load('pdb.yaml'));
+const pod = deployment.spec!.template.spec!;
+const container = pod.containers[0];
+const env = Object.fromEntries((container.env ?? []).map(({ name, value }) => [name, value]));
+
+describe('deploy/kubernetes', () => {
+  it('lists every manifest in the folder, and only those', () => {
+    const manifests = readdirSync(DIR).filter(
+      (file) => file.endsWith('.yaml') && file !== 'kustomization.yaml',
+    );
+    expect([...kustomization.resources].sort()).toEqual(manifests.sort());
+  });
+
+  it.each([
+    ['Deployment', deployment],
+    ['Service', service],
+    ['HorizontalPodAutoscaler', hpa],
+    ['PodDisruptionBudget', pdb],
+  ])('has a %s that is valid against the Kubernetes schema', (_kind, object) => {
+    expect(() => object.validate()).not.toThrow();
+  });
+
+  it('ships the committed config (copy it over when it changes: cp config/config.json deploy/kubernetes/)', () => {
+    expect(kustomization.configMapGenerator[0].files).toEqual(['config.json']);
+    expect(readFileSync(join(DIR, 'config.json'), 'utf8')).toBe(
+      readFileSync(join(ROOT, 'config/config.json'), 'utf8'),
+    );
+  });
+
+  it('sets an environment the service accepts, reading the config from the mounted ConfigMap', () => {
+    const settings = validateEnv(env);
+    const mount = container.volumeMounts?.find((volume) => volume.name === 'config');
+    expect(settings.CONFIG_PATH).toBe(`${mount?.mountPath}/config.json`);
+    expect(pod.volumes?.find((volume) => volume.name === 'config')?.configMap?.name).toBe(
+      'engine-config',
+    );
+    expect(container.ports?.[0].containerPort).toBe(settings.PORT);
+  });
+
+  it('drains before the kubelet kills: the grace period exceeds the delay and the drain', () => {
+    const { SHUTDOWN_DELAY_MS, SHUTDOWN_TIMEOUT_MS } = validateEnv(env);
+    expect(SHUTDOWN_DELAY_MS).toBeGreaterThan(0);
+    expect(pod.terminationGracePeriodSeconds! * 1000).toBeGreaterThan(
+      SHUTDOWN_DELAY_MS + SHUTDOWN_TIMEOUT_MS,
+    );
+  });
+
+  it('probes start-up and liveness on /health and readiness on /health/ready', () => {
+    expect(container.startupProbe?.httpGet?.path).toBe('/health');
+    expect(container.livenessProbe?.httpGet?.path).toBe('/health');
+    expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
+  });
+
+  it('runs one worker per CPU of its limit, as a non-root user on a read-only root filesystem', () => {
+    expect(Number(validateEnv(env).WORKERS)).toBe(Number(container.resources?.limits?.cpu));
+    expect(container.resources?.requests).toBeDefined();
+    expect(pod.securityContext?.runAsNonRoot).toBe(true);
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+  });
+
+  it('points the Service, the budget and the autoscaler at the Deployment', () => {
+    const labels = deployment.spec!.template.metadata!.labels!;
+    expect(labels).toMatchObject(deployment.spec!.selector.matchLabels!);
+    expect(labels).toMatchObject(service.spec!.selector!);
+    expect(labels).toMatchObject(pdb.spec!.selector!.matchLabels!);
+    expect(hpa.spec!.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: deployment.metadata!.name,
+    });
+    expect(hpa.spec!.minReplicas).toBeGreaterThan(pdb.spec!.minAvailable as number);
+  });
+});
