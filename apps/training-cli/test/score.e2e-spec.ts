@@ -114,8 +114,54 @@ describe(ScoreCommand.name, () => {
     });
   }, 60_000);
 
+  it('scores in shards whose outputs, concatenated in order, are the unsharded output', async () => {
+    // Every line carries its own decision id, so two runs answer byte for byte the same.
+    const lines = inputLines().map((line, i) =>
+      line.startsWith('{"user_data":{') ? line.replace('{', `{"decision_id":"d${i}",`) : line,
+    );
+    const input = join(dir, 'sharded-in.ndjson');
+    await writeFile(input, lines.join('\n') + '\n');
+    const score = (out: string, ...extra: string[]) =>
+      runBuiltCli([
+        'score',
+        '--in',
+        input,
+        '--out',
+        join(dir, out),
+        '--workers',
+        '1',
+        '--as-of',
+        AS_OF,
+        ...extra,
+      ]);
+    expect((await score('whole.ndjson')).code).toBe(0);
+    const runs = await Promise.all(
+      [0, 1, 2].map((i) => score(`shard-${i}.ndjson`, '--shard', `${i}/3`)),
+    );
+    expect(runs.map((run) => run.code)).toEqual([0, 0, 0]);
+    expect(runs.map((run) => /^score shard (\d)\/3: (\d+) lines/.exec(run.stdout)?.[1])).toEqual([
+      '0',
+      '1',
+      '2',
+    ]);
+    const counts = runs.map((run) => Number(/: (\d+) lines/.exec(run.stdout)?.[1]));
+    expect(counts.reduce((sum, n) => sum + n, 0)).toBe(2500);
+    expect(Math.min(...counts)).toBeGreaterThan(700);
+    const shards = await Promise.all(
+      [0, 1, 2].map((i) => readFile(join(dir, `shard-${i}.ndjson`))),
+    );
+    expect(Buffer.concat(shards).equals(await readFile(join(dir, 'whole.ndjson')))).toBe(true);
+    // Error lines keep their number in the whole file, whichever shard met them.
+    const last = shards[2].toString().trimEnd().split('\n');
+    expect(JSON.parse(last[last.length - 1])).toMatchObject({ line: 2500, error: { status: 400 } });
+  }, 60_000);
+
   it.each([
     [['score', '--out', 'x.ndjson'], "error: required option '--in <path>' not specified"],
+    [
+      ['score', '--in', 'a', '--out', 'b', '--shard', '3/3'],
+      "error: option '--shard <i/n>' argument '3/3' is invalid.",
+    ],
     [
       ['score', '--in', '/no/such/file.ndjson', '--out', 'x.ndjson'],
       'error: --in /no/such/file.ndjson: no such file',

@@ -6,6 +6,7 @@ import { CliCommand } from '../cli/cli-command';
 import { OPTIONS, PARSE_OPTION, parseInteger } from '../cli/cli-options';
 import { ProgressService } from '../cli/progress.service';
 import { ScoreOptions, ScoreService } from './score.service';
+import { parseShard, Shard } from './shard';
 
 const MAX_WORKERS = 64;
 
@@ -38,7 +39,7 @@ export class ScoreCommand extends CliCommand {
         ? 'rules only (no models loaded)'
         : `models ${summary.modelVersion}`;
     this.progress.summary(
-      `score: ${summary.lines} lines → ${options.out} (${summary.errors} errors) in ${summary.seconds.toFixed(1)} s, ${rate} lines/s, ${options.workers} workers, ${models}`,
+      `score${options.shard === undefined ? '' : ` shard ${options.shard.index}/${options.shard.count}`}: ${summary.lines} lines → ${options.out} (${summary.errors} errors) in ${summary.seconds.toFixed(1)} s, ${rate} lines/s, ${options.workers} workers, ${models}`,
     );
   }
 
@@ -82,6 +83,15 @@ export class ScoreCommand extends CliCommand {
   })
   parseConfig(value: string): string {
     return parseFilePath(value);
+  }
+
+  @Option({
+    flags: '--shard <i/n>',
+    description:
+      'score only shard I of N (0-based): the lines starting in its N-th of the bytes; the N outputs concatenated in order are the whole output',
+  })
+  parseShard(value: string): Shard {
+    return parseShard(value);
   }
 
   @Option(OPTIONS.modelsDir)

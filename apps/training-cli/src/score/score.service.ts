@@ -8,6 +8,7 @@ import { ConfigError, loadEngineConfig } from '@app/engagement';
 import { CliUsageError } from '../cli/cli-errors';
 import { ProgressService } from '../cli/progress.service';
 import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
+import { Shard, ShardRange, shardRange } from './shard';
 
 export interface ScoreOptions {
   readonly in: string;
@@ -16,6 +17,8 @@ export interface ScoreOptions {
   readonly asOf: CalendarDay;
   readonly config: string;
   readonly modelsDir: string;
+  /** Score only this shard of the input (`--shard I/N`); the whole file without it. */
+  readonly shard?: Shard;
 }
 
 export interface ScoreSummary {
@@ -93,10 +96,15 @@ export class ScoreService {
     );
     const threads = starts.map((s) => s.thread);
     const modelVersion = starts[0].modelVersion;
+    const size = (await stat(options.in)).size;
+    const range: ShardRange =
+      options.shard === undefined
+        ? { start: 0, end: size, firstLine: 1 }
+        : await shardRange(options.in, size, options.shard);
     const output = createWriteStream(options.out);
-    const task = this.progress.task('score', (await stat(options.in)).size);
+    const task = this.progress.task('score', range.end - range.start);
     try {
-      const { lines, errors } = await this.stream(options.in, output, threads, (bytes) =>
+      const { lines, errors } = await this.stream(options.in, range, output, threads, (bytes) =>
         task.increment(bytes),
       );
       await new Promise<void>((resolve, reject) =>
@@ -112,6 +120,7 @@ export class ScoreService {
 
   private async stream(
     path: string,
+    range: ShardRange,
     output: WriteStream,
     threads: ScoringThread[],
     onBytes: (bytes: number) => void,
@@ -173,6 +182,7 @@ export class ScoreService {
 
     let seq = 0;
     let lines = 0;
+    const first = range.firstLine;
     /** Sends whole lines; the bytes are copied once into a buffer of their own and transferred. */
     const send = async (bytes: Buffer) => {
       await waitFor(() => open < limit);
@@ -180,7 +190,7 @@ export class ScoreService {
       for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) count++;
       if (bytes[bytes.length - 1] !== NEWLINE) count++;
       const copy = new Uint8Array(bytes);
-      const block: ScoreBlock = { seq: seq++, first: lines + 1, bytes: copy };
+      const block: ScoreBlock = { seq: seq++, first: first + lines, bytes: copy };
       lines += count;
       const thread = threads.reduce((a, b) => (b.busy < a.busy ? b : a));
       thread.busy++;
@@ -189,7 +199,16 @@ export class ScoreService {
     };
 
     let carry: Buffer = Buffer.alloc(0);
-    for await (const chunk of createReadStream(path, { highWaterMark: BLOCK_BYTES })) {
+    // An empty shard reads nothing (createReadStream's end is inclusive).
+    const input =
+      range.end > range.start
+        ? createReadStream(path, {
+            start: range.start,
+            end: range.end - 1,
+            highWaterMark: BLOCK_BYTES,
+          })
+        : [];
+    for await (const chunk of input) {
       const bytes = chunk as Buffer;
       onBytes(bytes.length);
       const data = carry.length === 0 ? bytes : Buffer.concat([carry, bytes]);
