@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Job } from 'kubernetes-models/batch/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { Service } from 'kubernetes-models/v1';
+import { PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
 import { parse } from 'yaml';
 import { validateEnv } from '../../apps/api/src/config/env.config';
 
@@ -21,6 +22,8 @@ const deployment = new Deployment(load('deployment.yaml'));
 const service = new Service(load('service.yaml'));
 const hpa = new HorizontalPodAutoscaler(load('hpa.yaml'));
 const pdb = new PodDisruptionBudget(load('pdb.yaml'));
+const job = new Job(load('score-job.yaml'));
+const claim = new PersistentVolumeClaim(load('scoring-data.yaml'));
 const pod = deployment.spec!.template.spec!;
 const container = pod.containers[0];
 const env = Object.fromEntries((container.env ?? []).map(({ name, value }) => [name, value]));
@@ -38,6 +41,8 @@ describe('deploy/kubernetes', () => {
     ['Service', service],
     ['HorizontalPodAutoscaler', hpa],
     ['PodDisruptionBudget', pdb],
+    ['Job', job],
+    ['PersistentVolumeClaim', claim],
   ])('has a %s that is valid against the Kubernetes schema', (_kind, object) => {
     expect(() => object.validate()).not.toThrow();
   });
@@ -82,6 +87,30 @@ describe('deploy/kubernetes', () => {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     });
+  });
+
+  it('scores a user base as an Indexed Job, one shard per completion index', () => {
+    const spec = job.spec!;
+    const scorer = spec.template.spec!.containers[0];
+    const args = scorer.args!;
+    expect(spec.completionMode).toBe('Indexed');
+    expect(spec.suspend).toBe(true);
+    expect(args[0]).toBe('score');
+    expect(args[args.indexOf('--shard') + 1]).toBe(`$(SHARD)/${spec.completions}`);
+    expect(args[args.indexOf('--out') + 1]).toContain('$(SHARD)');
+    expect(scorer.env?.find((variable) => variable.name === 'SHARD')?.valueFrom?.fieldRef).toEqual({
+      fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']",
+    });
+    expect(Number(args[args.indexOf('--workers') + 1])).toBe(Number(scorer.resources?.limits?.cpu));
+    expect(scorer.image).toBe('engagement-insight-engine-training');
+    const volumes = spec.template.spec!.volumes!;
+    expect(volumes.find((volume) => volume.name === 'data')?.persistentVolumeClaim?.claimName).toBe(
+      claim.metadata!.name,
+    );
+    expect(volumes.find((volume) => volume.name === 'config')?.configMap?.name).toBe(
+      'engine-config',
+    );
+    expect(args[args.indexOf('--config') + 1]).toBe('/etc/engagement/config.json');
   });
 
   it('points the Service, the budget and the autoscaler at the Deployment', () => {
