@@ -12,13 +12,13 @@ interface Observed {
 }
 
 /** A real server behind a door with `gates`, whose framework answers 200 "framework". */
-async function serve(gates: Gate[], configure = true) {
+async function serve(gates: Gate[], configure = true, logged: string[] = []) {
   const observed: Observed[] = [];
   const reached: string[] = [];
   const door = new FrontDoor();
   if (configure) {
     door.configure({
-      logger: pino({ level: 'silent' }),
+      logger: pino({ level: 'error' }, { write: (line: string) => logged.push(line) }),
       metrics: {
         observeRequest: (method: string, route: string, status: number) =>
           observed.push({ method, route, status }),
@@ -115,8 +115,9 @@ describe(FrontDoor.name, () => {
     }
   });
 
-  it('answers a gate that throws with a bare 500', async () => {
-    const door = await serve([() => Promise.reject(new Error('store down'))]);
+  it('answers a gate that throws with a bare 500, and logs why', async () => {
+    const logged: string[] = [];
+    const door = await serve([() => Promise.reject(new Error('store down'))], true, logged);
     try {
       const answer = await door.get('/known');
       expect(answer.status).toBe(500);
@@ -126,6 +127,8 @@ describe(FrontDoor.name, () => {
         status: 500,
         detail: 'internal error',
       });
+      const line = JSON.parse(logged[0]) as { msg: string; err: { message: string } };
+      expect([line.msg, line.err.message]).toEqual(['a gate failed', 'store down']);
     } finally {
       await door.close();
     }

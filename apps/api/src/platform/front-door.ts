@@ -94,26 +94,31 @@ export class FrontDoor {
       });
       const badPath = pathProblem(request.url ?? '/');
       if (badPath !== undefined) return sendProblem(response, problemOf(badPath));
-      this.pass(options.gates, 0, request, response, handler);
+      this.pass(options, 0, request, response, handler);
     };
   }
 
   private pass(
-    gates: readonly Gate[],
+    options: FrontDoorOptions,
     index: number,
     request: IncomingMessage,
     response: ServerResponse,
     handler: RequestListener,
   ): void {
+    const gates = options.gates;
     for (let i = index; i < gates.length; i++) {
       const verdict = gates[i](request, response);
       if (verdict instanceof Promise) {
         verdict.then(
           (refusal) =>
             refusal === undefined
-              ? this.pass(gates, i + 1, request, response, handler)
+              ? this.pass(options, i + 1, request, response, handler)
               : sendProblem(response, problemOf(refusal)),
-          () => sendProblem(response, problem(500, 'internal error')),
+          (error: unknown) => {
+            // A gate that fails (its store, say) is the service's fault, not the client's.
+            options.logger.error({ err: error, req: { id: requestId(request) } }, 'a gate failed');
+            sendProblem(response, problem(500, 'internal error'));
+          },
         );
         return;
       }
