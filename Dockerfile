@@ -1,5 +1,6 @@
 # Stages: deps (full, for building) → build (API) → build-training (CLI); prod-deps (runtime
-# node_modules); training (the CLI image, `--target training`); api (the last stage: the default).
+# node_modules) → api-deps (the API's share of them); training (the CLI image, `--target
+# training`); api (the last stage: the default).
 ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
@@ -36,15 +37,28 @@ RUN npm ci --omit=dev \
     && find node_modules -type f \( -name '*.js.map' -o -name '*.mjs.map' -o -name '*.cjs.map' \
        -o -name '*.ts.map' -o -name '*.css.map' \) -delete
 
+# The API needs neither the training CLI's packages (charts, fonts, the command framework: 131
+# packages with their dependencies) nor tfjs's browser bundles and shipped tests (node loads
+# each package's *.node.js). Uninstalling may put back an optional tfjs-node that prod-deps
+# dropped for want of its native library (scripts are off here): one without its binding goes.
+FROM prod-deps AS api-deps
+RUN npm uninstall --no-save --omit=dev --ignore-scripts \
+       @resvg/resvg-js cli-progress commander dejavu-fonts-ttf nest-commander vega vega-lite \
+    && if [ -d node_modules/@tensorflow/tfjs-node ] \
+         && [ -z "$(find node_modules/@tensorflow/tfjs-node -name '*.node' -print -quit)" ]; then \
+         rm -rf node_modules/@tensorflow/tfjs-node; fi \
+    && find node_modules/@tensorflow -path '*/dist/tf*.js' ! -name '*.node.js' -delete \
+    && find node_modules/@tensorflow -name '*_test.js' -delete
+
 FROM base AS runtime
 ENV NODE_ENV=production
-COPY --from=prod-deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY config ./config
 
 # The training CLI: `pipeline` (or any other command) writes into data/, models/ and reports/,
 # usually mounted from the host. Run `docker build --target training .`.
 FROM runtime AS training
+COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build-training /app/dist/apps/training-cli ./dist/apps/training-cli
 COPY --chown=node:node models ./models
 RUN mkdir -p data reports && chown node:node data reports
@@ -54,6 +68,7 @@ CMD ["pipeline"]
 
 # The API: code, config and models owned by root, so the service cannot change what it serves.
 FROM runtime AS api
+COPY --from=api-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/apps/api ./dist/apps/api
 COPY models ./models
 USER node
