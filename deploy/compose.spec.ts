@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { Env } from '../apps/api/src/config/env.config';
+
+interface Compose {
+  services: Record<string, { environment?: Record<string, string>; user?: string }>;
+}
+
+const compose = parse(readFileSync(join(__dirname, '../docker-compose.yml'), 'utf8')) as Compose;
+
+describe('docker-compose.yml', () => {
+  it('passes every setting of the API through from the shell or .env, with its default', () => {
+    const settings = Object.keys(new Env()).sort();
+    const environment = compose.services.api.environment ?? {};
+    expect(Object.keys(environment).sort()).toEqual(settings);
+    const defaults = new Env() as unknown as Record<string, unknown>;
+    for (const name of settings) {
+      const fallback = /^\$\{(\w+):-(.*)\}$/.exec(environment[name]);
+      expect(fallback?.[1]).toBe(name);
+      // Sizes are written as 100kb and 5mb, and lists empty; the rest as the service's default.
+      if (typeof defaults[name] === 'number' && !/LIMIT$/.test(name)) {
+        expect(Number(fallback?.[2])).toBe(defaults[name]);
+      }
+    }
+  });
+
+  it('runs training as a user the shell chooses (the image’s node user when unset)', () => {
+    expect(compose.services.training.user).toBe('${TRAINING_UID:-1000}:${TRAINING_GID:-1000}');
+  });
+});
