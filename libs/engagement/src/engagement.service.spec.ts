@@ -65,6 +65,34 @@ function analyze(sut: EngagementService, body: unknown) {
 }
 
 describe(EngagementService.name, () => {
+  it('gives the event loop a turn every 50 batch items, answering every item in order', async () => {
+    const sut = await createSut();
+    const items = Array.from({ length: 120 }, (_, i) =>
+      i === 70
+        ? { ...EXAMPLE_REQUEST, as_of: 'not a date' }
+        : { ...EXAMPLE_REQUEST, decision_id: `d${i}` },
+    );
+    const batch = sut.validateBatch({ as_of: '2025-06-30', items }, 1000);
+    if (!batch.ok) throw new Error(JSON.stringify(batch.errors));
+    // Count the turns other work gets while the batch runs: one after item 50, one after 100.
+    let turns = 0;
+    let running = true;
+    const tick = (): void => {
+      if (!running) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const results = await sut.analyzeBatch(batch.value);
+    running = false;
+    expect(turns).toBe(2);
+    expect(results).toHaveLength(120);
+    expect(results[70]).toMatchObject({ index: 70, error: { status: 400 } });
+    expect(results.map((result) => ('decision_id' in result ? result.decision_id : null))).toEqual(
+      items.map((_, i) => (i === 70 ? null : `d${i}`)),
+    );
+  });
+
   it('answers the example request with resume, comeback and the stronger medium nudge', async () => {
     const sut = await createSut();
     expect(analyze(sut, EXAMPLE_REQUEST)).toEqual(exampleAnswer(null));

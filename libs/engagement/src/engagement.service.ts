@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { deriveSignals, formatCalendarDate } from '@app/learner';
 import { computeFomo, FomoService } from '@app/fomo';
@@ -16,6 +17,9 @@ import { resolveLocale } from './messages/message-catalogs';
 import { invalidRequestProblem } from './validation/problem';
 import { ValidBatch, validateBatch } from './validation/validate-batch';
 import { validateAnalyzeRequest, Validated, ValidRequest } from './validation/validate-request';
+
+/** Batch items analysed between two turns of the event loop. */
+const BATCH_SLICE = 50;
 
 /**
  * For one validated request: assignment (holdout, variant) → rules → FOMO → one draft per type →
@@ -49,15 +53,25 @@ export class EngagementService implements OnModuleInit {
 
   /**
    * Every item answered in order: its analysis, or its own validation error. An item's own
-   * `locale` wins over the batch's, which wins over the Accept-Language header.
+   * `locale` wins over the batch's, which wins over the Accept-Language header. The event loop
+   * gets a turn every BATCH_SLICE items, so probes and single requests are not held behind a
+   * large batch (a slice takes a few milliseconds).
    */
-  analyzeBatch({ asOf, items, locale }: ValidBatch, acceptLanguage?: string): BatchResult[] {
-    return items.map((item, index) => {
-      const valid = validateAnalyzeRequest(item, asOf);
-      return valid.ok
-        ? this.analyze(valid.value, locale ?? acceptLanguage)
-        : { index, error: invalidRequestProblem(valid.errors) };
-    });
+  async analyzeBatch(
+    { asOf, items, locale }: ValidBatch,
+    acceptLanguage?: string,
+  ): Promise<BatchResult[]> {
+    const results: BatchResult[] = [];
+    for (let index = 0; index < items.length; index++) {
+      if (index > 0 && index % BATCH_SLICE === 0) await setImmediate();
+      const valid = validateAnalyzeRequest(items[index], asOf);
+      results.push(
+        valid.ok
+          ? this.analyze(valid.value, locale ?? acceptLanguage)
+          : { index, error: invalidRequestProblem(valid.errors) },
+      );
+    }
+    return results;
   }
 
   /** `languageHint` (Accept-Language, or a batch's locale) counts when the request has no locale. */

@@ -1,3 +1,5 @@
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
@@ -46,4 +48,32 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors,
   };
+}
+
+/**
+ * GETs `path` one request at a time, on a kept-alive socket, for `seconds`, and returns the
+ * latencies' p50 and p99 in ms: how long a probe waits while other load runs.
+ */
+export async function probeLatency(port: number, path: string, seconds: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies: number[] = [];
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      request({ port, host: '127.0.0.1', path, agent }, (response) => {
+        response.resume();
+        response.on('end', resolve);
+      })
+        .on('error', reject)
+        .end();
+    });
+    latencies.push(performance.now() - started);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { p50Ms: at(0.5), p99Ms: at(0.99), count: latencies.length };
 }

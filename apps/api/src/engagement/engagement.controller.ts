@@ -92,11 +92,11 @@ export class EngagementController {
   @ApiProblems([400, 401, 413, 415, 429, 500], {
     400: 'Malformed JSON, an invalid URL, or an invalid envelope (no items array, too many items, a bad as_of). Invalid items are not a 400: each answers in `results` with its index and problem details.',
   })
-  analyzeBatch(
+  async analyzeBatch(
     @Body(AnalyzeBatchPipe) batch: ValidBatch,
     @NodeRequest() http: IncomingMessage,
-  ): { results: BatchResult[] } {
-    const results = this.engagement.analyzeBatch(batch, http.headers['accept-language']);
+  ): Promise<{ results: BatchResult[] }> {
+    const results = await this.engagement.analyzeBatch(batch, http.headers['accept-language']);
     return { results: this.telemetry.batch(http, results) };
   }
 }
