@@ -4,7 +4,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Express } from 'express';
 import getRawBody from 'raw-body';
 import type { FrontDoor } from './front-door';
-import type { HttpSeam } from './http-seam';
+import { HTTP_METHODS, HttpSeam } from './http-seam';
 import { answerClientError, createNodeServer } from './node-server';
 import type { NextFunction } from './node-request';
 import {
@@ -124,13 +124,8 @@ export const EXPRESS_SEAM: HttpSeam = {
       for (const method of Object.keys(layer.route.methods)) allowed.add(method.toUpperCase());
     }
     if (allowed.has('GET')) allowed.add('HEAD');
-    return [...allowed].sort(byMethodOrder);
+    return HTTP_METHODS.filter((method) => allowed.has(method));
   },
 
   async ready() {},
 };
-
-const ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-function byMethodOrder(a: string, b: string): number {
-  return ORDER.indexOf(a) - ORDER.indexOf(b);
-}

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problem, PROBLEM_JSON } from '@app/engagement';
-import type { HttpSeam } from './http-seam';
+import { HTTP_METHODS, HttpSeam } from './http-seam';
 import { requestId } from './logging';
 import { answerClientError, createNodeServer } from './node-server';
 import { BAD_URL_MESSAGE } from './front-door';
@@ -16,7 +16,6 @@ import {
 } from './request-body';
 import { SECURITY_HEADERS } from './security-headers';
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 /** The fastify request behind a Node request, for its route pattern. */
 const FASTIFY_REQUEST = Symbol('fastifyRequest');
 
@@ -97,7 +96,7 @@ export const FASTIFY_SEAM: HttpSeam = {
 
   allowedMethods(adapter, path) {
     const fastify = adapter.getInstance<FastifyInstance>();
-    return METHODS.filter((method) => fastify.hasRoute({ method, url: path }));
+    return HTTP_METHODS.filter((method) => fastify.hasRoute({ method, url: path }));
   },
 
   async ready(app) {

@@ -7,6 +7,9 @@ import type { BodyLimits } from './request-body';
 
 export const HTTP_SEAM = Symbol('HTTP_SEAM');
 
+/** The methods a route may answer, in the order an `Allow` header lists them. */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
 /**
  * What Nest cannot abstract across Express and fastify, one implementation per adapter
  * (express.seam.ts, fastify.seam.ts). Everything else is written once: request id, security
