@@ -1,14 +1,12 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ConfigService } from '@nestjs/config';
-import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { loadEngineConfig } from '@app/engagement';
 import { MlService } from '@app/ml';
-import { AppModule } from './app.module';
 import { Env, validateEnv } from './config/env.config';
-import { configureApp, createHttpStack, NEST_APP_OPTIONS } from './platform/app.setup';
+import { createApp } from './platform/app.setup';
 import { superviseWorkers } from './platform/cluster';
 import { ConnectionDrain } from './platform/connection-drain';
 import { Lifecycle } from './platform/lifecycle';
@@ -30,9 +28,7 @@ async function serve(): Promise<void> {
   try {
     // Checked before Nest starts, so a bad key is one line, not a framework stack trace.
     loadEngineConfig(validateEnv(process.env).CONFIG_PATH);
-    const http = createHttpStack();
-    app = await NestFactory.create(AppModule.forRoot(lifecycle), http.adapter, NEST_APP_OPTIONS);
-    configureApp(app, http.door);
+    app = await createApp(lifecycle);
   } catch (error) {
     failStart(error);
   }

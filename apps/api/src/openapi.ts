@@ -1,7 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
-import { configureApp, createHttpStack, NEST_APP_OPTIONS } from './platform/app.setup';
+import { createApp } from './platform/app.setup';
 import { buildOpenApiDocument } from './platform/swagger';
 
 /**
@@ -12,9 +10,7 @@ async function main(): Promise<void> {
   const [target] = process.argv.slice(2);
   if (target === undefined) throw new Error('usage: openapi <output.json>');
   process.env.LOG_LEVEL = 'silent';
-  const http = createHttpStack();
-  const app = await NestFactory.create(AppModule.forRoot(), http.adapter, NEST_APP_OPTIONS);
-  configureApp(app, http.door);
+  const app = await createApp();
   await app.init();
   writeFileSync(target, `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`);
   await app.close();

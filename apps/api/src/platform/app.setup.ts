@@ -1,15 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { AbstractHttpAdapter } from '@nestjs/core';
+import { AbstractHttpAdapter, NestFactory } from '@nestjs/core';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import cors from 'cors';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
+import { AppModule } from '../app.module';
 import { Env, validateEnv } from '../config/env.config';
 import { MetricsService } from '../metrics/metrics.service';
 import { apiKeyGate } from './api-key.gate';
 import { FrontDoor, Gate } from './front-door';
 import { HTTP_SEAM, HttpSeam } from './http-seam';
+import type { Lifecycle } from './lifecycle';
 import { ROOT_LOGGER } from './logging';
 import { rateLimitGate } from './rate-limit.gate';
 import { seamFor } from './seams';
@@ -33,6 +35,18 @@ export function createHttpStack(): HttpStack {
   const env = validateEnv(process.env);
   const door = new FrontDoor();
   return { adapter: seamFor(env.HTTP_ADAPTER).createAdapter(env.REQUEST_TIMEOUT_MS, door), door };
+}
+
+/** The service as it runs: the app on HTTP_ADAPTER, configured, not yet listening. */
+export async function createApp(lifecycle?: Lifecycle): Promise<INestApplication> {
+  const http = createHttpStack();
+  const app = await NestFactory.create(
+    AppModule.forRoot(lifecycle),
+    http.adapter,
+    NEST_APP_OPTIONS,
+  );
+  configureApp(app, http.door);
+  return app;
 }
 
 /**
