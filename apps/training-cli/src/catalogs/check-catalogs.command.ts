@@ -44,8 +44,22 @@ async function requireDirectory(dir: string): Promise<void> {
   if (!isDirectory) throw new CliUsageError(`--dir ${dir}: no such folder`);
 }
 
-function plural(count: number, noun: string): string {
+export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Every problem of each locale's catalog: the bundled ones, or `<locale>.json` in `dir`. */
+export async function catalogsProblems(dir?: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const locale of SUPPORTED_LOCALES) {
+    const file: CatalogFile =
+      dir === undefined
+        ? { ok: true, value: BUNDLED_CATALOGS[locale] }
+        : await readCatalogFile(join(dir, `${locale}.json`));
+    if (!file.ok) problems.push(file.message);
+    else problems.push(...catalogProblems(locale, file.value).map((error) => error.message));
+  }
+  return problems;
 }
 
 @Command({
@@ -61,15 +75,7 @@ export class CheckCatalogsCommand extends CliCommand {
   async run(_args: string[], options: CheckCatalogsOptions): Promise<void> {
     const { dir } = options;
     if (dir !== undefined) await requireDirectory(dir);
-    const problems: string[] = [];
-    for (const locale of SUPPORTED_LOCALES) {
-      const file: CatalogFile =
-        dir === undefined
-          ? { ok: true, value: BUNDLED_CATALOGS[locale] }
-          : await readCatalogFile(join(dir, `${locale}.json`));
-      if (!file.ok) problems.push(file.message);
-      else problems.push(...catalogProblems(locale, file.value).map((error) => error.message));
-    }
+    const problems = await catalogsProblems(dir);
     const catalogs = plural(SUPPORTED_LOCALES.length, 'catalog');
     if (problems.length === 0) {
       const messages = Object.keys(CATALOG_PARAMS).length;

@@ -1,14 +1,12 @@
 import { Command, Option } from 'nest-commander';
-import {
-  BUNDLED_CATALOGS,
-  catalogProblems,
-  ConfigError,
-  loadEngineConfig,
-  SUPPORTED_LOCALES,
-} from '@app/engagement';
+import { ConfigError, loadEngineConfig } from '@app/engagement';
 import { CliCommand } from '../cli/cli-command';
 import { ProgressService } from '../cli/progress.service';
-import { CATALOG_PROBLEMS_EXIT_CODE } from '../catalogs/check-catalogs.command';
+import {
+  CATALOG_PROBLEMS_EXIT_CODE,
+  catalogsProblems,
+  plural,
+} from '../catalogs/check-catalogs.command';
 
 export interface CheckConfigOptions {
   readonly config: string;
@@ -30,7 +28,7 @@ export class CheckConfigCommand extends CliCommand {
     super();
   }
 
-  run(_args: string[], { config }: CheckConfigOptions): Promise<void> {
+  async run(_args: string[], { config }: CheckConfigOptions): Promise<void> {
     const problems: string[] = [];
     let hash: string | undefined;
     try {
@@ -39,20 +37,14 @@ export class CheckConfigCommand extends CliCommand {
       if (!(error instanceof ConfigError)) throw error;
       problems.push(...error.errors.map((field) => `${config}: ${field.message}`));
     }
-    for (const locale of SUPPORTED_LOCALES) {
-      const found = catalogProblems(locale, BUNDLED_CATALOGS[locale]);
-      problems.push(...found.map((problem) => problem.message));
-    }
+    problems.push(...(await catalogsProblems()));
     if (problems.length === 0) {
       this.progress.summary(`${config}: ok (config hash ${hash})`);
-      return Promise.resolve();
+      return;
     }
     for (const problem of problems) process.stdout.write(`${problem}\n`);
-    this.progress.summary(
-      `${config}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
-    );
+    this.progress.summary(`${config}: ${plural(problems.length, 'problem')}`);
     process.exitCode = CATALOG_PROBLEMS_EXIT_CODE;
-    return Promise.resolve();
   }
 
   @Option({
