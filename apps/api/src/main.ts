@@ -3,14 +3,16 @@ import type { Server } from 'node:http';
 import { ConfigService } from '@nestjs/config';
 import type { INestApplication } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
-import { loadEngineConfig } from '@app/engagement';
+import { LiveEngine, loadEngineConfig } from '@app/engagement';
 import { MlService } from '@app/ml';
 import { Env, validateEnv } from './config/env.config';
 import { createApp } from './platform/app.setup';
 import { superviseWorkers } from './platform/cluster';
 import { ConnectionDrain } from './platform/connection-drain';
+import { MetricsService } from './metrics/metrics.service';
 import { Lifecycle } from './platform/lifecycle';
 import { ROOT_LOGGER } from './platform/logging';
+import { reloadOnSignalAndChange } from './platform/reload';
 import { exitOnSignals } from './platform/shutdown';
 
 function failStart(error: unknown): never {
@@ -36,6 +38,13 @@ async function serve(): Promise<void> {
   exitOnSignals(app, lifecycle, new ConnectionDrain(app.getHttpServer() as Server), {
     delayMs: env.get('SHUTDOWN_DELAY_MS', { infer: true }),
     timeoutMs: env.get('SHUTDOWN_TIMEOUT_MS', { infer: true }),
+  });
+  const metrics = app.get(MetricsService);
+  reloadOnSignalAndChange(app.get(LiveEngine), {
+    configPath: env.get('CONFIG_PATH', { infer: true }),
+    modelsDir: env.get('MODELS_DIR', { infer: true }),
+    watchMs: env.get('CONFIG_WATCH_MS', { infer: true }),
+    onReload: (result) => metrics.countReload(result),
   });
   const port = env.get('PORT', { infer: true });
   const host = env.get('HOST', { infer: true });

@@ -1,36 +1,32 @@
 import { DynamicModule, FactoryProvider, Module, ModuleMetadata } from '@nestjs/common';
-import { FomoModule } from '@app/fomo';
 import { HEALTH_CHECKS, MlModule } from '@app/ml';
-import { RulesModule } from '@app/rules';
-import { EngineConfig } from './config/engine-config';
 import { ConfigHealthIndicator } from './config/engine-config.health';
-import { loadEngineConfig } from './config/engine-config.loader';
-import { CLOCK, ENGINE_CONFIG, systemClock } from './engagement.tokens';
+import {
+  CLOCK,
+  ENGAGEMENT_OPTIONS,
+  EngagementModuleOptions,
+  systemClock,
+} from './engagement.tokens';
 import { EngagementService } from './engagement.service';
+import { LiveEngine } from './live-engine';
 
-export interface EngagementModuleOptions {
-  /** Path of config.json. */
-  readonly configPath: string;
-  /** Folder of the trained models and their manifest. */
-  readonly modelsDir: string;
-}
+export { EngagementModuleOptions } from './engagement.tokens';
 
 export interface EngagementModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   readonly inject?: FactoryProvider['inject'];
   readonly useFactory: (...args: never[]) => EngagementModuleOptions;
 }
 
-const ENGAGEMENT_OPTIONS = Symbol('ENGAGEMENT_OPTIONS');
-
-/** The options and the config loaded from them, imported by each module that reads them. */
+/** The options, imported by each module that reads them. */
 @Module({})
 class EngagementSettingsModule {}
 
 /**
- * The engine: rules, FOMO and models configured from one validated config. Exports the service,
- * the models, the config (ENGINE_CONFIG) and both health indicators. Nest identifies a dynamic
+ * The engine: the live config and models (`LiveEngine`, which reloads them), the service that
+ * answers with them, the models' module and both health indicators. Nest identifies a dynamic
  * module by reference, so an app that imports the returned module in several places shares one
- * engine; nothing here is global.
+ * engine; nothing here is global. The rules and the FOMO score are pure functions of the live
+ * config, called per request: a Nest provider holding its own copy would go stale on reload.
  */
 @Module({})
 export class EngagementModule {
@@ -44,29 +40,14 @@ export class EngagementModule {
           inject: options.inject ?? [],
           useFactory: options.useFactory,
         },
-        {
-          provide: ENGINE_CONFIG,
-          inject: [ENGAGEMENT_OPTIONS],
-          useFactory: (o: EngagementModuleOptions) => loadEngineConfig(o.configPath),
-        },
       ],
-      exports: [ENGAGEMENT_OPTIONS, ENGINE_CONFIG],
+      exports: [ENGAGEMENT_OPTIONS],
     };
     return {
       module: EngagementModule,
       imports: [
         settings,
         HEALTH_CHECKS,
-        RulesModule.forRootAsync({
-          imports: [settings],
-          inject: [ENGINE_CONFIG],
-          useFactory: (c: EngineConfig) => c.rules,
-        }),
-        FomoModule.forRootAsync({
-          imports: [settings],
-          inject: [ENGINE_CONFIG],
-          useFactory: (c: EngineConfig) => c.fomo,
-        }),
         MlModule.forRootAsync({
           imports: [settings],
           inject: [ENGAGEMENT_OPTIONS],
@@ -74,11 +55,12 @@ export class EngagementModule {
         }),
       ],
       providers: [
+        LiveEngine,
         EngagementService,
         ConfigHealthIndicator,
         { provide: CLOCK, useValue: systemClock },
       ],
-      exports: [EngagementService, ConfigHealthIndicator, MlModule, settings],
+      exports: [EngagementService, LiveEngine, ConfigHealthIndicator, MlModule, settings],
     };
   }
 }

@@ -1,11 +1,10 @@
 import { setImmediate } from 'node:timers/promises';
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { deriveSignals, formatCalendarDate } from '@app/learner';
-import { computeFomo, FomoService } from '@app/fomo';
-import { encodeFeatures, MlService } from '@app/ml';
-import { evaluateRules, RulesService } from '@app/rules';
-import { EngineConfig } from './config/engine-config';
-import { CLOCK, Clock, ENGINE_CONFIG } from './engagement.tokens';
+import { computeFomo } from '@app/fomo';
+import { encodeFeatures } from '@app/ml';
+import { evaluateRules } from '@app/rules';
+import { CLOCK, Clock } from './engagement.tokens';
 import { BatchResult, EngagementAnalysis } from './engine/analysis';
 import { fatigueState } from './engine/fatigue';
 import { chooseNudges, mergeRuleCandidates, mlNudges } from './engine/nudges';
@@ -14,6 +13,7 @@ import { readableEventName, RenderContext, renderNudge } from './engine/render';
 import { assign } from './policy/assignment';
 import { decisionRandom, newDecisionId } from './policy/decision';
 import { resolveLocale } from './messages/message-catalogs';
+import { EngineState, LiveEngine } from './live-engine';
 import { invalidRequestProblem } from './validation/problem';
 import { ValidBatch, validateBatch } from './validation/validate-batch';
 import { validateAnalyzeRequest, Validated, ValidRequest } from './validation/validate-request';
@@ -24,22 +24,14 @@ const BATCH_SLICE = 50;
 /**
  * For one validated request: assignment (holdout, variant) → rules → FOMO → one draft per type →
  * model drafts → the delivery policy (cooldowns, cap, one claim once, exploration) → words.
+ * A request is answered with the config and models live when it starts, to its end.
  */
 @Injectable()
-export class EngagementService implements OnModuleInit {
+export class EngagementService {
   constructor(
-    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+    private readonly live: LiveEngine,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly rules: RulesService,
-    private readonly fomo: FomoService,
-    private readonly ml: MlService,
   ) {}
-
-  /** Keys that still work but should move are said once, at start-up. */
-  onModuleInit(): void {
-    const logger = new Logger(EngagementService.name);
-    for (const line of this.config.deprecations) logger.warn(line);
-  }
 
   /** Validates a client's document; an absent `as_of` means today (UTC). */
   validate(body: unknown): Validated<ValidRequest> {
@@ -55,19 +47,21 @@ export class EngagementService implements OnModuleInit {
    * Every item answered in order: its analysis, or its own validation error. An item's own
    * `locale` wins over the batch's, which wins over the Accept-Language header. The event loop
    * gets a turn every BATCH_SLICE items, so probes and single requests are not held behind a
-   * large batch (a slice takes a few milliseconds).
+   * large batch (a slice takes a few milliseconds); a reload in one of those turns changes
+   * nothing for the batch, whose every item is answered with the state it started with.
    */
   async analyzeBatch(
     { asOf, items, locale }: ValidBatch,
     acceptLanguage?: string,
   ): Promise<BatchResult[]> {
+    const state = this.live.state;
     const results: BatchResult[] = [];
     for (let index = 0; index < items.length; index++) {
       if (index > 0 && index % BATCH_SLICE === 0) await setImmediate();
       const valid = validateAnalyzeRequest(items[index], asOf);
       results.push(
         valid.ok
-          ? this.analyze(valid.value, locale ?? acceptLanguage)
+          ? this.analyze(valid.value, locale ?? acceptLanguage, state)
           : { index, error: invalidRequestProblem(valid.errors) },
       );
     }
@@ -75,15 +69,19 @@ export class EngagementService implements OnModuleInit {
   }
 
   /** `languageHint` (Accept-Language, or a batch's locale) counts when the request has no locale. */
-  analyze(valid: ValidRequest, languageHint?: string): EngagementAnalysis {
+  analyze(
+    valid: ValidRequest,
+    languageHint?: string,
+    { config: live, models }: EngineState = this.live.state,
+  ): EngagementAnalysis {
     const { request, asOf, deliveries } = valid;
     const userId = request.user_data.user_id;
-    const assignment = assign(userId, this.config.assignment);
+    const assignment = assign(userId, live.assignment);
+    // A variant's FOMO settings and rule thresholds are its own, like everything below.
     const config =
       assignment.experiment === undefined
-        ? this.config
-        : (this.config.variants.get(`${assignment.experiment}/${assignment.variant}`) ??
-          this.config);
+        ? live
+        : (live.variants.get(`${assignment.experiment}/${assignment.variant}`) ?? live);
     const signals = deriveSignals(request, asOf);
     const fomoInput = {
       buddiesAttending: signals.buddiesAttendingEvents.length,
@@ -91,14 +89,9 @@ export class EngagementService implements OnModuleInit {
       eventAttendance: signals.eventAttendance,
       daysSinceLastEvent: signals.daysSinceLastEvent,
     };
-    // A variant's FOMO settings and rule thresholds are its own, like everything below.
-    const base = config === this.config;
-    const fomo = base ? this.fomo.score(fomoInput) : computeFomo(fomoInput, config.fomo);
-    const candidates = base
-      ? this.rules.evaluate(signals, fomo.score)
-      : evaluateRules(signals, config.rules, fomo.score);
+    const fomo = computeFomo(fomoInput, config.fomo);
+    const candidates = evaluateRules(signals, config.rules, fomo.score);
     const ruleDrafts = mergeRuleCandidates(candidates, config);
-    const models = this.ml.models;
     // Models are only consulted for types no rule nudges, and only while there is room.
     const modelDrafts =
       models === undefined

@@ -31,7 +31,8 @@ export {
 export { REQUEST_LIMITS } from './dto/request-limits';
 export { EngagementModule, EngagementModuleOptions } from './engagement.module';
 export { EngagementService } from './engagement.service';
-export { CLOCK, Clock, ENGINE_CONFIG } from './engagement.tokens';
+export { CLOCK, Clock } from './engagement.tokens';
+export { EngineState, LiveEngine, ReloadResult } from './live-engine';
 export {
   AssignmentResult,
   BatchItemError,

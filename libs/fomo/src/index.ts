@@ -7,5 +7,3 @@ export {
   FomoResult,
   FomoSettings,
 } from './fomo-score';
-export { FomoModule } from './fomo.module';
-export { FomoService } from './fomo.service';

@@ -17,8 +17,9 @@ export interface MlStatus {
 }
 
 /**
- * Loads the model set once at start-up. A missing folder, a corrupt file or a model that does not
- * fit the feature contract is logged once and leaves the service in rules-only mode.
+ * Loads the model set at start-up. A missing folder, a corrupt file or a model that does not fit
+ * the feature contract is logged once and leaves the service in rules-only mode. A reload loads a
+ * new set beside the served one (`load`) and whoever decides to serve it swaps it in (`serve`).
  */
 @Injectable()
 export class MlService implements OnModuleInit {
@@ -30,14 +31,32 @@ export class MlService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     try {
-      this.modelSet = await loadModelSet(this.options.modelsDir);
-      this.logger.log(
-        `loaded ${this.modelSet.types.length} models (${this.modelSet.types.join(', ')}), version ${this.modelSet.version}, tfjs backend ${tfRuntime().backend}`,
-      );
+      this.serve(await this.load());
     } catch (error) {
-      // The log names the files; status(), which health endpoints show, only what failed.
-      this.loadError = error instanceof ModelSetError ? error.reason : (error as Error).message;
+      this.serve(undefined, error);
       this.logger.error(`models not loaded, serving rules only: ${(error as Error).message}`);
+    }
+  }
+
+  /** Reads the models folder as it is now, without touching the set being served. */
+  load(): Promise<ModelSet> {
+    return loadModelSet(this.options.modelsDir);
+  }
+
+  /** Serves `modelSet`, or rules only because of `error`. Synchronous: no request sees half. */
+  serve(modelSet: ModelSet | undefined, error?: unknown): void {
+    this.modelSet = modelSet;
+    // The log names the files; status(), which health endpoints show, only what failed.
+    this.loadError =
+      modelSet !== undefined
+        ? undefined
+        : error instanceof ModelSetError
+          ? error.reason
+          : (error as Error).message;
+    if (modelSet !== undefined) {
+      this.logger.log(
+        `loaded ${modelSet.types.length} models (${modelSet.types.join(', ')}), version ${modelSet.version}, tfjs backend ${tfRuntime().backend}`,
+      );
     }
   }
 

@@ -17,5 +17,3 @@ export {
   Wording,
 } from './rules';
 export { DEFAULT_RULES_CONFIG, RulesConfig } from './rules.config';
-export { RulesModule } from './rules.module';
-export { RulesService } from './rules.service';

@@ -82,6 +82,16 @@ export class Env {
   @IsString()
   MODELS_DIR = 'models';
 
+  /**
+   * Polls CONFIG_PATH and the models' manifest this often and reloads both when either changes
+   * (as SIGHUP does); 0 leaves reloads to SIGHUP.
+   */
+  @Max(3_600_000, { message: int('CONFIG_WATCH_MS', 0, 3_600_000) })
+  @Min(0, { message: int('CONFIG_WATCH_MS', 0, 3_600_000) })
+  @IsInt({ message: int('CONFIG_WATCH_MS', 0, 3_600_000) })
+  @Transform(toInt)
+  CONFIG_WATCH_MS = 0;
+
   /** Readiness (/health/ready) fails until the models are loaded. */
   @IsBoolean({ message: flag('REQUIRE_MODELS') })
   @Transform(toBoolean)

@@ -12,7 +12,7 @@ import {
   HealthCheckService,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { ConfigHealthIndicator, ENGINE_CONFIG, EngineConfig } from '@app/engagement';
+import { ConfigHealthIndicator, LiveEngine } from '@app/engagement';
 import { MlHealthIndicator, MlService } from '@app/ml';
 import { API_KEY_SCHEME, ApiProblems } from '../platform/api-docs';
 import { APP_INFO } from '../service/app-info';
@@ -29,7 +29,7 @@ export class HealthController {
     private readonly modelsIndicator: MlHealthIndicator,
     private readonly ml: MlService,
     private readonly indicators: HealthIndicatorService,
-    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+    private readonly engine: LiveEngine,
     @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
   ) {}
 
@@ -84,7 +84,7 @@ export class HealthController {
       version: APP_INFO.version,
       model_version: status.modelVersion,
       mode: status.mode,
-      config_hash: this.config.hash,
+      config_hash: this.engine.config.hash,
       http_adapter: this.options.httpAdapter,
       tfjs: { package: status.tfjsPackage, backend: status.tfjsBackend },
     };

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { ENGINE_CONFIG, EngineConfig, Nudge } from '@app/engagement';
+import { LiveEngine, Nudge, ReloadResult } from '@app/engagement';
 import { MlService } from '@app/ml';
 import { APP_INFO } from '../service/app-info';
 
@@ -24,7 +24,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(ml: MlService, @Inject(ENGINE_CONFIG) config: EngineConfig) {
+  private readonly reloads = new Counter({
+    name: 'engine_reloads_total',
+    help: 'Reloads of the config and models, by result: ok, or refused (the old ones kept serving).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(ml: MlService, live: LiveEngine) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'models_loaded',
@@ -54,7 +61,7 @@ export class MetricsService {
           {
             version: APP_INFO.version,
             model_version: status.modelVersion ?? 'none',
-            config_hash: config.hash,
+            config_hash: live.config.hash,
             tfjs_backend: status.tfjsBackend,
           },
           1,
@@ -65,6 +72,10 @@ export class MetricsService {
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     this.requestDuration.observe({ method, route, status }, seconds);
+  }
+
+  countReload(result: ReloadResult): void {
+    this.reloads.inc({ result: result.ok ? 'ok' : 'refused' });
   }
 
   countNudges(nudges: readonly Nudge[]): void {

@@ -22,7 +22,8 @@ function replacementDelayMs(streak: number): number {
  * keep dying soon after they start, so a crash loop cannot spin; one that dies before listening
  * means the service cannot start, so the supervisor exits non-zero. SIGTERM/SIGINT are passed to
  * the workers, which drain as a single process does; the supervisor exits when they are gone,
- * 0 if every one of them drained cleanly.
+ * 0 if every one of them drained cleanly. SIGHUP is passed on too: each worker reloads its config
+ * and models. A worker still starting is skipped: it is reading the files as they are now.
  */
 export function superviseWorkers(env: Env): void {
   const log = pino({ level: env.LOG_LEVEL, base: { pid: process.pid, role: 'supervisor' } });
@@ -105,6 +106,11 @@ export function superviseWorkers(env: Env): void {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  process.on('SIGHUP', () => {
+    const serving = [...alive].filter((worker) => listeningSince.has(worker));
+    log.info(`SIGHUP received: asking ${serving.length} workers to reload`);
+    for (const worker of serving) worker.process.kill('SIGHUP');
+  });
 
   log.info(`starting ${env.WORKERS} workers`);
   for (let i = 0; i < env.WORKERS; i++) fork();

@@ -1,0 +1,196 @@
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXAMPLE_REQUEST } from '@app/engagement';
+import { listened, waitFor, workerPids } from './cluster-log';
+import { ServerProcess, startServer } from './server-process';
+
+const ROOT = join(__dirname, '../../..');
+const CONFIG = JSON.parse(readFileSync(join(ROOT, 'config/config.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
+
+/** A fresh connection each time, so that with WORKERS=2 requests reach both workers. */
+function call(port: number, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    httpRequest(
+      {
+        port,
+        host: '127.0.0.1',
+        path,
+        method: payload === undefined ? 'GET' : 'POST',
+        agent: false,
+        headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({
+            status: res.statusCode ?? 0,
+            json: text.startsWith('{') ? JSON.parse(text) : text,
+          });
+        });
+      },
+    )
+      .on('error', reject)
+      .end(payload);
+  });
+}
+
+const configHash = async (port: number): Promise<string> =>
+  (await call(port, '/version')).json.config_hash as string;
+
+/** The service's log lines from one of its components (Nest's logger context). */
+function logged(server: ServerProcess, context: string): string[] {
+  return server
+    .stdout()
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        const entry = JSON.parse(line) as { context?: string; msg?: string };
+        return entry.context === context && entry.msg !== undefined ? [entry.msg] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+describe('live reload of the config and models', () => {
+  let dir: string;
+  let configPath: string;
+  let modelsDir: string;
+  let server: ServerProcess | undefined;
+  const writeConfig = (text: string) => writeFileSync(configPath, text);
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'reload-e2e-'));
+    configPath = join(dir, 'config.json');
+    modelsDir = join(dir, 'models');
+    writeConfig(JSON.stringify(CONFIG));
+    cpSync(join(ROOT, 'models'), modelsDir, { recursive: true });
+  });
+
+  afterEach(() => {
+    if (server !== undefined && server.child.exitCode === null) {
+      for (const pid of workerPids(server)) process.kill(pid, 'SIGKILL');
+      server.child.kill('SIGKILL');
+    }
+    server = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('SIGHUP takes a good config, refuses a broken one or broken models, and keeps serving', async () => {
+    server = await startServer({
+      CONFIG_PATH: configPath,
+      MODELS_DIR: modelsDir,
+      LOG_LEVEL: 'info',
+    });
+    const { port } = server;
+    const original = await configHash(port);
+    const modelVersion = (await call(port, '/version')).json.model_version as string;
+    expect((await call(port, '/analyze-engagement', EXAMPLE_REQUEST)).json.nudges).toHaveLength(3);
+
+    writeConfig(JSON.stringify({ ...CONFIG, max_nudges: 2 }));
+    server.child.kill('SIGHUP');
+    await waitFor('the new config', async () => (await configHash(port)) !== original);
+    const changed = await configHash(port);
+    const answer = (await call(port, '/analyze-engagement', EXAMPLE_REQUEST)).json;
+    expect(answer.nudges).toHaveLength(2);
+    expect(answer.policy_version).toBe(`${modelVersion}/${changed}`);
+
+    writeConfig(JSON.stringify({ ...CONFIG, max_nudges: 'three' }));
+    server.child.kill('SIGHUP');
+    await waitFor('the refusal', () => logged(server!, 'LiveEngine').length >= 2);
+    expect(logged(server, 'LiveEngine')[1]).toMatch(
+      new RegExp(
+        `^reload refused, still serving config ${changed} and models ${modelVersion}: invalid config .*config\\.json: max_nudges must`,
+      ),
+    );
+
+    // A good config beside broken models changes nothing either: the pair moves together.
+    writeConfig(JSON.stringify({ ...CONFIG, max_nudges: 1 }));
+    writeFileSync(join(modelsDir, 'manifest.json'), '{ not json');
+    server.child.kill('SIGHUP');
+    await waitFor('the second refusal', () => logged(server!, 'LiveEngine').length >= 3);
+    expect(logged(server, 'LiveEngine')[2]).toMatch(/: the models cannot be loaded: /);
+
+    expect(await call(port, '/version')).toMatchObject({
+      status: 200,
+      json: { config_hash: changed, model_version: modelVersion, mode: 'ml' },
+    });
+    expect((await call(port, '/analyze-engagement', EXAMPLE_REQUEST)).json.nudges).toHaveLength(2);
+    expect((await call(port, '/health/ready')).json.details.config).toEqual({
+      status: 'up',
+      hash: changed,
+    });
+    const metrics = (await call(port, '/metrics')).json as string;
+    expect(metrics).toContain('engine_reloads_total{result="ok"} 1');
+    expect(metrics).toContain('engine_reloads_total{result="refused"} 2');
+    expect(metrics).toContain(`config_hash="${changed}"`);
+    expect(server.child.exitCode).toBeNull();
+  }, 20_000);
+
+  it('with WORKERS=2, SIGHUP to the supervisor reloads every worker', async () => {
+    server = await startServer({
+      CONFIG_PATH: configPath,
+      MODELS_DIR: modelsDir,
+      WORKERS: '2',
+      LOG_LEVEL: 'info',
+    });
+    const started = server;
+    await waitFor('both workers', () => listened(started).length === 2);
+    const original = await configHash(started.port);
+
+    writeConfig(JSON.stringify({ ...CONFIG, max_nudges: 2 }));
+    started.child.kill('SIGHUP');
+    await waitFor(
+      'both reloads',
+      () =>
+        logged(started, 'LiveEngine').filter((line) => line.startsWith('reloaded')).length === 2,
+    );
+
+    const hashes = new Set<string>();
+    for (let i = 0; i < 8; i++) hashes.add(await configHash(started.port));
+    expect(hashes.size).toBe(1);
+    expect([...hashes][0]).not.toBe(original);
+  }, 20_000);
+
+  it('CONFIG_WATCH_MS reloads when a mounted ConfigMap changes, with no signal', async () => {
+    // Kubernetes' layout: config.json → ..data/config.json, ..data → a timestamped folder, and
+    // an update renames a new ..data over the old one.
+    const mount = join(dir, 'configmap');
+    const publish = (version: string, config: Record<string, unknown>) => {
+      mkdirSync(join(mount, version), { recursive: true });
+      writeFileSync(join(mount, version, 'config.json'), JSON.stringify(config));
+      symlinkSync(version, join(mount, '..data_tmp'));
+      renameSync(join(mount, '..data_tmp'), join(mount, '..data'));
+    };
+    publish('..2026_11_27_a', CONFIG);
+    symlinkSync('..data/config.json', join(mount, 'config.json'));
+    server = await startServer({
+      CONFIG_PATH: join(mount, 'config.json'),
+      MODELS_DIR: modelsDir,
+      CONFIG_WATCH_MS: '100',
+    });
+    const { port } = server;
+    const original = await configHash(port);
+
+    publish('..2026_11_27_b', { ...CONFIG, max_nudges: 1 });
+    await waitFor('the watched change', async () => (await configHash(port)) !== original);
+    expect((await call(port, '/analyze-engagement', EXAMPLE_REQUEST)).json.nudges).toHaveLength(1);
+  }, 20_000);
+});
