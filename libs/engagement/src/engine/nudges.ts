@@ -70,9 +70,19 @@ const TYPE_RANK = Object.fromEntries(NUDGE_TYPES.map((type, i) => [type, i])) as
 
 /** Each candidate's own wording, strongest first, then the fallbacks: a specific message beats a generic one. */
 function wordingsOf(ranked: readonly RuleCandidate[]): NudgeWording[] {
-  const own = ranked.map((c) => ({ message: c.message, params: c.params, claims: c.claims }));
-  const fallbacks = ranked.flatMap((c) => (c.fallback === undefined ? [] : [c.fallback]));
-  return [...own, ...fallbacks];
+  const wordings: NudgeWording[] = [];
+  for (const c of ranked) wordings.push({ message: c.message, params: c.params, claims: c.claims });
+  for (const c of ranked) if (c.fallback !== undefined) wordings.push(c.fallback);
+  return wordings;
+}
+
+/** Every candidate's reasons, in the rule table's order, as catalog phrases. */
+function reasonsOf(list: readonly RuleCandidate[]): Phrase[] {
+  const reasons: Phrase[] = [];
+  for (const c of list) {
+    for (const r of c.reasons) reasons.push({ key: REASON_KEYS[r.id], params: r.params });
+  }
+  return reasons;
 }
 
 /**
@@ -98,9 +108,7 @@ export function mergeRuleCandidates(
       priority: config.priority_labels[type],
       score: round2(ranked[0].score),
       wordings: wordingsOf(ranked),
-      reasons: list.flatMap((c) =>
-        c.reasons.map((r) => ({ key: REASON_KEYS[r.id], params: r.params })),
-      ),
+      reasons: reasonsOf(list),
       evidence: list.map((c) => c.evidence),
     };
   });
@@ -234,6 +242,26 @@ function compareWeighted(a: NudgeDraft, b: NudgeDraft, weightA: number, weightB:
   );
 }
 
+/**
+ * A draft with the wording it will use. Spelled out rather than spread: every answer makes
+ * several, and a literal of a fixed shape is several times faster to build.
+ */
+function withWording(
+  draft: NudgeDraft,
+  wording: NudgeWording,
+): NudgeDraft & { wording: NudgeWording } {
+  return {
+    type: draft.type,
+    source: draft.source,
+    priority: draft.priority,
+    score: draft.score,
+    wordings: draft.wordings,
+    reasons: draft.reasons,
+    evidence: draft.evidence,
+    wording,
+  };
+}
+
 /** Facts already stated in the answer, and by which type. */
 type Stated = Map<Claim, NudgeType>;
 
@@ -286,7 +314,7 @@ export function chooseNudges(
     const wording = freeWording(draft, stated, config);
     if (wording === undefined) return;
     for (const claim of wording.claims) if (!stated.has(claim)) stated.set(claim, draft.type);
-    candidates.push({ ...draft, wording });
+    candidates.push(withWording(draft, wording));
   };
   for (const draft of ruleDrafts.filter(rested).sort(compare)) take(draft);
   for (const draft of modelDrafts) {
@@ -303,7 +331,18 @@ export function chooseNudges(
     const index = epsilon > 0 && random() < epsilon ? Math.floor(random() * n) : 0;
     const propensity = (index === 0 ? 1 - epsilon : 0) + epsilon / n;
     const [pick] = candidates.splice(index, 1);
-    chosen.push({ ...pick, rank: chosen.length + 1, propensity });
+    chosen.push({
+      type: pick.type,
+      source: pick.source,
+      priority: pick.priority,
+      score: pick.score,
+      wordings: pick.wordings,
+      reasons: pick.reasons,
+      evidence: pick.evidence,
+      wording: pick.wording,
+      rank: chosen.length + 1,
+      propensity,
+    });
   }
   for (const draft of candidates.slice(0, Math.max(0, config.max_nudges - slots))) {
     suppressed.push({

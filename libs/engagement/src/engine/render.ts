@@ -85,6 +85,21 @@ function readableWord(word: string): string {
  * capitals or spaces is taken to be a name and kept.
  */
 export function readableEventName(key: string): string {
+  let name = READABLE_NAMES.get(key);
+  if (name === undefined) {
+    name = readableForm(key);
+    // Keys come from requests: the cache starts over rather than grow without bound.
+    if (READABLE_NAMES.size >= READABLE_NAMES_LIMIT) READABLE_NAMES.clear();
+    READABLE_NAMES.set(key, name);
+  }
+  return name;
+}
+
+/** Platforms reuse a small set of event keys: each is made readable once. */
+const READABLE_NAMES = new Map<string, string>();
+const READABLE_NAMES_LIMIT = 4096;
+
+function readableForm(key: string): string {
   if (/[\p{Lu}\s]/u.test(key)) return key;
   const words = key.split(/[-_]+/).filter((word) => word !== '');
   if (words.length === 0) return key;
@@ -106,7 +121,9 @@ function messageKeys(message: string): { readonly title: string; readonly action
 /** Turns a phrase's parameters into what its message is formatted with. */
 function renderParams(params: MessageParams, ctx: RenderContext): Record<string, string | number> {
   const out: Record<string, string | number> = {};
-  for (const [name, value] of Object.entries(params)) {
+  // for-in, not Object.entries: no array of pairs per phrase.
+  for (const name in params) {
+    const value = params[name];
     if (name === 'events' && Array.isArray(value)) {
       const names = (value as readonly string[]).map(ctx.eventName);
       const shown = names.length <= LISTED_EVENTS + 1 ? names : names.slice(0, LISTED_EVENTS);

@@ -167,12 +167,16 @@ export type MessageValues = Readonly<Record<string, string | number>>;
 /** Formatted texts kept per message; a message that sees more distinct values starts over. */
 const MEMO_LIMIT = 4096;
 
+/** Texts by their arguments' values, one level per argument: no key string is built per call. */
+type Memo = Map<unknown, Memo | string>;
+
 /** One message, parsed once. Most answers repeat values (a day count, a share), so texts are memoized. */
 class CompiledMessage {
   private readonly format: IntlMessageFormat;
   /** The arguments the text uses: what makes two renderings differ. */
   private readonly names: readonly string[];
-  private readonly memo = new Map<string, string>();
+  private memo: Memo = new Map();
+  private memoized = 0;
   /** The text of a message without arguments, made on first use. */
   private constant: string | undefined;
 
@@ -185,13 +189,28 @@ class CompiledMessage {
     const names = this.names;
     if (names.length === 0)
       return this.constant ?? (this.constant = this.format.format() as string);
-    let signature = String(values[names[0]]);
-    for (let i = 1; i < names.length; i++) signature += `\u0001${values[names[i]]}`;
-    let text = this.memo.get(signature);
+    let node = this.memo;
+    const last = names.length - 1;
+    for (let i = 0; i < last; i++) {
+      const value = values[names[i]];
+      let next = node.get(value) as Memo | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(value, next);
+      }
+      node = next;
+    }
+    const value = values[names[last]];
+    let text = node.get(value) as string | undefined;
     if (text === undefined) {
       text = this.format.format(values) as string;
-      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-      this.memo.set(signature, text);
+      if (this.memoized >= MEMO_LIMIT) {
+        this.memo = new Map();
+        this.memoized = 0;
+      } else {
+        node.set(value, text);
+        this.memoized++;
+      }
     }
     return text;
   }
@@ -200,6 +219,8 @@ class CompiledMessage {
 /** One locale's messages, ready to render. */
 export class LocaleCatalog {
   private readonly listFormat: Intl.ListFormat;
+  /** Lists already formatted: the same few event names and model factors come back. */
+  private readonly lists = new Map<string, string>();
 
   constructor(
     readonly locale: Locale,
@@ -216,7 +237,14 @@ export class LocaleCatalog {
 
   /** "a, b and c" in the locale's words. */
   list(items: readonly string[]): string {
-    return this.listFormat.format(items);
+    const key = items.join('\u0000');
+    let text = this.lists.get(key);
+    if (text === undefined) {
+      text = this.listFormat.format(items);
+      if (this.lists.size >= MEMO_LIMIT) this.lists.clear();
+      this.lists.set(key, text);
+    }
+    return text;
   }
 }
 
