@@ -6,7 +6,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { EngagementModule } from '@app/engagement';
 import { Env, validateEnv } from './config/env.config';
 import { AnalysisTelemetryService } from './engagement/analysis-telemetry.service';
-import { AnalyzeBatchPipe } from './engagement/analyze-batch.pipe';
+import { BatchService } from './engagement/batch.service';
+import { BATCH_WORKER_SCRIPT, BUILT_WORKER_SCRIPT } from './engagement/batch-threads';
 import { AnalyzeRequestPipe } from './engagement/analyze-request.pipe';
 import { EngagementController } from './engagement/engagement.controller';
 import { HealthModule } from './health/health.module';
@@ -69,7 +70,8 @@ export class AppModule {
       controllers: [ServiceInfoController, EngagementController],
       providers: [
         AnalyzeRequestPipe,
-        AnalyzeBatchPipe,
+        BatchService,
+        { provide: BATCH_WORKER_SCRIPT, useValue: BUILT_WORKER_SCRIPT },
         AnalysisTelemetryService,
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: HTTP_SEAM, useValue: seamFor(env.HTTP_ADAPTER) },

@@ -102,7 +102,12 @@ describe('live reload of the config and models', () => {
     const { port } = server;
     const original = await configHash(port);
     const modelVersion = (await call(port, '/version')).json.model_version as string;
+    const batch = { items: [EXAMPLE_REQUEST] };
     expect((await call(port, '/analyze-engagement', EXAMPLE_REQUEST)).json.nudges).toHaveLength(3);
+    // The batch threads start with the config of their first batch.
+    expect(
+      (await call(port, '/analyze-engagement/batch', batch)).json.results[0].nudges,
+    ).toHaveLength(3);
 
     writeConfig(JSON.stringify({ ...CONFIG, max_nudges: 2 }));
     server.child.kill('SIGHUP');
@@ -111,6 +116,9 @@ describe('live reload of the config and models', () => {
     const answer = (await call(port, '/analyze-engagement', EXAMPLE_REQUEST)).json;
     expect(answer.nudges).toHaveLength(2);
     expect(answer.policy_version).toBe(`${modelVersion}/${changed}`);
+    const batched = (await call(port, '/analyze-engagement/batch', batch)).json.results[0];
+    expect(batched.nudges).toHaveLength(2);
+    expect(batched.policy_version).toBe(`${modelVersion}/${changed}`);
 
     writeConfig(JSON.stringify({ ...CONFIG, max_nudges: 'three' }));
     server.child.kill('SIGHUP');

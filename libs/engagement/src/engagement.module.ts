@@ -60,7 +60,7 @@ export class EngagementModule {
         ConfigHealthIndicator,
         { provide: CLOCK, useValue: systemClock },
       ],
-      exports: [EngagementService, LiveEngine, ConfigHealthIndicator, MlModule, settings],
+      exports: [EngagementService, LiveEngine, ConfigHealthIndicator, MlModule, settings, CLOCK],
     };
   }
 }

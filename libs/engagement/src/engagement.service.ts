@@ -1,20 +1,9 @@
 import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
-import { deriveSignals, formatCalendarDate } from '@app/learner';
-import { computeFomo } from '@app/fomo';
-import { encodeFeatures } from '@app/ml';
-import { evaluateRules } from '@app/rules';
 import { CLOCK, Clock } from './engagement.tokens';
 import { BatchResult, EngagementAnalysis } from './engine/analysis';
-import { fatigueState } from './engine/fatigue';
-import { chooseNudges, mergeRuleCandidates, mlNudges } from './engine/nudges';
-import { policyVersion, renderSuppression } from './engine/policy-answer';
-import { readableEventName, RenderContext, renderNudge } from './engine/render';
-import { assign } from './policy/assignment';
-import { decisionRandom, newDecisionId } from './policy/decision';
-import { resolveLocale } from './messages/message-catalogs';
-import { EngineState, LiveEngine } from './live-engine';
-import { invalidRequestProblem } from './validation/problem';
+import { analyzeBatchItem, analyzeLearner, EngineState } from './engine/analyze';
+import { LiveEngine } from './live-engine';
 import { ValidBatch, validateBatch } from './validation/validate-batch';
 import { validateAnalyzeRequest, Validated, ValidRequest } from './validation/validate-request';
 
@@ -22,9 +11,8 @@ import { validateAnalyzeRequest, Validated, ValidRequest } from './validation/va
 const BATCH_SLICE = 50;
 
 /**
- * For one validated request: assignment (holdout, variant) → rules → FOMO → one draft per type →
- * model drafts → the delivery policy (cooldowns, cap, one claim once, exploration) → words.
- * A request is answered with the config and models live when it starts, to its end.
+ * The engine for the event loop: validation with today's date, and answers (`analyzeLearner`)
+ * with the config and models live when a request starts, to its end.
  */
 @Injectable()
 export class EngagementService {
@@ -58,12 +46,7 @@ export class EngagementService {
     const results: BatchResult[] = [];
     for (let index = 0; index < items.length; index++) {
       if (index > 0 && index % BATCH_SLICE === 0) await setImmediate();
-      const valid = validateAnalyzeRequest(items[index], asOf);
-      results.push(
-        valid.ok
-          ? this.analyze(valid.value, locale ?? acceptLanguage, state)
-          : { index, error: invalidRequestProblem(valid.errors) },
-      );
+      results.push(analyzeBatchItem(items[index], index, asOf, state, locale ?? acceptLanguage));
     }
     return results;
   }
@@ -72,76 +55,8 @@ export class EngagementService {
   analyze(
     valid: ValidRequest,
     languageHint?: string,
-    { config: live, models }: EngineState = this.live.state,
+    state: EngineState = this.live.state,
   ): EngagementAnalysis {
-    const { request, asOf, deliveries } = valid;
-    const userId = request.user_data.user_id;
-    const assignment = assign(userId, live.assignment);
-    // A variant's FOMO settings and rule thresholds are its own, like everything below.
-    const config =
-      assignment.experiment === undefined
-        ? live
-        : (live.variants.get(`${assignment.experiment}/${assignment.variant}`) ?? live);
-    const signals = deriveSignals(request, asOf);
-    const fomoInput = {
-      buddiesAttending: signals.buddiesAttendingEvents.length,
-      buddyCount: signals.buddyCount,
-      eventAttendance: signals.eventAttendance,
-      daysSinceLastEvent: signals.daysSinceLastEvent,
-    };
-    const fomo = computeFomo(fomoInput, config.fomo);
-    const candidates = evaluateRules(signals, config.rules, fomo.score);
-    const ruleDrafts = mergeRuleCandidates(candidates, config);
-    // Models are only consulted for types no rule nudges, and only while there is room.
-    const modelDrafts =
-      models === undefined
-        ? []
-        : mlNudges(
-            new Set(ruleDrafts.map((draft) => draft.type)),
-            signals,
-            encodeFeatures(signals),
-            models,
-            config,
-          );
-    const decisionId = request.decision_id ?? newDecisionId();
-    const { chosen, suppressed } = chooseNudges(ruleDrafts, modelDrafts, config, {
-      fatigue: fatigueState(deliveries, asOf, config.fatigue),
-      epsilon: config.policy.exploration_epsilon,
-      random: decisionRandom(decisionId),
-    });
-    const locale = resolveLocale(request.locale, languageHint);
-    const catalog = config.catalogs.catalog(locale);
-    const names = request.peer_snapshot.event_names;
-    const context: RenderContext = {
-      catalog,
-      eventName: (key) =>
-        names !== undefined && Object.hasOwn(names, key) ? names[key] : readableEventName(key),
-    };
-    const nudges = chosen.map((nudge) => renderNudge(nudge, context));
-    const withheld = assignment.holdout
-      ? [
-          ...suppressed,
-          ...chosen.map((n) => ({
-            type: n.type,
-            reason: 'holdout' as const,
-            eligibleAgainOn: null,
-          })),
-        ]
-      : suppressed;
-    const modelVersion = models?.version ?? null;
-    return {
-      user_id: userId,
-      status: assignment.holdout ? 'holdout' : 'generated',
-      as_of: request.as_of ?? formatCalendarDate(asOf),
-      locale,
-      decision_id: decisionId,
-      assignment,
-      policy_version: policyVersion(modelVersion, config.hash, assignment),
-      nudges: assignment.holdout ? [] : nudges,
-      ...(assignment.holdout ? { would_have_sent: nudges } : {}),
-      suppressed: withheld.map((s) => renderSuppression(s, catalog)),
-      fomo,
-      model_version: modelVersion,
-    };
+    return analyzeLearner(valid, state, languageHint);
   }
 }

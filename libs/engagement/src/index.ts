@@ -1,6 +1,10 @@
 export { ConfigError, EngineConfig } from './config/engine-config';
 export { ConfigHealthIndicator } from './config/engine-config.health';
-export { buildEngineConfig, loadEngineConfig } from './config/engine-config.loader';
+export {
+  buildEngineConfig,
+  loadEngineConfig,
+  readEngineConfigDocument,
+} from './config/engine-config.loader';
 export {
   ActivityDto,
   AnalyzeEngagementRequestDto,
@@ -32,7 +36,8 @@ export { REQUEST_LIMITS } from './dto/request-limits';
 export { EngagementModule, EngagementModuleOptions } from './engagement.module';
 export { EngagementService } from './engagement.service';
 export { CLOCK, Clock } from './engagement.tokens';
-export { EngineState, LiveEngine, ReloadResult } from './live-engine';
+export { engineStateFrom, LiveEngine, PortableEngineState, ReloadResult } from './live-engine';
+export { analyzeBatchItem, analyzeLearner, EngineState } from './engine/analyze';
 export {
   AssignmentResult,
   BatchItemError,
@@ -59,7 +64,7 @@ export {
   problem,
   PROBLEM_JSON,
 } from './validation/problem';
-export { ValidBatch } from './validation/validate-batch';
+export { ValidBatch, validateBatch } from './validation/validate-batch';
 export { MAX_JSON_DEPTH, parseJsonDocument, ParsedJson } from './validation/json-document';
 export {
   Delivery,

@@ -1,13 +1,28 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { MlService, ModelSet } from '@app/ml';
+import { LinearModel, MlService, ModelManifest, ModelSet } from '@app/ml';
 import { EngineConfig } from './config/engine-config';
-import { loadEngineConfig } from './config/engine-config.loader';
+import { buildEngineConfig, readEngineConfigDocument } from './config/engine-config.loader';
+import { EngineState } from './engine/analyze';
 import { ENGAGEMENT_OPTIONS, EngagementModuleOptions } from './engagement.tokens';
 
-/** What one answer is computed with: a config and the models served beside it. */
-export interface EngineState {
-  readonly config: EngineConfig;
-  readonly models: ModelSet | undefined;
+/**
+ * The live state in plain data, for another thread to rebuild it exactly: the config document
+ * (validated again there, to the same hash) and the models' weights.
+ */
+export interface PortableEngineState {
+  readonly configDocument: unknown;
+  readonly configSource: string;
+  readonly models:
+    { readonly manifest: ModelManifest; readonly models: readonly LinearModel[] } | undefined;
+}
+
+/** Rebuilds a PortableEngineState; the config is checked as on start-up. */
+export function engineStateFrom(portable: PortableEngineState): EngineState {
+  const { configDocument, configSource, models } = portable;
+  return {
+    config: buildEngineConfig(configDocument, configSource),
+    models: models === undefined ? undefined : new ModelSet(models.manifest, models.models),
+  };
 }
 
 /** How a reload ended: what is served now, and why nothing changed when it was refused. */
@@ -31,6 +46,8 @@ export type ReloadResult =
 export class LiveEngine {
   private readonly logger = new Logger(LiveEngine.name);
   private current: EngineConfig;
+  /** The parsed file `current` was validated from. */
+  private document: unknown;
   /** The reload reading the files now, and one more asked for while it runs. */
   private running: Promise<ReloadResult> | undefined;
   private queued: Promise<ReloadResult> | undefined;
@@ -39,7 +56,8 @@ export class LiveEngine {
     @Inject(ENGAGEMENT_OPTIONS) private readonly options: EngagementModuleOptions,
     private readonly ml: MlService,
   ) {
-    this.current = loadEngineConfig(options.configPath);
+    this.document = readEngineConfigDocument(options.configPath);
+    this.current = buildEngineConfig(this.document, options.configPath);
     this.warnDeprecations();
   }
 
@@ -49,6 +67,17 @@ export class LiveEngine {
 
   get config(): EngineConfig {
     return this.current;
+  }
+
+  /** `state` as plain data, for a batch thread; read in the same step as `state`, it matches it. */
+  get portable(): PortableEngineState {
+    const models = this.ml.models;
+    return {
+      configDocument: this.document,
+      configSource: this.options.configPath,
+      models:
+        models === undefined ? undefined : { manifest: models.manifest, models: models.models },
+    };
   }
 
   /**
@@ -72,9 +101,11 @@ export class LiveEngine {
   }
 
   private async loadAndSwap(): Promise<ReloadResult> {
+    let document: unknown;
     let config: EngineConfig;
     try {
-      config = loadEngineConfig(this.options.configPath);
+      document = readEngineConfigDocument(this.options.configPath);
+      config = buildEngineConfig(document, this.options.configPath);
     } catch (error) {
       return this.refuse((error as Error).message);
     }
@@ -92,6 +123,7 @@ export class LiveEngine {
     }
     const before = this.describe();
     this.current = config;
+    this.document = document;
     this.ml.serve(models, modelsError);
     const after = this.describe();
     this.logger.log(

@@ -62,30 +62,33 @@ function recencyMonths(days: number | null): number {
   return Math.min(days ?? RECENCY_CAP_DAYS, RECENCY_CAP_DAYS) / DAYS_PER_MONTH;
 }
 
-/** Turns derived signals into the model's raw (unscaled) feature vector. */
+/**
+ * Turns derived signals into the model's raw (unscaled) feature vector, in FEATURE_NAMES order.
+ * Filled slot by slot: `Float64Array.of` with 18 arguments is several times slower, per answer.
+ */
 export function encodeFeatures(s: LearnerSignals): Float64Array {
   let peerEventMax = 0;
   for (const [, peers] of s.eventAttendance) if (peers > peerEventMax) peerEventMax = peers;
-  return Float64Array.of(
-    s.resumeUploaded ? 1 : 0,
-    Math.log1p(s.karma),
-    Math.min(s.projectsAdded, COUNT_CAP),
-    Math.min(s.goalTagCount, COUNT_CAP),
-    Math.min(s.clubsJoinedCount, COUNT_CAP),
-    Math.log1p(s.buddyCount),
-    Math.log1p(s.loginStreak),
-    Math.log1p(s.postsCreated),
-    Math.log1p(s.buddiesInteracted),
-    Math.min(s.quizzesTaken, QUIZ_COUNT_CAP),
-    recencyMonths(s.daysSinceLastQuiz),
-    s.daysSinceLastQuiz === null ? 1 : 0,
-    recencyMonths(s.daysSinceLastEvent),
-    s.daysSinceLastEvent === null ? 1 : 0,
-    s.batchResumeUploadedPct / 100,
-    Math.min(s.batchAvgProjects, COUNT_CAP),
-    Math.min(s.buddiesAttendingEvents.length, COUNT_CAP),
-    Math.log1p(peerEventMax),
-  );
+  const x = new Float64Array(FEATURE_COUNT);
+  x[0] = s.resumeUploaded ? 1 : 0;
+  x[1] = Math.log1p(s.karma);
+  x[2] = Math.min(s.projectsAdded, COUNT_CAP);
+  x[3] = Math.min(s.goalTagCount, COUNT_CAP);
+  x[4] = Math.min(s.clubsJoinedCount, COUNT_CAP);
+  x[5] = Math.log1p(s.buddyCount);
+  x[6] = Math.log1p(s.loginStreak);
+  x[7] = Math.log1p(s.postsCreated);
+  x[8] = Math.log1p(s.buddiesInteracted);
+  x[9] = Math.min(s.quizzesTaken, QUIZ_COUNT_CAP);
+  x[10] = recencyMonths(s.daysSinceLastQuiz);
+  x[11] = s.daysSinceLastQuiz === null ? 1 : 0;
+  x[12] = recencyMonths(s.daysSinceLastEvent);
+  x[13] = s.daysSinceLastEvent === null ? 1 : 0;
+  x[14] = s.batchResumeUploadedPct / 100;
+  x[15] = Math.min(s.batchAvgProjects, COUNT_CAP);
+  x[16] = Math.min(s.buddiesAttendingEvents.length, COUNT_CAP);
+  x[17] = Math.log1p(peerEventMax);
+  return x;
 }
 
 /** The one function from a request to the model's feature vector; training builds rows with it. */

@@ -28,7 +28,8 @@ export class ModelSet {
 
   constructor(
     readonly manifest: ModelManifest,
-    models: readonly LinearModel[],
+    /** The models' weights: with the manifest, all it takes to rebuild the set elsewhere. */
+    readonly models: readonly LinearModel[],
   ) {
     this.types = models.map((model) => model.type);
     this.byType = new Map(models.map((model) => [model.type, model]));

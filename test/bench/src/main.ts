@@ -111,29 +111,41 @@ async function fixedRate(bodies: string[]): Promise<void> {
   );
 }
 
+/** How the batch section runs each adapter: with the default batch threads, and with none. */
+const BATCH_RUNS = [
+  { adapter: 'express', threads: '2' },
+  { adapter: 'fastify', threads: '2' },
+  { adapter: 'express', threads: '0' },
+] as const;
+
 async function batches(corpus: Record<string, unknown>[]): Promise<void> {
   const bodies = Array.from({ length: 5 }, (_, b) =>
     JSON.stringify({ as_of: '2025-06-30', items: corpus.slice(b * 1000, b * 1000 + 1000) }),
   );
-  for (const adapter of ['express', 'fastify'] as const) {
-    const service = await startNode(API, { ...SERVICE_ENV, HTTP_ADAPTER: adapter });
+  for (const { adapter, threads } of BATCH_RUNS) {
+    const service = await startNode(API, {
+      ...SERVICE_ENV,
+      HTTP_ADAPTER: adapter,
+      BATCH_THREADS: threads,
+    });
     const post = poster(service.port, '/analyze-engagement/batch', bodies);
-    await post(2, 3);
-    // While the batches run, a probe asks /health: a batch must not hold it.
+    await post(8, 3);
+    // 8 concurrent 1,000-user requests; meanwhile a probe asks /health: a batch must not hold it.
     const [result, probe] = await Promise.all([
-      post(2, 10),
+      post(8, 10),
       probeLatency(service.port, '/health', 9),
     ]);
     await service.stop();
     const usersPerSecond = result.requestsPerSecond * 1000;
+    const label = `${adapter}, BATCH_THREADS=${threads}`;
     record(
-      `${adapter}: batch of 1000, users/s (1 process)`,
+      `${label}: batch of 1000 × 8 concurrent, users/s`,
       usersPerSecond,
       'users/s',
-      '≥ 50,000',
-      usersPerSecond >= 50_000,
+      threads === '0' ? 'for comparison' : '≥ 50,000',
+      threads === '0' ? undefined : usersPerSecond >= 50_000,
     );
-    record('  p50 per batch', result.p50Ms, 'ms');
+    record('  p50 per batch', result.p50Ms, 'ms', `${result.non2xx} non-2xx`);
     record('  /health during batches: p50', probe.p50Ms, 'ms', `p99 ${probe.p99Ms.toFixed(0)} ms`);
   }
 }

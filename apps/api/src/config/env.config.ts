@@ -168,6 +168,16 @@ export class Env {
   @Transform(toList)
   CORS_ORIGINS: string[] = [];
 
+  /**
+   * Worker threads per process that parse, answer and serialize batches, off the event loop;
+   * 0 answers batches on the event loop. Started on the first batch.
+   */
+  @Max(64, { message: int('BATCH_THREADS', 0, 64) })
+  @Min(0, { message: int('BATCH_THREADS', 0, 64) })
+  @IsInt({ message: int('BATCH_THREADS', 0, 64) })
+  @Transform(toInt)
+  BATCH_THREADS = 2;
+
   /** Processes sharing the port (node:cluster); 1 runs the server in this process. */
   @Max(64, { message: int('WORKERS', 1, 64) })
   @Min(1, { message: int('WORKERS', 1, 64) })

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { IncomingMessage } from 'node:http';
-import { BatchResult, EngagementAnalysis } from '@app/engagement';
+import { EngagementAnalysis } from '@app/engagement';
 import { Env } from '../config/env.config';
 import { annotateRequestLog } from '../platform/logging';
 import { MetricsService } from '../metrics/metrics.service';
+import { BatchSummary } from './batch-answer';
 
 /**
  * Records what an analysis returned on the request's log line and in the nudge counters. A
@@ -34,7 +35,7 @@ export class AnalysisTelemetryService {
   }
 
   analysis(request: IncomingMessage, analysis: EngagementAnalysis): EngagementAnalysis {
-    this.metrics.countNudges(analysis.nudges);
+    for (const nudge of analysis.nudges) this.metrics.countNudges(nudge.type, nudge.source, 1);
     annotateRequestLog(request, {
       user_id: this.loggedId(analysis.user_id),
       nudges: analysis.nudges.map((nudge) => nudge.type),
@@ -42,13 +43,9 @@ export class AnalysisTelemetryService {
     return analysis;
   }
 
-  batch(request: IncomingMessage, results: BatchResult[]): BatchResult[] {
-    let failed = 0;
-    for (const result of results) {
-      if ('error' in result) failed++;
-      else this.metrics.countNudges(result.nudges);
-    }
-    annotateRequestLog(request, { batch_items: results.length, batch_failed: failed });
-    return results;
+  batch(request: IncomingMessage, summary: BatchSummary): void {
+    for (const [type, source, count] of summary.nudges)
+      this.metrics.countNudges(type, source, count);
+    annotateRequestLog(request, { batch_items: summary.items, batch_failed: summary.failed });
   }
 }

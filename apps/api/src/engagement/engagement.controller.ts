@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBody,
   ApiHeader,
@@ -13,20 +13,18 @@ import {
   AnalyzeEngagementBatchResponseDto,
   AnalyzeEngagementRequestDto,
   AnalyzeEngagementResponseDto,
-  BatchResult,
   EngagementAnalysis,
   EngagementService,
   EXAMPLE_ANALYSIS,
   EXAMPLE_BATCH_REQUEST,
   EXAMPLE_HISTORY_REQUEST,
   EXAMPLE_REQUEST,
-  ValidBatch,
   ValidRequest,
 } from '@app/engagement';
 import { API_KEY_SCHEME, ApiProblems } from '../platform/api-docs';
 import { NodeRequest } from '../platform/node-request';
 import { AnalysisTelemetryService } from './analysis-telemetry.service';
-import { AnalyzeBatchPipe } from './analyze-batch.pipe';
+import { BatchService } from './batch.service';
 import { AnalyzeRequestPipe } from './analyze-request.pipe';
 
 @ApiTags('engagement')
@@ -43,6 +41,7 @@ export class EngagementController {
   constructor(
     private readonly engagement: EngagementService,
     private readonly telemetry: AnalysisTelemetryService,
+    private readonly batches: BatchService,
   ) {}
 
   @Post()
@@ -76,6 +75,8 @@ export class EngagementController {
 
   @Post('batch')
   @HttpCode(200)
+  // The answer is JSON text already (BatchAnswerWriter), sent as it is.
+  @Header('content-type', 'application/json; charset=utf-8')
   @ApiOperation({
     operationId: 'analyzeEngagementBatch',
     summary: 'Many learners in one call, answered in order',
@@ -93,10 +94,12 @@ export class EngagementController {
     400: 'Malformed JSON, an invalid URL, or an invalid envelope (no items array, too many items, a bad as_of). Invalid items are not a 400: each answers in `results` with its index and problem details.',
   })
   async analyzeBatch(
-    @Body(AnalyzeBatchPipe) batch: ValidBatch,
+    // The bytes as received (RawJsonBody): BatchService parses them, off the event loop.
+    @Body() body: unknown,
     @NodeRequest() http: IncomingMessage,
-  ): Promise<{ results: BatchResult[] }> {
-    const results = await this.engagement.analyzeBatch(batch, http.headers['accept-language']);
-    return { results: this.telemetry.batch(http, results) };
+  ): Promise<string> {
+    const summary = await this.batches.answer(body, http.headers['accept-language']);
+    this.telemetry.batch(http, summary);
+    return summary.json;
   }
 }

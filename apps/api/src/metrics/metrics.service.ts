@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { LiveEngine, Nudge, ReloadResult } from '@app/engagement';
+import { LiveEngine, ReloadResult } from '@app/engagement';
+import { NudgeType } from '@app/learner';
 import { MlService } from '@app/ml';
 import { APP_INFO } from '../service/app-info';
 
@@ -78,7 +79,7 @@ export class MetricsService {
     this.reloads.inc({ result: result.ok ? 'ok' : 'refused' });
   }
 
-  countNudges(nudges: readonly Nudge[]): void {
-    for (const nudge of nudges) this.nudges.inc({ type: nudge.type, source: nudge.source });
+  countNudges(type: NudgeType, source: 'rule' | 'ml', count: number): void {
+    this.nudges.inc({ type, source }, count);
   }
 }

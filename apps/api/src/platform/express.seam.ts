@@ -11,7 +11,7 @@ import {
   BodyLimits,
   bodyLimitFor,
   isJsonType,
-  parseBody,
+  bodyFor,
   pathOf,
   tooLarge,
   unsupportedEncoding,
@@ -85,11 +85,12 @@ function jsonBody(limits: BodyLimits) {
     const refusal = unsupportedEncoding(request.headers['content-encoding']);
     if (refusal !== undefined) return next(refusal);
     if (!isJsonType(contentType)) return next(unsupportedType(contentType));
-    const limit = bodyLimitFor(pathOf(request.url ?? '/'), limits);
+    const path = pathOf(request.url ?? '/');
+    const limit = bodyLimitFor(path, limits);
     getRawBody(request, { length: request.headers['content-length'], limit }).then(
       (body) => {
         try {
-          request.body = parseBody(body);
+          request.body = bodyFor(path, body);
         } catch (error) {
           return next(error);
         }

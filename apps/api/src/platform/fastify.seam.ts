@@ -10,7 +10,8 @@ import { BAD_URL_MESSAGE } from './front-door';
 import {
   BodyLimits,
   bodyLimitFor,
-  parseBody,
+  bodyFor,
+  pathOf,
   unsupportedEncoding,
   unsupportedType,
 } from './request-body';
@@ -74,9 +75,9 @@ export const FASTIFY_SEAM: HttpSeam = {
     fastify.addContentTypeParser(
       'application/json',
       { parseAs: 'buffer', bodyLimit: limits.body },
-      (_request, body: Buffer, done) => {
+      (request, body: Buffer, done) => {
         try {
-          done(null, parseBody(body));
+          done(null, bodyFor(pathOf(request.url), body));
         } catch (error) {
           done(error as Error, undefined);
         }

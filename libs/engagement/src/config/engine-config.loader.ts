@@ -113,8 +113,8 @@ export function buildEngineConfig(raw: unknown, source = 'config'): EngineConfig
   return config;
 }
 
-/** Reads and validates config.json; every failure names the file and the key path. */
-export function loadEngineConfig(path: string): EngineConfig {
+/** Reads and parses config.json, not yet validated; a failure names the file. */
+export function readEngineConfigDocument(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -123,13 +123,16 @@ export function loadEngineConfig(path: string): EngineConfig {
       fieldError('(file)', `cannot be read: ${(error as Error).message}`),
     ]);
   }
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ConfigError(path, [
       fieldError('(file)', `is not valid JSON: ${(error as Error).message}`),
     ]);
   }
-  return buildEngineConfig(raw, path);
+}
+
+/** Reads and validates config.json; every failure names the file and the key path. */
+export function loadEngineConfig(path: string): EngineConfig {
+  return buildEngineConfig(readEngineConfigDocument(path), path);
 }
