@@ -37,13 +37,13 @@ RUN npm ci --omit=dev \
     && find node_modules -type f \( -name '*.js.map' -o -name '*.mjs.map' -o -name '*.cjs.map' \
        -o -name '*.ts.map' -o -name '*.css.map' \) -delete
 
-# The API needs neither the training CLI's packages (charts, fonts, the command framework: 131
-# packages with their dependencies) nor tfjs's browser bundles and shipped tests (node loads
+# The API needs neither the training CLI's packages (charts, fonts, the command framework,
+# statistics: 132 packages with their dependencies) nor tfjs's browser bundles and shipped tests (node loads
 # each package's *.node.js). Uninstalling may put back an optional tfjs-node that prod-deps
 # dropped for want of its native library (scripts are off here): one without its binding goes.
 FROM prod-deps AS api-deps
 RUN npm uninstall --no-save --omit=dev --ignore-scripts \
-       @resvg/resvg-js cli-progress commander dejavu-fonts-ttf nest-commander vega vega-lite \
+       @resvg/resvg-js cli-progress commander dejavu-fonts-ttf jstat nest-commander vega vega-lite \
     && if [ -d node_modules/@tensorflow/tfjs-node ] \
          && [ -z "$(find node_modules/@tensorflow/tfjs-node -name '*.node' -print -quit)" ]; then \
          rm -rf node_modules/@tensorflow/tfjs-node; fi \

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CheckCatalogsCommand } from './catalogs/check-catalogs.command';
+import { UpliftCommand } from './closed-loop/uplift.command';
 import { CheckConfigCommand } from './config/check-config.command';
 import { ProgressService } from './cli/progress.service';
 import { DatasetCommand } from './dataset/dataset.command';
@@ -36,6 +37,7 @@ import { CliName } from './cli/cli-name';
     ScoreCommand,
     CheckCatalogsCommand,
     CheckConfigCommand,
+    UpliftCommand,
   ],
 })
 export class TrainingCliModule {}

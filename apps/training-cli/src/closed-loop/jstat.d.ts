@@ -1,0 +1,6 @@
+/** The part of jStat (which ships no types) that the uplift statistics use. */
+declare module 'jstat' {
+  export const jStat: {
+    readonly chisquare: { cdf(x: number, degreesOfFreedom: number): number };
+  };
+}
