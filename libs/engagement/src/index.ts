@@ -55,6 +55,7 @@ export {
   NudgeDraft,
 } from './engine/nudges';
 export { gapParams, Nudge, readableEventName } from './engine/render';
+export { SlotChoice, slotOneChoices } from './engine/slot-policy';
 export { FieldError } from './validation/field-error';
 export {
   INVALID_REQUEST_TYPE,
