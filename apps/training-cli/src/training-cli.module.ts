@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ClosedLoopReportCommand } from './closed-loop/closed-loop-report.command';
 import { CheckCatalogsCommand } from './catalogs/check-catalogs.command';
+import { OpeCommand } from './closed-loop/ope.command';
 import { UpliftCommand } from './closed-loop/uplift.command';
+import { SimulatePlatformCommand } from './closed-loop/platform-simulate.command';
 import { CheckConfigCommand } from './config/check-config.command';
 import { ProgressService } from './cli/progress.service';
 import { DatasetCommand } from './dataset/dataset.command';
@@ -12,6 +15,7 @@ import { ScoreCommand } from './score/score.command';
 import { ScoreService } from './score/score.service';
 import { SimulateCommand } from './simulate/simulate.command';
 import { SimulationService } from './simulate/simulation.service';
+import { FromLogTrainingService } from './train/from-log.service';
 import { TrainCommand } from './train/train.command';
 import { TrainService } from './train/train.service';
 import { CliName } from './cli/cli-name';
@@ -27,6 +31,7 @@ import { CliName } from './cli/cli-name';
     SimulationService,
     DatasetService,
     TrainService,
+    FromLogTrainingService,
     ReportService,
     ScoreService,
     SimulateCommand,
@@ -38,6 +43,9 @@ import { CliName } from './cli/cli-name';
     CheckCatalogsCommand,
     CheckConfigCommand,
     UpliftCommand,
+    OpeCommand,
+    SimulatePlatformCommand,
+    ClosedLoopReportCommand,
   ],
 })
 export class TrainingCliModule {}

@@ -14,7 +14,7 @@ import { rssMb, startNode } from './processes';
 
 /**
  * `npm run bench [-- section ...]`: every figure of the speed issue in one run on this machine.
- * Sections: engine, http, rate, batch, startup, rss, score (all by default). Figures print as
+ * Sections: engine, http, rate, batch, startup, rss, score, closed-loop (all by default). Figures print as
  * a table and go to .bench/latest.json. CI never runs this: timings on a shared machine are
  * compared as ratios measured in one run, not asserted.
  */
@@ -291,7 +291,7 @@ function runCli(args: string[]): Promise<number> {
     child.on('exit', (code) =>
       code === 0
         ? resolvePromise(Number(process.hrtime.bigint() - started) / 1e9)
-        : reject(new Error(`score exited with ${code}`)),
+        : reject(new Error(`${args[0]} exited with ${code}`)),
     );
   });
 }
@@ -321,6 +321,20 @@ async function scoreCommand(): Promise<void> {
   }
 }
 
+/** The closed loop's simulator at the issue's scale: 10,000 learners × 28 days. */
+async function closedLoop(): Promise<void> {
+  const seconds = await runCli([
+    'simulate-platform',
+    '--users',
+    '10000',
+    '--days',
+    '28',
+    '--out-dir',
+    join(OUT, 'platform'),
+  ]);
+  record('simulate-platform, 10,000 learners × 28 days', seconds, 's', '≤ 60 s', seconds <= 60);
+}
+
 async function main(): Promise<void> {
   const wanted = new Set(process.argv.slice(2));
   const run = (section: string) => wanted.size === 0 || wanted.has(section);
@@ -339,6 +353,7 @@ async function main(): Promise<void> {
   if (run('startup')) await startup();
   if (run('rss')) await rssUnderLoad(bodies);
   if (run('score')) await scoreCommand();
+  if (run('closed-loop')) await closedLoop();
   await writeFile(
     join(OUT, 'latest.json'),
     JSON.stringify({ date: new Date().toISOString(), figures }, null, 2),

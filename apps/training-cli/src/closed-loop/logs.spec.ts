@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EXAMPLE_HISTORY_REQUEST } from '@app/engagement';
 import { NUDGE_TYPES, parseCalendarDate } from '@app/learner';
 import { CliUsageError } from '../cli/cli-errors';
 import {
@@ -10,6 +11,7 @@ import {
   parseDecisionLine,
   parseOutcomeLine,
   requireLogFile,
+  validDecisionRequest,
 } from './logs';
 
 const WHERE = 'decisions.ndjson line 3';
@@ -231,6 +233,16 @@ describe(parseDecisionLine.name, () => {
       { ...HELD_OUT, would_have_sent: [{ type: 'quiz' }] },
       'would_have_sent[0].slot: must be a whole number of at least 1',
     ],
+    [
+      'a request that is an array',
+      { request: [] },
+      'request: must be an object (an analyze request)',
+    ],
+    [
+      'a request that is null',
+      { request: null },
+      'request: must be an object (an analyze request)',
+    ],
   ])('refuses %s', (_case, change, message) => {
     expect(decisionError({ ...TREATED, ...change })).toBe(`decisions.ndjson line 3: ${message}`);
   });
@@ -239,6 +251,55 @@ describe(parseDecisionLine.name, () => {
     const text = JSON.stringify(TREATED).replace('"karma":12', '"karma":1e999');
     expect(() => parseDecisionLine(text, WHERE)).toThrow(
       new CliUsageError('decisions.ndjson line 3: features.karma: must be a finite number'),
+    );
+  });
+});
+
+describe(validDecisionRequest.name, () => {
+  /** The example learner's request with its history, made for learner u1. */
+  const REQUEST = {
+    ...EXAMPLE_HISTORY_REQUEST,
+    user_data: { ...EXAMPLE_HISTORY_REQUEST.user_data, user_id: 'u1' },
+  };
+  const withRequest = (request: object) =>
+    parseDecisionLine(JSON.stringify({ ...TREATED, request }), WHERE).record;
+
+  it("gives the request as the engine reads it, the decision's day standing in for as_of", () => {
+    const sut = validDecisionRequest(withRequest(REQUEST), DAY, WHERE);
+    expect(sut?.asOf).toBe(DAY);
+    expect(sut?.request.user_data.user_id).toBe('u1');
+    expect(sut?.deliveries.map((delivery) => delivery.type)).toEqual(['quiz', 'resume']);
+    const undated = { ...REQUEST, as_of: undefined };
+    expect(validDecisionRequest(withRequest(undated), DAY, WHERE)?.request.as_of).toBe(
+      '2025-06-30',
+    );
+  });
+
+  it('is undefined for a decision logged without its request', () => {
+    expect(
+      validDecisionRequest(parseDecisionLine(JSON.stringify(TREATED), WHERE).record, DAY, WHERE),
+    ).toBeUndefined();
+  });
+
+  it.each<[string, object, string]>([
+    [
+      "a request the API would refuse, with the engine's field errors",
+      { ...REQUEST, peer_snapshot: undefined, history: 'x' },
+      'request: peer_snapshot is required; history must be an array of at most 200 objects',
+    ],
+    [
+      "another learner's request",
+      EXAMPLE_HISTORY_REQUEST,
+      'request.user_data.user_id: must be the decision\'s user_id "u1"',
+    ],
+    [
+      "another day's request",
+      { ...REQUEST, as_of: '2025-07-01' },
+      "request.as_of: must be the decision's as_of 2025-06-30",
+    ],
+  ])('refuses %s, naming the line', (_case, request, message) => {
+    expect(() => validDecisionRequest(withRequest(request), DAY, WHERE)).toThrow(
+      new CliUsageError(`decisions.ndjson line 3: ${message}`),
     );
   });
 });

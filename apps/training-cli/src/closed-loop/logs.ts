@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { parseJsonDocument } from '@app/engagement';
+import { parseJsonDocument, validateAnalyzeRequest, ValidRequest } from '@app/engagement';
 import { CalendarDay, NUDGE_TYPES, NudgeType, parseCalendarDate } from '@app/learner';
 import { CliUsageError } from '../cli/cli-errors';
 
@@ -75,6 +75,8 @@ export interface DecisionRecord {
   /** Empty for a held-out learner. */
   readonly delivered: readonly DeliveredNudge[];
   readonly would_have_sent?: readonly GhostNudge[];
+  /** The analyze request the decision answered; the engine validates it when it is asked again. */
+  readonly request?: Readonly<Record<string, unknown>>;
 }
 
 /** One line of outcomes.ndjson. */
@@ -273,7 +275,40 @@ export function parseDecisionLine(text: string, where: string): Dated<DecisionRe
   checkCandidates(line.candidates, where);
   checkDelivered(line.delivered, assignment.holdout, where);
   checkWouldHaveSent(line.would_have_sent, assignment.holdout, where);
+  if (line.request !== undefined && !isObject(line.request)) {
+    throw fieldProblem(where, 'request', 'must be an object (an analyze request)');
+  }
   return { record: line as unknown as DecisionRecord, day };
+}
+
+/**
+ * The decision's `request` as the engine validates it, the decision's day standing in for a
+ * missing `as_of`; undefined when the line has none. Only a command that asks the engine again
+ * pays for the validation. A request the API would refuse, or one about another learner or day
+ * than the decision's, is an error naming the line and the field.
+ */
+export function validDecisionRequest(
+  decision: DecisionRecord,
+  day: CalendarDay,
+  where: string,
+): ValidRequest | undefined {
+  if (decision.request === undefined) return undefined;
+  const validated = validateAnalyzeRequest(decision.request, day);
+  if (!validated.ok) {
+    throw fieldProblem(where, 'request', validated.errors.map((e) => e.message).join('; '));
+  }
+  const { request, asOf } = validated.value;
+  if (request.user_data.user_id !== decision.user_id) {
+    throw fieldProblem(
+      where,
+      'request.user_data.user_id',
+      `must be the decision's user_id ${JSON.stringify(decision.user_id)}`,
+    );
+  }
+  if (asOf !== day) {
+    throw fieldProblem(where, 'request.as_of', `must be the decision's as_of ${decision.as_of}`);
+  }
+  return validated.value;
 }
 
 /**

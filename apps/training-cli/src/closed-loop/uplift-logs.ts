@@ -131,7 +131,8 @@ export async function readOutcomes(
   return actionDays;
 }
 
-function requireOwnDecision(
+/** An outcome that names its decision must name one of the log's, made for the same learner. */
+export function requireOwnDecision(
   decisionId: string,
   userId: string,
   decisions: DecisionTable,

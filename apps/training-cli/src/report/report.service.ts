@@ -35,7 +35,7 @@ export interface ReportRequest {
 }
 
 /** The font files shipped with the dejavu-fonts-ttf package: regular for text, bold for titles. */
-function chartFontFiles(): string[] {
+export function chartFontFiles(): string[] {
   return [
     require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
     require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),

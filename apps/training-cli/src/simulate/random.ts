@@ -118,4 +118,5 @@ export const RANDOM_STREAMS = {
   labels: 2,
   split: 3,
   folds: 4,
+  platform: 5,
 } as const;

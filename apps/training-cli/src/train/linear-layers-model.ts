@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
-import { Tf } from '@app/ml';
+import { saveLayersModel, Tf } from '@app/ml';
+import { modelPath } from '../cli/file-names';
 import { RawLinearWeights } from './standardization';
 
 /**
@@ -29,4 +31,19 @@ export function linearLayersModel(tf: Tf, type: string, model: RawLinearWeights)
     ]);
   });
   return layers;
+}
+
+/** Saves a model as `<modelsDir>/<type>/model.json` + `weights.bin`, the files the API loads. */
+export async function saveLinearModel(
+  tf: Tf,
+  modelsDir: string,
+  type: string,
+  model: RawLinearWeights,
+): Promise<void> {
+  const layers = linearLayersModel(tf, type, model);
+  try {
+    await saveLayersModel(layers, join(modelsDir, modelPath(type)));
+  } finally {
+    layers.dispose();
+  }
 }

@@ -66,3 +66,78 @@ describe(fitLogisticRegression.name, () => {
     labels.dispose();
   });
 });
+
+describe(`${fitLogisticRegression.name} with weights`, () => {
+  // The rows above, each weighted 1, 2 or 3.
+  const rows = Array.from({ length: 40 }, (_, i) => {
+    const x1 = ((i * 37) % 17) / 8 - 1;
+    const x2 = ((i * 11) % 13) / 6 - 1;
+    const y = x1 + 0.5 * x2 + (((i * 3) % 5) - 2) / 2 > 0 ? 1 : 0;
+    return { x1, x2, y, weight: (i % 3) + 1 };
+  });
+  type Row = (typeof rows)[number];
+
+  function fit(data: readonly Row[], weights: Float64Array | undefined) {
+    const { tf } = tfRuntime();
+    const design = tf.tensor2d(
+      data.flatMap((r) => [r.x1, r.x2, 1]),
+      [data.length, 3],
+    );
+    const labels = tf.tensor2d(
+      data.map((r) => r.y),
+      [data.length, 1],
+    );
+    try {
+      return fitLogisticRegression(tf, design, labels, { l2: 1, weights, tolerance: 1e-10 });
+    } finally {
+      design.dispose();
+      labels.dispose();
+    }
+  }
+
+  const ones = (n: number) => new Float64Array(n).fill(1);
+  const repeated = rows.flatMap((r) => Array.from({ length: r.weight }, () => r));
+
+  it('weights a row as that many copies of it, to 1e-8', () => {
+    const weighted = fit(
+      rows,
+      Float64Array.from(rows, (r) => r.weight),
+    );
+    const copies = fit(repeated, ones(repeated.length));
+
+    expect(repeated).toHaveLength(79);
+    weighted.coefficients.forEach((c, j) => {
+      expect(Math.abs(c - copies.coefficients[j])).toBeLessThan(1e-8);
+    });
+    // Not the unweighted fit: the weights moved it.
+    expect(
+      Math.abs(weighted.coefficients[0] - fit(rows, undefined).coefficients[0]),
+    ).toBeGreaterThan(0.02);
+  });
+
+  it('agrees with the float32 tensor fit when every weight is 1, to its rounding', () => {
+    const weighted = fit(repeated, ones(repeated.length));
+    const unweighted = fit(repeated, undefined);
+
+    weighted.coefficients.forEach((c, j) => {
+      expect(Math.abs(c - unweighted.coefficients[j])).toBeLessThan(1e-6);
+    });
+  });
+
+  it('drops a row of weight 0', () => {
+    const kept = rows.filter((_, i) => i % 4 !== 0);
+    const zeroed = fit(
+      rows,
+      Float64Array.from(rows, (_, i) => (i % 4 === 0 ? 0 : 1)),
+    );
+    const without = fit(kept, ones(kept.length));
+
+    zeroed.coefficients.forEach((c, j) => {
+      expect(Math.abs(c - without.coefficients[j])).toBeLessThan(1e-8);
+    });
+  });
+
+  it('refuses weights that do not match the rows', () => {
+    expect(() => fit(rows, ones(3))).toThrow('3 weights for 40 rows');
+  });
+});

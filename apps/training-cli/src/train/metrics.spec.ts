@@ -1,4 +1,11 @@
-import { assignFolds, classificationMetrics, meanAndStd, rocAuc, roundMetric } from './metrics';
+import {
+  assignFolds,
+  classificationMetrics,
+  meanAndStd,
+  rocAuc,
+  roundMetric,
+  weightedRocAuc,
+} from './metrics';
 
 describe(rocAuc.name, () => {
   it('is 1 for a perfect ranking and 0 for a reversed one', () => {
@@ -13,6 +20,32 @@ describe(rocAuc.name, () => {
 
   it('is NaN when a class is missing', () => {
     expect(rocAuc([0.1, 0.2], [1, 1])).toBeNaN();
+  });
+});
+
+describe(weightedRocAuc.name, () => {
+  const scores = [0.5, 0.5, 0.2, 0.9, 0.1, 0.3];
+  const labels = [0, 1, 0, 1, 1, 0];
+
+  it('equals the unweighted AUC when every weight is 1', () => {
+    expect(weightedRocAuc(scores, labels, [1, 1, 1, 1, 1, 1])).toBe(rocAuc(scores, labels));
+  });
+
+  it('counts an integer weight as that many copies of the row, ties half', () => {
+    const weights = [2, 1, 3, 1, 2, 1];
+    const copies = (values: number[]) => values.flatMap((v, i) => Array(weights[i]).fill(v));
+
+    // Positives 0.5, 0.9 and 0.1 ×2 (weight 4) against negatives 0.5 ×2, 0.2 ×3 and 0.3 (weight
+    // 6): 0.5 beats 4 and ties 2, 0.9 beats 6, each 0.1 beats none: (5 + 6) / 24.
+    expect(weightedRocAuc(scores, labels, weights)).toBeCloseTo(11 / 24, 12);
+    expect(weightedRocAuc(scores, labels, weights)).toBeCloseTo(
+      rocAuc(copies(scores), copies(labels)),
+      12,
+    );
+  });
+
+  it('is NaN when a class has no weight', () => {
+    expect(weightedRocAuc([0.1, 0.2], [1, 0], [1, 0])).toBeNaN();
   });
 });
 

@@ -26,6 +26,41 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
   return (positiveRankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
+/**
+ * The ROC AUC of weighted rows: the chance that a positive drawn by weight scores above a
+ * negative drawn by weight, ties counting half (scikit-learn's roc_auc_score with
+ * sample_weight). An integer weight counts as that many copies of the row. NaN when one class
+ * has no weight.
+ */
+export function weightedRocAuc(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  weights: ArrayLike<number>,
+): number {
+  const n = scores.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let negativesBelow = 0;
+  let positiveWeight = 0;
+  let pairs = 0;
+  for (let start = 0; start < n;) {
+    let end = start + 1;
+    while (end < n && scores[order[end]] === scores[order[start]]) end++;
+    let tiedPositives = 0;
+    let tiedNegatives = 0;
+    for (let i = start; i < end; i++) {
+      const row = order[i];
+      if (labels[row] === 1) tiedPositives += weights[row];
+      else tiedNegatives += weights[row];
+    }
+    pairs += tiedPositives * (negativesBelow + tiedNegatives / 2);
+    negativesBelow += tiedNegatives;
+    positiveWeight += tiedPositives;
+    start = end;
+  }
+  if (positiveWeight === 0 || negativesBelow === 0) return Number.NaN;
+  return pairs / (positiveWeight * negativesBelow);
+}
+
 export interface ClassMetrics {
   readonly precision: number;
   readonly recall: number;

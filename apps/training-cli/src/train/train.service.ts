@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NUDGE_TYPES } from '@app/learner';
-import { FEATURE_NAMES, MANIFEST_FILE, saveLayersModel, tfRuntime } from '@app/ml';
+import { FEATURE_NAMES, tfRuntime } from '@app/ml';
 import { CliUsageError } from '../cli/cli-errors';
 import { DATA_FILES, modelPath } from '../cli/file-names';
 import { ProgressService } from '../cli/progress.service';
 import { readDataset, splitRows } from '../dataset/dataset-file';
 import { readPeerSnapshotFile } from '../simulate/simulation-files';
 import { roundMetric } from './metrics';
-import { linearLayersModel } from './linear-layers-model';
+import { saveLinearModel } from './linear-layers-model';
 import {
   CV_FOLDS,
   cvSummary,
@@ -18,7 +18,12 @@ import {
   trainModels,
   TrainingResult,
 } from './model-training';
-import { modelSetVersion, TrainedModel, TrainingManifest } from './training-manifest';
+import {
+  modelSetVersion,
+  TrainedModel,
+  TrainingManifest,
+  writeManifest,
+} from './training-manifest';
 
 export interface TrainRequest {
   readonly dataDir: string;
@@ -26,7 +31,7 @@ export interface TrainRequest {
 }
 
 /** The pure-JS backend gives the same bits everywhere; the native one may round differently. */
-const TRAINING_BACKEND = 'cpu';
+export const TRAINING_BACKEND = 'cpu';
 
 @Injectable()
 export class TrainService {
@@ -58,12 +63,7 @@ export class TrainService {
     await mkdir(request.modelsDir, { recursive: true });
     const models: Record<string, TrainedModel> = {};
     for (const trained of result.types) {
-      const layers = linearLayersModel(tf, trained.type, trained.model);
-      try {
-        await saveLayersModel(layers, join(request.modelsDir, modelPath(trained.type)));
-      } finally {
-        layers.dispose();
-      }
+      await saveLinearModel(tf, request.modelsDir, trained.type, trained.model);
       const cv = cvSummary(trained.cv);
       models[trained.type] = {
         path: modelPath(trained.type),
@@ -105,10 +105,7 @@ export class TrainService {
       },
       models,
     };
-    await writeFile(
-      join(request.modelsDir, MANIFEST_FILE),
-      `${JSON.stringify(manifest, null, 2)}\n`,
-    );
+    await writeManifest(request.modelsDir, manifest);
 
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const aucs = result.types

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ManifestModel, ModelManifest, ModelMetrics } from '@app/ml';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MANIFEST_FILE, ManifestModel, ModelManifest, ModelMetrics } from '@app/ml';
 import { RawLinearWeights } from './standardization';
 
 /** What `train` measured beyond the API's ModelMetrics; `report` prints it. */
@@ -43,4 +45,9 @@ export function modelSetVersion(
     models: models.map(([type, model]) => [type, Array.from(model.weights), model.bias]),
   });
   return createHash('sha256').update(content).digest('hex').slice(0, 16);
+}
+
+/** Writes `<modelsDir>/manifest.json`, last: the API loads only the models a manifest lists. */
+export async function writeManifest(modelsDir: string, manifest: object): Promise<void> {
+  await writeFile(join(modelsDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 }
