@@ -9,12 +9,11 @@ import {
   NUDGE_ACTIONS,
   OutcomeAction,
   parseDecisionLine,
-  parseOutcomeLine,
   validDecisionRequest,
 } from './logs';
 import { NO_NUDGE, OpeDecision, SupportTally, TopAction } from './ope';
 import { actedWithin } from './uplift';
-import { DecisionTable, requireOwnDecision } from './uplift-logs';
+import { DecisionTable, forEachOutcome } from './uplift-logs';
 
 /** The logs as `ope` reads them: each decision not held out, with its reward. */
 export interface OpeLog {
@@ -142,26 +141,15 @@ async function readDecisionPass(path: string, state: EngineState): Promise<Decis
   return { table, pending, support: { unsupported, first, explored } };
 }
 
-/**
- * Per learner, the days they did each action, sorted. Checked as `uplift` checks the outcomes:
- * an outcome naming its decision must name one of the log's, made for the same learner; actions
- * of learners without decisions follow none and are skipped.
- */
+/** Each learner's action days, per action, sorted: what a decision's reward is looked up in. */
 async function readActionDays(
   path: string,
   decisions: DecisionTable,
 ): Promise<Map<OutcomeAction, CalendarDay[]>[]> {
   const actionDays = decisions.userIds.map(() => new Map<OutcomeAction, CalendarDay[]>());
-  await forEachLine(path, (text, line) => {
-    const where = `${path} line ${line}`;
-    const { record, day } = parseOutcomeLine(text, where);
-    if (record.decision_id !== undefined) {
-      requireOwnDecision(record.decision_id, record.user_id, decisions, where);
-    }
-    const learner = decisions.learnerNumber(record.user_id);
-    if (learner === undefined) return;
-    const days = actionDays[learner].get(record.action);
-    if (days === undefined) actionDays[learner].set(record.action, [day]);
+  await forEachOutcome(path, decisions, (learner, action, day) => {
+    const days = actionDays[learner].get(action);
+    if (days === undefined) actionDays[learner].set(action, [day]);
     else days.push(day);
   });
   for (const learner of actionDays) for (const days of learner.values()) days.sort((a, b) => a - b);

@@ -1,6 +1,12 @@
 import { CalendarDay } from '@app/learner';
 import { CliUsageError } from '../cli/cli-errors';
-import { DecisionRecord, forEachLine, parseDecisionLine, parseOutcomeLine } from './logs';
+import {
+  DecisionRecord,
+  forEachLine,
+  OutcomeAction,
+  parseDecisionLine,
+  parseOutcomeLine,
+} from './logs';
 import { actedWithin, groupOf, GroupedTally } from './uplift';
 
 /**
@@ -109,24 +115,42 @@ export async function readDecisions(
 }
 
 /**
- * Reads outcomes.ndjson into each learner's action days, sorted. Actions of learners without
- * decisions cannot follow one and are skipped; an outcome naming its decision must name one of
- * the decisions log, made for the same learner.
+ * A handler for the lines of outcomes.ndjson (`where` names the file and line): it checks the
+ * line, and that an outcome naming its decision names one of the decisions log made for the
+ * same learner, then hands `visit` the action of a learner who has decisions. Actions of
+ * learners without decisions cannot follow one and are skipped.
  */
-export async function readOutcomes(
-  path: string,
+export function outcomeLineReader(
   decisions: DecisionTable,
-): Promise<CalendarDay[][]> {
-  const actionDays: CalendarDay[][] = decisions.userIds.map(() => []);
-  await forEachLine(path, (text, line) => {
-    const where = `${path} line ${line}`;
+  visit: (learner: number, action: OutcomeAction, day: CalendarDay) => void,
+): (text: string, where: string) => void {
+  return (text, where) => {
     const { record, day } = parseOutcomeLine(text, where);
     if (record.decision_id !== undefined) {
       requireOwnDecision(record.decision_id, record.user_id, decisions, where);
     }
     const learner = decisions.learnerNumber(record.user_id);
-    if (learner !== undefined) actionDays[learner].push(day);
-  });
+    if (learner !== undefined) visit(learner, record.action, day);
+  };
+}
+
+/** Reads outcomes.ndjson line by line through outcomeLineReader. */
+export async function forEachOutcome(
+  path: string,
+  decisions: DecisionTable,
+  visit: (learner: number, action: OutcomeAction, day: CalendarDay) => void,
+): Promise<void> {
+  const read = outcomeLineReader(decisions, visit);
+  await forEachLine(path, (text, line) => read(text, `${path} line ${line}`));
+}
+
+/** Each learner's action days (any action), sorted: what the action rate is measured on. */
+export async function readOutcomes(
+  path: string,
+  decisions: DecisionTable,
+): Promise<CalendarDay[][]> {
+  const actionDays: CalendarDay[][] = decisions.userIds.map(() => []);
+  await forEachOutcome(path, decisions, (learner, _action, day) => actionDays[learner].push(day));
   for (const days of actionDays) days.sort((a, b) => a - b);
   return actionDays;
 }

@@ -10,9 +10,8 @@ import {
   OUTCOME_ACTIONS,
   OutcomeAction,
   parseDecisionLine,
-  parseOutcomeLine,
 } from '../closed-loop/logs';
-import { DecisionTable, requireOwnDecision } from '../closed-loop/uplift-logs';
+import { DecisionTable, outcomeLineReader } from '../closed-loop/uplift-logs';
 
 /** Where a model set trained from logs came from: recorded in its manifest. */
 export interface LogProvenance {
@@ -141,14 +140,10 @@ export async function readLoggedOutcomes(
   const days = Object.fromEntries(
     OUTCOME_ACTIONS.map((action) => [action, decisions.userIds.map((): CalendarDay[] => [])]),
   ) as Record<OutcomeAction, CalendarDay[][]>;
-  const provenance = await readLog(path, (text, where) => {
-    const { record, day } = parseOutcomeLine(text, where);
-    if (record.decision_id !== undefined) {
-      requireOwnDecision(record.decision_id, record.user_id, decisions, where);
-    }
-    const learner = decisions.learnerNumber(record.user_id);
-    if (learner !== undefined) days[record.action][learner].push(day);
-  });
+  const provenance = await readLog(
+    path,
+    outcomeLineReader(decisions, (learner, action, day) => days[action][learner].push(day)),
+  );
   for (const action of OUTCOME_ACTIONS) {
     for (const learnerDays of days[action]) learnerDays.sort((a, b) => a - b);
   }
