@@ -269,6 +269,7 @@ export async function runClosedLoop(
     logging: { trueLift: loggingTruth.absolute_lift, measured, value: loggingTruth.policy_value },
     policies,
     coverage,
-    retraining: retraining.trim(),
+    // Without its wall time, so the same flags write the same report.
+    retraining: retraining.trim().replace(/ in [\d.]+ s$/m, ''),
   };
 }
