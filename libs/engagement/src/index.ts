@@ -41,6 +41,7 @@ export { analyzeBatchItem, analyzeLearner, EngineState } from './engine/analyze'
 export {
   AssignmentResult,
   BatchItemError,
+  CandidateNudge,
   BatchResult,
   EngagementAnalysis,
   SuppressedNudge,

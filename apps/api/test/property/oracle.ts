@@ -194,7 +194,8 @@ function firingTypes(r: Request, asOf: number, fomoScore: number): Set<NudgeType
 const NUDGE_KEYS =
   'action,evidence,message_key,params,priority,propensity,rank,reasons,score,source,title,type';
 const ANALYSIS_KEYS =
-  'as_of,assignment,decision_id,fomo,locale,model_version,nudges,policy_version,status,suppressed,user_id';
+  'as_of,assignment,candidates,decision_id,fomo,locale,model_version,nudges,policy_version,status,suppressed,user_id';
+const CANDIDATE_KEYS = 'score,source,type';
 const LOCALES = ['en', 'es', 'hi'];
 const FOMO_KEYS = 'days_since_last_event,factors,level,score';
 const FACTOR_KEYS = 'batch,buddies,recency';
@@ -251,6 +252,17 @@ export function analysisProblems(a: any): string[] {
     );
     if (i > 0) check(inOrder(a.nudges[i - 1], n), `${at} ranks above nudges[${i - 1}]`);
   });
+  if (!Array.isArray(a.candidates)) return [...problems, 'candidates is not an array'];
+  a.candidates.forEach((c: any, i: number) => {
+    check(keysOf(c) === CANDIDATE_KEYS, `candidates[${i}] keys are ${keysOf(c)}`);
+    check(isUnit(c.score) && (c.source === 'rule' || c.source === 'ml'), `candidates[${i}]`);
+  });
+  // Without exploration the slots take the candidates in order: the nudges lead the list.
+  const leading = a.candidates
+    .slice(0, a.nudges.length)
+    .map((c: any) => c.type)
+    .join(',');
+  check(leading === types.join(','), `nudges ${types.join(',')} do not lead candidates`);
   const f = a.fomo;
   check(keysOf(f) === FOMO_KEYS, `fomo keys are ${keysOf(f)}`);
   check(isUnit(f.score) && round2(f.score) === f.score, `fomo.score ${f.score}`);

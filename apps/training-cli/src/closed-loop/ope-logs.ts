@@ -1,4 +1,4 @@
-import { EngineState, slotOneChoices, SlotChoice, ValidRequest } from '@app/engagement';
+import { EngineState, slotOneChoices, ValidRequest } from '@app/engagement';
 import { CalendarDay, deriveSignals, NudgeType } from '@app/learner';
 import { encodeFeatures, ModelSet } from '@app/ml';
 import { CliUsageError } from '../cli/cli-errors';
@@ -11,7 +11,7 @@ import {
   parseDecisionLine,
   validDecisionRequest,
 } from './logs';
-import { NO_NUDGE, OpeDecision, SupportTally, TopAction } from './ope';
+import { NO_NUDGE, OpeDecision, SlotChance, SupportTally, TopAction } from './ope';
 import { actedWithin } from './uplift';
 import { DecisionTable, forEachOutcome } from './uplift-logs';
 
@@ -57,7 +57,7 @@ export function loggedChances(
 
 /** A type the candidate may choose (probability > 0) that the logging policy gave no chance. */
 export function unsupportedChoice(
-  candidate: readonly SlotChoice[],
+  candidate: readonly SlotChance[],
   chances: ReadonlySet<NudgeType>,
 ): NudgeType | undefined {
   return candidate.find((choice) => choice.probability > 0 && !chances.has(choice.type))?.type;

@@ -1,4 +1,7 @@
 import { SlotChoice } from '@app/engagement';
+
+/** What the estimators read of a candidate's first-slot choice: its type and probability. */
+export type SlotChance = Pick<SlotChoice, 'type' | 'probability'>;
 import { NUDGE_TYPES, NudgeType } from '@app/learner';
 import { CliUsageError } from '../cli/cli-errors';
 import { Random } from '../simulate/random';
@@ -23,13 +26,13 @@ export interface OpeDecision {
   /** 1 when the learner did the top nudge's action within the reward window, else 0. */
   readonly reward: number;
   /** The candidate's slot-1 choices; empty when it would deliver nothing. */
-  readonly candidate: readonly SlotChoice[];
+  readonly candidate: readonly SlotChance[];
   /** The candidate's models' probability of each type they score, at this decision's features. */
   readonly modelled: Readonly<Partial<Record<NudgeType, number>>>;
 }
 
 /** π(a|x): the candidate delivers nothing exactly when it has no slot-1 choice. */
-export function candidateProbability(candidate: readonly SlotChoice[], action: TopAction): number {
+export function candidateProbability(candidate: readonly SlotChance[], action: TopAction): number {
   if (action === NO_NUDGE) return candidate.length === 0 ? 1 : 0;
   return candidate.find((choice) => choice.type === action)?.probability ?? 0;
 }

@@ -2,16 +2,9 @@ import {
   analyzeLearner,
   EngagementAnalysis,
   EngineState,
-  slotOneChoices,
   validateAnalyzeRequest,
 } from '@app/engagement';
-import {
-  CalendarDay,
-  deriveSignals,
-  formatCalendarDate,
-  LearnerRecord,
-  NudgeType,
-} from '@app/learner';
+import { CalendarDay, deriveSignals, formatCalendarDate, LearnerRecord } from '@app/learner';
 import { encodeFeatures } from '@app/ml';
 import {
   simulateLearner,
@@ -61,8 +54,6 @@ export interface PlatformDecision {
   readonly request: PlatformRequest;
   /** The feature vector the models saw (FEATURE_NAMES order). */
   readonly features: Float64Array;
-  /** The nudges eligible before the policy chose, best first. */
-  readonly candidates: readonly { type: NudgeType; source: 'rule' | 'ml'; score: number }[];
 }
 
 /** What the platform delivers to a learner on a day of one world. */
@@ -260,13 +251,7 @@ export class PlatformSimulator {
       throw new Error(`the platform built an invalid request ${request.decision_id}: ${problems}`);
     }
     const features = encodeFeatures(deriveSignals(world.record, day));
-    const analysis = analyzeLearner(valid.value, this.state);
-    // Everything the first slot was drawn from, which off-policy evaluation needs and the
-    // answer does not show; a held-out learner's are the nudges they would have been sent.
-    const candidates = analysis.assignment.holdout
-      ? (analysis.would_have_sent ?? [])
-      : slotOneChoices(valid.value, this.state);
-    return { analysis, request, features, candidates };
+    return { analysis: analyzeLearner(valid.value, this.state), request, features };
   }
 
   private count(

@@ -50,7 +50,9 @@ function decision(
   id: string,
   holdout: boolean,
   shown: { type: string; source: string; score: number; propensity: number }[],
-  candidates: { type: string; source: string; score: number }[] = shown,
+  candidates: { type: string; source: string; score: number }[] = shown.map(
+    ({ type, source, score }) => ({ type, source, score }),
+  ),
 ): PlatformDecision {
   const nudges = shown.map((nudge, i) => ({ ...nudge, rank: i + 1, title: 'not logged' }));
   const analysis = {
@@ -63,7 +65,11 @@ function decision(
     ...(holdout ? { would_have_sent: nudges } : {}),
   };
   const features = new Float64Array(FEATURE_COUNT).fill(0.5);
-  return { analysis, request: REQUEST, features, candidates } as unknown as PlatformDecision;
+  return {
+    analysis: { ...analysis, candidates },
+    request: REQUEST,
+    features,
+  } as unknown as PlatformDecision;
 }
 
 const SHOWN = [
@@ -74,7 +80,10 @@ const SHOWN = [
 describe(decisionLine.name, () => {
   it('logs the answer, the features, what was delivered and the request, in the log format', () => {
     // A third candidate the first slot was drawn from, though only two were delivered.
-    const candidates = [...SHOWN, { type: 'comeback', source: 'rule', score: 0.55 }];
+    const candidates = [
+      ...SHOWN.map(({ type, source, score }) => ({ type, source, score })),
+      { type: 'comeback', source: 'rule', score: 0.55 },
+    ];
     const sut = JSON.parse(decisionLine(decision('d1', false, SHOWN, candidates)));
 
     expect(Object.keys(sut)).toEqual([

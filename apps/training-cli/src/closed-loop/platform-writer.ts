@@ -35,16 +35,8 @@ function featureObject(features: Float64Array): Record<string, number> {
   return named;
 }
 
-/**
- * A decision as the platform logs it. The candidates are every nudge the first slot was drawn
- * from (`slotOneChoices`; for a held-out learner, the nudges they would have been sent).
- */
-export function decisionLine({
-  analysis,
-  request,
-  features,
-  candidates,
-}: PlatformDecision): string {
+/** A decision as the platform logs it, from the engine's answer and the request it sent. */
+export function decisionLine({ analysis, request, features }: PlatformDecision): string {
   const holdout = analysis.assignment.holdout;
   const shown = (holdout ? analysis.would_have_sent : analysis.nudges) ?? [];
   const line: PlatformDecisionLine = {
@@ -54,7 +46,7 @@ export function decisionLine({
     assignment: analysis.assignment,
     policy_version: analysis.policy_version,
     features: featureObject(features),
-    candidates: candidates.map(({ type, source, score }) => ({ type, source, score })),
+    candidates: analysis.candidates,
     delivered: analysis.nudges.map(({ type, rank, propensity }) => ({
       type,
       slot: rank,

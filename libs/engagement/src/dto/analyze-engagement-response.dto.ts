@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { NUDGE_TYPES, NudgeType, PRIORITIES, Priority } from '@app/learner';
-import { EngagementAnalysis } from '../engine/analysis';
+import { CandidateNudge, EngagementAnalysis } from '../engine/analysis';
 import { Nudge } from '../engine/render';
 
 export class EvidenceDto {
@@ -92,6 +92,15 @@ export class SuppressedNudgeDto {
   message!: string;
 }
 
+export class CandidateNudgeDto implements CandidateNudge {
+  @ApiProperty({ enum: NUDGE_TYPES, example: 'resume' })
+  type!: NudgeType;
+  @ApiProperty({ enum: ['rule', 'ml'], example: 'rule' })
+  source!: 'rule' | 'ml';
+  /** The rule's strength or the model's probability, 2 decimals. @example 0.84 */
+  score!: number;
+}
+
 export class FomoFactorsDto {
   /** @example 0.33 */
   buddies!: number;
@@ -145,6 +154,12 @@ export class AnalyzeEngagementResponseDto implements EngagementAnalysis {
   /** For a held-out learner only: the nudges they would have got, for ghost exposures. */
   @ApiProperty({ type: [NudgeDto], required: false })
   would_have_sent?: NudgeDto[];
+
+  /**
+   * Every nudge the first slot was drawn from, best first; empty when none could be sent. Log
+   * them with each decision: off-policy evaluation needs what the policy could have chosen.
+   */
+  candidates!: CandidateNudgeDto[];
 
   /** Nudges withheld by a cooldown, the 7-day cap or the holdout. */
   suppressed!: SuppressedNudgeDto[];

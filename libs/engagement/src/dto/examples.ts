@@ -95,6 +95,12 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
       evidence: [{ rule: 'quiz_inactive', inputs: { days_since_last_quiz: 29 }, threshold: 7 }],
     },
   ],
+  candidates: [
+    { type: 'resume', source: 'rule', score: 0.84 },
+    { type: 'comeback', source: 'rule', score: 0.76 },
+    { type: 'quiz', source: 'rule', score: 0.81 },
+    { type: 'project', source: 'rule', score: 0.57 },
+  ],
   suppressed: [],
   fomo: {
     score: 0.5,

@@ -13,6 +13,14 @@ export interface AssignmentResult {
   readonly variant?: string;
 }
 
+/** A nudge the first slot was drawn from: what a platform logs for off-policy evaluation. */
+export interface CandidateNudge {
+  readonly type: NudgeType;
+  readonly source: 'rule' | 'ml';
+  /** The rule's strength or the model's probability, 2 decimals, as a nudge's `score`. */
+  readonly score: number;
+}
+
 /** A nudge the engine would have given and withheld, and why, in plain words too. */
 export interface SuppressedNudge {
   readonly type: NudgeType;
@@ -38,6 +46,11 @@ export interface EngagementAnalysis {
   readonly nudges: readonly Nudge[];
   /** For a held-out learner: the nudges they would have got, to log as ghost exposures. */
   readonly would_have_sent?: readonly Nudge[];
+  /**
+   * Every nudge the first slot was drawn from, best first (empty when none could be sent): with
+   * exploration, a platform logs them so another policy can be evaluated from its logs.
+   */
+  readonly candidates: readonly CandidateNudge[];
   readonly suppressed: readonly SuppressedNudge[];
   readonly fomo: FomoResult;
   readonly model_version: string | null;

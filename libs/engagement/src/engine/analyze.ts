@@ -62,7 +62,7 @@ export function analyzeLearner(
           config,
         );
   const decisionId = request.decision_id ?? newDecisionId();
-  const { chosen, suppressed } = chooseNudges(ruleDrafts, modelDrafts, config, {
+  const { chosen, suppressed, eligible } = chooseNudges(ruleDrafts, modelDrafts, config, {
     fatigue: fatigueState(deliveries, asOf, config.fatigue),
     epsilon: config.policy.exploration_epsilon,
     random: decisionRandom(decisionId),
@@ -97,6 +97,7 @@ export function analyzeLearner(
     policy_version: policyVersion(modelVersion, config.hash, assignment),
     nudges: assignment.holdout ? [] : nudges,
     ...(assignment.holdout ? { would_have_sent: nudges } : {}),
+    candidates: eligible.map(({ type, source, score }) => ({ type, source, score })),
     suppressed: withheld.map((s) => renderSuppression(s, catalog)),
     fomo,
     model_version: modelVersion,

@@ -58,6 +58,8 @@ export interface PolicyContext {
 export interface Selection {
   readonly chosen: readonly ChosenNudge[];
   readonly suppressed: readonly Suppression[];
+  /** What the first slot was drawn from, best first; empty when no slot was open. */
+  readonly eligible: readonly NudgeDraft[];
 }
 
 const GREEDY: PolicyContext = { fatigue: NO_FATIGUE, epsilon: 0, random: () => 0 };
@@ -325,6 +327,7 @@ export function chooseNudges(
   candidates.sort(compare);
 
   const slots = Math.min(config.max_nudges, fatigue.room);
+  const eligible = slots > 0 ? [...candidates] : [];
   const chosen: ChosenNudge[] = [];
   while (chosen.length < slots && candidates.length > 0) {
     const n = candidates.length;
@@ -351,5 +354,5 @@ export function chooseNudges(
       eligibleAgainOn: fatigue.capFreesOn,
     });
   }
-  return { chosen, suppressed };
+  return { chosen, suppressed, eligible };
 }
