@@ -57,6 +57,7 @@ export {
 } from './engine/nudges';
 export { gapParams, Nudge, readableEventName } from './engine/render';
 export { SlotChoice, slotOneChoices } from './engine/slot-policy';
+export { utcDayOf } from './validation/custom-validators';
 export { FieldError } from './validation/field-error';
 export {
   INVALID_REQUEST_TYPE,

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { parseJsonDocument, validateAnalyzeRequest, ValidRequest } from '@app/engagement';
+import { parseJsonDocument, utcDayOf, validateAnalyzeRequest, ValidRequest } from '@app/engagement';
 import { CalendarDay, NUDGE_TYPES, NudgeType, parseCalendarDate } from '@app/learner';
 import { CliUsageError } from '../cli/cli-errors';
 
@@ -309,33 +309,6 @@ export function validDecisionRequest(
     throw fieldProblem(where, 'request.as_of', `must be the decision's as_of ${decision.as_of}`);
   }
   return validated.value;
-}
-
-/**
- * RFC 3339 `date-time`, as the API accepts `sent_at`: date, `T`, `HH:MM:SS`, an optional
- * fraction, then `Z` or `±HH:MM` (`T` and `Z` may be lower case).
- */
-const DATE_TIME =
-  /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
-const MINUTES_PER_DAY = 24 * 60;
-
-/**
- * The UTC day of a `YYYY-MM-DD` date or of an RFC 3339 date-time (its instant, offset removed),
- * or null for anything else: a day that does not exist, hour 24, minute 60, a leap second.
- */
-function utcDayOf(value: string): CalendarDay | null {
-  const match = DATE_TIME.exec(value);
-  if (match === null) return parseCalendarDate(value);
-  const day = parseCalendarDate(match[1]);
-  const [hour, minute, second] = [match[2], match[3], match[4]].map(Number);
-  if (day === null || hour > 23 || minute > 59 || second > 59) return null;
-  let offset = 0;
-  if (match[5] !== undefined) {
-    const [offsetHour, offsetMinute] = [match[6], match[7]].map(Number);
-    if (offsetHour > 23 || offsetMinute > 59) return null;
-    offset = (match[5] === '-' ? -1 : 1) * (offsetHour * 60 + offsetMinute);
-  }
-  return day + Math.floor((hour * 60 + minute - offset) / MINUTES_PER_DAY);
 }
 
 /** One line of outcomes.ndjson, checked like a decision line; its day is the UTC day of `at`. */
