@@ -37,6 +37,11 @@ export function parseInteger(value: string, min: number, max: number): number {
   return parsed;
 }
 
+export function parseFilePath(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('Expected a file path.');
+  return value;
+}
+
 export function parseDirectory(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('Expected a folder path.');
   return value;

@@ -6,7 +6,13 @@ import { loadModelSet, ModelSet } from '@app/ml';
 import { plural } from '../catalogs/check-catalogs.command';
 import { CliCommand } from '../cli/cli-command';
 import { CliUsageError } from '../cli/cli-errors';
-import { DEFAULT_OPTIONS, OPTIONS, PARSE_OPTION, parseInteger } from '../cli/cli-options';
+import {
+  DEFAULT_OPTIONS,
+  OPTIONS,
+  PARSE_OPTION,
+  parseFilePath,
+  parseInteger,
+} from '../cli/cli-options';
 import { CLOSED_LOOP_FILES, requireLogFile } from './logs';
 import { Estimate, opeReport, OpeReport, percent, requireSupport } from './ope';
 import { readOpeLogs } from './ope-logs';
@@ -29,11 +35,6 @@ const MAX_RESAMPLES = 100_000;
 const DEFAULT_CLIP = 10;
 const DEFAULT_SEED = 1;
 const DECIMAL = /^\d+(\.\d+)?$/;
-
-function parseFilePath(value: string): string {
-  if (value.trim() === '') throw new InvalidArgumentError('Expected a file path.');
-  return value;
-}
 
 /** A weight cap below 1 would cut even the weight of a choice both policies make alike. */
 export function parseClip(value: string): number {

@@ -6,7 +6,14 @@ import { parseCalendarDate } from '@app/learner';
 import { loadModelSet } from '@app/ml';
 import { CliCommand } from '../cli/cli-command';
 import { CliUsageError } from '../cli/cli-errors';
-import { MAX_USERS, OPTIONS, PARSE_OPTION, parseDirectory, parseInteger } from '../cli/cli-options';
+import {
+  MAX_USERS,
+  OPTIONS,
+  PARSE_OPTION,
+  parseDirectory,
+  parseFilePath,
+  parseInteger,
+} from '../cli/cli-options';
 import { ProgressService } from '../cli/progress.service';
 import { PlatformRunOptions, PlatformSimulator } from './platform-simulator';
 import { platformPaths, PlatformTruth, writePlatformRun } from './platform-writer';
@@ -153,8 +160,7 @@ export class SimulatePlatformCommand extends CliCommand {
     defaultValue: 'config/config.json',
   })
   parseConfig(value: string): string {
-    if (value.trim() === '') throw new InvalidArgumentError('Expected a file path.');
-    return value;
+    return parseFilePath(value);
   }
 
   @Option(OPTIONS.modelsDir)

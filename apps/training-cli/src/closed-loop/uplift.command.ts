@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
 import { ConfigError, EngineConfig, loadEngineConfig } from '@app/engagement';
 import { plural } from '../catalogs/check-catalogs.command';
 import { CliCommand } from '../cli/cli-command';
 import { CliUsageError } from '../cli/cli-errors';
-import { DEFAULT_OPTIONS, parseInteger } from '../cli/cli-options';
+import { DEFAULT_OPTIONS, parseFilePath, parseInteger } from '../cli/cli-options';
 import { CLOSED_LOOP_FILES, requireLogFile } from './logs';
 import { ConfigHashMismatch, readDecisions, readOutcomes, tallyLearners } from './uplift-logs';
 import { ArmRow, expectedShares, HOLDOUT, TREATED, UpliftReport, upliftReport } from './uplift';
@@ -19,11 +18,6 @@ export interface UpliftOptions {
 }
 
 const MAX_WINDOW_DAYS = 365;
-
-function parseFilePath(value: string): string {
-  if (value.trim() === '') throw new InvalidArgumentError('Expected a file path.');
-  return value;
-}
 
 function loadConfig(path: string): EngineConfig {
   try {

@@ -3,17 +3,12 @@ import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
 import { CalendarDay, parseCalendarDate, todayUtc } from '@app/learner';
 import { CliCommand } from '../cli/cli-command';
-import { OPTIONS, PARSE_OPTION, parseInteger } from '../cli/cli-options';
+import { OPTIONS, PARSE_OPTION, parseFilePath, parseInteger } from '../cli/cli-options';
 import { ProgressService } from '../cli/progress.service';
 import { ScoreOptions, ScoreService } from './score.service';
 import { parseShard, Shard } from './shard';
 
 const MAX_WORKERS = 64;
-
-function parseFilePath(value: string): string {
-  if (value.trim() === '') throw new InvalidArgumentError('Expected a file path.');
-  return value;
-}
 
 @Command({
   name: 'score',

@@ -9,6 +9,7 @@ import {
   OPTIONS,
   PARSE_OPTION,
   parseDirectory,
+  parseFilePath,
   parseInteger,
 } from '../cli/cli-options';
 import { CLOSED_LOOP_FILES } from '../closed-loop/logs';
@@ -48,11 +49,6 @@ const FROM_LOG_FLAGS: ReadonlyArray<readonly [keyof FromLogOptions, string]> = [
   ['holdoutDays', '--holdout-days'],
   ['baselineModelsDir', '--baseline-models-dir'],
 ];
-
-function parseLogPath(value: string): string {
-  if (value.trim() === '') throw new InvalidArgumentError('Expected a file path.');
-  return value;
-}
 
 function parseClip(value: string): number {
   const parsed = DECIMAL.test(value) ? Number(value) : Number.NaN;
@@ -122,7 +118,7 @@ export class TrainCommand extends CliCommand {
     description: `with --from-log: the decisions log (default: <data-dir>/${CLOSED_LOOP_FILES.decisions})`,
   })
   parseDecisions(value: string): string {
-    return parseLogPath(value);
+    return parseFilePath(value);
   }
 
   @Option({
@@ -130,7 +126,7 @@ export class TrainCommand extends CliCommand {
     description: `with --from-log: the outcomes log (default: <data-dir>/${CLOSED_LOOP_FILES.outcomes})`,
   })
   parseOutcomes(value: string): string {
-    return parseLogPath(value);
+    return parseFilePath(value);
   }
 
   @Option({
