@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseCalendarDate } from '@app/learner';
-import { forEachLine } from './logs';
+import { forEachLine, parseOutcomeLine } from './logs';
 import { DEFAULT_START } from './platform-simulate.command';
 import {
   COVERAGE_POLICY,
@@ -113,17 +113,15 @@ async function weeklyActionRates(
   start: string,
 ): Promise<number[]> {
   const first = parseCalendarDate(start)!;
-  const active = new Set<string>();
-  await forEachLine(outcomes, (text) => {
-    const outcome = JSON.parse(text) as { user_id: string; at: string };
-    active.add(`${outcome.user_id} ${outcome.at.slice(0, 10)}`);
-  });
   const weeks = Math.floor(days / 7);
+  // Learners active on each day of the whole weeks, by day since the start.
+  const active = Array.from({ length: weeks * 7 }, () => new Set<string>());
+  await forEachLine(outcomes, (text, line) => {
+    const { record, day } = parseOutcomeLine(text, `${outcomes} line ${line}`);
+    active[day - first]?.add(record.user_id);
+  });
   const counts = new Array<number>(weeks).fill(0);
-  for (const key of active) {
-    const week = Math.floor((parseCalendarDate(key.slice(key.indexOf(' ') + 1))! - first) / 7);
-    if (week < weeks) counts[week]++;
-  }
+  active.forEach((learners, day) => (counts[Math.floor(day / 7)] += learners.size));
   return counts.map((count) => count / (users * 7));
 }
 
@@ -140,11 +138,11 @@ export async function runClosedLoop(
   const work = options.workDir;
   await mkdir(work, { recursive: true });
   const base = JSON.parse(await readFile(options.config, 'utf8')) as Record<string, unknown>;
-  const configFile = async (policy: ReportPolicy): Promise<string> => {
-    const path = join(work, `${policy.key}.config.json`);
-    await writeFile(path, `${JSON.stringify(policyConfig(base, policy), null, 2)}\n`);
-    return path;
-  };
+  // Each policy's config written once, where every command it runs in reads it.
+  const configFile = (policy: ReportPolicy): string => join(work, `${policy.key}.config.json`);
+  for (const policy of [LOGGING_POLICY, COVERAGE_POLICY, ...REPORT_POLICIES]) {
+    await writeFile(configFile(policy), `${JSON.stringify(policyConfig(base, policy), null, 2)}\n`);
+  }
   const retrainedModels = join(work, 'retrained-models');
   const modelsFor = (policy: ReportPolicy): string =>
     policy.models === 'deployed'
@@ -168,7 +166,7 @@ export async function runClosedLoop(
       '--seed',
       String(seed),
       '--config',
-      await configFile(policy),
+      configFile(policy),
       '--models-dir',
       modelsFor(policy),
       '--out-dir',
@@ -185,7 +183,7 @@ export async function runClosedLoop(
       '--outcomes',
       outcomes,
       '--config',
-      await configFile(policy),
+      configFile(policy),
       '--json',
     ]);
     const report = JSON.parse(stdout) as { absolute_lift: Interval };
@@ -224,7 +222,7 @@ export async function runClosedLoop(
       '--outcomes',
       logs.outcomes,
       '--config',
-      await configFile(policy),
+      configFile(policy),
       '--models-dir',
       modelsFor(policy),
       '--json',
