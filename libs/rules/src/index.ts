@@ -1,11 +1,9 @@
 export {
   Claim,
   CLAIMS,
-  evaluateRules,
   Evidence,
   MESSAGE_PARAMS,
   MessageParams,
-  peersAttendEvents,
   Reason,
   REASON_PARAMS,
   ReasonId,
@@ -15,5 +13,6 @@ export {
   RuleInput,
   RuleMessageId,
   Wording,
-} from './rules';
+} from './rule-candidate';
+export { evaluateRules, peersAttendEvents } from './rules';
 export { DEFAULT_RULES_CONFIG, RulesConfig } from './rules.config';

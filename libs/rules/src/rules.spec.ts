@@ -1,4 +1,5 @@
-import { evaluateRules, peersAttendEvents, RuleCandidate, RuleInput } from './rules';
+import { RuleCandidate, RuleInput } from './rule-candidate';
+import { evaluateRules, peersAttendEvents } from './rules';
 import { DEFAULT_RULES_CONFIG, RulesConfig } from './rules.config';
 
 /** A learner no rule fires for: resume up, a project, a recent quiz and event, quiet peers. */
