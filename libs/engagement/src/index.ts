@@ -1,92 +1,90 @@
-export { ConfigError, EngineConfig } from './config/engine-config';
-export { ConfigHealthIndicator } from './config/engine-config.health';
+export { analyzeBatchItem, analyzeLearner, EngineState } from './analyze-learner';
+export { mlNudgeApplies, mlNudges } from './candidates/model-drafts';
+export { NudgeDraft } from './candidates/nudge-draft';
+export { mergeRuleCandidates } from './candidates/rule-drafts';
+export { ConfigError, EngineConfig, variantConfig } from './config/engine-config';
 export {
   buildEngineConfig,
   loadEngineConfig,
   readEngineConfigDocument,
 } from './config/engine-config.loader';
+export { EngagementModule, EngagementModuleOptions } from './nest/engagement.module';
+export { EngagementService } from './nest/engagement.service';
+export { CLOCK, Clock } from './nest/engagement.tokens';
+export { ConfigHealthIndicator } from './nest/engine-config.health';
+export { engineStateFrom, LiveEngine, PortableEngineState, ReloadResult } from './nest/live-engine';
+export { assign, fnv1a32, hashBucket } from './policy/assignment';
+export { ChosenNudge, chooseNudges } from './policy/choose-nudges';
+export { Suppression } from './policy/fatigue';
+export { compareNudges } from './policy/ranking';
+export { SlotChoice, slotOneChoices } from './slot-one-choices';
+
+// Transitional re-exports: the apps' imports move to @app/contract and @app/messages next.
+import { AssignmentResult, Delivery } from '@app/contract';
 export {
   ActivityDto,
-  AnalyzeEngagementRequestDto,
-  DeliveredNudgeDto,
-  PeerSnapshotDto,
-  ProfileDto,
-  UserDataDto,
-} from './dto/analyze-engagement-request.dto';
-export {
   AnalyzeEngagementBatchRequestDto,
   AnalyzeEngagementBatchResponseDto,
-  BatchItemErrorDto,
-  FieldErrorDto,
-  ProblemDto,
-} from './dto/analyze-engagement-batch.dto';
-export {
+  AnalyzeEngagementRequestDto,
   AnalyzeEngagementResponseDto,
-  FomoDto,
-  FomoFactorsDto,
-  NudgeDto,
-} from './dto/analyze-engagement-response.dto';
-export {
+  AssignmentResult,
+  BatchItemError,
+  BatchItemErrorDto,
+  BatchResult,
+  CandidateNudge,
+  DeliveredNudgeDto,
+  Delivery,
+  EngagementAnalysis,
   EXAMPLE_ANALYSIS,
   EXAMPLE_BATCH_REQUEST,
   EXAMPLE_HISTORY_REQUEST,
   EXAMPLE_REQUEST,
-} from './dto/examples';
-export { REQUEST_LIMITS } from './dto/request-limits';
-export { EngagementModule, EngagementModuleOptions } from './engagement.module';
-export { EngagementService } from './engagement.service';
-export { CLOCK, Clock } from './engagement.tokens';
-export { engineStateFrom, LiveEngine, PortableEngineState, ReloadResult } from './live-engine';
-export { analyzeBatchItem, analyzeLearner, EngineState } from './engine/analyze';
-export {
-  AssignmentResult,
-  BatchItemError,
-  CandidateNudge,
-  BatchResult,
-  EngagementAnalysis,
-  SuppressedNudge,
-} from './engine/analysis';
-export {
-  ChosenNudge,
-  chooseNudges,
-  compareNudges,
-  mergeRuleCandidates,
-  mlNudgeApplies,
-  mlNudges,
-  NudgeDraft,
-} from './engine/nudges';
-export { gapParams, Nudge, readableEventName } from './engine/render';
-export { SlotChoice, slotOneChoices } from './engine/slot-policy';
-export { utcDayOf } from './validation/custom-validators';
-export { FieldError } from './validation/field-error';
-export {
+  FieldError,
+  FieldErrorDto,
+  FomoDto,
+  FomoFactorsDto,
   INVALID_REQUEST_TYPE,
   invalidRequestProblem,
+  isLocaleTag,
   isProblem,
+  MAX_JSON_DEPTH,
+  Nudge,
+  NudgeDto,
+  parseJsonDocument,
+  ParsedJson,
+  PeerSnapshotDto,
   Problem,
   problem,
   PROBLEM_JSON,
-} from './validation/problem';
-export { ValidBatch, validateBatch } from './validation/validate-batch';
-export { MAX_JSON_DEPTH, parseJsonDocument, ParsedJson } from './validation/json-document';
-export {
-  Delivery,
+  ProblemDto,
+  ProfileDto,
+  REQUEST_LIMITS,
+  SuppressedNudge,
+  SuppressionReason,
+  UserDataDto,
+  ValidBatch,
+  validateAnalyzeRequest,
+  validateBatch,
   Validated,
   ValidRequest,
-  validateAnalyzeRequest,
-} from './validation/validate-request';
+} from '@app/contract';
+export { utcDayOf } from '@app/learner';
 export {
   BUNDLED_CATALOGS,
+  CATALOG_KEYS,
+  CATALOG_PARAMS,
   CatalogError,
   catalogProblems,
   CatalogSource,
   compileCatalogs,
-  isLocaleTag,
+  gapParams,
   Locale,
   MessageCatalogs,
+  readableEventName,
   resolveLocale,
   SUPPORTED_LOCALES,
-} from './messages/message-catalogs';
-export { CATALOG_KEYS, CATALOG_PARAMS } from './messages/message-keys';
-export { Assignment, assign, fnv1a32, hashBucket } from './policy/assignment';
-export { PastDelivery, Suppression, SuppressionReason } from './engine/fatigue';
+} from '@app/messages';
+/** Old name of AssignmentResult, which policy/assignment.ts duplicated. */
+export type Assignment = AssignmentResult;
+/** Old name of Delivery, which policy/fatigue.ts duplicated. */
+export type PastDelivery = Delivery;

@@ -80,3 +80,32 @@ export function formatCalendarDate(day: CalendarDay): string {
 export function todayUtc(now: Date = new Date()): CalendarDay {
   return Math.floor(now.getTime() / MS_PER_DAY);
 }
+
+/**
+ * RFC 3339 `date-time`: date, `T`, `HH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`. The RFC
+ * lets `T` and `Z` be lower case; ranges (hour 23, minute and second 59) are checked after.
+ */
+const DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+const MINUTES_PER_DAY = 24 * 60;
+
+/**
+ * The UTC day of a `YYYY-MM-DD` date or of an RFC 3339 date-time (its instant, offset removed), or
+ * null when the string is neither: a day that does not exist, hour 24, minute 60 or a leap second
+ * are all refused.
+ */
+export function utcDayOf(value: string): CalendarDay | null {
+  const match = DATE_TIME.exec(value);
+  if (match === null) return parseCalendarDate(value);
+  const day = parseCalendarDate(match[1]);
+  const [hour, minute, second] = [match[2], match[3], match[4]].map(Number);
+  if (day === null || hour > 23 || minute > 59 || second > 59) return null;
+  let offset = 0;
+  if (match[5] !== undefined) {
+    const [offsetHour, offsetMinute] = [match[6], match[7]].map(Number);
+    if (offsetHour > 23 || offsetMinute > 59) return null;
+    offset = (match[5] === '-' ? -1 : 1) * (offsetHour * 60 + offsetMinute);
+  }
+  // Seconds cannot carry into the next minute, so the minute of the day decides the UTC day.
+  return day + Math.floor((hour * 60 + minute - offset) / MINUTES_PER_DAY);
+}

@@ -4,6 +4,7 @@ export {
   looksLikeIsoDate,
   parseCalendarDate,
   todayUtc,
+  utcDayOf,
 } from './calendar';
 export {
   LearnerActivity,

@@ -1,4 +1,4 @@
-import { FieldError, fieldError } from '../validation/field-error';
+import { FieldError, fieldError } from '@app/contract';
 import { EngineConfigFile } from './engine-config.dto';
 
 /** Keys the file has and the config does not know: a typo must not silently keep a default. */

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { validateSync } from 'class-validator';
-import { BUNDLED_CATALOGS, compileCatalogs } from '../messages/message-catalogs';
-import { FieldError, fieldError, flattenValidationErrors } from '../validation/field-error';
-import { instantiate } from '../validation/instantiate';
+import { BUNDLED_CATALOGS, compileCatalogs } from '@app/messages';
+import { FieldError, fieldError, flattenValidationErrors, instantiate } from '@app/contract';
 import { canonicalJson, deepFreeze, shortHash } from './canonical-json';
 import { crossFieldErrors, unknownKeyErrors } from './config-checks';
 import { EngineConfigFile } from './engine-config.dto';

@@ -1,8 +1,8 @@
+import { AssignmentResult, FieldError } from '@app/contract';
 import { FomoSettings } from '@app/fomo';
 import { NudgeType, Priority } from '@app/learner';
+import { MessageCatalogs } from '@app/messages';
 import { Claim, RulesConfig } from '@app/rules';
-import { MessageCatalogs } from '../messages/message-catalogs';
-import { FieldError } from '../validation/field-error';
 import { ExperimentSettings } from './experiments';
 
 /** The validated, frozen configuration every service reads. */
@@ -49,4 +49,17 @@ export class ConfigError extends Error {
     super(`invalid config ${source}: ${errors.map((error) => error.message).join('; ')}`);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * The config a learner is served: their experiment variant's (its FOMO settings, rule thresholds
+ * and policy are its own), else the config itself.
+ */
+export function variantConfig(
+  config: EngineConfig,
+  { experiment, variant }: Pick<AssignmentResult, 'experiment' | 'variant'>,
+): EngineConfig {
+  return experiment === undefined
+    ? config
+    : (config.variants.get(`${experiment}/${variant}`) ?? config);
 }

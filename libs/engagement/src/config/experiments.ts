@@ -1,5 +1,4 @@
-import { FieldError, fieldError } from '../validation/field-error';
-import { isPlainRecord } from '../validation/instantiate';
+import { FieldError, fieldError, isPlainRecord } from '@app/contract';
 
 export interface VariantSettings {
   readonly key: string;

@@ -1,5 +1,5 @@
-import { BUNDLED_CATALOGS, catalogProblems } from '../messages/message-catalogs';
-import { FieldError, fieldError } from '../validation/field-error';
+import { BUNDLED_CATALOGS, catalogProblems } from '@app/messages';
+import { FieldError, fieldError } from '@app/contract';
 import { EngineConfigFile } from './engine-config.dto';
 import { MESSAGE_IDS, MessageId } from './message-templates';
 import { MessageSection } from './wording-config.dto';

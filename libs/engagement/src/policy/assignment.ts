@@ -2,6 +2,7 @@
  * Deterministic holdout and experiment assignment, bit-compatible with GrowthBook's JS SDK
  * (hash version 2) so an analysis run in GrowthBook sees the same groups the engine used.
  */
+import { AssignmentResult } from '@app/contract';
 
 const FNV_OFFSET_BASIS = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -54,13 +55,6 @@ export function chooseVariant(bucket: number, ranges: readonly [number, number][
   return ranges.findIndex(([start, end]) => bucket >= start && bucket < end);
 }
 
-export interface Assignment {
-  readonly holdout: boolean;
-  readonly bucket: number;
-  readonly experiment?: string;
-  readonly variant?: string;
-}
-
 export interface ExperimentConfig {
   readonly key: string;
   readonly variants: readonly { readonly key: string; readonly weight: number }[];
@@ -77,7 +71,7 @@ export interface AssignmentSettings {
  * Places a learner in or out of the holdout and, when not held out, in the first experiment
  * (in configured order) whose ranges contain the learner's bucket for it.
  */
-export function assign(userId: string, settings: AssignmentSettings): Assignment {
+export function assign(userId: string, settings: AssignmentSettings): AssignmentResult {
   const bucket = hashBucket(settings.salt, userId);
   const holdout = bucket < settings.holdout_percent / 100;
   if (holdout) return { holdout, bucket };

@@ -1,0 +1,172 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { NUDGE_TYPES, NudgeType, PRIORITIES, Priority } from '@app/learner';
+import { AssignmentResult, CandidateNudge, EngagementAnalysis } from '../answer/analysis';
+import { Nudge } from '../answer/nudge';
+
+export class EvidenceDto {
+  /** The rule's id, or `model_<type>` for a model. @example "resume_peer_gap" */
+  rule!: string;
+
+  /** The request values the rule compared, or the model's probability and strongest contributions. */
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }] },
+    example: { batch_resume_uploaded_pct: 84, resume_uploaded: false },
+  })
+  inputs!: Record<string, number | string | boolean | null>;
+
+  /** The threshold the rule or model fires at, in the units of its inputs. @example 70 */
+  threshold!: number;
+}
+
+export class NudgeDto implements Nudge {
+  @ApiProperty({ enum: NUDGE_TYPES, example: 'resume' })
+  type!: NudgeType;
+
+  /** @example "84% of your peers have uploaded a resume. You haven't yet!" */
+  title!: string;
+
+  /** @example "Upload your resume" */
+  action!: string;
+
+  @ApiProperty({ enum: PRIORITIES, example: 'high' })
+  priority!: Priority;
+
+  /** `rule` for a deterministic rule, `ml` for a model's prediction. */
+  @ApiProperty({ enum: ['rule', 'ml'], example: 'rule' })
+  source!: 'rule' | 'ml';
+
+  /** The rule's strength or the model's probability, 0..1, 2 decimals. @example 0.84 */
+  score!: number;
+
+  /** The nudge's slot, 1 first. @example 1 */
+  rank!: number;
+
+  /** The probability that the policy put this nudge in this slot, given the candidates left (1 without exploration). @example 1 */
+  propensity!: number;
+
+  /** The catalog message of the title and action, for a client rendering its own copy. @example "resume_peer_gap" */
+  message_key!: string;
+
+  /** The values the message was rendered with (numbers, and text such as `gap`). */
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'number' }, { type: 'string' }] },
+    example: { share: 0.84, pct: 84 },
+  })
+  params!: Record<string, string | number>;
+
+  /** Why the nudge fired, in plain words, in the answer's locale. */
+  @ApiProperty({
+    type: [String],
+    example: [
+      "84% of this learner's batch have a resume and this learner has none (the rule fires above 70%).",
+    ],
+  })
+  reasons!: string[];
+
+  /** Why the nudge fired, as data: one entry per rule (or model) behind it. */
+  evidence!: EvidenceDto[];
+}
+
+export class AssignmentDto implements AssignmentResult {
+  /** Whether the learner is in the global holdout. @example false */
+  holdout!: boolean;
+  /** The learner's bucket in [0, 1): GrowthBook's hash v2 of `user_id` with the holdout salt. @example 0.4821 */
+  bucket!: number;
+  /** The experiment the learner is in, if any. @example "short-cooldowns" */
+  experiment?: string;
+  /** The experiment variant. @example "treatment" */
+  variant?: string;
+}
+
+export class SuppressedNudgeDto {
+  @ApiProperty({ enum: NUDGE_TYPES, example: 'quiz' })
+  type!: NudgeType;
+  @ApiProperty({ enum: ['cooldown', 'weekly_cap', 'holdout'], example: 'cooldown' })
+  reason!: 'cooldown' | 'weekly_cap' | 'holdout';
+  /** The first day it may be sent again; null when no day is known. @example "2025-07-02" */
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: '2025-07-02' })
+  eligible_again_on!: string | null;
+  /** @example "A quiz nudge went out recently, so this one waits until 2025-07-02." */
+  message!: string;
+}
+
+export class CandidateNudgeDto implements CandidateNudge {
+  @ApiProperty({ enum: NUDGE_TYPES, example: 'resume' })
+  type!: NudgeType;
+  @ApiProperty({ enum: ['rule', 'ml'], example: 'rule' })
+  source!: 'rule' | 'ml';
+  /** The rule's strength or the model's probability, 2 decimals. @example 0.84 */
+  score!: number;
+}
+
+export class FomoFactorsDto {
+  /** @example 0.33 */
+  buddies!: number;
+  /** @example 0.7 */
+  batch!: number;
+  /** @example 0.53 */
+  recency!: number;
+}
+
+export class FomoDto {
+  /** @example 0.5 */
+  score!: number;
+
+  @ApiProperty({ enum: ['low', 'medium', 'high'], example: 'medium' })
+  level!: 'low' | 'medium' | 'high';
+
+  /** Null when the learner never attended an event. @example 16 */
+  @ApiProperty({ type: Number, nullable: true, example: 16 })
+  days_since_last_event!: number | null;
+
+  factors!: FomoFactorsDto;
+}
+
+export class AnalyzeEngagementResponseDto implements EngagementAnalysis {
+  /** @example "stu_7023" */
+  user_id!: string;
+
+  /** @example "generated" */
+  /** `holdout` for a learner in the holdout group: no nudges, and `would_have_sent` says which. */
+  @ApiProperty({ enum: ['generated', 'holdout'], example: 'generated' })
+  status!: 'generated' | 'holdout';
+
+  /** @example "2025-06-30" */
+  @ApiProperty({ format: 'date', example: '2025-06-30' })
+  as_of!: string;
+
+  /** The language of titles, actions and reasons: en, es or hi. @example "en" */
+  locale!: string;
+
+  /** The caller's `decision_id`, or a UUIDv7 the service made. @example "0190a6f0-9a3b-7c4d-8e5f-6a7b8c9d0e1f" */
+  decision_id!: string;
+
+  assignment!: AssignmentDto;
+
+  /** The model set, config hash and experiment variant that decided. @example "3942fe755af03f3b/5d41402abc4b2a76" */
+  policy_version!: string;
+
+  /** At most `max_nudges`, one per type, most important first; empty for an engaged learner. */
+  nudges!: NudgeDto[];
+
+  /** For a held-out learner only: the nudges they would have got, for ghost exposures. */
+  @ApiProperty({ type: [NudgeDto], required: false })
+  would_have_sent?: NudgeDto[];
+
+  /**
+   * Every nudge the first slot was drawn from, best first; empty when none could be sent. Log
+   * them with each decision: off-policy evaluation needs what the policy could have chosen.
+   */
+  candidates!: CandidateNudgeDto[];
+
+  /** Nudges withheld by a cooldown, the 7-day cap or the holdout. */
+  suppressed!: SuppressedNudgeDto[];
+
+  fomo!: FomoDto;
+
+  /** Version of the model set that scored this request; null in rules-only mode. */
+  @ApiProperty({ type: String, nullable: true })
+  model_version!: string | null;
+}

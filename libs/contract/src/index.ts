@@ -1,0 +1,59 @@
+// The wire contract: what a request and an answer are, how a request is validated, and how a
+// refusal is reported (problem+json).
+export {
+  AssignmentResult,
+  BatchItemError,
+  BatchResult,
+  CandidateNudge,
+  EngagementAnalysis,
+  SuppressedNudge,
+  SuppressionReason,
+} from './answer/analysis';
+export { Nudge } from './answer/nudge';
+export {
+  AnalyzeEngagementBatchRequestDto,
+  AnalyzeEngagementBatchResponseDto,
+  BatchItemErrorDto,
+  FieldErrorDto,
+  ProblemDto,
+} from './dto/analyze-engagement-batch.dto';
+export {
+  ActivityDto,
+  AnalyzeEngagementRequestDto,
+  DeliveredNudgeDto,
+  PeerSnapshotDto,
+  ProfileDto,
+  UserDataDto,
+} from './dto/analyze-engagement-request.dto';
+export {
+  AnalyzeEngagementResponseDto,
+  FomoDto,
+  FomoFactorsDto,
+  NudgeDto,
+} from './dto/analyze-engagement-response.dto';
+export {
+  EXAMPLE_ANALYSIS,
+  EXAMPLE_BATCH_REQUEST,
+  EXAMPLE_HISTORY_REQUEST,
+  EXAMPLE_REQUEST,
+} from './dto/examples';
+export { FieldError, fieldError, flattenValidationErrors } from './problem/field-error';
+export {
+  INVALID_REQUEST_TYPE,
+  invalidRequestProblem,
+  isProblem,
+  Problem,
+  problem,
+  PROBLEM_JSON,
+} from './problem/problem';
+export { isLocaleTag } from './request/locale-tag';
+export { MAX_DECISION_ID_LENGTH, REQUEST_LIMITS } from './request/request-limits';
+export { MAX_JSON_DEPTH, parseJsonDocument, ParsedJson } from './validation/json-document';
+export { ValidBatch, validateBatch } from './validation/validate-batch';
+export {
+  Delivery,
+  Validated,
+  ValidRequest,
+  validateAnalyzeRequest,
+} from './validation/validate-request';
+export { instantiate, isPlainRecord } from './validators/instantiate';

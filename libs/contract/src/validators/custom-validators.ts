@@ -1,0 +1,149 @@
+import { length, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
+import { parseCalendarDate, utcDayOf } from '@app/learner';
+import { PROBLEMS, REQUEST_LIMITS } from '../request/request-limits';
+import { isLocaleTag } from '../request/locale-tag';
+
+/** A real `YYYY-MM-DD` calendar date: `2025-02-30` is refused, not rolled over. */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCalendarDate',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && parseCalendarDate(value) !== null,
+        defaultMessage: () => PROBLEMS.date,
+      },
+    },
+    options,
+  );
+}
+
+/** The shape of a `YYYY-MM-DD` date or an RFC 3339 date-time, for the OpenAPI document. */
+export const DATE_OR_DATE_TIME_PATTERN =
+  '^\\d{4}-\\d{2}-\\d{2}([Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2}))?$';
+
+/** A `YYYY-MM-DD` date or an RFC 3339 date-time (see `utcDayOf`). */
+export function IsDateOrDateTime(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDateOrDateTime',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && utcDayOf(value) !== null,
+        defaultMessage: () => PROBLEMS.sentAt,
+      },
+    },
+    options,
+  );
+}
+
+type DtoClass = new () => object;
+
+const ITEM_TYPE = 'engagement:nestedItemType';
+
+/**
+ * `@ValidateNested({ each: true })` over an array of `type` DTOs. TypeScript emits an array
+ * property's type as plain Array, so the entry class is recorded for the builders of DTO instances.
+ */
+export function ValidateNestedEach(
+  type: () => DtoClass,
+  options?: ValidationOptions,
+): PropertyDecorator {
+  return (target, property) => {
+    ValidateNested({ ...options, each: true })(target, property);
+    Reflect.defineMetadata(ITEM_TYPE, type, target, property);
+  };
+}
+
+/** The entry class `ValidateNestedEach` recorded for `property` of `cls`, if any. */
+export function nestedItemType(cls: DtoClass, property: string): DtoClass | undefined {
+  const type: unknown = Reflect.getMetadata(ITEM_TYPE, cls.prototype as object, property);
+  return typeof type === 'function' ? (type as () => DtoClass)() : undefined;
+}
+
+/** Keys that would reach Object.prototype if a consumer ever merged this map naively. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function attendanceProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return 'must be an object mapping event names to attendee counts';
+  }
+  const entries = Object.entries(value);
+  if (entries.length > REQUEST_LIMITS.events) {
+    return `must have at most ${REQUEST_LIMITS.events} events`;
+  }
+  for (const [event, peers] of entries) {
+    // Counted in characters as @Length/@MaxLength count them (an emoji is one, not two UTF-16
+    // units), so a name valid in buddies_attending_events is valid here too.
+    if (!length(event, 1, REQUEST_LIMITS.eventNameLength)) {
+      return `must have event names of 1 to ${REQUEST_LIMITS.eventNameLength} characters`;
+    }
+    if (RESERVED_KEYS.has(event)) return `must not use the reserved event name "${event}"`;
+    if (typeof peers !== 'number' || !Number.isInteger(peers) || peers < 0) {
+      return `${JSON.stringify([event])} ${PROBLEMS.count}`;
+    }
+    if (peers > REQUEST_LIMITS.maxCount) return `${JSON.stringify([event])} ${PROBLEMS.countMax}`;
+  }
+  return null;
+}
+
+function eventNamesProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return 'must be an object mapping event keys to display names';
+  }
+  const entries = Object.entries(value);
+  if (entries.length > REQUEST_LIMITS.events) {
+    return `must have at most ${REQUEST_LIMITS.events} events`;
+  }
+  for (const [event, name] of entries) {
+    if (!length(event, 1, REQUEST_LIMITS.eventNameLength)) {
+      return `must have event keys of 1 to ${REQUEST_LIMITS.eventNameLength} characters`;
+    }
+    if (RESERVED_KEYS.has(event)) return `must not use the reserved event key "${event}"`;
+    if (typeof name !== 'string' || !length(name, 1, REQUEST_LIMITS.eventNameLength)) {
+      return `${JSON.stringify([event])} must be a display name of 1 to ${REQUEST_LIMITS.eventNameLength} characters`;
+    }
+  }
+  return null;
+}
+
+/** `event_names`: event key → display name, bounded like the attendance map. */
+export function IsEventNames(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isEventNames',
+      validator: {
+        validate: (value: unknown) => eventNamesProblem(value) === null,
+        defaultMessage: (args) => eventNamesProblem(args?.value) ?? '',
+      },
+    },
+    options,
+  );
+}
+
+/** A BCP 47 language tag's shape; whether the locale is served is decided later. */
+export function IsLocaleTag(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isLocaleTag',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isLocaleTag(value),
+        defaultMessage: () => PROBLEMS.locale,
+      },
+    },
+    options,
+  );
+}
+
+/** `batch_event_attendance`: event name → non-negative integer count, bounded in size. */
+export function IsEventAttendance(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isEventAttendance',
+      validator: {
+        validate: (value: unknown) => attendanceProblem(value) === null,
+        defaultMessage: (args) => attendanceProblem(args?.value) ?? '',
+      },
+    },
+    options,
+  );
+}

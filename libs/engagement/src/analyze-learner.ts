@@ -1,0 +1,122 @@
+import {
+  BatchResult,
+  EngagementAnalysis,
+  invalidRequestProblem,
+  validateAnalyzeRequest,
+  ValidRequest,
+} from '@app/contract';
+import { computeFomo } from '@app/fomo';
+import { CalendarDay, deriveSignals, formatCalendarDate } from '@app/learner';
+import { readableEventName, RenderContext, resolveLocale } from '@app/messages';
+import { encodeFeatures, ModelSet } from '@app/ml';
+import { evaluateRules } from '@app/rules';
+import { renderSuppression, policyVersion } from './answer/policy-answer';
+import { renderNudge } from './answer/render-nudge';
+import { mlNudges } from './candidates/model-drafts';
+import { mergeRuleCandidates } from './candidates/rule-drafts';
+import { EngineConfig, variantConfig } from './config/engine-config';
+import { assign } from './policy/assignment';
+import { chooseNudges } from './policy/choose-nudges';
+import { decisionRandom, newDecisionId } from './policy/decision';
+import { fatigueState } from './policy/fatigue';
+
+/** What one answer is computed with: a config and the models served beside it. */
+export interface EngineState {
+  readonly config: EngineConfig;
+  readonly models: ModelSet | undefined;
+}
+
+/**
+ * One learner's answer: assignment (holdout, variant) → rules → FOMO → one draft per type →
+ * model drafts → the delivery policy (cooldowns, cap, one claim once, exploration) → words.
+ * A pure function of the request, the state and `languageHint` (Accept-Language, or a batch's
+ * locale, which counts when the request has no locale of its own), so the API's event loop, its
+ * batch threads and the offline scorer all answer alike.
+ */
+export function analyzeLearner(
+  valid: ValidRequest,
+  { config: live, models }: EngineState,
+  languageHint?: string,
+): EngagementAnalysis {
+  const { request, asOf, deliveries } = valid;
+  const userId = request.user_data.user_id;
+  const assignment = assign(userId, live.assignment);
+  // A variant's FOMO settings and rule thresholds are its own, like everything below.
+  const config = variantConfig(live, assignment);
+  const signals = deriveSignals(request, asOf);
+  const fomoInput = {
+    buddiesAttending: signals.buddiesAttendingEvents.length,
+    buddyCount: signals.buddyCount,
+    eventAttendance: signals.eventAttendance,
+    daysSinceLastEvent: signals.daysSinceLastEvent,
+  };
+  const fomo = computeFomo(fomoInput, config.fomo);
+  const candidates = evaluateRules(signals, config.rules, fomo.score);
+  const ruleDrafts = mergeRuleCandidates(candidates, config);
+  // Models are only consulted for types no rule nudges, and only while there is room.
+  const modelDrafts =
+    models === undefined
+      ? []
+      : mlNudges(
+          new Set(ruleDrafts.map((draft) => draft.type)),
+          signals,
+          encodeFeatures(signals),
+          models,
+          config,
+        );
+  const decisionId = request.decision_id ?? newDecisionId();
+  const { chosen, suppressed, eligible } = chooseNudges(ruleDrafts, modelDrafts, config, {
+    fatigue: fatigueState(deliveries, asOf, config.fatigue),
+    epsilon: config.policy.exploration_epsilon,
+    random: decisionRandom(decisionId),
+  });
+  const locale = resolveLocale(request.locale, languageHint);
+  const catalog = config.catalogs.catalog(locale);
+  const names = request.peer_snapshot.event_names;
+  const context: RenderContext = {
+    catalog,
+    eventName: (key) =>
+      names !== undefined && Object.hasOwn(names, key) ? names[key] : readableEventName(key),
+  };
+  const nudges = chosen.map((nudge) => renderNudge(nudge, context));
+  const withheld = assignment.holdout
+    ? [
+        ...suppressed,
+        ...chosen.map((n) => ({
+          type: n.type,
+          reason: 'holdout' as const,
+          eligibleAgainOn: null,
+        })),
+      ]
+    : suppressed;
+  const modelVersion = models?.version ?? null;
+  return {
+    user_id: userId,
+    status: assignment.holdout ? 'holdout' : 'generated',
+    as_of: request.as_of ?? formatCalendarDate(asOf),
+    locale,
+    decision_id: decisionId,
+    assignment,
+    policy_version: policyVersion(modelVersion, config.hash, assignment),
+    nudges: assignment.holdout ? [] : nudges,
+    ...(assignment.holdout ? { would_have_sent: nudges } : {}),
+    candidates: eligible.map(({ type, source, score }) => ({ type, source, score })),
+    suppressed: withheld.map((s) => renderSuppression(s, catalog)),
+    fomo,
+    model_version: modelVersion,
+  };
+}
+
+/** One batch item: its analysis, or its own validation error. */
+export function analyzeBatchItem(
+  item: unknown,
+  index: number,
+  asOf: CalendarDay,
+  state: EngineState,
+  languageHint?: string,
+): BatchResult {
+  const valid = validateAnalyzeRequest(item, asOf);
+  return valid.ok
+    ? analyzeLearner(valid.value, state, languageHint)
+    : { index, error: invalidRequestProblem(valid.errors) };
+}

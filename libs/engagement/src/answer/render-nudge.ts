@@ -1,0 +1,24 @@
+import { Nudge } from '@app/contract';
+import { messageKeys, RenderContext, renderParams, renderPhrase } from '@app/messages';
+import { ChosenNudge } from '../policy/choose-nudges';
+
+/** A chosen nudge as the answer gives it: its title, action and reasons in the reader's language. */
+export function renderNudge(nudge: ChosenNudge, ctx: RenderContext): Nudge {
+  const { message } = nudge.wording;
+  const params = renderParams(nudge.wording.params, ctx);
+  const keys = messageKeys(message);
+  return {
+    type: nudge.type,
+    title: ctx.catalog.format(keys.title, params),
+    action: ctx.catalog.format(keys.action, params),
+    priority: nudge.priority,
+    source: nudge.source,
+    score: nudge.score,
+    rank: nudge.rank,
+    propensity: nudge.propensity,
+    message_key: message,
+    params,
+    reasons: nudge.reasons.map((reason) => renderPhrase(reason, ctx)),
+    evidence: nudge.evidence,
+  };
+}

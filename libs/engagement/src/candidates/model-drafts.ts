@@ -1,0 +1,116 @@
+import { LearnerSignals, NUDGE_TYPES, NudgeType, round2 } from '@app/learner';
+import { Phrase } from '@app/messages';
+import { FEATURE_NAMES, FeatureContribution, FeatureName, ModelSet } from '@app/ml';
+import { peersAttendEvents } from '@app/rules';
+import { EngineConfig } from '../config/engine-config';
+import { NudgeDraft, NudgeWording, TYPE_RANK } from './nudge-draft';
+
+/**
+ * Whether a model's nudge of this type may speak to the learner: its message must be true of
+ * them. The models say who would act on a nudge, and motivated, up-to-date learners would, so a
+ * model speaks only where the learner has the gap the nudge is about. For quizzes and events it
+ * may speak early, from half-way to the rule's threshold; a model comeback needs a learner who is
+ * away by the config's own definition, and an event nudge needs peers who are going to events.
+ */
+export function mlNudgeApplies(type: NudgeType, s: LearnerSignals, config: EngineConfig): boolean {
+  const { quiz_inactive_days, user_inactive_days } = config.rules.engagement_rules;
+  const days = s.daysSinceLastEvent;
+  switch (type) {
+    case 'resume':
+      return !s.resumeUploaded;
+    case 'project':
+      return s.projectsAdded < s.batchAvgProjects;
+    case 'quiz':
+      return s.daysSinceLastQuiz === null || s.daysSinceLastQuiz > quiz_inactive_days / 2;
+    case 'event_fomo':
+      return (days === null || days > user_inactive_days / 2) && peersAttendEvents(s);
+    case 'comeback':
+      return days !== null && days > user_inactive_days;
+  }
+}
+
+/** How many features each model reason names, each way. */
+const EXPLAINED_FEATURES = 2;
+
+/** Catalog keys built once: map lookups are faster with the same string each time. */
+const FEATURE_KEYS = Object.fromEntries(
+  FEATURE_NAMES.map((name) => [name, { high: `feature.${name}.high`, low: `feature.${name}.low` }]),
+) as Record<FeatureName, { readonly high: string; readonly low: string }>;
+const ML_MESSAGES = Object.fromEntries(NUDGE_TYPES.map((type) => [type, `ml_${type}`])) as Record<
+  NudgeType,
+  string
+>;
+
+const factorKeys = (contributions: readonly FeatureContribution[]): string[] =>
+  contributions.map((c) => FEATURE_KEYS[c.feature][c.above ? 'high' : 'low']);
+
+function mlDraft(
+  type: NudgeType,
+  probability: number,
+  signals: LearnerSignals,
+  features: Float64Array,
+  models: ModelSet,
+  config: EngineConfig,
+): NudgeDraft {
+  const threshold = config.ml.nudge_probability_threshold;
+  const { up, down } = models.explain(type, features, EXPLAINED_FEATURES);
+  // Messages show the probability as a whole percentage; the score has 2 decimals too.
+  const shown = round2(probability);
+  const days = signals.daysSinceLastEvent;
+  const wording: NudgeWording =
+    type === 'comeback' && days !== null
+      ? { message: 'ml_comeback', params: { probability: shown, days }, claims: ['event_recency'] }
+      : {
+          message: ML_MESSAGES[type],
+          params: { probability: shown },
+          claims: type === 'event_fomo' ? ['peers_at_events'] : [],
+        };
+  const reasons: Phrase[] = [{ key: 'reason.model', params: { probability: shown, threshold } }];
+  if (up.length > 0) reasons.push({ key: 'reason.model_up', params: { factors: factorKeys(up) } });
+  if (down.length > 0) {
+    reasons.push({ key: 'reason.model_down', params: { factors: factorKeys(down) } });
+  }
+  const contributions = Object.fromEntries(
+    [...up, ...down].map((c) => [c.feature, Math.round(c.contribution * 1e4) / 1e4]),
+  );
+  return {
+    type,
+    source: 'ml',
+    priority: config.ml.priority,
+    score: shown,
+    wordings: [wording],
+    reasons,
+    evidence: [
+      {
+        rule: `model_${type}`,
+        inputs: { probability: Math.round(probability * 1e4) / 1e4, ...contributions },
+        threshold,
+      },
+    ],
+  };
+}
+
+/**
+ * Model drafts for every type without a rule nudge whose message applies and whose probability
+ * is at or above the threshold, most probable first (ties in NUDGE_TYPES order). Drafts are made
+ * as they are asked for: an answer the rules filled asks for none.
+ */
+export function* mlNudges(
+  taken: ReadonlySet<NudgeType>,
+  signals: LearnerSignals,
+  features: Float64Array,
+  models: ModelSet,
+  config: EngineConfig,
+): Generator<NudgeDraft, void, undefined> {
+  const threshold = config.ml.nudge_probability_threshold;
+  const scored: { type: NudgeType; probability: number }[] = [];
+  for (const type of NUDGE_TYPES) {
+    if (taken.has(type) || !mlNudgeApplies(type, signals, config)) continue;
+    const probability = models.probability(type, features);
+    if (probability !== undefined && probability >= threshold) scored.push({ type, probability });
+  }
+  scored.sort((a, b) => b.probability - a.probability || TYPE_RANK[a.type] - TYPE_RANK[b.type]);
+  for (const { type, probability } of scored) {
+    yield mlDraft(type, probability, signals, features, models, config);
+  }
+}

@@ -1,0 +1,152 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LinearModel, MlService, ModelManifest, ModelSet } from '@app/ml';
+import { EngineState } from '../analyze-learner';
+import { EngineConfig } from '../config/engine-config';
+import { buildEngineConfig, readEngineConfigDocument } from '../config/engine-config.loader';
+import { ENGAGEMENT_OPTIONS, EngagementModuleOptions } from './engagement.tokens';
+
+/**
+ * The live state in plain data, for another thread to rebuild it exactly: the config document
+ * (validated again there, to the same hash) and the models' weights.
+ */
+export interface PortableEngineState {
+  readonly configDocument: unknown;
+  readonly configSource: string;
+  readonly models:
+    { readonly manifest: ModelManifest; readonly models: readonly LinearModel[] } | undefined;
+}
+
+/** Rebuilds a PortableEngineState; the config is checked as on start-up. */
+export function engineStateFrom(portable: PortableEngineState): EngineState {
+  const { configDocument, configSource, models } = portable;
+  return {
+    config: buildEngineConfig(configDocument, configSource),
+    models: models === undefined ? undefined : new ModelSet(models.manifest, models.models),
+  };
+}
+
+/** How a reload ended: what is served now, and why nothing changed when it was refused. */
+export type ReloadResult =
+  | { readonly ok: true; readonly configHash: string; readonly modelVersion: string | null }
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly configHash: string;
+      readonly modelVersion: string | null;
+    };
+
+/**
+ * The config and models the engine answers with now. Both are read from disk at start-up and
+ * again on `reload()` (SIGHUP, or a file watch); a reload swaps them together, in one synchronous
+ * step, only when the new config is valid and the new models load. A broken config or model set
+ * leaves the old pair serving and says why. A request reads `state` once and keeps that object
+ * to the end, so it never mixes two configs.
+ */
+@Injectable()
+export class LiveEngine {
+  private readonly logger = new Logger(LiveEngine.name);
+  private current: EngineConfig;
+  /** The parsed file `current` was validated from. */
+  private document: unknown;
+  /** The reload reading the files now, and one more asked for while it runs. */
+  private running: Promise<ReloadResult> | undefined;
+  private queued: Promise<ReloadResult> | undefined;
+
+  constructor(
+    @Inject(ENGAGEMENT_OPTIONS) private readonly options: EngagementModuleOptions,
+    private readonly ml: MlService,
+  ) {
+    this.document = readEngineConfigDocument(options.configPath);
+    this.current = buildEngineConfig(this.document, options.configPath);
+    this.warnDeprecations();
+  }
+
+  get state(): EngineState {
+    return { config: this.current, models: this.ml.models };
+  }
+
+  get config(): EngineConfig {
+    return this.current;
+  }
+
+  /** `state` as plain data, for a batch thread; read in the same step as `state`, it matches it. */
+  get portable(): PortableEngineState {
+    const models = this.ml.models;
+    return {
+      configDocument: this.document,
+      configSource: this.options.configPath,
+      models:
+        models === undefined ? undefined : { manifest: models.manifest, models: models.models },
+    };
+  }
+
+  /**
+   * Re-reads the config and the models. Reloads never overlap: one asked for while another runs
+   * starts when it ends (the files may have changed after it read them), and further asks in the
+   * meantime share that one.
+   */
+  reload(): Promise<ReloadResult> {
+    if (this.queued !== undefined) return this.queued;
+    if (this.running !== undefined) {
+      this.queued = this.running.then(() => {
+        this.queued = undefined;
+        return this.reload();
+      });
+      return this.queued;
+    }
+    this.running = this.loadAndSwap().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async loadAndSwap(): Promise<ReloadResult> {
+    let document: unknown;
+    let config: EngineConfig;
+    try {
+      document = readEngineConfigDocument(this.options.configPath);
+      config = buildEngineConfig(document, this.options.configPath);
+    } catch (error) {
+      return this.refuse((error as Error).message);
+    }
+    let models: ModelSet | undefined;
+    let modelsError: unknown;
+    try {
+      models = await this.ml.load();
+    } catch (error) {
+      // Served models are never dropped for broken ones; a service already answering with the
+      // rules only takes the new config and stays that way.
+      if (this.ml.models !== undefined) {
+        return this.refuse(`the models cannot be loaded: ${(error as Error).message}`);
+      }
+      modelsError = error;
+    }
+    const before = this.describe();
+    this.current = config;
+    this.document = document;
+    this.ml.serve(models, modelsError);
+    const after = this.describe();
+    this.logger.log(
+      `reloaded: config ${before.configHash} → ${after.configHash}, models ${before.modelVersion ?? 'none'} → ${after.modelVersion ?? 'none'}${models === undefined ? ` (rules only: ${(modelsError as Error).message})` : ''}`,
+    );
+    this.warnDeprecations();
+    return { ok: true, ...after };
+  }
+
+  private refuse(reason: string): ReloadResult {
+    const now = this.describe();
+    this.logger.error(
+      `reload refused, still serving config ${now.configHash} and models ${now.modelVersion ?? 'none'}: ${reason}`,
+    );
+    return { ok: false, reason, ...now };
+  }
+
+  private describe(): { configHash: string; modelVersion: string | null } {
+    return { configHash: this.current.hash, modelVersion: this.ml.models?.version ?? null };
+  }
+
+  /** Keys that still work but should move are said when a config is taken into service. */
+  private warnDeprecations(): void {
+    for (const line of this.current.deprecations) this.logger.warn(line);
+  }
+}

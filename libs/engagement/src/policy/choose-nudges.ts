@@ -1,0 +1,146 @@
+import { NudgeType } from '@app/learner';
+import { Claim } from '@app/rules';
+import { NudgeDraft, NudgeWording } from '../candidates/nudge-draft';
+import { EngineConfig } from '../config/engine-config';
+import { explorationPropensity } from './exploration';
+import { FatigueState, NO_FATIGUE, Suppression } from './fatigue';
+import { compareWeighted } from './ranking';
+
+/** A draft that made the answer: its wording, its slot and how likely the policy put it there. */
+export interface ChosenNudge extends NudgeDraft {
+  readonly wording: NudgeWording;
+  /** 1 for the first slot. */
+  readonly rank: number;
+  /** The probability that the policy puts this nudge in this slot, given what was left. */
+  readonly propensity: number;
+}
+
+/** What the answer's policy needs beyond the drafts: the history's limits and exploration. */
+export interface PolicyContext {
+  readonly fatigue: FatigueState;
+  readonly epsilon: number;
+  /** Uniform in [0, 1), seeded from the decision id. */
+  readonly random: () => number;
+}
+
+export interface Selection {
+  readonly chosen: readonly ChosenNudge[];
+  readonly suppressed: readonly Suppression[];
+  /** What the first slot was drawn from, best first; empty when no slot was open. */
+  readonly eligible: readonly NudgeDraft[];
+}
+
+const GREEDY: PolicyContext = { fatigue: NO_FATIGUE, epsilon: 0, random: () => 0 };
+
+/**
+ * A draft with the wording it will use. Spelled out rather than spread: every answer makes
+ * several, and a literal of a fixed shape is several times faster to build.
+ */
+function withWording(
+  draft: NudgeDraft,
+  wording: NudgeWording,
+): NudgeDraft & { wording: NudgeWording } {
+  return {
+    type: draft.type,
+    source: draft.source,
+    priority: draft.priority,
+    score: draft.score,
+    wordings: draft.wordings,
+    reasons: draft.reasons,
+    evidence: draft.evidence,
+    wording,
+  };
+}
+
+/** Facts already stated in the answer, and by which type. */
+type Stated = Map<Claim, NudgeType>;
+
+/** The first wording that states no fact a nudge of an overlapping type already states. */
+function freeWording(
+  draft: NudgeDraft,
+  stated: Stated,
+  config: EngineConfig,
+): NudgeWording | undefined {
+  for (const wording of draft.wordings) {
+    let free = true;
+    for (const claim of wording.claims) {
+      const by = stated.get(claim);
+      if (by === undefined || by === draft.type) continue;
+      const shared = config.overlaps[claim];
+      if (shared.includes(by) && shared.includes(draft.type)) free = false;
+    }
+    if (free) return wording;
+  }
+  return undefined;
+}
+
+/**
+ * The answer's nudges. Drafts still in their cooldown are withheld. Rule drafts, in rank order
+ * (scores weighted by the recency penalty), are each worded so they repeat no fact a stronger
+ * nudge states (config `overlaps`), a draft with no such wording yielding; model drafts fill the
+ * room left under the same rule. Then each of the slots the 7-day cap allows (at most
+ * `max_nudges`) takes the best remaining nudge, or with probability ε a uniformly drawn one; the
+ * propensity says how likely that choice was. Nudges the cap alone kept out are reported.
+ */
+export function chooseNudges(
+  ruleDrafts: readonly NudgeDraft[],
+  modelDrafts: Iterable<NudgeDraft>,
+  config: EngineConfig,
+  policy: PolicyContext = GREEDY,
+): Selection {
+  const { fatigue, epsilon, random } = policy;
+  const suppressed: Suppression[] = [];
+  const weight = (draft: NudgeDraft) => fatigue.rankWeight.get(draft.type) ?? 1;
+  const compare = (a: NudgeDraft, b: NudgeDraft) => compareWeighted(a, b, weight(a), weight(b));
+  const rested = (draft: NudgeDraft): boolean => {
+    const until = fatigue.coolingDown.get(draft.type);
+    if (until === undefined) return true;
+    suppressed.push({ type: draft.type, reason: 'cooldown', eligibleAgainOn: until });
+    return false;
+  };
+  const stated: Stated = new Map();
+  const candidates: (NudgeDraft & { wording: NudgeWording })[] = [];
+  const take = (draft: NudgeDraft): void => {
+    const wording = freeWording(draft, stated, config);
+    if (wording === undefined) return;
+    for (const claim of wording.claims) if (!stated.has(claim)) stated.set(claim, draft.type);
+    candidates.push(withWording(draft, wording));
+  };
+  for (const draft of ruleDrafts.filter(rested).sort(compare)) take(draft);
+  for (const draft of modelDrafts) {
+    // Exploring may pick any candidate, so then every model draft is one.
+    if (epsilon === 0 && candidates.length >= config.max_nudges) break;
+    if (rested(draft)) take(draft);
+  }
+  candidates.sort(compare);
+
+  const slots = Math.min(config.max_nudges, fatigue.room);
+  const eligible = slots > 0 ? [...candidates] : [];
+  const chosen: ChosenNudge[] = [];
+  while (chosen.length < slots && candidates.length > 0) {
+    const n = candidates.length;
+    const index = epsilon > 0 && random() < epsilon ? Math.floor(random() * n) : 0;
+    const propensity = explorationPropensity(index, n, epsilon);
+    const [pick] = candidates.splice(index, 1);
+    chosen.push({
+      type: pick.type,
+      source: pick.source,
+      priority: pick.priority,
+      score: pick.score,
+      wordings: pick.wordings,
+      reasons: pick.reasons,
+      evidence: pick.evidence,
+      wording: pick.wording,
+      rank: chosen.length + 1,
+      propensity,
+    });
+  }
+  for (const draft of candidates.slice(0, Math.max(0, config.max_nudges - slots))) {
+    suppressed.push({
+      type: draft.type,
+      reason: 'weekly_cap',
+      eligibleAgainOn: fatigue.capFreesOn,
+    });
+  }
+  return { chosen, suppressed, eligible };
+}

@@ -1,0 +1,136 @@
+import { MessageParams } from '@app/rules';
+import { LocaleCatalog } from '../catalogs/message-catalogs';
+
+/** A catalog message and its parameters, rendered in the reader's language later. */
+export interface Phrase {
+  readonly key: string;
+  readonly params: MessageParams;
+}
+
+export interface RenderContext {
+  /** The catalog of the answer's locale. */
+  readonly catalog: LocaleCatalog;
+  /** How an event key reads: the request's display name, or a readable form of the key. */
+  readonly eventName: (key: string) => string;
+}
+
+/** Event names a title lists before "and N more". */
+const LISTED_EVENTS = 2;
+const MOST_DAYS = 60;
+const DAYS_PER_MONTH = 30;
+const DAYS_PER_YEAR = 365;
+
+/**
+ * A span of days for the `gap` message: up to 60 days as days, then "over N months" (N whole
+ * months that have passed, so "over" holds), then "over a year". No count reaches the hundreds.
+ */
+export function gapParams(days: number): Record<string, string | number> {
+  if (days <= MOST_DAYS) return { unit: 'days', days };
+  if (days <= DAYS_PER_YEAR) {
+    return { unit: 'months', days, months: Math.floor((days - 1) / DAYS_PER_MONTH) };
+  }
+  return { unit: 'year', days };
+}
+
+/** Two-letter words that are words; any other two Latin letters in a key are an acronym. */
+const SHORT_WORDS = new Set([
+  'an',
+  'as',
+  'at',
+  'be',
+  'by',
+  'do',
+  'go',
+  'in',
+  'is',
+  'it',
+  'me',
+  'my',
+  'no',
+  'of',
+  'on',
+  'or',
+  'so',
+  'to',
+  'up',
+  'us',
+  'we',
+]);
+
+function readableWord(word: string): string {
+  if (/^[a-z]{2}$/.test(word) && !SHORT_WORDS.has(word)) return word.toUpperCase();
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/**
+ * A key such as `ai-summit` as people would read it ("AI Summit"); a key that already has
+ * capitals or spaces is taken to be a name and kept.
+ */
+export function readableEventName(key: string): string {
+  let name = READABLE_NAMES.get(key);
+  if (name === undefined) {
+    name = readableForm(key);
+    // Keys come from requests: the cache starts over rather than grow without bound.
+    if (READABLE_NAMES.size >= READABLE_NAMES_LIMIT) READABLE_NAMES.clear();
+    READABLE_NAMES.set(key, name);
+  }
+  return name;
+}
+
+/** Platforms reuse a small set of event keys: each is made readable once. */
+const READABLE_NAMES = new Map<string, string>();
+const READABLE_NAMES_LIMIT = 4096;
+
+function readableForm(key: string): string {
+  if (/[\p{Lu}\s]/u.test(key)) return key;
+  const words = key.split(/[-_]+/).filter((word) => word !== '');
+  if (words.length === 0) return key;
+  return words.map(readableWord).join(' ');
+}
+
+const KEYS = new Map<string, { readonly title: string; readonly action: string }>();
+
+/** A message's catalog keys, made once: map lookups are faster with the same string each time. */
+export function messageKeys(message: string): { readonly title: string; readonly action: string } {
+  let keys = KEYS.get(message);
+  if (keys === undefined) {
+    keys = { title: `${message}.title`, action: `${message}.action` };
+    KEYS.set(message, keys);
+  }
+  return keys;
+}
+
+/** Turns a phrase's parameters into what its message is formatted with. */
+export function renderParams(
+  params: MessageParams,
+  ctx: RenderContext,
+): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  // for-in, not Object.entries: no array of pairs per phrase.
+  for (const name in params) {
+    const value = params[name];
+    if (name === 'events' && Array.isArray(value)) {
+      const names = (value as readonly string[]).map(ctx.eventName);
+      const shown = names.length <= LISTED_EVENTS + 1 ? names : names.slice(0, LISTED_EVENTS);
+      const more = names.length - shown.length;
+      const items =
+        more === 0 ? shown : [...shown, ctx.catalog.format('more_events', { count: more })];
+      out.events = ctx.catalog.list(items);
+    } else if (name === 'factors' && Array.isArray(value)) {
+      const factors = (value as readonly string[]).map((key) => ctx.catalog.format(key, {}));
+      out.factors = ctx.catalog.list(factors);
+    } else if (name === 'event' && typeof value === 'string') {
+      out.event = ctx.eventName(value);
+    } else if (typeof value === 'string' || typeof value === 'number') {
+      out[name] = value;
+    }
+  }
+  if (typeof out.days === 'number') {
+    out.gap = ctx.catalog.format('gap', gapParams(out.days));
+  }
+  return out;
+}
+
+export function renderPhrase(phrase: Phrase, ctx: RenderContext): string {
+  return ctx.catalog.format(phrase.key, renderParams(phrase.params, ctx));
+}
