@@ -47,7 +47,7 @@ export {
   PROBLEM_JSON,
 } from './problem/problem';
 export { isLocaleTag } from './request/locale-tag';
-export { MAX_DECISION_ID_LENGTH, REQUEST_LIMITS } from './request/request-limits';
+export { MAX_DECISION_ID_LENGTH, REQUEST_LIMITS } from './request/limits';
 export { MAX_JSON_DEPTH, parseJsonDocument, ParsedJson } from './validation/json-document';
 export { ValidBatch, validateBatch } from './validation/validate-batch';
 export {

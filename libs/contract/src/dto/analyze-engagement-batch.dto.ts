@@ -3,7 +3,7 @@ import { IsArray, IsDefined, IsOptional } from 'class-validator';
 import { IsCalendarDate, IsLocaleTag } from '../validators/custom-validators';
 import { AnalyzeEngagementRequestDto } from './analyze-engagement-request.dto';
 import { AnalyzeEngagementResponseDto } from './analyze-engagement-response.dto';
-import { PROBLEMS, REQUEST_LIMITS } from '../request/request-limits';
+import { PROBLEMS, REQUEST_LIMITS } from '../request/limits';
 
 export class AnalyzeEngagementBatchRequestDto {
   /** `as_of` for every item that has none of its own; today's UTC date when absent. @example "2025-06-30" */

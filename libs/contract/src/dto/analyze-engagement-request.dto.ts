@@ -36,12 +36,7 @@ import {
   IsLocaleTag,
   ValidateNestedEach,
 } from '../validators/custom-validators';
-import {
-  DELIVERY_OUTCOMES,
-  DeliveryOutcome,
-  PROBLEMS,
-  REQUEST_LIMITS,
-} from '../request/request-limits';
+import { DELIVERY_OUTCOMES, DeliveryOutcome, PROBLEMS, REQUEST_LIMITS } from '../request/limits';
 
 const required = { message: PROBLEMS.required };
 const object = { message: PROBLEMS.object };

@@ -1,4 +1,4 @@
-import { REQUEST_LIMITS } from './request-limits';
+import { REQUEST_LIMITS } from './limits';
 
 const LOCALE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 

@@ -5,7 +5,7 @@
  * them in hostile-cases.ts.
  */
 import { EXAMPLE_REQUEST } from '../dto/examples';
-import { REQUEST_LIMITS } from '../request/request-limits';
+import { REQUEST_LIMITS } from '../request/limits';
 
 const L = REQUEST_LIMITS;
 export const AS_OF = EXAMPLE_REQUEST.as_of;

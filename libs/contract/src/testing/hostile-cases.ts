@@ -45,7 +45,7 @@ export const ok = (check?: (analysis: EngagementAnalysis) => void): Expected => 
 });
 
 /** The JSON parser's refusals and validation's answer to a body that is not an object. */
-export const NOT_JSON = refused(expect.stringMatching(/^body is not valid JSON: \S/));
+export const NOT_JSON = refused(expect.stringMatching(/^body is not valid JSON: \S/) as string);
 export const TOO_DEEP = refused(`body nests deeper than ${MAX_JSON_DEPTH} levels`);
 export const NOT_OBJECT = invalid(['body', 'must be a JSON object']);
 

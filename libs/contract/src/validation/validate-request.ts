@@ -10,7 +10,7 @@ import {
   AnalyzeEngagementRequestDto,
   DeliveredNudgeDto,
 } from '../dto/analyze-engagement-request.dto';
-import { DeliveryOutcome, PROBLEMS } from '../request/request-limits';
+import { DeliveryOutcome, PROBLEMS } from '../request/limits';
 import { buildValidated } from './compiled-validator';
 import { FieldError, fieldError } from '../problem/field-error';
 import { isPlainRecord } from '../validators/instantiate';

@@ -1,6 +1,6 @@
 import { length, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { parseCalendarDate, utcDayOf } from '@app/learner';
-import { PROBLEMS, REQUEST_LIMITS } from '../request/request-limits';
+import { PROBLEMS, REQUEST_LIMITS } from '../request/limits';
 import { isLocaleTag } from '../request/locale-tag';
 
 /** A real `YYYY-MM-DD` calendar date: `2025-02-30` is refused, not rolled over. */

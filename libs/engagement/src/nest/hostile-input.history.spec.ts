@@ -9,7 +9,6 @@ import {
   invalid,
   MUST,
   nestedArrays,
-  nudge,
   ok,
   PROTO,
   repeat,

@@ -18,7 +18,6 @@ import {
   raw,
   ruleTypes,
   SEVERAL_WRONG_TYPES,
-  types,
 } from '../testing/contract-kit';
 import { describeHostileBodies } from '../testing/hostile-service';
 

@@ -73,9 +73,11 @@ export function describeHostileBodies(tables: readonly [category: string, cases:
           expect(result).toEqual(expected);
           return;
         }
-        expect(result).toEqual({
-          analysis: expect.objectContaining({ status: 'generated', model_version: modelVersion }),
+        const generated: unknown = expect.objectContaining({
+          status: 'generated',
+          model_version: modelVersion,
         });
+        expect(result).toEqual({ analysis: generated });
         expected.check?.((result as { analysis: EngagementAnalysis }).analysis);
       });
     });
