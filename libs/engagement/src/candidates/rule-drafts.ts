@@ -8,6 +8,7 @@ import { NudgeDraft, NudgeWording } from './nudge-draft';
 const REASON_KEYS = Object.fromEntries(
   Object.keys(REASON_PARAMS).map((id) => [id, `reason.${id}`]),
 ) as Record<ReasonId, string>;
+
 /** Each candidate's own wording, strongest first, then the fallbacks: a specific message beats a generic one. */
 function wordingsOf(ranked: readonly RuleCandidate[]): NudgeWording[] {
   const wordings: NudgeWording[] = [];

@@ -2,6 +2,7 @@ import { Priority } from '@app/learner';
 import { NudgeDraft, TYPE_RANK } from '../candidates/nudge-draft';
 
 const PRIORITY_RANK: Readonly<Record<Priority, number>> = { high: 0, medium: 1, low: 2 };
+
 /** Priority high > medium > low, then rule before ml, then score, then NUDGE_TYPES order. */
 export function compareNudges(a: NudgeDraft, b: NudgeDraft): number {
   return compareWeighted(a, b, 1, 1);
