@@ -1,4 +1,4 @@
-export { analyzeBatchItem, analyzeLearner, EngineState } from './analyze-learner';
+export { analyzeBatchItem, analyzeLearner, EngineState } from './pipeline/analyze-learner';
 export { mlNudgeApplies, mlNudges } from './candidates/model-drafts';
 export { NudgeDraft } from './candidates/nudge-draft';
 export { mergeRuleCandidates } from './candidates/rule-drafts';
@@ -17,7 +17,7 @@ export { assign, fnv1a32, hashBucket } from './policy/assignment';
 export { ChosenNudge, chooseNudges } from './policy/choose-nudges';
 export { Suppression } from './policy/fatigue';
 export { compareNudges } from './policy/ranking';
-export { SlotChoice, slotOneChoices } from './slot-one-choices';
+export { SlotChoice, slotOneChoices } from './pipeline/slot-one-choices';
 
 // Transitional re-exports: the apps' imports move to @app/contract and @app/messages next.
 import { AssignmentResult, Delivery } from '@app/contract';

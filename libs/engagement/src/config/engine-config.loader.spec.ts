@@ -68,7 +68,7 @@ describe(buildEngineConfig.name, () => {
     expect(sut.catalogs.format('en', 'comeback.title', { days: 9 })).toBe('Back after 9 days?');
     expect(sut.catalogs.format('es', 'comeback.action', {})).not.toBe('Go');
     expect(sut.deprecations).toEqual([
-      'config key "messages" is deprecated: its texts (comeback.title, comeback.action) override the English catalog; move them into the catalog at libs/engagement/src/messages/catalogs/en.json',
+      'config key "messages" is deprecated: its texts (comeback.title, comeback.action) override the English catalog; move them into the catalog at libs/messages/src/catalogs/en.json',
     ]);
     expect(sut.hash).not.toBe(buildEngineConfig({}).hash);
   });

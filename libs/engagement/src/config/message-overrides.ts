@@ -34,6 +34,6 @@ export function deprecationsOf(overrides: Catalog): string[] {
   const keys = Object.keys(overrides);
   if (keys.length === 0) return [];
   return [
-    `config key "messages" is deprecated: its texts (${keys.join(', ')}) override the English catalog; move them into the catalog at libs/engagement/src/messages/catalogs/en.json`,
+    `config key "messages" is deprecated: its texts (${keys.join(', ')}) override the English catalog; move them into the catalog at libs/messages/src/catalogs/en.json`,
   ];
 }

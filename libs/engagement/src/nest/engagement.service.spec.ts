@@ -6,7 +6,7 @@ import { EXAMPLE_REQUEST } from '@app/contract';
 import { EngagementModule } from './engagement.module';
 import { EngagementService } from './engagement.service';
 import { CLOCK } from './engagement.tokens';
-import { DELETE, exampleAnswer, withField } from '../testing/contract-kit';
+import { DELETE, exampleAnswer, withField } from '@app/contract/testing';
 import { constantModels } from '../testing/model-fixtures';
 
 const CONFIG_PATH = join(__dirname, '../../../../config/config.json');

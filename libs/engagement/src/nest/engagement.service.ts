@@ -9,7 +9,7 @@ import {
   Validated,
   ValidRequest,
 } from '@app/contract';
-import { analyzeBatchItem, analyzeLearner, EngineState } from '../analyze-learner';
+import { analyzeBatchItem, analyzeLearner, EngineState } from '../pipeline/analyze-learner';
 import { CLOCK, Clock } from './engagement.tokens';
 import { LiveEngine } from './live-engine';
 

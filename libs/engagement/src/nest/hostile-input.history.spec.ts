@@ -15,7 +15,7 @@ import {
   serialize,
   TOO_DEEP,
   withFields,
-} from '../testing/contract-kit';
+} from '@app/contract/testing';
 import { describeHostileBodies } from '../testing/hostile-service';
 
 const L = REQUEST_LIMITS;

@@ -22,7 +22,7 @@ import {
   TOO_DEEP,
   types,
   withFields,
-} from '../testing/contract-kit';
+} from '@app/contract/testing';
 import { describeHostileBodies } from '../testing/hostile-service';
 
 const L = REQUEST_LIMITS;

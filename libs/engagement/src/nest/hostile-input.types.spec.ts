@@ -18,7 +18,7 @@ import {
   raw,
   ruleTypes,
   SEVERAL_WRONG_TYPES,
-} from '../testing/contract-kit';
+} from '@app/contract/testing';
 import { describeHostileBodies } from '../testing/hostile-service';
 
 const L = REQUEST_LIMITS;

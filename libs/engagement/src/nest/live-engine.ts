@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LinearModel, MlService, ModelManifest, ModelSet } from '@app/ml';
-import { EngineState } from '../analyze-learner';
+import { EngineState } from '../pipeline/analyze-learner';
 import { EngineConfig } from '../config/engine-config';
 import { buildEngineConfig, readEngineConfigDocument } from '../config/engine-config.loader';
 import { ENGAGEMENT_OPTIONS, EngagementModuleOptions } from './engagement.tokens';

@@ -6,7 +6,7 @@ import { MlService } from '@app/ml';
 import { EngagementModule } from '../nest/engagement.module';
 import { EngagementService } from '../nest/engagement.service';
 import { CLOCK } from '../nest/engagement.tokens';
-import { Case, Expected } from './contract-kit';
+import { Case, Expected } from '@app/contract/testing';
 
 const ROOT = join(__dirname, '../../../..');
 /** 2025-07-01, the day after the example's as_of: a body without as_of answers alike any day. */

@@ -20,4 +20,4 @@ export {
   SEVERAL_WRONG_TYPES,
   UUID_V7,
   withField,
-} from './contract-kit';
+} from '@app/contract/testing';

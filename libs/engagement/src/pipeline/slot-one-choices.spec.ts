@@ -7,9 +7,9 @@ import {
   ValidRequest,
 } from '@app/contract';
 import { analyzeLearner } from './analyze-learner';
-import { buildEngineConfig } from './config/engine-config.loader';
+import { buildEngineConfig } from '../config/engine-config.loader';
 import { slotOneChoices } from './slot-one-choices';
-import { constantModels } from './testing/model-fixtures';
+import { constantModels } from '../testing/model-fixtures';
 
 const AS_OF = parseCalendarDate('2025-06-30')!;
 

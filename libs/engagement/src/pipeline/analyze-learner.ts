@@ -10,15 +10,15 @@ import { CalendarDay, deriveSignals, formatCalendarDate } from '@app/learner';
 import { readableEventName, RenderContext, resolveLocale } from '@app/messages';
 import { encodeFeatures, ModelSet } from '@app/ml';
 import { evaluateRules } from '@app/rules';
-import { renderSuppression, policyVersion } from './answer/policy-answer';
-import { renderNudge } from './answer/render-nudge';
-import { mlNudges } from './candidates/model-drafts';
-import { mergeRuleCandidates } from './candidates/rule-drafts';
-import { EngineConfig, variantConfig } from './config/engine-config';
-import { assign } from './policy/assignment';
-import { chooseNudges } from './policy/choose-nudges';
-import { decisionRandom, newDecisionId } from './policy/decision';
-import { fatigueState } from './policy/fatigue';
+import { renderSuppression, policyVersion } from '../answer/policy-answer';
+import { renderNudge } from '../answer/render-nudge';
+import { mlNudges } from '../candidates/model-drafts';
+import { mergeRuleCandidates } from '../candidates/rule-drafts';
+import { EngineConfig, variantConfig } from '../config/engine-config';
+import { assign } from '../policy/assignment';
+import { chooseNudges } from '../policy/choose-nudges';
+import { decisionRandom, newDecisionId } from '../policy/decision';
+import { fatigueState } from '../policy/fatigue';
 
 /** What one answer is computed with: a config and the models served beside it. */
 export interface EngineState {

@@ -1,8 +1,8 @@
 import { CandidateNudge, ValidRequest } from '@app/contract';
 import { analyzeLearner, EngineState } from './analyze-learner';
-import { variantConfig } from './config/engine-config';
-import { explorationPropensity, rankingConfig } from './policy/exploration';
-import { fatigueState } from './policy/fatigue';
+import { variantConfig } from '../config/engine-config';
+import { explorationPropensity, rankingConfig } from '../policy/exploration';
+import { fatigueState } from '../policy/fatigue';
 
 /** A nudge the policy may put in the first slot, and the probability that it does. */
 export interface SlotChoice extends CandidateNudge {
