@@ -2,20 +2,28 @@
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import { layersPlugin } from './scripts/eslint-layers.mjs';
 
 const BARREL_ONLY = { group: ['@app/*/*'], message: 'Import libraries only through @app/<lib>.' };
 
+/** A test, or a test kit, may also use the kit of a lib it can import: `@app/<lib>/testing`. */
+const KIT_ALLOWED = { ...BARREL_ONLY, group: ['@app/*/*', '!@app/*/testing'] };
+
 /**
  * The libraries form layers: `learner` (the domain core) depends on no other lib; `rules`, `fomo`
- * and `ml` only on `learner`; `engagement` composes those four; only the apps import `engagement`.
+ * and `ml` only on `learner`; `contract` (the wire format) on those; `messages` (catalogs and
+ * rendering) on the contract; `engagement` composes them all; only the apps import `engagement`.
  * A relative import may not leave its library's `src/` either, whatever the depth of the file.
  */
+const SCORERS = ['learner', 'rules', 'fomo', 'ml'];
 const LIB_DEPENDENCIES = {
   learner: [],
   rules: ['learner'],
   fomo: ['learner'],
   ml: ['learner'],
-  engagement: ['learner', 'rules', 'fomo', 'ml'],
+  contract: SCORERS,
+  messages: [...SCORERS, 'contract'],
+  engagement: [...SCORERS, 'contract', 'messages'],
 };
 
 function libraryLayers() {
@@ -27,29 +35,61 @@ function libraryLayers() {
     };
     // A file n folders below src/ leaves src/ with n + 1 "../".
     for (let depth = 0; depth < 4; depth++) {
-      const below = '*/'.repeat(depth);
+      const below = `libs/${lib}/src/${'*/'.repeat(depth)}`;
+      const restrict = (barrel) => ({
+        '@typescript-eslint/no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              barrel,
+              layer,
+              {
+                group: [`${'../'.repeat(depth + 1)}**`],
+                message: 'Stay inside the library; import another one through @app/<lib>.',
+              },
+            ],
+          },
+        ],
+      });
+      configs.push({ files: [`${below}*.ts`], rules: restrict(BARREL_ONLY) });
       configs.push({
-        files: [`libs/${lib}/src/${below}*.ts`],
-        rules: {
-          '@typescript-eslint/no-restricted-imports': [
-            'error',
-            {
-              patterns: [
-                BARREL_ONLY,
-                layer,
-                {
-                  group: [`${'../'.repeat(depth + 1)}**`],
-                  message: 'Stay inside the library; import another one through @app/<lib>.',
-                },
-              ],
-            },
-          ],
-        },
+        files: [
+          `${below}*.spec.ts`,
+          ...(depth > 0 ? [`libs/${lib}/src/testing/${'*/'.repeat(depth - 1)}*.ts`] : []),
+        ],
+        rules: restrict(KIT_ALLOWED),
       });
     }
   }
   return configs;
 }
+
+/**
+ * Inside each lib and app, folders are layers too, listed bottom first: a relative import points
+ * down this order or stays in its own folder (files at the top of `src/` sit above every folder).
+ * A folder that is not listed cannot be imported until it is given its place.
+ */
+const LAYERS = {
+  'libs/contract/src': [
+    'problem',
+    'answer',
+    'request',
+    'validators',
+    'dto',
+    'validation',
+    'testing',
+  ],
+  'libs/messages/src': ['locale', 'catalogs', 'render'],
+  'libs/engagement/src': [
+    'config',
+    'candidates',
+    'policy',
+    'answer',
+    'pipeline',
+    'nest',
+    'testing',
+  ],
+};
 
 export default tseslint.config(
   {
@@ -83,13 +123,15 @@ export default tseslint.config(
   },
   ...libraryLayers(),
   {
-    // Tests outside the libs may also use a lib's test kit, `@app/<lib>/testing`.
+    files: ['{apps,libs}/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/test/**'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/folder-order': ['error', { roots: LAYERS }] },
+  },
+  {
     files: ['apps/*/test/**/*.ts', 'test/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        { patterns: [{ ...BARREL_ONLY, group: ['@app/*/*', '!@app/*/testing'] }] },
-      ],
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [KIT_ALLOWED] }],
     },
   },
   {
