@@ -15,7 +15,7 @@ import {
 import { ConfigHealthIndicator, LiveEngine } from '@app/engagement';
 import { MlHealthIndicator, MlService } from '@app/ml';
 import { API_KEY_SCHEME, ApiProblems } from '../platform/api-docs';
-import { APP_INFO } from '../service/app-info';
+import { APP_INFO } from '../config/app-info';
 import { HealthReportDto } from './health-report.dto';
 import { HEALTH_OPTIONS, HealthOptions } from './health.options';
 import { VersionDto } from './version.dto';

@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { LiveEngine, ReloadResult } from '@app/engagement';
 import { NudgeType } from '@app/learner';
 import { MlService } from '@app/ml';
-import { APP_INFO } from '../service/app-info';
+import { APP_INFO } from '../config/app-info';
 
 /** The service's Prometheus metrics, in a registry of its own (tests build several apps). */
 @Injectable()

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { API_KEY_SCHEME, ApiProblems } from '../platform/api-docs';
 import { MlService } from '@app/ml';
-import { APP_INFO } from './app-info';
+import { APP_INFO } from '../config/app-info';
 import { ServiceInfoDto } from './service-info.dto';
 
 @ApiTags('service')
