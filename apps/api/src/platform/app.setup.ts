@@ -68,7 +68,8 @@ export function configureApp(app: INestApplication, door: FrontDoor): void {
   }
   door.configure({
     logger: app.get<PinoLogger>(ROOT_LOGGER, { strict: false }),
-    metrics: app.get(MetricsService),
+    // The metrics record each response's duration, by route pattern.
+    observer: app.get(MetricsService),
     routeOf: (request) => seam.routeOf(request),
     gates,
   });

@@ -3,11 +3,11 @@ import { performance } from 'node:perf_hooks';
 import { BadRequestException, HttpException } from '@nestjs/common';
 import { problem } from '@app/engagement';
 import type { Logger } from 'pino';
-import type { MetricsService } from '../metrics/metrics.service';
 import { logRequest, requestId } from './logging';
 import { problemOf, sendProblem } from './problem-response';
 import { pathOf } from './request-body';
 import { setSecurityHeaders } from './security-headers';
+import type { RequestObserver } from './request-observer';
 
 export const BAD_URL_MESSAGE = 'the URL is not valid: it has a broken percent-encoding';
 export const DOT_SEGMENT_MESSAGE = 'the URL is not valid: it has a . or .. segment';
@@ -45,7 +45,8 @@ export type Gate = (
 
 export interface FrontDoorOptions {
   readonly logger: Logger;
-  readonly metrics: MetricsService;
+  /** Told of every response once it is done (the metrics, for its duration). */
+  readonly observer: RequestObserver;
   /** The matched route pattern once the response is done (the adapter's seam knows it). */
   readonly routeOf: (request: IncomingMessage) => string | null;
   /** In order; each runs only if those before it let the request through. */
@@ -68,7 +69,7 @@ export interface FrontDoorOptions {
 export class FrontDoor {
   private options: FrontDoorOptions | undefined;
 
-  /** Set once the application exists (the logger and metrics come from it); until then, a pass-through. */
+  /** Set once the application exists (the logger and observer come from it); until then, a pass-through. */
   configure(options: FrontDoorOptions): void {
     this.options = options;
   }
@@ -84,7 +85,7 @@ export class FrontDoor {
       response.once('close', () => {
         const milliseconds = performance.now() - started;
         const route = options.routeOf(request);
-        options.metrics.observeRequest(
+        options.observer.requestDone(
           request.method ?? 'GET',
           route ?? 'unmatched',
           response.statusCode,
