@@ -4,7 +4,7 @@ import { LiveEngine, ReloadResult } from '@app/engagement';
 import { NudgeType } from '@app/learner';
 import { MlService } from '@app/ml';
 import { APP_INFO } from '../config/app-info';
-import type { RequestObserver } from '../platform/request-observer';
+import type { RequestObserver } from '../front-door/request-observer';
 
 /** The service's Prometheus metrics, in a registry of its own (tests build several apps). */
 @Injectable()

@@ -1,37 +1,13 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { BadRequestException, HttpException } from '@nestjs/common';
+import type { HttpException } from '@nestjs/common';
 import { problem } from '@app/engagement';
 import type { Logger } from 'pino';
-import { logRequest, requestId } from './logging';
-import { problemOf, sendProblem } from './problem-response';
-import { pathOf } from './request-body';
-import { setSecurityHeaders } from './security-headers';
+import { problemOf, sendProblem } from '../errors/problem-response';
+import { pathProblem } from '../http/request-path';
+import { setSecurityHeaders } from '../http/security-headers';
+import { logRequest, requestId } from '../logging/request-log';
 import type { RequestObserver } from './request-observer';
-
-export const BAD_URL_MESSAGE = 'the URL is not valid: it has a broken percent-encoding';
-export const DOT_SEGMENT_MESSAGE = 'the URL is not valid: it has a . or .. segment';
-
-const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
-
-/**
- * What is wrong with a request's path, if anything: a percent-encoding that does not decode, or
- * a dot segment (raw or encoded), which a client should have resolved and which no route of
- * this service has. Only paths with a `%` pay for decoding.
- */
-function pathProblem(url: string): HttpException | undefined {
-  let path = pathOf(url);
-  if (path.includes('%')) {
-    try {
-      path = decodeURIComponent(path);
-    } catch {
-      return new BadRequestException(BAD_URL_MESSAGE);
-    }
-  }
-  return path.includes('.') && DOT_SEGMENT.test(path)
-    ? new BadRequestException(DOT_SEGMENT_MESSAGE)
-    : undefined;
-}
 
 /**
  * A check a request must pass before the framework sees it (the API key, the rate limit): an
