@@ -12,7 +12,6 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { Problem, problem, PROBLEM_JSON } from '@app/engagement';
 import { HTTP_SEAM, HttpSeam } from '../http/http-seam';
 import { nodeRequestOf } from '../http/node-request';
-import { problemOf } from './problem-response';
 import {
   BODY_LIMITS,
   BodyLimits,
@@ -22,6 +21,7 @@ import {
   unsupportedType,
 } from '../http/request-body';
 import { pathOf } from '../http/request-path';
+import { problemOf } from './problem-response';
 
 /** An upload the client abandoned: there is nobody left to answer. */
 function clientWentAway(exception: unknown): boolean {

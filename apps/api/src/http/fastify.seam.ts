@@ -3,8 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problem, PROBLEM_JSON } from '@app/engagement';
-import { HTTP_METHODS, HttpSeam } from './http-seam';
 import { requestId } from '../logging/request-log';
+import { HTTP_METHODS, HttpSeam } from './http-seam';
 import { answerClientError, createNodeServer } from './node-server';
 import {
   BodyLimits,

@@ -6,6 +6,7 @@ export function pathOf(url: string): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
+/** What the front door answers a path it refuses (fastify's routing errors say the first too). */
 export const BAD_URL_MESSAGE = 'the URL is not valid: it has a broken percent-encoding';
 export const DOT_SEGMENT_MESSAGE = 'the URL is not valid: it has a . or .. segment';
 
