@@ -10,15 +10,15 @@ import { BatchService } from './engagement/batch.service';
 import { BATCH_WORKER_SCRIPT, BUILT_WORKER_SCRIPT } from './engagement/batch-threads';
 import { AnalyzeRequestPipe } from './engagement/analyze-request.pipe';
 import { EngagementController } from './engagement/engagement.controller';
+import { ServiceInfoController } from './service/service-info.controller';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { HttpErrorFilter } from './platform/http-error.filter';
-import { Lifecycle } from './platform/lifecycle';
-import { createRootLogger, nestLoggerParams, ROOT_LOGGER } from './platform/logging';
-import { HTTP_SEAM } from './platform/http-seam';
-import { BODY_LIMITS } from './platform/request-body';
-import { seamFor } from './platform/seams';
-import { ServiceInfoController } from './service/service-info.controller';
+import { HttpErrorFilter } from './errors/http-error.filter';
+import { HTTP_SEAM } from './http/http-seam';
+import { BODY_LIMITS } from './http/request-body';
+import { seamFor } from './http/seams';
+import { Lifecycle } from './process/lifecycle';
+import { createRootLogger, nestLoggerParams, ROOT_LOGGER } from './logging/root-logger';
 
 type EnvService = ConfigService<Env, true>;
 

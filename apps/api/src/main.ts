@@ -5,15 +5,15 @@ import type { INestApplication } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { LiveEngine, loadEngineConfig } from '@app/engagement';
 import { MlService } from '@app/ml';
+import { createApp } from './app.setup';
 import { Env, validateEnv } from './config/env.config';
-import { createApp } from './platform/app.setup';
-import { superviseWorkers } from './platform/cluster';
-import { ConnectionDrain } from './platform/connection-drain';
+import { ROOT_LOGGER } from './logging/root-logger';
 import { MetricsService } from './metrics/metrics.service';
-import { Lifecycle } from './platform/lifecycle';
-import { ROOT_LOGGER } from './platform/logging';
-import { reloadOnSignalAndChange } from './platform/reload';
-import { exitOnSignals } from './platform/shutdown';
+import { superviseWorkers } from './process/cluster';
+import { ConnectionDrain } from './process/connection-drain';
+import { Lifecycle } from './process/lifecycle';
+import { reloadOnSignalAndChange } from './process/reload';
+import { exitOnSignals } from './process/shutdown';
 
 function failStart(error: unknown): never {
   // A bad config or environment: say which key, in one line, and exit non-zero; the stack only

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { createApp } from './platform/app.setup';
-import { buildOpenApiDocument } from './platform/swagger';
+import { createApp } from './app.setup';
+import { buildOpenApiDocument } from './docs/swagger';
 
 /**
  * `npm run openapi`: writes the OpenAPI document of the app as the committed config and models

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { buildOpenApiDocument } from '../src/platform/swagger';
+import { buildOpenApiDocument } from '../src/docs/swagger';
 import { createTestApp } from './test-app';
 
 const ROOT = join(__dirname, '../../..');

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../src/app.module';
 import { BATCH_WORKER_SCRIPT } from '../src/engagement/batch-threads';
-import { configureApp, createHttpStack, NEST_APP_OPTIONS } from '../src/platform/app.setup';
-import { HTTP_SEAM, HttpSeam } from '../src/platform/http-seam';
+import { configureApp, createHttpStack, NEST_APP_OPTIONS } from '../src/app.setup';
+import { HTTP_SEAM, HttpSeam } from '../src/http/http-seam';
 
 const BUILT_BATCH_WORKER = join(
   __dirname,

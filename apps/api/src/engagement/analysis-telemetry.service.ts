@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import type { IncomingMessage } from 'node:http';
 import { EngagementAnalysis } from '@app/engagement';
 import { Env } from '../config/env.config';
-import { annotateRequestLog } from '../platform/logging';
+import { annotateRequestLog } from '../logging/request-log';
 import { MetricsService } from '../metrics/metrics.service';
 import { BatchSummary } from './batch-answer';
 

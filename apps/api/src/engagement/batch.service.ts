@@ -14,7 +14,7 @@ import {
   LiveEngine,
 } from '@app/engagement';
 import { Env } from '../config/env.config';
-import { parseBody, RawJsonBody } from '../platform/request-body';
+import { parseBody, RawJsonBody } from '../http/request-body';
 import { BatchAnswerWriter, BatchRefusal, BatchSummary } from './batch-answer';
 import { BATCH_WORKER_SCRIPT, BatchThreads } from './batch-threads';
 

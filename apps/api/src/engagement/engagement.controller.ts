@@ -21,8 +21,8 @@ import {
   EXAMPLE_REQUEST,
   ValidRequest,
 } from '@app/engagement';
-import { API_KEY_SCHEME, ApiProblems } from '../platform/api-docs';
-import { NodeRequest } from '../platform/node-request';
+import { API_KEY_SCHEME, ApiProblems } from '../docs/api-docs';
+import { NodeRequest } from '../http/node-request';
 import { AnalysisTelemetryService } from './analysis-telemetry.service';
 import { BatchService } from './batch.service';
 import { AnalyzeRequestPipe } from './analyze-request.pipe';

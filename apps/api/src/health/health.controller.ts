@@ -14,8 +14,8 @@ import {
 } from '@nestjs/terminus';
 import { ConfigHealthIndicator, LiveEngine } from '@app/engagement';
 import { MlHealthIndicator, MlService } from '@app/ml';
-import { API_KEY_SCHEME, ApiProblems } from '../platform/api-docs';
-import { APP_INFO } from '../service/app-info';
+import { API_KEY_SCHEME, ApiProblems } from '../docs/api-docs';
+import { APP_INFO } from '../config/app-info';
 import { HealthReportDto } from './health-report.dto';
 import { HEALTH_OPTIONS, HealthOptions } from './health.options';
 import { VersionDto } from './version.dto';

@@ -1,5 +1,5 @@
 import type { HttpAdapterName } from '../config/env.config';
-import { Lifecycle } from '../platform/lifecycle';
+import { Lifecycle } from '../process/lifecycle';
 
 export interface HealthOptions {
   /** Readiness fails until the models are loaded (REQUIRE_MODELS). */

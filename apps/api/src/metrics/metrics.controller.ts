@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { API_KEY_SCHEME, ApiProblems } from '../platform/api-docs';
+import { API_KEY_SCHEME, ApiProblems } from '../docs/api-docs';
 import { MetricsService } from './metrics.service';
 
 /** The media type Prometheus scrapes. */

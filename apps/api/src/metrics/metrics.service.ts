@@ -3,11 +3,12 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { LiveEngine, ReloadResult } from '@app/engagement';
 import { NudgeType } from '@app/learner';
 import { MlService } from '@app/ml';
-import { APP_INFO } from '../service/app-info';
+import { APP_INFO } from '../config/app-info';
+import type { RequestObserver } from '../front-door/request-observer';
 
 /** The service's Prometheus metrics, in a registry of its own (tests build several apps). */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements RequestObserver {
   readonly registry = new Registry();
 
   private readonly requestDuration = new Histogram({
@@ -71,7 +72,7 @@ export class MetricsService {
     });
   }
 
-  observeRequest(method: string, route: string, status: number, seconds: number): void {
+  requestDone(method: string, route: string, status: number, seconds: number): void {
     this.requestDuration.observe({ method, route, status }, seconds);
   }
 

@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { API_KEY_SCHEME, ApiProblems } from '../platform/api-docs';
+import { API_KEY_SCHEME, ApiProblems } from '../docs/api-docs';
 import { MlService } from '@app/ml';
-import { APP_INFO } from './app-info';
+import { APP_INFO } from '../config/app-info';
 import { ServiceInfoDto } from './service-info.dto';
 
 @ApiTags('service')

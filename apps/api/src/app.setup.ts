@@ -5,17 +5,17 @@ import { ThrottlerStorageService } from '@nestjs/throttler';
 import cors from 'cors';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
-import { AppModule } from '../app.module';
-import { Env, validateEnv } from '../config/env.config';
-import { MetricsService } from '../metrics/metrics.service';
-import { apiKeyGate } from './api-key.gate';
-import { FrontDoor, Gate } from './front-door';
-import { HTTP_SEAM, HttpSeam } from './http-seam';
-import type { Lifecycle } from './lifecycle';
-import { ROOT_LOGGER } from './logging';
-import { rateLimitGate } from './rate-limit.gate';
-import { seamFor } from './seams';
-import { setupSwagger } from './swagger';
+import { AppModule } from './app.module';
+import { Env, validateEnv } from './config/env.config';
+import { setupSwagger } from './docs/swagger';
+import { apiKeyGate } from './front-door/api-key.gate';
+import { FrontDoor, Gate } from './front-door/front-door';
+import { rateLimitGate } from './front-door/rate-limit.gate';
+import { HTTP_SEAM, HttpSeam } from './http/http-seam';
+import { seamFor } from './http/seams';
+import { ROOT_LOGGER } from './logging/root-logger';
+import { MetricsService } from './metrics/metrics.service';
+import type { Lifecycle } from './process/lifecycle';
 
 /** Options for NestFactory.create: Nest's own body parser is replaced by the strict one. */
 export const NEST_APP_OPTIONS = {
@@ -68,7 +68,8 @@ export function configureApp(app: INestApplication, door: FrontDoor): void {
   }
   door.configure({
     logger: app.get<PinoLogger>(ROOT_LOGGER, { strict: false }),
-    metrics: app.get(MetricsService),
+    // The metrics record each response's duration, by route pattern.
+    observer: app.get(MetricsService),
     routeOf: (request) => seam.routeOf(request),
     gates,
   });

@@ -1,7 +1,7 @@
 import { ArgumentsHost, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { HttpErrorFilter } from './http-error.filter';
-import type { HttpSeam } from './http-seam';
+import type { HttpSeam } from '../http/http-seam';
 
 interface Sent {
   status: number;

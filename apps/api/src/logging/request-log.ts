@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Params } from 'nestjs-pino';
-import pino, { Logger } from 'pino';
-import type { Env } from '../config/env.config';
-
-/** The process's pino logger, shared by Nest's logs (through nestjs-pino) and the request log. */
-export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+import type { Logger } from 'pino';
 
 /** A client's id is echoed only if it is short and plain; otherwise it could forge log lines. */
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
@@ -25,24 +20,6 @@ export function requestId(req: IncomingMessage): string {
   const id = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
   annotated[ID] = id;
   return id;
-}
-
-export function createRootLogger(env: Pick<Env, 'LOG_LEVEL' | 'LOG_PRETTY'>): Logger {
-  return pino({
-    level: env.LOG_LEVEL,
-    ...(env.LOG_PRETTY
-      ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
-      : {}),
-  });
-}
-
-/**
- * nestjs-pino carries Nest's own logs into the shared logger. Its per-request middleware is left
- * out (forRoutes: []): it runs every request inside AsyncLocalStorage, which turns on promise
- * hooks for the whole process, and the request line below does its job for less.
- */
-export function nestLoggerParams(logger: Logger): Params {
-  return { pinoHttp: { logger }, useExisting: true, forRoutes: [] };
 }
 
 /** Adds fields (user_id, nudge types, batch size) to this request's log line. */

@@ -1,37 +1,13 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { BadRequestException, HttpException } from '@nestjs/common';
+import type { HttpException } from '@nestjs/common';
 import { problem } from '@app/engagement';
 import type { Logger } from 'pino';
-import type { MetricsService } from '../metrics/metrics.service';
-import { logRequest, requestId } from './logging';
-import { problemOf, sendProblem } from './problem-response';
-import { pathOf } from './request-body';
-import { setSecurityHeaders } from './security-headers';
-
-export const BAD_URL_MESSAGE = 'the URL is not valid: it has a broken percent-encoding';
-export const DOT_SEGMENT_MESSAGE = 'the URL is not valid: it has a . or .. segment';
-
-const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
-
-/**
- * What is wrong with a request's path, if anything: a percent-encoding that does not decode, or
- * a dot segment (raw or encoded), which a client should have resolved and which no route of
- * this service has. Only paths with a `%` pay for decoding.
- */
-function pathProblem(url: string): HttpException | undefined {
-  let path = pathOf(url);
-  if (path.includes('%')) {
-    try {
-      path = decodeURIComponent(path);
-    } catch {
-      return new BadRequestException(BAD_URL_MESSAGE);
-    }
-  }
-  return path.includes('.') && DOT_SEGMENT.test(path)
-    ? new BadRequestException(DOT_SEGMENT_MESSAGE)
-    : undefined;
-}
+import { problemOf, sendProblem } from '../errors/problem-response';
+import { pathProblem } from '../http/request-path';
+import { setSecurityHeaders } from '../http/security-headers';
+import { logRequest, requestId } from '../logging/request-log';
+import type { RequestObserver } from './request-observer';
 
 /**
  * A check a request must pass before the framework sees it (the API key, the rate limit): an
@@ -45,7 +21,8 @@ export type Gate = (
 
 export interface FrontDoorOptions {
   readonly logger: Logger;
-  readonly metrics: MetricsService;
+  /** Told of every response once it is done (the metrics, for its duration). */
+  readonly observer: RequestObserver;
   /** The matched route pattern once the response is done (the adapter's seam knows it). */
   readonly routeOf: (request: IncomingMessage) => string | null;
   /** In order; each runs only if those before it let the request through. */
@@ -68,7 +45,7 @@ export interface FrontDoorOptions {
 export class FrontDoor {
   private options: FrontDoorOptions | undefined;
 
-  /** Set once the application exists (the logger and metrics come from it); until then, a pass-through. */
+  /** Set once the application exists (the logger and observer come from it); until then, a pass-through. */
   configure(options: FrontDoorOptions): void {
     this.options = options;
   }
@@ -84,7 +61,7 @@ export class FrontDoor {
       response.once('close', () => {
         const milliseconds = performance.now() - started;
         const route = options.routeOf(request);
-        options.metrics.observeRequest(
+        options.observer.requestDone(
           request.method ?? 'GET',
           route ?? 'unmatched',
           response.statusCode,

@@ -19,7 +19,7 @@ import {
   UserDataDto,
 } from '@app/engagement';
 import type { Env } from '../config/env.config';
-import { APP_INFO } from '../service/app-info';
+import { APP_INFO } from '../config/app-info';
 import { API_KEY_SCHEME } from './api-docs';
 
 /** The request DTOs whose class-validator rules the document states as schema keywords. */

@@ -3,18 +3,17 @@ import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problem, PROBLEM_JSON } from '@app/engagement';
+import { requestId } from '../logging/request-log';
 import { HTTP_METHODS, HttpSeam } from './http-seam';
-import { requestId } from './logging';
 import { answerClientError, createNodeServer } from './node-server';
-import { BAD_URL_MESSAGE } from './front-door';
 import {
   BodyLimits,
   bodyLimitFor,
   bodyFor,
-  pathOf,
   unsupportedEncoding,
   unsupportedType,
 } from './request-body';
+import { BAD_URL_MESSAGE, pathOf } from './request-path';
 import { SECURITY_HEADERS } from './security-headers';
 
 /** The fastify request behind a Node request, for its route pattern. */

@@ -16,12 +16,6 @@ export interface BodyLimits {
 
 export const BATCH_ROUTE = '/analyze-engagement/batch';
 
-/** A request URL without its query. */
-export function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
-
 /** The byte limit for a request path (without its query). */
 export function bodyLimitFor(path: string, limits: BodyLimits): number {
   return path === BATCH_ROUTE ? limits.batch : limits.body;

@@ -2,7 +2,6 @@ import { createServer, IncomingMessage, request, RequestListener, Server } from 
 import type { AddressInfo } from 'node:net';
 import { ForbiddenException } from '@nestjs/common';
 import pino from 'pino';
-import type { MetricsService } from '../metrics/metrics.service';
 import { FrontDoor, Gate } from './front-door';
 
 interface Observed {
@@ -19,10 +18,10 @@ async function serve(gates: Gate[], configure = true, logged: string[] = []) {
   if (configure) {
     door.configure({
       logger: pino({ level: 'error' }, { write: (line: string) => logged.push(line) }),
-      metrics: {
-        observeRequest: (method: string, route: string, status: number) =>
+      observer: {
+        requestDone: (method: string, route: string, status: number) =>
           observed.push({ method, route, status }),
-      } as unknown as MetricsService,
+      },
       routeOf: (request) => (request.url === '/known' ? '/known' : null),
       gates,
     });
@@ -54,6 +53,17 @@ async function serve(gates: Gate[], configure = true, logged: string[] = []) {
   return { get, raw, observed, reached, close: () => new Promise((r) => server.close(r)) };
 }
 
+/** The answer is the problem details (RFC 9457) the exception filter would have written. */
+function expectProblem(
+  answer: { status: number; body: string },
+  status: number,
+  title: string,
+  detail: string,
+): void {
+  expect(answer.status).toBe(status);
+  expect(JSON.parse(answer.body)).toEqual({ type: 'about:blank', title, status, detail });
+}
+
 const refuseSecret: Gate = (request: IncomingMessage) =>
   request.url === '/secret' ? new ForbiddenException('not for you') : undefined;
 
@@ -78,13 +88,7 @@ describe(FrontDoor.name, () => {
     const door = await serve([refuseSecret, (request) => void later.push(request.url ?? '')]);
     try {
       const answer = await door.get('/secret');
-      expect(answer.status).toBe(403);
-      expect(JSON.parse(answer.body)).toEqual({
-        type: 'about:blank',
-        title: 'Forbidden',
-        status: 403,
-        detail: 'not for you',
-      });
+      expectProblem(answer, 403, 'Forbidden', 'not for you');
       expect(answer.headers.get('x-request-id')).toBe('front-door-1');
       expect(door.reached).toEqual([]);
       expect(later).toEqual([]);
@@ -120,13 +124,7 @@ describe(FrontDoor.name, () => {
     const door = await serve([() => Promise.reject(new Error('store down'))], true, logged);
     try {
       const answer = await door.get('/known');
-      expect(answer.status).toBe(500);
-      expect(JSON.parse(answer.body)).toEqual({
-        type: 'about:blank',
-        title: 'Internal Server Error',
-        status: 500,
-        detail: 'internal error',
-      });
+      expectProblem(answer, 500, 'Internal Server Error', 'internal error');
       const line = JSON.parse(logged[0]) as { msg: string; err: { message: string } };
       expect([line.msg, line.err.message]).toEqual(['a gate failed', 'store down']);
     } finally {
@@ -143,13 +141,7 @@ describe(FrontDoor.name, () => {
     const door = await serve([]);
     try {
       const answer = await door.raw(path);
-      expect(answer.status).toBe(400);
-      expect(JSON.parse(answer.body)).toEqual({
-        type: 'about:blank',
-        title: 'Bad Request',
-        status: 400,
-        detail: message,
-      });
+      expectProblem(answer, 400, 'Bad Request', message);
       expect(door.reached).toEqual([]);
     } finally {
       await door.close();

@@ -10,18 +10,18 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Problem, problem, PROBLEM_JSON } from '@app/engagement';
-import { HTTP_SEAM, HttpSeam } from './http-seam';
-import { nodeRequestOf } from './node-request';
-import { problemOf } from './problem-response';
+import { HTTP_SEAM, HttpSeam } from '../http/http-seam';
+import { nodeRequestOf } from '../http/node-request';
 import {
   BODY_LIMITS,
   BodyLimits,
   bodyLimitFor,
-  pathOf,
   tooLarge,
   unsupportedEncoding,
   unsupportedType,
-} from './request-body';
+} from '../http/request-body';
+import { pathOf } from '../http/request-path';
+import { problemOf } from './problem-response';
 
 /** An upload the client abandoned: there is nobody left to answer. */
 function clientWentAway(exception: unknown): boolean {

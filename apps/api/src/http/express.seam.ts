@@ -3,8 +3,7 @@ import { BadRequestException, NestApplicationOptions } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Express } from 'express';
 import getRawBody from 'raw-body';
-import type { FrontDoor } from './front-door';
-import { HTTP_METHODS, HttpSeam } from './http-seam';
+import { Doorway, HTTP_METHODS, HttpSeam } from './http-seam';
 import { answerClientError, createNodeServer } from './node-server';
 import type { NextFunction } from './node-request';
 import {
@@ -12,17 +11,17 @@ import {
   bodyLimitFor,
   isJsonType,
   bodyFor,
-  pathOf,
   tooLarge,
   unsupportedEncoding,
   unsupportedType,
 } from './request-body';
+import { pathOf } from './request-path';
 
 /** Nest's Express adapter on the service's Node server, without Express's per-response extras. */
 class ServiceExpressAdapter extends ExpressAdapter {
   constructor(
     private readonly requestTimeoutMs: number,
-    private readonly door: FrontDoor,
+    private readonly door: Doorway,
   ) {
     super();
     const express = this.getInstance<Express>();

@@ -1,14 +1,21 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import type { HttpAdapterName } from '../config/env.config';
-import type { FrontDoor } from './front-door';
 import type { BodyLimits } from './request-body';
 
 export const HTTP_SEAM = Symbol('HTTP_SEAM');
 
 /** The methods a route may answer, in the order an `Allow` header lists them. */
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/**
+ * What every request passes before the framework sees it (the front door, which the app's setup
+ * hands to createAdapter): it wraps the framework's request listener.
+ */
+export interface Doorway {
+  wrap(handler: RequestListener): RequestListener;
+}
 
 /**
  * What Nest cannot abstract across Express and fastify, one implementation per adapter
@@ -23,7 +30,7 @@ export interface HttpSeam {
    * The Nest adapter, on a Node server with the service's timeouts (createNodeServer) whose
    * requests pass the front door before the framework sees them.
    */
-  createAdapter(requestTimeoutMs: number, door: FrontDoor): AbstractHttpAdapter;
+  createAdapter(requestTimeoutMs: number, door: Doorway): AbstractHttpAdapter;
   /**
    * Strict JSON bodies within per-route limits. They are read after the front door's gates, so
    * a refused client costs no parsing.
