@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * Five projects: unit specs beside the source, the API's e2e suite on each HTTP adapter, the
- * Kubernetes manifests' checks and the training CLI's e2e suite. Library aliases come from tsconfig.json's `paths`, so each lib is declared once.
+ * The projects: unit specs beside the source, the API's e2e suite on each HTTP adapter, the
+ * Kubernetes manifests' checks, the lint rules' own checks and the training CLI's e2e suite.
+ * Library aliases come from tsconfig.json's `paths`, so each lib is declared once.
  */
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
@@ -50,6 +51,12 @@ module.exports = {
       ...shared,
       displayName: 'deploy',
       testMatch: ['<rootDir>/deploy/**/*.spec.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
+    },
+    {
+      ...shared,
+      displayName: 'lint',
+      testMatch: ['<rootDir>/scripts/**/*.spec.ts'],
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
     },
     {
