@@ -5,8 +5,8 @@ import {
   simulateSnapshot,
   SimulatedSnapshot,
   userId,
-} from '../simulate/learner-simulator';
-import { Random } from '../simulate/random';
+} from '../offline/simulate/learner-simulator';
+import { Random } from '../cli/random';
 
 export const QUALITY_AS_OF = '2025-06-30';
 
