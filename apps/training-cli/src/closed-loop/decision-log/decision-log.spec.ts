@@ -3,16 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLE_HISTORY_REQUEST } from '@app/engagement';
 import { NUDGE_TYPES, parseCalendarDate } from '@app/learner';
-import { CliUsageError } from '../../cli/cli-errors';
 import {
   forEachLine,
   NUDGE_ACTIONS,
   OUTCOME_ACTIONS,
   parseDecisionLine,
   parseOutcomeLine,
-  requireLogFile,
   validDecisionRequest,
-} from './decision-log';
+  DecisionLogError,
+} from '.';
 
 const WHERE = 'decisions.ndjson line 3';
 const DAY = parseCalendarDate('2025-06-30')!;
@@ -43,7 +42,7 @@ function decisionError(line: object): string {
   try {
     parseDecisionLine(JSON.stringify(line), WHERE);
   } catch (error) {
-    expect(error).toBeInstanceOf(CliUsageError);
+    expect(error).toBeInstanceOf(DecisionLogError);
     return (error as Error).message;
   }
   throw new Error('the line was accepted');
@@ -77,7 +76,7 @@ describe(parseDecisionLine.name, () => {
     ['{"decision_id": ', 'decisions.ndjson line 3 is not valid JSON: Unexpected end of JSON input'],
     ['[1]', 'decisions.ndjson line 3 is not a JSON object'],
   ])('refuses the line %p', (text, message) => {
-    expect(() => parseDecisionLine(text, WHERE)).toThrow(new CliUsageError(message));
+    expect(() => parseDecisionLine(text, WHERE)).toThrow(new DecisionLogError(message));
   });
 
   it.each<[string, object, string]>([
@@ -250,7 +249,7 @@ describe(parseDecisionLine.name, () => {
   it('refuses a number too large for a double, which JSON reads as Infinity', () => {
     const text = JSON.stringify(TREATED).replace('"karma":12', '"karma":1e999');
     expect(() => parseDecisionLine(text, WHERE)).toThrow(
-      new CliUsageError('decisions.ndjson line 3: features.karma: must be a finite number'),
+      new DecisionLogError('decisions.ndjson line 3: features.karma: must be a finite number'),
     );
   });
 });
@@ -299,7 +298,7 @@ describe(validDecisionRequest.name, () => {
     ],
   ])('refuses %s, naming the line', (_case, request, message) => {
     expect(() => validDecisionRequest(withRequest(request), DAY, WHERE)).toThrow(
-      new CliUsageError(`decisions.ndjson line 3: ${message}`),
+      new DecisionLogError(`decisions.ndjson line 3: ${message}`),
     );
   });
 });
@@ -362,7 +361,7 @@ describe(parseOutcomeLine.name, () => {
     ],
   ])('refuses %s', (_case, change, message) => {
     expect(() => parseOutcomeLine(JSON.stringify({ ...outcome, ...change }), where)).toThrow(
-      new CliUsageError(`outcomes.ndjson line 12: ${message}`),
+      new DecisionLogError(`outcomes.ndjson line 12: ${message}`),
     );
   });
 });
@@ -392,15 +391,5 @@ describe(forEachLine.name, () => {
       ['{"a":3}', 4],
     ]);
     expect(count).toBe(4);
-  });
-
-  it('names a missing log by its flag', async () => {
-    const missing = join(dir, 'missing.ndjson');
-    await expect(requireLogFile(missing, '--outcomes')).rejects.toThrow(
-      new CliUsageError(`--outcomes ${missing}: no such file`),
-    );
-    await expect(requireLogFile(dir, '--outcomes')).rejects.toThrow(
-      new CliUsageError(`--outcomes ${dir}: no such file`),
-    );
   });
 });

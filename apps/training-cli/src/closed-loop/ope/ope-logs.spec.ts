@@ -5,7 +5,7 @@ import { buildEngineConfig, EngineState, EXAMPLE_REQUEST, SlotChoice } from '@ap
 import { FEATURE_COUNT, ModelManifest, ModelSet } from '@app/ml';
 import { NudgeType } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
-import { DecisionRecord, DeliveredNudge } from '../decision-log/decision-log';
+import { DecisionRecord, DeliveredNudge } from '../decision-log';
 import { loggedChances, readOpeLogs, unsupportedChoice } from './ope-logs';
 
 /** The example learner's request, made for `user`: its rules rank resume, comeback, quiz, project. */

@@ -10,7 +10,7 @@ import {
   OutcomeAction,
   parseDecisionLine,
   validDecisionRequest,
-} from '../decision-log/decision-log';
+} from '../decision-log';
 import { NO_NUDGE, OpeDecision, SlotChance, SupportTally, TopAction } from './ope';
 import { actedWithin } from '../uplift/uplift';
 import { DecisionTable, forEachOutcome } from '../uplift/uplift-logs';

@@ -13,7 +13,8 @@ import {
   parseFilePath,
   parseInteger,
 } from '../../cli/cli-options';
-import { CLOSED_LOOP_FILES, requireLogFile } from '../decision-log/decision-log';
+import { requireLogFile } from '../../cli/log-file';
+import { CLOSED_LOOP_FILES } from '../decision-log';
 import { Estimate, opeReport, OpeReport, percent, requireSupport } from './ope';
 import { readOpeLogs } from './ope-logs';
 

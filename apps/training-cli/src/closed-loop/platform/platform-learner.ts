@@ -6,7 +6,7 @@ import {
   SimulatedLearner,
   SimulatedSnapshot,
 } from '../../offline/simulate/learner-simulator';
-import { OUTCOME_ACTIONS, OutcomeAction } from '../decision-log/decision-log';
+import { OUTCOME_ACTIONS, OutcomeAction } from '../decision-log';
 import {
   ACTION_COUNT,
   ACTION_INDEX,

@@ -14,7 +14,7 @@ import {
   userId,
 } from '../../offline/simulate/learner-simulator';
 import { Random, RANDOM_STREAMS } from '../../cli/random';
-import { NUDGE_ACTIONS } from '../decision-log/decision-log';
+import { NUDGE_ACTIONS } from '../decision-log';
 import {
   actionBit,
   deliveryHistory,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseCalendarDate } from '@app/learner';
-import { forEachLine, parseOutcomeLine } from '../decision-log/decision-log';
+import { forEachLine, parseOutcomeLine } from '../decision-log';
 import { DEFAULT_START } from '../platform/platform-simulate.command';
 import {
   COVERAGE_POLICY,

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { FEATURE_COUNT, linearProbability, loadModelSet, ModelSet, Tf, tfRuntime } from '@app/ml';
 import { CliUsageError } from '../../cli/cli-errors';
 import { ProgressService } from '../../cli/progress.service';
-import { requireLogFile } from '../decision-log/decision-log';
+import { requireLogFile } from '../../cli/log-file';
 import { DeliveredNudges, readDeliveredNudges, readLoggedOutcomes } from './retrain-logs';
 import { fromLogManifest, fromLogSummary, TrainedFromLog } from './retrain-report';
 import { requireTrainable, timeSplit, trainDecisions, TypeRows, typeRows } from './retrain-rows';

@@ -6,7 +6,7 @@ import {
   OutcomeAction,
   parseDecisionLine,
   parseOutcomeLine,
-} from '../decision-log/decision-log';
+} from '../decision-log';
 import { actedWithin, groupOf, GroupedTally } from './uplift';
 
 /**

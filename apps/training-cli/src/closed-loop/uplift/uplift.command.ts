@@ -5,7 +5,8 @@ import { plural } from '../../checks/catalogs/check-catalogs.command';
 import { CliCommand } from '../../cli/cli-command';
 import { CliUsageError } from '../../cli/cli-errors';
 import { DEFAULT_OPTIONS, parseFilePath, parseInteger } from '../../cli/cli-options';
-import { CLOSED_LOOP_FILES, requireLogFile } from '../decision-log/decision-log';
+import { requireLogFile } from '../../cli/log-file';
+import { CLOSED_LOOP_FILES } from '../decision-log';
 import { ConfigHashMismatch, readDecisions, readOutcomes, tallyLearners } from './uplift-logs';
 import { ArmRow, expectedShares, HOLDOUT, TREATED, UpliftReport, upliftReport } from './uplift';
 

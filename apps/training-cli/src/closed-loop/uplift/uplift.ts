@@ -3,7 +3,7 @@ import { EngineConfig } from '@app/engagement';
 import { CalendarDay } from '@app/learner';
 import { plural } from '../../checks/catalogs/check-catalogs.command';
 import { CliUsageError } from '../../cli/cli-errors';
-import { DecisionAssignment } from '../decision-log/decision-log';
+import { DecisionAssignment } from '../decision-log';
 
 /** The two-sided 95% normal quantile. */
 export const Z_95 = 1.959963985;

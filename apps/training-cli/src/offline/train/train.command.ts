@@ -12,7 +12,7 @@ import {
   parseFilePath,
   parseInteger,
 } from '../../cli/cli-options';
-import { CLOSED_LOOP_FILES } from '../../closed-loop/decision-log/decision-log';
+import { CLOSED_LOOP_FILES } from '../../closed-loop/decision-log';
 import { FromLogRequest, FromLogTrainingService } from '../../closed-loop/retrain/retrain.service';
 import { TrainService } from './train.service';
 

@@ -1,99 +1,13 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { parseJsonDocument, utcDayOf, validateAnalyzeRequest, ValidRequest } from '@app/engagement';
 import { CalendarDay, NUDGE_TYPES, NudgeType, parseCalendarDate } from '@app/learner';
-import { CliUsageError } from '../../cli/cli-errors';
-
-/**
- * The closed loop's two logs, as a platform writes them: one line per decision the API made, one
- * line per thing a learner did. This file is their contract (docs/closed-loop.md): the platform
- * simulator writes them with these types, and `uplift` reads them with these parsers.
- */
-
-/** The logs' usual names, in the folder a platform (or the simulator) writes them to. */
-export const CLOSED_LOOP_FILES = {
-  decisions: 'decisions.ndjson',
-  outcomes: 'outcomes.ndjson',
-} as const;
-
-export const OUTCOME_ACTIONS = [
-  'upload_resume',
-  'add_project',
-  'take_quiz',
-  'attend_event',
-] as const;
-
-export type OutcomeAction = (typeof OUTCOME_ACTIONS)[number];
-
-/** What a learner does when a nudge of each type works: the action that nudge asks for. */
-export const NUDGE_ACTIONS: Readonly<Record<NudgeType, OutcomeAction>> = {
-  resume: 'upload_resume',
-  project: 'add_project',
-  quiz: 'take_quiz',
-  event_fomo: 'attend_event',
-  comeback: 'attend_event',
-};
-
-/** The learner's group, as the API's answer reports it. */
-export interface DecisionAssignment {
-  readonly holdout: boolean;
-  readonly bucket: number;
-  readonly experiment?: string;
-  readonly variant?: string;
-}
-
-/** A nudge that was eligible before the policy chose. */
-export interface DecisionCandidate {
-  readonly type: NudgeType;
-  readonly source: 'rule' | 'ml';
-  readonly score: number;
-}
-
-export interface DeliveredNudge {
-  readonly type: NudgeType;
-  readonly slot: number;
-  /** The probability that the policy put this nudge in this slot. */
-  readonly propensity: number;
-}
-
-/** A nudge a held-out learner would have got: a ghost exposure. */
-export interface GhostNudge {
-  readonly type: NudgeType;
-  readonly slot: number;
-}
-
-/** One line of decisions.ndjson. */
-export interface DecisionRecord {
-  readonly decision_id: string;
-  readonly user_id: string;
-  readonly as_of: string;
-  readonly assignment: DecisionAssignment;
-  readonly policy_version: string;
-  readonly features: Readonly<Record<string, number>>;
-  readonly candidates: readonly DecisionCandidate[];
-  /** Empty for a held-out learner. */
-  readonly delivered: readonly DeliveredNudge[];
-  readonly would_have_sent?: readonly GhostNudge[];
-  /** The analyze request the decision answered; the engine validates it when it is asked again. */
-  readonly request?: Readonly<Record<string, unknown>>;
-}
-
-/** One line of outcomes.ndjson. */
-export interface OutcomeRecord {
-  readonly user_id: string;
-  readonly action: OutcomeAction;
-  /** `YYYY-MM-DD` or an RFC 3339 date-time; its UTC day counts. */
-  readonly at: string;
-  /** The decision the action followed, when the platform knows it. */
-  readonly decision_id?: string;
-}
-
-/** A parsed line and the day it happened on. */
-export interface Dated<T> {
-  readonly record: T;
-  readonly day: CalendarDay;
-}
+import { DecisionLogError } from './decision-log-error';
+import {
+  DecisionAssignment,
+  DecisionRecord,
+  Dated,
+  OUTCOME_ACTIONS,
+  OutcomeRecord,
+} from './decision-log-records';
 
 const MAX_DECISION_ID_LENGTH = 64;
 const DECISION_ID_PROBLEM = `must be a string of 1 to ${MAX_DECISION_ID_LENGTH} characters`;
@@ -129,16 +43,16 @@ function isSlot(value: unknown): value is number {
 }
 
 /** `where` is `<file> line <n>`; the message names the field, as every log error does. */
-function fieldProblem(where: string, field: string, problem: string): CliUsageError {
-  return new CliUsageError(`${where}: ${field}: ${problem}`);
+function fieldProblem(where: string, field: string, problem: string): DecisionLogError {
+  return new DecisionLogError(`${where}: ${field}: ${problem}`);
 }
 
 /** One NDJSON line as an object, parsed as safely as a request body is. */
 function objectLine(text: string, where: string): JsonObject {
-  if (text.trim() === '') throw new CliUsageError(`${where} is empty; expected a JSON object`);
+  if (text.trim() === '') throw new DecisionLogError(`${where} is empty; expected a JSON object`);
   const parsed = parseJsonDocument(text, where);
-  if (!parsed.ok) throw new CliUsageError(parsed.message);
-  if (!isObject(parsed.value)) throw new CliUsageError(`${where} is not a JSON object`);
+  if (!parsed.ok) throw new DecisionLogError(parsed.message);
+  if (!isObject(parsed.value)) throw new DecisionLogError(`${where} is not a JSON object`);
   return parsed.value;
 }
 
@@ -258,7 +172,7 @@ function checkWouldHaveSent(value: unknown, holdout: boolean, where: string): vo
 
 /**
  * One line of decisions.ndjson, checked field by field; unknown fields are allowed. The first
- * problem throws a usage error naming the file, the line and the field.
+ * problem throws a DecisionLogError naming the file, the line and the field.
  */
 export function parseDecisionLine(text: string, where: string): Dated<DecisionRecord> {
   const line = objectLine(text, where);
@@ -326,31 +240,4 @@ export function parseOutcomeLine(text: string, where: string): Dated<OutcomeReco
     throw fieldProblem(where, 'decision_id', DECISION_ID_PROBLEM);
   }
   return { record: line as unknown as OutcomeRecord, day };
-}
-
-/** A log named on the command line must be a file; `flag` is how the user named it. */
-export async function requireLogFile(path: string, flag: string): Promise<void> {
-  const file = await stat(path).catch(() => undefined);
-  if (file === undefined || !file.isFile())
-    throw new CliUsageError(`${flag} ${path}: no such file`);
-}
-
-/**
- * Calls `visit` with each line of a log and its 1-based number, reading the file as a stream so
- * a log of millions of lines never sits in memory. Returns the number of lines.
- */
-export async function forEachLine(
-  path: string,
-  visit: (text: string, line: number) => void,
-): Promise<number> {
-  const input = createReadStream(path, { encoding: 'utf8' });
-  let line = 0;
-  try {
-    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-      visit(text, ++line);
-    }
-  } finally {
-    input.destroy();
-  }
-  return line;
 }
