@@ -25,6 +25,17 @@ const load = (name) => import(pathToFileURL(requireHere.resolve(name)).href);
 })().catch((error) => parentPort.postMessage({ error: String((error && error.stack) || error) }));
 `;
 
+/** The font the charts are drawn with; the PNG renderer loads exactly this font and no other. */
+export const CHART_FONT = 'DejaVu Sans';
+
+/** The font files shipped with the dejavu-fonts-ttf package: regular for text, bold for titles. */
+export function chartFontFiles(): string[] {
+  return [
+    require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+    require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
+  ];
+}
+
 /** Pixels per chart unit: twice the spec's size keeps text crisp on high-density screens. */
 const ZOOM = 2;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Injectable } from '@nestjs/common';
 import { CalendarDay } from '@app/learner';
-import { ConfigError, loadEngineConfig } from '@app/engagement';
+import { loadConfigFlag } from '../cli/engine-config';
 import { CliUsageError } from '../cli/cli-errors';
 import { ProgressService } from '../cli/progress.service';
 import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
@@ -64,12 +64,7 @@ async function checkInputs(options: ScoreOptions): Promise<void> {
   if (input === undefined || !input.isFile()) {
     throw new CliUsageError(`--in ${options.in}: no such file`);
   }
-  try {
-    loadEngineConfig(options.config);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliUsageError(`--config: ${error.message}`);
-    throw error;
-  }
+  loadConfigFlag(options.config);
 }
 
 /**

@@ -2,11 +2,8 @@ import { Command, Option } from 'nest-commander';
 import { ConfigError, loadEngineConfig } from '@app/engagement';
 import { CliCommand } from '../../cli/cli-command';
 import { ProgressService } from '../../cli/progress.service';
-import {
-  CATALOG_PROBLEMS_EXIT_CODE,
-  catalogsProblems,
-  plural,
-} from '../catalogs/check-catalogs.command';
+import { plural } from '../../cli/format';
+import { CATALOG_PROBLEMS_EXIT_CODE, catalogsProblems } from '../catalogs/catalogs-problems';
 
 export interface CheckConfigOptions {
   readonly config: string;

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
 import { ConfigError, EngineConfig, loadEngineConfig } from '@app/engagement';
 import { loadModelSet, ModelSet } from '@app/ml';
-import { plural } from '../../checks/catalogs/check-catalogs.command';
+import { plural } from '../../cli/format';
 import { CliCommand } from '../../cli/cli-command';
 import { CliUsageError } from '../../cli/cli-errors';
 import {

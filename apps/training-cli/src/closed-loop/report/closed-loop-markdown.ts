@@ -1,4 +1,4 @@
-import { CHART_FONT } from '../../offline/report/feature-importance';
+import { CHART_FONT } from '../../cli/chart-renderer';
 import { ClosedLoopResults, Interval } from './closed-loop-report';
 import { LOGGING_POLICY, NO_NUDGES } from './closed-loop-policies';
 

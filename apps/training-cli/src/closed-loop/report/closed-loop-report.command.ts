@@ -4,9 +4,7 @@ import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
 import { OPTIONS, PARSE_OPTION, parseInteger } from '../../cli/cli-options';
 import { ProgressService } from '../../cli/progress.service';
-import { renderPngs } from '../../cli/chart-renderer';
-import { CHART_FONT } from '../../offline/report/feature-importance';
-import { chartFontFiles } from '../../offline/report/report.service';
+import { CHART_FONT, chartFontFiles, renderPngs } from '../../cli/chart-renderer';
 import { closedLoopMarkdown, WEEKLY_CHART_FILE, weeklyRateChart } from './closed-loop-markdown';
 import { ClosedLoopReportOptions, runClosedLoop } from './closed-loop-report';
 

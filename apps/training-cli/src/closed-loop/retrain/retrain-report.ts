@@ -1,6 +1,6 @@
 import { formatCalendarDate, NudgeType } from '@app/learner';
 import { FEATURE_NAMES, ModelManifest } from '@app/ml';
-import { plural } from '../../checks/catalogs/check-catalogs.command';
+import { plural } from '../../cli/format';
 import { modelPath } from '../../cli/file-names';
 import { LogProvenance } from './retrain-logs';
 import { TimeSplit, TypeRows } from './retrain-rows';

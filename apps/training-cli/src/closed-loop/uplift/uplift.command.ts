@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Command, Option } from 'nest-commander';
 import { ConfigError, EngineConfig, loadEngineConfig } from '@app/engagement';
-import { plural } from '../../checks/catalogs/check-catalogs.command';
+import { plural } from '../../cli/format';
 import { CliCommand } from '../../cli/cli-command';
 import { CliUsageError } from '../../cli/cli-errors';
 import { DEFAULT_OPTIONS, parseFilePath, parseInteger } from '../../cli/cli-options';

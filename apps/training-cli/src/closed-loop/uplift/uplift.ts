@@ -1,7 +1,7 @@
 import { jStat } from 'jstat';
 import { EngineConfig } from '@app/engagement';
 import { CalendarDay } from '@app/learner';
-import { plural } from '../../checks/catalogs/check-catalogs.command';
+import { plural } from '../../cli/format';
 import { CliUsageError } from '../../cli/cli-errors';
 import { DecisionAssignment } from '../decision-log';
 

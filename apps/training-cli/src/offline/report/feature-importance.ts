@@ -1,4 +1,5 @@
 import { FEATURE_LABELS, FEATURE_NAMES, FeatureName } from '@app/ml';
+import { CHART_FONT } from '../../cli/chart-renderer';
 
 export interface FeatureImportance {
   readonly feature: FeatureName;
@@ -34,9 +35,6 @@ export function featureImportanceCsv(rows: readonly FeatureImportance[]): string
   });
   return `${lines.join('\n')}\n`;
 }
-
-/** The font the charts are drawn with; the PNG renderer loads exactly this font and no other. */
-export const CHART_FONT = 'DejaVu Sans';
 
 /**
  * A horizontal bar chart of the standardised coefficients as a Vega-Lite spec: bars to the

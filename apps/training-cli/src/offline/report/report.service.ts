@@ -18,10 +18,9 @@ import { requireInput } from '../simulate/simulation-files';
 import { classificationMetrics, rocAuc, roundMetric } from '../model/metrics';
 import { pick, predict } from '../model/model-training';
 import { TrainingManifest } from '../model/training-manifest';
-import { renderPngs } from '../../cli/chart-renderer';
+import { CHART_FONT, chartFontFiles, renderPngs } from '../../cli/chart-renderer';
 import { classificationReport, ModelReport } from './classification-report';
 import {
-  CHART_FONT,
   featureImportance,
   featureImportanceChart,
   featureImportanceCsv,
@@ -32,14 +31,6 @@ export interface ReportRequest {
   readonly dataDir: string;
   readonly modelsDir: string;
   readonly reportsDir: string;
-}
-
-/** The font files shipped with the dejavu-fonts-ttf package: regular for text, bold for titles. */
-export function chartFontFiles(): string[] {
-  return [
-    require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
-    require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
-  ];
 }
 
 function count(values: Float64Array): number {
