@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { ClosedLoopReportCommand } from './closed-loop/report/closed-loop-report.command';
 import { CheckCatalogsCommand } from './checks/catalogs/check-catalogs.command';
 import { OpeCommand } from './closed-loop/ope/ope.command';
+import { OpeService } from './closed-loop/ope/ope.service';
 import { UpliftCommand } from './closed-loop/uplift/uplift.command';
+import { UpliftService } from './closed-loop/uplift/uplift.service';
 import { SimulatePlatformCommand } from './closed-loop/platform/platform-simulate.command';
 import { CheckConfigCommand } from './checks/config/check-config.command';
 import { ProgressService } from './cli/progress.service';
@@ -34,6 +36,8 @@ import { CliName } from './cli/cli-name';
     FromLogTrainingService,
     ReportService,
     ScoreService,
+    UpliftService,
+    OpeService,
     SimulateCommand,
     DatasetCommand,
     TrainCommand,

@@ -10,3 +10,12 @@ export function loadConfigFlag(path: string): EngineConfig {
     throw error;
   }
 }
+
+/** The config of an experiment's variant, if the config has that variant. */
+export function variantConfig(
+  config: EngineConfig,
+  experiment: string,
+  variant: string,
+): EngineConfig | undefined {
+  return config.variants.get(`${experiment}/${variant}`);
+}

@@ -4,7 +4,9 @@ import { SlotChoice } from '@app/engagement';
 export type SlotChance = Pick<SlotChoice, 'type' | 'probability'>;
 import { NUDGE_TYPES, NudgeType } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
+import { percent } from '../../cli/format';
 import { Random } from '../../cli/random';
+import { ConfidenceInterval } from '../uplift/uplift';
 
 /**
  * Off-policy evaluation (Dudík, Langford & Li 2011, "Doubly Robust Policy Evaluation and
@@ -130,7 +132,7 @@ export function bootstrapIntervals(
   c: Contributions,
   resamples: number,
   seed: number,
-): Record<Estimator, readonly [number, number]> {
+): Record<Estimator, ConfidenceInterval> {
   const n = c.weight.length;
   const random = new Random(seed);
   const { weight, weightedReward, doublyRobust } = c;
@@ -156,7 +158,7 @@ export function bootstrapIntervals(
     const estimates = fromSums(n, w, wr, dr);
     for (const estimator of ESTIMATORS) replicates[estimator][b] = estimates[estimator];
   }
-  const interval = (values: Float64Array): readonly [number, number] => {
+  const interval = (values: Float64Array): ConfidenceInterval => {
     const sorted = values.sort();
     return [quantile(sorted, 0.025), quantile(sorted, 0.975)];
   };
@@ -180,9 +182,6 @@ export interface SupportTally {
 /** Above this share of decisions without support, the estimate is refused, not reported. */
 export const MAX_UNSUPPORTED_SHARE = 0.01;
 
-/** A share as a percentage with one decimal. */
-export const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
-
 /**
  * The share of decisions without support. Where the candidate may choose a type the logging
  * policy never could, no logged decision stands for that choice: IPS counts it as reward 0 and
@@ -193,7 +192,7 @@ export function requireSupport(tally: SupportTally, decisions: number, path: str
   const share = tally.unsupported / decisions;
   if (share <= MAX_UNSUPPORTED_SHARE || tally.first === undefined) return share;
   const { line, type } = tally.first;
-  const extent = `${tally.unsupported} of ${decisions} decisions (${percent(share)}, at most ${percent(MAX_UNSUPPORTED_SHARE)} may)`;
+  const extent = `${tally.unsupported} of ${decisions} decisions (${percent(share, 1)}, at most ${percent(MAX_UNSUPPORTED_SHARE, 1)} may)`;
   const why = tally.explored
     ? `the same holds for ${extent}`
     : `every logged top nudge has propensity 1, so the logging policy never explored (policy.exploration_epsilon 0) and these logs give no weight to any choice it did not make; the candidate chooses otherwise on ${extent}`;
@@ -202,9 +201,10 @@ export function requireSupport(tally: SupportTally, decisions: number, path: str
   );
 }
 
+/** A policy value and its 95% confidence interval. */
 export interface Estimate {
   readonly value: number;
-  readonly ci95: readonly [number, number];
+  readonly ci95: ConfidenceInterval;
 }
 
 export interface OpeSettings {

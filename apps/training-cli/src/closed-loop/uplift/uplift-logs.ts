@@ -7,7 +7,8 @@ import {
   parseDecisionLine,
   parseOutcomeLine,
 } from '../decision-log';
-import { actedWithin, groupOf, GroupedTally } from './uplift';
+import { groupOf } from './groups';
+import { actedWithin, GroupedTally } from './uplift';
 
 /**
  * What `uplift` keeps of the decisions log: per decision only its learner and day, per learner

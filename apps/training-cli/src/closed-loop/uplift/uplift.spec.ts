@@ -4,14 +4,13 @@ import {
   absoluteLift,
   actedWithin,
   chiSquarePValue,
-  expectedShares,
   GroupedTally,
-  groupOf,
   ratioEstimate,
   relativeLift,
   sampleRatioTest,
   upliftReport,
 } from './uplift';
+import { expectedShares, groupOf } from './groups';
 
 /** Hand-computed example, treated: learners (acted, decisions) = (1, 2), (0, 1), (2, 3). */
 const TREATED = [

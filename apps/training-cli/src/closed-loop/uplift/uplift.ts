@@ -1,33 +1,14 @@
 import { jStat } from 'jstat';
-import { EngineConfig } from '@app/engagement';
 import { CalendarDay } from '@app/learner';
 import { plural } from '../../cli/format';
 import { CliUsageError } from '../../cli/cli-errors';
-import { DecisionAssignment } from '../decision-log';
+import { HOLDOUT, TREATED } from './groups';
 
 /** The two-sided 95% normal quantile. */
 export const Z_95 = 1.959963985;
 
 /** Below this p-value the arms' sizes are called a sample ratio mismatch. */
 export const SRM_P_VALUE = 0.001;
-
-/** Expected shares smaller than this are rounding left over from weights that add up to 1. */
-const NO_SHARE = 1e-9;
-
-export const HOLDOUT = 'holdout';
-/** All learners not held out; as a group, those of them in no experiment. */
-export const TREATED = 'treated';
-
-/**
- * The group a decision's learner was assigned to: `holdout`, `<experiment>=<variant>`, or
- * `treated` for a learner nudged outside any experiment.
- */
-export function groupOf(assignment: DecisionAssignment): string {
-  if (assignment.holdout) return HOLDOUT;
-  return assignment.experiment === undefined
-    ? TREATED
-    : `${assignment.experiment}=${assignment.variant}`;
-}
 
 /**
  * Whether a learner acted on a day d with asOf ≤ d < asOf + windowDays, by binary search in the
@@ -94,18 +75,22 @@ export function ratioEstimate(learners: readonly LearnerTally[]): RatioEstimate 
   return { rate: acted / decisions, variance: Math.max(variance, 0) };
 }
 
-export interface Interval {
+/** A 95% confidence interval: its lower and upper bounds. */
+export type ConfidenceInterval = readonly [number, number];
+
+/** A lift and its 95% confidence interval. */
+export interface Lift {
   readonly estimate: number;
-  readonly ci95: readonly [number, number];
+  readonly ci95: ConfidenceInterval;
 }
 
-function interval95(estimate: number, variance: number): Interval {
+function interval95(estimate: number, variance: number): Lift {
   const margin = Z_95 * Math.sqrt(variance);
   return { estimate, ci95: [estimate - margin, estimate + margin] };
 }
 
 /** rate_treated − rate_holdout; the arms are independent, so their variances add. */
-export function absoluteLift(treated: RatioEstimate, holdout: RatioEstimate): Interval {
+export function absoluteLift(treated: RatioEstimate, holdout: RatioEstimate): Lift {
   return interval95(treated.rate - holdout.rate, treated.variance + holdout.variance);
 }
 
@@ -113,7 +98,7 @@ export function absoluteLift(treated: RatioEstimate, holdout: RatioEstimate): In
  * rate_treated / rate_holdout − 1, with the delta method's variance of a ratio of independent
  * estimates; null when no held-out decision was followed by an action (nothing to divide by).
  */
-export function relativeLift(treated: RatioEstimate, holdout: RatioEstimate): Interval | null {
+export function relativeLift(treated: RatioEstimate, holdout: RatioEstimate): Lift | null {
   const [t, h] = [treated.rate, holdout.rate];
   if (h === 0) return null;
   return interval95(t / h - 1, treated.variance / h ** 2 + (t ** 2 * holdout.variance) / h ** 4);
@@ -152,34 +137,6 @@ export function sampleRatioTest(
   return { chi2, df, p_value: pValue, flagged: pValue < SRM_P_VALUE };
 }
 
-/**
- * Each group's expected share of learners under the config, as the API assigns them: the holdout
- * takes holdout_percent; the rest go to the first experiment whose weight ranges hold their
- * bucket (ranges past 1 hold none), each experiment hashing independently; learners no
- * experiment places are `treated`. Groups expected to get no learner are left out.
- */
-export function expectedShares({
-  holdout_percent,
-  experiments,
-}: EngineConfig['assignment']): Map<string, number> {
-  const held = holdout_percent / 100;
-  const shares = new Map<string, number>([[HOLDOUT, held]]);
-  let unplaced = 1 - held;
-  for (const experiment of experiments) {
-    let start = 0;
-    let placed = 0;
-    for (const variant of experiment.variants) {
-      const share = Math.min(start + variant.weight, 1) - Math.min(start, 1);
-      start += variant.weight;
-      placed += share;
-      shares.set(`${experiment.key}=${variant.key}`, unplaced * share);
-    }
-    unplaced *= 1 - placed;
-  }
-  shares.set(TREATED, unplaced);
-  return new Map([...shares].filter(([, share]) => share > NO_SHARE));
-}
-
 /** A learner's tally and group. */
 export interface GroupedTally extends LearnerTally {
   readonly group: string;
@@ -193,14 +150,14 @@ export interface ArmRow {
   readonly acted: number;
   readonly rate: number;
   /** null for an arm of one learner. */
-  readonly ci95: readonly [number, number] | null;
+  readonly ci95: ConfidenceInterval | null;
 }
 
 export interface UpliftReport {
   readonly window_days: number;
   readonly arms: readonly ArmRow[];
-  readonly absolute_lift: Interval;
-  readonly relative_lift: Interval | null;
+  readonly absolute_lift: Lift;
+  readonly relative_lift: Lift | null;
   readonly srm: SampleRatioTest;
 }
 

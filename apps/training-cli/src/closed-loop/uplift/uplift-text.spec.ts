@@ -1,5 +1,5 @@
 import { UpliftReport } from './uplift';
-import { upliftText } from './uplift.command';
+import { upliftText } from './uplift-text';
 
 const REPORT: UpliftReport = {
   window_days: 7,

@@ -1,6 +1,5 @@
-import { InvalidArgumentError } from 'commander';
 import { OpeReport } from './ope';
-import { opeText, parseClip } from './ope.command';
+import { opeText } from './ope-text';
 
 const REPORT: OpeReport = {
   ips: { value: 0.72666, ci95: [0.31, 1.05] },
@@ -40,19 +39,5 @@ describe(opeText.name, () => {
       "value of the candidate policy c.json (models v1): its mean reward per decision, a reward being the top nudge's action done within 3 days (the decision's day and the 2 days after)",
     );
     expect(sut[8]).toMatch(/^decisions: 5 not held out \(2 held-out decisions left out\);/);
-  });
-});
-
-describe(parseClip.name, () => {
-  it('takes a weight of at least 1, whole or decimal', () => {
-    expect(parseClip('10')).toBe(10);
-    expect(parseClip('1')).toBe(1);
-    expect(parseClip('2.5')).toBe(2.5);
-  });
-
-  it.each(['0.5', '0', '-3', 'ten', '1e3', '', ' 5', 'Infinity'])('refuses %p', (value) => {
-    expect(() => parseClip(value)).toThrow(
-      new InvalidArgumentError('Expected a number of at least 1.'),
-    );
   });
 });

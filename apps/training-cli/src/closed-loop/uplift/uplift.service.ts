@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { requireLogFile } from '../../cli/log-file';
+import { loadConfigFlag } from '../../cli/engine-config';
+import { expectedShares, groupConfig } from './groups';
+import { UpliftReport, upliftReport } from './uplift';
+import { readDecisions, readOutcomes, tallyLearners } from './uplift-logs';
+import { hashWarning } from './uplift-text';
+
+export interface UpliftRequest {
+  readonly decisions: string;
+  readonly outcomes: string;
+  readonly windowDays: number;
+  /** The engine config the decisions were made with: its split is the expected one. */
+  readonly config: string;
+}
+
+/**
+ * `uplift`: whether nudges change what learners do, from a platform's decisions and outcomes
+ * logs (docs/closed-loop.md). Any problem in the logs or the config is a usage error naming the
+ * file, line and field.
+ */
+@Injectable()
+export class UpliftService {
+  /**
+   * `warn` hears, before the report is computed, why the expected split may be wrong: the
+   * decisions were made under another config.
+   */
+  async measure(request: UpliftRequest, warn: (line: string) => void): Promise<UpliftReport> {
+    const config = loadConfigFlag(request.config);
+    await requireLogFile(request.decisions, '--decisions');
+    await requireLogFile(request.outcomes, '--outcomes');
+    const { table: decisions, mismatch } = await readDecisions(
+      request.decisions,
+      (group) => groupConfig(config, group)?.hash,
+    );
+    const actionDays = await readOutcomes(request.outcomes, decisions);
+    if (mismatch !== undefined) warn(hashWarning(mismatch, request));
+    const learners = tallyLearners(decisions, actionDays, request.windowDays);
+    return upliftReport(learners, expectedShares(config.assignment), request.windowDays);
+  }
+}
