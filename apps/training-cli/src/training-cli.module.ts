@@ -6,6 +6,7 @@ import { OpeService } from './closed-loop/ope/ope.service';
 import { UpliftCommand } from './closed-loop/uplift/uplift.command';
 import { UpliftService } from './closed-loop/uplift/uplift.service';
 import { SimulatePlatformCommand } from './closed-loop/platform/platform-simulate.command';
+import { PlatformService } from './closed-loop/platform/platform.service';
 import { CheckConfigCommand } from './checks/config/check-config.command';
 import { ProgressService } from './cli/progress.service';
 import { DatasetCommand } from './offline/dataset/dataset.command';
@@ -38,6 +39,7 @@ import { CliName } from './cli/cli-name';
     ScoreService,
     UpliftService,
     OpeService,
+    PlatformService,
     SimulateCommand,
     DatasetCommand,
     TrainCommand,

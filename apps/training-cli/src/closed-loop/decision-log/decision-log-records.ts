@@ -46,18 +46,19 @@ export interface DecisionCandidate {
   readonly score: number;
 }
 
-export interface DeliveredNudge {
+/** A nudge in the slot it was (or would have been) shown in. */
+export interface SlottedNudge {
   readonly type: NudgeType;
   readonly slot: number;
+}
+
+export interface DeliveredNudge extends SlottedNudge {
   /** The probability that the policy put this nudge in this slot. */
   readonly propensity: number;
 }
 
 /** A nudge a held-out learner would have got: a ghost exposure. */
-export interface GhostNudge {
-  readonly type: NudgeType;
-  readonly slot: number;
-}
+export type GhostNudge = SlottedNudge;
 
 /** One line of decisions.ndjson. */
 export interface DecisionRecord {

@@ -6,7 +6,7 @@ import {
   SimulatedLearner,
   SimulatedSnapshot,
 } from '../../offline/simulate/learner-simulator';
-import { OUTCOME_ACTIONS, OutcomeAction } from '../decision-log';
+import { OUTCOME_ACTIONS, OutcomeAction, SlottedNudge } from '../decision-log';
 import {
   ACTION_COUNT,
   ACTION_INDEX,
@@ -20,12 +20,6 @@ import {
   UPLOAD_RESUME,
   WEEK_DAYS,
 } from './platform-story';
-
-/** A nudge in the slot it was shown in. */
-export interface SlottedNudge {
-  readonly type: NudgeType;
-  readonly slot: number;
-}
 
 /** A nudge the platform delivered, and whether the learner did its action that day. */
 export interface PlatformDelivery extends SlottedNudge {

@@ -14,7 +14,7 @@ import {
   userId,
 } from '../../offline/simulate/learner-simulator';
 import { Random, RANDOM_STREAMS } from '../../cli/random';
-import { NUDGE_ACTIONS } from '../decision-log';
+import { NUDGE_ACTIONS, SlottedNudge } from '../decision-log';
 import {
   actionBit,
   deliveryHistory,
@@ -22,7 +22,6 @@ import {
   HistoryEntry,
   LearnerWorld,
   liveDay,
-  SlottedNudge,
 } from './platform-learner';
 import { ACTION_COUNT } from './platform-story';
 

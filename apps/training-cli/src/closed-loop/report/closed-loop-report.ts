@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseCalendarDate } from '@app/learner';
 import { forEachLine, parseOutcomeLine } from '../decision-log';
-import { DEFAULT_START } from '../platform/platform-simulate.command';
+import { DEFAULT_START } from '../platform/platform.service';
 import {
   COVERAGE_POLICY,
   LOGGING_POLICY,
