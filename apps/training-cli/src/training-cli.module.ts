@@ -18,7 +18,7 @@ import { ScoreCommand } from './score/score.command';
 import { ScoreService } from './score/score.service';
 import { SimulateCommand } from './offline/simulate/simulate.command';
 import { SimulationService } from './offline/simulate/simulation.service';
-import { FromLogTrainingService } from './closed-loop/retrain/retrain.service';
+import { RetrainService } from './closed-loop/retrain/retrain.service';
 import { TrainCommand } from './offline/train/train.command';
 import { TrainService } from './offline/train/train.service';
 import { CliName } from './cli/cli-name';
@@ -34,7 +34,7 @@ import { CliName } from './cli/cli-name';
     SimulationService,
     DatasetService,
     TrainService,
-    FromLogTrainingService,
+    RetrainService,
     ReportService,
     ScoreService,
     UpliftService,

@@ -9,11 +9,11 @@ import { fromLogManifest, fromLogSummary, TrainedFromLog } from './retrain-repor
 import { requireTrainable, timeSplit, trainDecisions, TypeRows, typeRows } from './retrain-rows';
 import { fitFromRows, holdoutAuc } from './retrain-training';
 import { saveLinearModel } from '../../offline/model/linear-layers-model';
+import { TRAINING_BACKEND } from '../../offline/model/model-training';
 import { fitScaling, Scaling } from '../../offline/model/standardization';
-import { TRAINING_BACKEND } from '../../offline/train/train.service';
 import { writeManifest } from '../../offline/model/training-manifest';
 
-export interface FromLogRequest {
+export interface RetrainRequest {
   readonly decisions: string;
   readonly outcomes: string;
   readonly modelsDir: string;
@@ -39,10 +39,11 @@ async function loadDeployed(dir: string): Promise<ModelSet> {
  * `train`. The same logs give byte-identical files.
  */
 @Injectable()
-export class FromLogTrainingService {
+export class RetrainService {
   constructor(private readonly progress: ProgressService) {}
 
-  async train(request: FromLogRequest): Promise<void> {
+  /** Writes the models and their manifest; resolves with the summary, the lines to print. */
+  async train(request: RetrainRequest): Promise<string[]> {
     const started = Date.now();
     await requireLogFile(request.decisions, '--decisions');
     await requireLogFile(request.outcomes, '--outcomes');
@@ -90,7 +91,7 @@ export class FromLogTrainingService {
       modelsDir: request.modelsDir,
       seconds: (Date.now() - started) / 1000,
     });
-    for (const line of summary) this.progress.summary(line);
+    return summary;
   }
 
   /** Fits each type and scores its test rows with the new model and with the deployed one. */

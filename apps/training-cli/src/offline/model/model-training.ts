@@ -14,6 +14,9 @@ import {
   toFloat32,
 } from './standardization';
 
+/** The pure-JS backend gives the same bits everywhere; the native one may round differently. */
+export const TRAINING_BACKEND = 'cpu';
+
 export const CV_FOLDS = 5;
 /** scikit-learn's default LogisticRegression penalty (C = 1), for a like-for-like baseline. */
 export const L2_PENALTY = 1;

@@ -15,6 +15,7 @@ import {
   cvSummary,
   DECISION_THRESHOLD,
   L2_PENALTY,
+  TRAINING_BACKEND,
   trainModels,
   TrainingResult,
 } from '../model/model-training';
@@ -29,9 +30,6 @@ export interface TrainRequest {
   readonly dataDir: string;
   readonly modelsDir: string;
 }
-
-/** The pure-JS backend gives the same bits everywhere; the native one may round differently. */
-export const TRAINING_BACKEND = 'cpu';
 
 @Injectable()
 export class TrainService {
