@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClosedLoopReportCommand } from './closed-loop/report/closed-loop-report.command';
+import { ClosedLoopReportService } from './closed-loop/report/closed-loop-report.service';
 import { CheckCatalogsCommand } from './checks/catalogs/check-catalogs.command';
 import { OpeCommand } from './closed-loop/ope/ope.command';
 import { OpeService } from './closed-loop/ope/ope.service';
@@ -40,6 +41,7 @@ import { CliName } from './cli/cli-name';
     UpliftService,
     OpeService,
     PlatformService,
+    ClosedLoopReportService,
     SimulateCommand,
     DatasetCommand,
     TrainCommand,

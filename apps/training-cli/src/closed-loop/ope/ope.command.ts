@@ -12,7 +12,7 @@ import {
 import { warnOnStderr } from '../../cli/progress.service';
 import { CLOSED_LOOP_FILES } from '../decision-log';
 import { opeText } from './ope-text';
-import { OpeRequest, OpeService } from './ope.service';
+import { OPE_DEFAULTS, OpeRequest, OpeService } from './ope.service';
 
 export interface OpeOptions extends OpeRequest {
   readonly json?: boolean;
@@ -21,8 +21,6 @@ export interface OpeOptions extends OpeRequest {
 const MAX_REWARD_DAYS = 365;
 const MIN_RESAMPLES = 100;
 const MAX_RESAMPLES = 100_000;
-const DEFAULT_CLIP = 10;
-const DEFAULT_SEED = 1;
 
 /**
  * `ope` (OpeService): a candidate policy's value on another policy's logs. Any problem is a
@@ -79,7 +77,7 @@ export class OpeCommand extends CliCommand {
   @Option({
     flags: '--clip <weight>',
     description: 'the largest importance weight π/μ a decision gets, at least 1',
-    defaultValue: DEFAULT_CLIP,
+    defaultValue: OPE_DEFAULTS.clip,
   })
   parseClip(value: string): number {
     return parseClip(value);
@@ -88,7 +86,7 @@ export class OpeCommand extends CliCommand {
   @Option({
     flags: '--reward-days <days>',
     description: `days after a decision (its own day included) the top nudge's action earns its reward, 1 to ${MAX_REWARD_DAYS}`,
-    defaultValue: 1,
+    defaultValue: OPE_DEFAULTS.rewardDays,
   })
   parseRewardDays(value: string): number {
     return parseInteger(value, 1, MAX_REWARD_DAYS);
@@ -97,7 +95,7 @@ export class OpeCommand extends CliCommand {
   @Option({
     flags: '--bootstrap <resamples>',
     description: `bootstrap resamples for the 95% CIs, ${MIN_RESAMPLES} to ${MAX_RESAMPLES}`,
-    defaultValue: 1000,
+    defaultValue: OPE_DEFAULTS.bootstrap,
   })
   parseBootstrap(value: string): number {
     return parseInteger(value, MIN_RESAMPLES, MAX_RESAMPLES);
@@ -106,7 +104,7 @@ export class OpeCommand extends CliCommand {
   @Option({
     ...OPTIONS.seed,
     description: 'seed of the bootstrap draws',
-    defaultValue: DEFAULT_SEED,
+    defaultValue: OPE_DEFAULTS.seed,
   })
   parseSeed(value: string): number {
     return PARSE_OPTION.seed(value);

@@ -17,6 +17,9 @@ export interface OpeRequest {
   readonly seed: number;
 }
 
+/** The flags' defaults: `ope` and closed-loop-report run with these. */
+export const OPE_DEFAULTS = { clip: 10, rewardDays: 1, bootstrap: 1000, seed: 1 } as const;
+
 export interface OpeResult {
   readonly report: OpeReport;
   /** The candidate as the report names it: its config, and its models or `rules only`. */

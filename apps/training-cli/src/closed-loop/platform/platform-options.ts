@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import type { OptionMetadata } from 'nest-commander';
 import { parseCalendarDate } from '@app/learner';
 import { MAX_USERS } from '../../cli/cli-options';
-import { DEFAULT_START } from './platform.service';
+import { PLATFORM_DEFAULTS } from './platform.service';
 
 /** A year and a day: a whole leap year of decisions. */
 export const MAX_DAYS = 366;
@@ -28,22 +28,22 @@ export const PLATFORM_OPTIONS = {
   config: {
     flags: '--config <path>',
     description: 'the engine config the platform serves with',
-    defaultValue: 'config/config.json',
+    defaultValue: PLATFORM_DEFAULTS.config,
   },
   start: {
     flags: '--start <date>',
     description: 'day 0 (YYYY-MM-DD): the first decision, and the day learners are simulated as of',
-    defaultValue: DEFAULT_START,
+    defaultValue: PLATFORM_DEFAULTS.start,
   },
   rewardDays: {
     flags: '--reward-days <days>',
     description: `days a decision's top nudge may be acted on for its reward, its own day included, 1 to ${MAX_WINDOW_DAYS}`,
-    defaultValue: 1,
+    defaultValue: PLATFORM_DEFAULTS.rewardDays,
   },
   windowDays: {
     flags: '--window-days <days>',
     description: `days after a decision (its own day included) an action counts for the true lift, 1 to ${MAX_WINDOW_DAYS}`,
-    defaultValue: 7,
+    defaultValue: PLATFORM_DEFAULTS.windowDays,
   },
 } satisfies Record<string, OptionMetadata>;
 

@@ -12,6 +12,14 @@ import { platformPaths, PlatformTruth, writePlatformRun } from './platform-write
 /** Day 0 when none is given. */
 export const DEFAULT_START = '2025-06-02';
 
+/** The flags' defaults: `simulate-platform` and closed-loop-report run with these. */
+export const PLATFORM_DEFAULTS = {
+  config: 'config/config.json',
+  start: DEFAULT_START,
+  rewardDays: 1,
+  windowDays: 7,
+} as const;
+
 export interface SimulatePlatformRequest {
   readonly users: number;
   readonly days: number;

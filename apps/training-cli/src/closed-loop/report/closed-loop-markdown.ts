@@ -1,5 +1,7 @@
 import { CHART_FONT } from '../../cli/chart-renderer';
-import { ClosedLoopResults, Interval } from './closed-loop-report';
+import { Estimate } from '../ope/ope';
+import { ConfidenceInterval, Lift } from '../uplift/uplift';
+import { ClosedLoopResults } from './closed-loop-report.service';
 import { LOGGING_POLICY, NO_NUDGES } from './closed-loop-policies';
 
 export const WEEKLY_CHART_FILE = 'closed_loop_weekly.png';
@@ -7,18 +9,13 @@ export const WEEKLY_CHART_FILE = 'closed_loop_weekly.png';
 const pct = (share: number, digits = 2): string => `${(share * 100).toFixed(digits)}%`;
 const points = (share: number): string =>
   `${share >= 0 ? '+' : '−'}${Math.abs(share * 100).toFixed(2)}`;
-const interval = ([lo, hi]: readonly [number, number]): string => `[${points(lo)}, ${points(hi)}]`;
+const interval = ([lo, hi]: ConfidenceInterval): string => `[${points(lo)}, ${points(hi)}]`;
 const value = (v: number): string => v.toFixed(4);
-const valueCi = ({
-  value: v,
-  ci95: [lo, hi],
-}: {
-  value: number;
-  ci95: readonly [number, number];
-}) => `${value(v)} [${value(lo)}, ${value(hi)}]`;
+const valueCi = ({ value: v, ci95: [lo, hi] }: Estimate) =>
+  `${value(v)} [${value(lo)}, ${value(hi)}]`;
 const mean = (values: readonly number[]): number =>
   values.reduce((sum, v) => sum + v, 0) / values.length;
-const covers = (measured: Interval, truth: number): boolean =>
+const covers = (measured: Lift, truth: number): boolean =>
   measured.ci95[0] <= truth && truth <= measured.ci95[1];
 
 /** The weekly action rate of each policy as a Vega-Lite line chart. */

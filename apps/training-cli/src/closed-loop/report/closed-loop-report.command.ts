@@ -6,7 +6,7 @@ import { OPTIONS, PARSE_OPTION, parseInteger } from '../../cli/cli-options';
 import { ProgressService } from '../../cli/progress.service';
 import { CHART_FONT, chartFontFiles, renderPngs } from '../../cli/chart-renderer';
 import { closedLoopMarkdown, WEEKLY_CHART_FILE, weeklyRateChart } from './closed-loop-markdown';
-import { ClosedLoopReportOptions, runClosedLoop } from './closed-loop-report';
+import { ClosedLoopReportOptions, ClosedLoopReportService } from './closed-loop-report.service';
 
 const REPORT_FILE = 'closed_loop.md';
 
@@ -25,8 +25,8 @@ const DEFAULTS: ClosedLoopReportOptions = {
 
 /**
  * `closed-loop-report`: the committed reports/closed_loop.md and its chart, from seeded runs of
- * the CLI's own closed-loop commands (simulate-platform, uplift, train --from-log, ope). Its
- * defaults write the committed report.
+ * the closed-loop services (simulate-platform, uplift, train --from-log, ope) in this process.
+ * Its defaults write the committed report.
  */
 @Command({
   name: 'closed-loop-report',
@@ -34,14 +34,17 @@ const DEFAULTS: ClosedLoopReportOptions = {
     'simulate the policies, measure lift, retrain from logs, estimate each policy off-policy and write reports/closed_loop.md with its chart',
 })
 export class ClosedLoopReportCommand extends CliCommand {
-  constructor(private readonly progress: ProgressService) {
+  constructor(
+    private readonly progress: ProgressService,
+    private readonly report: ClosedLoopReportService,
+  ) {
     super();
   }
 
   async run(_args: string[], flags: Partial<ClosedLoopReportOptions>): Promise<void> {
     const options = { ...DEFAULTS, ...flags };
     const started = process.hrtime.bigint();
-    const results = await runClosedLoop(options, (step) => process.stderr.write(`… ${step}\n`));
+    const results = await this.report.run(options, (step) => process.stderr.write(`… ${step}\n`));
     await mkdir(options.reportsDir, { recursive: true });
     const [png] = await renderPngs([weeklyRateChart(results)], {
       family: CHART_FONT,

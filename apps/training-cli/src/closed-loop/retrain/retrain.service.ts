@@ -24,6 +24,9 @@ export interface RetrainRequest {
   readonly holdoutDays: number;
 }
 
+/** The flags' defaults: `train --from-log` and closed-loop-report run with these. */
+export const RETRAIN_DEFAULTS = { rewardDays: 1, clip: 10, holdoutDays: 7 } as const;
+
 /** The deployed set must load: a comparison against nothing would hide a mistyped folder. */
 async function loadDeployed(dir: string): Promise<ModelSet> {
   try {

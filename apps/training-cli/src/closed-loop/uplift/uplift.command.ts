@@ -5,7 +5,7 @@ import { DEFAULT_OPTIONS, parseFilePath, parseInteger } from '../../cli/cli-opti
 import { warnOnStderr } from '../../cli/progress.service';
 import { CLOSED_LOOP_FILES } from '../decision-log';
 import { upliftText } from './uplift-text';
-import { UpliftRequest, UpliftService } from './uplift.service';
+import { UPLIFT_DEFAULTS, UpliftRequest, UpliftService } from './uplift.service';
 
 export interface UpliftOptions extends UpliftRequest {
   readonly json?: boolean;
@@ -55,7 +55,7 @@ export class UpliftCommand extends CliCommand {
   @Option({
     flags: '--window-days <days>',
     description: `days after a decision (its own day included) an action counts for it, 1 to ${MAX_WINDOW_DAYS}`,
-    defaultValue: 7,
+    defaultValue: UPLIFT_DEFAULTS.windowDays,
   })
   parseWindowDays(value: string): number {
     return parseInteger(value, 1, MAX_WINDOW_DAYS);
@@ -64,7 +64,7 @@ export class UpliftCommand extends CliCommand {
   @Option({
     flags: '--config <path>',
     description: 'the engine config the decisions were made with (its split is the expected one)',
-    defaultValue: 'config/config.json',
+    defaultValue: UPLIFT_DEFAULTS.config,
   })
   parseConfig(value: string): string {
     return parseFilePath(value);

@@ -14,6 +14,9 @@ export interface UpliftRequest {
   readonly config: string;
 }
 
+/** The flags' defaults: `uplift` and closed-loop-report run with these. */
+export const UPLIFT_DEFAULTS = { windowDays: 7, config: 'config/config.json' } as const;
+
 /**
  * `uplift`: whether nudges change what learners do, from a platform's decisions and outcomes
  * logs (docs/closed-loop.md). Any problem in the logs or the config is a usage error naming the

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { OptionMetadata } from 'nest-commander';
 import { CliOptions, DEFAULT_OPTIONS } from '../../cli/cli-options';
 import { CLOSED_LOOP_FILES } from '../../closed-loop/decision-log';
-import { RetrainRequest } from '../../closed-loop/retrain/retrain.service';
+import { RETRAIN_DEFAULTS, RetrainRequest } from '../../closed-loop/retrain/retrain.service';
 
 /** The flags of `--from-log`; none has a commander default, so a stray one can be caught. */
 export interface FromLogOptions {
@@ -18,9 +18,7 @@ export interface FromLogOptions {
 export type TrainOptions = Pick<CliOptions, 'dataDir' | 'modelsDir'> & FromLogOptions;
 
 const FROM_LOG_DEFAULTS = {
-  rewardDays: 1,
-  clip: 10,
-  holdoutDays: 7,
+  ...RETRAIN_DEFAULTS,
   baselineModelsDir: DEFAULT_OPTIONS.modelsDir,
 } as const;
 
