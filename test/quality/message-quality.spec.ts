@@ -5,7 +5,7 @@ import { EngagementAnalysis, EngagementModule, EngagementService, Nudge } from '
 import { CalendarDay, looksLikeIsoDate, NudgeType, parseCalendarDate } from '@app/learner';
 import { QualityCase, qualityCorpus, QualityRequest, VARIANTS } from './quality-corpus';
 
-const ROOT = join(__dirname, '../../../..');
+const ROOT = join(__dirname, '../..');
 const CONFIG_PATH = join(ROOT, 'config/config.json');
 const MODELS_DIR = join(ROOT, 'models');
 const CONFIG = JSON.parse(readFileSync(CONFIG_PATH, 'utf8')) as {

@@ -5,8 +5,8 @@ import {
   simulateSnapshot,
   SimulatedSnapshot,
   userId,
-} from '../offline/simulate/learner-simulator';
-import { Random } from '../cli/random';
+} from '../../apps/training-cli/src/offline/simulate/learner-simulator';
+import { Random } from '../../apps/training-cli/src/cli/random';
 
 export const QUALITY_AS_OF = '2025-06-30';
 

@@ -18,7 +18,7 @@ import { QUALITY_AS_OF, qualityCorpus, QualityRequest } from './quality-corpus';
  * propensity says, and a request with its decision id answers the same every time.
  */
 
-const ROOT = join(__dirname, '../../../..');
+const ROOT = join(__dirname, '../..');
 const BASE = JSON.parse(readFileSync(join(ROOT, 'config/config.json'), 'utf8')) as Record<
   string,
   unknown
