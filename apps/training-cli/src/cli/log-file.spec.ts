@@ -5,17 +5,8 @@ import { CliUsageError } from './cli-errors';
 import { requireLogFile } from './log-file';
 
 describe(requireLogFile.name, () => {
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'closed-loop-logs-'));
-  });
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
   it('names a missing log by its flag', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'closed-loop-logs-'));
     const missing = join(dir, 'missing.ndjson');
     await expect(requireLogFile(missing, '--outcomes')).rejects.toThrow(
       new CliUsageError(`--outcomes ${missing}: no such file`),
@@ -23,5 +14,6 @@ describe(requireLogFile.name, () => {
     await expect(requireLogFile(dir, '--outcomes')).rejects.toThrow(
       new CliUsageError(`--outcomes ${dir}: no such file`),
     );
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -8,3 +8,12 @@ export async function requireLogFile(path: string, flag: string): Promise<void> 
     throw new CliUsageError(`${flag} ${path}: no such file`);
   }
 }
+
+/** The two logs of the closed loop, named by `--decisions` and `--outcomes`, must be files. */
+export async function requireLogFiles(logs: {
+  readonly decisions: string;
+  readonly outcomes: string;
+}): Promise<void> {
+  await requireLogFile(logs.decisions, '--decisions');
+  await requireLogFile(logs.outcomes, '--outcomes');
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { loadModelSet, ModelSet } from '@app/ml';
 import { loadConfigFlag } from '../../cli/engine-config';
-import { requireLogFile } from '../../cli/log-file';
+import { requireLogFiles } from '../../cli/log-file';
 import { opeReport, OpeReport, requireSupport } from './ope';
 import { readOpeLogs } from './ope-logs';
 
@@ -52,8 +52,7 @@ export class OpeService {
   /** `warn` hears that the candidate's models did not load, before anything is estimated. */
   async evaluate(request: OpeRequest, warn: (line: string) => void): Promise<OpeResult> {
     const config = loadConfigFlag(request.config);
-    await requireLogFile(request.decisions, '--decisions');
-    await requireLogFile(request.outcomes, '--outcomes');
+    await requireLogFiles(request);
     const models = await loadModels(request.modelsDir, warn);
     const log = await readOpeLogs(request, { config, models }, request.rewardDays);
     const unsupportedShare = requireSupport(log.support, log.decisions.length, request.decisions);

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { FEATURE_COUNT, linearProbability, loadModelSet, ModelSet, Tf, tfRuntime } from '@app/ml';
 import { CliUsageError } from '../../cli/cli-errors';
 import { ProgressService } from '../../cli/progress.service';
-import { requireLogFile } from '../../cli/log-file';
+import { requireLogFiles } from '../../cli/log-file';
 import { DeliveredNudges, readDeliveredNudges, readLoggedOutcomes } from './retrain-logs';
 import { fromLogManifest, fromLogSummary, TrainedFromLog } from './retrain-report';
 import { requireTrainable, timeSplit, trainDecisions, TypeRows, typeRows } from './retrain-rows';
@@ -48,8 +48,7 @@ export class RetrainService {
   /** Writes the models and their manifest; resolves with the summary, the lines to print. */
   async train(request: RetrainRequest): Promise<string[]> {
     const started = Date.now();
-    await requireLogFile(request.decisions, '--decisions');
-    await requireLogFile(request.outcomes, '--outcomes');
+    await requireLogFiles(request);
     const deployed = await loadDeployed(request.baselineModelsDir);
     const nudges = await readDeliveredNudges(request.decisions);
     const outcomes = await readLoggedOutcomes(request.outcomes, nudges.table);

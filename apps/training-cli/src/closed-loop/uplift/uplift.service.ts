@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { requireLogFile } from '../../cli/log-file';
+import { requireLogFiles } from '../../cli/log-file';
 import { loadConfigFlag } from '../../cli/engine-config';
 import { expectedShares, groupConfig } from './groups';
 import { UpliftReport, upliftReport } from './uplift';
@@ -30,8 +30,7 @@ export class UpliftService {
    */
   async measure(request: UpliftRequest, warn: (line: string) => void): Promise<UpliftReport> {
     const config = loadConfigFlag(request.config);
-    await requireLogFile(request.decisions, '--decisions');
-    await requireLogFile(request.outcomes, '--outcomes');
+    await requireLogFiles(request);
     const { table: decisions, mismatch } = await readDecisions(
       request.decisions,
       (group) => groupConfig(config, group)?.hash,
