@@ -1,6 +1,6 @@
 import { closedLoopMarkdown } from './closed-loop-markdown';
 import { policyConfig, REPORT_POLICIES } from './closed-loop-policies';
-import { ClosedLoopResults, PolicyResult } from './closed-loop-report.service';
+import { ClosedLoopResults, PolicyResult } from './closed-loop-results';
 
 const estimate = (value: number) => ({ value, ci95: [value - 0.001, value + 0.001] as const });
 

@@ -1,7 +1,7 @@
 import { CHART_FONT } from '../../cli/chart-renderer';
 import { Estimate } from '../ope/ope';
 import { ConfidenceInterval, Lift } from '../uplift/uplift';
-import { ClosedLoopResults } from './closed-loop-report.service';
+import { ClosedLoopResults } from './closed-loop-results';
 import { LOGGING_POLICY, NO_NUDGES } from './closed-loop-policies';
 
 export const WEEKLY_CHART_FILE = 'closed_loop_weekly.png';

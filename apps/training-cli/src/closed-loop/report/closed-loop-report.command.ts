@@ -1,27 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
 import { OPTIONS, PARSE_OPTION, parseInteger } from '../../cli/cli-options';
 import { ProgressService } from '../../cli/progress.service';
-import { CHART_FONT, chartFontFiles, renderPngs } from '../../cli/chart-renderer';
-import { closedLoopMarkdown, WEEKLY_CHART_FILE, weeklyRateChart } from './closed-loop-markdown';
-import { ClosedLoopReportOptions, ClosedLoopReportService } from './closed-loop-report.service';
-
-const REPORT_FILE = 'closed_loop.md';
-
-const DEFAULTS: ClosedLoopReportOptions = {
-  config: 'config/config.json',
-  modelsDir: 'models',
-  workDir: 'data/closed-loop',
-  reportsDir: 'reports',
-  users: 2000,
-  days: 28,
-  seed: 42,
-  coverageSeeds: 20,
-  coverageUsers: 1000,
-  coverageDays: 14,
-};
+import { WEEKLY_CHART_FILE } from './closed-loop-markdown';
+import { CLOSED_LOOP_REPORT_DEFAULTS, ClosedLoopReportService } from './closed-loop-report.service';
+import { ClosedLoopReportOptions } from './closed-loop-results';
 
 /**
  * `closed-loop-report`: the committed reports/closed_loop.md and its chart, from seeded runs of
@@ -42,19 +25,12 @@ export class ClosedLoopReportCommand extends CliCommand {
   }
 
   async run(_args: string[], flags: Partial<ClosedLoopReportOptions>): Promise<void> {
-    const options = { ...DEFAULTS, ...flags };
+    const options = { ...CLOSED_LOOP_REPORT_DEFAULTS, ...flags };
     const started = process.hrtime.bigint();
-    const results = await this.report.run(options, (step) => process.stderr.write(`… ${step}\n`));
-    await mkdir(options.reportsDir, { recursive: true });
-    const [png] = await renderPngs([weeklyRateChart(results)], {
-      family: CHART_FONT,
-      files: chartFontFiles(),
-    });
-    await writeFile(join(options.reportsDir, WEEKLY_CHART_FILE), png);
-    await writeFile(join(options.reportsDir, REPORT_FILE), closedLoopMarkdown(results));
+    const path = await this.report.write(options, (step) => process.stderr.write(`… ${step}\n`));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.progress.summary(
-      `closed-loop-report: ${join(options.reportsDir, REPORT_FILE)} and ${WEEKLY_CHART_FILE} in ${seconds.toFixed(0)} s`,
+      `closed-loop-report: ${path} and ${WEEKLY_CHART_FILE} in ${seconds.toFixed(0)} s`,
     );
   }
 

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { parseCalendarDate } from '@app/learner';
+import { CHART_FONT, chartFontFiles, renderPngs } from '../../cli/chart-renderer';
 import { CliUsageError } from '../../cli/cli-errors';
 import {
   CLOSED_LOOP_FILES,
@@ -9,7 +10,6 @@ import {
   forEachLine,
   parseOutcomeLine,
 } from '../decision-log';
-import { Estimate } from '../ope/ope';
 import { OPE_DEFAULTS, OpeService } from '../ope/ope.service';
 import { PlatformTruth } from '../platform/platform-writer';
 import { PLATFORM_DEFAULTS, PlatformService } from '../platform/platform.service';
@@ -23,48 +23,29 @@ import {
   REPORT_POLICIES,
   ReportPolicy,
 } from './closed-loop-policies';
+import { closedLoopMarkdown, WEEKLY_CHART_FILE, weeklyRateChart } from './closed-loop-markdown';
+import {
+  ClosedLoopReportOptions,
+  ClosedLoopResults,
+  OpeEstimates,
+  PolicyResult,
+} from './closed-loop-results';
 
-export interface ClosedLoopReportOptions {
-  readonly config: string;
-  readonly modelsDir: string;
-  readonly workDir: string;
-  readonly reportsDir: string;
-  readonly users: number;
-  readonly days: number;
-  readonly seed: number;
-  readonly coverageSeeds: number;
-  readonly coverageUsers: number;
-  readonly coverageDays: number;
-}
+export const REPORT_FILE = 'closed_loop.md';
 
-export interface PolicyResult {
-  readonly policy: ReportPolicy;
-  /** The simulated truth: mean reward per decision when this policy runs. */
-  readonly value: number;
-  /** Share of learner-days with at least one action, week by week. */
-  readonly weeklyRates: readonly number[];
-  /** The estimates from the logging policy's logs, or why `ope` refused to make them. */
-  readonly ope: OpeEstimates | { readonly refused: string };
-}
-
-export interface OpeEstimates {
-  readonly ips: Estimate;
-  readonly snips: Estimate;
-  readonly dr: Estimate;
-}
-
-export interface ClosedLoopResults {
-  readonly options: ClosedLoopReportOptions;
-  readonly logging: {
-    readonly trueLift: number;
-    readonly measured: Lift;
-    readonly value: number;
-  };
-  readonly policies: readonly PolicyResult[];
-  readonly coverage: readonly { seed: number; trueLift: number; measured: Lift }[];
-  /** The `train --from-log` summary, as printed. */
-  readonly retraining: string;
-}
+/** The defaults write the committed report. */
+export const CLOSED_LOOP_REPORT_DEFAULTS: ClosedLoopReportOptions = {
+  config: 'config/config.json',
+  modelsDir: 'models',
+  workDir: 'data/closed-loop',
+  reportsDir: 'reports',
+  users: 2000,
+  days: 28,
+  seed: 42,
+  coverageSeeds: 20,
+  coverageUsers: 1000,
+  coverageDays: 14,
+};
 
 /** The runs say nothing: the report is what they are for. */
 const QUIET = (): void => undefined;
@@ -118,6 +99,20 @@ export class ClosedLoopReportService {
     private readonly retrain: RetrainService,
     private readonly ope: OpeService,
   ) {}
+
+  /** Runs everything, then writes closed_loop.md and its chart; resolves with the report's path. */
+  async write(options: ClosedLoopReportOptions, say: (line: string) => void): Promise<string> {
+    const results = await this.run(options, say);
+    await mkdir(options.reportsDir, { recursive: true });
+    const [png] = await renderPngs([weeklyRateChart(results)], {
+      family: CHART_FONT,
+      files: chartFontFiles(),
+    });
+    await writeFile(join(options.reportsDir, WEEKLY_CHART_FILE), png);
+    const path = join(options.reportsDir, REPORT_FILE);
+    await writeFile(path, closedLoopMarkdown(results));
+    return path;
+  }
 
   async run(
     options: ClosedLoopReportOptions,
