@@ -6,6 +6,8 @@ import {
   parseJsonDocument,
   SUPPORTED_LOCALES,
 } from '@app/engagement';
+import { plural } from '../../cli/format';
+import type { ProgressService } from '../../cli/progress.service';
 
 /** The check ran and found problems: distinct from a usage error (2), like a linter's findings. */
 export const CATALOG_PROBLEMS_EXIT_CODE = 1;
@@ -38,4 +40,15 @@ export async function catalogsProblems(dir?: string): Promise<string[]> {
     else problems.push(...catalogProblems(locale, file.value).map((error) => error.message));
   }
   return problems;
+}
+
+/** A check's problems, one line each, then its summary; the check failed (exit code 1). */
+export function reportProblems(
+  progress: ProgressService,
+  subject: string,
+  problems: readonly string[],
+): void {
+  for (const problem of problems) process.stdout.write(`${problem}\n`);
+  progress.summary(`${subject}: ${plural(problems.length, 'problem')}`);
+  process.exitCode = CATALOG_PROBLEMS_EXIT_CODE;
 }

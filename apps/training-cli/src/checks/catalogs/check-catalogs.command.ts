@@ -6,7 +6,7 @@ import { CliUsageError } from '../../cli/cli-errors';
 import { parseDirectory } from '../../cli/cli-options';
 import { plural } from '../../cli/format';
 import { ProgressService } from '../../cli/progress.service';
-import { CATALOG_PROBLEMS_EXIT_CODE, catalogsProblems } from './catalogs-problems';
+import { catalogsProblems, reportProblems } from './catalogs-problems';
 
 export interface CheckCatalogsOptions {
   readonly dir?: string;
@@ -40,9 +40,7 @@ export class CheckCatalogsCommand extends CliCommand {
       this.progress.summary(`${catalogs}, ${messages} messages each: ok`);
       return;
     }
-    for (const problem of problems) process.stdout.write(`${problem}\n`);
-    this.progress.summary(`${catalogs}: ${plural(problems.length, 'problem')}`);
-    process.exitCode = CATALOG_PROBLEMS_EXIT_CODE;
+    reportProblems(this.progress, catalogs, problems);
   }
 
   @Option({

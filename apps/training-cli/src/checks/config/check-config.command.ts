@@ -2,8 +2,7 @@ import { Command, Option } from 'nest-commander';
 import { ConfigError, loadEngineConfig } from '@app/engagement';
 import { CliCommand } from '../../cli/cli-command';
 import { ProgressService } from '../../cli/progress.service';
-import { plural } from '../../cli/format';
-import { CATALOG_PROBLEMS_EXIT_CODE, catalogsProblems } from '../catalogs/catalogs-problems';
+import { catalogsProblems, reportProblems } from '../catalogs/catalogs-problems';
 
 export interface CheckConfigOptions {
   readonly config: string;
@@ -39,9 +38,7 @@ export class CheckConfigCommand extends CliCommand {
       this.progress.summary(`${config}: ok (config hash ${hash})`);
       return;
     }
-    for (const problem of problems) process.stdout.write(`${problem}\n`);
-    this.progress.summary(`${config}: ${plural(problems.length, 'problem')}`);
-    process.exitCode = CATALOG_PROBLEMS_EXIT_CODE;
+    reportProblems(this.progress, config, problems);
   }
 
   @Option({
