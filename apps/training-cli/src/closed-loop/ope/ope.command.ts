@@ -1,16 +1,14 @@
-import { join } from 'node:path';
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
 import {
-  DEFAULT_OPTIONS,
   OPTIONS,
   PARSE_OPTION,
   parseClip,
   parseFilePath,
   parseInteger,
 } from '../../cli/cli-options';
+import { JSON_OPTION, logOption, OUTCOMES_HELP, printReport } from '../../cli/log-options';
 import { warnOnStderr } from '../../cli/progress.service';
-import { CLOSED_LOOP_FILES } from '../decision-log';
 import { opeText } from './ope-text';
 import { OPE_DEFAULTS, OpeRequest, OpeService } from './ope.service';
 
@@ -38,24 +36,17 @@ export class OpeCommand extends CliCommand {
 
   async run(_args: string[], options: OpeOptions): Promise<void> {
     const { report, candidate } = await this.ope.evaluate(options, warnOnStderr);
-    const output = options.json === true ? [JSON.stringify(report)] : opeText(report, candidate);
-    process.stdout.write(`${output.join('\n')}\n`);
+    printReport(report, options.json, () => opeText(report, candidate));
   }
 
-  @Option({
-    flags: '--decisions <path>',
-    description: 'the decisions log (NDJSON, one decision per line, with its request)',
-    defaultValue: join(DEFAULT_OPTIONS.dataDir, CLOSED_LOOP_FILES.decisions),
-  })
+  @Option(
+    logOption('decisions', 'the decisions log (NDJSON, one decision per line, with its request)'),
+  )
   parseDecisions(value: string): string {
     return parseFilePath(value);
   }
 
-  @Option({
-    flags: '--outcomes <path>',
-    description: 'the outcomes log (NDJSON, one action per line)',
-    defaultValue: join(DEFAULT_OPTIONS.dataDir, CLOSED_LOOP_FILES.outcomes),
-  })
+  @Option(logOption('outcomes', OUTCOMES_HELP))
   parseOutcomes(value: string): string {
     return parseFilePath(value);
   }
@@ -110,7 +101,7 @@ export class OpeCommand extends CliCommand {
     return PARSE_OPTION.seed(value);
   }
 
-  @Option({ flags: '--json', description: 'print the report as one JSON object' })
+  @Option(JSON_OPTION)
   parseJson(): boolean {
     return true;
   }

@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
-import { DEFAULT_OPTIONS, parseFilePath, parseInteger } from '../../cli/cli-options';
+import { parseFilePath, parseInteger } from '../../cli/cli-options';
+import { JSON_OPTION, logOption, OUTCOMES_HELP, printReport } from '../../cli/log-options';
 import { warnOnStderr } from '../../cli/progress.service';
-import { CLOSED_LOOP_FILES } from '../decision-log';
 import { upliftText } from './uplift-text';
 import { UPLIFT_DEFAULTS, UpliftRequest, UpliftService } from './uplift.service';
 
@@ -30,24 +29,15 @@ export class UpliftCommand extends CliCommand {
 
   async run(_args: string[], options: UpliftOptions): Promise<void> {
     const report = await this.uplift.measure(options, warnOnStderr);
-    const output = options.json === true ? [JSON.stringify(report)] : upliftText(report);
-    process.stdout.write(`${output.join('\n')}\n`);
+    printReport(report, options.json, () => upliftText(report));
   }
 
-  @Option({
-    flags: '--decisions <path>',
-    description: 'the decisions log (NDJSON, one decision per line)',
-    defaultValue: join(DEFAULT_OPTIONS.dataDir, CLOSED_LOOP_FILES.decisions),
-  })
+  @Option(logOption('decisions', 'the decisions log (NDJSON, one decision per line)'))
   parseDecisions(value: string): string {
     return parseFilePath(value);
   }
 
-  @Option({
-    flags: '--outcomes <path>',
-    description: 'the outcomes log (NDJSON, one action per line)',
-    defaultValue: join(DEFAULT_OPTIONS.dataDir, CLOSED_LOOP_FILES.outcomes),
-  })
+  @Option(logOption('outcomes', OUTCOMES_HELP))
   parseOutcomes(value: string): string {
     return parseFilePath(value);
   }
@@ -70,7 +60,7 @@ export class UpliftCommand extends CliCommand {
     return parseFilePath(value);
   }
 
-  @Option({ flags: '--json', description: 'print the report as one JSON object' })
+  @Option(JSON_OPTION)
   parseJson(): boolean {
     return true;
   }
