@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * The projects: unit specs beside the source, the API's e2e suite on each HTTP adapter, the
- * Kubernetes manifests' checks, the lint rules' own checks and the training CLI's e2e suite.
- * Library aliases come from tsconfig.json's `paths`, so each lib is declared once.
+ * Kubernetes manifests' checks, the lint rules' own checks, the training CLI's e2e suite and the
+ * engine's quality specs. Library aliases come from tsconfig.json's `paths`, so each lib is
+ * declared once.
  */
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
@@ -64,6 +65,13 @@ module.exports = {
       displayName: 'cli',
       testMatch: ['<rootDir>/apps/training-cli/test/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': 'ts-jest' },
+    },
+    {
+      ...shared,
+      // Message-quality and policy property specs of the engine, on a simulated corpus.
+      displayName: 'quality',
+      testMatch: ['<rootDir>/test/quality/**/*.spec.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
     },
   ],
 };

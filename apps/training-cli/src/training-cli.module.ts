@@ -1,28 +1,33 @@
 import { Module } from '@nestjs/common';
-import { ClosedLoopReportCommand } from './closed-loop/closed-loop-report.command';
-import { CheckCatalogsCommand } from './catalogs/check-catalogs.command';
-import { OpeCommand } from './closed-loop/ope.command';
-import { UpliftCommand } from './closed-loop/uplift.command';
-import { SimulatePlatformCommand } from './closed-loop/platform-simulate.command';
-import { CheckConfigCommand } from './config/check-config.command';
+import { CheckCatalogsCommand } from './checks/catalogs/check-catalogs.command';
+import { CheckConfigCommand } from './checks/config/check-config.command';
+import { CliName } from './cli/cli-name';
 import { ProgressService } from './cli/progress.service';
-import { DatasetCommand } from './dataset/dataset.command';
-import { DatasetService } from './dataset/dataset.service';
-import { PipelineCommand } from './pipeline/pipeline.command';
-import { ReportCommand } from './report/report.command';
-import { ReportService } from './report/report.service';
+import { OpeCommand } from './closed-loop/ope/ope.command';
+import { OpeService } from './closed-loop/ope/ope.service';
+import { SimulatePlatformCommand } from './closed-loop/platform/platform-simulate.command';
+import { PlatformService } from './closed-loop/platform/platform.service';
+import { ClosedLoopReportCommand } from './closed-loop/report/closed-loop-report.command';
+import { ClosedLoopReportService } from './closed-loop/report/closed-loop-report.service';
+import { RetrainService } from './closed-loop/retrain/retrain.service';
+import { UpliftCommand } from './closed-loop/uplift/uplift.command';
+import { UpliftService } from './closed-loop/uplift/uplift.service';
+import { DatasetCommand } from './offline/dataset/dataset.command';
+import { DatasetService } from './offline/dataset/dataset.service';
+import { PipelineCommand } from './offline/pipeline/pipeline.command';
+import { ReportCommand } from './offline/report/report.command';
+import { ReportService } from './offline/report/report.service';
+import { SimulateCommand } from './offline/simulate/simulate.command';
+import { SimulationService } from './offline/simulate/simulation.service';
+import { TrainCommand } from './offline/train/train.command';
+import { TrainService } from './offline/train/train.service';
 import { ScoreCommand } from './score/score.command';
 import { ScoreService } from './score/score.service';
-import { SimulateCommand } from './simulate/simulate.command';
-import { SimulationService } from './simulate/simulation.service';
-import { FromLogTrainingService } from './train/from-log.service';
-import { TrainCommand } from './train/train.command';
-import { TrainService } from './train/train.service';
-import { CliName } from './cli/cli-name';
 
 /**
- * The training CLI: one service per step, one thin command per step, `pipeline`, `score`, and
- * `check-catalogs`.
+ * The training CLI: the offline steps (simulate, dataset, train, report, pipeline), `score`, the
+ * checks, and the closed loop (simulate-platform, uplift, ope, train --from-log,
+ * closed-loop-report). Each command is thin over a service; commands never call each other.
  */
 @Module({
   providers: [
@@ -31,9 +36,14 @@ import { CliName } from './cli/cli-name';
     SimulationService,
     DatasetService,
     TrainService,
-    FromLogTrainingService,
     ReportService,
     ScoreService,
+    PlatformService,
+    UpliftService,
+    OpeService,
+    RetrainService,
+    ClosedLoopReportService,
+    // Commands in the order --help lists them.
     SimulateCommand,
     DatasetCommand,
     TrainCommand,

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUNDLED_CATALOGS } from '@app/engagement';
-import { CheckCatalogsCommand } from '../src/catalogs/check-catalogs.command';
+import { CheckCatalogsCommand } from '../src/checks/catalogs/check-catalogs.command';
 import { runBuiltCli, runCli } from './run-cli';
 
 async function writeCatalogs(dir: string, files: Record<string, unknown>): Promise<void> {

@@ -10,8 +10,8 @@ import {
   simulateLearner,
   simulateSnapshot,
   userId,
-} from '../src/simulate/learner-simulator';
-import { Random } from '../src/simulate/random';
+} from '../src/offline/simulate/learner-simulator';
+import { Random } from '../src/cli/random';
 import { ScoreCommand } from '../src/score/score.command';
 import { REPO_ROOT, runBuiltCli, runCli } from './run-cli';
 

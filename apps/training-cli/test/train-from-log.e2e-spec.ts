@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatCalendarDate, NUDGE_TYPES, parseCalendarDate } from '@app/learner';
 import { FEATURE_NAMES, loadModelSet } from '@app/ml';
-import { NUDGE_ACTIONS } from '../src/closed-loop/logs';
-import { Random } from '../src/simulate/random';
+import { NUDGE_ACTIONS } from '../src/closed-loop/decision-log';
+import { Random } from '../src/cli/random';
 import { runBuiltCli } from './run-cli';
 
 const FIRST_DAY = parseCalendarDate('2025-06-01')!;

@@ -13,9 +13,9 @@ import {
   loadModelSet,
   tfRuntime,
 } from '@app/ml';
-import { DATASET_COLUMNS } from '../src/dataset/dataset-columns';
-import { SimulatedLearner } from '../src/simulate/learner-simulator';
-import { PeerSnapshotFile } from '../src/simulate/simulation-files';
+import { DATASET_COLUMNS } from '../src/offline/dataset/dataset-columns';
+import { SimulatedLearner } from '../src/offline/simulate/learner-simulator';
+import { PeerSnapshotFile } from '../src/offline/simulate/simulation-files';
 import { TrainingCliModule } from '../src/training-cli.module';
 import { runCli } from './run-cli';
 

@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { DecisionLogError } from '../closed-loop/decision-log';
 
 /** Exit code for anything the user can fix: a bad flag, a missing or malformed input file. */
 export const USAGE_EXIT_CODE = 2;
@@ -30,7 +31,8 @@ export function onCommanderExit(error: CommanderError): never {
 export function onCommandError(error: Error): void {
   if (error instanceof CommanderExit) {
     process.exitCode = error.exitCode;
-  } else if (error instanceof CliUsageError) {
+  } else if (error instanceof CliUsageError || error instanceof DecisionLogError) {
+    // A log that breaks the decision-log contract is the user's to fix, like a bad flag.
     process.stderr.write(`error: ${error.message}\n`);
     process.exitCode = USAGE_EXIT_CODE;
   } else {

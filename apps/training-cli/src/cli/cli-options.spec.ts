@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseDirectory, parseInteger } from './cli-options';
+import { parseClip, parseDirectory, parseInteger } from './cli-options';
 
 describe(parseInteger.name, () => {
   it('accepts whole numbers in range', () => {
@@ -18,5 +18,19 @@ describe(parseDirectory.name, () => {
   it('keeps a path and rejects a blank one', () => {
     expect(parseDirectory('out/data')).toBe('out/data');
     expect(() => parseDirectory('  ')).toThrow('Expected a folder path.');
+  });
+});
+
+describe(parseClip.name, () => {
+  it('takes a weight of at least 1, whole or decimal', () => {
+    expect(parseClip('10')).toBe(10);
+    expect(parseClip('1')).toBe(1);
+    expect(parseClip('2.5')).toBe(2.5);
+  });
+
+  it.each(['0.5', '0', '-3', 'ten', '1e3', '', ' 5', 'Infinity'])('refuses %p', (value) => {
+    expect(() => parseClip(value)).toThrow(
+      new InvalidArgumentError('Expected a number of at least 1.'),
+    );
   });
 });

@@ -37,6 +37,24 @@ export function parseInteger(value: string, min: number, max: number): number {
   return parsed;
 }
 
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+/**
+ * A cap on importance weights, `--clip`: a decimal number of at least 1 (a cap below 1 would cut
+ * even the weight of a choice both policies make alike), and at most `max` when there is one.
+ */
+export function parseClip(value: string, max = Number.POSITIVE_INFINITY): number {
+  const clip = DECIMAL.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(clip) || clip < 1 || clip > max) {
+    throw new InvalidArgumentError(
+      max === Number.POSITIVE_INFINITY
+        ? 'Expected a number of at least 1.'
+        : `Expected a number from 1 to ${max}.`,
+    );
+  }
+  return clip;
+}
+
 export function parseFilePath(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('Expected a file path.');
   return value;

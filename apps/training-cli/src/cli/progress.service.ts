@@ -39,3 +39,8 @@ export class ProgressService {
     process.stdout.write(`${line}\n`);
   }
 }
+
+/** A warning the user should see whatever else is printed, on standard error. */
+export function warnOnStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
+}

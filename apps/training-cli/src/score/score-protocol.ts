@@ -1,7 +1,11 @@
-/** What the scoring threads say to each other. */
+import type { PortableEngineState } from '@app/engagement';
+
+/**
+ * What the scoring threads say to each other. A thread is given the engine state as data, as
+ * the API's batch threads are, and never reads a file.
+ */
 export interface ScoreWorkerData {
-  readonly configPath: string;
-  readonly modelsDir: string;
+  readonly state: PortableEngineState;
   readonly asOf: number;
 }
 

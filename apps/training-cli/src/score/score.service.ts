@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Injectable } from '@nestjs/common';
 import { CalendarDay } from '@app/learner';
-import { ConfigError, loadEngineConfig } from '@app/engagement';
+import type { PortableEngineState } from '@app/engagement';
+import { loadModelSet } from '@app/ml';
+import { readConfigFlag } from '../cli/engine-config';
 import { CliUsageError } from '../cli/cli-errors';
 import { ProgressService } from '../cli/progress.service';
 import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
@@ -59,17 +61,23 @@ function startThread(
   });
 }
 
-async function checkInputs(options: ScoreOptions): Promise<void> {
+/**
+ * Checks the input, and reads the engine state the threads are given as data, as the API's
+ * batch threads are: the config document (checked here first) and the models' weights. As in
+ * the API, models that do not load leave the engine on rules alone.
+ */
+async function readInputs(options: ScoreOptions): Promise<PortableEngineState> {
   const input = await stat(options.in).catch(() => undefined);
   if (input === undefined || !input.isFile()) {
     throw new CliUsageError(`--in ${options.in}: no such file`);
   }
-  try {
-    loadEngineConfig(options.config);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliUsageError(`--config: ${error.message}`);
-    throw error;
-  }
+  const { document } = readConfigFlag(options.config);
+  const models = await loadModelSet(options.modelsDir).catch(() => undefined);
+  return {
+    configDocument: document,
+    configSource: options.config,
+    models: models === undefined ? undefined : { manifest: models.manifest, models: models.models },
+  };
 }
 
 /**
@@ -84,13 +92,9 @@ export class ScoreService {
   constructor(private readonly progress: ProgressService) {}
 
   async score(options: ScoreOptions): Promise<ScoreSummary> {
-    await checkInputs(options);
+    const state = await readInputs(options);
     const started = process.hrtime.bigint();
-    const data: ScoreWorkerData = {
-      configPath: options.config,
-      modelsDir: options.modelsDir,
-      asOf: options.asOf,
-    };
+    const data: ScoreWorkerData = { state, asOf: options.asOf };
     const starts = await Promise.all(
       Array.from({ length: options.workers }, () => startThread(data)),
     );

@@ -1,25 +1,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { NestFactory } from '@nestjs/core';
-import { EngagementModule, EngagementService } from '@app/engagement';
-import { MlService } from '@app/ml';
+import { analyzeLearner, engineStateFrom, ValidRequest } from '@app/engagement';
 import { scoreBlock } from './score-block';
 import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
 
 /**
- * A scoring thread: the same EngagementModule the API runs (config, rules, FOMO, models),
- * answering each block of lines with the encoded output lines, transferred back.
+ * A scoring thread: the API's engine (config, rules, FOMO, models) on the state the main thread
+ * sent as data (see LiveEngine.portable), answering each block of lines with the encoded output
+ * lines, transferred back.
  */
-async function main(): Promise<void> {
+function main(): void {
   const port = parentPort;
   if (port === null) throw new Error('score.worker runs as a worker thread');
-  const { configPath, modelsDir, asOf } = workerData as ScoreWorkerData;
+  const { state: portable, asOf } = workerData as ScoreWorkerData;
   try {
-    const app = await NestFactory.createApplicationContext(
-      EngagementModule.forRootAsync({ useFactory: () => ({ configPath, modelsDir }) }),
-      { logger: false, abortOnError: false },
-    );
-    const engagement = app.get(EngagementService);
-    const analyze = engagement.analyze.bind(engagement);
+    const state = engineStateFrom(portable);
+    const analyze = (valid: ValidRequest) => analyzeLearner(valid, state);
     // TextEncoder gives each output its own ArrayBuffer, safe to transfer (a small Buffer may
     // share node's pool with unrelated data).
     const encoder = new TextEncoder();
@@ -37,11 +32,11 @@ async function main(): Promise<void> {
     });
     port.postMessage({
       kind: 'ready',
-      modelVersion: app.get(MlService).status().modelVersion,
+      modelVersion: state.models?.version ?? null,
     } satisfies WorkerMessage);
   } catch (error) {
     port.postMessage({ kind: 'failed', message: (error as Error).message } satisfies WorkerMessage);
   }
 }
 
-void main();
+main();

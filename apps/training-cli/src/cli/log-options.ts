@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import type { OptionMetadata } from 'nest-commander';
+import { CLOSED_LOOP_FILES } from '../closed-loop/decision-log';
+import { DEFAULT_OPTIONS } from './cli-options';
+
+/** `--decisions` or `--outcomes`: a log, by default where a platform writes it in --data-dir. */
+export function logOption(
+  log: keyof typeof CLOSED_LOOP_FILES,
+  description: string,
+): OptionMetadata {
+  return {
+    flags: `--${log} <path>`,
+    description,
+    defaultValue: join(DEFAULT_OPTIONS.dataDir, CLOSED_LOOP_FILES[log]),
+  };
+}
+
+export const OUTCOMES_HELP = 'the outcomes log (NDJSON, one action per line)';
+
+export const JSON_OPTION: OptionMetadata = {
+  flags: '--json',
+  description: 'print the report as one JSON object',
+};
+
+/** A report on standard output: one JSON object with --json, else its text's lines. */
+export function printReport(report: object, json: boolean | undefined, text: () => string[]): void {
+  const output = json === true ? [JSON.stringify(report)] : text();
+  process.stdout.write(`${output.join('\n')}\n`);
+}

@@ -1,0 +1,108 @@
+import { Command, Option } from 'nest-commander';
+import { CliCommand } from '../../cli/cli-command';
+import {
+  OPTIONS,
+  PARSE_OPTION,
+  parseClip,
+  parseFilePath,
+  parseInteger,
+} from '../../cli/cli-options';
+import { JSON_OPTION, logOption, OUTCOMES_HELP, printReport } from '../../cli/log-options';
+import { warnOnStderr } from '../../cli/progress.service';
+import { opeText } from './ope-text';
+import { OPE_DEFAULTS, OpeRequest, OpeService } from './ope.service';
+
+export interface OpeOptions extends OpeRequest {
+  readonly json?: boolean;
+}
+
+const MAX_REWARD_DAYS = 365;
+const MIN_RESAMPLES = 100;
+const MAX_RESAMPLES = 100_000;
+
+/**
+ * `ope` (OpeService): a candidate policy's value on another policy's logs. Any problem is a
+ * usage error naming the file and line, and nothing is printed but the error.
+ */
+@Command({
+  name: 'ope',
+  description:
+    "estimate a candidate policy's value from logs another policy made (off-policy evaluation): IPS, SNIPS and doubly robust estimates of its mean reward per decision, with bootstrap 95% CIs",
+})
+export class OpeCommand extends CliCommand {
+  constructor(private readonly ope: OpeService) {
+    super();
+  }
+
+  async run(_args: string[], options: OpeOptions): Promise<void> {
+    const { report, candidate } = await this.ope.evaluate(options, warnOnStderr);
+    printReport(report, options.json, () => opeText(report, candidate));
+  }
+
+  @Option(
+    logOption('decisions', 'the decisions log (NDJSON, one decision per line, with its request)'),
+  )
+  parseDecisions(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option(logOption('outcomes', OUTCOMES_HELP))
+  parseOutcomes(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option({
+    flags: '--config <path>',
+    description: "the candidate policy's engine config",
+    required: true,
+  })
+  parseConfig(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option({ ...OPTIONS.modelsDir, description: "the candidate policy's models and manifest.json" })
+  parseModelsDir(value: string): string {
+    return PARSE_OPTION.modelsDir(value);
+  }
+
+  @Option({
+    flags: '--clip <weight>',
+    description: 'the largest importance weight π/μ a decision gets, at least 1',
+    defaultValue: OPE_DEFAULTS.clip,
+  })
+  parseClip(value: string): number {
+    return parseClip(value);
+  }
+
+  @Option({
+    flags: '--reward-days <days>',
+    description: `days after a decision (its own day included) the top nudge's action earns its reward, 1 to ${MAX_REWARD_DAYS}`,
+    defaultValue: OPE_DEFAULTS.rewardDays,
+  })
+  parseRewardDays(value: string): number {
+    return parseInteger(value, 1, MAX_REWARD_DAYS);
+  }
+
+  @Option({
+    flags: '--bootstrap <resamples>',
+    description: `bootstrap resamples for the 95% CIs, ${MIN_RESAMPLES} to ${MAX_RESAMPLES}`,
+    defaultValue: OPE_DEFAULTS.bootstrap,
+  })
+  parseBootstrap(value: string): number {
+    return parseInteger(value, MIN_RESAMPLES, MAX_RESAMPLES);
+  }
+
+  @Option({
+    ...OPTIONS.seed,
+    description: 'seed of the bootstrap draws',
+    defaultValue: OPE_DEFAULTS.seed,
+  })
+  parseSeed(value: string): number {
+    return PARSE_OPTION.seed(value);
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
+  }
+}

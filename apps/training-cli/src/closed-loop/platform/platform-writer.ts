@@ -1,0 +1,209 @@
+import { join } from 'node:path';
+import { EngineState } from '@app/engagement';
+import { formatCalendarDate } from '@app/learner';
+import { FEATURE_NAMES } from '@app/ml';
+import { TextFileWriter, writeTextFile } from '../../cli/text-file-writer';
+import { CLOSED_LOOP_FILES, DecisionRecord, NUDGE_ACTIONS, OutcomeRecord } from '../decision-log';
+import { actionsOf } from './platform-learner';
+import {
+  PlatformDecision,
+  PlatformRequest,
+  PlatformRunOptions,
+  PlatformSimulator,
+  PlatformTally,
+} from './platform-simulator';
+import {
+  CROWDING,
+  MUTING,
+  NUDGE_EFFECTS,
+  REPEAT_HALF_LIFE_DAYS,
+  SLOT_WEIGHTS,
+  UNPROMPTED_SHIFT,
+} from './platform-story';
+
+/** The simulator's third file, beside the two logs: what the logs should let one measure. */
+export const TRUTH_FILE = 'truth.json';
+
+/** A line of decisions.ndjson as the simulator writes it: always with its request. */
+export type PlatformDecisionLine = Omit<DecisionRecord, 'request'> & {
+  readonly request: PlatformRequest;
+};
+
+function featureObject(features: Float64Array): Record<string, number> {
+  const named: Record<string, number> = {};
+  FEATURE_NAMES.forEach((name, i) => (named[name] = features[i]));
+  return named;
+}
+
+/** A decision as the platform logs it, from the engine's answer and the request it sent. */
+export function decisionLine({ analysis, request, features }: PlatformDecision): string {
+  const holdout = analysis.assignment.holdout;
+  const shown = (holdout ? analysis.would_have_sent : analysis.nudges) ?? [];
+  const line: PlatformDecisionLine = {
+    decision_id: analysis.decision_id,
+    user_id: analysis.user_id,
+    as_of: analysis.as_of,
+    assignment: analysis.assignment,
+    policy_version: analysis.policy_version,
+    features: featureObject(features),
+    candidates: analysis.candidates,
+    delivered: analysis.nudges.map(({ type, rank, propensity }) => ({
+      type,
+      slot: rank,
+      propensity,
+    })),
+    ...(holdout ? { would_have_sent: shown.map(({ type, rank }) => ({ type, slot: rank })) } : {}),
+    request,
+  };
+  return `${JSON.stringify(line)}\n`;
+}
+
+/**
+ * A learner's actions, a line each, in day order. An action carries the day's decision when it
+ * is what one of the nudges delivered that day asked for: the platform knows what it showed.
+ */
+export function outcomeLines(
+  decisions: readonly PlatformDecision[],
+  actions: Uint8Array,
+  dateOf: (index: number) => string,
+): string {
+  let lines = '';
+  actions.forEach((mask, i) => {
+    const { analysis } = decisions[i];
+    for (const action of actionsOf(mask)) {
+      const answered = analysis.nudges.some((nudge) => NUDGE_ACTIONS[nudge.type] === action);
+      const line: OutcomeRecord = {
+        user_id: analysis.user_id,
+        action,
+        at: dateOf(i),
+        ...(answered ? { decision_id: analysis.decision_id } : {}),
+      };
+      lines += `${JSON.stringify(line)}\n`;
+    }
+  });
+  return lines;
+}
+
+/** truth.json: docs/closed-loop.md, "The platform simulator", says what each field is. */
+export interface PlatformTruth {
+  readonly users: number;
+  readonly days: number;
+  readonly seed: number;
+  readonly start: string;
+  readonly end: string;
+  readonly window_days: number;
+  readonly reward_days: number;
+  readonly config_hash: string;
+  readonly model_version: string | null;
+  readonly decisions: number;
+  readonly holdout_decisions: number;
+  readonly delivered_nudges: number;
+  readonly actions: number;
+  readonly muted_learners: number;
+  readonly rate_with_nudges: number;
+  readonly rate_without_nudges: number;
+  readonly absolute_lift: number;
+  readonly treated_rate: number | null;
+  readonly holdout_rate: number | null;
+  readonly policy_value: number | null;
+  readonly effects: Readonly<Record<string, number>>;
+  readonly story: {
+    readonly unprompted_shift: number;
+    readonly slot_weights: readonly number[];
+    readonly repeat_half_life_days: number;
+    readonly crowding: typeof CROWDING;
+    readonly muting: typeof MUTING;
+  };
+}
+
+/** Six decimals: the file is the same on every machine, and no measurement is finer. */
+function round6(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+function share(part: number, whole: number): number | null {
+  return whole === 0 ? null : round6(part / whole);
+}
+
+export function platformTruth(
+  options: PlatformRunOptions,
+  state: EngineState,
+  tally: PlatformTally,
+): PlatformTruth {
+  const withNudges = tally.followedWithNudges / tally.decisions;
+  const withoutNudges = tally.followedWithoutNudges / tally.decisions;
+  const treatedDecisions = tally.decisions - tally.holdoutDecisions;
+  return {
+    users: options.users,
+    days: options.days,
+    seed: options.seed,
+    start: formatCalendarDate(options.start),
+    end: formatCalendarDate(options.start + options.days - 1),
+    window_days: options.windowDays,
+    reward_days: options.rewardDays,
+    config_hash: state.config.hash,
+    model_version: state.models?.version ?? null,
+    decisions: tally.decisions,
+    holdout_decisions: tally.holdoutDecisions,
+    delivered_nudges: tally.deliveredNudges,
+    actions: tally.actions,
+    muted_learners: tally.mutedLearners,
+    rate_with_nudges: round6(withNudges),
+    rate_without_nudges: round6(withoutNudges),
+    absolute_lift: round6(withNudges - withoutNudges),
+    treated_rate: share(tally.followedTreated, treatedDecisions),
+    holdout_rate: share(tally.followedHoldout, tally.holdoutDecisions),
+    policy_value: share(tally.rewards, treatedDecisions),
+    effects: NUDGE_EFFECTS,
+    story: {
+      unprompted_shift: UNPROMPTED_SHIFT,
+      slot_weights: SLOT_WEIGHTS,
+      repeat_half_life_days: REPEAT_HALF_LIFE_DAYS,
+      crowding: CROWDING,
+      muting: MUTING,
+    },
+  };
+}
+
+/** Where a run's three files go. */
+export function platformPaths(outDir: string) {
+  return {
+    decisions: join(outDir, CLOSED_LOOP_FILES.decisions),
+    outcomes: join(outDir, CLOSED_LOOP_FILES.outcomes),
+    truth: join(outDir, TRUTH_FILE),
+  };
+}
+
+/**
+ * Runs the simulator over every learner, streaming both logs (a learner's lines at a time), then
+ * writes truth.json. A failure leaves no log under its real name.
+ */
+export async function writePlatformRun(
+  simulator: PlatformSimulator,
+  options: PlatformRunOptions,
+  state: EngineState,
+  outDir: string,
+  onLearner: () => void,
+): Promise<PlatformTruth> {
+  const paths = platformPaths(outDir);
+  const decisionsOut = new TextFileWriter(paths.decisions);
+  const outcomesOut = new TextFileWriter(paths.outcomes);
+  try {
+    await decisionsOut.open();
+    await outcomesOut.open();
+    for (let i = 0; i < options.users; i++) {
+      const { decisions, actions } = simulator.nextLearner(i);
+      await decisionsOut.write(decisions.map(decisionLine).join(''));
+      await outcomesOut.write(outcomeLines(decisions, actions, (day) => simulator.dateOf(day)));
+      onLearner();
+    }
+    await decisionsOut.close();
+    await outcomesOut.close();
+  } catch (error) {
+    await Promise.all([decisionsOut.abort(), outcomesOut.abort()]);
+    throw error;
+  }
+  const truth = platformTruth(options, state, simulator.tally);
+  await writeTextFile(paths.truth, (out) => out.write(`${JSON.stringify(truth, null, 2)}\n`));
+  return truth;
+}

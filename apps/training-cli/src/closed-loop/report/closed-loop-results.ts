@@ -1,0 +1,45 @@
+import { Estimate } from '../ope/ope';
+import { Lift } from '../uplift/uplift';
+import { ReportPolicy } from './closed-loop-policies';
+
+export interface ClosedLoopReportOptions {
+  readonly config: string;
+  readonly modelsDir: string;
+  readonly workDir: string;
+  readonly reportsDir: string;
+  readonly users: number;
+  readonly days: number;
+  readonly seed: number;
+  readonly coverageSeeds: number;
+  readonly coverageUsers: number;
+  readonly coverageDays: number;
+}
+
+export interface PolicyResult {
+  readonly policy: ReportPolicy;
+  /** The simulated truth: mean reward per decision when this policy runs. */
+  readonly value: number;
+  /** Share of learner-days with at least one action, week by week. */
+  readonly weeklyRates: readonly number[];
+  /** The estimates from the logging policy's logs, or why `ope` refused to make them. */
+  readonly ope: OpeEstimates | { readonly refused: string };
+}
+
+export interface OpeEstimates {
+  readonly ips: Estimate;
+  readonly snips: Estimate;
+  readonly dr: Estimate;
+}
+
+export interface ClosedLoopResults {
+  readonly options: ClosedLoopReportOptions;
+  readonly logging: {
+    readonly trueLift: number;
+    readonly measured: Lift;
+    readonly value: number;
+  };
+  readonly policies: readonly PolicyResult[];
+  readonly coverage: readonly { seed: number; trueLift: number; measured: Lift }[];
+  /** The `train --from-log` summary, as printed. */
+  readonly retraining: string;
+}

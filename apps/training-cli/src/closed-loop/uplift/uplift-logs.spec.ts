@@ -1,0 +1,203 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCalendarDate } from '@app/learner';
+import { CliUsageError } from '../../cli/cli-errors';
+import { readDecisions, readOutcomes, tallyLearners } from './uplift-logs';
+
+const HASH = '884005e8da4dd3cc';
+
+function decision(id: string, user: string, asOf: string, group = 'treated', hash = HASH): object {
+  const [experiment, variant] = group.split('=');
+  const assignment =
+    group === 'holdout'
+      ? { holdout: true, bucket: 0.01 }
+      : variant === undefined
+        ? { holdout: false, bucket: 0.5 }
+        : { holdout: false, bucket: 0.5, experiment, variant };
+  return {
+    decision_id: id,
+    user_id: user,
+    as_of: asOf,
+    assignment,
+    policy_version: `rules-only/${hash}${variant === undefined ? '' : `/${group}`}`,
+    features: {},
+    candidates: [],
+    delivered: [],
+  };
+}
+
+function outcome(user: string, at: string, decisionId?: string): object {
+  return { user_id: user, action: 'take_quiz', at, decision_id: decisionId };
+}
+
+const day = (date: string) => parseCalendarDate(date)!;
+
+describe('reading the closed-loop logs', () => {
+  let dir: string;
+  let files = 0;
+
+  /** A log of these lines in a file of its own. */
+  async function log(...lines: object[]): Promise<string> {
+    const path = join(dir, `log-${files++}.ndjson`);
+    await writeFile(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    return path;
+  }
+
+  const hashOf = (group: string) => (group === 'tone=warm' ? 'warmhash' : HASH);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'uplift-logs-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps each decision as learner and day, and each learner with its group', async () => {
+    const path = await log(
+      decision('d1', 'ana', '2025-06-01', 'holdout'),
+      decision('d2', 'ben', '2025-06-02', 'tone=warm', 'warmhash'),
+      decision('d3', 'ana', '2025-06-03', 'holdout'),
+    );
+
+    const { table, mismatch } = await readDecisions(path, hashOf);
+
+    expect(table.decisions).toBe(3);
+    expect(table.learnerOf).toEqual([0, 1, 0]);
+    expect(table.dayOf).toEqual([day('2025-06-01'), day('2025-06-02'), day('2025-06-03')]);
+    expect(table.userIds).toEqual(['ana', 'ben']);
+    expect(table.groups).toEqual(['holdout', 'tone=warm']);
+    expect(mismatch).toBeUndefined();
+  });
+
+  it("counts the decisions made under another config hash than their group's", async () => {
+    const path = await log(
+      decision('d1', 'ana', '2025-06-01', 'holdout'),
+      decision('d2', 'ben', '2025-06-02', 'tone=warm', HASH),
+      decision('d3', 'cy', '2025-06-02', 'treated', 'oldhash'),
+    );
+
+    const { mismatch } = await readDecisions(path, hashOf);
+
+    expect(mismatch).toEqual({ decisions: 2, firstLine: 2, hash: HASH, expected: 'warmhash' });
+  });
+
+  it('does not compare the hash of a group the config does not know', async () => {
+    const path = await log(decision('d1', 'ana', '2025-06-01', 'tone=hot', 'other'));
+    const { mismatch } = await readDecisions(path, () => undefined);
+    expect(mismatch).toBeUndefined();
+  });
+
+  it('refuses a decision_id that appears twice, naming both lines', async () => {
+    const path = await log(
+      decision('d1', 'ana', '2025-06-01'),
+      decision('d2', 'ben', '2025-06-01'),
+      decision('d1', 'cy', '2025-06-02'),
+    );
+    await expect(readDecisions(path, hashOf)).rejects.toThrow(
+      new CliUsageError(`${path} line 3: decision_id: "d1" is already on line 1`),
+    );
+  });
+
+  it('refuses a learner who changes group', async () => {
+    const path = await log(
+      decision('d1', 'ana', '2025-06-01', 'holdout'),
+      decision('d2', 'ben', '2025-06-01'),
+      decision('d3', 'ana', '2025-06-02'),
+    );
+    await expect(readDecisions(path, hashOf)).rejects.toThrow(
+      new CliUsageError(
+        `${path} line 3: assignment: user_id "ana" is in treated here but in holdout on line 1; a learner keeps one group for the whole log`,
+      ),
+    );
+  });
+
+  it('refuses a decisions log without decisions', async () => {
+    const path = await log();
+    await expect(readDecisions(path, hashOf)).rejects.toThrow(
+      new CliUsageError(`${path} has no decisions`),
+    );
+  });
+
+  it("names the first bad line's problem", async () => {
+    const path = await log(decision('d1', 'ana', '2025-06-01'), decision('d2', 'ben', 'x'));
+    await expect(readDecisions(path, hashOf)).rejects.toThrow(
+      new CliUsageError(`${path} line 2: as_of: must be a YYYY-MM-DD date`),
+    );
+  });
+
+  describe(readOutcomes.name, () => {
+    let decisionsPath: string;
+
+    beforeAll(async () => {
+      decisionsPath = await log(
+        decision('d1', 'ana', '2025-06-01'),
+        decision('d2', 'ben', '2025-06-01', 'holdout'),
+      );
+    });
+
+    it("gives each learner's action days, sorted, and skips learners without decisions", async () => {
+      const { table } = await readDecisions(decisionsPath, hashOf);
+      const path = await log(
+        outcome('ana', '2025-06-05T08:00:00Z', 'd1'),
+        outcome('zoe', '2025-06-02'),
+        outcome('ana', '2025-06-02'),
+        outcome('ana', '2025-06-05'),
+      );
+
+      const sut = await readOutcomes(path, table);
+
+      expect(sut).toEqual([[day('2025-06-02'), day('2025-06-05'), day('2025-06-05')], []]);
+    });
+
+    it('refuses an outcome whose decision_id is not in the decisions log', async () => {
+      const { table } = await readDecisions(decisionsPath, hashOf);
+      const path = await log(outcome('ana', '2025-06-02'), outcome('ana', '2025-06-02', 'd9'));
+
+      await expect(readOutcomes(path, table)).rejects.toThrow(
+        new CliUsageError(`${path} line 2: decision_id: "d9" is not in ${decisionsPath}`),
+      );
+    });
+
+    it("refuses an outcome that follows another learner's decision", async () => {
+      const { table } = await readDecisions(decisionsPath, hashOf);
+      const path = await log(outcome('ana', '2025-06-02', 'd2'));
+
+      await expect(readOutcomes(path, table)).rejects.toThrow(
+        new CliUsageError(
+          `${path} line 1: decision_id: "d2" was made for user_id "ben" (${decisionsPath} line 2), not "ana"`,
+        ),
+      );
+    });
+  });
+
+  describe(tallyLearners.name, () => {
+    it('counts per learner the decisions an action followed within the window', async () => {
+      const { table } = await readDecisions(
+        await log(
+          decision('d1', 'ana', '2025-06-01'),
+          decision('d2', 'ana', '2025-06-08'),
+          decision('d3', 'ben', '2025-06-01', 'holdout'),
+          decision('d4', 'ana', '2025-06-20'),
+        ),
+        hashOf,
+      );
+      // ana acts on 06-08, the last day of d1's window with 8 days but past it with 7, and the
+      // first of d2's; ben acts the day before his decision.
+      const actions = await readOutcomes(
+        await log(outcome('ana', '2025-06-08'), outcome('ben', '2025-05-31')),
+        table,
+      );
+
+      expect(tallyLearners(table, actions, 7)).toEqual([
+        { group: 'treated', decisions: 3, acted: 1 },
+        { group: 'holdout', decisions: 1, acted: 0 },
+      ]);
+      expect(tallyLearners(table, actions, 8)).toEqual([
+        { group: 'treated', decisions: 3, acted: 2 },
+        { group: 'holdout', decisions: 1, acted: 0 },
+      ]);
+    });
+  });
+});

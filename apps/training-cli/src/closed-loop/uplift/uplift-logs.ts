@@ -1,0 +1,197 @@
+import { CalendarDay } from '@app/learner';
+import { CliUsageError } from '../../cli/cli-errors';
+import {
+  DecisionRecord,
+  forEachLine,
+  OutcomeAction,
+  parseDecisionLine,
+  parseOutcomeLine,
+} from '../decision-log';
+import { groupOf } from './groups';
+import { actedWithin, GroupedTally } from './uplift';
+
+/**
+ * What `uplift` keeps of the decisions log: per decision only its learner and day, per learner
+ * its group. Learners and decisions are numbered in the order they first appear, and a decision's
+ * number is its line's, less one.
+ */
+export class DecisionTable {
+  private readonly decisionNumbers = new Map<string, number>();
+  private readonly learnerNumbers = new Map<string, number>();
+  /** Per decision. */
+  readonly learnerOf: number[] = [];
+  readonly dayOf: CalendarDay[] = [];
+  /** Per learner. */
+  readonly userIds: string[] = [];
+  readonly groups: string[] = [];
+
+  constructor(readonly path: string) {}
+
+  get decisions(): number {
+    return this.learnerOf.length;
+  }
+
+  /** Adds the decision on line `decisions + 1`; a repeated id or a learner changing group throws. */
+  add(decision: DecisionRecord, day: CalendarDay, where: string): void {
+    const earlier = this.decisionNumbers.get(decision.decision_id);
+    if (earlier !== undefined) {
+      throw new CliUsageError(
+        `${where}: decision_id: ${JSON.stringify(decision.decision_id)} is already on line ${earlier + 1}`,
+      );
+    }
+    const learner = this.learnerFor(decision, where);
+    this.decisionNumbers.set(decision.decision_id, this.decisions);
+    this.learnerOf.push(learner);
+    this.dayOf.push(day);
+  }
+
+  /** The decision's number, if the log has it. */
+  decisionNumber(decisionId: string): number | undefined {
+    return this.decisionNumbers.get(decisionId);
+  }
+
+  learnerNumber(userId: string): number | undefined {
+    return this.learnerNumbers.get(userId);
+  }
+
+  /** Assignment is by user_id, so a learner is in one group for the whole log. */
+  private learnerFor(decision: DecisionRecord, where: string): number {
+    const group = groupOf(decision.assignment);
+    const known = this.learnerNumbers.get(decision.user_id);
+    if (known === undefined) {
+      this.learnerNumbers.set(decision.user_id, this.userIds.length);
+      this.userIds.push(decision.user_id);
+      this.groups.push(group);
+      return this.userIds.length - 1;
+    }
+    if (this.groups[known] !== group) {
+      const first = this.learnerOf.indexOf(known) + 1;
+      throw new CliUsageError(
+        `${where}: assignment: user_id ${JSON.stringify(decision.user_id)} is in ${group} here but in ${this.groups[known]} on line ${first}; a learner keeps one group for the whole log`,
+      );
+    }
+    return known;
+  }
+}
+
+/** Decisions made under a config other than the one the split is expected from. */
+export interface ConfigHashMismatch {
+  readonly decisions: number;
+  readonly firstLine: number;
+  readonly hash: string;
+  readonly expected: string;
+}
+
+export interface DecisionLog {
+  readonly table: DecisionTable;
+  readonly mismatch: ConfigHashMismatch | undefined;
+}
+
+/**
+ * Reads decisions.ndjson. `configHash` gives the config hash a group's decisions should carry
+ * in their policy_version (a variant with overrides has a config, and a hash, of its own), or
+ * undefined when the config does not know the group.
+ */
+export async function readDecisions(
+  path: string,
+  configHash: (group: string) => string | undefined,
+): Promise<DecisionLog> {
+  const table = new DecisionTable(path);
+  let mismatch: ConfigHashMismatch | undefined;
+  await forEachLine(path, (text, line) => {
+    const where = `${path} line ${line}`;
+    const { record, day } = parseDecisionLine(text, where);
+    table.add(record, day, where);
+    const hash = record.policy_version.split('/')[1];
+    const expected = configHash(groupOf(record.assignment));
+    if (expected !== undefined && hash !== expected) {
+      mismatch =
+        mismatch === undefined
+          ? { decisions: 1, firstLine: line, hash, expected }
+          : { ...mismatch, decisions: mismatch.decisions + 1 };
+    }
+  });
+  if (table.decisions === 0) throw new CliUsageError(`${path} has no decisions`);
+  return { table, mismatch };
+}
+
+/**
+ * A handler for the lines of outcomes.ndjson (`where` names the file and line): it checks the
+ * line, and that an outcome naming its decision names one of the decisions log made for the
+ * same learner, then hands `visit` the action of a learner who has decisions. Actions of
+ * learners without decisions cannot follow one and are skipped.
+ */
+export function outcomeLineReader(
+  decisions: DecisionTable,
+  visit: (learner: number, action: OutcomeAction, day: CalendarDay) => void,
+): (text: string, where: string) => void {
+  return (text, where) => {
+    const { record, day } = parseOutcomeLine(text, where);
+    if (record.decision_id !== undefined) {
+      requireOwnDecision(record.decision_id, record.user_id, decisions, where);
+    }
+    const learner = decisions.learnerNumber(record.user_id);
+    if (learner !== undefined) visit(learner, record.action, day);
+  };
+}
+
+/** Reads outcomes.ndjson line by line through outcomeLineReader. */
+export async function forEachOutcome(
+  path: string,
+  decisions: DecisionTable,
+  visit: (learner: number, action: OutcomeAction, day: CalendarDay) => void,
+): Promise<void> {
+  const read = outcomeLineReader(decisions, visit);
+  await forEachLine(path, (text, line) => read(text, `${path} line ${line}`));
+}
+
+/** Each learner's action days (any action), sorted: what the action rate is measured on. */
+export async function readOutcomes(
+  path: string,
+  decisions: DecisionTable,
+): Promise<CalendarDay[][]> {
+  const actionDays: CalendarDay[][] = decisions.userIds.map(() => []);
+  await forEachOutcome(path, decisions, (learner, _action, day) => actionDays[learner].push(day));
+  for (const days of actionDays) days.sort((a, b) => a - b);
+  return actionDays;
+}
+
+/** An outcome that names its decision must name one of the log's, made for the same learner. */
+export function requireOwnDecision(
+  decisionId: string,
+  userId: string,
+  decisions: DecisionTable,
+  where: string,
+): void {
+  const id = JSON.stringify(decisionId);
+  const decision = decisions.decisionNumber(decisionId);
+  if (decision === undefined) {
+    throw new CliUsageError(`${where}: decision_id: ${id} is not in ${decisions.path}`);
+  }
+  const owner = decisions.userIds[decisions.learnerOf[decision]];
+  if (owner !== userId) {
+    throw new CliUsageError(
+      `${where}: decision_id: ${id} was made for user_id ${JSON.stringify(owner)} (${decisions.path} line ${decision + 1}), not ${JSON.stringify(userId)}`,
+    );
+  }
+}
+
+/** Per learner: decisions, how many an action followed within the window, and the group. */
+export function tallyLearners(
+  decisions: DecisionTable,
+  actionDays: readonly (readonly CalendarDay[])[],
+  windowDays: number,
+): GroupedTally[] {
+  const made = new Array<number>(decisions.userIds.length).fill(0);
+  const acted = new Array<number>(decisions.userIds.length).fill(0);
+  for (let i = 0; i < decisions.decisions; i++) {
+    const learner = decisions.learnerOf[i];
+    made[learner]++;
+    if (actedWithin(actionDays[learner], decisions.dayOf[i], windowDays)) acted[learner]++;
+  }
+  return decisions.groups.map((group, learner) => ({
+    group,
+    decisions: made[learner],
+    acted: acted[learner],
+  }));
+}

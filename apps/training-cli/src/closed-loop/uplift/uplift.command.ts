@@ -1,0 +1,67 @@
+import { Command, Option } from 'nest-commander';
+import { CliCommand } from '../../cli/cli-command';
+import { parseFilePath, parseInteger } from '../../cli/cli-options';
+import { JSON_OPTION, logOption, OUTCOMES_HELP, printReport } from '../../cli/log-options';
+import { warnOnStderr } from '../../cli/progress.service';
+import { upliftText } from './uplift-text';
+import { UPLIFT_DEFAULTS, UpliftRequest, UpliftService } from './uplift.service';
+
+export interface UpliftOptions extends UpliftRequest {
+  readonly json?: boolean;
+}
+
+const MAX_WINDOW_DAYS = 365;
+
+/**
+ * `uplift`: whether nudges change what learners do, from a platform's decisions and outcomes
+ * logs (docs/closed-loop.md). Any problem in the logs or the config is a usage error naming the
+ * file, line and field, and nothing is printed but the error.
+ */
+@Command({
+  name: 'uplift',
+  description:
+    "measure the lift of nudging from a decisions log and an outcomes log: each arm's action rate within a window, treated against holdout with 95% CIs, and a sample ratio test against the config's split",
+})
+export class UpliftCommand extends CliCommand {
+  constructor(private readonly uplift: UpliftService) {
+    super();
+  }
+
+  async run(_args: string[], options: UpliftOptions): Promise<void> {
+    const report = await this.uplift.measure(options, warnOnStderr);
+    printReport(report, options.json, () => upliftText(report));
+  }
+
+  @Option(logOption('decisions', 'the decisions log (NDJSON, one decision per line)'))
+  parseDecisions(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option(logOption('outcomes', OUTCOMES_HELP))
+  parseOutcomes(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option({
+    flags: '--window-days <days>',
+    description: `days after a decision (its own day included) an action counts for it, 1 to ${MAX_WINDOW_DAYS}`,
+    defaultValue: UPLIFT_DEFAULTS.windowDays,
+  })
+  parseWindowDays(value: string): number {
+    return parseInteger(value, 1, MAX_WINDOW_DAYS);
+  }
+
+  @Option({
+    flags: '--config <path>',
+    description: 'the engine config the decisions were made with (its split is the expected one)',
+    defaultValue: UPLIFT_DEFAULTS.config,
+  })
+  parseConfig(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
+  }
+}

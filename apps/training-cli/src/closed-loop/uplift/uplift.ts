@@ -1,0 +1,255 @@
+import { jStat } from 'jstat';
+import { CalendarDay } from '@app/learner';
+import { plural } from '../../cli/format';
+import { CliUsageError } from '../../cli/cli-errors';
+import { HOLDOUT, TREATED } from './groups';
+
+/** The two-sided 95% normal quantile. */
+export const Z_95 = 1.959963985;
+
+/** Below this p-value the arms' sizes are called a sample ratio mismatch. */
+export const SRM_P_VALUE = 0.001;
+
+/**
+ * Whether a learner acted on a day d with asOf ≤ d < asOf + windowDays, by binary search in the
+ * learner's action days (sorted ascending).
+ */
+export function actedWithin(
+  actionDays: readonly CalendarDay[],
+  asOf: CalendarDay,
+  windowDays: number,
+): boolean {
+  let low = 0;
+  let high = actionDays.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (actionDays[middle] < asOf) low = middle + 1;
+    else high = middle;
+  }
+  return low < actionDays.length && actionDays[low] < asOf + windowDays;
+}
+
+/** One learner's decisions and how many of them an action followed. */
+export interface LearnerTally {
+  readonly decisions: number;
+  readonly acted: number;
+}
+
+export interface RatioEstimate {
+  readonly rate: number;
+  /** NaN for a single learner: a sample variance needs two. */
+  readonly variance: number;
+}
+
+/**
+ * The action rate Σ acted / Σ decisions over learners, and its variance by the delta method
+ * (Deng, Knoblich & Lu 2018). The learner, not the decision, is the unit assignment randomises,
+ * and one learner's decisions are not independent, so the variance comes from per-learner sums:
+ * var(x̄/ȳ) ≈ (s_x²/ȳ² − 2·x̄·s_xy/ȳ³ + x̄²·s_y²/ȳ⁴) / K with sample (co)variances over K learners.
+ */
+export function ratioEstimate(learners: readonly LearnerTally[]): RatioEstimate {
+  const k = learners.length;
+  let acted = 0;
+  let decisions = 0;
+  for (const learner of learners) {
+    acted += learner.acted;
+    decisions += learner.decisions;
+  }
+  const meanX = acted / k;
+  const meanY = decisions / k;
+  // Deviations from the means, in a second pass: sums of squares lose digits over millions.
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (const learner of learners) {
+    const dx = learner.acted - meanX;
+    const dy = learner.decisions - meanY;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  const [varX, varY, covXY] = [sxx, syy, sxy].map((sum) => sum / (k - 1));
+  const variance =
+    (varX / meanY ** 2 - (2 * meanX * covXY) / meanY ** 3 + (meanX ** 2 * varY) / meanY ** 4) / k;
+  // When every learner has the same rate the terms cancel, and rounding may leave −1e-18.
+  return { rate: acted / decisions, variance: Math.max(variance, 0) };
+}
+
+/** A 95% confidence interval: its lower and upper bounds. */
+export type ConfidenceInterval = readonly [number, number];
+
+/** A lift and its 95% confidence interval. */
+export interface Lift {
+  readonly estimate: number;
+  readonly ci95: ConfidenceInterval;
+}
+
+function interval95(estimate: number, variance: number): Lift {
+  const margin = Z_95 * Math.sqrt(variance);
+  return { estimate, ci95: [estimate - margin, estimate + margin] };
+}
+
+/** rate_treated − rate_holdout; the arms are independent, so their variances add. */
+export function absoluteLift(treated: RatioEstimate, holdout: RatioEstimate): Lift {
+  return interval95(treated.rate - holdout.rate, treated.variance + holdout.variance);
+}
+
+/**
+ * rate_treated / rate_holdout − 1, with the delta method's variance of a ratio of independent
+ * estimates; null when no held-out decision was followed by an action (nothing to divide by).
+ */
+export function relativeLift(treated: RatioEstimate, holdout: RatioEstimate): Lift | null {
+  const [t, h] = [treated.rate, holdout.rate];
+  if (h === 0) return null;
+  return interval95(t / h - 1, treated.variance / h ** 2 + (t ** 2 * holdout.variance) / h ** 4);
+}
+
+/** P(χ² ≥ chi2) with `df` degrees of freedom. */
+export function chiSquarePValue(chi2: number, df: number): number {
+  return 1 - jStat.chisquare.cdf(chi2, df);
+}
+
+export interface SampleRatioTest {
+  readonly chi2: number;
+  readonly df: number;
+  readonly p_value: number;
+  readonly flagged: boolean;
+}
+
+/**
+ * χ² goodness of fit of the learners counted per group against the groups' expected shares: a
+ * split far from the configured one means assignment or logging lost learners unevenly, and
+ * then no lift measured on the groups can be trusted.
+ */
+export function sampleRatioTest(
+  observed: readonly number[],
+  shares: readonly number[],
+): SampleRatioTest {
+  const learners = observed.reduce((sum, count) => sum + count, 0);
+  const totalShare = shares.reduce((sum, share) => sum + share, 0);
+  let chi2 = 0;
+  observed.forEach((count, i) => {
+    const expected = (learners * shares[i]) / totalShare;
+    chi2 += (count - expected) ** 2 / expected;
+  });
+  const df = observed.length - 1;
+  const pValue = chiSquarePValue(chi2, df);
+  return { chi2, df, p_value: pValue, flagged: pValue < SRM_P_VALUE };
+}
+
+/** A learner's tally and group. */
+export interface GroupedTally extends LearnerTally {
+  readonly group: string;
+}
+
+/** A row of the report: `holdout`, `treated` (everyone nudged), or `<experiment>=<variant>`. */
+export interface ArmRow {
+  readonly arm: string;
+  readonly learners: number;
+  readonly decisions: number;
+  readonly acted: number;
+  readonly rate: number;
+  /** null for an arm of one learner. */
+  readonly ci95: ConfidenceInterval | null;
+}
+
+export interface UpliftReport {
+  readonly window_days: number;
+  readonly arms: readonly ArmRow[];
+  readonly absolute_lift: Lift;
+  readonly relative_lift: Lift | null;
+  readonly srm: SampleRatioTest;
+}
+
+/** An arm's row and its rate's estimate, which the lifts reuse. */
+function measureArm(
+  arm: string,
+  learners: readonly LearnerTally[],
+): { row: ArmRow; estimate: RatioEstimate } {
+  const estimate = ratioEstimate(learners);
+  const { rate, variance } = estimate;
+  const row = {
+    arm,
+    learners: learners.length,
+    decisions: learners.reduce((sum, learner) => sum + learner.decisions, 0),
+    acted: learners.reduce((sum, learner) => sum + learner.acted, 0),
+    rate,
+    ci95: Number.isNaN(variance) ? null : interval95(rate, variance).ci95,
+  };
+  return { row, estimate };
+}
+
+function byGroup(learners: readonly GroupedTally[]): Map<string, GroupedTally[]> {
+  const groups = new Map<string, GroupedTally[]>();
+  for (const learner of learners) {
+    const members = groups.get(learner.group);
+    if (members === undefined) groups.set(learner.group, [learner]);
+    else members.push(learner);
+  }
+  return groups;
+}
+
+/** Lift needs both arms, with two learners at least for a variance. */
+function requireArm(name: string, learners: readonly LearnerTally[], hint: string): void {
+  if (learners.length === 0) throw new CliUsageError(`no ${name} decisions: ${hint}`);
+  if (learners.length === 1) {
+    throw new CliUsageError(
+      `only 1 learner has ${name} decisions: a confidence interval needs at least 2`,
+    );
+  }
+}
+
+function describeGroup(group: string): string {
+  if (group === HOLDOUT) return 'the holdout';
+  return group === TREATED ? 'no experiment' : `variant ${group}`;
+}
+
+/** Every group the decisions hold must be one the config expects learners in. */
+function requireExpectedGroups(
+  groups: ReadonlyMap<string, readonly GroupedTally[]>,
+  shares: ReadonlyMap<string, number>,
+): void {
+  for (const [group, learners] of groups) {
+    if (!shares.has(group)) {
+      throw new CliUsageError(
+        `the decisions have ${plural(learners.length, 'learner')} in ${describeGroup(group)}, where the config's assignment puts none: pass the config the decisions were made with (--config)`,
+      );
+    }
+  }
+}
+
+/**
+ * The uplift of nudging: each arm's action rate, treated against holdout as absolute and relative
+ * lift, and the sample ratio test of the groups against the config's split (`shares`).
+ */
+export function upliftReport(
+  learners: readonly GroupedTally[],
+  shares: ReadonlyMap<string, number>,
+  windowDays: number,
+): UpliftReport {
+  const groups = byGroup(learners);
+  const heldOut = groups.get(HOLDOUT) ?? [];
+  const nudged = learners.filter((learner) => learner.group !== HOLDOUT);
+  requireArm('held-out', heldOut, 'set assignment.holdout_percent above 0 to measure lift');
+  requireArm('treated', nudged, 'every learner was held out');
+  requireExpectedGroups(groups, shares);
+  const holdout = measureArm(HOLDOUT, heldOut);
+  const treated = measureArm(TREATED, nudged);
+  // Variant rows in the config's order, for the variants that have learners.
+  const variants = [...shares.keys()].flatMap((group) => {
+    const members = groups.get(group);
+    return group === HOLDOUT || group === TREATED || members === undefined
+      ? []
+      : [measureArm(group, members).row];
+  });
+  return {
+    window_days: windowDays,
+    arms: [holdout.row, treated.row, ...variants],
+    absolute_lift: absoluteLift(treated.estimate, holdout.estimate),
+    relative_lift: relativeLift(treated.estimate, holdout.estimate),
+    srm: sampleRatioTest(
+      [...shares.keys()].map((group) => groups.get(group)?.length ?? 0),
+      [...shares.values()],
+    ),
+  };
+}

@@ -1,0 +1,94 @@
+import { Command, Option } from 'nest-commander';
+import { CliCommand } from '../../cli/cli-command';
+import { CliUsageError } from '../../cli/cli-errors';
+import {
+  OPTIONS,
+  PARSE_OPTION,
+  parseClip,
+  parseDirectory,
+  parseFilePath,
+  parseInteger,
+} from '../../cli/cli-options';
+import { ProgressService } from '../../cli/progress.service';
+import { RetrainService } from '../../closed-loop/retrain/retrain.service';
+import {
+  FROM_LOG_FLAGS,
+  FROM_LOG_OPTIONS,
+  MAX_CLIP,
+  MAX_DAYS,
+  retrainRequest,
+  TrainOptions,
+} from './train-options';
+import { TrainService } from './train.service';
+
+/** `train` on the dataset (TrainService), or with --from-log on a platform's logs (RetrainService). */
+@Command({
+  name: 'train',
+  description:
+    "train one logistic model per nudge type on the dataset: <models-dir>/<type>/model.json + weights.bin and manifest.json; with --from-log, on the delivered nudges' outcomes in a decisions and an outcomes log instead",
+})
+export class TrainCommand extends CliCommand {
+  constructor(
+    private readonly training: TrainService,
+    private readonly retraining: RetrainService,
+    private readonly progress: ProgressService,
+  ) {
+    super();
+  }
+
+  async run(_args: string[], options: TrainOptions): Promise<void> {
+    if (options.fromLog === true) {
+      const summary = await this.retraining.train(retrainRequest(options));
+      for (const line of summary) this.progress.summary(line);
+      return;
+    }
+    const stray = FROM_LOG_FLAGS.find(([key]) => options[key] !== undefined);
+    if (stray !== undefined) throw new CliUsageError(`${stray[1]} needs --from-log`);
+    await this.training.train(options);
+  }
+
+  @Option(OPTIONS.dataDir)
+  parseDataDir(value: string): string {
+    return PARSE_OPTION.dataDir(value);
+  }
+
+  @Option(OPTIONS.modelsDir)
+  parseModelsDir(value: string): string {
+    return PARSE_OPTION.modelsDir(value);
+  }
+
+  @Option(FROM_LOG_OPTIONS.fromLog)
+  parseFromLog(): boolean {
+    return true;
+  }
+
+  @Option(FROM_LOG_OPTIONS.decisions)
+  parseDecisions(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option(FROM_LOG_OPTIONS.outcomes)
+  parseOutcomes(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option(FROM_LOG_OPTIONS.rewardDays)
+  parseRewardDays(value: string): number {
+    return parseInteger(value, 1, MAX_DAYS);
+  }
+
+  @Option(FROM_LOG_OPTIONS.clip)
+  parseClip(value: string): number {
+    return parseClip(value, MAX_CLIP);
+  }
+
+  @Option(FROM_LOG_OPTIONS.holdoutDays)
+  parseHoldoutDays(value: string): number {
+    return parseInteger(value, 1, MAX_DAYS);
+  }
+
+  @Option(FROM_LOG_OPTIONS.baselineModelsDir)
+  parseBaselineModelsDir(value: string): string {
+    return parseDirectory(value);
+  }
+}
