@@ -61,7 +61,7 @@ describe('the folder-order lint rule', () => {
 
   it('refuses an import that runs up a lib’s layers, naming both folders and the order', () => {
     expect(messages[`libs/contract/src/problem/${tag}.ts`]).toEqual([
-      "'problem' may not import 'dto' in libs/contract/src: its folders are layered problem < answer < request < validators < dto < validation < testing (bottom first), and an import points down or stays in its folder.",
+      "'problem' may not import 'dto' in libs/contract/src: its folders are layered problem < answer < request < validators < dto < validation < decision-log < testing (bottom first), and an import points down or stays in its folder.",
     ]);
     expect(messages[`libs/engagement/src/policy/${tag}.ts`]).toEqual([
       "'policy' may not import 'pipeline' in libs/engagement/src: its folders are layered config < candidates < policy < answer < pipeline < nest < testing (bottom first), and an import points down or stays in its folder.",

@@ -1,7 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngagementAnalysis, EngagementModule, EngagementService, Nudge } from '@app/engagement';
+import { EngagementAnalysis, Nudge } from '@app/contract';
+import { EngagementModule, EngagementService } from '@app/engagement';
 import { CalendarDay, looksLikeIsoDate, NudgeType, parseCalendarDate } from '@app/learner';
 import { QualityCase, qualityCorpus, QualityRequest, VARIANTS } from './quality-corpus';
 

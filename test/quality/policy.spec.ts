@@ -3,12 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
-import {
-  EngagementAnalysis,
-  EngagementModule,
-  EngagementService,
-  hashBucket,
-} from '@app/engagement';
+import { EngagementAnalysis } from '@app/contract';
+import { EngagementModule, EngagementService, hashBucket } from '@app/engagement';
 import { NUDGE_TYPES, NudgeType, parseCalendarDate } from '@app/learner';
 import { QUALITY_AS_OF, qualityCorpus, QualityRequest } from './quality-corpus';
 

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { EXAMPLE_REQUEST } from '@app/engagement';
-import { withField } from '@app/engagement/testing';
+import { EXAMPLE_REQUEST } from '@app/contract';
+import { withField } from '@app/contract/testing';
 import { requestCorpus } from '../../../test/bench/src/corpus';
 import { HttpClient, listenForTests } from './http-client';
 import { createTestApp } from './test-app';

@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST, INVALID_REQUEST_TYPE } from '@app/engagement';
+import { EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST, INVALID_REQUEST_TYPE } from '@app/contract';
 import { MlService } from '@app/ml';
-import { exampleAnswer } from '@app/engagement/testing';
+import { exampleAnswer } from '@app/contract/testing';
 import { createTestApp } from './test-app';
 
 function learner(userId: string, overrides: Record<string, unknown> = {}): Record<string, any> {

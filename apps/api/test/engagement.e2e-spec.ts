@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { EXAMPLE_HISTORY_REQUEST, EXAMPLE_REQUEST, INVALID_REQUEST_TYPE } from '@app/engagement';
+import { EXAMPLE_HISTORY_REQUEST, EXAMPLE_REQUEST, INVALID_REQUEST_TYPE } from '@app/contract';
 import { MlService } from '@app/ml';
 import { EngagementController } from '../src/engagement/engagement.controller';
-import { exampleAnswer } from '@app/engagement/testing';
+import { exampleAnswer } from '@app/contract/testing';
 import { createTestApp } from './test-app';
 
 /** A mutable copy of the example request, typed loosely so tests can break it. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import ts from 'typescript';
-import { EXAMPLE_REQUEST } from '@app/engagement';
+import { EXAMPLE_REQUEST } from '@app/contract';
 import { createTestApp } from './test-app';
 import type { engagementClient } from './generated-client/client';
 

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { AddressInfo, connect } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { EXAMPLE_ANALYSIS, MAX_JSON_DEPTH, INVALID_REQUEST_TYPE } from '@app/engagement';
+import { EXAMPLE_ANALYSIS, MAX_JSON_DEPTH, INVALID_REQUEST_TYPE } from '@app/contract';
 import { MlService } from '@app/ml';
 import { EngagementController } from '../src/engagement/engagement.controller';
 import {
@@ -20,7 +20,7 @@ import {
   serialize,
   SEVERAL_WRONG_TYPES,
   exampleAnswer,
-} from '@app/engagement/testing';
+} from '@app/contract/testing';
 import { HttpClient, listenForTests } from './http-client';
 import { createTestApp } from './test-app';
 

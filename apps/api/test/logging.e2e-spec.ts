@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EXAMPLE_REQUEST } from '@app/engagement';
+import { EXAMPLE_REQUEST } from '@app/contract';
 import { ServerProcess, startServer } from './server-process';
 
 const SALT = 'pepper-for-the-tests-0123';

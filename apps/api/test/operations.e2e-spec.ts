@@ -1,7 +1,7 @@
 import { AddressInfo, connect } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { EXAMPLE_REQUEST } from '@app/engagement';
+import { EXAMPLE_REQUEST } from '@app/contract';
 import { createTestApp } from './test-app';
 
 const KEY = 'k_live_0123456789abcdef';

@@ -11,7 +11,7 @@ import {
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE_REQUEST } from '@app/engagement';
+import { EXAMPLE_REQUEST } from '@app/contract';
 import { listened, waitFor, workerPids } from './cluster-log';
 import { ServerProcess, startServer } from './server-process';
 

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST, loadEngineConfig } from '@app/engagement';
+import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from '@app/contract';
+import { loadEngineConfig } from '@app/engagement';
 import { HealthController } from '../src/health/health.controller';
 import { MlService } from '@app/ml';
-import { exampleAnswer } from '@app/engagement/testing';
+import { exampleAnswer } from '@app/contract/testing';
 import { createTestApp } from './test-app';
 
 const CONFIG_HASH = loadEngineConfig('config/config.json').hash;

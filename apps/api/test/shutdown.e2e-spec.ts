@@ -1,6 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { EXAMPLE_REQUEST } from '@app/engagement';
+import { EXAMPLE_REQUEST } from '@app/contract';
 import { killWorker, listened, waitFor } from './cluster-log';
 import { ServerProcess, startServer } from './server-process';
 

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUNDLED_CATALOGS } from '@app/engagement';
+import { BUNDLED_CATALOGS } from '@app/messages';
 import { CheckCatalogsCommand } from '../src/checks/catalogs/check-catalogs.command';
 import { runBuiltCli, runCli } from './run-cli';
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE_REQUEST } from '@app/engagement';
+import { EXAMPLE_REQUEST } from '@app/contract';
 import { runBuiltCli } from './run-cli';
 
 /** The candidate explores with ε = 0.2, and holds no one out (the default). */

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
 import { parseCalendarDate } from '@app/learner';
-import { EngagementModule, EngagementService, validateAnalyzeRequest } from '@app/engagement';
+import { validateAnalyzeRequest } from '@app/contract';
+import { EngagementModule, EngagementService } from '@app/engagement';
 import {
   learnerRecord,
   simulateLearner,

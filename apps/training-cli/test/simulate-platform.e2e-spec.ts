@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEngineConfig } from '@app/engagement';
-import { parseDecisionLine } from '../src/closed-loop/decision-log';
+import { parseDecisionLine } from '@app/contract';
 import { REPO_ROOT, runBuiltCli } from './run-cli';
 
 const USERS = 300;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatCalendarDate, NUDGE_TYPES, parseCalendarDate } from '@app/learner';
 import { FEATURE_NAMES, loadModelSet } from '@app/ml';
-import { NUDGE_ACTIONS } from '../src/closed-loop/decision-log';
+import { NUDGE_ACTIONS } from '@app/contract';
 import { Random } from '../src/cli/random';
 import { runBuiltCli } from './run-cli';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Tensor } from '@tensorflow/tfjs';
 import { NUDGE_TYPES, todayUtc } from '@app/learner';
-import { validateAnalyzeRequest } from '@app/engagement';
+import { validateAnalyzeRequest } from '@app/contract';
 import {
   FEATURE_COUNT,
   featureVector,

@@ -1,5 +1,5 @@
-// The wire contract: what a request and an answer are, how a request is validated, and how a
-// refusal is reported (problem+json).
+// The wire contract: what a request and an answer are, how a request is validated, how a
+// refusal is reported (problem+json), and the decision and outcome log lines the closed loop reads.
 export {
   AssignmentResult,
   BatchItemError,
@@ -31,6 +31,25 @@ export {
   FomoFactorsDto,
   NudgeDto,
 } from './dto/analyze-engagement-response.dto';
+export { DecisionLogError } from './decision-log/decision-log-error';
+export {
+  parseDecisionLine,
+  parseOutcomeLine,
+  validDecisionRequest,
+} from './decision-log/decision-log-parsers';
+export { forEachLine } from './decision-log/decision-log-reader';
+export {
+  CLOSED_LOOP_FILES,
+  Dated,
+  DecisionRecord,
+  DeliveredNudge,
+  GhostNudge,
+  NUDGE_ACTIONS,
+  OUTCOME_ACTIONS,
+  OutcomeAction,
+  OutcomeRecord,
+  SlottedNudge,
+} from './decision-log/decision-log-records';
 export {
   EXAMPLE_ANALYSIS,
   EXAMPLE_BATCH_REQUEST,

@@ -3,7 +3,7 @@ import { Body, Controller, Get, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { EXAMPLE_ANALYSIS } from '@app/engagement';
+import { EXAMPLE_ANALYSIS } from '@app/contract';
 
 /**
  * An adapter's floor: a bare Nest 11 app on HTTP_ADAPTER with Nest's default JSON body parser,

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { EXAMPLE_ANALYSIS } from '@app/engagement';
+import { EXAMPLE_ANALYSIS } from '@app/contract';
 
 /**
  * The ceiling: a bare node:http server that reads and parses the same JSON bodies and answers a

@@ -4,8 +4,8 @@ import {
   simulateLearner,
   simulateSnapshot,
   userId,
-} from '../../../apps/training-cli/src/simulate/learner-simulator';
-import { Random } from '../../../apps/training-cli/src/simulate/random';
+} from '../../../apps/training-cli/src/offline/simulate/learner-simulator';
+import { Random } from '../../../apps/training-cli/src/cli/random';
 
 export const CORPUS_AS_OF = '2025-06-30';
 

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { PROBLEM_JSON, ProblemDto } from '@app/engagement';
+import { PROBLEM_JSON, ProblemDto } from '@app/contract';
 
 /** The name of the API-key security scheme in the OpenAPI document. */
 export const API_KEY_SCHEME = 'api_key';

@@ -11,13 +11,13 @@ import {
   AnalyzeEngagementBatchRequestDto,
   AnalyzeEngagementRequestDto,
   DeliveredNudgeDto,
-  EngagementService,
   EXAMPLE_ANALYSIS,
   EXAMPLE_REQUEST,
   PeerSnapshotDto,
   ProfileDto,
   UserDataDto,
-} from '@app/engagement';
+} from '@app/contract';
+import { EngagementService } from '@app/engagement';
 import type { Env } from '../config/env.config';
 import { APP_INFO } from '../config/app-info';
 import { API_KEY_SCHEME } from './api-docs';

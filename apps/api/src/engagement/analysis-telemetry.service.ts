@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { IncomingMessage } from 'node:http';
-import { EngagementAnalysis } from '@app/engagement';
+import { EngagementAnalysis } from '@app/contract';
 import { Env } from '../config/env.config';
 import { annotateRequestLog } from '../logging/request-log';
 import { MetricsService } from '../metrics/metrics.service';

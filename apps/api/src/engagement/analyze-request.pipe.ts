@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
-import { EngagementService, invalidRequestProblem, ValidRequest } from '@app/engagement';
+import { invalidRequestProblem, ValidRequest } from '@app/contract';
+import { EngagementService } from '@app/engagement';
 
 /** Turns the body into a validated request, or a 400 naming every offending field. */
 @Injectable()

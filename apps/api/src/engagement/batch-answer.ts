@@ -1,4 +1,4 @@
-import { BatchResult, FieldError } from '@app/engagement';
+import { BatchResult, FieldError } from '@app/contract';
 import { NudgeType } from '@app/learner';
 
 /** Nudges a batch answered, by type and source, for the nudge counters. */

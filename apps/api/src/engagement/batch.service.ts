@@ -6,13 +6,8 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import {
-  Clock,
-  CLOCK,
-  EngagementService,
-  invalidRequestProblem,
-  LiveEngine,
-} from '@app/engagement';
+import { invalidRequestProblem } from '@app/contract';
+import { Clock, CLOCK, EngagementService, LiveEngine } from '@app/engagement';
 import { Env } from '../config/env.config';
 import { parseBody, RawJsonBody } from '../http/request-body';
 import { BatchAnswerWriter, BatchRefusal, BatchSummary } from './batch-answer';

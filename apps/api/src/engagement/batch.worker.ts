@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { analyzeBatchItem, EngineState, engineStateFrom, validateBatch } from '@app/engagement';
+import { validateBatch } from '@app/contract';
+import { analyzeBatchItem, EngineState, engineStateFrom } from '@app/engagement';
 import { readJsonBody } from '../http/request-body';
 import { BatchAnswerWriter, BatchRefusal, BatchSummary } from './batch-answer';
 import { FromBatchThread, ToBatchThread } from './batch-protocol';

@@ -14,13 +14,13 @@ import {
   AnalyzeEngagementRequestDto,
   AnalyzeEngagementResponseDto,
   EngagementAnalysis,
-  EngagementService,
   EXAMPLE_ANALYSIS,
   EXAMPLE_BATCH_REQUEST,
   EXAMPLE_HISTORY_REQUEST,
   EXAMPLE_REQUEST,
   ValidRequest,
-} from '@app/engagement';
+} from '@app/contract';
+import { EngagementService } from '@app/engagement';
 import { API_KEY_SCHEME, ApiProblems } from '../docs/api-docs';
 import { NodeRequest } from '../http/node-request';
 import { AnalysisTelemetryService } from './analysis-telemetry.service';

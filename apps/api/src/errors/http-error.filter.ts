@@ -9,7 +9,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { Problem, problem, PROBLEM_JSON } from '@app/engagement';
+import { Problem, problem, PROBLEM_JSON } from '@app/contract';
 import { HTTP_SEAM, HttpSeam } from '../http/http-seam';
 import { nodeRequestOf } from '../http/node-request';
 import {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { HttpException } from '@nestjs/common';
-import { problem } from '@app/engagement';
+import { problem } from '@app/contract';
 import type { Logger } from 'pino';
 import { problemOf, sendProblem } from '../errors/problem-response';
 import { pathProblem } from '../http/request-path';

@@ -4,7 +4,7 @@ import {
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { parseJsonDocument, ParsedJson } from '@app/engagement';
+import { parseJsonDocument, ParsedJson } from '@app/contract';
 
 /** What a request body may be, per route; each adapter's seam enforces it its own way. */
 export interface BodyLimits {

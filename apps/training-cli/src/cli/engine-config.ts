@@ -27,12 +27,3 @@ export function readConfigFlag(path: string): ConfigFlag {
 export function loadConfigFlag(path: string): EngineConfig {
   return readConfigFlag(path).config;
 }
-
-/** The config of an experiment's variant, if the config has that variant. */
-export function variantConfig(
-  config: EngineConfig,
-  experiment: string,
-  variant: string,
-): EngineConfig | undefined {
-  return config.variants.get(`${experiment}/${variant}`);
-}

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { OptionMetadata } from 'nest-commander';
-import { CLOSED_LOOP_FILES } from '../closed-loop/decision-log';
+import { CLOSED_LOOP_FILES } from '@app/contract';
 import { DEFAULT_OPTIONS } from './cli-options';
 
 /** `--decisions` or `--outcomes`: a log, by default where a platform writes it in --data-dir. */

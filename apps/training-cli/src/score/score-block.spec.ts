@@ -1,5 +1,5 @@
 import { parseCalendarDate } from '@app/learner';
-import { EngagementAnalysis, EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from '@app/engagement';
+import { EngagementAnalysis, EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from '@app/contract';
 import { scoreBlock } from './score-block';
 
 const AS_OF = parseCalendarDate('2025-07-01')!;

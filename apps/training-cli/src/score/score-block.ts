@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { problem } from '@app/engagement';
+import { problem } from '@app/contract';
 import { CalendarDay } from '@app/learner';
 import { Analyze, scoreLine } from './score-line';
 

@@ -5,7 +5,7 @@ import {
   EXAMPLE_REQUEST,
   ValidRequest,
   INVALID_REQUEST_TYPE,
-} from '@app/engagement';
+} from '@app/contract';
 import { scoreLine } from './score-line';
 
 const AS_OF = parseCalendarDate('2025-07-01')!;

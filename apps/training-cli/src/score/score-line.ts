@@ -6,7 +6,7 @@ import {
   problem,
   ValidRequest,
   validateAnalyzeRequest,
-} from '@app/engagement';
+} from '@app/contract';
 
 /** The one engine call the scorer needs, so a line can be scored without Nest in tests. */
 export type Analyze = (request: ValidRequest) => EngagementAnalysis;

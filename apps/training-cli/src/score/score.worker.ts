@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeLearner, engineStateFrom, ValidRequest } from '@app/engagement';
+import { ValidRequest } from '@app/contract';
+import { analyzeLearner, engineStateFrom } from '@app/engagement';
 import { scoreBlock } from './score-block';
 import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
 

@@ -51,15 +51,21 @@ export class ConfigError extends Error {
   }
 }
 
+/** The config of the learner's experiment variant, if they are in one the config has. */
+export function findVariantConfig(
+  config: EngineConfig,
+  { experiment, variant }: Pick<AssignmentResult, 'experiment' | 'variant'>,
+): EngineConfig | undefined {
+  return experiment === undefined ? undefined : config.variants.get(`${experiment}/${variant}`);
+}
+
 /**
  * The config a learner is served: their experiment variant's (its FOMO settings, rule thresholds
  * and policy are its own), else the config itself.
  */
 export function variantConfig(
   config: EngineConfig,
-  { experiment, variant }: Pick<AssignmentResult, 'experiment' | 'variant'>,
+  assignment: Pick<AssignmentResult, 'experiment' | 'variant'>,
 ): EngineConfig {
-  return experiment === undefined
-    ? config
-    : (config.variants.get(`${experiment}/${variant}`) ?? config);
+  return findVariantConfig(config, assignment) ?? config;
 }

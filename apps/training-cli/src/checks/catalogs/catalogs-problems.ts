@@ -1,11 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  BUNDLED_CATALOGS,
-  catalogProblems,
-  parseJsonDocument,
-  SUPPORTED_LOCALES,
-} from '@app/engagement';
+import { parseJsonDocument } from '@app/contract';
+import { BUNDLED_CATALOGS, catalogProblems, SUPPORTED_LOCALES } from '@app/messages';
 import { plural } from '../../cli/format';
 import type { ProgressService } from '../../cli/progress.service';
 

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { Command, Option } from 'nest-commander';
-import { CATALOG_PARAMS, SUPPORTED_LOCALES } from '@app/engagement';
+import { CATALOG_PARAMS, SUPPORTED_LOCALES } from '@app/messages';
 import { CliCommand } from '../../cli/cli-command';
 import { CliUsageError } from '../../cli/cli-errors';
 import { parseDirectory } from '../../cli/cli-options';

@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEngineConfig, EngineState, EXAMPLE_REQUEST, SlotChoice } from '@app/engagement';
+import { EXAMPLE_REQUEST, DecisionRecord, DeliveredNudge } from '@app/contract';
+import { buildEngineConfig, EngineState, SlotChoice } from '@app/engagement';
 import { FEATURE_COUNT, ModelManifest, ModelSet } from '@app/ml';
 import { NudgeType } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
-import { DecisionRecord, DeliveredNudge } from '../decision-log';
 import { loggedChances, readOpeLogs, unsupportedChoice } from './ope-logs';
 
 /** The example learner's request, made for `user`: its rules rank resume, comeback, quiz, project. */

@@ -1,8 +1,5 @@
-import { EngineState, slotOneChoices, ValidRequest } from '@app/engagement';
-import { CalendarDay, deriveSignals, NudgeType } from '@app/learner';
-import { encodeFeatures, ModelSet } from '@app/ml';
-import { CliUsageError } from '../../cli/cli-errors';
 import {
+  ValidRequest,
   DecisionRecord,
   DeliveredNudge,
   forEachLine,
@@ -10,7 +7,11 @@ import {
   OutcomeAction,
   parseDecisionLine,
   validDecisionRequest,
-} from '../decision-log';
+} from '@app/contract';
+import { EngineState, slotOneChoices } from '@app/engagement';
+import { CalendarDay, deriveSignals, NudgeType } from '@app/learner';
+import { encodeFeatures, ModelSet } from '@app/ml';
+import { CliUsageError } from '../../cli/cli-errors';
 import { NO_NUDGE, OpeDecision, SlotChance, SupportTally, TopAction } from './ope';
 import { actedWithin } from '../uplift/uplift';
 import { DecisionTable, forEachOutcome } from '../uplift/uplift-logs';

@@ -1,4 +1,10 @@
-import { REQUEST_LIMITS } from '@app/engagement';
+import {
+  DeliveredNudgeDto,
+  OUTCOME_ACTIONS,
+  OutcomeAction,
+  REQUEST_LIMITS,
+  SlottedNudge,
+} from '@app/contract';
 import { CalendarDay, deriveSignals, LearnerRecord, NudgeType } from '@app/learner';
 import { encodeFeatures } from '@app/ml';
 import {
@@ -6,7 +12,6 @@ import {
   SimulatedLearner,
   SimulatedSnapshot,
 } from '../../offline/simulate/learner-simulator';
-import { OUTCOME_ACTIONS, OutcomeAction, SlottedNudge } from '../decision-log';
 import {
   ACTION_COUNT,
   ACTION_INDEX,
@@ -25,13 +30,6 @@ import {
 export interface PlatformDelivery extends SlottedNudge {
   readonly day: CalendarDay;
   acted: boolean;
-}
-
-/** An entry of the request's `history`, as the platform reports a past delivery. */
-export interface HistoryEntry {
-  readonly type: NudgeType;
-  readonly sent_at: string;
-  readonly outcome: 'acted' | 'ignored';
 }
 
 /** How far back the platform's `history` reaches, and how many deliveries it holds at most. */
@@ -115,7 +113,7 @@ export function deliveryHistory(
   deliveries: readonly PlatformDelivery[],
   today: CalendarDay,
   dateOf: (day: CalendarDay) => string,
-): HistoryEntry[] {
+): DeliveredNudgeDto[] {
   let first = deliveries.length;
   while (
     first > 0 &&

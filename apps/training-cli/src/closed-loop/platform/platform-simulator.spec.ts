@@ -1,6 +1,6 @@
 import { buildEngineConfig, EngineState } from '@app/engagement';
 import { formatCalendarDate, parseCalendarDate } from '@app/learner';
-import { NUDGE_ACTIONS } from '../decision-log';
+import { NUDGE_ACTIONS } from '@app/contract';
 import { actionBit } from './platform-learner';
 import {
   decisionRewards,

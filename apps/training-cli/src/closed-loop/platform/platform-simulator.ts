@@ -1,9 +1,11 @@
 import {
-  analyzeLearner,
+  DeliveredNudgeDto,
   EngagementAnalysis,
-  EngineState,
   validateAnalyzeRequest,
-} from '@app/engagement';
+  NUDGE_ACTIONS,
+  SlottedNudge,
+} from '@app/contract';
+import { analyzeLearner, EngineState } from '@app/engagement';
 import { CalendarDay, deriveSignals, formatCalendarDate, LearnerRecord } from '@app/learner';
 import { encodeFeatures } from '@app/ml';
 import {
@@ -14,15 +16,7 @@ import {
   userId,
 } from '../../offline/simulate/learner-simulator';
 import { Random, RANDOM_STREAMS } from '../../cli/random';
-import { NUDGE_ACTIONS, SlottedNudge } from '../decision-log';
-import {
-  actionBit,
-  deliveryHistory,
-  enterWorld,
-  HistoryEntry,
-  LearnerWorld,
-  liveDay,
-} from './platform-learner';
+import { actionBit, deliveryHistory, enterWorld, LearnerWorld, liveDay } from './platform-learner';
 import { ACTION_COUNT } from './platform-story';
 
 /** Peer groups, as the `simulate` step makes them. */
@@ -44,7 +38,7 @@ export interface PlatformRequest {
   readonly peer_snapshot: LearnerRecord['peer_snapshot'];
   readonly as_of: string;
   readonly decision_id: string;
-  readonly history: readonly HistoryEntry[];
+  readonly history: readonly DeliveredNudgeDto[];
 }
 
 /** One decision of the world that is logged, as the platform saw it. */

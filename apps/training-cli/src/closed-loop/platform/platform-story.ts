@@ -2,7 +2,7 @@ import { NUDGE_TYPES, NudgeType } from '@app/learner';
 import { FEATURE_NAMES } from '@app/ml';
 import { LatentTraits } from '../../offline/simulate/learner-simulator';
 import { ACTION_STORIES, actionLogit } from '../../offline/simulate/generative-story';
-import { NUDGE_ACTIONS, OUTCOME_ACTIONS } from '../decision-log';
+import { NUDGE_ACTIONS, OUTCOME_ACTIONS } from '@app/contract';
 
 /**
  * The platform simulator's generative story (docs/closed-loop.md, "The platform simulator"): how

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { buildEngineConfig, EngineState } from '@app/engagement';
 import { parseCalendarDate } from '@app/learner';
 import { FEATURE_COUNT } from '@app/ml';
-import { parseDecisionLine, parseOutcomeLine } from '../decision-log';
+import { parseDecisionLine, parseOutcomeLine } from '@app/contract';
 import { actionBit } from './platform-learner';
 import {
   emptyTally,

@@ -3,7 +3,7 @@ import { EngineState } from '@app/engagement';
 import { formatCalendarDate } from '@app/learner';
 import { FEATURE_NAMES } from '@app/ml';
 import { TextFileWriter, writeTextFile } from '../../cli/text-file-writer';
-import { CLOSED_LOOP_FILES, DecisionRecord, NUDGE_ACTIONS, OutcomeRecord } from '../decision-log';
+import { CLOSED_LOOP_FILES, DecisionRecord, NUDGE_ACTIONS, OutcomeRecord } from '@app/contract';
 import { actionsOf } from './platform-learner';
 import {
   PlatformDecision,

@@ -4,12 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { parseCalendarDate } from '@app/learner';
 import { CHART_FONT, chartFontFiles, renderPngs } from '../../cli/chart-renderer';
 import { CliUsageError } from '../../cli/cli-errors';
-import {
-  CLOSED_LOOP_FILES,
-  DecisionLogError,
-  forEachLine,
-  parseOutcomeLine,
-} from '../decision-log';
+import { CLOSED_LOOP_FILES, DecisionLogError, forEachLine, parseOutcomeLine } from '@app/contract';
 import { OPE_DEFAULTS, OpeService } from '../ope/ope.service';
 import { PlatformTruth } from '../platform/platform-writer';
 import { PLATFORM_DEFAULTS, PlatformService } from '../platform/platform.service';

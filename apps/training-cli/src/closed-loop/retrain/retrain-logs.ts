@@ -10,7 +10,7 @@ import {
   OUTCOME_ACTIONS,
   OutcomeAction,
   parseDecisionLine,
-} from '../decision-log';
+} from '@app/contract';
 import { DecisionTable, outcomeLineReader } from '../uplift/uplift-logs';
 
 /** Where a model set trained from logs came from: recorded in its manifest. */

@@ -1,6 +1,6 @@
 import { CalendarDay, formatCalendarDate, NUDGE_TYPES, NudgeType } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
-import { NUDGE_ACTIONS } from '../decision-log';
+import { NUDGE_ACTIONS } from '@app/contract';
 import { actedWithin } from '../uplift/uplift';
 import { ActionDays, DeliveredNudges } from './retrain-logs';
 

@@ -1,6 +1,5 @@
-import { EngineConfig } from '@app/engagement';
-import { variantConfig } from '../../cli/engine-config';
-import { DecisionAssignment } from '../decision-log';
+import { EngineConfig, findVariantConfig } from '@app/engagement';
+import { AssignmentResult } from '@app/contract';
 
 /** Expected shares smaller than this are rounding left over from weights that add up to 1. */
 const NO_SHARE = 1e-9;
@@ -13,7 +12,7 @@ export const TREATED = 'treated';
  * The group a decision's learner was assigned to: `holdout`, `<experiment>=<variant>`, or
  * `treated` for a learner nudged outside any experiment.
  */
-export function groupOf(assignment: DecisionAssignment): string {
+export function groupOf(assignment: AssignmentResult): string {
   if (assignment.holdout) return HOLDOUT;
   return assignment.experiment === undefined
     ? TREATED
@@ -55,5 +54,8 @@ export function expectedShares({
 export function groupConfig(config: EngineConfig, group: string): EngineConfig | undefined {
   if (group === HOLDOUT || group === TREATED) return config;
   const at = group.indexOf('=');
-  return variantConfig(config, group.slice(0, at), group.slice(at + 1));
+  return findVariantConfig(config, {
+    experiment: group.slice(0, at),
+    variant: group.slice(at + 1),
+  });
 }

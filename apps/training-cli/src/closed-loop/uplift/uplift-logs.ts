@@ -6,7 +6,7 @@ import {
   OutcomeAction,
   parseDecisionLine,
   parseOutcomeLine,
-} from '../decision-log';
+} from '@app/contract';
 import { groupOf } from './groups';
 import { actedWithin, GroupedTally } from './uplift';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { OptionMetadata } from 'nest-commander';
 import { CliOptions, DEFAULT_OPTIONS } from '../../cli/cli-options';
-import { CLOSED_LOOP_FILES } from '../../closed-loop/decision-log';
+import { CLOSED_LOOP_FILES } from '@app/contract';
 import { RETRAIN_DEFAULTS, RetrainRequest } from '../../closed-loop/retrain/retrain.service';
 
 /** The flags of `--from-log`; none has a commander default, so a stray one can be caught. */

@@ -1,4 +1,5 @@
 import { CalendarDay, NudgeType } from '@app/learner';
+import { AssignmentResult, CandidateNudge } from '../answer/analysis';
 
 /**
  * The closed loop's two logs, as a platform writes them: one line per decision the API made, one
@@ -31,21 +32,6 @@ export const NUDGE_ACTIONS: Readonly<Record<NudgeType, OutcomeAction>> = {
   comeback: 'attend_event',
 };
 
-/** The learner's group, as the API's answer reports it. */
-export interface DecisionAssignment {
-  readonly holdout: boolean;
-  readonly bucket: number;
-  readonly experiment?: string;
-  readonly variant?: string;
-}
-
-/** A nudge that was eligible before the policy chose. */
-export interface DecisionCandidate {
-  readonly type: NudgeType;
-  readonly source: 'rule' | 'ml';
-  readonly score: number;
-}
-
 /** A nudge in the slot it was (or would have been) shown in. */
 export interface SlottedNudge {
   readonly type: NudgeType;
@@ -65,10 +51,10 @@ export interface DecisionRecord {
   readonly decision_id: string;
   readonly user_id: string;
   readonly as_of: string;
-  readonly assignment: DecisionAssignment;
+  readonly assignment: AssignmentResult;
   readonly policy_version: string;
   readonly features: Readonly<Record<string, number>>;
-  readonly candidates: readonly DecisionCandidate[];
+  readonly candidates: readonly CandidateNudge[];
   /** Empty for a held-out learner. */
   readonly delivered: readonly DeliveredNudge[];
   readonly would_have_sent?: readonly GhostNudge[];

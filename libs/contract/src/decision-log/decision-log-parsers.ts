@@ -1,15 +1,11 @@
-import { parseJsonDocument, utcDayOf, validateAnalyzeRequest, ValidRequest } from '@app/engagement';
-import { CalendarDay, NUDGE_TYPES, NudgeType, parseCalendarDate } from '@app/learner';
+import { CalendarDay, NUDGE_TYPES, NudgeType, parseCalendarDate, utcDayOf } from '@app/learner';
+import { AssignmentResult } from '../answer/analysis';
+import { MAX_DECISION_ID_LENGTH } from '../request/limits';
+import { parseJsonDocument } from '../validation/json-document';
+import { validateAnalyzeRequest, ValidRequest } from '../validation/validate-request';
 import { DecisionLogError } from './decision-log-error';
-import {
-  DecisionAssignment,
-  DecisionRecord,
-  Dated,
-  OUTCOME_ACTIONS,
-  OutcomeRecord,
-} from './decision-log-records';
+import { DecisionRecord, Dated, OUTCOME_ACTIONS, OutcomeRecord } from './decision-log-records';
 
-const MAX_DECISION_ID_LENGTH = 64;
 const DECISION_ID_PROBLEM = `must be a string of 1 to ${MAX_DECISION_ID_LENGTH} characters`;
 const NON_EMPTY_STRING = 'must be a non-empty string';
 const FINITE_NUMBER = 'must be a finite number';
@@ -103,7 +99,7 @@ function checkAssignment(value: unknown, where: string): void {
 }
 
 /** `<model set>/<config hash>[/<experiment>=<variant>]`, naming the assignment's variant if any. */
-function checkPolicyVersion(value: unknown, assignment: DecisionAssignment, where: string): void {
+function checkPolicyVersion(value: unknown, assignment: AssignmentResult, where: string): void {
   const segments = typeof value === 'string' ? value.split('/') : [];
   if (segments.length < 2 || segments.length > 3 || segments.includes('')) {
     throw fieldProblem(
@@ -183,7 +179,7 @@ export function parseDecisionLine(text: string, where: string): Dated<DecisionRe
   const day = typeof line.as_of === 'string' ? parseCalendarDate(line.as_of) : null;
   if (day === null) throw fieldProblem(where, 'as_of', 'must be a YYYY-MM-DD date');
   checkAssignment(line.assignment, where);
-  const assignment = line.assignment as DecisionAssignment;
+  const assignment = line.assignment as AssignmentResult;
   checkPolicyVersion(line.policy_version, assignment, where);
   checkFeatures(line.features, where);
   checkCandidates(line.candidates, where);

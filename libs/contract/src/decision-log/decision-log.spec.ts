@@ -1,17 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE_HISTORY_REQUEST } from '@app/engagement';
 import { NUDGE_TYPES, parseCalendarDate } from '@app/learner';
-import {
-  forEachLine,
-  NUDGE_ACTIONS,
-  OUTCOME_ACTIONS,
-  parseDecisionLine,
-  parseOutcomeLine,
-  validDecisionRequest,
-  DecisionLogError,
-} from '.';
+import { EXAMPLE_HISTORY_REQUEST } from '../dto/examples';
+import { DecisionLogError } from './decision-log-error';
+import { forEachLine } from './decision-log-reader';
+import { NUDGE_ACTIONS, OUTCOME_ACTIONS } from './decision-log-records';
+import { parseDecisionLine, parseOutcomeLine, validDecisionRequest } from './decision-log-parsers';
 
 const WHERE = 'decisions.ndjson line 3';
 const DAY = parseCalendarDate('2025-06-30')!;
