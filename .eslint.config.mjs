@@ -66,8 +66,9 @@ function libraryLayers() {
 
 /**
  * Inside each lib and app, folders are layers too, listed bottom first: a relative import points
- * down this order or stays in its own folder (files at the top of `src/` sit above every folder).
- * A folder that is not listed cannot be imported until it is given its place.
+ * down this order or stays in its own folder (files at the top of `src/` sit above every folder),
+ * and a spec may also use the lib's `testing/` kit. A folder that is not listed cannot be
+ * imported until it is given its place.
  */
 const LAYERS = {
   'libs/contract/src': [
@@ -155,9 +156,9 @@ export default tseslint.config(
   ...libraryLayers(),
   {
     files: ['{apps,libs}/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/test/**'],
+    ignores: ['**/test/**'],
     plugins: { layers: layersPlugin },
-    rules: { 'layers/folder-order': ['error', { roots: LAYERS }] },
+    rules: { 'layers/folder-order': ['error', { roots: LAYERS, kit: 'testing' }] },
   },
   {
     files: ['apps/*/test/**/*.ts', 'test/**/*.ts'],

@@ -6,7 +6,8 @@ import path from 'node:path';
  * An ESLint rule that keeps the folders inside each lib and app in layers: a relative import must
  * point down the folder order the config declares for its source root, or stay in its own folder.
  * So a folder cycle cannot be written, and a new folder must be given its place before it is used.
- * Imports between libs go through `@app/<lib>` and are checked by the library rule instead.
+ * Imports between libs go through `@app/<lib>` and are checked by the library rule instead. A
+ * spec may also import its root's test kit (the `kit` folder), which sits above what it tests.
  */
 
 /** @param {string} file */
@@ -54,6 +55,7 @@ const folderOrder = {
             type: 'object',
             additionalProperties: { type: 'array', items: { type: 'string' } },
           },
+          kit: { type: 'string' },
         },
         required: ['roots'],
         additionalProperties: false,
@@ -68,7 +70,8 @@ const folderOrder = {
   },
   create(context) {
     /** @type {Record<string, string[]>} */
-    const roots = context.options[0].roots;
+    const { roots, kit } = context.options[0];
+    const isSpec = /\.spec\.ts$/.test(context.filename);
     const file = context.filename;
     const root = Object.keys(roots)
       .map((name) => path.resolve(context.cwd, name))
@@ -95,7 +98,7 @@ const folderOrder = {
           messageId: 'unplaced',
           data: { folder: targetFolder, root: rootName },
         });
-      } else if (to.name !== from.name && to.rank >= from.rank) {
+      } else if (to.name !== from.name && to.rank >= from.rank && !(isSpec && to.name === kit)) {
         const data = {
           from: from.name || '(top level)',
           to: to.name || '(top level)',

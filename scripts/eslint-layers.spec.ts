@@ -52,6 +52,8 @@ describe('the folder-order lint rule', () => {
     [`apps/api/src/config/${tag}.ts`]: "export type { HttpSeam } from '../http/http-seam';\n",
     [`apps/api/src/engagement/${tag}.ts`]: "export { APP_INFO } from '../config/app-info';\n",
     [`libs/messages/src/probe-folder/${tag}.ts`]: 'export const probe = 1;\n',
+    [`libs/engagement/src/policy/${tag}.spec.ts`]:
+      "export { EngagementService } from '../nest/engagement.service';\nexport { constantModels } from '../testing/model-fixtures';\n",
   };
   let messages: Record<string, string[]>;
 
@@ -75,6 +77,12 @@ describe('the folder-order lint rule', () => {
       ),
     ]);
     expect(messages[`apps/api/src/engagement/${tag}.ts`]).toEqual([]);
+  });
+
+  it('holds a spec to its folder’s layer too, but lets it use the lib’s test kit', () => {
+    expect(messages[`libs/engagement/src/policy/${tag}.spec.ts`]).toEqual([
+      "'policy' may not import 'nest' in libs/engagement/src: its folders are layered config < candidates < policy < answer < pipeline < nest < testing (bottom first), and an import points down or stays in its folder.",
+    ]);
   });
 
   it('asks for a new folder to be given its place', () => {
