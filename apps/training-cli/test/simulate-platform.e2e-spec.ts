@@ -31,7 +31,6 @@ const TRUTH_FIELDS = [
   'treated_rate',
   'holdout_rate',
   'policy_value',
-  'effects',
   'story',
 ];
 
@@ -206,5 +205,57 @@ describe('training-cli simulate-platform', () => {
       `error: --config: invalid config ${bad}: assignment.holdout_percent must be a number from 0 to 50\n`,
     );
     expect(badConfig.stdout).toBe('');
+  }, 30_000);
+
+  it('follows the --story it is given, and records it in truth.json', async () => {
+    const story = join(dir, 'story.json');
+    await writeFile(
+      story,
+      JSON.stringify({
+        effects: { quiz: { base: -0.5, by_feature: { never_quizzed: 2 } } },
+        muting: { above: { mean: 6, sd: 2 } },
+      }),
+    );
+
+    const sut = await simulatePlatform('story', '--story', story);
+
+    expect(sut.code).toBe(0);
+    const truth = JSON.parse(await readFile(join(dir, 'story', 'truth.json'), 'utf8'));
+    const defaults = JSON.parse(await readFile(join(dir, 'run', 'truth.json'), 'utf8'));
+    expect(truth.story.content).toEqual({
+      ...defaults.story.content,
+      effects: {
+        ...defaults.story.content.effects,
+        quiz: { base: -0.5, by_feature: { never_quizzed: 2 } },
+      },
+      muting: { above: { mean: 6, sd: 2 }, probability: 0.1 },
+    });
+    expect(truth.story.hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(truth.story.hash).not.toBe(defaults.story.hash);
+    // The same learners and decisions on day 0; what they do differs.
+    expect(truth.decisions).toBe(defaults.decisions);
+    expect(truth.actions).not.toBe(defaults.actions);
+  }, 60_000);
+
+  it('refuses a story file with every bad key named, and one that is not JSON', async () => {
+    const story = join(dir, 'bad-story.json');
+    await writeFile(story, JSON.stringify({ effects: { quiz: { by_feature: { grit: 1 } } } }));
+    const notJson = join(dir, 'not-json.json');
+    await writeFile(notJson, '{ "effects": ');
+
+    const bad = await simulatePlatform('z', '--story', story);
+    const broken = await simulatePlatform('z', '--story', notJson);
+
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(
+      new RegExp(
+        `^error: --story ${story}: effects\\.quiz\\.by_feature\\.grit is not a story key \\(expected one of resume_uploaded, .*\\)\\n$`,
+      ),
+    );
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(
+      new RegExp(`^error: --story ${notJson}: cannot read it as JSON \\(`),
+    );
   }, 30_000);
 });

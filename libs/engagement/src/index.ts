@@ -2,6 +2,7 @@ export { analyzeBatchItem, analyzeLearner, EngineState } from './pipeline/analyz
 export { mlNudgeApplies, mlNudges } from './candidates/model-drafts';
 export { NudgeDraft } from './candidates/nudge-draft';
 export { mergeRuleCandidates } from './candidates/rule-drafts';
+export { canonicalJson, shortHash } from './config/canonical-json';
 export {
   ConfigError,
   EngineConfig,

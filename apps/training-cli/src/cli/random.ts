@@ -119,4 +119,5 @@ export const RANDOM_STREAMS = {
   split: 3,
   folds: 4,
   platform: 5,
+  muting: 6,
 } as const;

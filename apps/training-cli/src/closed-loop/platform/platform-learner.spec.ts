@@ -8,6 +8,14 @@ import {
   nudgeEffects,
   PlatformDelivery,
 } from './platform-learner';
+import { BUILT_IN_STORY } from './story';
+
+/** The built-in story's muting: more than 10 nudges in 7 days, then 0.1 a day. */
+const MUTING = { above: 10, probability: 0.1 };
+
+const NO_FEATURES = (): Float64Array => {
+  throw new Error('the built-in story weighs no feature');
+};
 
 const TODAY = parseCalendarDate('2025-08-01')!;
 const dateOf = formatCalendarDate;
@@ -57,7 +65,14 @@ function quizzesOn(...daysAgo: number[]): PlatformDelivery[] {
 }
 
 function world(habits: number[], deliveries: PlatformDelivery[] = []): LearnerWorld {
-  return { record: RECORD, habits: Float64Array.from(habits), deliveries, muted: false };
+  return {
+    story: BUILT_IN_STORY,
+    record: RECORD,
+    habits: Float64Array.from(habits),
+    deliveries,
+    mutesAbove: 10,
+    muted: false,
+  };
 }
 
 describe(applyActions.name, () => {
@@ -136,13 +151,14 @@ describe(nudgeEffects.name, () => {
       delivery('project', 1, false, 2),
     ];
 
-    const sut = nudgeEffects([{ type: 'quiz', slot: 2 }], past, TODAY);
+    const sut = nudgeEffects(BUILT_IN_STORY, [{ type: 'quiz', slot: 2 }], past, TODAY, NO_FEATURES);
 
     expect(Array.from(sut)).toEqual([0, 0, 1.2 * 0.6 * 0.5 * (1 - 2 / 7), 0]);
   });
 
   it('adds the effects of two nudges asking for the same action', () => {
     const sut = nudgeEffects(
+      BUILT_IN_STORY,
       [
         { type: 'event_fomo', slot: 1 },
         { type: 'comeback', slot: 2 },
@@ -150,10 +166,13 @@ describe(nudgeEffects.name, () => {
       ],
       [],
       TODAY,
+      NO_FEATURES,
     );
 
     expect(Array.from(sut)).toEqual([1 * 0.4, 0, 0, 1.4 + 0.6 * 0.6]);
-    expect(Array.from(nudgeEffects([], [delivery('quiz', 1)], TODAY))).toEqual([0, 0, 0, 0]);
+    expect(
+      Array.from(nudgeEffects(BUILT_IN_STORY, [], [delivery('quiz', 1)], TODAY, NO_FEATURES)),
+    ).toEqual([0, 0, 0, 0]);
   });
 });
 
@@ -161,11 +180,11 @@ describe(mutesToday.name, () => {
   it('mutes with probability 0.1 after more than 10 nudges in the 7 days ending today', () => {
     const eleven = quizzesOn(6, 5, 4, 3, 3, 2, 2, 1, 1, 0, 0);
 
-    expect(mutesToday(eleven, TODAY, 0.09)).toBe(true);
-    expect(mutesToday(eleven, TODAY, 0.1)).toBe(false);
-    expect(mutesToday(eleven.slice(1), TODAY, 0)).toBe(false);
+    expect(mutesToday(eleven, TODAY, 0.09, MUTING)).toBe(true);
+    expect(mutesToday(eleven, TODAY, 0.1, MUTING)).toBe(false);
+    expect(mutesToday(eleven.slice(1), TODAY, 0, MUTING)).toBe(false);
     // A delivery 7 days ago is out of the week.
-    expect(mutesToday([delivery('quiz', 7), ...eleven.slice(1)], TODAY, 0)).toBe(false);
+    expect(mutesToday([delivery('quiz', 7), ...eleven.slice(1)], TODAY, 0, MUTING)).toBe(false);
   });
 });
 

@@ -18,13 +18,12 @@ import {
   crowdingMultiplier,
   drawActions,
   habitLogits,
-  MUTING,
-  NUDGE_EFFECTS,
   repeatMultiplier,
   slotWeight,
   UPLOAD_RESUME,
   WEEK_DAYS,
 } from './platform-story';
+import { nudgeEffect, PlatformStory } from './story';
 
 /** A nudge the platform delivered, and whether the learner did its action that day. */
 export interface PlatformDelivery extends SlottedNudge {
@@ -42,24 +41,31 @@ export const HISTORY_ITEMS = REQUEST_LIMITS.history;
  * nudges.
  */
 export interface LearnerWorld {
+  readonly story: PlatformStory;
   record: LearnerRecord;
   /** habitLogits as of day 0; an upload ends the chance of another. */
   readonly habits: Float64Array;
   readonly deliveries: PlatformDelivery[];
+  /** Mutes after more nudges than this over 7 days (mutingThreshold, the same in both worlds). */
+  readonly mutesAbove: number;
   muted: boolean;
 }
 
-/** The learner as of day 0 (`start`), in a world of their own. */
+/** The learner as of day 0 (`start`), in a world of their own under `story`. */
 export function enterWorld(
+  story: PlatformStory,
   learner: SimulatedLearner,
   snapshot: SimulatedSnapshot,
   start: CalendarDay,
+  mutesAbove: number,
 ): LearnerWorld {
   const record = learnerRecord(learner, snapshot);
   return {
+    story,
     record,
-    habits: habitLogits(encodeFeatures(deriveSignals(record, start)), learner.latent),
+    habits: habitLogits(story, encodeFeatures(deriveSignals(record, start)), learner.latent),
     deliveries: [],
+    mutesAbove,
     muted: false,
   };
 }
@@ -157,39 +163,43 @@ function lastDelivered(
 
 /**
  * What today's nudges add to each action's log-odds (in OUTCOME_ACTIONS order), given what was
- * delivered before today: each its type's effect, scaled by its slot, by how recently the same
- * type came and by how many nudges the past week brought. Two nudges asking for one action add.
+ * delivered before today: each its type's effect for the learner's features today (`x`, asked
+ * for only when the story weighs a feature), scaled by its slot, by how recently the same type
+ * came and by how many nudges the past week brought. Two nudges asking for one action add.
  */
 export function nudgeEffects(
+  story: PlatformStory,
   delivered: readonly SlottedNudge[],
   past: readonly PlatformDelivery[],
   today: CalendarDay,
+  x: () => Float64Array,
 ): Float64Array {
   const effects = new Float64Array(ACTION_COUNT);
   if (delivered.length === 0) return effects;
-  const crowding = crowdingMultiplier(deliveriesBetween(past, today - WEEK_DAYS, today - 1));
+  const crowding = crowdingMultiplier(story, deliveriesBetween(past, today - WEEK_DAYS, today - 1));
   for (const { type, slot } of delivered) {
     const last = lastDelivered(past, type, today);
     effects[ACTION_INDEX[type]] +=
-      NUDGE_EFFECTS[type] *
-      slotWeight(slot) *
-      repeatMultiplier(last === undefined ? undefined : today - last) *
+      nudgeEffect(story, type, x) *
+      slotWeight(story, slot) *
+      repeatMultiplier(story, last === undefined ? undefined : today - last) *
       crowding;
   }
   return effects;
 }
 
 /**
- * Whether a learner mutes nudges today: only after more than MUTING.above of them over the 7
- * days ending today (today's included), and then with MUTING.probability (`draw` is uniform).
+ * Whether a learner mutes nudges today: only after more than `above` of them over the 7 days
+ * ending today (today's included), and then with `probability` (`draw` is uniform).
  */
 export function mutesToday(
   deliveries: readonly PlatformDelivery[],
   today: CalendarDay,
   draw: number,
+  { above, probability }: { readonly above: number; readonly probability: number },
 ): boolean {
   const week = deliveriesBetween(deliveries, today - (WEEK_DAYS - 1), today);
-  return week > MUTING.above && draw < MUTING.probability;
+  return week > above && draw < probability;
 }
 
 const NO_EFFECTS = new Float64Array(ACTION_COUNT);
@@ -207,10 +217,16 @@ export function liveDay(
   delivered: readonly SlottedNudge[],
   draws: ArrayLike<number>,
 ): number {
-  const effects = nudgeEffects(delivered, world.deliveries, day);
+  const { story } = world;
+  const record = world.record;
+  const x = () => encodeFeatures(deriveSignals(record, day));
+  const effects = nudgeEffects(story, delivered, world.deliveries, day, x);
   const first = world.deliveries.length;
   for (const { type, slot } of delivered) world.deliveries.push({ type, slot, day, acted: false });
-  if (!world.muted && mutesToday(world.deliveries, day, draws[ACTION_COUNT])) world.muted = true;
+  const muting = { above: world.mutesAbove, probability: story.muting.probability };
+  if (!world.muted && mutesToday(world.deliveries, day, draws[ACTION_COUNT], muting)) {
+    world.muted = true;
+  }
   const mask = drawActions(world.habits, world.muted ? NO_EFFECTS : effects, draws);
   for (let i = first; i < world.deliveries.length; i++) {
     const delivery = world.deliveries[i];

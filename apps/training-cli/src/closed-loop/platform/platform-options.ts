@@ -30,6 +30,12 @@ export const PLATFORM_OPTIONS = {
     description: 'the engine config the platform serves with',
     defaultValue: PLATFORM_DEFAULTS.config,
   },
+  story: {
+    flags: '--story <path>',
+    description:
+      'the story file: how learners respond to nudges (JSON, every key optional; docs/closed-loop.md)',
+    defaultValue: PLATFORM_DEFAULTS.story,
+  },
   start: {
     flags: '--start <date>',
     description: 'day 0 (YYYY-MM-DD): the first decision, and the day learners are simulated as of',

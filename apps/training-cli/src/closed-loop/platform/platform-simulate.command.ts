@@ -75,6 +75,11 @@ export class SimulatePlatformCommand extends CliCommand {
     return parseFilePath(value);
   }
 
+  @Option(PLATFORM_OPTIONS.story)
+  parseStory(value: string): string {
+    return parseFilePath(value);
+  }
+
   @Option(OPTIONS.modelsDir)
   parseModelsDir(value: string): string {
     return PARSE_OPTION.modelsDir(value);

@@ -12,6 +12,7 @@ import {
   PlatformSimulator,
   simulatedDecisionId,
 } from './platform-simulator';
+import { BUILT_IN_STORY } from './story';
 
 const QUIZ = actionBit('take_quiz');
 const EVENT = actionBit('attend_event');
@@ -25,6 +26,7 @@ const RUN: PlatformRunOptions = {
   start: START,
   windowDays: 7,
   rewardDays: 1,
+  story: BUILT_IN_STORY,
 };
 
 /** Rules only: the models are not needed to check what the platform does with the answers. */

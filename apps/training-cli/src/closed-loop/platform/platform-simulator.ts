@@ -18,6 +18,7 @@ import {
 import { Random, RANDOM_STREAMS } from '../../cli/random';
 import { actionBit, deliveryHistory, enterWorld, LearnerWorld, liveDay } from './platform-learner';
 import { ACTION_COUNT } from './platform-story';
+import { mutingThreshold, PlatformStory } from './story';
 
 /** Peer groups, as the `simulate` step makes them. */
 export const PEER_GROUPS = 10;
@@ -30,6 +31,8 @@ export interface PlatformRunOptions {
   readonly start: CalendarDay;
   readonly windowDays: number;
   readonly rewardDays: number;
+  /** How the learners respond to nudges. */
+  readonly story: PlatformStory;
 }
 
 /** The analyze request the platform sends: the record as of today, the id and the history. */
@@ -182,8 +185,11 @@ export class PlatformSimulator {
     // Each learner's days draw from a generator of their own, so both worlds draw alike and the
     // population does not depend on --days.
     const daySeed = this.population.nextUint32();
+    // Drawn from a stream of its own, so a story without spread leaves every other draw as is.
+    const muting = new Random(daySeed, RANDOM_STREAMS.muting);
+    const mutesAbove = mutingThreshold(this.options.story, () => muting.normal());
     const decisions: PlatformDecision[] = [];
-    const logged = this.live(learner, snapshot, daySeed, (world, i) => {
+    const logged = this.live(learner, snapshot, daySeed, mutesAbove, (world, i) => {
       const decision = this.decide(world, i);
       decisions.push(decision);
       return slotted(decision.analysis.nudges);
@@ -192,10 +198,10 @@ export class PlatformSimulator {
     // The twin: a held-out learner as if nudged (what the engine would have sent), anyone else
     // never nudged.
     const twin = holdout
-      ? this.live(learner, snapshot, daySeed, (world, i) =>
+      ? this.live(learner, snapshot, daySeed, mutesAbove, (world, i) =>
           slotted(this.decide(world, i).analysis.would_have_sent),
         )
-      : this.live(learner, snapshot, daySeed, () => []);
+      : this.live(learner, snapshot, daySeed, mutesAbove, () => []);
     this.count(decisions, logged, twin, holdout);
     return { decisions, actions: logged.actions };
   }
@@ -208,10 +214,11 @@ export class PlatformSimulator {
     learner: SimulatedLearner,
     snapshot: SimulatedSnapshot,
     daySeed: number,
+    mutesAbove: number,
     platform: Platform,
   ): { actions: Uint8Array; muted: boolean } {
-    const { start } = this.options;
-    const world = enterWorld(learner, snapshot, start);
+    const { start, story } = this.options;
+    const world = enterWorld(story, learner, snapshot, start, mutesAbove);
     const random = new Random(daySeed, RANDOM_STREAMS.platform);
     const actions = new Uint8Array(this.options.days);
     const draws = new Float64Array(ACTION_COUNT + 1);

@@ -6,8 +6,8 @@ import {
   habitLogits,
   repeatMultiplier,
   slotWeight,
-  UNPROMPTED_SHIFT,
 } from './platform-story';
+import { BUILT_IN_STORY } from './story';
 
 const LATENT = { motivation: 0.5, time_pressure: -1 };
 
@@ -21,30 +21,27 @@ function features(values: Partial<Record<(typeof FEATURE_NAMES)[number], number>
 
 describe(slotWeight.name, () => {
   it('is 1, 0.6 and 0.4 for slots 1 to 3, and 0.4 below', () => {
-    expect([1, 2, 3, 4, 5].map(slotWeight)).toEqual([1, 0.6, 0.4, 0.4, 0.4]);
+    expect([1, 2, 3, 4, 5].map((slot) => slotWeight(BUILT_IN_STORY, slot))).toEqual([
+      1, 0.6, 0.4, 0.4, 0.4,
+    ]);
   });
 });
 
 describe(repeatMultiplier.name, () => {
   it('is 1 − 0.5^(d/3) for a type delivered d days before, and 1 for one never delivered', () => {
-    expect(repeatMultiplier(undefined)).toBe(1);
-    expect(repeatMultiplier(1)).toBeCloseTo(1 - 0.5 ** (1 / 3), 15);
-    expect(repeatMultiplier(1)).toBeCloseTo(0.2062994740159002, 15);
-    expect(repeatMultiplier(3)).toBe(0.5);
-    expect(repeatMultiplier(6)).toBe(0.75);
+    expect(repeatMultiplier(BUILT_IN_STORY, undefined)).toBe(1);
+    expect(repeatMultiplier(BUILT_IN_STORY, 1)).toBeCloseTo(1 - 0.5 ** (1 / 3), 15);
+    expect(repeatMultiplier(BUILT_IN_STORY, 1)).toBeCloseTo(0.2062994740159002, 15);
+    expect(repeatMultiplier(BUILT_IN_STORY, 3)).toBe(0.5);
+    expect(repeatMultiplier(BUILT_IN_STORY, 6)).toBe(0.75);
   });
 });
 
 describe(crowdingMultiplier.name, () => {
   it('leaves 3 nudges a week alone, then loses a seventh per nudge until 10 leave nothing', () => {
-    expect([0, 3, 4, 7, 10, 12].map(crowdingMultiplier)).toEqual([
-      1,
-      1,
-      1 - 1 / 7,
-      1 - 4 / 7,
-      0,
-      0,
-    ]);
+    expect(
+      [0, 3, 4, 7, 10, 12].map((nudges) => crowdingMultiplier(BUILT_IN_STORY, nudges)),
+    ).toEqual([1, 1, 1 - 1 / 7, 1 - 4 / 7, 0, 0]);
   });
 });
 
@@ -52,9 +49,9 @@ describe(habitLogits.name, () => {
   it("is each action's story shifted down, attending an event taking the likelier of two stories", () => {
     const x = features({ log_buddy_count: 2, log_login_streak: 1, quiz_recency_months: 1 });
     const story = (type: keyof typeof ACTION_STORIES) =>
-      actionLogit(ACTION_STORIES[type], x, LATENT) - UNPROMPTED_SHIFT;
+      actionLogit(ACTION_STORIES[type], x, LATENT) - BUILT_IN_STORY.unprompted_shift;
 
-    const sut = habitLogits(x, LATENT);
+    const sut = habitLogits(BUILT_IN_STORY, x, LATENT);
 
     expect(Array.from(sut)).toEqual([
       story('resume'),
@@ -64,11 +61,15 @@ describe(habitLogits.name, () => {
     ]);
     // The comeback story is the likelier here: 0.98·2 + 0.59 − 2.6 against −2.47 (+ 0.2 each).
     expect(sut[3]).toBe(story('comeback'));
-    expect(UNPROMPTED_SHIFT).toBe(4);
+    expect(BUILT_IN_STORY.unprompted_shift).toBe(4);
   });
 
   it('never uploads a resume that is already uploaded', () => {
-    const sut = habitLogits(features({ resume_uploaded: 1, peer_resume_share: 1 }), LATENT);
+    const sut = habitLogits(
+      BUILT_IN_STORY,
+      features({ resume_uploaded: 1, peer_resume_share: 1 }),
+      LATENT,
+    );
 
     expect(sut[0]).toBe(Number.NEGATIVE_INFINITY);
     expect(Number.isFinite(sut[1])).toBe(true);

@@ -3,46 +3,13 @@ import { FEATURE_NAMES } from '@app/ml';
 import { LatentTraits } from '../../offline/simulate/learner-simulator';
 import { ACTION_STORIES, actionLogit } from '../../offline/simulate/generative-story';
 import { NUDGE_ACTIONS, OUTCOME_ACTIONS } from '@app/contract';
+import { PlatformStory } from './story';
 
 /**
  * The platform simulator's generative story (docs/closed-loop.md, "The platform simulator"): how
  * likely a learner is to do each of the four actions on a day, and how much a delivered nudge
- * changes that. Every number here is the truth the closed loop's measurements are checked
- * against, so they live in one place.
+ * changes that, with the numbers of a PlatformStory (story.ts).
  */
-
-/**
- * The true causal effect of a delivered nudge on the log-odds of its action that day, in slot 1
- * to a learner who has not been nudged lately.
- */
-export const NUDGE_EFFECTS: Readonly<Record<NudgeType, number>> = {
-  resume: 1.0,
-  project: 0.8,
-  quiz: 1.2,
-  event_fomo: 1.4,
-  comeback: 0.6,
-};
-
-/**
- * Subtracted from the "would act on a nudge" log-odds of generative-story.ts: unprompted, the
- * most common action happens on a few percent of days.
- */
-export const UNPROMPTED_SHIFT = 4;
-
-/** A lower slot is seen less: its effect is scaled by this (slots past the third as the third). */
-export const SLOT_WEIGHTS: readonly number[] = [1, 0.6, 0.4];
-
-/** A type delivered d days before works 1 − 0.5^(d / this) as well: a repeat is news only slowly. */
-export const REPEAT_HALF_LIFE_DAYS = 3;
-
-/**
- * Nudges of the 7 days before today beyond `free` crowd each other out, linearly, until `free` +
- * `span` of them leave no effect at all.
- */
-export const CROWDING = { free: 3, span: 7 } as const;
-
-/** A learner sent more than `above` nudges over 7 days mutes them, with `probability` a day. */
-export const MUTING = { above: 10, probability: 0.1 } as const;
 
 /** The days a week of crowding and muting looks back over. */
 export const WEEK_DAYS = 7;
@@ -62,18 +29,18 @@ export const ACTION_INDEX: Readonly<Record<NudgeType, number>> = Object.fromEntr
 const RESUME_UPLOADED = FEATURE_NAMES.indexOf('resume_uploaded');
 export const UPLOAD_RESUME = OUTCOME_ACTIONS.indexOf('upload_resume');
 
-export function slotWeight(slot: number): number {
-  return SLOT_WEIGHTS[Math.min(slot, SLOT_WEIGHTS.length) - 1];
+export function slotWeight({ slot_weights }: PlatformStory, slot: number): number {
+  return slot_weights[Math.min(slot, slot_weights.length) - 1];
 }
 
 /** `daysSince` is how long ago the same type was last delivered; undefined when it never was. */
-export function repeatMultiplier(daysSince: number | undefined): number {
-  return daysSince === undefined ? 1 : 1 - 0.5 ** (daysSince / REPEAT_HALF_LIFE_DAYS);
+export function repeatMultiplier(story: PlatformStory, daysSince: number | undefined): number {
+  return daysSince === undefined ? 1 : 1 - 0.5 ** (daysSince / story.repeat_half_life_days);
 }
 
 /** `nudges` is how many arrived in the 7 days before today. */
-export function crowdingMultiplier(nudges: number): number {
-  return Math.min(1, Math.max(0, 1 - (nudges - CROWDING.free) / CROWDING.span));
+export function crowdingMultiplier({ crowding }: PlatformStory, nudges: number): number {
+  return Math.min(1, Math.max(0, 1 - (nudges - crowding.free) / crowding.span));
 }
 
 /**
@@ -83,12 +50,16 @@ export function crowdingMultiplier(nudges: number): number {
  * action two nudge types ask for (attending an event) takes the likelier story; a learner whose
  * resume is uploaded never uploads one.
  */
-export function habitLogits(x: Float64Array, latent: LatentTraits): Float64Array {
+export function habitLogits(
+  story: PlatformStory,
+  x: Float64Array,
+  latent: LatentTraits,
+): Float64Array {
   const logits = new Float64Array(ACTION_COUNT);
   ACTION_TYPES.forEach((types, action) => {
     let best = Number.NEGATIVE_INFINITY;
     for (const type of types) best = Math.max(best, actionLogit(ACTION_STORIES[type], x, latent));
-    logits[action] = best - UNPROMPTED_SHIFT;
+    logits[action] = best - story.unprompted_shift;
   });
   if (x[RESUME_UPLOADED] === 1) logits[UPLOAD_RESUME] = Number.NEGATIVE_INFINITY;
   return logits;

@@ -21,6 +21,7 @@ import {
   TRUTH_FILE,
   writePlatformRun,
 } from './platform-writer';
+import { BUILT_IN_STORY } from './story';
 
 const STATE: EngineState = {
   config: buildEngineConfig({
@@ -37,6 +38,7 @@ const RUN: PlatformRunOptions = {
   start: parseCalendarDate('2025-06-02')!,
   windowDays: 7,
   rewardDays: 1,
+  story: BUILT_IN_STORY,
 };
 
 const REQUEST = {
@@ -197,7 +199,7 @@ describe(platformTruth.name, () => {
       treated_rate: 0.533333,
       holdout_rate: 0.333333,
       policy_value: 0.1,
-      effects: { resume: 1, project: 0.8, quiz: 1.2, event_fomo: 1.4, comeback: 0.6 },
+      story: { hash: '435961bc3929f978', content: BUILT_IN_STORY },
     });
   });
 

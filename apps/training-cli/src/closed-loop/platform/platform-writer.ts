@@ -12,14 +12,7 @@ import {
   PlatformSimulator,
   PlatformTally,
 } from './platform-simulator';
-import {
-  CROWDING,
-  MUTING,
-  NUDGE_EFFECTS,
-  REPEAT_HALF_LIFE_DAYS,
-  SLOT_WEIGHTS,
-  UNPROMPTED_SHIFT,
-} from './platform-story';
+import { PlatformStory, storyHash } from './story';
 
 /** The simulator's third file, beside the two logs: what the logs should let one measure. */
 export const TRUTH_FILE = 'truth.json';
@@ -106,14 +99,8 @@ export interface PlatformTruth {
   readonly treated_rate: number | null;
   readonly holdout_rate: number | null;
   readonly policy_value: number | null;
-  readonly effects: Readonly<Record<string, number>>;
-  readonly story: {
-    readonly unprompted_shift: number;
-    readonly slot_weights: readonly number[];
-    readonly repeat_half_life_days: number;
-    readonly crowding: typeof CROWDING;
-    readonly muting: typeof MUTING;
-  };
+  /** The story the learners followed: its hash (of its canonical JSON) and its content. */
+  readonly story: { readonly hash: string; readonly content: PlatformStory };
 }
 
 /** Six decimals: the file is the same on every machine, and no measurement is finer. */
@@ -154,14 +141,7 @@ export function platformTruth(
     treated_rate: share(tally.followedTreated, treatedDecisions),
     holdout_rate: share(tally.followedHoldout, tally.holdoutDecisions),
     policy_value: share(tally.rewards, treatedDecisions),
-    effects: NUDGE_EFFECTS,
-    story: {
-      unprompted_shift: UNPROMPTED_SHIFT,
-      slot_weights: SLOT_WEIGHTS,
-      repeat_half_life_days: REPEAT_HALF_LIFE_DAYS,
-      crowding: CROWDING,
-      muting: MUTING,
-    },
+    story: { hash: storyHash(options.story), content: options.story },
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { EngineState } from '@app/engagement';
 import { parseCalendarDate } from '@app/learner';
@@ -8,6 +8,7 @@ import { loadConfigFlag } from '../../cli/engine-config';
 import { signed } from '../../cli/format';
 import { PlatformRunOptions, PlatformSimulator } from './platform-simulator';
 import { platformPaths, PlatformTruth, writePlatformRun } from './platform-writer';
+import { PlatformStory, readStory } from './story';
 
 /** Day 0 when none is given. */
 export const DEFAULT_START = '2025-06-02';
@@ -15,6 +16,7 @@ export const DEFAULT_START = '2025-06-02';
 /** The flags' defaults: `simulate-platform` and closed-loop-report run with these. */
 export const PLATFORM_DEFAULTS = {
   config: 'config/config.json',
+  story: 'config/stories/default.json',
   start: DEFAULT_START,
   rewardDays: 1,
   windowDays: 7,
@@ -27,11 +29,28 @@ export interface SimulatePlatformRequest {
   readonly outDir: string;
   /** The engine config the platform serves with. */
   readonly config: string;
+  /** The story file: how the learners respond to nudges. */
+  readonly story: string;
   readonly modelsDir: string;
   /** Day 0 as YYYY-MM-DD, checked when parsed. */
   readonly start: string;
   readonly rewardDays: number;
   readonly windowDays: number;
+}
+
+/** `--story`: the file read and checked as a whole story, or a usage error naming the key paths. */
+export async function loadStoryFile(path: string): Promise<PlatformStory> {
+  let document: unknown;
+  try {
+    document = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new CliUsageError(
+      `--story ${path}: cannot read it as JSON (${(error as Error).message})`,
+    );
+  }
+  const read = readStory(document);
+  if (!read.ok) throw new CliUsageError(`--story ${path}: ${read.problems.join('; ')}`);
+  return read.story;
 }
 
 async function createOutDir(path: string): Promise<void> {
@@ -68,6 +87,7 @@ export class PlatformService {
   /** Runs the platform; `onLearner` hears each learner done. Resolves with truth.json's content. */
   async simulate(request: SimulatePlatformRequest, onLearner: () => void): Promise<PlatformTruth> {
     const config = loadConfigFlag(request.config);
+    const story = await loadStoryFile(request.story);
     await createOutDir(request.outDir);
     // As the API does: models that do not load leave the engine rules-only.
     const models = await loadModelSet(request.modelsDir).catch(() => undefined);
@@ -79,6 +99,7 @@ export class PlatformService {
       start: parseCalendarDate(request.start)!,
       windowDays: request.windowDays,
       rewardDays: request.rewardDays,
+      story,
     };
     const simulator = new PlatformSimulator(run, state);
     return writePlatformRun(simulator, run, state, request.outDir, onLearner);
