@@ -11,7 +11,7 @@ import {
   OutcomeAction,
   parseDecisionLine,
 } from '@app/contract';
-import { DecisionTable, outcomeLineReader } from '../uplift/uplift-logs';
+import { DecisionTable, OutcomeLineReader } from '../uplift/uplift-logs';
 
 /** Where a model set trained from logs came from: recorded in its manifest. */
 export interface LogProvenance {
@@ -140,10 +140,11 @@ export async function readLoggedOutcomes(
   const days = Object.fromEntries(
     OUTCOME_ACTIONS.map((action) => [action, decisions.userIds.map((): CalendarDay[] => [])]),
   ) as Record<OutcomeAction, CalendarDay[][]>;
-  const provenance = await readLog(
-    path,
-    outcomeLineReader(decisions, (learner, action, day) => days[action][learner].push(day)),
+  const reader = new OutcomeLineReader(decisions, (learner, action, day) =>
+    days[action][learner].push(day),
   );
+  const provenance = await readLog(path, reader.line);
+  reader.requireOverlap(path);
   for (const action of OUTCOME_ACTIONS) {
     for (const learnerDays of days[action]) learnerDays.sort((a, b) => a - b);
   }

@@ -160,6 +160,28 @@ describe('reading the closed-loop logs', () => {
       );
     });
 
+    it('refuses an empty outcomes log, which would read as nobody acting', async () => {
+      const { table } = await readDecisions(decisionsPath, hashOf);
+      const path = await log();
+
+      await expect(readOutcomes(path, table)).rejects.toThrow(
+        new CliUsageError(
+          `${path} has no outcomes: an empty log would read as no learner ever acting; export the platform's actions for the decisions' days`,
+        ),
+      );
+    });
+
+    it('refuses outcomes that are all before the decisions or by other learners', async () => {
+      const { table } = await readDecisions(decisionsPath, hashOf);
+      const path = await log(outcome('ana', '2025-05-31'), outcome('zoe', '2025-06-02'));
+
+      await expect(readOutcomes(path, table)).rejects.toThrow(
+        new CliUsageError(
+          `${path}: none of its 2 outcomes is by a learner of ${decisionsPath} on or after the first decision's day (2025-06-01): the two logs do not overlap`,
+        ),
+      );
+    });
+
     it("refuses an outcome that follows another learner's decision", async () => {
       const { table } = await readDecisions(decisionsPath, hashOf);
       const path = await log(outcome('ana', '2025-06-02', 'd2'));

@@ -1,4 +1,5 @@
-import { CalendarDay } from '@app/learner';
+import { CalendarDay, formatCalendarDate } from '@app/learner';
+import { plural } from '../../cli/format';
 import { CliUsageError } from '../../cli/cli-errors';
 import {
   DecisionRecord,
@@ -115,34 +116,69 @@ export async function readDecisions(
   return { table, mismatch };
 }
 
-/**
- * A handler for the lines of outcomes.ndjson (`where` names the file and line): it checks the
- * line, and that an outcome naming its decision names one of the decisions log made for the
- * same learner, then hands `visit` the action of a learner who has decisions. Actions of
- * learners without decisions cannot follow one and are skipped.
- */
-export function outcomeLineReader(
-  decisions: DecisionTable,
-  visit: (learner: number, action: OutcomeAction, day: CalendarDay) => void,
-): (text: string, where: string) => void {
-  return (text, where) => {
-    const { record, day } = parseOutcomeLine(text, where);
-    if (record.decision_id !== undefined) {
-      requireOwnDecision(record.decision_id, record.user_id, decisions, where);
-    }
-    const learner = decisions.learnerNumber(record.user_id);
-    if (learner !== undefined) visit(learner, record.action, day);
-  };
+/** The first day of the decisions log: an outcome before it follows none of its decisions. */
+function firstDecisionDay(decisions: DecisionTable): CalendarDay {
+  let first = decisions.dayOf[0];
+  for (const day of decisions.dayOf) first = Math.min(first, day);
+  return first;
 }
 
-/** Reads outcomes.ndjson line by line through outcomeLineReader. */
+/**
+ * A reader of the lines of outcomes.ndjson (`where` names the file and line): it checks the
+ * line, and that an outcome naming its decision names one of the decisions log made for the
+ * same learner, then hands `visit` the action of a learner who has decisions. Actions of
+ * learners without decisions cannot follow one and are skipped. Once every line is read,
+ * `requireOverlap` refuses a log that cannot hold the decisions' outcomes: an empty one, which
+ * would read as no learner ever acting, or one none of whose actions is by the decisions'
+ * learners on or after the first decision's day.
+ */
+export class OutcomeLineReader {
+  private lines = 0;
+  private following = 0;
+  private readonly firstDay: CalendarDay;
+
+  constructor(
+    private readonly decisions: DecisionTable,
+    private readonly visit: (learner: number, action: OutcomeAction, day: CalendarDay) => void,
+  ) {
+    this.firstDay = firstDecisionDay(decisions);
+  }
+
+  readonly line = (text: string, where: string): void => {
+    const { record, day } = parseOutcomeLine(text, where);
+    if (record.decision_id !== undefined) {
+      requireOwnDecision(record.decision_id, record.user_id, this.decisions, where);
+    }
+    this.lines++;
+    const learner = this.decisions.learnerNumber(record.user_id);
+    if (learner === undefined) return;
+    if (day >= this.firstDay) this.following++;
+    this.visit(learner, record.action, day);
+  };
+
+  requireOverlap(path: string): void {
+    if (this.lines === 0) {
+      throw new CliUsageError(
+        `${path} has no outcomes: an empty log would read as no learner ever acting; export the platform's actions for the decisions' days`,
+      );
+    }
+    if (this.following === 0) {
+      throw new CliUsageError(
+        `${path}: none of its ${plural(this.lines, 'outcome')} is by a learner of ${this.decisions.path} on or after the first decision's day (${formatCalendarDate(this.firstDay)}): the two logs do not overlap`,
+      );
+    }
+  }
+}
+
+/** Reads outcomes.ndjson line by line through an OutcomeLineReader, and checks the overlap. */
 export async function forEachOutcome(
   path: string,
   decisions: DecisionTable,
   visit: (learner: number, action: OutcomeAction, day: CalendarDay) => void,
 ): Promise<void> {
-  const read = outcomeLineReader(decisions, visit);
-  await forEachLine(path, (text, line) => read(text, `${path} line ${line}`));
+  const reader = new OutcomeLineReader(decisions, visit);
+  await forEachLine(path, (text, line) => reader.line(text, `${path} line ${line}`));
+  reader.requireOverlap(path);
 }
 
 /** Each learner's action days (any action), sorted: what the action rate is measured on. */

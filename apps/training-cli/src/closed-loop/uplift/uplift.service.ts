@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { requireLogFiles } from '../../cli/log-file';
 import { loadConfigFlag } from '../../cli/engine-config';
 import { expectedShares, groupConfig } from './groups';
-import { UpliftReport, upliftReport } from './uplift';
+import { requireArms, UpliftReport, upliftReport } from './uplift';
 import { readDecisions, readOutcomes, tallyLearners } from './uplift-logs';
 import { hashWarning } from './uplift-text';
 
@@ -35,6 +35,8 @@ export class UpliftService {
       request.decisions,
       (group) => groupConfig(config, group)?.hash,
     );
+    // What the decisions alone lack is said before the outcomes are read.
+    requireArms(decisions.groups);
     const actionDays = await readOutcomes(request.outcomes, decisions);
     if (mismatch !== undefined) warn(hashWarning(mismatch, request));
     const learners = tallyLearners(decisions, actionDays, request.windowDays);

@@ -190,9 +190,9 @@ function byGroup(learners: readonly GroupedTally[]): Map<string, GroupedTally[]>
 }
 
 /** Lift needs both arms, with two learners at least for a variance. */
-function requireArm(name: string, learners: readonly LearnerTally[], hint: string): void {
-  if (learners.length === 0) throw new CliUsageError(`no ${name} decisions: ${hint}`);
-  if (learners.length === 1) {
+function requireArm(name: string, learners: number, hint: string): void {
+  if (learners === 0) throw new CliUsageError(`no ${name} decisions: ${hint}`);
+  if (learners === 1) {
     throw new CliUsageError(
       `only 1 learner has ${name} decisions: a confidence interval needs at least 2`,
     );
@@ -202,6 +202,13 @@ function requireArm(name: string, learners: readonly LearnerTally[], hint: strin
 function describeGroup(group: string): string {
   if (group === HOLDOUT) return 'the holdout';
   return group === TREATED ? 'no experiment' : `variant ${group}`;
+}
+
+/** Lift needs at least 2 learners in each arm: `groups` has each learner's group. */
+export function requireArms(groups: readonly string[]): void {
+  const heldOut = groups.filter((group) => group === HOLDOUT).length;
+  requireArm('held-out', heldOut, 'set assignment.holdout_percent above 0 to measure lift');
+  requireArm('treated', groups.length - heldOut, 'every learner was held out');
 }
 
 /** Every group the decisions hold must be one the config expects learners in. */
@@ -230,8 +237,7 @@ export function upliftReport(
   const groups = byGroup(learners);
   const heldOut = groups.get(HOLDOUT) ?? [];
   const nudged = learners.filter((learner) => learner.group !== HOLDOUT);
-  requireArm('held-out', heldOut, 'set assignment.holdout_percent above 0 to measure lift');
-  requireArm('treated', nudged, 'every learner was held out');
+  requireArms(learners.map((learner) => learner.group));
   requireExpectedGroups(groups, shares);
   const holdout = measureArm(HOLDOUT, heldOut);
   const treated = measureArm(TREATED, nudged);
