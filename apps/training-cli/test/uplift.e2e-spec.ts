@@ -152,6 +152,7 @@ describe('training-cli uplift', () => {
       'arms',
       'absolute_lift',
       'relative_lift',
+      'power',
       'srm',
     ]);
     expect(report.window_days).toBe(7);
@@ -172,6 +173,10 @@ describe('training-cli uplift', () => {
     expect(report.relative_lift.estimate).toBeCloseTo(1, 12);
     expect(report.relative_lift.ci95[0]).toBeCloseTo(-1.1170030608338588, 9);
     expect(report.relative_lift.ci95[1]).toBeCloseTo(3.117003060833859, 9);
+    // (z₉₇.₅ + z₈₀) standard errors of the absolute lift, whose 95% margin is z₉₇.₅ of them.
+    const margin = 0.6106236087944787 - 0.25;
+    expect(report.power.mde).toBeCloseTo((margin / Z) * (Z + 0.8416212336), 9);
+    expect(report.power.target).toBeNull();
     // 4 / 2 / 1 learners against 20% / 40% / 40% of 7 (1.4, 2.8, 2.8); with 2 df p = e^(−χ²/2).
     const chi2 = 2.6 ** 2 / 1.4 + 0.8 ** 2 / 2.8 + 1.8 ** 2 / 2.8;
     expect(report.srm.chi2).toBeCloseTo(chi2, 12);
@@ -245,6 +250,10 @@ describe('training-cli uplift', () => {
     [
       ['--window-days', '0'],
       "error: option '--window-days <days>' argument '0' is invalid. Expected a whole number from 1 to 365.",
+    ],
+    [
+      ['--target-lift', '0'],
+      "error: option '--target-lift <points>' argument '0' is invalid. Expected percentage points above 0, at most 100.",
     ],
     [
       ['--decisions', '/no/such/decisions.ndjson'],

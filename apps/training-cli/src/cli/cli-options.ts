@@ -55,6 +55,15 @@ export function parseClip(value: string, max = Number.POSITIVE_INFINITY): number
   return clip;
 }
 
+/** A lift in percentage points (`--target-lift 1.5`): above 0 and at most 100; kept as a fraction. */
+export function parseLiftPoints(value: string): number {
+  const points = DECIMAL.test(value) ? Number(value) : Number.NaN;
+  if (!(points > 0 && points <= 100)) {
+    throw new InvalidArgumentError('Expected percentage points above 0, at most 100.');
+  }
+  return points / 100;
+}
+
 export function parseFilePath(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('Expected a file path.');
   return value;

@@ -37,8 +37,26 @@ export function upliftText(report: UpliftReport): string[] {
     relative === null
       ? 'relative lift: none (no held-out decision was followed by an action)'
       : `relative lift: ${signed(relative.estimate * 100, 1)}% (95% CI ${signed(relative.ci95[0] * 100, 1)}% to ${signed(relative.ci95[1] * 100, 1)}%)`,
+    ...powerText(report),
     `sample ratio: χ² = ${chi2.toFixed(2)} with ${plural(df, 'degree')} of freedom, p = ${pValue(p_value)}${flagged ? '  SRM! the arms are not the configured split, so the lift may be biased' : ''}`,
   ];
+}
+
+function powerText({ power, arms }: UpliftReport): string[] {
+  const heldOut = arms[0].learners;
+  const lines = [
+    `minimum detectable lift: ${(power.mde * 100).toFixed(2)} percentage points (80% power, 5% two-sided) with ${plural(heldOut, 'held-out learner')}`,
+  ];
+  const { target } = power;
+  if (target !== null) {
+    const lift = `${(target.lift * 100).toFixed(2)} points`;
+    lines.push(
+      target.holdout_share === null
+        ? `a lift of ${lift}: no holdout share of these learners detects it; it needs more learners`
+        : `a lift of ${lift}: needs a holdout of ${percent(target.holdout_share, 1)} of these learners`,
+    );
+  }
+  return lines;
 }
 
 /** Said before the report, as it may also explain why the groups do not fit the config. */

@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
-import { parseFilePath, parseInteger } from '../../cli/cli-options';
+import { parseFilePath, parseInteger, parseLiftPoints } from '../../cli/cli-options';
 import { JSON_OPTION, logOption, OUTCOMES_HELP, printReport } from '../../cli/log-options';
 import { warnOnStderr } from '../../cli/progress.service';
 import { upliftText } from './uplift-text';
@@ -58,6 +58,15 @@ export class UpliftCommand extends CliCommand {
   })
   parseConfig(value: string): string {
     return parseFilePath(value);
+  }
+
+  @Option({
+    flags: '--target-lift <points>',
+    description:
+      'a lift in percentage points to size the holdout for: the share of these learners to hold out to detect it',
+  })
+  parseTargetLift(value: string): number {
+    return parseLiftPoints(value);
   }
 
   @Option(JSON_OPTION)

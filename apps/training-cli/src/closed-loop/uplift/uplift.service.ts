@@ -12,6 +12,8 @@ export interface UpliftRequest {
   readonly windowDays: number;
   /** The engine config the decisions were made with: its split is the expected one. */
   readonly config: string;
+  /** An absolute lift (a fraction) to size the holdout for, if any. */
+  readonly targetLift?: number;
 }
 
 /** The flags' defaults: `uplift` and closed-loop-report run with these. */
@@ -40,6 +42,11 @@ export class UpliftService {
     const actionDays = await readOutcomes(request.outcomes, decisions);
     if (mismatch !== undefined) warn(hashWarning(mismatch, request));
     const learners = tallyLearners(decisions, actionDays, request.windowDays);
-    return upliftReport(learners, expectedShares(config.assignment), request.windowDays);
+    return upliftReport(
+      learners,
+      expectedShares(config.assignment),
+      request.windowDays,
+      request.targetLift,
+    );
   }
 }

@@ -1,13 +1,13 @@
 import { EngineConfig } from '@app/engagement';
 import { CliUsageError } from '../../cli/cli-errors';
+import { chiSquarePValue, sampleRatioTest } from './sample-ratio';
 import {
   absoluteLift,
   actedWithin,
-  chiSquarePValue,
   GroupedTally,
+  liftPower,
   ratioEstimate,
   relativeLift,
-  sampleRatioTest,
   upliftReport,
 } from './uplift';
 import { expectedShares, groupOf } from './groups';
@@ -289,5 +289,32 @@ describe(upliftReport.name, () => {
         "the decisions have 4 learners in the holdout, where the config's assignment puts none: pass the config the decisions were made with (--config)",
       ),
     );
+  });
+});
+
+describe(liftPower.name, () => {
+  // Per-learner variances 0.09 (treated, 900 learners) and 0.04 (holdout, 100 learners).
+  const treated = { estimate: { rate: 0.3, variance: 0.09 / 900 }, learners: 900 };
+  const holdout = { estimate: { rate: 0.2, variance: 0.04 / 100 }, learners: 100 };
+  const Z = 1.959963985 + 0.8416212336;
+
+  it('is (z₉₇.₅ + z₈₀) standard errors of the lift', () => {
+    expect(liftPower(treated, holdout)).toEqual({
+      mde: Z * Math.sqrt(0.09 / 900 + 0.04 / 100),
+      target: null,
+    });
+  });
+
+  it('sizes the holdout share whose lift variance meets the target, or says none does', () => {
+    const sut = liftPower(treated, holdout, 0.05);
+    const share = sut.target!.holdout_share!;
+    // At that share of the 1,000 learners the lift's standard error is exactly 0.05 / Z.
+    const se = Math.sqrt(0.09 / ((1 - share) * 1000) + 0.04 / (share * 1000));
+
+    expect(sut.target!.lift).toBe(0.05);
+    expect(se).toBeCloseTo(0.05 / Z, 12);
+    expect(share).toBeGreaterThan(0);
+    expect(share).toBeLessThan(0.4);
+    expect(liftPower(treated, holdout, 0.01).target).toEqual({ lift: 0.01, holdout_share: null });
   });
 });

@@ -1,14 +1,14 @@
-import { jStat } from 'jstat';
 import { CalendarDay } from '@app/learner';
 import { plural } from '../../cli/format';
 import { CliUsageError } from '../../cli/cli-errors';
 import { HOLDOUT, TREATED } from './groups';
+import { SampleRatioTest, sampleRatioTest } from './sample-ratio';
 
 /** The two-sided 95% normal quantile. */
 export const Z_95 = 1.959963985;
 
-/** Below this p-value the arms' sizes are called a sample ratio mismatch. */
-export const SRM_P_VALUE = 0.001;
+/** The normal quantile of 80% power: a test at Z_95 detects a lift this far beyond it 4 times in 5. */
+export const Z_POWER_80 = 0.8416212336;
 
 /**
  * Whether a learner acted on a day d with asOf ≤ d < asOf + windowDays, by binary search in the
@@ -104,39 +104,6 @@ export function relativeLift(treated: RatioEstimate, holdout: RatioEstimate): Li
   return interval95(t / h - 1, treated.variance / h ** 2 + (t ** 2 * holdout.variance) / h ** 4);
 }
 
-/** P(χ² ≥ chi2) with `df` degrees of freedom. */
-export function chiSquarePValue(chi2: number, df: number): number {
-  return 1 - jStat.chisquare.cdf(chi2, df);
-}
-
-export interface SampleRatioTest {
-  readonly chi2: number;
-  readonly df: number;
-  readonly p_value: number;
-  readonly flagged: boolean;
-}
-
-/**
- * χ² goodness of fit of the learners counted per group against the groups' expected shares: a
- * split far from the configured one means assignment or logging lost learners unevenly, and
- * then no lift measured on the groups can be trusted.
- */
-export function sampleRatioTest(
-  observed: readonly number[],
-  shares: readonly number[],
-): SampleRatioTest {
-  const learners = observed.reduce((sum, count) => sum + count, 0);
-  const totalShare = shares.reduce((sum, share) => sum + share, 0);
-  let chi2 = 0;
-  observed.forEach((count, i) => {
-    const expected = (learners * shares[i]) / totalShare;
-    chi2 += (count - expected) ** 2 / expected;
-  });
-  const df = observed.length - 1;
-  const pValue = chiSquarePValue(chi2, df);
-  return { chi2, df, p_value: pValue, flagged: pValue < SRM_P_VALUE };
-}
-
 /** A learner's tally and group. */
 export interface GroupedTally extends LearnerTally {
   readonly group: string;
@@ -153,12 +120,51 @@ export interface ArmRow {
   readonly ci95: ConfidenceInterval | null;
 }
 
+/** What a holdout of this size can tell apart, at 80% power and a two-sided 5% test. */
+export interface Power {
+  /** The minimum detectable absolute lift with these arms. */
+  readonly mde: number;
+  /**
+   * With a target lift: the holdout share of these learners (holdout and treated) that would
+   * detect it; null when no share would, as the learners are too few.
+   */
+  readonly target: { readonly lift: number; readonly holdout_share: number | null } | null;
+}
+
 export interface UpliftReport {
   readonly window_days: number;
   readonly arms: readonly ArmRow[];
   readonly absolute_lift: Lift;
   readonly relative_lift: Lift | null;
+  readonly power: Power;
   readonly srm: SampleRatioTest;
+}
+
+/**
+ * The power of the lift's test (normal approximation): the minimum detectable effect is
+ * (Z_95 + Z_POWER_80) standard errors. For a target lift δ, the holdout share h of the same N
+ * learners solves v_t/((1 − h)·N) + v_h/(h·N) = (δ / (Z_95 + Z_POWER_80))², with v the arms'
+ * per-learner variances (an arm's variance times its learners); the smaller root is the least
+ * holdout that is enough.
+ */
+export function liftPower(
+  treated: { readonly estimate: RatioEstimate; readonly learners: number },
+  holdout: { readonly estimate: RatioEstimate; readonly learners: number },
+  targetLift?: number,
+): Power {
+  const z = Z_95 + Z_POWER_80;
+  const mde = z * Math.sqrt(treated.estimate.variance + holdout.estimate.variance);
+  if (targetLift === undefined) return { mde, target: null };
+  const vt = treated.estimate.variance * treated.learners;
+  const vh = holdout.estimate.variance * holdout.learners;
+  const bn = (targetLift / z) ** 2 * (treated.learners + holdout.learners);
+  const b = vt - vh - bn;
+  const discriminant = b * b - 4 * bn * vh;
+  const share = discriminant < 0 ? null : Math.max(0, (-b - Math.sqrt(discriminant)) / (2 * bn));
+  return {
+    mde,
+    target: { lift: targetLift, holdout_share: share !== null && share < 1 ? share : null },
+  };
 }
 
 /** An arm's row and its rate's estimate, which the lifts reuse. */
@@ -233,6 +239,7 @@ export function upliftReport(
   learners: readonly GroupedTally[],
   shares: ReadonlyMap<string, number>,
   windowDays: number,
+  targetLift?: number,
 ): UpliftReport {
   const groups = byGroup(learners);
   const heldOut = groups.get(HOLDOUT) ?? [];
@@ -253,6 +260,11 @@ export function upliftReport(
     arms: [holdout.row, treated.row, ...variants],
     absolute_lift: absoluteLift(treated.estimate, holdout.estimate),
     relative_lift: relativeLift(treated.estimate, holdout.estimate),
+    power: liftPower(
+      { estimate: treated.estimate, learners: treated.row.learners },
+      { estimate: holdout.estimate, learners: holdout.row.learners },
+      targetLift,
+    ),
     srm: sampleRatioTest(
       [...shares.keys()].map((group) => groups.get(group)?.length ?? 0),
       [...shares.values()],
