@@ -219,7 +219,8 @@ export function liveDay(
 ): number {
   const { story } = world;
   const record = world.record;
-  const x = () => encodeFeatures(deriveSignals(record, day));
+  let features: Float64Array | undefined;
+  const x = () => (features ??= encodeFeatures(deriveSignals(record, day)));
   const effects = nudgeEffects(story, delivered, world.deliveries, day, x);
   const first = world.deliveries.length;
   for (const { type, slot } of delivered) world.deliveries.push({ type, slot, day, acted: false });

@@ -180,14 +180,15 @@ export function readStory(
   return at.problems.length === 0 ? { ok: true, story } : { ok: false, problems: at.problems };
 }
 
-/** τ_k(x): the effect of a nudge of `type` on its action's log-odds for features `x`, in slot 1. */
+/**
+ * τ_k(x): the effect of a nudge of `type` on its action's log-odds for features `x` (asked for
+ * once per weighed feature; the caller keeps them), in slot 1.
+ */
 export function nudgeEffect(story: PlatformStory, type: NudgeType, x: () => Float64Array): number {
   const { base, by_feature } = story.effects[type];
   let effect = base;
-  let features: Float64Array | undefined;
   for (const [name, weight] of Object.entries(by_feature)) {
-    features ??= x();
-    effect += weight * features[FEATURE_NAMES.indexOf(name as (typeof FEATURE_NAMES)[number])];
+    effect += weight * x()[FEATURE_NAMES.indexOf(name as (typeof FEATURE_NAMES)[number])];
   }
   return effect;
 }
