@@ -30,7 +30,7 @@ import { createTestApp } from './test-app';
  * cases showing how a parse or validation refusal becomes a 400. Every case asserts the exact
  * status and the exact (or, for messages V8 words, the documented part of the) JSON body; none
  * may be a 5xx. The parsing and validation cases run without HTTP in
- * libs/engagement/src/validation/hostile-input.spec.ts.
+ * libs/engagement/src/nest/hostile-input.*.spec.ts.
  */
 
 const JSON_TYPE = 'application/json';

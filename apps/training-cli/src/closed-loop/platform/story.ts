@@ -10,7 +10,7 @@ export interface NudgeEffect {
 }
 
 /**
- * The platform simulator's story as data (docs/closed-loop.md, "The story"): how learners respond
+ * The platform simulator's story as data (docs/closed-loop.md, "The story file"): how learners respond
  * to nudges. Every number here is the truth the closed loop's measurements are checked against.
  */
 export interface PlatformStory {
