@@ -185,9 +185,11 @@ export class PlatformSimulator {
     // Each learner's days draw from a generator of their own, so both worlds draw alike and the
     // population does not depend on --days.
     const daySeed = this.population.nextUint32();
-    // Drawn from a stream of its own, so a story without spread leaves every other draw as is.
-    const muting = new Random(daySeed, RANDOM_STREAMS.muting);
-    const mutesAbove = mutingThreshold(this.options.story, () => muting.normal());
+    // Drawn from a stream of its own, so a story without spread leaves every other draw as is;
+    // the stream is made only when the story has a spread to draw.
+    const mutesAbove = mutingThreshold(this.options.story, () =>
+      new Random(daySeed, RANDOM_STREAMS.muting).normal(),
+    );
     const decisions: PlatformDecision[] = [];
     const logged = this.live(learner, snapshot, daySeed, mutesAbove, (world, i) => {
       const decision = this.decide(world, i);

@@ -100,16 +100,15 @@ class StoryReader {
   effect(value: unknown, fallback: NudgeEffect, path: string): NudgeEffect {
     const effect = this.object(value, path, ['base', 'by_feature']);
     const weights = this.object(effect.by_feature, `${path}.by_feature`, FEATURE_NAMES);
-    const byFeature = effect.by_feature === undefined ? fallback.by_feature : {};
-    for (const name of FEATURE_NAMES) {
-      if (weights[name] !== undefined) {
-        (byFeature as Record<string, number>)[name] = this.number(
-          weights[name],
-          0,
-          `${path}.by_feature.${name}`,
-        );
-      }
-    }
+    const byFeature =
+      effect.by_feature === undefined
+        ? fallback.by_feature
+        : Object.fromEntries(
+            FEATURE_NAMES.filter((name) => weights[name] !== undefined).map((name) => [
+              name,
+              this.number(weights[name], 0, `${path}.by_feature.${name}`),
+            ]),
+          );
     return { base: this.number(effect.base, fallback.base, `${path}.base`), by_feature: byFeature };
   }
 
