@@ -49,6 +49,11 @@ export interface EngagementAnalysis {
   /** For a held-out learner: the nudges they would have got, to log as ghost exposures. */
   readonly would_have_sent?: readonly Nudge[];
   /**
+   * The probability that the policy chose exactly these nudges (`would_have_sent` for a
+   * held-out learner) in this order and stopped there: 1 without exploration.
+   */
+  readonly slate_propensity: number;
+  /**
    * Every nudge the first slot was drawn from, best first (empty when none could be sent): with
    * exploration, a platform logs them so another policy can be evaluated from its logs.
    */

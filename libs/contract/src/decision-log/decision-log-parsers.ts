@@ -185,6 +185,10 @@ export function parseDecisionLine(text: string, where: string): Dated<DecisionRe
   checkCandidates(line.candidates, where);
   checkDelivered(line.delivered, assignment.holdout, where);
   checkWouldHaveSent(line.would_have_sent, assignment.holdout, where);
+  const slate = line.slate_propensity;
+  if (slate !== undefined && (!isFiniteNumber(slate) || slate <= 0 || slate > 1)) {
+    throw fieldProblem(where, 'slate_propensity', 'must be a number in (0, 1]');
+  }
   if (line.request !== undefined && !isObject(line.request)) {
     throw fieldProblem(where, 'request', 'must be an object (an analyze request)');
   }

@@ -58,6 +58,12 @@ export interface DecisionRecord {
   /** Empty for a held-out learner. */
   readonly delivered: readonly DeliveredNudge[];
   readonly would_have_sent?: readonly GhostNudge[];
+  /**
+   * The probability that the policy chose exactly `delivered` (or `would_have_sent`), in slot
+   * order, and stopped there: the answer's `slate_propensity`. Optional: without it a decision
+   * that sent nothing, or stopped early, cannot be checked against the logging config.
+   */
+  readonly slate_propensity?: number;
   /** The analyze request the decision answered; the engine validates it when it is asked again. */
   readonly request?: Readonly<Record<string, unknown>>;
 }

@@ -156,6 +156,15 @@ export class AnalyzeEngagementResponseDto implements EngagementAnalysis {
   would_have_sent?: NudgeDto[];
 
   /**
+   * The probability that the policy chose exactly these nudges (`would_have_sent` for a held-out
+   * learner), in this order, and stopped there: the slots' propensities times, when exploring
+   * stopped early, that of stopping. 1 without exploration. Log it: off-policy evaluation needs it.
+   * @example 1
+   */
+  @ApiProperty({ minimum: 0, maximum: 1, exclusiveMinimum: true })
+  slate_propensity!: number;
+
+  /**
    * Every nudge the first slot was drawn from, best first; empty when none could be sent. Log
    * them with each decision: off-policy evaluation needs what the policy could have chosen.
    */

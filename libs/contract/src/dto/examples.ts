@@ -95,6 +95,7 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
       evidence: [{ rule: 'quiz_inactive', inputs: { days_since_last_quiz: 29 }, threshold: 7 }],
     },
   ],
+  slate_propensity: 1,
   candidates: [
     { type: 'resume', source: 'rule', score: 0.84 },
     { type: 'comeback', source: 'rule', score: 0.76 },

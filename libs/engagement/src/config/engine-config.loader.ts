@@ -59,7 +59,7 @@ function buildSettings(
       salt: file.assignment.salt,
       experiments: experimentList,
     },
-    policy: { ...file.policy },
+    policy: { ...file.policy, disabled_types: [...new Set(file.policy.disabled_types)] },
     deprecations: deprecationsOf(overrides),
     canonical,
     hash: shortHash(canonical),

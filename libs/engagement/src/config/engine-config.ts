@@ -27,7 +27,10 @@ export interface EngineConfig {
     readonly salt: string;
     readonly experiments: readonly ExperimentSettings[];
   };
-  readonly policy: { readonly exploration_epsilon: number };
+  readonly policy: {
+    readonly exploration_epsilon: number;
+    readonly disabled_types: readonly NudgeType[];
+  };
   /** Each experiment variant's config by `<experiment>/<variant>`. */
   readonly variants: ReadonlyMap<string, EngineConfig>;
   /** The message catalogs, compiled, with any overrides from the config applied. */

@@ -1,5 +1,15 @@
-import { IsNumber, IsObject, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
-import { NudgeType } from '@app/learner';
+import {
+  IsArray,
+  IsIn,
+  IsNumber,
+  IsObject,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { NUDGE_TYPES, NudgeType } from '@app/learner';
 
 const number = { allowNaN: false, allowInfinity: false };
 const section = { message: 'must be an object' };
@@ -62,10 +72,20 @@ export class AssignmentSection {
   experiments: unknown = [];
 }
 
+const NUDGE_TYPE_LIST = { message: `must be a list of nudge types: ${NUDGE_TYPES.join(', ')}` };
+
 export class PolicySection {
-  /** With ε > 0 each slot goes to a uniformly drawn candidate with probability ε. */
+  /**
+   * With ε > 0 each slot, with probability ε, goes to a uniformly drawn candidate or stays empty
+   * with the slots after it.
+   */
   @IsNumber(number, share)
   @Min(0, share)
   @Max(1, share)
   exploration_epsilon = 0;
+
+  /** Types the engine never sends: neither their rules nor the models draft them. */
+  @IsArray(NUDGE_TYPE_LIST)
+  @IsIn(NUDGE_TYPES, { ...NUDGE_TYPE_LIST, each: true })
+  disabled_types: NudgeType[] = [];
 }

@@ -52,20 +52,24 @@ export function analyzeLearner(
   };
   const fomo = computeFomo(fomoInput, config.fomo);
   const candidates = evaluateRules(signals, config.rules, fomo.score);
-  const ruleDrafts = mergeRuleCandidates(candidates, config);
-  // Models are only consulted for types no rule nudges, and only while there is room.
+  const disabled = config.policy.disabled_types;
+  const merged = mergeRuleCandidates(candidates, config);
+  const ruleDrafts =
+    disabled.length === 0 ? merged : merged.filter((draft) => !disabled.includes(draft.type));
+  // Models are only consulted for types no rule nudges (and not switched off), and only while
+  // there is room.
   const modelDrafts =
     models === undefined
       ? []
       : mlNudges(
-          new Set(ruleDrafts.map((draft) => draft.type)),
+          new Set([...ruleDrafts.map((draft) => draft.type), ...disabled]),
           signals,
           encodeFeatures(signals),
           models,
           config,
         );
   const decisionId = request.decision_id ?? newDecisionId();
-  const { chosen, suppressed, eligible } = chooseNudges(ruleDrafts, modelDrafts, config, {
+  const { chosen, suppressed, eligible, slatePropensity } = chooseNudges(ruleDrafts, modelDrafts, config, {
     fatigue: fatigueState(deliveries, asOf, config.fatigue),
     epsilon: config.policy.exploration_epsilon,
     random: decisionRandom(decisionId),
@@ -100,6 +104,7 @@ export function analyzeLearner(
     policy_version: policyVersion(modelVersion, config.hash, assignment),
     nudges: assignment.holdout ? [] : nudges,
     ...(assignment.holdout ? { would_have_sent: nudges } : {}),
+    slate_propensity: slatePropensity,
     candidates: eligible.map(({ type, source, score }) => ({ type, source, score })),
     suppressed: withheld.map((s) => renderSuppression(s, catalog)),
     fomo,

@@ -254,8 +254,9 @@ describe(`${chooseNudges.name} with a history and exploration`, () => {
   });
 
   it("explores with probability ε and reports each slot's propensity", () => {
-    // Draws: explore (0.1 < 0.5), pick index floor(0.8 × 4) = 3; then exploit (0.9); then explore, index 0.
-    const draws = [0.1, 0.8, 0.9, 0.2, 0.1];
+    // Draws: explore (0.1 < 0.5), pick index floor(0.7 × 5) = 3 of 4 nudges and stopping; then
+    // exploit (0.9); then explore, index floor(0.1 × 3) = 0.
+    const draws = [0.1, 0.7, 0.9, 0.2, 0.1];
     const random = () => draws.shift() as number;
     const sut = chooseNudges(drafts(), [], sameRank, {
       fatigue: { ...fatigue, coolingDown: new Map(), room: 10 },
@@ -263,10 +264,38 @@ describe(`${chooseNudges.name} with a history and exploration`, () => {
       random,
     });
     expect(sut.chosen.map((n) => [n.type, n.rank, n.propensity])).toEqual([
-      ['event_fomo', 1, 0.5 / 4],
-      ['resume', 2, 0.5 + 0.5 / 3],
-      ['quiz', 3, 0.5 + 0.5 / 2],
+      ['event_fomo', 1, 0.5 / 5],
+      ['resume', 2, 0.5 + 0.5 / 4],
+      ['quiz', 3, 0.5 + 0.5 / 3],
     ]);
+    expect(sut.slatePropensity).toBeCloseTo((0.5 / 5) * (0.5 + 0.5 / 4) * (0.5 + 0.5 / 3), 12);
+  });
+
+  it('may stop early when exploring, and then caps nothing it left unsent', () => {
+    // Slot 1 exploits; slot 2 explores and draws index floor(0.99 × 4) = 3: stopping.
+    const draws = [0.9, 0.1, 0.99];
+    const random = () => draws.shift() as number;
+    const sut = chooseNudges(drafts(), [], sameRank, {
+      fatigue: { ...fatigue, coolingDown: new Map(), room: 2 },
+      epsilon: 0.5,
+      random,
+    });
+    expect(sut.chosen.map((n) => [n.type, n.propensity])).toEqual([['resume', 0.5 + 0.5 / 5]]);
+    expect(sut.slatePropensity).toBeCloseTo((0.5 + 0.5 / 5) * (0.5 / 4), 12);
+    // Two slots were open: the second stayed empty, and one nudge the cap kept out is reported.
+    expect(sut.suppressed.map((s) => [s.type, s.reason])).toEqual([['project', 'weekly_cap']]);
+  });
+
+  it('stops before the first slot when exploring draws nothing', () => {
+    const draws = [0.1, 0.99];
+    const random = () => draws.shift() as number;
+    const sut = chooseNudges(drafts(), [], sameRank, {
+      fatigue: { ...fatigue, coolingDown: new Map(), room: 10 },
+      epsilon: 0.5,
+      random,
+    });
+    expect(sut.chosen).toEqual([]);
+    expect(sut.slatePropensity).toBeCloseTo(0.5 / 5, 12);
   });
 });
 

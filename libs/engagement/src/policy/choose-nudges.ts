@@ -25,6 +25,12 @@ export interface PolicyContext {
 
 export interface Selection {
   readonly chosen: readonly ChosenNudge[];
+  /**
+   * The probability that the policy chose exactly `chosen`, in this order, and stopped where it
+   * did: the product of the slots' propensities and, when exploring stopped it early, the
+   * propensity of stopping. 1 when nothing was left to the draw.
+   */
+  readonly slatePropensity: number;
   readonly suppressed: readonly Suppression[];
   /** What the first slot was drawn from, best first; empty when no slot was open. */
   readonly eligible: readonly NudgeDraft[];
@@ -79,8 +85,9 @@ function freeWording(
  * (scores weighted by the recency penalty), are each worded so they repeat no fact a stronger
  * nudge states (config `overlaps`), a draft with no such wording yielding; model drafts fill the
  * room left under the same rule. Then each of the slots the 7-day cap allows (at most
- * `max_nudges`) takes the best remaining nudge, or with probability ε a uniformly drawn one; the
- * propensity says how likely that choice was. Nudges the cap alone kept out are reported.
+ * `max_nudges`) takes the best remaining nudge, or with probability ε draws uniformly from the
+ * remaining nudges and stopping there; the propensity says how likely that choice was. Nudges
+ * the cap alone kept out are reported.
  */
 export function chooseNudges(
   ruleDrafts: readonly NudgeDraft[],
@@ -117,10 +124,15 @@ export function chooseNudges(
   const slots = Math.min(config.max_nudges, fatigue.room);
   const eligible = slots > 0 ? [...candidates] : [];
   const chosen: ChosenNudge[] = [];
+  let slatePropensity = 1;
   while (chosen.length < slots && candidates.length > 0) {
+    // Exploring draws from the n candidates left and stopping (index n): sending less is
+    // explored too, so logs support a policy that sends less.
     const n = candidates.length;
-    const index = epsilon > 0 && random() < epsilon ? Math.floor(random() * n) : 0;
-    const propensity = explorationPropensity(index, n, epsilon);
+    const index = epsilon > 0 && random() < epsilon ? Math.floor(random() * (n + 1)) : 0;
+    const propensity = explorationPropensity(index, n + 1, epsilon);
+    slatePropensity *= propensity;
+    if (index === n) break;
     const [pick] = candidates.splice(index, 1);
     chosen.push({
       type: pick.type,
@@ -135,12 +147,15 @@ export function chooseNudges(
       propensity,
     });
   }
-  for (const draft of candidates.slice(0, Math.max(0, config.max_nudges - slots))) {
+  // Nudges left for open slots when exploring stopped early were not sent, not capped.
+  const unfilled = Math.min(slots - chosen.length, candidates.length);
+  const capped = candidates.slice(unfilled, unfilled + Math.max(0, config.max_nudges - slots));
+  for (const draft of capped) {
     suppressed.push({
       type: draft.type,
       reason: 'weekly_cap',
       eligibleAgainOn: fatigue.capFreesOn,
     });
   }
-  return { chosen, suppressed, eligible };
+  return { chosen, suppressed, eligible, slatePropensity };
 }

@@ -22,7 +22,7 @@ export function rankingConfig(config: EngineConfig): EngineConfig {
   const rankAll = (settings: EngineConfig): EngineConfig => ({
     ...settings,
     max_nudges: NUDGE_TYPES.length,
-    policy: { exploration_epsilon: 0 },
+    policy: { ...settings.policy, exploration_epsilon: 0 },
     fatigue: { ...settings.fatigue, max_nudges_per_7_days: NO_CAP },
   });
   return {

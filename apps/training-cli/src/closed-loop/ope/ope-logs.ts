@@ -1,83 +1,78 @@
 import {
-  ValidRequest,
   DecisionRecord,
-  DeliveredNudge,
   forEachLine,
-  NUDGE_ACTIONS,
-  OutcomeAction,
   parseDecisionLine,
+  ValidRequest,
   validDecisionRequest,
 } from '@app/contract';
-import { EngineState, slotOneChoices } from '@app/engagement';
-import { CalendarDay, deriveSignals, NudgeType } from '@app/learner';
-import { encodeFeatures, ModelSet } from '@app/ml';
+import {
+  EngineState,
+  explorationPropensity,
+  policyVersion,
+  RequestSlatePolicy,
+  Slate,
+  slatePolicy,
+  slateProbability,
+  variantConfig,
+} from '@app/engagement';
+import { CalendarDay, deriveSignals } from '@app/learner';
+import { encodeFeatures } from '@app/ml';
 import { CliUsageError } from '../../cli/cli-errors';
-import { NO_NUDGE, OpeDecision, SlotChance, SupportTally, TopAction } from './ope';
+import { OpeDecision } from './ope';
+import { CrossFittedRewardModel, RewardRow } from './reward-model';
+import { SlateWeighting, SlateWeightings, slateCells, slateWeight } from './slate-weights';
+import { SupportTally } from './support';
 import { actedWithin } from '../uplift/uplift';
 import { DecisionTable, forEachOutcome } from '../uplift/uplift-logs';
 
-/** The logs as `ope` reads them: each decision not held out, with its reward. */
+/** The three policies `ope` weighs: the one that made the logs, the candidate, the baseline. */
+export interface OpePolicies {
+  readonly logging: EngineState;
+  readonly candidate: EngineState;
+  /** Undefined: the baseline is the logging policy itself. */
+  readonly baseline: EngineState | undefined;
+  /** How the logging policy is named in errors: its flags. */
+  readonly loggingName: string;
+}
+
+/** The logs as `ope` reads them. */
 export interface OpeLog {
   readonly decisions: OpeDecision[];
+  /** Learners with a decision not held out: the bootstrap's unit. */
+  readonly learners: number;
   readonly heldOut: number;
   readonly support: SupportTally;
+  readonly historyDependent: number;
 }
 
 /** A decision not held out, until the outcomes give its reward. */
-interface PendingDecision extends Omit<OpeDecision, 'reward'> {
+interface PendingDecision {
   readonly learner: number;
+  readonly logLearner: number;
   readonly day: CalendarDay;
+  readonly features: Float64Array;
+  readonly cells: readonly number[];
+  readonly candidate: Decided;
+  readonly baseline: Decided;
 }
 
-/** The slot-1 nudge: the top nudge, whose propensity is the logging propensity. */
-function topNudge(decision: DecisionRecord, where: string): DeliveredNudge | undefined {
-  if (decision.delivered.length === 0) return undefined;
-  const top = decision.delivered.find((nudge) => nudge.slot === 1);
-  if (top === undefined) {
-    throw new CliUsageError(
-      `${where}: delivered: has no nudge in slot 1, so the logging propensity of the top nudge is unknown`,
-    );
-  }
-  return top;
+/** A policy's weight of the logged slate and its cell probabilities at one decision. */
+interface Decided {
+  readonly weight: number;
+  readonly marginals: ReadonlyMap<number, number>;
 }
 
-/**
- * The types the logging policy gave a chance at slot 1. A top nudge of propensity 1 was the
- * only one it could choose; one below 1 means it explored, which draws any of its candidates
- * (the logged ones and the delivered ones) with probability ε/n > 0. A decision that delivered
- * nothing gave no type a chance.
- */
-export function loggedChances(
-  decision: DecisionRecord,
-  top: DeliveredNudge | undefined,
-): ReadonlySet<NudgeType> {
-  if (top === undefined) return new Set();
-  if (top.propensity === 1) return new Set([top.type]);
-  return new Set([...decision.candidates, ...decision.delivered].map((nudge) => nudge.type));
-}
-
-/** A type the candidate may choose (probability > 0) that the logging policy gave no chance. */
-export function unsupportedChoice(
-  candidate: readonly SlotChance[],
-  chances: ReadonlySet<NudgeType>,
-): NudgeType | undefined {
-  return candidate.find((choice) => choice.probability > 0 && !chances.has(choice.type))?.type;
-}
-
-/** The models' probability of each type the DR estimate needs here, for those they score. */
-function modelledRewards(
-  valid: ValidRequest,
-  models: ModelSet | undefined,
-  types: readonly TopAction[],
-): Partial<Record<NudgeType, number>> {
-  if (models === undefined) return {};
-  const features = encodeFeatures(deriveSignals(valid.request, valid.asOf));
-  const modelled: Partial<Record<NudgeType, number>> = {};
-  for (const type of types) {
-    const probability = type === NO_NUDGE ? undefined : models.probability(type, features);
-    if (probability !== undefined) modelled[type as NudgeType] = probability;
-  }
-  return modelled;
+/** The delivered nudges in slot order; slots must run 1, 2, … without a gap. */
+function loggedSlate(record: DecisionRecord, where: string): Slate {
+  const bySlot = [...record.delivered].sort((a, b) => a.slot - b.slot);
+  bySlot.forEach((nudge, i) => {
+    if (nudge.slot !== i + 1) {
+      throw new CliUsageError(
+        `${where}: delivered: has no nudge in slot ${i + 1} but one in slot ${nudge.slot}; a slate fills its slots in order`,
+      );
+    }
+  });
+  return bySlot.map((nudge) => nudge.type);
 }
 
 /** The candidate's answer needs the request the logging policy answered. */
@@ -85,97 +80,178 @@ function requireRequest(decision: DecisionRecord, day: CalendarDay, where: strin
   const valid = validDecisionRequest(decision, day, where);
   if (valid === undefined) {
     throw new CliUsageError(
-      `${where}: request: missing; ope asks the candidate policy what it would have done for the request this decision answered, so every decision not held out must log it`,
+      `${where}: request: missing; ope asks the logging and candidate policies what they would have done for the request this decision answered, so every decision not held out must log it`,
     );
   }
   return valid;
 }
 
+const SAME = 1e-9;
+
+/**
+ * The log's integrity: the decision was made by the logging policy ope was given (its
+ * policy_version), and that policy, replayed on the request, gives the logged slate the logged
+ * propensities. Otherwise every weight would be computed against the wrong policy.
+ */
+function checkLogging(
+  record: DecisionRecord,
+  slate: Slate,
+  logging: RequestSlatePolicy,
+  policies: OpePolicies,
+  where: string,
+): void {
+  const { config, models } = policies.logging;
+  const expected = policyVersion(
+    models?.version ?? null,
+    variantConfig(config, record.assignment).hash,
+    record.assignment,
+  );
+  if (record.policy_version !== expected) {
+    throw new CliUsageError(
+      `${where}: policy_version: ${JSON.stringify(record.policy_version)}, but the logging policy (${policies.loggingName}) would log ${JSON.stringify(expected)}; ope replays the policy that made the logs to know every slate it could have sent, so pass the config and models that made them`,
+    );
+  }
+  const left = [...logging.ranked];
+  const delivered = [...record.delivered].sort((a, b) => a.slot - b.slot);
+  for (const nudge of delivered) {
+    const index = left.indexOf(nudge.type);
+    const replayed =
+      index < 0 || nudge.slot > logging.slots
+        ? 0
+        : explorationPropensity(index, left.length + 1, logging.epsilon);
+    if (Math.abs(replayed - nudge.propensity) > SAME) {
+      throw new CliUsageError(
+        `${where}: delivered[slot ${nudge.slot}].propensity: logged ${nudge.propensity}, but the logging policy (${policies.loggingName}) gives ${replayed} (exploration_epsilon ${logging.epsilon}, ${left.length} nudges left and stopping); the propensities must be the ones the logging policy drew with`,
+      );
+    }
+    left.splice(index, 1);
+  }
+  const logged = record.slate_propensity;
+  const replayed = slateProbability(logging, slate);
+  if (logged !== undefined ? Math.abs(logged - replayed) > SAME : replayed === 0) {
+    throw new CliUsageError(
+      `${where}: slate_propensity: logged ${logged ?? 'none'}, but the logging policy (${policies.loggingName}) gives ${replayed} for sending ${slate.length === 0 ? 'nothing' : slate.join(', ')}`,
+    );
+  }
+}
+
+const cellMap = (weighting: SlateWeighting): Map<number, number> => {
+  const map = new Map<number, number>();
+  weighting.marginals.forEach((probability, cell) => {
+    if (probability > 0) map.set(cell, probability);
+  });
+  return map;
+};
+
 interface DecisionPass {
   readonly table: DecisionTable;
   readonly pending: PendingDecision[];
+  readonly learners: number;
   readonly support: SupportTally;
+  readonly historyDependent: number;
 }
 
 /**
- * Reads decisions.ndjson, checked as `uplift` checks it, and asks the candidate (`state`) what
- * it would have put in slot 1 for each decision not held out. Only what the estimates need is
- * kept, never the requests.
+ * Reads decisions.ndjson, checked as `uplift` checks it, replays the logging policy on each
+ * decision not held out, and weighs the slate it sent for the candidate and the baseline. Only
+ * what the estimates need is kept, never the requests.
  */
-async function readDecisionPass(path: string, state: EngineState): Promise<DecisionPass> {
+async function readDecisionPass(path: string, policies: OpePolicies): Promise<DecisionPass> {
   const table = new DecisionTable(path);
+  const weightings = new SlateWeightings();
+  const served = new Map<number, number>();
   const pending: PendingDecision[] = [];
-  let unsupported = 0;
-  let first: SupportTally['first'];
-  let explored = false;
+  const support = new SupportTally();
+  let historyDependent = 0;
   await forEachLine(path, (text, line) => {
     const where = `${path} line ${line}`;
     const { record, day } = parseDecisionLine(text, where);
     table.add(record, day, where);
     if (record.assignment.holdout) return;
     const valid = requireRequest(record, day, where);
-    const top = topNudge(record, where);
-    // A type the candidate ranks but never chooses (ε = 0) weighs nothing anywhere.
-    const candidate = slotOneChoices(valid, state).filter((choice) => choice.probability > 0);
-    const missing = unsupportedChoice(candidate, loggedChances(record, top));
-    if (missing !== undefined) {
-      unsupported++;
-      first ??= { line, type: missing };
-    }
-    if (top !== undefined && top.propensity < 1) explored = true;
-    const action = top?.type ?? NO_NUDGE;
+    const slate = loggedSlate(record, where);
+    const logging = slatePolicy(valid, policies.logging);
+    checkLogging(record, slate, logging, policies, where);
+    const candidate = slatePolicy(valid, policies.candidate);
+    const baseline =
+      policies.baseline === undefined ? logging : slatePolicy(valid, policies.baseline);
+    const forCandidate = weightings.of(logging, candidate);
+    const forBaseline = weightings.of(logging, baseline);
+    support.add('candidate', forCandidate, logging, line);
+    support.add('baseline', forBaseline, logging, line);
+    if (candidate.historyMatters) historyDependent++;
+    const logLearner = table.learnerOf[table.decisions - 1];
+    let learner = served.get(logLearner);
+    if (learner === undefined) served.set(logLearner, (learner = served.size));
     pending.push({
-      learner: table.learnerOf[table.decisions - 1],
+      learner,
+      logLearner,
       day,
-      action,
-      propensity: top?.propensity ?? 1,
-      candidate,
-      modelled: modelledRewards(valid, state.models, [action, ...candidate.map((c) => c.type)]),
+      features: encodeFeatures(deriveSignals(valid.request, valid.asOf)),
+      cells: slateCells(slate, slate.length),
+      candidate: { weight: slateWeight(forCandidate, slate), marginals: cellMap(forCandidate) },
+      baseline: { weight: slateWeight(forBaseline, slate), marginals: cellMap(forBaseline) },
     });
   });
   if (table.decisions === 0) throw new CliUsageError(`${path} has no decisions`);
   if (pending.length === 0) {
     throw new CliUsageError(
-      `${path} has no decisions that were not held out: a policy's value is its mean reward over those`,
+      `${path} has no decisions that were not held out: a policy's value is its mean outcome over those`,
     );
   }
-  return { table, pending, support: { unsupported, first, explored } };
+  return { table, pending, learners: served.size, support, historyDependent };
 }
 
-/** Each learner's action days, per action, sorted: what a decision's reward is looked up in. */
-async function readActionDays(
-  path: string,
-  decisions: DecisionTable,
-): Promise<Map<OutcomeAction, CalendarDay[]>[]> {
-  const actionDays = decisions.userIds.map(() => new Map<OutcomeAction, CalendarDay[]>());
-  await forEachOutcome(path, decisions, (learner, action, day) => {
-    const days = actionDays[learner].get(action);
-    if (days === undefined) actionDays[learner].set(action, [day]);
-    else days.push(day);
-  });
-  for (const learner of actionDays) for (const days of learner.values()) days.sort((a, b) => a - b);
+/** Each learner's days with any nudgeable action, sorted: what an outcome is looked up in. */
+async function readActionDays(path: string, decisions: DecisionTable): Promise<CalendarDay[][]> {
+  const actionDays = decisions.userIds.map((): CalendarDay[] => []);
+  await forEachOutcome(path, decisions, (learner, _action, day) => actionDays[learner].push(day));
+  for (const days of actionDays) days.sort((a, b) => a - b);
   return actionDays;
 }
 
+export interface OpeReadSettings {
+  readonly rewardDays: number;
+  readonly folds: number;
+  readonly seed: number;
+}
+
 /**
- * Reads both logs for `ope`: the candidate's choices for each decision not held out, and its
- * reward, 1 when the learner did the top nudge's action within `rewardDays` of the decision's
- * day (docs/closed-loop.md, "What a decision earns").
+ * Reads both logs for `ope`: each decision not held out, weighed for the candidate and the
+ * baseline, with its outcome (any nudgeable action within `rewardDays` of the decision's day,
+ * docs/closed-loop.md "What a decision earns") and the cross-fitted reward model's predictions.
  */
 export async function readOpeLogs(
   paths: { readonly decisions: string; readonly outcomes: string },
-  state: EngineState,
-  rewardDays: number,
+  policies: OpePolicies,
+  settings: OpeReadSettings,
 ): Promise<OpeLog> {
-  const { table, pending, support } = await readDecisionPass(paths.decisions, state);
-  const actionDays = await readActionDays(paths.outcomes, table);
-  const decisions = pending.map(({ learner, day, ...decision }): OpeDecision => {
-    const days =
-      decision.action === NO_NUDGE
-        ? undefined
-        : actionDays[learner].get(NUDGE_ACTIONS[decision.action]);
-    const reward = days !== undefined && actedWithin(days, day, rewardDays) ? 1 : 0;
-    return { ...decision, reward };
+  const pass = await readDecisionPass(paths.decisions, policies);
+  const actionDays = await readActionDays(paths.outcomes, pass.table);
+  const rows: RewardRow[] = pass.pending.map((decision) => ({
+    learner: decision.learner,
+    features: decision.features,
+    cells: decision.cells,
+    reward: actedWithin(actionDays[decision.logLearner], decision.day, settings.rewardDays) ? 1 : 0,
+  }));
+  const model = CrossFittedRewardModel.fit(rows, pass.learners, settings.folds, settings.seed);
+  const decisions = pass.pending.map((decision, i): OpeDecision => {
+    const { learner, features } = decision;
+    const direct = (marginals: ReadonlyMap<number, number>) =>
+      model.predict(learner, features, marginals);
+    return {
+      learner,
+      reward: rows[i].reward,
+      predicted: model.predict(learner, features, new Map(decision.cells.map((c) => [c, 1]))),
+      candidate: { weight: decision.candidate.weight, direct: direct(decision.candidate.marginals) },
+      baseline: { weight: decision.baseline.weight, direct: direct(decision.baseline.marginals) },
+    };
   });
-  return { decisions, heldOut: table.decisions - pending.length, support };
+  return {
+    decisions,
+    learners: pass.learners,
+    heldOut: pass.table.decisions - pass.pending.length,
+    support: pass.support,
+    historyDependent: pass.historyDependent,
+  };
 }

@@ -4,6 +4,7 @@ import {
   OPTIONS,
   PARSE_OPTION,
   parseClip,
+  parseDirectory,
   parseFilePath,
   parseInteger,
 } from '../../cli/cli-options';
@@ -19,6 +20,8 @@ export interface OpeOptions extends OpeRequest {
 const MAX_REWARD_DAYS = 365;
 const MIN_RESAMPLES = 100;
 const MAX_RESAMPLES = 100_000;
+const MIN_FOLDS = 2;
+const MAX_FOLDS = 20;
 
 /**
  * `ope` (OpeService): a candidate policy's value on another policy's logs. Any problem is a
@@ -27,7 +30,7 @@ const MAX_RESAMPLES = 100_000;
 @Command({
   name: 'ope',
   description:
-    "estimate a candidate policy's value from logs another policy made (off-policy evaluation): IPS, SNIPS and doubly robust estimates of its mean reward per decision, with bootstrap 95% CIs",
+    "estimate a candidate policy's value from logs another policy made (off-policy evaluation, slate-aware): IPS, SNIPS and doubly robust estimates of its mean outcome per decision and of its difference from a baseline, with learner-level bootstrap 95% CIs",
 })
 export class OpeCommand extends CliCommand {
   constructor(private readonly ope: OpeService) {
@@ -66,8 +69,44 @@ export class OpeCommand extends CliCommand {
   }
 
   @Option({
+    flags: '--logging-config <path>',
+    description:
+      "the engine config that made the logs: ope replays it on each decision, checks the logged propensities against it and weighs the candidate against it",
+    defaultValue: OPE_DEFAULTS.loggingConfig,
+  })
+  parseLoggingConfig(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option({
+    flags: '--logging-models-dir <path>',
+    description: 'the models served beside the logging config',
+    defaultValue: OPE_DEFAULTS.loggingModelsDir,
+  })
+  parseLoggingModelsDir(value: string): string {
+    return parseDirectory(value);
+  }
+
+  @Option({
+    flags: '--baseline <path>',
+    description:
+      'the engine config the candidate is compared with (default: the logging policy itself)',
+  })
+  parseBaseline(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option({
+    flags: '--baseline-models-dir <path>',
+    description: "the baseline's models (default: the logging policy's)",
+  })
+  parseBaselineModelsDir(value: string): string {
+    return parseDirectory(value);
+  }
+
+  @Option({
     flags: '--clip <weight>',
-    description: 'the largest importance weight π/μ a decision gets, at least 1',
+    description: 'the largest |weight| a decision gets, at least 1',
     defaultValue: OPE_DEFAULTS.clip,
   })
   parseClip(value: string): number {
@@ -75,8 +114,17 @@ export class OpeCommand extends CliCommand {
   }
 
   @Option({
+    flags: '--folds <k>',
+    description: `folds of learners the doubly robust reward model is cross-fitted over, ${MIN_FOLDS} to ${MAX_FOLDS}`,
+    defaultValue: OPE_DEFAULTS.folds,
+  })
+  parseFolds(value: string): number {
+    return parseInteger(value, MIN_FOLDS, MAX_FOLDS);
+  }
+
+  @Option({
     flags: '--reward-days <days>',
-    description: `days after a decision (its own day included) the top nudge's action earns its reward, 1 to ${MAX_REWARD_DAYS}`,
+    description: `days after a decision (its own day included) in which any nudgeable action makes its outcome 1, 1 to ${MAX_REWARD_DAYS}`,
     defaultValue: OPE_DEFAULTS.rewardDays,
   })
   parseRewardDays(value: string): number {

@@ -1,24 +1,46 @@
 import { Injectable } from '@nestjs/common';
+import { EngineState } from '@app/engagement';
 import { loadModelSet, ModelSet } from '@app/ml';
 import { loadConfigFlag } from '../../cli/engine-config';
 import { requireLogFiles } from '../../cli/log-file';
-import { opeReport, OpeReport, requireSupport } from './ope';
+import { opeReport, OpeReport } from './ope';
 import { readOpeLogs } from './ope-logs';
+
+/** A policy as flags name it: an engine config and a models folder. */
+export interface PolicyFlags {
+  readonly config: string;
+  readonly modelsDir: string;
+}
 
 export interface OpeRequest {
   readonly decisions: string;
   readonly outcomes: string;
-  /** The candidate policy: its engine config and its models. */
+  /** The candidate policy. */
   readonly config: string;
   readonly modelsDir: string;
+  /** The policy that made the logs. */
+  readonly loggingConfig: string;
+  readonly loggingModelsDir: string;
+  /** The policy the candidate is compared with; the logging policy when absent. */
+  readonly baseline?: string;
+  readonly baselineModelsDir?: string;
   readonly clip: number;
   readonly rewardDays: number;
   readonly bootstrap: number;
+  readonly folds: number;
   readonly seed: number;
 }
 
 /** The flags' defaults: `ope` and closed-loop-report run with these. */
-export const OPE_DEFAULTS = { clip: 10, rewardDays: 1, bootstrap: 1000, seed: 1 } as const;
+export const OPE_DEFAULTS = {
+  clip: 100,
+  rewardDays: 1,
+  bootstrap: 1000,
+  folds: 5,
+  seed: 1,
+  loggingConfig: 'config/config.json',
+  loggingModelsDir: 'models',
+} as const;
 
 export interface OpeResult {
   readonly report: OpeReport;
@@ -26,43 +48,83 @@ export interface OpeResult {
   readonly candidate: string;
 }
 
-/** As the API does, a model set that does not load leaves the candidate on rules alone. */
+/** As the API does, a model set that does not load leaves the policy on rules alone. */
 async function loadModels(
+  flag: string,
   dir: string,
   warn: (line: string) => void,
 ): Promise<ModelSet | undefined> {
   try {
     return await loadModelSet(dir);
   } catch (error) {
-    warn(
-      `warning: --models-dir ${dir}: ${(error as Error).message}; the candidate runs on rules only, and the reward model is each type's mean logged reward`,
-    );
+    warn(`warning: ${flag} ${dir}: ${(error as Error).message}; that policy runs on rules only`);
     return undefined;
   }
 }
 
+const describe = (config: string, models: ModelSet | undefined) =>
+  `${config} (${models === undefined ? 'rules only' : `models ${models.version}`})`;
+
 /**
  * `ope`: what a candidate policy (a config and a model set) would have earned on the decisions
- * another policy made, from the decisions and outcomes logs (docs/closed-loop.md). Any problem in
- * the logs, the config, or the logs' support for the candidate is a usage error naming the file
- * and line.
+ * another policy made, and how that compares with a baseline, from the decisions and outcomes
+ * logs (docs/closed-loop.md). Any problem in the logs, the configs, or the logs' support for
+ * the candidate is a usage error naming the file and line.
  */
 @Injectable()
 export class OpeService {
-  /** `warn` hears that the candidate's models did not load, before anything is estimated. */
+  /** `warn` hears that a policy's models did not load, before anything is estimated. */
   async evaluate(request: OpeRequest, warn: (line: string) => void): Promise<OpeResult> {
-    const config = loadConfigFlag(request.config);
+    const policy = async (flag: string, config: string, modelsDir: string) => {
+      const state: EngineState = {
+        config: loadConfigFlag(config),
+        models: await loadModels(flag, modelsDir, warn),
+      };
+      return { state, name: describe(config, state.models) };
+    };
     await requireLogFiles(request);
-    const models = await loadModels(request.modelsDir, warn);
-    const log = await readOpeLogs(request, { config, models }, request.rewardDays);
-    const unsupportedShare = requireSupport(log.support, log.decisions.length, request.decisions);
-    const report = opeReport(log.decisions, log.heldOut, unsupportedShare, {
-      clip: request.clip,
-      rewardDays: request.rewardDays,
-      resamples: request.bootstrap,
-      seed: request.seed,
-    });
-    const candidate = `${request.config} (${models === undefined ? 'rules only' : `models ${models.version}`})`;
-    return { report, candidate };
+    const candidate = await policy('--models-dir', request.config, request.modelsDir);
+    const logging = await policy(
+      '--logging-models-dir',
+      request.loggingConfig,
+      request.loggingModelsDir,
+    );
+    const baseline =
+      request.baseline === undefined
+        ? undefined
+        : await policy(
+            '--baseline-models-dir',
+            request.baseline,
+            request.baselineModelsDir ?? request.loggingModelsDir,
+          );
+    const log = await readOpeLogs(
+      request,
+      {
+        logging: logging.state,
+        candidate: candidate.state,
+        baseline: baseline?.state,
+        loggingName: `--logging-config ${logging.name}`,
+      },
+      request,
+    );
+    const unsupportedShare = log.support.require(log.decisions.length, request.decisions);
+    const report = opeReport(
+      {
+        decisions: log.decisions,
+        learners: log.learners,
+        heldOut: log.heldOut,
+        unsupportedShare,
+        historyDependent: log.historyDependent,
+        baseline: baseline === undefined ? `the logging policy, ${logging.name}` : baseline.name,
+      },
+      {
+        clip: request.clip,
+        rewardDays: request.rewardDays,
+        resamples: request.bootstrap,
+        folds: request.folds,
+        seed: request.seed,
+      },
+    );
+    return { report, candidate: candidate.name };
   }
 }

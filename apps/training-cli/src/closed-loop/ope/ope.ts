@@ -1,116 +1,88 @@
-import { SlotChoice } from '@app/engagement';
-
-/** What the estimators read of a candidate's first-slot choice: its type and probability. */
-export type SlotChance = Pick<SlotChoice, 'type' | 'probability'>;
-import { NUDGE_TYPES, NudgeType } from '@app/learner';
-import { CliUsageError } from '../../cli/cli-errors';
-import { percent } from '../../cli/format';
 import { Random } from '../../cli/random';
 import { ConfidenceInterval } from '../uplift/uplift';
 
 /**
- * Off-policy evaluation (Dudík, Langford & Li 2011, "Doubly Robust Policy Evaluation and
- * Learning"): the value a candidate policy would have had on the decisions a logging policy
- * made, from the logging policy's propensities and the candidate's probabilities for the same
- * requests. The unit is a decision not held out; its action is the top nudge (docs/closed-loop.md).
+ * Off-policy evaluation: the value a candidate policy would have had on the decisions a logging
+ * policy made. A decision's outcome is 1 when the learner did any of the four nudgeable actions
+ * within the reward window, whatever was sent; a policy's value is its mean outcome per decision
+ * over the learners it serves (docs/closed-loop.md, "What a decision earns"). Each decision's
+ * slate is reweighted by the pseudo-inverse estimator (slate-weights.ts), and the doubly robust
+ * estimate adds a cross-fitted reward model (reward-model.ts). Every estimate is made for the
+ * candidate and for a baseline (the logging policy, or another config) on the same decisions, so
+ * their difference, the number a ship decision needs, gets a paired interval.
  */
 
-export const NO_NUDGE = 'none';
+/** A policy's share of one decision. */
+export interface PolicyTerms {
+  /** The logged slate's weight for this policy (1 for the logging policy itself), unclipped. */
+  readonly weight: number;
+  /** The reward model's prediction averaged over the policy's slates: Σ_s π(s)·r̂(x, s). */
+  readonly direct: number;
+}
 
-/** A decision's top action: the type of the nudge in slot 1, or `none` when nothing went out. */
-export type TopAction = NudgeType | typeof NO_NUDGE;
-
-/** One decision as the estimators see it. */
+/** One decision not held out, as the estimators see it. */
 export interface OpeDecision {
-  readonly action: TopAction;
-  /** μ: the probability that the logging policy chose `action` (1 for `none`). */
-  readonly propensity: number;
-  /** 1 when the learner did the top nudge's action within the reward window, else 0. */
+  readonly learner: number;
+  /** 1 when the learner did any nudgeable action within the reward window, else 0. */
   readonly reward: number;
-  /** The candidate's slot-1 choices; empty when it would deliver nothing. */
-  readonly candidate: readonly SlotChance[];
-  /** The candidate's models' probability of each type they score, at this decision's features. */
-  readonly modelled: Readonly<Partial<Record<NudgeType, number>>>;
-}
-
-/** π(a|x): the candidate delivers nothing exactly when it has no slot-1 choice. */
-export function candidateProbability(candidate: readonly SlotChance[], action: TopAction): number {
-  if (action === NO_NUDGE) return candidate.length === 0 ? 1 : 0;
-  return candidate.find((choice) => choice.type === action)?.probability ?? 0;
-}
-
-/**
- * The mean logged reward of each type, for the types the candidate's models do not score: the
- * plainest reward model that is still right on average. A type never logged as a top action
- * has no reward to average and gets 0 — and no decision to weight either.
- */
-export function meanRewards(decisions: readonly OpeDecision[]): Record<NudgeType, number> {
-  const sums = Object.fromEntries(NUDGE_TYPES.map((type) => [type, { rewards: 0, count: 0 }]));
-  for (const { action, reward } of decisions) {
-    if (action === NO_NUDGE) continue;
-    sums[action].rewards += reward;
-    sums[action].count++;
-  }
-  return Object.fromEntries(
-    NUDGE_TYPES.map((type) => {
-      const { rewards, count } = sums[type];
-      return [type, count === 0 ? 0 : rewards / count];
-    }),
-  ) as Record<NudgeType, number>;
-}
-
-/**
- * Each decision's share of the three estimates, computed once so that a bootstrap replicate
- * only sums: the clipped weight w = min(π(a|x)/μ, C), w·r, and the doubly robust term
- * Σ_t π(t|x)·r̂(x, t) + w·(r − r̂(x, a)), with r̂(x, none) = 0 as nothing delivered earns nothing.
- */
-export interface Contributions {
-  readonly weight: Float64Array;
-  readonly weightedReward: Float64Array;
-  readonly doublyRobust: Float64Array;
-  /** Decisions whose weight was cut to the clip. */
-  readonly clipped: number;
-}
-
-export function contributions(decisions: readonly OpeDecision[], clip: number): Contributions {
-  const n = decisions.length;
-  const weight = new Float64Array(n);
-  const weightedReward = new Float64Array(n);
-  const doublyRobust = new Float64Array(n);
-  const fallback = meanRewards(decisions);
-  let clipped = 0;
-  decisions.forEach((decision, i) => {
-    const { action, propensity, reward, candidate, modelled } = decision;
-    const predicted = (type: TopAction) =>
-      type === NO_NUDGE ? 0 : (modelled[type] ?? fallback[type]);
-    const ratio = candidateProbability(candidate, action) / propensity;
-    if (ratio > clip) clipped++;
-    const w = Math.min(ratio, clip);
-    let direct = 0;
-    for (const choice of candidate) direct += choice.probability * predicted(choice.type);
-    weight[i] = w;
-    weightedReward[i] = w * reward;
-    doublyRobust[i] = direct + w * (reward - predicted(action));
-  });
-  return { weight, weightedReward, doublyRobust, clipped };
+  /** The reward model's prediction for the slate that was sent. */
+  readonly predicted: number;
+  readonly candidate: PolicyTerms;
+  readonly baseline: PolicyTerms;
 }
 
 const ESTIMATORS = ['ips', 'snips', 'dr'] as const;
 export type Estimator = (typeof ESTIMATORS)[number];
 
+/** Per learner, the sums each estimate is a ratio of: for candidate and baseline, Σw, Σw·r, Σdr. */
+const COLUMNS = 7;
+const COUNT = 0;
+const CANDIDATE = 1;
+const BASELINE = 4;
+
 /**
- * IPS Σ w·r / n, SNIPS Σ w·r / Σ w and DR Σ dr / n from the sums over n decisions. SNIPS is 0
- * when every weight is 0: the candidate then gives every logged action probability 0, so with
- * support it delivers nothing there, which earns 0.
+ * Each learner's sums. A weight is clipped to [−clip, clip] (pseudo-inverse weights may be
+ * negative); the doubly robust term is Σ_s π(s)·r̂(x, s) + w·(r − r̂(x, s_logged)).
  */
-function fromSums(n: number, w: number, wr: number, dr: number): Record<Estimator, number> {
+export function learnerSums(
+  decisions: readonly OpeDecision[],
+  learners: number,
+  clip: number,
+): { sums: Float64Array; clipped: number } {
+  const sums = new Float64Array(learners * COLUMNS);
+  let clipped = 0;
+  const add = (row: number, column: number, terms: PolicyTerms, decision: OpeDecision) => {
+    const w = Math.max(-clip, Math.min(clip, terms.weight));
+    sums[row + column] += w;
+    sums[row + column + 1] += w * decision.reward;
+    sums[row + column + 2] += terms.direct + w * (decision.reward - decision.predicted);
+  };
+  for (const decision of decisions) {
+    const row = decision.learner * COLUMNS;
+    sums[row + COUNT]++;
+    if (Math.abs(decision.candidate.weight) > clip) clipped++;
+    add(row, CANDIDATE, decision.candidate, decision);
+    add(row, BASELINE, decision.baseline, decision);
+  }
+  return { sums, clipped };
+}
+
+/** IPS Σw·r / n, SNIPS Σw·r / Σw (0 when Σw is 0) and DR Σdr / n, from summed columns. */
+function estimates(total: Float64Array, column: number): Record<Estimator, number> {
+  const n = total[COUNT];
+  const [w, wr, dr] = [total[column], total[column + 1], total[column + 2]];
   return { ips: wr / n, snips: w === 0 ? 0 : wr / w, dr: dr / n };
 }
 
-const sum = (values: Float64Array): number => values.reduce((total, value) => total + value, 0);
-
-export function pointEstimates(c: Contributions): Record<Estimator, number> {
-  return fromSums(c.weight.length, sum(c.weight), sum(c.weightedReward), sum(c.doublyRobust));
+function columnTotals(sums: Float64Array, times?: Uint32Array): Float64Array {
+  const total = new Float64Array(COLUMNS);
+  const learners = sums.length / COLUMNS;
+  for (let learner = 0; learner < learners; learner++) {
+    const k = times === undefined ? 1 : times[learner];
+    if (k === 0) continue;
+    for (let c = 0; c < COLUMNS; c++) total[c] += k * sums[learner * COLUMNS + c];
+  }
+  return total;
 }
 
 /** The q-quantile of sorted values, between order statistics as Hyndman & Fan's type 7. */
@@ -121,96 +93,124 @@ export function quantile(sorted: Float64Array, q: number): number {
   return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
 }
 
-/**
- * Percentile 95% intervals from `resamples` bootstrap replicates: each draws n decisions with
- * replacement and recomputes the three estimates (the reward model stays the one fitted on all
- * decisions). The draws come from `seed` alone, so a run is repeatable. A replicate counts how
- * often it drew each decision, then sums in file order: scattered reads into three large arrays
- * cost three times as much.
- */
-export function bootstrapIntervals(
-  c: Contributions,
-  resamples: number,
-  seed: number,
-): Record<Estimator, ConfidenceInterval> {
-  const n = c.weight.length;
-  const random = new Random(seed);
-  const { weight, weightedReward, doublyRobust } = c;
-  const drawn = new Uint32Array(n);
-  const replicates: Record<Estimator, Float64Array> = {
-    ips: new Float64Array(resamples),
-    snips: new Float64Array(resamples),
-    dr: new Float64Array(resamples),
-  };
-  for (let b = 0; b < resamples; b++) {
-    drawn.fill(0);
-    for (let draw = 0; draw < n; draw++) drawn[random.int(n)]++;
-    let w = 0;
-    let wr = 0;
-    let dr = 0;
-    for (let i = 0; i < n; i++) {
-      const times = drawn[i];
-      if (times === 0) continue;
-      w += times * weight[i];
-      wr += times * weightedReward[i];
-      dr += times * doublyRobust[i];
-    }
-    const estimates = fromSums(n, w, wr, dr);
-    for (const estimator of ESTIMATORS) replicates[estimator][b] = estimates[estimator];
-  }
-  const interval = (values: Float64Array): ConfidenceInterval => {
-    const sorted = values.sort();
-    return [quantile(sorted, 0.025), quantile(sorted, 0.975)];
-  };
-  return {
-    ips: interval(replicates.ips),
-    snips: interval(replicates.snips),
-    dr: interval(replicates.dr),
-  };
-}
-
-/** How far the candidate strays from what the logging policy could have done. */
-export interface SupportTally {
-  /** Decisions where the candidate may choose a type the logging policy gave no chance. */
-  readonly unsupported: number;
-  /** The first such decision: its line, and the type. */
-  readonly first?: { readonly line: number; readonly type: NudgeType };
-  /** Whether any logged top nudge had propensity below 1: the logging policy explored. */
-  readonly explored: boolean;
-}
-
-/** Above this share of decisions without support, the estimate is refused, not reported. */
-export const MAX_UNSUPPORTED_SHARE = 0.01;
-
-/**
- * The share of decisions without support. Where the candidate may choose a type the logging
- * policy never could, no logged decision stands for that choice: IPS counts it as reward 0 and
- * every estimate is biased. A small share is reported; more stops the command, saying what
- * logging it takes.
- */
-export function requireSupport(tally: SupportTally, decisions: number, path: string): number {
-  const share = tally.unsupported / decisions;
-  if (share <= MAX_UNSUPPORTED_SHARE || tally.first === undefined) return share;
-  const { line, type } = tally.first;
-  const extent = `${tally.unsupported} of ${decisions} decisions (${percent(share, 1)}, at most ${percent(MAX_UNSUPPORTED_SHARE, 1)} may)`;
-  const why = tally.explored
-    ? `the same holds for ${extent}`
-    : `every logged top nudge has propensity 1, so the logging policy never explored (policy.exploration_epsilon 0) and these logs give no weight to any choice it did not make; the candidate chooses otherwise on ${extent}`;
-  throw new CliUsageError(
-    `${path} line ${line}: the logging policy never chose ${type} where the candidate would: ${why}. Log with policy.exploration_epsilon > 0, so that every nudge the candidate may choose has a chance`,
-  );
-}
-
-/** A policy value and its 95% confidence interval. */
+/** A value and its 95% confidence interval. */
 export interface Estimate {
   readonly value: number;
   readonly ci95: ConfidenceInterval;
+}
+
+export type Estimates = Record<Estimator, Estimate>;
+
+export interface PairedEstimates {
+  readonly candidate: Estimates;
+  readonly baseline: Estimates;
+  /** Candidate − baseline, each replicate's difference giving the interval. */
+  readonly difference: Estimates;
+}
+
+/**
+ * Point estimates and percentile 95% intervals from `resamples` bootstrap replicates over
+ * learners: a learner's decisions are not independent (one learner, one habit), and the learner
+ * is what assignment randomises, so each replicate draws learners with replacement and keeps all
+ * of their decisions. Candidate and baseline are resampled together, so the difference's interval
+ * is paired. The reward model stays the one cross-fitted on all decisions. The draws come from
+ * `seed` alone, so a run is repeatable.
+ */
+export function pairedEstimates(sums: Float64Array, resamples: number, seed: number): PairedEstimates {
+  const learners = sums.length / COLUMNS;
+  const random = new Random(seed);
+  const drawn = new Uint32Array(learners);
+  const replicate = {
+    candidate: ESTIMATORS.map(() => new Float64Array(resamples)),
+    baseline: ESTIMATORS.map(() => new Float64Array(resamples)),
+    difference: ESTIMATORS.map(() => new Float64Array(resamples)),
+  };
+  for (let b = 0; b < resamples; b++) {
+    drawn.fill(0);
+    for (let draw = 0; draw < learners; draw++) drawn[random.int(learners)]++;
+    const total = columnTotals(sums, drawn);
+    const candidate = estimates(total, CANDIDATE);
+    const baseline = estimates(total, BASELINE);
+    ESTIMATORS.forEach((estimator, e) => {
+      replicate.candidate[e][b] = candidate[estimator];
+      replicate.baseline[e][b] = baseline[estimator];
+      replicate.difference[e][b] = candidate[estimator] - baseline[estimator];
+    });
+  }
+  const total = columnTotals(sums);
+  const point = {
+    candidate: estimates(total, CANDIDATE),
+    baseline: estimates(total, BASELINE),
+  };
+  const pointOf = {
+    candidate: point.candidate,
+    baseline: point.baseline,
+    difference: Object.fromEntries(
+      ESTIMATORS.map((e) => [e, point.candidate[e] - point.baseline[e]]),
+    ) as Record<Estimator, number>,
+  };
+  const withIntervals = (which: keyof typeof replicate): Estimates =>
+    Object.fromEntries(
+      ESTIMATORS.map((estimator, e) => {
+        const sorted = replicate[which][e].sort();
+        const ci95: ConfidenceInterval = [quantile(sorted, 0.025), quantile(sorted, 0.975)];
+        return [estimator, { value: pointOf[which][estimator], ci95 }];
+      }),
+    ) as Estimates;
+  return {
+    candidate: withIntervals('candidate'),
+    baseline: withIntervals('baseline'),
+    difference: withIntervals('difference'),
+  };
+}
+
+/** How far the logs can be trusted for this candidate: beside every estimate. */
+export interface OpeDiagnostics {
+  /** (Σw)² / Σw² over decisions: how many decisions the weighted estimate is worth. */
+  readonly effective_sample_size: number;
+  /** The largest |w|, before clipping. */
+  readonly max_weight: number;
+  readonly mean_weight: number;
+  readonly clipped_share: number;
+  /** The candidate's probability on slates the logging policy never sends, per decision. */
+  readonly unsupported_share: number;
+  /**
+   * Decisions whose candidate choice reads the delivery history (cooldowns, the weekly cap, the
+   * recency penalty): a candidate that sends otherwise would have met other histories there.
+   */
+  readonly history_dependent_share: number;
+}
+
+export function weightDiagnostics(
+  decisions: readonly OpeDecision[],
+  clipped: number,
+  unsupportedShare: number,
+  historyDependent: number,
+): OpeDiagnostics {
+  let sum = 0;
+  let squares = 0;
+  let largest = 0;
+  for (const { candidate } of decisions) {
+    sum += candidate.weight;
+    squares += candidate.weight ** 2;
+    largest = Math.max(largest, Math.abs(candidate.weight));
+  }
+  const n = decisions.length;
+  return {
+    effective_sample_size: squares === 0 ? 0 : sum ** 2 / squares,
+    max_weight: largest,
+    mean_weight: sum / n,
+    clipped_share: clipped / n,
+    unsupported_share: unsupportedShare,
+    history_dependent_share: historyDependent / n,
+  };
 }
 
 export interface OpeSettings {
   readonly clip: number;
   readonly rewardDays: number;
   readonly resamples: number;
+  readonly folds: number;
   readonly seed: number;
 }
 
@@ -218,44 +218,58 @@ export interface OpeReport {
   readonly ips: Estimate;
   readonly snips: Estimate;
   readonly dr: Estimate;
+  /** The baseline's own estimates: the logging policy's, or `--baseline`'s. */
+  readonly baseline: Estimates & { readonly policy: string };
+  /** Candidate − baseline, per estimator, with a paired learner-level interval. */
+  readonly difference: Estimates;
+  readonly diagnostics: OpeDiagnostics;
   /** Decisions not held out: the unit every estimate averages over. */
   readonly decisions: number;
+  readonly learners: number;
   readonly held_out: number;
-  /** The logging policy's own value: the mean logged reward. */
+  /** The logging policy's own value: the mean logged outcome. */
   readonly logged_value: number;
-  readonly mean_weight: number;
-  readonly clipped_share: number;
-  readonly unsupported_share: number;
   readonly clip: number;
   readonly reward_days: number;
   readonly bootstrap: number;
+  readonly folds: number;
   readonly seed: number;
 }
 
-/** The candidate's value by IPS, SNIPS and DR, with their bootstrap intervals. */
-export function opeReport(
-  decisions: readonly OpeDecision[],
-  heldOut: number,
-  unsupportedShare: number,
-  settings: OpeSettings,
-): OpeReport {
-  const c = contributions(decisions, settings.clip);
-  const value = pointEstimates(c);
-  const ci95 = bootstrapIntervals(c, settings.resamples, settings.seed);
+/** What the report is made from, beside the decisions. */
+export interface OpeInputs {
+  readonly decisions: readonly OpeDecision[];
+  readonly learners: number;
+  readonly heldOut: number;
+  readonly unsupportedShare: number;
+  readonly historyDependent: number;
+  readonly baseline: string;
+}
+
+/** The candidate's and the baseline's values by IPS, SNIPS and DR, and their difference. */
+export function opeReport(inputs: OpeInputs, settings: OpeSettings): OpeReport {
+  const { decisions, learners } = inputs;
+  const { sums, clipped } = learnerSums(decisions, learners, settings.clip);
+  const paired = pairedEstimates(sums, settings.resamples, settings.seed);
   const n = decisions.length;
   return {
-    ips: { value: value.ips, ci95: ci95.ips },
-    snips: { value: value.snips, ci95: ci95.snips },
-    dr: { value: value.dr, ci95: ci95.dr },
+    ...paired.candidate,
+    baseline: { policy: inputs.baseline, ...paired.baseline },
+    difference: paired.difference,
+    diagnostics: weightDiagnostics(
+      decisions,
+      clipped,
+      inputs.unsupportedShare,
+      inputs.historyDependent,
+    ),
     decisions: n,
-    held_out: heldOut,
+    learners,
+    held_out: inputs.heldOut,
     logged_value: decisions.reduce((total, decision) => total + decision.reward, 0) / n,
-    mean_weight: sum(c.weight) / n,
-    clipped_share: c.clipped / n,
-    unsupported_share: unsupportedShare,
     clip: settings.clip,
     reward_days: settings.rewardDays,
     bootstrap: settings.resamples,
+    folds: settings.folds,
     seed: settings.seed,
   };
 }

@@ -2,7 +2,6 @@ import {
   DeliveredNudgeDto,
   EngagementAnalysis,
   validateAnalyzeRequest,
-  NUDGE_ACTIONS,
   SlottedNudge,
 } from '@app/contract';
 import { analyzeLearner, EngineState } from '@app/engagement';
@@ -16,7 +15,7 @@ import {
   userId,
 } from '../../offline/simulate/learner-simulator';
 import { Random, RANDOM_STREAMS } from '../../cli/random';
-import { actionBit, deliveryHistory, enterWorld, LearnerWorld, liveDay } from './platform-learner';
+import { deliveryHistory, enterWorld, LearnerWorld, liveDay } from './platform-learner';
 import { ACTION_COUNT } from './platform-story';
 import { mutingThreshold, PlatformStory } from './story';
 
@@ -66,8 +65,13 @@ export interface PlatformTally {
   followedWithoutNudges: number;
   followedTreated: number;
   followedHoldout: number;
-  /** Rewards of the logged decisions not held out. */
-  rewards: number;
+  /**
+   * Outcomes (an action within the reward window) of the decisions not held out, in the world
+   * with the engine's nudges and in the same learners' world without: the policy's value and
+   * the value of sending nothing, over the learners the policy serves.
+   */
+  outcomes: number;
+  outcomesWithoutNudges: number;
   /** Learners who muted nudges in the world with nudges. */
   mutedLearners: number;
 }
@@ -82,7 +86,8 @@ export function emptyTally(): PlatformTally {
     followedWithoutNudges: 0,
     followedTreated: 0,
     followedHoldout: 0,
-    rewards: 0,
+    outcomes: 0,
+    outcomesWithoutNudges: 0,
     mutedLearners: 0,
   };
 }
@@ -127,25 +132,6 @@ export function followedDecisions(actions: Uint8Array, windowDays: number): numb
   let followed = 0;
   for (let i = 0; i < actions.length; i++) if (next[i] < i + windowDays) followed++;
   return followed;
-}
-
-/** The reward of each decision (docs/closed-loop.md): its top nudge's action within `rewardDays`. */
-export function decisionRewards(
-  decisions: readonly PlatformDecision[],
-  actions: Uint8Array,
-  rewardDays: number,
-): number {
-  const nextByAction = new Map<number, Int32Array>();
-  let rewards = 0;
-  decisions.forEach(({ analysis }, i) => {
-    const top = analysis.nudges[0];
-    if (top === undefined) return;
-    const bit = actionBit(NUDGE_ACTIONS[top.type]);
-    let next = nextByAction.get(bit);
-    if (next === undefined) nextByAction.set(bit, (next = nextActionDays(actions, bit)));
-    if (next[i] < i + rewardDays) rewards++;
-  });
-  return rewards;
 }
 
 /** The nudges of an answer in their slots; held-out learners get theirs only in the twin world. */
@@ -278,7 +264,8 @@ export class PlatformSimulator {
       tally.followedTreated += followedLogged;
       tally.followedWithNudges += followedLogged;
       tally.followedWithoutNudges += followedTwin;
-      tally.rewards += decisionRewards(decisions, logged.actions, rewardDays);
+      tally.outcomes += followedDecisions(logged.actions, rewardDays);
+      tally.outcomesWithoutNudges += followedDecisions(twin.actions, rewardDays);
       for (const { analysis } of decisions) tally.deliveredNudges += analysis.nudges.length;
     }
   }

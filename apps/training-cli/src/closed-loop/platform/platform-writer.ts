@@ -46,6 +46,7 @@ export function decisionLine({ analysis, request, features }: PlatformDecision):
       propensity,
     })),
     ...(holdout ? { would_have_sent: shown.map(({ type, rank }) => ({ type, slot: rank })) } : {}),
+    slate_propensity: analysis.slate_propensity,
     request,
   };
   return `${JSON.stringify(line)}\n`;
@@ -99,6 +100,8 @@ export interface PlatformTruth {
   readonly treated_rate: number | null;
   readonly holdout_rate: number | null;
   readonly policy_value: number | null;
+  readonly no_nudge_value: number | null;
+  readonly policy_lift: number | null;
   /** The story the learners followed: its hash (of its canonical JSON) and its content. */
   readonly story: { readonly hash: string; readonly content: PlatformStory };
 }
@@ -140,7 +143,9 @@ export function platformTruth(
     absolute_lift: round6(withNudges - withoutNudges),
     treated_rate: share(tally.followedTreated, treatedDecisions),
     holdout_rate: share(tally.followedHoldout, tally.holdoutDecisions),
-    policy_value: share(tally.rewards, treatedDecisions),
+    policy_value: share(tally.outcomes, treatedDecisions),
+    no_nudge_value: share(tally.outcomesWithoutNudges, treatedDecisions),
+    policy_lift: share(tally.outcomes - tally.outcomesWithoutNudges, treatedDecisions),
     story: { hash: storyHash(options.story), content: options.story },
   };
 }

@@ -176,7 +176,14 @@ export class ClosedLoopReportService {
       const truth = await simulate(policy, dir);
       const ope = await this.ope
         .evaluate(
-          { ...OPE_DEFAULTS, ...logs, config: configFile(policy), modelsDir: modelsFor(policy) },
+          {
+            ...OPE_DEFAULTS,
+            ...logs,
+            config: configFile(policy),
+            modelsDir: modelsFor(policy),
+            loggingConfig: configFile(LOGGING_POLICY),
+            loggingModelsDir: modelsFor(LOGGING_POLICY),
+          },
           QUIET,
         )
         .then(

@@ -1,0 +1,42 @@
+import { ValidRequest } from '@app/contract';
+import { NudgeType } from '@app/learner';
+import { analyzeLearner, EngineState } from './analyze-learner';
+import { variantConfig } from '../config/engine-config';
+import { rankingConfig } from '../policy/exploration';
+import { fatigueState } from '../policy/fatigue';
+import { SlatePolicy } from '../policy/slate';
+
+/** A request's slate policy, and what the learner's history did to it. */
+export interface RequestSlatePolicy extends SlatePolicy {
+  /** Types the history's cooldowns withheld: the policy could not send them this time. */
+  readonly coolingDown: ReadonlySet<NudgeType>;
+  /**
+   * Whether the delivery history changed this policy's choice at all (cooldowns, the cap's room,
+   * the recency penalty): a policy that sent otherwise would have made another history.
+   */
+  readonly historyMatters: boolean;
+}
+
+/**
+ * What the engine's policy (`state`) does with this request's slots, as probabilities: the
+ * nudges it ranks (every rested, worded rule and model nudge, best first), the slots it may fill
+ * and its ε, all from the learner's (variant's) config. The learner's holdout is not applied:
+ * this is what the policy does for a learner it serves.
+ */
+export function slatePolicy(valid: ValidRequest, state: EngineState): RequestSlatePolicy {
+  const ranked = analyzeLearner(valid, { config: rankingConfig(state.config), models: state.models });
+  const config = variantConfig(state.config, ranked.assignment);
+  const fatigue = fatigueState(valid.deliveries, valid.asOf, config.fatigue);
+  const rested = fatigueState([], valid.asOf, config.fatigue);
+  const historyMatters =
+    fatigue.room !== rested.room ||
+    fatigue.coolingDown.size > 0 ||
+    [...fatigue.rankWeight.values()].some((weight) => weight !== 1);
+  return {
+    ranked: (ranked.would_have_sent ?? ranked.nudges).map((nudge) => nudge.type),
+    slots: Math.max(0, Math.min(config.max_nudges, fatigue.room)),
+    epsilon: config.policy.exploration_epsilon,
+    coolingDown: new Set(fatigue.coolingDown.keys()),
+    historyMatters,
+  };
+}
