@@ -1,113 +1,68 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE_REQUEST, DecisionRecord, DeliveredNudge } from '@app/contract';
-import { buildEngineConfig, EngineState, SlotChoice } from '@app/engagement';
-import { FEATURE_COUNT, ModelManifest, ModelSet } from '@app/ml';
-import { NudgeType } from '@app/learner';
+import { EXAMPLE_REQUEST, validateAnalyzeRequest } from '@app/contract';
+import {
+  analyzeLearner,
+  buildEngineConfig,
+  EngineState,
+  policyVersion,
+  slatePolicy,
+} from '@app/engagement';
+import { parseCalendarDate } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
-import { loggedChances, readOpeLogs, unsupportedChoice } from './ope-logs';
+import { OpePolicies, readOpeLogs } from './ope-logs';
+import { slateWeight, slateWeighting } from './slate-weights';
+
+const DAY = parseCalendarDate('2025-06-30')!;
 
 /** The example learner's request, made for `user`: its rules rank resume, comeback, quiz, project. */
-function requestFor(user: string): object {
-  return { ...EXAMPLE_REQUEST, user_data: { ...EXAMPLE_REQUEST.user_data, user_id: user } };
-}
-
-const RULE_CANDIDATES = ['resume', 'comeback', 'quiz', 'project'].map((type) => ({
-  type,
-  source: 'rule',
-  score: 0.5,
-}));
-
-/** A decision on the example's day (2025-06-30); `delivered` empty for a held-out one. */
-function decision(
-  id: string,
-  user: string,
-  delivered: object[],
-  changes: Record<string, unknown> = {},
-): object {
-  const holdout = changes.holdout === true;
+function requestFor(user: string, decisionId: string): Record<string, unknown> {
   return {
-    decision_id: id,
-    user_id: user,
-    as_of: '2025-06-30',
-    assignment: { holdout, bucket: holdout ? 0.01 : 0.5 },
-    policy_version: 'rules-only/884005e8da4dd3cc',
+    ...EXAMPLE_REQUEST,
+    decision_id: decisionId,
+    user_data: { ...EXAMPLE_REQUEST.user_data, user_id: user },
+  };
+}
+
+/** Logs with ε = 0.2 and a 30% holdout; rules only. */
+const LOGGING: EngineState = {
+  config: buildEngineConfig({
+    policy: { exploration_epsilon: 0.2 },
+    assignment: { holdout_percent: 30 },
+  }),
+  models: undefined,
+};
+
+/** The same rules, one slot, no exploration. */
+const ONE_SLOT: EngineState = { config: buildEngineConfig({ max_nudges: 1 }), models: undefined };
+
+const policies = (candidate: EngineState, logging = LOGGING): OpePolicies => ({
+  logging,
+  candidate,
+  baseline: undefined,
+  loggingName: '--logging-config test.json',
+});
+
+/** The decision line a platform logs for the logging policy's answer to this request. */
+function logged(user: string, decisionId: string, state = LOGGING): Record<string, unknown> {
+  const request = requestFor(user, decisionId);
+  const valid = validateAnalyzeRequest(request, DAY);
+  if (!valid.ok) throw new Error(JSON.stringify(valid.errors));
+  const answer = analyzeLearner(valid.value, state);
+  return {
+    decision_id: answer.decision_id,
+    user_id: answer.user_id,
+    as_of: answer.as_of,
+    assignment: answer.assignment,
+    policy_version: answer.policy_version,
     features: {},
-    candidates: RULE_CANDIDATES,
-    delivered,
-    request: requestFor(user),
-    ...changes,
+    candidates: answer.candidates,
+    delivered: answer.nudges.map(({ type, rank, propensity }) => ({ type, slot: rank, propensity })),
+    slate_propensity: answer.slate_propensity,
+    request,
   };
 }
-
-const slotOne = (type: string, propensity: number) => [{ type, slot: 1, propensity }];
-
-/**
- * The default config: no exploration, so the candidate puts resume first with probability 1;
- * the types it ranks after resume have probability 0 and are not kept.
- */
-const RULES_ONLY: EngineState = { config: buildEngineConfig({}), models: undefined };
-const GREEDY_CHOICES: SlotChoice[] = [
-  { type: 'resume', source: 'rule', score: 0.84, probability: 1 },
-];
-
-/** Models that ignore the features: each type answers its fixed probability. */
-function constantModels(probabilities: Partial<Record<NudgeType, number>>): ModelSet {
-  const manifest = {
-    version: 'v-test',
-    scaling: { mean: new Array<number>(FEATURE_COUNT).fill(0) },
-  };
-  return new ModelSet(
-    manifest as unknown as ModelManifest,
-    Object.entries(probabilities).map(([type, p]) => ({
-      type: type as NudgeType,
-      weights: new Float64Array(FEATURE_COUNT),
-      bias: Math.log(p / (1 - p)),
-    })),
-  );
-}
-
-describe(loggedChances.name, () => {
-  const record = { candidates: RULE_CANDIDATES } as unknown as DecisionRecord;
-  const top = (type: string, propensity: number) =>
-    ({ type, slot: 1, propensity }) as DeliveredNudge;
-
-  it("is the top nudge alone when it had propensity 1: the logging policy's only choice", () => {
-    expect(loggedChances(record, top('quiz', 1))).toEqual(new Set(['quiz']));
-  });
-
-  it('is every logged candidate when the logging policy explored', () => {
-    const explored = { ...record, delivered: [{ type: 'event_fomo', slot: 2, propensity: 0.1 }] };
-    expect(loggedChances(explored as DecisionRecord, top('quiz', 0.05))).toEqual(
-      new Set(['resume', 'comeback', 'quiz', 'project', 'event_fomo']),
-    );
-  });
-
-  it('is empty when nothing was delivered', () => {
-    expect(loggedChances(record, undefined)).toEqual(new Set());
-  });
-});
-
-describe(unsupportedChoice.name, () => {
-  it('names the first type the candidate may choose and the logging policy could not', () => {
-    const candidate: SlotChoice[] = [
-      { type: 'resume', source: 'rule', score: 0.84, probability: 0.9 },
-      { type: 'quiz', source: 'rule', score: 0.81, probability: 0.05 },
-      { type: 'project', source: 'rule', score: 0.57, probability: 0.05 },
-    ];
-    expect(unsupportedChoice(candidate, new Set(['resume', 'project']))).toBe('quiz');
-    expect(unsupportedChoice(candidate, new Set(['resume', 'quiz', 'project']))).toBeUndefined();
-  });
-
-  it('ignores the types a greedy candidate ranks but never chooses', () => {
-    const greedy: SlotChoice[] = [
-      { type: 'resume', source: 'rule', score: 0.84, probability: 1 },
-      { type: 'quiz', source: 'rule', score: 0.81, probability: 0 },
-    ];
-    expect(unsupportedChoice(greedy, new Set(['resume']))).toBeUndefined();
-  });
-});
 
 describe(readOpeLogs.name, () => {
   let dir: string;
@@ -127,105 +82,148 @@ describe(readOpeLogs.name, () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /**
-   * ana got resume and uploaded one that day; ben is held out; cal got quiz and took one the
-   * next day; dee got nothing, so she earns nothing for attending an event.
-   */
+  // With a 30% holdout, stu_2 (bucket 0.2532) is held out; ana (0.7202) and dee (0.5349) are
+  // served. d-1's draws explore slot 1 and send project first.
+  const ana = () => logged('ana', 'd-1');
+  const held = () => logged('stu_2', 'd-2');
+  const cal = () => logged('dee', 'd-3');
+
+  /** ana acted on her day, dee the day after, an event in either case counting. */
   async function exampleLogs(): Promise<{ decisions: string; outcomes: string }> {
     return {
-      decisions: await log(
-        decision('d1', 'ana', slotOne('resume', 0.85)),
-        decision('d2', 'ben', [], { holdout: true }),
-        decision('d3', 'cal', [
-          ...slotOne('quiz', 0.05),
-          { type: 'resume', slot: 2, propensity: 0.1 },
-        ]),
-        decision('d4', 'dee', []),
-      ),
+      decisions: await log(ana(), held(), cal()),
       outcomes: await log(
-        { user_id: 'ana', action: 'upload_resume', at: '2025-06-30T18:00:00Z', decision_id: 'd1' },
-        { user_id: 'cal', action: 'take_quiz', at: '2025-07-01' },
-        { user_id: 'cal', action: 'upload_resume', at: '2025-06-29' },
-        { user_id: 'dee', action: 'attend_event', at: '2025-06-30' },
-        { user_id: 'zed', action: 'take_quiz', at: '2025-06-30' },
+        { user_id: 'ana', action: 'attend_event', at: '2025-06-30T18:00:00Z' },
+        { user_id: 'dee', action: 'take_quiz', at: '2025-07-01' },
+        { user_id: 'dee', action: 'upload_resume', at: '2025-06-29' },
+        { user_id: 'stu_2', action: 'take_quiz', at: '2025-06-30' },
       ),
     };
   }
 
-  it("keeps each decision not held out with its reward and the candidate's choices", async () => {
-    const sut = await readOpeLogs(await exampleLogs(), RULES_ONLY, 1);
+  it('keeps each decision not held out with its outcome: any action within the window', async () => {
+    const settings = { rewardDays: 1, folds: 2, seed: 1 };
+    const sut = await readOpeLogs(await exampleLogs(), policies(LOGGING), settings);
     expect(sut.heldOut).toBe(1);
-    expect(sut.decisions).toEqual([
-      { action: 'resume', propensity: 0.85, reward: 1, candidate: GREEDY_CHOICES, modelled: {} },
-      { action: 'quiz', propensity: 0.05, reward: 0, candidate: GREEDY_CHOICES, modelled: {} },
-      { action: 'none', propensity: 1, reward: 0, candidate: GREEDY_CHOICES, modelled: {} },
+    expect(sut.learners).toBe(2);
+    expect(sut.decisions.map((d) => [d.learner, d.reward])).toEqual([
+      [0, 1],
+      [1, 0],
     ]);
-    // dee got nothing where the candidate would have sent resume.
-    expect(sut.support).toEqual({
-      unsupported: 1,
-      first: { line: 4, type: 'resume' },
-      explored: true,
+    const later = await readOpeLogs(await exampleLogs(), policies(LOGGING), {
+      ...settings,
+      rewardDays: 2,
     });
+    expect(later.decisions.map((d) => d.reward)).toEqual([1, 1]);
   });
 
-  it('rewards an action within the reward window, and asks the models for the DR terms', async () => {
-    // The DR terms need the logged action (quiz, unscored) and the candidate's choice (resume).
-    const models = constantModels({ resume: 0.3, project: 0.2 });
-    const sut = await readOpeLogs(await exampleLogs(), { ...RULES_ONLY, models }, 2);
-    expect(sut.decisions.map((d) => d.reward)).toEqual([1, 1, 0]);
-    expect(Object.keys(sut.decisions[1].modelled)).toEqual(['resume']);
-    expect(sut.decisions[1].modelled.resume).toBeCloseTo(0.3, 12);
+  it('weighs the logged slate 1 for the logging policy and by the pseudo-inverse for another', async () => {
+    const settings = { rewardDays: 1, folds: 2, seed: 1 };
+    const same = await readOpeLogs(await exampleLogs(), policies(LOGGING), settings);
+    for (const decision of same.decisions) {
+      expect(decision.candidate.weight).toBeCloseTo(1, 9);
+      expect(decision.baseline.weight).toBeCloseTo(1, 9);
+    }
+    const sut = await readOpeLogs(await exampleLogs(), policies(ONE_SLOT), settings);
+    const valid = validateAnalyzeRequest(requestFor('dee', 'd-3'), DAY);
+    if (!valid.ok) throw new Error('invalid');
+    const weighting = slateWeighting(
+      slatePolicy(valid.value, LOGGING),
+      slatePolicy(valid.value, ONE_SLOT),
+    );
+    const calSlate = (cal().delivered as { type: never }[]).map((n) => n.type);
+    expect(sut.decisions[1].candidate.weight).toBeCloseTo(slateWeight(weighting, calSlate), 12);
+    expect(sut.support.share('candidate', 2)).toBe(0);
+    expect(sut.historyDependent).toBe(0);
   });
 
-  it.each<[string, object[], string]>([
-    [
-      'a decision without its request',
-      [decision('d1', 'ana', slotOne('resume', 1), { request: undefined })],
-      'line 1: request: missing; ope asks the candidate policy what it would have done for the request this decision answered, so every decision not held out must log it',
-    ],
-    [
-      'a request the engine refuses',
-      [
-        decision('d1', 'ana', slotOne('resume', 1), {
-          request: { ...requestFor('ana'), peer_snapshot: undefined },
-        }),
-      ],
-      'line 1: request: peer_snapshot is required',
-    ],
-    [
-      'a delivery without slot 1',
-      [decision('d1', 'ana', [{ type: 'quiz', slot: 2, propensity: 1 }])],
-      'line 1: delivered: has no nudge in slot 1, so the logging propensity of the top nudge is unknown',
-    ],
-    [
-      'a decision id twice',
-      [decision('d1', 'ana', slotOne('resume', 1)), decision('d1', 'ana', slotOne('resume', 1))],
-      'line 2: decision_id: "d1" is already on line 1',
-    ],
-    [
-      'only held-out decisions',
-      [decision('d1', 'ana', [], { holdout: true, request: undefined })],
-      "has no decisions that were not held out: a policy's value is its mean reward over those",
-    ],
-  ])('refuses %s', async (_case, lines, message) => {
-    const decisions = await log(...lines);
-    const outcomes = await log();
-    await expect(readOpeLogs({ decisions, outcomes }, RULES_ONLY, 1)).rejects.toThrow(
-      new CliUsageError(`${decisions} ${message}`),
+  it('counts what a greedy logging policy cannot support', async () => {
+    const greedy: EngineState = {
+      config: buildEngineConfig({ assignment: { holdout_percent: 30 } }),
+      models: undefined,
+    };
+    const decisions = await log(logged('ana', 'd-1', greedy), logged('dee', 'd-3', greedy));
+    const outcomes = await log({ user_id: 'ana', action: 'take_quiz', at: '2025-06-30' });
+    const sut = await readOpeLogs({ decisions, outcomes }, policies(ONE_SLOT, greedy), {
+      rewardDays: 1,
+      folds: 2,
+      seed: 1,
+    });
+    // The greedy policy always fills three slots; the candidate always leaves slot 2 empty.
+    expect(sut.support.share('candidate', 2)).toBe(1);
+    expect(() => sut.support.require(2, decisions)).toThrow(
+      new CliUsageError(
+        `${decisions} line 1: the candidate policy leaves the second slot empty, which the logging policy never does there: the logging policy never explored (policy.exploration_epsilon 0), so its logs give no weight to a slate it did not choose. Log with policy.exploration_epsilon > 0: exploring then draws every nudge, and stopping, into every slot; 100.0% of the candidate's probability over 2 decisions lacks support (at most 1.0% may)`,
+      ),
     );
   });
 
+  const version = policyVersion(null, LOGGING.config.hash, { holdout: false, bucket: 0 });
+
+  it.each<[string, () => object[], string]>([
+    [
+      'a decision without its request',
+      () => [{ ...ana(), request: undefined }],
+      'line 1: request: missing; ope asks the logging and candidate policies what they would have done for the request this decision answered, so every decision not held out must log it',
+    ],
+    [
+      'a request the engine refuses',
+      () => [{ ...ana(), request: { ...requestFor('ana', 'd-1'), peer_snapshot: undefined } }],
+      'line 1: request: peer_snapshot is required',
+    ],
+    [
+      'a slate with a gap',
+      () => [{ ...ana(), delivered: [{ type: 'resume', slot: 2, propensity: 1 }] }],
+      'line 1: delivered: has no nudge in slot 1 but one in slot 2; a slate fills its slots in order',
+    ],
+    [
+      'decisions another policy made',
+      () => [{ ...ana(), policy_version: 'rules-only/0000000000000000' }],
+      `line 1: policy_version: "rules-only/0000000000000000", but the logging policy (--logging-config test.json) would log "${version}"; ope replays the policy that made the logs to know every slate it could have sent, so pass the config and models that made them`,
+    ],
+    [
+      'a propensity the logging policy did not draw with',
+      () => [
+        { ...ana(), delivered: [{ type: 'resume', slot: 1, propensity: 1 }], slate_propensity: 1 },
+      ],
+      'line 1: delivered[slot 1].propensity: logged 1, but the logging policy (--logging-config test.json) gives 0.8400000000000001 (exploration_epsilon 0.2, 4 nudges left and stopping); the propensities must be the ones the logging policy drew with',
+    ],
+    [
+      'a slate propensity the logging policy did not draw with',
+      () => [{ ...ana(), slate_propensity: 0.5 }],
+      `line 1: slate_propensity: logged 0.5, but the logging policy (--logging-config test.json) gives ${(ana().slate_propensity as number).toString()} for sending project, resume, comeback`,
+    ],
+    [
+      'a decision id twice',
+      () => [ana(), ana()],
+      'line 2: decision_id: "d-1" is already on line 1',
+    ],
+    [
+      'only held-out decisions',
+      () => [held()],
+      "has no decisions that were not held out: a policy's value is its mean outcome over those",
+    ],
+  ])('refuses %s', async (_case, lines, message) => {
+    const decisions = await log(...lines());
+    const outcomes = await log({ user_id: 'ana', action: 'take_quiz', at: '2025-06-30' });
+    await expect(
+      readOpeLogs({ decisions, outcomes }, policies(LOGGING), { rewardDays: 1, folds: 2, seed: 1 }),
+    ).rejects.toThrow(new CliUsageError(`${decisions} ${message}`));
+  });
+
   it("refuses an outcome naming another learner's decision", async () => {
-    const decisions = await log(decision('d1', 'ana', slotOne('resume', 1)));
+    const decisions = await log(ana());
     const outcomes = await log({
       user_id: 'ben',
       action: 'take_quiz',
       at: '2025-06-30',
-      decision_id: 'd1',
+      decision_id: 'd-1',
     });
-    await expect(readOpeLogs({ decisions, outcomes }, RULES_ONLY, 1)).rejects.toThrow(
+    await expect(
+      readOpeLogs({ decisions, outcomes }, policies(LOGGING), { rewardDays: 1, folds: 2, seed: 1 }),
+    ).rejects.toThrow(
       new CliUsageError(
-        `${outcomes} line 1: decision_id: "d1" was made for user_id "ana" (${decisions} line 1), not "ben"`,
+        `${outcomes} line 1: decision_id: "d-1" was made for user_id "ana" (${decisions} line 1), not "ben"`,
       ),
     );
   });
