@@ -8,13 +8,28 @@ import {
   nudgeEffects,
   PlatformDelivery,
 } from './platform-learner';
-import { BUILT_IN_STORY } from './story';
+import { BUILT_IN_STORY, PlatformStory } from './story';
 
-/** The built-in story's muting: more than 10 nudges in 7 days, then 0.1 a day. */
+/**
+ * A story in which every learner responds to a type alike (no feature weighed), so the scaling
+ * can be checked against the bases alone.
+ */
+const FLAT: PlatformStory = {
+  ...BUILT_IN_STORY,
+  effects: {
+    resume: { base: 1.0, by_feature: {} },
+    project: { base: 0.8, by_feature: {} },
+    quiz: { base: 1.2, by_feature: {} },
+    event_fomo: { base: 1.4, by_feature: {} },
+    comeback: { base: 0.6, by_feature: {} },
+  },
+};
+
+/** A learner's muting: more than 10 nudges in 7 days, then 0.1 a day. */
 const MUTING = { above: 10, probability: 0.1 };
 
 const NO_FEATURES = (): Float64Array => {
-  throw new Error('the built-in story weighs no feature');
+  throw new Error('the flat story weighs no feature');
 };
 
 const TODAY = parseCalendarDate('2025-08-01')!;
@@ -66,7 +81,7 @@ function quizzesOn(...daysAgo: number[]): PlatformDelivery[] {
 
 function world(habits: number[], deliveries: PlatformDelivery[] = []): LearnerWorld {
   return {
-    story: BUILT_IN_STORY,
+    story: FLAT,
     record: RECORD,
     habits: Float64Array.from(habits),
     deliveries,
@@ -151,14 +166,14 @@ describe(nudgeEffects.name, () => {
       delivery('project', 1, false, 2),
     ];
 
-    const sut = nudgeEffects(BUILT_IN_STORY, [{ type: 'quiz', slot: 2 }], past, TODAY, NO_FEATURES);
+    const sut = nudgeEffects(FLAT, [{ type: 'quiz', slot: 2 }], past, TODAY, NO_FEATURES);
 
     expect(Array.from(sut)).toEqual([0, 0, 1.2 * 0.6 * 0.5 * (1 - 2 / 7), 0]);
   });
 
   it('adds the effects of two nudges asking for the same action', () => {
     const sut = nudgeEffects(
-      BUILT_IN_STORY,
+      FLAT,
       [
         { type: 'event_fomo', slot: 1 },
         { type: 'comeback', slot: 2 },
@@ -170,9 +185,9 @@ describe(nudgeEffects.name, () => {
     );
 
     expect(Array.from(sut)).toEqual([1 * 0.4, 0, 0, 1.4 + 0.6 * 0.6]);
-    expect(
-      Array.from(nudgeEffects(BUILT_IN_STORY, [], [delivery('quiz', 1)], TODAY, NO_FEATURES)),
-    ).toEqual([0, 0, 0, 0]);
+    expect(Array.from(nudgeEffects(FLAT, [], [delivery('quiz', 1)], TODAY, NO_FEATURES))).toEqual([
+      0, 0, 0, 0,
+    ]);
   });
 });
 

@@ -199,7 +199,7 @@ describe(platformTruth.name, () => {
       treated_rate: 0.533333,
       holdout_rate: 0.333333,
       policy_value: 0.1,
-      story: { hash: '435961bc3929f978', content: BUILT_IN_STORY },
+      story: { hash: '9c27f62d627e1a07', content: BUILT_IN_STORY },
     });
   });
 

@@ -1,9 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FEATURE_COUNT, FEATURE_NAMES } from '@app/ml';
 import { BUILT_IN_STORY, mutingThreshold, nudgeEffect, readStory, storyHash } from './story';
 
 const ROOT = join(__dirname, '../../../../..');
+const STORIES = join(ROOT, 'config/stories');
+
+/** Each committed story file's hash: a story edited on purpose changes its line here. */
+const STORY_HASHES: Readonly<Record<string, string>> = {
+  'backfire.json': '3a13bf6c43672311',
+  'default.json': '9c27f62d627e1a07',
+  'habit-driven.json': 'e685b2a5b9d57b0b',
+};
+
+function storyFile(name: string): unknown {
+  return JSON.parse(readFileSync(join(STORIES, name), 'utf8'));
+}
 
 function features(values: Partial<Record<(typeof FEATURE_NAMES)[number], number>>): Float64Array {
   const x = new Float64Array(FEATURE_COUNT);
@@ -23,17 +35,26 @@ describe(readStory.name, () => {
   });
 
   it('reads the committed default story file as the built-in story, key for key', () => {
-    const document = JSON.parse(readFileSync(join(ROOT, 'config/stories/default.json'), 'utf8'));
+    expect(readStory(storyFile('default.json'))).toEqual({ ok: true, story: BUILT_IN_STORY });
+    expect(storyHash(BUILT_IN_STORY)).toBe(STORY_HASHES['default.json']);
+  });
 
-    expect(readStory(document)).toEqual({ ok: true, story: BUILT_IN_STORY });
-    expect(storyHash(BUILT_IN_STORY)).toBe('435961bc3929f978');
+  it('reads every committed story file without a problem, each with its own hash', () => {
+    const names = readdirSync(STORIES).filter((name) => name.endsWith('.json'));
+    expect(names.sort()).toEqual(Object.keys(STORY_HASHES));
+
+    for (const name of names) {
+      const read = readStory(storyFile(name));
+      if (!read.ok) throw new Error(`${name}: ${read.problems.join('; ')}`);
+      expect({ name, hash: storyHash(read.story) }).toEqual({ name, hash: STORY_HASHES[name] });
+    }
   });
 
   it('overrides only the keys given, a by_feature map as a whole', () => {
     const sut = readStory({
       effects: { quiz: { by_feature: { log_buddy_count: -0.3, never_quizzed: 0.5 } } },
       slot_weights: [1, 0.5],
-      muting: { above: { sd: 3 } },
+      muting: { above: { sd: 5 } },
     });
 
     expect(sut).toEqual({
@@ -42,10 +63,10 @@ describe(readStory.name, () => {
         ...BUILT_IN_STORY,
         effects: {
           ...BUILT_IN_STORY.effects,
-          quiz: { base: 1.2, by_feature: { log_buddy_count: -0.3, never_quizzed: 0.5 } },
+          quiz: { base: 1.3, by_feature: { log_buddy_count: -0.3, never_quizzed: 0.5 } },
         },
         slot_weights: [1, 0.5],
-        muting: { above: { mean: 10, sd: 3 }, probability: 0.1 },
+        muting: { above: { mean: 12, sd: 5 }, probability: 0.1 },
       },
     });
   });
@@ -97,6 +118,7 @@ describe(nudgeEffect.name, () => {
     const story = readStory({
       effects: {
         event_fomo: { base: 1, by_feature: { never_attended: -2, log_buddy_count: 0.5 } },
+        quiz: { base: 1.2, by_feature: {} },
       },
     });
     if (!story.ok) throw new Error(story.problems.join('; '));
@@ -109,7 +131,9 @@ describe(nudgeEffect.name, () => {
 
 describe(mutingThreshold.name, () => {
   it('is the rounded mean without spread, drawing nothing', () => {
-    expect(mutingThreshold(BUILT_IN_STORY, NEVER)).toBe(10);
+    const story = { ...BUILT_IN_STORY, muting: { above: { mean: 10.4, sd: 0 }, probability: 0.1 } };
+
+    expect(mutingThreshold(story, NEVER)).toBe(10);
   });
 
   it('is mean + sd·z rounded, and at least 1', () => {

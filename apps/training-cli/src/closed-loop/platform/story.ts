@@ -33,20 +33,50 @@ export interface PlatformStory {
   };
 }
 
-/** The value of every key a story file leaves out. */
+/**
+ * The value of every key a story file leaves out: the default story, which
+ * `config/stories/default.json` spells out in full (docs/closed-loop.md, "The story file", argues
+ * each number).
+ */
 export const BUILT_IN_STORY: PlatformStory = {
   effects: {
-    resume: { base: 1.0, by_feature: {} },
-    project: { base: 0.8, by_feature: {} },
-    quiz: { base: 1.2, by_feature: {} },
-    event_fomo: { base: 1.4, by_feature: {} },
-    comeback: { base: 0.6, by_feature: {} },
+    resume: {
+      base: 0.1,
+      by_feature: { peer_resume_share: 1.5, goal_tag_count: 0.3, log_login_streak: -0.2 },
+    },
+    project: {
+      base: -0.3,
+      by_feature: {
+        projects_added: 0.4,
+        quizzes_taken: 0.1,
+        never_quizzed: -0.8,
+        peer_avg_projects: 0.4,
+        log_login_streak: -0.2,
+      },
+    },
+    quiz: {
+      base: 1.3,
+      by_feature: { quiz_recency_months: 0.7, never_quizzed: -1.5, log_login_streak: -0.4 },
+    },
+    event_fomo: {
+      base: 0.3,
+      by_feature: {
+        buddy_event_count: 0.7,
+        log_buddies_interacted: 0.7,
+        never_attended: -0.6,
+        log_login_streak: -0.2,
+      },
+    },
+    comeback: {
+      base: -0.6,
+      by_feature: { event_recency_months: 0.7, never_attended: -1.0, log_buddy_count: 0.3 },
+    },
   },
   unprompted_shift: 4,
   slot_weights: [1, 0.6, 0.4],
   repeat_half_life_days: 3,
   crowding: { free: 3, span: 7 },
-  muting: { above: { mean: 10, sd: 0 }, probability: 0.1 },
+  muting: { above: { mean: 12, sd: 3 }, probability: 0.1 },
 };
 
 /** More slots than any answer has: a longer list is a mistake. */
