@@ -187,7 +187,7 @@ describe('the delivery policy over seeded learners', () => {
     }
   });
 
-  it('puts each candidate in the first slot as often as its reported propensity', () => {
+  it('puts each candidate, or nothing, in the first slot as often as its reported propensity', () => {
     // A learner with several candidates, not held out.
     const body = learners.find((b) => {
       const a = answer(greedy, b);
@@ -199,41 +199,68 @@ describe('the delivery policy over seeded learners', () => {
     for (let i = 0; i < runs; i++) {
       const a = answer(sut, { ...body, decision_id: `draw-${i}` });
       const first = (a.would_have_sent ?? a.nudges)[0];
-      const seen = counts.get(first.type) ?? { n: 0, propensity: first.propensity };
-      expect(first.propensity).toBe(seen.propensity);
-      counts.set(first.type, { n: seen.n + 1, propensity: seen.propensity });
-      if (first.propensity < 0.5) explored++;
+      // Exploring may stop before the first slot: the slate is empty, with its propensity.
+      const [type, propensity] =
+        first === undefined ? ['none', a.slate_propensity] : [first.type, first.propensity];
+      const seen = counts.get(type) ?? { n: 0, propensity };
+      expect(propensity).toBe(seen.propensity);
+      counts.set(type, { n: seen.n + 1, propensity: seen.propensity });
+      if (propensity < 0.5) explored++;
     }
     expect(explored).toBeGreaterThan(0);
+    expect(counts.has('none')).toBe(true);
     for (const [, { n, propensity }] of counts) {
       // Binomial standard deviation at 20,000 draws is at most 0.0036.
       expect(Math.abs(n / runs - propensity)).toBeLessThan(0.015);
     }
+    // Every candidate and "none" was drawn: their propensities add up to 1.
     const total = [...counts.values()].reduce((sum, c) => sum + c.propensity, 0);
-    expect(total).toBeLessThanOrEqual(1 + 1e-9);
+    expect(total).toBeCloseTo(1, 9);
   });
 
   it('puts each candidate in the second slot as often as its propensity, given the first', () => {
     const body = learners.find((b) => answer(greedy, b).nudges.length === 3)!;
-    // By first pick, then second pick: how often, and the propensity reported for it.
+    // By first pick, then second pick (or stopping): how often, and the propensity reported.
     const counts = new Map<string, Map<string, { n: number; propensity: number }>>();
     const firsts = new Map<string, number>();
     for (let i = 0; i < 20_000; i++) {
       const a = answer(sut, { ...body, decision_id: `second-${i}` });
       const [first, second] = a.would_have_sent ?? a.nudges;
+      if (first === undefined) continue;
       firsts.set(first.type, (firsts.get(first.type) ?? 0) + 1);
+      const [type, propensity] =
+        second === undefined
+          ? ['stop', a.slate_propensity / first.propensity]
+          : [second.type, second.propensity];
       const given = counts.get(first.type) ?? new Map<string, { n: number; propensity: number }>();
-      const seen = given.get(second.type) ?? { n: 0, propensity: second.propensity };
-      expect(second.propensity).toBe(seen.propensity);
-      given.set(second.type, { n: seen.n + 1, propensity: seen.propensity });
+      const seen = given.get(type) ?? { n: 0, propensity };
+      expect(propensity).toBeCloseTo(seen.propensity, 12);
+      given.set(type, { n: seen.n + 1, propensity: seen.propensity });
       counts.set(first.type, given);
     }
     for (const [firstType, given] of counts) {
       const n = firsts.get(firstType)!;
       if (n < 2_000) continue; // too few draws to compare frequencies tightly
+      expect(given.has('stop')).toBe(true);
       for (const [, { n: count, propensity }] of given) {
         expect(Math.abs(count / n - propensity)).toBeLessThan(0.035);
       }
+    }
+  });
+
+  it('sends each whole slate as often as its slate_propensity says', () => {
+    const body = learners.find((b) => answer(greedy, b).nudges.length === 3)!;
+    const counts = new Map<string, { n: number; propensity: number }>();
+    const runs = 20_000;
+    for (let i = 0; i < runs; i++) {
+      const a = answer(sut, { ...body, decision_id: `slate-${i}` });
+      const key = (a.would_have_sent ?? a.nudges).map((n) => n.type).join(',');
+      const seen = counts.get(key) ?? { n: 0, propensity: a.slate_propensity };
+      expect(a.slate_propensity).toBeCloseTo(seen.propensity, 12);
+      counts.set(key, { n: seen.n + 1, propensity: seen.propensity });
+    }
+    for (const [, { n, propensity }] of counts) {
+      expect(Math.abs(n / runs - propensity)).toBeLessThan(0.015);
     }
   });
 });

@@ -65,6 +65,7 @@ function decision(
     policy_version: 'rules-only/0123456789abcdef',
     nudges: holdout ? [] : nudges,
     ...(holdout ? { would_have_sent: nudges } : {}),
+    slate_propensity: shown.reduce((p, nudge) => p * nudge.propensity, 1),
   };
   const features = new Float64Array(FEATURE_COUNT).fill(0.5);
   return {
@@ -97,8 +98,10 @@ describe(decisionLine.name, () => {
       'features',
       'candidates',
       'delivered',
+      'slate_propensity',
       'request',
     ]);
+    expect(sut.slate_propensity).toBeCloseTo(0.09, 12);
     expect(sut.assignment).toEqual({ holdout: false, bucket: 0.5 });
     expect(Object.keys(sut.features)).toHaveLength(FEATURE_COUNT);
     expect(sut.features.log_karma).toBe(0.5);
@@ -172,7 +175,8 @@ describe(platformTruth.name, () => {
       followedWithoutNudges: 130,
       followedTreated: 128,
       followedHoldout: 20,
-      rewards: 24,
+      outcomes: 36,
+      outcomesWithoutNudges: 24,
       mutedLearners: 2,
     };
 
@@ -198,17 +202,21 @@ describe(platformTruth.name, () => {
       absolute_lift: 0.1,
       treated_rate: 0.533333,
       holdout_rate: 0.333333,
-      policy_value: 0.1,
+      policy_value: 0.15,
+      no_nudge_value: 0.1,
+      policy_lift: 0.05,
       story: { hash: '9c27f62d627e1a07', content: BUILT_IN_STORY },
     });
   });
 
-  it('has no holdout rate without held-out decisions, and no policy value without others', () => {
+  it('has no holdout rate without held-out decisions, and no policy values without others', () => {
     const base = { ...emptyTally(), decisions: 10, followedWithNudges: 3 };
 
     expect(platformTruth(RUN, STATE, base).holdout_rate).toBeNull();
     const allHeldOut = platformTruth(RUN, STATE, { ...base, holdoutDecisions: 10 });
     expect(allHeldOut.policy_value).toBeNull();
+    expect(allHeldOut.no_nudge_value).toBeNull();
+    expect(allHeldOut.policy_lift).toBeNull();
     expect(allHeldOut.treated_rate).toBeNull();
   });
 });
