@@ -65,23 +65,36 @@ describe('the closed loop against the simulated truth', () => {
     expect(covered.filter(Boolean)).toHaveLength(10);
   }, 120_000);
 
-  it("SNIPS of a candidate unlike the logging policy lands within its interval of the candidate's true value", async () => {
-    const logging = configWith('logging', { policy: { exploration_epsilon: 0.3 } });
+  it("SNIPS and DR of a candidate unlike the logging policy cover the candidate's true value", async () => {
+    const logging = configWith('logging', { policy: { exploration_epsilon: 0.2 } });
     // Quizzes first: the candidate ranks another nudge on top for many learners.
     const candidate = configWith('candidate', {
       priority_labels: { quiz: 'high', resume: 'medium', comeback: 'medium' },
     });
+    // One day: no history, so the logs show every context the candidate would meet.
     const logged = join(dir, 'logged');
-    await simulate(logging, logged, 600, 14, 7);
-    const truth = await simulate(candidate, join(dir, 'candidate'), 600, 14, 7);
+    await simulate(logging, logged, 1500, 1, 7);
+    const truth = await simulate(candidate, join(dir, 'candidate'), 1500, 1, 7);
 
     const report = JSON.parse(
-      await cli(['ope', ...logs(logged), '--config', candidate, '--json']),
-    ) as { snips: { value: number; ci95: [number, number] }; logged_value: number };
+      await cli([
+        'ope',
+        ...logs(logged),
+        '--config',
+        candidate,
+        '--logging-config',
+        logging,
+        '--json',
+      ]),
+    ) as Record<'snips' | 'dr', { value: number; ci95: [number, number] }> & {
+      logged_value: number;
+    };
 
-    const [lo, hi] = report.snips.ci95;
-    expect(lo).toBeLessThanOrEqual(truth.policy_value);
-    expect(hi).toBeGreaterThanOrEqual(truth.policy_value);
+    for (const estimator of ['snips', 'dr'] as const) {
+      const [lo, hi] = report[estimator].ci95;
+      expect(lo).toBeLessThanOrEqual(truth.policy_value);
+      expect(hi).toBeGreaterThanOrEqual(truth.policy_value);
+    }
     // The candidate does differ: the logging policy's own value is another number.
     expect(report.logged_value).not.toBeCloseTo(truth.policy_value, 3);
   }, 120_000);

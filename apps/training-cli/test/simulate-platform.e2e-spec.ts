@@ -31,6 +31,8 @@ const TRUTH_FIELDS = [
   'treated_rate',
   'holdout_rate',
   'policy_value',
+  'no_nudge_value',
+  'policy_lift',
   'story',
 ];
 
