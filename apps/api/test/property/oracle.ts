@@ -194,7 +194,7 @@ function firingTypes(r: Request, asOf: number, fomoScore: number): Set<NudgeType
 const NUDGE_KEYS =
   'action,evidence,message_key,params,priority,propensity,rank,reasons,score,source,title,type';
 const ANALYSIS_KEYS =
-  'as_of,assignment,candidates,decision_id,fomo,locale,model_version,nudges,policy_version,status,suppressed,user_id';
+  'as_of,assignment,candidates,decision_id,fomo,locale,model_version,nudges,policy_version,slate_propensity,status,suppressed,user_id';
 const CANDIDATE_KEYS = 'score,source,type';
 const LOCALES = ['en', 'es', 'hi'];
 const FOMO_KEYS = 'days_since_last_event,factors,level,score';
@@ -219,6 +219,8 @@ export function analysisProblems(a: any): string[] {
   check(a.model_version === null || typeof a.model_version === 'string', 'bad model_version');
   check(LOCALES.includes(a.locale), `locale ${a.locale}`);
   if (!Array.isArray(a.nudges)) return [...problems, 'nudges is not an array'];
+  // Without exploration the slate is the one greedy choice: certain.
+  check(a.slate_propensity === 1, `slate_propensity ${a.slate_propensity} without exploration`);
   check(a.nudges.length <= S.maxNudges, `more than ${S.maxNudges} nudges`);
   const types = a.nudges.map((n: { type: string }) => n.type);
   check(new Set(types).size === types.length, `a type twice: ${types.join(', ')}`);
