@@ -5,6 +5,7 @@ import { CliName } from './cli/cli-name';
 import { ProgressService } from './cli/progress.service';
 import { OpeCommand } from './closed-loop/ope/ope.command';
 import { OpeService } from './closed-loop/ope/ope.service';
+import { OpeCoverageService } from './closed-loop/report/ope-coverage.service';
 import { SimulatePlatformCommand } from './closed-loop/platform/platform-simulate.command';
 import { PlatformService } from './closed-loop/platform/platform.service';
 import { ClosedLoopReportCommand } from './closed-loop/report/closed-loop-report.command';
@@ -41,6 +42,7 @@ import { ScoreService } from './score/score.service';
     PlatformService,
     UpliftService,
     OpeService,
+    OpeCoverageService,
     RetrainService,
     ClosedLoopReportService,
     // Commands in the order --help lists them.

@@ -46,7 +46,7 @@ function causeAndAdvice(first: FirstGap): string {
     case 'slots':
       return `the logging policy had only ${first.loggingSlots} slot(s) open here (max_nudges, or the room the 7-day cap left). A logging policy with more room would let the logs judge it`;
     case 'unranked':
-      return `no rule or model of the logging policy proposed ${type} for this learner, so no logged decision sent it here. Log with a policy whose rules or models propose it`;
+      return `${type} was not among the logging policy's candidates for this learner (no rule or model proposed it, or each of its wordings repeated a fact a stronger nudge stated: config overlaps), so no logged decision sent it here. Log with a policy that has it among its candidates`;
     case 'unidentified':
       return 'the logging policy explores too little for the candidate. Log with a larger policy.exploration_epsilon';
   }

@@ -5,7 +5,8 @@
 export interface ReportPolicy {
   readonly key: string;
   readonly label: string;
-  readonly overrides: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Config sections merged over the base one level deep; a number (`max_nudges`) replaces. */
+  readonly overrides: Readonly<Record<string, Readonly<Record<string, unknown>> | number>>;
   /** `deployed`: the models beside the base config; `none`: rules only; `retrained`: from the logs. */
   readonly models: 'deployed' | 'none' | 'retrained';
 }
@@ -71,6 +72,10 @@ export function policyConfig(
 ): Record<string, unknown> {
   const config: Record<string, unknown> = { ...base };
   for (const [section, values] of Object.entries(policy.overrides)) {
+    if (typeof values === 'number') {
+      config[section] = values;
+      continue;
+    }
     const current = base[section];
     config[section] = {
       ...(typeof current === 'object' && current !== null ? current : {}),

@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
-import { OPTIONS, PARSE_OPTION, parseInteger } from '../../cli/cli-options';
+import { OPTIONS, PARSE_OPTION, parseFilePath, parseInteger } from '../../cli/cli-options';
 import { ProgressService } from '../../cli/progress.service';
 import { WEEKLY_CHART_FILE } from './closed-loop-markdown';
 import { CLOSED_LOOP_REPORT_DEFAULTS, ClosedLoopReportService } from './closed-loop-report.service';
@@ -82,5 +82,29 @@ export class ClosedLoopReportCommand extends CliCommand {
   @Option({ flags: '--coverage-days <count>', description: 'days per coverage run (14)' })
   parseCoverageDays(value: string): number {
     return parseInteger(value, 1, 366);
+  }
+
+  @Option({
+    flags: '--stories <paths>',
+    description: 'comma-separated story files of the off-policy coverage runs (the three committed stories)',
+  })
+  parseStories(value: string): string[] {
+    return value.split(',').map((path) => parseFilePath(path.trim()));
+  }
+
+  @Option({
+    flags: '--ope-coverage-seeds <count>',
+    description: 'seeds per story of the off-policy coverage runs (20)',
+  })
+  parseOpeCoverageSeeds(value: string): number {
+    return parseInteger(value, 1, 1000);
+  }
+
+  @Option({
+    flags: '--ope-coverage-users <count>',
+    description: 'learners per 1-day off-policy coverage run (3000)',
+  })
+  parseOpeCoverageUsers(value: string): number {
+    return parseInteger(value, 10, 1_000_000);
   }
 }

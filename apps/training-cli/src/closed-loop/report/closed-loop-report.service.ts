@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { parseCalendarDate } from '@app/learner';
 import { CHART_FONT, chartFontFiles, renderPngs } from '../../cli/chart-renderer';
-import { CliUsageError } from '../../cli/cli-errors';
-import { CLOSED_LOOP_FILES, DecisionLogError, forEachLine, parseOutcomeLine } from '@app/contract';
+import { CLOSED_LOOP_FILES, forEachLine, parseOutcomeLine } from '@app/contract';
 import { OPE_DEFAULTS, OpeService } from '../ope/ope.service';
 import { PlatformTruth } from '../platform/platform-writer';
 import { PLATFORM_DEFAULTS, PlatformService } from '../platform/platform.service';
@@ -18,6 +17,8 @@ import {
   REPORT_POLICIES,
   ReportPolicy,
 } from './closed-loop-policies';
+import { OpeCoverageService } from './ope-coverage.service';
+import { refusal } from './refusal';
 import { closedLoopMarkdown, WEEKLY_CHART_FILE, weeklyRateChart } from './closed-loop-markdown';
 import {
   ClosedLoopReportOptions,
@@ -40,16 +41,17 @@ export const CLOSED_LOOP_REPORT_DEFAULTS: ClosedLoopReportOptions = {
   coverageSeeds: 20,
   coverageUsers: 1000,
   coverageDays: 14,
+  stories: [
+    'config/stories/default.json',
+    'config/stories/habit-driven.json',
+    'config/stories/backfire.json',
+  ],
+  opeCoverageSeeds: 20,
+  opeCoverageUsers: 3000,
 };
 
 /** The runs say nothing: the report is what they are for. */
 const QUIET = (): void => undefined;
-
-/** A usage error's message without the file and line it starts with. */
-function refusal(error: unknown): string {
-  if (!(error instanceof CliUsageError || error instanceof DecisionLogError)) throw error;
-  return error.message.replace(/^\S+ line \d+: /, '');
-}
 
 const logsOf = (dir: string) => ({
   decisions: join(dir, CLOSED_LOOP_FILES.decisions),
@@ -93,6 +95,7 @@ export class ClosedLoopReportService {
     private readonly uplift: UpliftService,
     private readonly retrain: RetrainService,
     private readonly ope: OpeService,
+    private readonly opeCoverage: OpeCoverageService,
   ) {}
 
   /** Runs everything, then writes closed_loop.md and its chart; resolves with the report's path. */
@@ -222,8 +225,21 @@ export class ClosedLoopReportService {
       });
     }
 
+    const opeCoverage = await this.opeCoverage.run(
+      {
+        base,
+        modelsDir: options.modelsDir,
+        workDir: work,
+        stories: options.stories,
+        seeds: options.opeCoverageSeeds,
+        users: options.opeCoverageUsers,
+      },
+      say,
+    );
+
     return {
       options,
+      opeCoverage,
       logging: {
         trueLift: loggingTruth.absolute_lift,
         measured,

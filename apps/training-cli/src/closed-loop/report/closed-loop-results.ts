@@ -1,6 +1,7 @@
 import { Estimate } from '../ope/ope';
 import { Lift } from '../uplift/uplift';
 import { ReportPolicy } from './closed-loop-policies';
+import { CoverageRun } from './ope-coverage';
 
 export interface ClosedLoopReportOptions {
   readonly config: string;
@@ -13,6 +14,10 @@ export interface ClosedLoopReportOptions {
   readonly coverageSeeds: number;
   readonly coverageUsers: number;
   readonly coverageDays: number;
+  /** The off-policy coverage grid: stories, seeds and learners per 1-day run. */
+  readonly stories: readonly string[];
+  readonly opeCoverageSeeds: number;
+  readonly opeCoverageUsers: number;
 }
 
 export interface PolicyResult {
@@ -40,6 +45,7 @@ export interface ClosedLoopResults {
   };
   readonly policies: readonly PolicyResult[];
   readonly coverage: readonly { seed: number; trueLift: number; measured: Lift }[];
+  readonly opeCoverage: readonly CoverageRun[];
   /** The `train --from-log` summary, as printed. */
   readonly retraining: string;
 }
