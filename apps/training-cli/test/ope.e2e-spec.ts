@@ -108,9 +108,7 @@ describe('training-cli ope', () => {
     const sut = await ope('--config', path('one-slot.json'), '--json', '--bootstrap', '200');
     expect(sut.code).toBe(0);
     const report = JSON.parse(sut.stdout);
-    expect(report.baseline.policy).toBe(
-      `the logging policy, ${path('logging.json')} (rules only)`,
-    );
+    expect(report.baseline.policy).toBe(`the logging policy, ${path('logging.json')} (rules only)`);
     for (const estimator of ['ips', 'snips', 'dr']) {
       const { value, ci95 } = report[estimator];
       expect(ci95[0]).toBeLessThanOrEqual(value);

@@ -69,11 +69,16 @@ export function analyzeLearner(
           config,
         );
   const decisionId = request.decision_id ?? newDecisionId();
-  const { chosen, suppressed, eligible, slatePropensity } = chooseNudges(ruleDrafts, modelDrafts, config, {
-    fatigue: fatigueState(deliveries, asOf, config.fatigue),
-    epsilon: config.policy.exploration_epsilon,
-    random: decisionRandom(decisionId),
-  });
+  const { chosen, suppressed, eligible, slatePropensity } = chooseNudges(
+    ruleDrafts,
+    modelDrafts,
+    config,
+    {
+      fatigue: fatigueState(deliveries, asOf, config.fatigue),
+      epsilon: config.policy.exploration_epsilon,
+      random: decisionRandom(decisionId),
+    },
+  );
   const locale = resolveLocale(request.locale, languageHint);
   const catalog = config.catalogs.catalog(locale);
   const names = request.peer_snapshot.event_names;

@@ -24,7 +24,10 @@ export interface RequestSlatePolicy extends SlatePolicy {
  * this is what the policy does for a learner it serves.
  */
 export function slatePolicy(valid: ValidRequest, state: EngineState): RequestSlatePolicy {
-  const ranked = analyzeLearner(valid, { config: rankingConfig(state.config), models: state.models });
+  const ranked = analyzeLearner(valid, {
+    config: rankingConfig(state.config),
+    models: state.models,
+  });
   const config = variantConfig(state.config, ranked.assignment);
   const fatigue = fatigueState(valid.deliveries, valid.asOf, config.fatigue);
   const rested = fatigueState([], valid.asOf, config.fatigue);

@@ -34,7 +34,9 @@ export function slateProbability(policy: SlatePolicy, slate: Slate): number {
     left.splice(index, 1);
   }
   const stoppedEarly = slate.length < slots && left.length > 0;
-  return stoppedEarly ? probability * explorationPropensity(left.length, left.length + 1, epsilon) : probability;
+  return stoppedEarly
+    ? probability * explorationPropensity(left.length, left.length + 1, epsilon)
+    : probability;
 }
 
 /**

@@ -58,7 +58,11 @@ function logged(user: string, decisionId: string, state = LOGGING): Record<strin
     policy_version: answer.policy_version,
     features: {},
     candidates: answer.candidates,
-    delivered: answer.nudges.map(({ type, rank, propensity }) => ({ type, slot: rank, propensity })),
+    delivered: answer.nudges.map(({ type, rank, propensity }) => ({
+      type,
+      slot: rank,
+      propensity,
+    })),
     slate_propensity: answer.slate_propensity,
     request,
   };

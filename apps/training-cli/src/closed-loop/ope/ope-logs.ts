@@ -243,7 +243,10 @@ export async function readOpeLogs(
       learner,
       reward: rows[i].reward,
       predicted: model.predict(learner, features, new Map(decision.cells.map((c) => [c, 1]))),
-      candidate: { weight: decision.candidate.weight, direct: direct(decision.candidate.marginals) },
+      candidate: {
+        weight: decision.candidate.weight,
+        direct: direct(decision.candidate.marginals),
+      },
       baseline: { weight: decision.baseline.weight, direct: direct(decision.baseline.marginals) },
     };
   });

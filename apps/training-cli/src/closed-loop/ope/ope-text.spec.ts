@@ -43,7 +43,7 @@ const REPORT: OpeReport = {
 describe(opeText.name, () => {
   it('tabulates candidate, baseline and difference, then the logs, the weights and the resamples', () => {
     expect(opeText(REPORT, 'candidate.json (rules only)')).toEqual([
-      'value of the candidate policy candidate.json (rules only): its mean outcome per decision, an outcome being any nudgeable action within 1 day (the decision\'s day), whatever was sent',
+      "value of the candidate policy candidate.json (rules only): its mean outcome per decision, an outcome being any nudgeable action within 1 day (the decision's day), whatever was sent",
       'baseline: the logging policy, logging.json (rules only)',
       '',
       'estimator  candidate            95% CI  baseline  difference              95% CI',

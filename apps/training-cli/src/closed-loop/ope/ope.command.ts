@@ -71,7 +71,7 @@ export class OpeCommand extends CliCommand {
   @Option({
     flags: '--logging-config <path>',
     description:
-      "the engine config that made the logs: ope replays it on each decision, checks the logged propensities against it and weighs the candidate against it",
+      'the engine config that made the logs: ope replays it on each decision, checks the logged propensities against it and weighs the candidate against it',
     defaultValue: OPE_DEFAULTS.loggingConfig,
   })
   parseLoggingConfig(value: string): string {

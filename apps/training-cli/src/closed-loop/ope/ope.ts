@@ -116,7 +116,11 @@ export interface PairedEstimates {
  * is paired. The reward model stays the one cross-fitted on all decisions. The draws come from
  * `seed` alone, so a run is repeatable.
  */
-export function pairedEstimates(sums: Float64Array, resamples: number, seed: number): PairedEstimates {
+export function pairedEstimates(
+  sums: Float64Array,
+  resamples: number,
+  seed: number,
+): PairedEstimates {
   const learners = sums.length / COLUMNS;
   const random = new Random(seed);
   const drawn = new Uint32Array(learners);

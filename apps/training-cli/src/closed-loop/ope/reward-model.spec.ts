@@ -41,7 +41,7 @@ describe(CrossFittedRewardModel.name, () => {
     expect(nothing).toBeCloseTo(sut.predict(3, x, cells()), 12);
   });
 
-  it("predicts each learner from the other folds only: its own outcome never counts", () => {
+  it('predicts each learner from the other folds only: its own outcome never counts', () => {
     const data = rows();
     const changed = data.map((row) => (row.learner === 10 ? { ...row, reward: 100 } : row));
     const before = CrossFittedRewardModel.fit(data, data.length, 4, 2);

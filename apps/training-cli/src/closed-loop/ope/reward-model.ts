@@ -73,7 +73,10 @@ export class CrossFittedRewardModel {
       }
     }
     const total = (parts: Float64Array[]) =>
-      parts.reduce((sum, part) => sum.map((value, i) => value + part[i]), new Float64Array(parts[0].length));
+      parts.reduce(
+        (sum, part) => sum.map((value, i) => value + part[i]),
+        new Float64Array(parts[0].length),
+      );
     const allGram = total(gram);
     const allMoment = total(moment);
     const coefficients = gram.map((foldGram, f) => {
@@ -82,7 +85,11 @@ export class CrossFittedRewardModel {
       for (let i = 0; i < width; i++) {
         y.set(i, 0, allMoment[i] - moment[f][i]);
         for (let j = 0; j < width; j++) {
-          a.set(i, j, allGram[i * width + j] - foldGram[i * width + j] + (i === j && i > 0 ? RIDGE : 0));
+          a.set(
+            i,
+            j,
+            allGram[i * width + j] - foldGram[i * width + j] + (i === j && i > 0 ? RIDGE : 0),
+          );
         }
       }
       return Float64Array.from(solve(a, y, true).to1DArray());
@@ -95,7 +102,11 @@ export class CrossFittedRewardModel {
    * filled with the given probability: a logged slate's indicators give its prediction, a
    * policy's cell probabilities its expected prediction.
    */
-  predict(learner: number, features: Float64Array, cellProbabilities: ReadonlyMap<number, number>): number {
+  predict(
+    learner: number,
+    features: Float64Array,
+    cellProbabilities: ReadonlyMap<number, number>,
+  ): number {
     const beta = this.coefficients[this.foldOf[learner]];
     let prediction = beta[0];
     for (let i = 0; i < features.length; i++) {
@@ -117,7 +128,8 @@ function standardization(rows: readonly RewardRow[], count: number) {
   const scale = new Float64Array(count);
   for (const row of rows) for (let i = 0; i < count; i++) mean[i] += row.features[i];
   for (let i = 0; i < count; i++) mean[i] /= Math.max(1, rows.length);
-  for (const row of rows) for (let i = 0; i < count; i++) scale[i] += (row.features[i] - mean[i]) ** 2;
+  for (const row of rows)
+    for (let i = 0; i < count; i++) scale[i] += (row.features[i] - mean[i]) ** 2;
   for (let i = 0; i < count; i++) scale[i] = Math.sqrt(scale[i] / Math.max(1, rows.length)) || 1;
   return { mean, scale };
 }

@@ -44,13 +44,16 @@ describe(slateWeighting.name, () => {
     ['a type switched off', { ...LOGGING, ranked: ['resume', 'project', 'comeback'] }],
     ['no exploration', { ...LOGGING, epsilon: 0 }],
     ['sending nothing', { ...LOGGING, slots: 0 }],
-  ] as const)("recovers the value of a candidate with %s for any additive outcome", (_, candidate) => {
-    for (const seed of [1, 2, 3]) {
-      const f = additiveOutcome(seed);
-      expect(reweighted(candidate, f)).toBeCloseTo(expected(candidate, f), 9);
-    }
-    expect(slateWeighting(LOGGING, candidate).unsupported).toBe(0);
-  });
+  ] as const)(
+    'recovers the value of a candidate with %s for any additive outcome',
+    (_, candidate) => {
+      for (const seed of [1, 2, 3]) {
+        const f = additiveOutcome(seed);
+        expect(reweighted(candidate, f)).toBeCloseTo(expected(candidate, f), 9);
+      }
+      expect(slateWeighting(LOGGING, candidate).unsupported).toBe(0);
+    },
+  );
 
   it('finds the cells a greedy logging policy never fills, and what the candidate puts there', () => {
     const greedy = { ...LOGGING, epsilon: 0 };

@@ -21,7 +21,9 @@ const TYPE_CELL = new Map<NudgeType, number>(NUDGE_TYPES.map((type, i) => [type,
 
 /** The cell of slot j (0-based) holding `type`, or left empty. */
 export function cellOf(slot: number, type: NudgeType | undefined): number {
-  return slot * CELLS_PER_SLOT + (type === undefined ? EMPTY_CELL : (TYPE_CELL.get(type) as number));
+  return (
+    slot * CELLS_PER_SLOT + (type === undefined ? EMPTY_CELL : (TYPE_CELL.get(type) as number))
+  );
 }
 
 /** A slate's cells over `slots` slots, the slots after its last nudge empty. */
@@ -102,9 +104,7 @@ export function slateWeighting(logging: SlatePolicy, candidate: SlatePolicy): Sl
   });
   const { marginals, unsupported, gap } = candidateMarginals(candidate, slots, logged);
   const active = [...logged.keys()].filter((cell) => logged[cell] > 0);
-  const restricted = new Matrix(
-    active.map((a) => active.map((b) => gram[a * size + b])),
-  );
+  const restricted = new Matrix(active.map((a) => active.map((b) => gram[a * size + b])));
   const { realEigenvalues: values, eigenvectorMatrix: vectors } = new EVD(restricted, {
     assumeSymmetric: true,
   });

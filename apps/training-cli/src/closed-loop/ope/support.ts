@@ -26,7 +26,8 @@ export function gapCause(gap: SupportGap | undefined, logging: RequestSlatePolic
   return gap.slot >= logging.slots ? 'slots' : 'exploration';
 }
 
-const ordinal = (slot: number) => ['first', 'second', 'third', 'fourth', 'fifth'][slot] ?? `#${slot + 1}`;
+const ordinal = (slot: number) =>
+  ['first', 'second', 'third', 'fourth', 'fifth'][slot] ?? `#${slot + 1}`;
 
 function whatDiffers(gap: SupportGap | undefined): string {
   if (gap === undefined) return 'weighs slots in a way no mix of the logged slates reproduces';

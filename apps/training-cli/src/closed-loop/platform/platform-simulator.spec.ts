@@ -6,7 +6,6 @@ import {
   followedDecisions,
   LearnerLogs,
   nextActionDays,
-  PlatformDecision,
   PlatformRunOptions,
   PlatformSimulator,
   simulatedDecisionId,
@@ -45,11 +44,6 @@ function simulate(
   const sut = new PlatformSimulator(options, state);
   const logs = Array.from({ length: options.users }, (_, i) => sut.nextLearner(i));
   return { logs, sut };
-}
-
-/** A decision whose answer delivered these types, in slot order; nothing else is read. */
-function delivering(...types: string[]): PlatformDecision {
-  return { analysis: { nudges: types.map((type) => ({ type })) } } as unknown as PlatformDecision;
 }
 
 describe(nextActionDays.name, () => {

@@ -86,7 +86,8 @@ export class ClosedLoopReportCommand extends CliCommand {
 
   @Option({
     flags: '--stories <paths>',
-    description: 'comma-separated story files of the off-policy coverage runs (the three committed stories)',
+    description:
+      'comma-separated story files of the off-policy coverage runs (the three committed stories)',
   })
   parseStories(value: string): string[] {
     return value.split(',').map((path) => parseFilePath(path.trim()));

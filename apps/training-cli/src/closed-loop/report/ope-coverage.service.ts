@@ -59,7 +59,12 @@ export class OpeCoverageService {
         const logged = join(options.workDir, 'ope-logging');
         await simulate(OPE_LOGGING_POLICY, story, seed, logged);
         for (const candidate of OPE_CANDIDATES) {
-          const truth = await simulate(candidate, story, seed, join(options.workDir, 'ope-candidate'));
+          const truth = await simulate(
+            candidate,
+            story,
+            seed,
+            join(options.workDir, 'ope-candidate'),
+          );
           const estimates = await this.ope
             .evaluate(
               {

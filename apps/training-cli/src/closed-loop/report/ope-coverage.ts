@@ -71,7 +71,8 @@ export interface CoverageRun {
   /** The candidate's simulated value on the same learners. */
   readonly truth: number;
   /** Its estimates, or why `ope` refused to make them. */
-  readonly estimates: Pick<OpeReport, 'ips' | 'snips' | 'dr' | 'diagnostics'> | { readonly refused: string };
+  readonly estimates:
+    Pick<OpeReport, 'ips' | 'snips' | 'dr' | 'diagnostics'> | { readonly refused: string };
 }
 
 export const covers = ({ ci95: [low, high] }: Estimate, truth: number): boolean =>
@@ -114,7 +115,10 @@ export function coverageCells(runs: readonly CoverageRun[]): CoverageCell[] {
     const widths = per(({ ci95: [low, high] }) => high - low);
     const refused = group.length - estimated.length;
     const width = Object.fromEntries(
-      Object.entries(widths).map(([k, v]) => [k, estimated.length === 0 ? NaN : v / estimated.length]),
+      Object.entries(widths).map(([k, v]) => [
+        k,
+        estimated.length === 0 ? NaN : v / estimated.length,
+      ]),
     ) as Record<Estimator, number>;
     return {
       story: group[0].story,
