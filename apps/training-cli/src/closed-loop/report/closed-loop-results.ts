@@ -31,6 +31,15 @@ export interface OpeEstimates {
   readonly dr: Estimate;
 }
 
+/** One coverage run: the true lift, and uplift's plain and CUPED estimates of it. */
+export interface CoverageRun {
+  readonly seed: number;
+  readonly trueLift: number;
+  readonly measured: Lift;
+  /** null when the run's logs have no pre-period. */
+  readonly cuped: Lift | null;
+}
+
 export interface ClosedLoopResults {
   readonly options: ClosedLoopReportOptions;
   readonly logging: {
@@ -39,7 +48,7 @@ export interface ClosedLoopResults {
     readonly value: number;
   };
   readonly policies: readonly PolicyResult[];
-  readonly coverage: readonly { seed: number; trueLift: number; measured: Lift }[];
+  readonly coverage: readonly CoverageRun[];
   /** The `train --from-log` summary, as printed. */
   readonly retraining: string;
 }
