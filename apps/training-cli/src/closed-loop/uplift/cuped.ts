@@ -87,9 +87,10 @@ export function filledCovariates(arms: readonly (readonly CovariateTally[])[]): 
  * The CUPED lift of `treated` over `control`, with θ pooled across the two arms: Σ over both
  * arms of the within-arm cross products of the linearised metric and the covariate, over the
  * within-arm sum of squares of the covariate. Within-arm, so that the lift itself (a difference
- * between the arms' means) does not leak into θ. The lift is (ȳ_t − ȳ_c) − θ·(z̄_t − z̄_c), its
- * variance Σ_arms s²(y − θ·z) / K, as the plain lift's is Σ_arms s²(y) / K; θ is taken as known,
- * as in Deng et al. (its estimation error is of a smaller order). When the covariate does not
+ * between the arms' means) does not leak into θ. With ℓ the linearised values, the lift is
+ * (ℓ̄_t − ℓ̄_c) − θ·(z̄_t − z̄_c) and its variance Σ_arms s²(ℓ − θ·z) / K, as the plain lift's is
+ * Σ_arms s²(ℓ) / K; θ is taken as known, as in Deng et al. (its estimation error is of a smaller
+ * order). When the covariate does not
  * vary, θ is 0 and the CUPED lift is the plain one. Null when no learner has a pre-period.
  */
 export function cupedLift(
