@@ -161,7 +161,30 @@ describe('training-cli simulate-platform', () => {
     FILES.forEach((_, i) => expect(other[i]).not.toBe(first[i]));
   }, 60_000);
 
+  it('logs the pre-period before day 0 and leaves days 0 on as they are without one', async () => {
+    await simulatePlatform('no-pre', '--pre-days', '0');
+    const read = (outDir: string, file: string) => readFile(join(dir, outDir, file), 'utf8');
+
+    expect(await read('run', 'decisions.ndjson')).toBe(await read('no-pre', 'decisions.ndjson'));
+    expect(await read('run', 'truth.json')).toBe(await read('no-pre', 'truth.json'));
+    const outcomes = (await read('run', 'outcomes.ndjson')).split('\n').slice(0, -1);
+    const before = outcomes.filter((line) => JSON.parse(line).at < '2025-06-02');
+    const after = outcomes.filter((line) => JSON.parse(line).at >= '2025-06-02');
+    expect(after.join('\n') + '\n').toBe(await read('no-pre', 'outcomes.ndjson'));
+    expect(before.length).toBeGreaterThan(0);
+    for (const line of before) {
+      const { at, decision_id, action } = JSON.parse(line);
+      expect(at >= '2025-05-05').toBe(true);
+      expect(decision_id).toBeUndefined();
+      expect(action).not.toBe('upload_resume');
+    }
+  }, 60_000);
+
   it.each([
+    [
+      ['--users', '3', '--days', '7', '--out-dir', 'out', '--pre-days', '367'],
+      "error: option '--pre-days <days>' argument '367' is invalid. Expected a whole number from 0 to 366.",
+    ],
     [
       ['--users', '0', '--days', '7', '--out-dir', 'out'],
       "error: option '--users <count>' argument '0' is invalid. Expected a whole number from 1 to 10000000.",

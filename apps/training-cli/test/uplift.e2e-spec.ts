@@ -151,9 +151,12 @@ describe('training-cli uplift', () => {
       'window_days',
       'arms',
       'absolute_lift',
+      'cuped',
       'relative_lift',
       'power',
       'srm',
+      'pre_period',
+      'variants',
     ]);
     expect(report.window_days).toBe(7);
     expect(report.arms.map(({ ci95: _, ...arm }: { ci95: unknown }) => arm)).toEqual([
@@ -183,6 +186,34 @@ describe('training-cli uplift', () => {
     expect(report.srm.df).toBe(2);
     expect(report.srm.p_value).toBeCloseTo(Math.exp(-chi2 / 2), 9);
     expect(report.srm.flagged).toBe(false);
+    // Every learner has one day before the first decisions (05-31, the log's first action).
+    expect(report.pre_period).toEqual({ days: null, learners: 7, unavailable: null });
+    expect(Object.keys(report.cuped)).toEqual(['estimate', 'ci95', 'variance_reduction']);
+    // cold has a single learner: no variance, so no lift over warm, the first variant.
+    expect(report.variants).toEqual([
+      { experiment: 'tone', variant: 'cold', control: 'warm', absolute_lift: null, cuped: null },
+    ]);
+  }, 30_000);
+
+  it('says, and gives null, when no outcome comes before the first decisions', async () => {
+    const after = outcomes().filter((line) => JSON.parse(line).at >= date(0));
+    const paths = await writeLogs('no-pre', decisions(), after);
+
+    const json = await uplift(paths, '--json');
+    const text = await uplift(paths);
+
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.cuped).toBeNull();
+    expect(report.pre_period).toEqual({
+      days: null,
+      learners: 0,
+      unavailable:
+        'no learner has an outcome before their first decision, so there is no pre-period to adjust by',
+    });
+    expect(text.stdout).toContain(
+      '\nCUPED: none (no learner has an outcome before their first decision, so there is no pre-period to adjust by)\n',
+    );
   }, 30_000);
 
   it('counts the day a window closes with --window-days 8, and prints a table by default', async () => {

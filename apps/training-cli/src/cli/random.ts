@@ -120,4 +120,5 @@ export const RANDOM_STREAMS = {
   folds: 4,
   platform: 5,
   muting: 6,
+  prePeriod: 7,
 } as const;

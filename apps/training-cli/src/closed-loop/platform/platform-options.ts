@@ -3,6 +3,7 @@ import type { OptionMetadata } from 'nest-commander';
 import { parseCalendarDate } from '@app/learner';
 import { MAX_USERS } from '../../cli/cli-options';
 import { PLATFORM_DEFAULTS } from './platform.service';
+import { MAX_PRE_DAYS } from './pre-period';
 
 /** A year and a day: a whole leap year of decisions. */
 export const MAX_DAYS = 366;
@@ -50,6 +51,11 @@ export const PLATFORM_OPTIONS = {
     flags: '--window-days <days>',
     description: `days after a decision (its own day included) an action counts for the true lift, 1 to ${MAX_WINDOW_DAYS}`,
     defaultValue: PLATFORM_DEFAULTS.windowDays,
+  },
+  preDays: {
+    flags: '--pre-days <days>',
+    description: `days each learner lives before day 0 with no decisions and no nudges, their actions logged before the first decision (the pre-period uplift's CUPED adjusts by), 0 to ${MAX_PRE_DAYS}`,
+    defaultValue: PLATFORM_DEFAULTS.preDays,
   },
 } satisfies Record<string, OptionMetadata>;
 

@@ -10,6 +10,7 @@ import {
 } from '../../cli/cli-options';
 import { ProgressService } from '../../cli/progress.service';
 import { PlatformTruth } from './platform-writer';
+import { MAX_PRE_DAYS } from './pre-period';
 import { MAX_DAYS, MAX_WINDOW_DAYS, PLATFORM_OPTIONS, parseStartDate } from './platform-options';
 import { platformSummary, PlatformService, SimulatePlatformRequest } from './platform.service';
 
@@ -98,5 +99,10 @@ export class SimulatePlatformCommand extends CliCommand {
   @Option(PLATFORM_OPTIONS.windowDays)
   parseWindowDays(value: string): number {
     return parseInteger(value, 1, MAX_WINDOW_DAYS);
+  }
+
+  @Option(PLATFORM_OPTIONS.preDays)
+  parsePreDays(value: string): number {
+    return parseInteger(value, 0, MAX_PRE_DAYS);
   }
 }

@@ -17,6 +17,7 @@ import {
 import { Random, RANDOM_STREAMS } from '../../cli/random';
 import { deliveryHistory, enterWorld, LearnerWorld, liveDay } from './platform-learner';
 import { ACTION_COUNT } from './platform-story';
+import { livePrePeriod } from './pre-period';
 import { mutingThreshold, PlatformStory } from './story';
 
 /** Peer groups, as the `simulate` step makes them. */
@@ -30,6 +31,8 @@ export interface PlatformRunOptions {
   readonly start: CalendarDay;
   readonly windowDays: number;
   readonly rewardDays: number;
+  /** Days each learner lives before day 0, with no decisions and no nudges; none when left out. */
+  readonly preDays?: number;
   /** How the learners respond to nudges. */
   readonly story: PlatformStory;
 }
@@ -97,6 +100,8 @@ export interface LearnerLogs {
   readonly decisions: readonly PlatformDecision[];
   /** Each day's actions as a bit mask (bit i: OUTCOME_ACTIONS[i]) in the logged world. */
   readonly actions: Uint8Array;
+  /** The same for the pre-period's days, oldest first: the last is the day before day 0. */
+  readonly preActions: Uint8Array;
 }
 
 /** Deterministic, so a rerun logs the same ids and the engine explores the same way. */
@@ -176,6 +181,15 @@ export class PlatformSimulator {
     const mutesAbove = mutingThreshold(this.options.story, () =>
       new Random(daySeed, RANDOM_STREAMS.muting).normal(),
     );
+    const preDays = this.options.preDays ?? 0;
+    const preActions =
+      preDays === 0
+        ? new Uint8Array(0)
+        : livePrePeriod(
+            enterWorld(this.options.story, learner, snapshot, start, mutesAbove).habits,
+            daySeed,
+            preDays,
+          );
     const decisions: PlatformDecision[] = [];
     const logged = this.live(learner, snapshot, daySeed, mutesAbove, (world, i) => {
       const decision = this.decide(world, i);
@@ -191,7 +205,7 @@ export class PlatformSimulator {
         )
       : this.live(learner, snapshot, daySeed, mutesAbove, () => []);
     this.count(decisions, logged, twin, holdout);
-    return { decisions, actions: logged.actions };
+    return { decisions, actions: logged.actions, preActions };
   }
 
   dateOf(index: number): string {

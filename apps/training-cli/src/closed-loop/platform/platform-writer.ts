@@ -12,6 +12,7 @@ import {
   PlatformSimulator,
   PlatformTally,
 } from './platform-simulator';
+import { prePeriodLines } from './pre-period';
 import { PlatformStory, storyHash } from './story';
 
 /** The simulator's third file, beside the two logs: what the logs should let one measure. */
@@ -177,9 +178,13 @@ export async function writePlatformRun(
     await decisionsOut.open();
     await outcomesOut.open();
     for (let i = 0; i < options.users; i++) {
-      const { decisions, actions } = simulator.nextLearner(i);
+      const { decisions, actions, preActions } = simulator.nextLearner(i);
       await decisionsOut.write(decisions.map(decisionLine).join(''));
-      await outcomesOut.write(outcomeLines(decisions, actions, (day) => simulator.dateOf(day)));
+      // The pre-period's actions come first: they are dated before the first decision.
+      const before = prePeriodLines(decisions[0].analysis.user_id, preActions, options.start);
+      await outcomesOut.write(
+        before + outcomeLines(decisions, actions, (day) => simulator.dateOf(day)),
+      );
       onLearner();
     }
     await decisionsOut.close();

@@ -8,6 +8,7 @@ import { loadConfigFlag } from '../../cli/engine-config';
 import { signed } from '../../cli/format';
 import { PlatformRunOptions, PlatformSimulator } from './platform-simulator';
 import { platformPaths, PlatformTruth, writePlatformRun } from './platform-writer';
+import { DEFAULT_PRE_DAYS } from './pre-period';
 import { PlatformStory, readStory } from './story';
 
 /** Day 0 when none is given. */
@@ -20,6 +21,7 @@ export const PLATFORM_DEFAULTS = {
   start: DEFAULT_START,
   rewardDays: 1,
   windowDays: 7,
+  preDays: DEFAULT_PRE_DAYS,
 } as const;
 
 export interface SimulatePlatformRequest {
@@ -36,6 +38,8 @@ export interface SimulatePlatformRequest {
   readonly start: string;
   readonly rewardDays: number;
   readonly windowDays: number;
+  /** Days each learner lives before day 0 with no decisions: the pre-period `uplift` adjusts by. */
+  readonly preDays: number;
 }
 
 /** `--story`: the file read and checked as a whole story, or a usage error naming the key paths. */
@@ -99,6 +103,7 @@ export class PlatformService {
       start: parseCalendarDate(request.start)!,
       windowDays: request.windowDays,
       rewardDays: request.rewardDays,
+      preDays: request.preDays,
       story,
     };
     const simulator = new PlatformSimulator(run, state);

@@ -42,8 +42,18 @@ const RESULTS: ClosedLoopResults = {
     result(3, 0.025, [0.13, 0.115]),
   ],
   coverage: [
-    { seed: 1, trueLift: 0.02, measured: { estimate: 0.01, ci95: [-0.01, 0.03] } },
-    { seed: 2, trueLift: 0.02, measured: { estimate: 0.06, ci95: [0.04, 0.08] } },
+    {
+      seed: 1,
+      trueLift: 0.02,
+      measured: { estimate: 0.01, ci95: [-0.01, 0.03] },
+      cuped: { estimate: 0.015, ci95: [0.0, 0.03] },
+    },
+    {
+      seed: 2,
+      trueLift: 0.02,
+      measured: { estimate: 0.06, ci95: [0.04, 0.08] },
+      cuped: { estimate: 0.03, ci95: [0.015, 0.045] },
+    },
   ],
   retraining: 'train --from-log: 5 models',
 };
@@ -63,7 +73,28 @@ describe(closedLoopMarkdown.name, () => {
     expect(lines).toContain(
       'a 20% holdout), the 95% interval covered the true lift in **1 of 2** runs:',
     );
-    expect(lines).toContain('| 2 | +2.00 | +6.00 | [+4.00, +8.00] | no |');
+    expect(lines).toContain(
+      '| 2 | +2.00 | +6.00 | [+4.00, +8.00] | no | +3.00 | [+1.50, +4.50] | yes |',
+    );
+  });
+
+  it("sets CUPED's coverage and mean width beside the plain interval's", () => {
+    // Plain widths 4 and 4 points, CUPED 3 and 3: 25% narrower; CUPED covers both runs.
+    expect(lines).toContain(
+      'interval covered it in **2 of 2** runs. The mean width of the 95% interval',
+    );
+    expect(lines).toContain('was 4.00 points plain and 3.00 points with CUPED:');
+    expect(lines).toContain('**25.0% narrower**.');
+  });
+
+  it('says when no coverage run had a pre-period', () => {
+    const sut = closedLoopMarkdown({
+      ...RESULTS,
+      coverage: RESULTS.coverage.map((run) => ({ ...run, cuped: null })),
+    }).split('\n');
+
+    expect(sut).toContain('No run had a pre-period, so there is no CUPED estimate.');
+    expect(sut).toContain('| 1 | +2.00 | +1.00 | [−1.00, +3.00] | yes | — | — | — |');
   });
 
   it("gives ope's reason where the logs cannot speak for a policy", () => {

@@ -23,6 +23,7 @@ import { closedLoopMarkdown, WEEKLY_CHART_FILE, weeklyRateChart } from './closed
 import {
   ClosedLoopReportOptions,
   ClosedLoopResults,
+  CoverageRun,
   OpeEstimates,
   PolicyResult,
 } from './closed-loop-results';
@@ -207,7 +208,7 @@ export class ClosedLoopReportService {
       });
     }
 
-    const coverage: { seed: number; trueLift: number; measured: Lift }[] = [];
+    const coverage: CoverageRun[] = [];
     for (let seed = 1; seed <= options.coverageSeeds; seed++) {
       say(`coverage, seed ${seed} of ${options.coverageSeeds}`);
       const dir = join(work, 'coverage');
@@ -218,10 +219,15 @@ export class ClosedLoopReportService {
         options.coverageDays,
         seed,
       );
+      const report = await this.uplift.measure(
+        { ...UPLIFT_DEFAULTS, ...logsOf(dir), config: configFile(COVERAGE_POLICY) },
+        QUIET,
+      );
       coverage.push({
         seed,
         trueLift: truth.absolute_lift,
-        measured: await uplift(dir, COVERAGE_POLICY),
+        measured: report.absolute_lift,
+        cuped: report.cuped,
       });
     }
 

@@ -1,7 +1,7 @@
 import { Estimate } from '../ope/ope';
 import { Lift } from '../uplift/uplift';
 import { ReportPolicy } from './closed-loop-policies';
-import { CoverageRun } from './ope-coverage';
+import { CoverageRun as OpeCoverageRun } from './ope-coverage';
 
 export interface ClosedLoopReportOptions {
   readonly config: string;
@@ -36,6 +36,15 @@ export interface OpeEstimates {
   readonly dr: Estimate;
 }
 
+/** One coverage run: the true lift, and uplift's plain and CUPED estimates of it. */
+export interface CoverageRun {
+  readonly seed: number;
+  readonly trueLift: number;
+  readonly measured: Lift;
+  /** null when the run's logs have no pre-period. */
+  readonly cuped: Lift | null;
+}
+
 export interface ClosedLoopResults {
   readonly options: ClosedLoopReportOptions;
   readonly logging: {
@@ -44,8 +53,8 @@ export interface ClosedLoopResults {
     readonly value: number;
   };
   readonly policies: readonly PolicyResult[];
-  readonly coverage: readonly { seed: number; trueLift: number; measured: Lift }[];
-  readonly opeCoverage: readonly CoverageRun[];
+  readonly coverage: readonly CoverageRun[];
+  readonly opeCoverage: readonly OpeCoverageRun[];
   /** The `train --from-log` summary, as printed. */
   readonly retraining: string;
 }

@@ -212,14 +212,52 @@ describe('reading the closed-loop logs', () => {
         table,
       );
 
+      // The log's first action, ben's on 05-31, starts the pre-period: one day before the first
+      // decisions, on which ana did not act within the window (cut at 06-01) and ben did.
       expect(tallyLearners(table, actions, 7)).toEqual([
-        { group: 'treated', decisions: 3, acted: 1 },
-        { group: 'holdout', decisions: 1, acted: 0 },
+        { group: 'treated', decisions: 3, acted: 1, covariate: 0 },
+        { group: 'holdout', decisions: 1, acted: 0, covariate: 1 },
       ]);
       expect(tallyLearners(table, actions, 8)).toEqual([
-        { group: 'treated', decisions: 3, acted: 2 },
-        { group: 'holdout', decisions: 1, acted: 0 },
+        { group: 'treated', decisions: 3, acted: 2, covariate: 0 },
+        { group: 'holdout', decisions: 1, acted: 0, covariate: 1 },
       ]);
+    });
+
+    it("measures each learner's pre-period up to their own first decision, --pre-days of it at most", async () => {
+      const { table } = await readDecisions(
+        await log(
+          decision('d1', 'ana', '2025-06-10'),
+          decision('d2', 'ben', '2025-06-05', 'holdout'),
+          decision('d3', 'cy', '2025-06-01'),
+        ),
+        hashOf,
+      );
+      // The log starts on 06-01 (cy's action, on his first decision's day: he has no pre-period).
+      const actions = await readOutcomes(
+        await log(
+          outcome('cy', '2025-06-01'),
+          outcome('ana', '2025-06-02'),
+          outcome('ana', '2025-06-08'),
+          outcome('ben', '2025-06-04'),
+        ),
+        table,
+      );
+
+      // Window 1: ana acted on 2 of her 9 days 06-01 to 06-09, ben on 1 of his 4, 06-01 to 06-04.
+      expect(tallyLearners(table, actions, 1).map((learner) => learner.covariate)).toEqual([
+        2 / 9,
+        1 / 4,
+        null,
+      ]);
+      // With 3 days: ana's 06-07 to 06-09, ben's 06-02 to 06-04.
+      expect(tallyLearners(table, actions, 1, 3).map((learner) => learner.covariate)).toEqual([
+        1 / 3,
+        1 / 3,
+        null,
+      ]);
+      // Window 7: ana's days 06-01 to 06-08 see an action (each window cut at 06-10), 06-09 not.
+      expect(tallyLearners(table, actions, 7)[0].covariate).toBe(8 / 9);
     });
   });
 });

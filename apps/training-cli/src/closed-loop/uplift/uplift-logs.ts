@@ -8,8 +8,10 @@ import {
   parseDecisionLine,
   parseOutcomeLine,
 } from '@app/contract';
-import { groupOf } from './groups';
+import { groupOf, HOLDOUT, TREATED } from './groups';
+import { WeeklyRate } from './uplift-html';
 import { actedWithin, GroupedTally } from './uplift';
+import { preRate } from './cuped';
 
 /**
  * What `uplift` keeps of the decisions log: per decision only its learner and day, per learner
@@ -212,22 +214,98 @@ export function requireOwnDecision(
   }
 }
 
-/** Per learner: decisions, how many an action followed within the window, and the group. */
+/** The first day any of the decisions' learners acted: where the outcomes log's coverage begins. */
+function firstActionDay(actionDays: readonly (readonly CalendarDay[])[]): CalendarDay | undefined {
+  let first: CalendarDay | undefined;
+  for (const days of actionDays) {
+    if (days.length > 0 && (first === undefined || days[0] < first)) first = days[0];
+  }
+  return first;
+}
+
+/**
+ * Each learner's pre-period (preRate): the days before their first decision, from the first day
+ * the outcomes log has an action of the decisions' learners on, or with `preDays` the last
+ * `preDays` of them. Never before that first day: what the log does not cover is not a day
+ * without actions.
+ */
+function preRates(
+  firstDecision: readonly CalendarDay[],
+  actionDays: readonly (readonly CalendarDay[])[],
+  windowDays: number,
+  preDays: number | undefined,
+): (number | null)[] {
+  const logStart = firstActionDay(actionDays);
+  return firstDecision.map((first, learner) => {
+    if (logStart === undefined) return null;
+    const from = preDays === undefined ? logStart : Math.max(logStart, first - preDays);
+    return preRate(actionDays[learner], from, first, windowDays);
+  });
+}
+
+/**
+ * Per learner: decisions, how many an action followed within the window, the group, and the
+ * pre-period's action rate (null without a pre-period day) that CUPED adjusts by.
+ */
 export function tallyLearners(
   decisions: DecisionTable,
   actionDays: readonly (readonly CalendarDay[])[],
   windowDays: number,
+  preDays?: number,
 ): GroupedTally[] {
   const made = new Array<number>(decisions.userIds.length).fill(0);
   const acted = new Array<number>(decisions.userIds.length).fill(0);
+  const firstDecision = new Array<CalendarDay>(decisions.userIds.length).fill(Infinity);
   for (let i = 0; i < decisions.decisions; i++) {
     const learner = decisions.learnerOf[i];
     made[learner]++;
+    firstDecision[learner] = Math.min(firstDecision[learner], decisions.dayOf[i]);
     if (actedWithin(actionDays[learner], decisions.dayOf[i], windowDays)) acted[learner]++;
   }
+  const covariates = preRates(firstDecision, actionDays, windowDays, preDays);
   return decisions.groups.map((group, learner) => ({
     group,
     decisions: made[learner],
     acted: acted[learner],
+    covariate: covariates[learner],
   }));
+}
+
+/**
+ * Each arm's action rate week by week, the weeks counted from the first decision's day: the
+ * holdout, treated (every learner not held out), then each variant, as the report's arms. A
+ * decision counts in the week of its day. Arms in `arms` order; a week without a decision of the
+ * arm is null.
+ */
+export function weeklyRates(
+  decisions: DecisionTable,
+  actionDays: readonly (readonly CalendarDay[])[],
+  windowDays: number,
+  arms: readonly string[],
+): WeeklyRate[] {
+  const first = firstDecisionDay(decisions);
+  let weeks = 0;
+  for (const day of decisions.dayOf) weeks = Math.max(weeks, Math.floor((day - first) / 7) + 1);
+  const tallies = new Map(
+    arms.map((arm) => [
+      arm,
+      { made: new Array<number>(weeks).fill(0), acted: new Array<number>(weeks).fill(0) },
+    ]),
+  );
+  for (let i = 0; i < decisions.decisions; i++) {
+    const learner = decisions.learnerOf[i];
+    const group = decisions.groups[learner];
+    const week = Math.floor((decisions.dayOf[i] - first) / 7);
+    const acted = actedWithin(actionDays[learner], decisions.dayOf[i], windowDays) ? 1 : 0;
+    for (const arm of group === HOLDOUT || group === TREATED ? [group] : [TREATED, group]) {
+      const tally = tallies.get(arm);
+      if (tally === undefined) continue;
+      tally.made[week]++;
+      tally.acted[week] += acted;
+    }
+  }
+  return arms.map((arm) => {
+    const { made, acted } = tallies.get(arm)!;
+    return { arm, rates: made.map((count, w) => (count === 0 ? null : acted[w] / count)) };
+  });
 }

@@ -1,5 +1,6 @@
 import { percent, plural, signed, table } from '../../cli/format';
-import { ArmRow, UpliftReport } from './uplift';
+import { ArmRow, ConfidenceInterval, Lift, NO_PRE_PERIOD, PrePeriod, UpliftReport } from './uplift';
+import { VariantLift } from './variants';
 import { ConfigHashMismatch } from './uplift-logs';
 
 function armCells(arm: ArmRow): string[] {
@@ -33,12 +34,58 @@ export function upliftText(report: UpliftReport): string[] {
       ...report.arms.map(armCells),
     ]),
     '',
-    `absolute lift: ${signed(absolute.estimate * 100, 2)} percentage points (95% CI ${signed(absolute.ci95[0] * 100, 2)} to ${signed(absolute.ci95[1] * 100, 2)})`,
+    `absolute lift: ${signed(absolute.estimate * 100, 2)} percentage points (95% CI ${pointsInterval(absolute.ci95)})`,
+    cupedText(report),
     relative === null
       ? 'relative lift: none (no held-out decision was followed by an action)'
       : `relative lift: ${signed(relative.estimate * 100, 1)}% (95% CI ${signed(relative.ci95[0] * 100, 1)}% to ${signed(relative.ci95[1] * 100, 1)}%)`,
     ...powerText(report),
     `sample ratio: χ² = ${chi2.toFixed(2)} with ${plural(df, 'degree')} of freedom, p = ${pValue(p_value)}${flagged ? '  SRM! the arms are not the configured split, so the lift may be biased' : ''}`,
+    ...variantsText(report.variants),
+  ];
+}
+
+function pointsInterval([low, high]: ConfidenceInterval): string {
+  return `${signed(low * 100, 2)} to ${signed(high * 100, 2)}`;
+}
+
+function prePeriodText({ days, learners }: PrePeriod): string {
+  const span =
+    days === null
+      ? "each learner's days before their first decision in the outcomes log"
+      : `the ${plural(days, 'day')} before each learner's first decision`;
+  return `pre-period: ${span}; ${plural(learners, 'learner')} ${learners === 1 ? 'has' : 'have'} one`;
+}
+
+/** The CUPED lift beside the plain one, or why there is none. */
+function cupedText({ cuped, pre_period }: UpliftReport): string {
+  if (cuped === null) return `CUPED: none (${pre_period.unavailable ?? NO_PRE_PERIOD})`;
+  return `CUPED absolute lift: ${signed(cuped.estimate * 100, 2)} percentage points (95% CI ${pointsInterval(cuped.ci95)}), variance ${percent(cuped.variance_reduction, 1)} lower (${prePeriodText(pre_period)})`;
+}
+
+function liftCells(lift: Lift | null): string[] {
+  return lift === null
+    ? ['n/a', 'n/a (fewer than 2 learners)']
+    : [signed(lift.estimate * 100, 2), pointsInterval(lift.ci95)];
+}
+
+/** Each variant's lift over its experiment's control, in percentage points. */
+function variantsText(variants: readonly VariantLift[]): string[] {
+  if (variants.length === 0) return [];
+  return [
+    '',
+    "variants against their experiment's control (absolute lift in percentage points):",
+    ...table([
+      ['variant', 'control', 'lift', '95% CI', 'CUPED lift', 'CUPED 95% CI'],
+      ...variants.map((variant) => [
+        `${variant.experiment}=${variant.variant}`,
+        `${variant.experiment}=${variant.control}`,
+        ...liftCells(variant.absolute_lift),
+        ...(variant.absolute_lift !== null && variant.cuped === null
+          ? ['none', 'none']
+          : liftCells(variant.cuped)),
+      ]),
+    ]),
   ];
 }
 

@@ -11,6 +11,8 @@ export interface UpliftOptions extends UpliftRequest {
 }
 
 const MAX_WINDOW_DAYS = 365;
+/** Ten years of days: a pre-period longer than any log. */
+const MAX_PRE_DAYS = 3660;
 
 /**
  * `uplift`: whether nudges change what learners do, from a platform's decisions and outcomes
@@ -67,6 +69,23 @@ export class UpliftCommand extends CliCommand {
   })
   parseTargetLift(value: string): number {
     return parseLiftPoints(value);
+  }
+
+  @Option({
+    flags: '--pre-days <days>',
+    description: `CUPED's pre-period: the days before each learner's first decision, 1 to ${MAX_PRE_DAYS} (default: all the outcomes log has before it)`,
+  })
+  parsePreDays(value: string): number {
+    return parseInteger(value, 1, MAX_PRE_DAYS);
+  }
+
+  @Option({
+    flags: '--html <path>',
+    description:
+      'also write the report as a self-contained HTML page: a forest plot of the lifts and the weekly action rate by arm',
+  })
+  parseHtml(value: string): string {
+    return parseFilePath(value);
   }
 
   @Option(JSON_OPTION)

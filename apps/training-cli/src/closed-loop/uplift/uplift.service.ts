@@ -3,7 +3,10 @@ import { requireLogFiles } from '../../cli/log-file';
 import { loadConfigFlag } from '../../cli/engine-config';
 import { expectedShares, groupConfig } from './groups';
 import { requireArms, UpliftReport, upliftReport } from './uplift';
-import { readDecisions, readOutcomes, tallyLearners } from './uplift-logs';
+import { readDecisions, readOutcomes, tallyLearners, weeklyRates } from './uplift-logs';
+import { upliftHtml } from './uplift-html';
+import { CliUsageError } from '../../cli/cli-errors';
+import { writeTextFile } from '../../cli/text-file-writer';
 import { hashWarning } from './uplift-text';
 
 export interface UpliftRequest {
@@ -14,6 +17,22 @@ export interface UpliftRequest {
   readonly config: string;
   /** An absolute lift (a fraction) to size the holdout for, if any. */
   readonly targetLift?: number;
+  /**
+   * CUPED's pre-period: the days before each learner's first decision; all the outcomes log has
+   * before it when left out.
+   */
+  readonly preDays?: number;
+  /** Where to write the report as a self-contained HTML page, if anywhere. */
+  readonly html?: string;
+}
+
+/** The page, or a usage error naming the path it could not be written to. */
+async function writeHtml(path: string, page: string): Promise<void> {
+  try {
+    await writeTextFile(path, (out) => out.write(page));
+  } catch (error) {
+    throw new CliUsageError(`--html ${path}: cannot write it (${(error as Error).message})`);
+  }
 }
 
 /** The flags' defaults: `uplift` and closed-loop-report run with these. */
@@ -41,12 +60,18 @@ export class UpliftService {
     requireArms(decisions.groups);
     const actionDays = await readOutcomes(request.outcomes, decisions);
     if (mismatch !== undefined) warn(hashWarning(mismatch, request));
-    const learners = tallyLearners(decisions, actionDays, request.windowDays);
-    return upliftReport(
-      learners,
-      expectedShares(config.assignment),
-      request.windowDays,
-      request.targetLift,
-    );
+    const learners = tallyLearners(decisions, actionDays, request.windowDays, request.preDays);
+    const report = upliftReport(learners, expectedShares(config.assignment), {
+      windowDays: request.windowDays,
+      targetLift: request.targetLift,
+      preDays: request.preDays,
+      experiments: config.assignment.experiments,
+    });
+    if (request.html !== undefined) {
+      const arms = report.arms.map((arm) => arm.arm);
+      const weekly = weeklyRates(decisions, actionDays, request.windowDays, arms);
+      await writeHtml(request.html, upliftHtml(report, weekly));
+    }
+    return report;
   }
 }

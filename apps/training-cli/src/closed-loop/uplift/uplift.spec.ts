@@ -220,7 +220,7 @@ describe(upliftReport.name, () => {
       ...grouped('holdout', HOLDOUT),
       ...grouped('tone=warm', TREATED.slice(0, 2)),
     ];
-    const sut = upliftReport(learners, shares, 7);
+    const sut = upliftReport(learners, shares, { windowDays: 7 });
 
     expect(sut.window_days).toBe(7);
     expect(sut.arms.map(({ ci95: _, ...arm }) => arm)).toEqual([
@@ -243,9 +243,45 @@ describe(upliftReport.name, () => {
     expect(sut.srm.flagged).toBe(false);
   });
 
+  it("adds CUPED by the pre-period and each variant's lift over its experiment's control", () => {
+    // Covariates make cuped.spec.ts's example: treated (0.5, 0, 1), holdout (0, 0.5, 0, 0.5).
+    const covariates = [0.5, 0, 1, 0, 0.5, 0, 0.5];
+    const learners = [
+      ...grouped('tone=warm', TREATED.slice(0, 2)),
+      ...grouped('tone=cold', TREATED.slice(2)),
+      ...grouped('holdout', HOLDOUT),
+    ].map((learner, i) => ({ ...learner, covariate: covariates[i] }));
+    const experiments = [{ key: 'tone', variants: [{ key: 'warm' }, { key: 'cold' }] }];
+
+    const sut = upliftReport(learners, shares, { windowDays: 7, preDays: 14, experiments });
+
+    expect(sut.cuped!.estimate).toBeCloseTo(5 / 48, 15);
+    expect(sut.cuped!.variance_reduction).toBeCloseTo(217 / 234, 15);
+    expect(sut.pre_period).toEqual({ days: 14, learners: 7, unavailable: null });
+    // cold has a single learner: no variance, so no lift.
+    expect(sut.variants).toEqual([
+      { experiment: 'tone', variant: 'cold', control: 'warm', absolute_lift: null, cuped: null },
+    ]);
+  });
+
+  it('says why there is no CUPED lift when no learner has a pre-period', () => {
+    const learners = [...grouped('holdout', HOLDOUT), ...grouped('tone=warm', TREATED)];
+
+    const sut = upliftReport(learners, shares, { windowDays: 7 });
+
+    expect(sut.cuped).toBeNull();
+    expect(sut.pre_period).toEqual({
+      days: null,
+      learners: 0,
+      unavailable:
+        'no learner has an outcome before their first decision, so there is no pre-period to adjust by',
+    });
+    expect(sut.variants).toEqual([]);
+  });
+
   it('counts a configured group without learners in the sample ratio test', () => {
     const learners = [...grouped('holdout', HOLDOUT), ...grouped('tone=warm', TREATED)];
-    const sut = upliftReport(learners, shares, 7);
+    const sut = upliftReport(learners, shares, { windowDays: 7 });
 
     expect(sut.arms.map((arm) => arm.arm)).toEqual(['holdout', 'treated', 'tone=warm']);
     // 4 / 3 / 0 against 1.4, 2.8, 2.8.
@@ -279,12 +315,14 @@ describe(upliftReport.name, () => {
       "the decisions have 1 learner in no experiment, where the config's assignment puts none: pass the config the decisions were made with (--config)",
     ],
   ])('refuses %s', (_case, learners, message) => {
-    expect(() => upliftReport(learners, shares, 7)).toThrow(new CliUsageError(message));
+    expect(() => upliftReport(learners, shares, { windowDays: 7 })).toThrow(
+      new CliUsageError(message),
+    );
   });
 
   it('refuses held-out learners when the config holds none out', () => {
     const learners = [...grouped('holdout', HOLDOUT), ...grouped('treated', TREATED)];
-    expect(() => upliftReport(learners, expectedShares(assignment(0)), 7)).toThrow(
+    expect(() => upliftReport(learners, expectedShares(assignment(0)), { windowDays: 7 })).toThrow(
       new CliUsageError(
         "the decisions have 4 learners in the holdout, where the config's assignment puts none: pass the config the decisions were made with (--config)",
       ),

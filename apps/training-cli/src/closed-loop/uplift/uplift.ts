@@ -3,6 +3,8 @@ import { plural } from '../../cli/format';
 import { CliUsageError } from '../../cli/cli-errors';
 import { HOLDOUT, TREATED } from './groups';
 import { SampleRatioTest, sampleRatioTest } from './sample-ratio';
+import { CovariateTally, CupedLift, cupedLift } from './cuped';
+import { ExperimentKeys, VariantLift, variantLifts } from './variants';
 
 /** The two-sided 95% normal quantile. */
 export const Z_95 = 1.959963985;
@@ -84,7 +86,7 @@ export interface Lift {
   readonly ci95: ConfidenceInterval;
 }
 
-function interval95(estimate: number, variance: number): Lift {
+export function interval95(estimate: number, variance: number): Lift {
   const margin = Z_95 * Math.sqrt(variance);
   return { estimate, ci95: [estimate - margin, estimate + margin] };
 }
@@ -104,8 +106,8 @@ export function relativeLift(treated: RatioEstimate, holdout: RatioEstimate): Li
   return interval95(t / h - 1, treated.variance / h ** 2 + (t ** 2 * holdout.variance) / h ** 4);
 }
 
-/** A learner's tally and group. */
-export interface GroupedTally extends LearnerTally {
+/** A learner's tally, pre-period covariate and group. */
+export interface GroupedTally extends CovariateTally {
   readonly group: string;
 }
 
@@ -131,13 +133,50 @@ export interface Power {
   readonly target: { readonly lift: number; readonly holdout_share: number | null } | null;
 }
 
+/** The pre-period CUPED adjusts by. */
+export interface PrePeriod {
+  /** `--pre-days`: the days before each learner's first decision; null for all the log has. */
+  readonly days: number | null;
+  /** Learners with at least one pre-period day. */
+  readonly learners: number;
+  /** Why there is no CUPED estimate (no learner has a pre-period), else null. */
+  readonly unavailable: string | null;
+}
+
 export interface UpliftReport {
   readonly window_days: number;
   readonly arms: readonly ArmRow[];
   readonly absolute_lift: Lift;
+  /** The absolute lift adjusted by the pre-period (CUPED); null when there is none. */
+  readonly cuped: CupedLift | null;
   readonly relative_lift: Lift | null;
   readonly power: Power;
   readonly srm: SampleRatioTest;
+  readonly pre_period: PrePeriod;
+  /** Each experiment variant against its experiment's control, in the config's order. */
+  readonly variants: readonly VariantLift[];
+}
+
+/** What the report needs to know of the run beyond the learners and the expected split. */
+export interface UpliftSettings {
+  readonly windowDays: number;
+  readonly targetLift?: number;
+  /** `--pre-days`, if given. */
+  readonly preDays?: number;
+  /** The config's experiments, for each variant's control. */
+  readonly experiments?: readonly ExperimentKeys[];
+}
+
+export const NO_PRE_PERIOD =
+  'no learner has an outcome before their first decision, so there is no pre-period to adjust by';
+
+function prePeriod(learners: readonly GroupedTally[], days: number | undefined): PrePeriod {
+  const withOne = learners.filter((learner) => learner.covariate != null).length;
+  return {
+    days: days ?? null,
+    learners: withOne,
+    unavailable: withOne === 0 ? NO_PRE_PERIOD : null,
+  };
 }
 
 /**
@@ -238,8 +277,7 @@ function requireExpectedGroups(
 export function upliftReport(
   learners: readonly GroupedTally[],
   shares: ReadonlyMap<string, number>,
-  windowDays: number,
-  targetLift?: number,
+  { windowDays, targetLift, preDays, experiments = [] }: UpliftSettings,
 ): UpliftReport {
   const groups = byGroup(learners);
   const heldOut = groups.get(HOLDOUT) ?? [];
@@ -259,6 +297,7 @@ export function upliftReport(
     window_days: windowDays,
     arms: [holdout.row, treated.row, ...variants],
     absolute_lift: absoluteLift(treated.estimate, holdout.estimate),
+    cuped: cupedLift(nudged, heldOut),
     relative_lift: relativeLift(treated.estimate, holdout.estimate),
     power: liftPower(
       { estimate: treated.estimate, learners: treated.row.learners },
@@ -269,5 +308,7 @@ export function upliftReport(
       [...shares.keys()].map((group) => groups.get(group)?.length ?? 0),
       [...shares.values()],
     ),
+    pre_period: prePeriod(learners, preDays),
+    variants: variantLifts(groups, experiments),
   };
 }
