@@ -4,22 +4,70 @@ import { ClosedLoopResults, PolicyResult } from './closed-loop-results';
 
 const estimate = (value: number) => ({ value, ci95: [value - 0.001, value + 0.001] as const });
 
+const DIAGNOSTICS = {
+  effective_sample_size: 812.4,
+  max_weight: 4,
+  mean_weight: 1,
+  clipped_share: 0,
+  unsupported_share: 0,
+  history_dependent_share: 0.25,
+};
+
+/** A policy whose run had this value, lift and nudges per decision. */
 function result(
   index: number,
   value: number,
+  lift: number,
+  nudges: number,
   weeklyRates: number[],
   refused?: string,
 ): PolicyResult {
   return {
     policy: REPORT_POLICIES[index],
-    value,
+    truth: {
+      value,
+      noNudgeValue: value - lift,
+      lift,
+      nudgesPerDecision: nudges,
+      mutedLearners: index * 3,
+    },
     weeklyRates,
     ope:
       refused === undefined
-        ? { ips: estimate(value), snips: estimate(value), dr: estimate(value) }
+        ? {
+            ips: estimate(value),
+            snips: estimate(value),
+            dr: estimate(value),
+            difference: {
+              ips: estimate(value - 0.03),
+              snips: estimate(value - 0.03),
+              dr: estimate(value - 0.03),
+            },
+            diagnostics: DIAGNOSTICS,
+          }
         : { refused },
   };
 }
+
+/** One coverage run of a candidate: its truth and three estimates centred at `at`. */
+const coverageRun = (
+  story: string,
+  seed: number,
+  candidate: string,
+  truth: number,
+  at: number,
+) => ({
+  story,
+  seed,
+  candidate,
+  truth,
+  estimates: {
+    ips: { value: at, ci95: [at - 0.01, at + 0.01] as const },
+    snips: { value: at, ci95: [at - 0.02, at + 0.02] as const },
+    dr: { value: at, ci95: [at - 0.01, at + 0.01] as const },
+    diagnostics: DIAGNOSTICS,
+  },
+});
 
 const RESULTS: ClosedLoopResults = {
   options: {
@@ -33,13 +81,29 @@ const RESULTS: ClosedLoopResults = {
     coverageSeeds: 2,
     coverageUsers: 50,
     coverageDays: 7,
+    stories: ['config/stories/default.json'],
+    opeCoverageSeeds: 2,
+    opeCoverageUsers: 300,
   },
   logging: { trueLift: 0.02, measured: { estimate: 0.03, ci95: [0.01, 0.05] }, value: 0.03 },
   policies: [
-    result(0, 0, [0.1, 0.1]),
-    result(1, 0.04, [0.12, 0.1], 'the logging policy never chose quiz where the candidate would'),
-    result(2, 0.03, [0.13, 0.12]),
-    result(3, 0.025, [0.13, 0.115]),
+    result(0, 0.1, 0, 0, [0.1, 0.1]),
+    result(1, 0.104, 0.004, 2, [0.12, 0.1], 'the candidate policy puts quiz in the first slot'),
+    result(2, 0.13, 0.03, 1.5, [0.13, 0.12]),
+    result(3, 0.125, 0.025, 1.25, [0.13, 0.115]),
+  ],
+  opeCoverage: [
+    // Every estimator covers seed 1 only: 0.15 is 0.025 from 0.125, beyond each half-width.
+    coverageRun('config/stories/default.json', 1, 'one-slot', 0.12, 0.12),
+    coverageRun('config/stories/default.json', 2, 'one-slot', 0.15, 0.125),
+    coverageRun('config/stories/default.json', 1, 'no-quiz', 0.11, 0.11),
+    {
+      story: 'config/stories/default.json',
+      seed: 2,
+      candidate: 'no-quiz',
+      truth: 0.1,
+      estimates: { refused: 'the candidate policy puts comeback in the first slot' },
+    },
   ],
   coverage: [
     {
@@ -61,12 +125,17 @@ const RESULTS: ClosedLoopResults = {
 describe(closedLoopMarkdown.name, () => {
   const lines = closedLoopMarkdown(RESULTS).split('\n');
 
-  it('names the policy with the highest true value, and what each adds over no nudges', () => {
+  it('says which policy adds the most lift, from how many nudges, and the next one', () => {
     expect(lines).toContain(
-      "The highest true value is **the seed report's behaviour: rules only, no fatigue** (0.0400 per decision).",
+      '| ours: rules and models, with fatigue | 1.50 | 6 | 0.1300 | 0.1000 | +3.00 | +2.00 |',
     );
-    expect(lines).toContain('- ours: rules and models, with fatigue: +2.00');
-    expect(lines).toContain('- ours, with models retrained from the logs: +1.50');
+    expect(lines).toContain(
+      '**ours: rules and models, with fatigue** adds the most: +3.00 points per decision,',
+    );
+    expect(lines).toContain('from 1.50 nudges per decision (+2.00 points each), with');
+    expect(lines).toContain(
+      '6 learners muting nudges. Next comes ours, with models retrained from the logs: +2.50 points from 1.25 nudges per decision (+2.00 each), 9 learners muting.',
+    );
   });
 
   it('counts the coverage runs whose interval holds the true lift', () => {
@@ -97,12 +166,27 @@ describe(closedLoopMarkdown.name, () => {
     expect(sut).toContain('| 1 | +2.00 | +1.00 | [−1.00, +3.00] | yes | — | — | — |');
   });
 
-  it("gives ope's reason where the logs cannot speak for a policy", () => {
+  it("gives ope's estimates, the difference from the logging policy, or its reason for refusing", () => {
     expect(lines).toContain(
-      "| the seed report's behaviour: rules only, no fatigue | 0.0400 | not estimable from these logs: the logging policy never chose quiz where the candidate would | | |",
+      "| the seed report's behaviour: rules only, no fatigue | 0.1040 | refused: the candidate policy puts quiz in the first slot | | | | |",
     );
     expect(lines).toContain(
-      '| ours: rules and models, with fatigue | 0.0300 | 0.0300 [0.0290, 0.0310] | 0.0300 [0.0290, 0.0310] | 0.0300 [0.0290, 0.0310] |',
+      '| ours: rules and models, with fatigue | 0.1300 | 0.1300 [0.1290, 0.1310] | 0.1300 [0.1290, 0.1310] | +0.1000 [+0.0990, +0.1010] | 812 | 25.0% |',
+    );
+  });
+
+  it('judges off-policy coverage per story and candidate, refusals counting as met', () => {
+    expect(lines).toContain(
+      '| default | max_nudges 1 | 0.1350 | 0 | 1/2 | 1/2 | 1/2 | 0.040 | 0.020 | **missed** |',
+    );
+    expect(lines).toContain(
+      '| default | quiz switched off | 0.1050 | 1 | 1/1 | 1/1 | 1/1 | 0.040 | 0.020 | met |',
+    );
+    expect(lines).toContain(
+      'The target is met in **1 of 2** cells. A width is the mean length of the 95% interval in',
+    );
+    expect(lines).toContain(
+      'A refusal, as `ope` words it: “the candidate policy puts comeback in the first slot”',
     );
   });
 });
@@ -112,8 +196,20 @@ describe(policyConfig.name, () => {
     const base = { max_nudges: 3, fatigue: { max_nudges_per_7_days: 10, recency_penalty: 0.5 } };
     expect(policyConfig(base, REPORT_POLICIES[0])).toEqual({
       max_nudges: 3,
+      assignment: { holdout_percent: 10 },
       fatigue: { max_nudges_per_7_days: 0, recency_penalty: 0.5 },
     });
-    expect(policyConfig(base, REPORT_POLICIES[2])).toEqual(base);
+    expect(policyConfig(base, REPORT_POLICIES[2])).toEqual({
+      ...base,
+      assignment: { holdout_percent: 10 },
+    });
+    // A number replaces the base's.
+    const oneSlot = {
+      key: 'one',
+      label: 'one',
+      overrides: { max_nudges: 1 },
+      models: 'none',
+    } as const;
+    expect(policyConfig(base, oneSlot)).toEqual({ ...base, max_nudges: 1 });
   });
 });

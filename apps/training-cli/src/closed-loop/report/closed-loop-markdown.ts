@@ -1,7 +1,14 @@
 import { CHART_FONT } from '../../cli/chart-renderer';
-import { Estimate } from '../ope/ope';
+import { Estimate, Estimator } from '../ope/ope';
 import { ConfidenceInterval, Lift } from '../uplift/uplift';
-import { ClosedLoopResults } from './closed-loop-results';
+import { ClosedLoopResults, PolicyResult } from './closed-loop-results';
+import {
+  CoverageCell,
+  coverageCells,
+  COVERAGE_TARGET,
+  OPE_CANDIDATES,
+  OPE_LOGGING_POLICY,
+} from './ope-coverage';
 import { LOGGING_POLICY, NO_NUDGES } from './closed-loop-policies';
 
 export const WEEKLY_CHART_FILE = 'closed_loop_weekly.png';
@@ -15,6 +22,9 @@ const valueCi = ({ value: v, ci95: [lo, hi] }: Estimate) =>
   `${value(v)} [${value(lo)}, ${value(hi)}]`;
 const mean = (values: readonly number[]): number =>
   values.reduce((sum, v) => sum + v, 0) / values.length;
+const signedValue = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(4)}`;
+const signedCi = ({ value: v, ci95: [lo, hi] }: Estimate) =>
+  `${signedValue(v)} [${signedValue(lo)}, ${signedValue(hi)}]`;
 const covers = (measured: Lift, truth: number): boolean =>
   measured.ci95[0] <= truth && truth <= measured.ci95[1];
 
@@ -89,53 +99,73 @@ export function weeklyRateChart(results: ClosedLoopResults): Record<string, unkn
   };
 }
 
-/** reports/closed_loop.md: what was run, what it measured, and how far to trust it. */
-export function closedLoopMarkdown(results: ClosedLoopResults): string {
-  const { options, logging, policies, coverage } = results;
-  const covered = coverage.filter((run) => covers(run.measured, run.trueLift)).length;
-  const best = [...policies].sort((a, b) => b.value - a.value)[0];
-  const noNudges = policies.find((p) => p.policy.key === NO_NUDGES)?.weeklyRates ?? [];
-  const lines = [
-    '# The closed loop, offline',
+/** "+1.23" points per decision, from a share. */
+const lift = (share: number): string => points(share);
+
+/** The policy section: what each policy adds over sending nothing, and which adds most. */
+function policySection(results: ClosedLoopResults): string[] {
+  const { policies } = results;
+  const ranked = [...policies]
+    .filter((p) => p.policy.key !== NO_NUDGES)
+    .sort((a, b) => b.truth.lift - a.truth.lift);
+  const [best, second] = ranked;
+  const perNudge = (p: PolicyResult) =>
+    p.truth.nudgesPerDecision === 0 ? 0 : p.truth.lift / p.truth.nudgesPerDecision;
+  return [
+    '## What each policy adds',
     '',
-    `Written by \`npm run cli -- closed-loop-report\` (seed ${options.seed}); every number below`,
-    'comes from that run and changes only with the code or the flags. A simulated platform',
-    '(`simulate-platform`, [docs/closed-loop.md](../docs/closed-loop.md)) serves',
-    `${options.users} learners for ${options.days} days; their actions follow a story whose true`,
-    'effects are known, so each measurement can be set beside its truth.',
+    'A decision’s outcome is 1 when the learner does any of the four nudgeable actions that day,',
+    'whatever was sent; a policy’s value is its mean outcome per decision over the learners it',
+    'serves, and its lift is that value minus the same learners’ value in the world without',
+    'nudges (every learner is lived twice on the same random numbers). The lift is what the',
+    'policy causes; a habit the learner would have followed anyway adds nothing.',
     '',
-    '## The policies',
-    '',
-    '| policy | config changes | models |',
-    '| ------ | -------------- | ------ |',
-    ...[...policies.map((p) => p.policy), LOGGING_POLICY].map(
+    '| policy | nudges per decision | learners who muted | value | value without nudges | lift (points) | lift per nudge (points) |',
+    '| ------ | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...policies.map(
       (p) =>
-        `| ${p.label} | ${Object.keys(p.overrides).length === 0 ? '—' : `\`${JSON.stringify(p.overrides)}\``} | ${p.models} |`,
+        `| ${p.policy.label} | ${p.truth.nudgesPerDecision.toFixed(2)} | ${p.truth.mutedLearners} | ${value(p.truth.value)} | ${value(p.truth.noNudgeValue)} | ${lift(p.truth.lift)} | ${lift(perNudge(p))} |`,
     ),
     '',
+    ...(best === undefined
+      ? []
+      : [
+          `**${best.policy.label}** adds the most: ${lift(best.truth.lift)} points per decision,`,
+          `from ${best.truth.nudgesPerDecision.toFixed(2)} nudges per decision (${lift(perNudge(best))} points each), with`,
+          `${best.truth.mutedLearners} learners muting nudges.` +
+            (second === undefined
+              ? ''
+              : ` Next comes ${second.policy.label}: ${lift(second.truth.lift)} points from ${second.truth.nudgesPerDecision.toFixed(2)} nudges per decision (${lift(perNudge(second))} each), ${second.truth.mutedLearners} learners muting.`),
+          'A nudge adds less the more of them a learner has had lately (crowding and muting in the',
+          'story), and adds nothing for a learner who acts anyway; so what separates the policies',
+          'is how many nudges they spend and on whom, which the lift per nudge shows.',
+        ]),
+    '',
+  ];
+}
+
+function weeklySection(results: ClosedLoopResults): string[] {
+  const { policies } = results;
+  return [
     '## Weekly action rate',
     '',
     `![Weekly action rate by policy](${WEEKLY_CHART_FILE})`,
     '',
-    '| policy | ' +
-      policies[0].weeklyRates.map((_, w) => `week ${w + 1}`).join(' | ') +
-      ' | true value (reward per decision) |',
-    '| ------ | ' + policies[0].weeklyRates.map(() => '---:').join(' | ') + ' | ---: |',
+    'Share of the served learners’ days with at least one action:',
+    '',
+    '| policy | ' + policies[0].weeklyRates.map((_, w) => `week ${w + 1}`).join(' | ') + ' |',
+    '| ------ | ' + policies[0].weeklyRates.map(() => '---:').join(' | ') + ' |',
     ...policies.map(
-      (p) =>
-        `| ${p.policy.label} | ${p.weeklyRates.map((r) => pct(r)).join(' | ')} | ${value(p.value)} |`,
+      (p) => `| ${p.policy.label} | ${p.weeklyRates.map((r) => pct(r)).join(' | ')} |`,
     ),
     '',
-    `The highest true value is **${best.policy.label}** (${value(best.value)} per decision).`,
-    'The value is not causal: it credits any action that matches the top nudge, prompted or',
-    "not, so a policy that keeps showing a learner's habit scores well. What nudges add shows in",
-    'the action rate against no nudges, after the first week (mean of weeks 2 on, in points):',
-    '',
-    ...policies.map(
-      (p) =>
-        `- ${p.policy.label}: ${points(mean(p.weeklyRates.slice(1)) - mean(noNudges.slice(1)))}`,
-    ),
-    '',
+  ];
+}
+
+function upliftSection(results: ClosedLoopResults): string[] {
+  const { options, logging, coverage } = results;
+  const covered = coverage.filter((run) => covers(run.measured, run.trueLift)).length;
+  return [
     '## Measured lift against the holdout',
     '',
     `The logging policy, ${LOGGING_POLICY.label}, ran with a 10% holdout. \`uplift\` on its logs`,
@@ -154,26 +184,101 @@ export function closedLoopMarkdown(results: ClosedLoopResults): string {
         `| ${run.seed} | ${points(run.trueLift)} | ${points(run.measured.estimate)} | ${interval(run.measured.ci95)} | ${covers(run.measured, run.trueLift) ? 'yes' : 'no'} | ${run.cuped === null ? '— | — | —' : `${points(run.cuped.estimate)} | ${interval(run.cuped.ci95)} | ${covers(run.cuped, run.trueLift) ? 'yes' : 'no'}`} |`,
     ),
     '',
-    '## Off-policy estimates against the truth',
+  ];
+}
+
+function opeSection(results: ClosedLoopResults): string[] {
+  const { policies, logging } = results;
+  const share = (s: number) => pct(s, 1);
+  return [
+    '## Off-policy estimates from the logging policy’s logs',
     '',
-    'Each policy is estimated from the logging policy’s logs alone (`ope`, clip 10, 1,000',
-    'bootstrap resamples), in reward per decision, beside its simulated value when it runs:',
+    'Each policy estimated from the logging policy’s 28 days of logs alone (`ope`: pseudo-inverse',
+    'slate weights, cross-fitted DR, 1,000 bootstrap resamples of learners), beside its simulated',
+    `value when it runs; the difference is against the logging policy (true value ${value(logging.value)}).`,
     '',
-    '| policy | true value | IPS [95% CI] | SNIPS [95% CI] | DR [95% CI] |',
-    '| ------ | ---: | ---: | ---: | ---: |',
-    ...policies.map(({ policy, value: truth, ope }) =>
+    '| policy | true value | SNIPS [95% CI] | DR [95% CI] | DR − logging [95% CI] | effective sample | history-dependent decisions |',
+    '| ------ | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...policies.map(({ policy, truth, ope }) =>
       'refused' in ope
-        ? `| ${policy.label} | ${value(truth)} | not estimable from these logs: ${ope.refused} | | |`
-        : `| ${policy.label} | ${value(truth)} | ${valueCi(ope.ips)} | ${valueCi(ope.snips)} | ${valueCi(ope.dr)} |`,
+        ? `| ${policy.label} | ${value(truth.value)} | refused: ${ope.refused} | | | | |`
+        : `| ${policy.label} | ${value(truth.value)} | ${valueCi(ope.snips)} | ${valueCi(ope.dr)} | ${signedCi(ope.difference.dr)} | ${ope.diagnostics.effective_sample_size.toFixed(0)} | ${share(ope.diagnostics.history_dependent_share)} |`,
     ),
     '',
-    `The logging policy's own true value: ${value(logging.value)}.`,
+    'Over 28 days these estimates answer a narrower question than the truth: what each policy',
+    'would have earned in the contexts the logging policy created. A policy that sends',
+    'otherwise creates other histories (cooldowns, the weekly cap, muting), and on the',
+    'history-dependent decisions its choice reads them; the intervals cover the resampling',
+    'noise, not that difference. The coverage runs below remove it with 1-day logs.',
     '',
-    'The truth of a policy is what happens when it runs for the whole period, learners changing',
-    'as they act; the estimates reweigh the contexts the logging policy met. Where a candidate',
-    'changes what learners do, and so the contexts themselves, the two can differ beyond the',
-    'interval, which only covers the resampling noise.',
+  ];
+}
+
+function opeCoverageSection(results: ClosedLoopResults): string[] {
+  const { options } = results;
+  const cells = coverageCells(results.opeCoverage);
+  const storyName = (path: string) => path.replace(/^.*\//, '').replace(/\.json$/, '');
+  const label = (key: string) => OPE_CANDIDATES.find((c) => c.key === key)?.label ?? key;
+  const count = (cell: CoverageCell, estimator: Estimator) =>
+    `${cell.covered[estimator]}/${cell.runs - cell.refused}`;
+  const width = (w: number) => (Number.isNaN(w) ? '—' : w.toFixed(3));
+  const met = cells.filter((cell) => cell.met).length;
+  const refusals = results.opeCoverage.filter((run) => 'refused' in run.estimates);
+  return [
+    '## Off-policy coverage',
     '',
+    `On 1-day runs of ${options.opeCoverageUsers} learners (no history, so the logs show every context a`,
+    `candidate would meet) logged by ${OPE_LOGGING_POLICY.label}, each candidate's simulated value`,
+    `is set beside \`ope\`'s 95% intervals, over ${options.opeCoverageSeeds} seeds and ${options.stories.length} stories with`,
+    'different heterogeneity. The target: SNIPS and DR each cover the truth in at least',
+    `${Math.round(COVERAGE_TARGET * 20)} of 20 seeds, or the candidate is refused with its reason.`,
+    '',
+    '| story | candidate | mean true value | refused | IPS covered | SNIPS covered | DR covered | SNIPS width | DR width | verdict |',
+    '| ----- | --------- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
+    ...cells.map(
+      (cell) =>
+        `| ${storyName(cell.story)} | ${label(cell.candidate)} | ${value(cell.meanTruth)} | ${cell.refused} | ${count(cell, 'ips')} | ${count(cell, 'snips')} | ${count(cell, 'dr')} | ${width(cell.width.snips)} | ${width(cell.width.dr)} | ${cell.met ? 'met' : '**missed**'} |`,
+    ),
+    '',
+    `The target is met in **${met} of ${cells.length}** cells. A width is the mean length of the 95% interval in`,
+    'outcome per decision.',
+    ...(refusals.length === 0
+      ? []
+      : [
+          '',
+          `A refusal, as \`ope\` words it: “${(refusals[0].estimates as { refused: string }).refused}”`,
+        ]),
+    '',
+  ];
+}
+
+/** reports/closed_loop.md: what was run, what it measured, and how far to trust it. */
+export function closedLoopMarkdown(results: ClosedLoopResults): string {
+  const { options, policies } = results;
+  const lines = [
+    '# The closed loop, offline',
+    '',
+    `Written by \`npm run cli -- closed-loop-report\` (seed ${options.seed}); every number below`,
+    'comes from that run and changes only with the code or the flags. A simulated platform',
+    '(`simulate-platform`, [docs/closed-loop.md](../docs/closed-loop.md)) serves',
+    `${options.users} learners for ${options.days} days; their actions follow a story whose true`,
+    'effects are known (the committed default story: learners who differ in how a nudge moves',
+    'them), so each measurement can be set beside its truth.',
+    '',
+    '## The policies',
+    '',
+    '| policy | config changes | models |',
+    '| ------ | -------------- | ------ |',
+    ...[...policies.map((p) => p.policy), LOGGING_POLICY].map(
+      (p) =>
+        `| ${p.label} | ${Object.keys(p.overrides).length === 0 ? '—' : `\`${JSON.stringify(p.overrides)}\``} | ${p.models} |`,
+    ),
+    '',
+    ...policySection(results),
+    ...weeklySection(results),
+    ...upliftSection(results),
+    ...opeSection(results),
+    ...opeCoverageSection(results),
     '## Models retrained from the logs',
     '',
     '```text',

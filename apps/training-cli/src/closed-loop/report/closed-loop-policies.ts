@@ -16,18 +16,25 @@ export const NO_NUDGES = 'no-nudges';
 
 const NO_COOLDOWN = { resume: 0, project: 0, quiz: 0, event_fomo: 0, comeback: 0 };
 
+/**
+ * Every policy holds out the learners the logging policy holds out (same share, same salt), so
+ * each value, true or estimated, is a mean over the same served learners.
+ */
+const SAME_HOLDOUT = { holdout_percent: 10 };
+
 export const REPORT_POLICIES: readonly ReportPolicy[] = [
   {
     key: NO_NUDGES,
     label: 'no nudges (as the holdout)',
     // A weekly cap of 0 leaves no room: the engine decides, and nothing is delivered.
-    overrides: { fatigue: { max_nudges_per_7_days: 0 } },
+    overrides: { assignment: SAME_HOLDOUT, fatigue: { max_nudges_per_7_days: 0 } },
     models: 'deployed',
   },
   {
     key: 'rules-no-fatigue',
     label: "the seed report's behaviour: rules only, no fatigue",
     overrides: {
+      assignment: SAME_HOLDOUT,
       fatigue: { cooldown_days: NO_COOLDOWN, max_nudges_per_7_days: 1000, recency_penalty: 0 },
     },
     models: 'none',
@@ -35,13 +42,13 @@ export const REPORT_POLICIES: readonly ReportPolicy[] = [
   {
     key: 'ours',
     label: 'ours: rules and models, with fatigue',
-    overrides: {},
+    overrides: { assignment: SAME_HOLDOUT },
     models: 'deployed',
   },
   {
     key: 'ours-retrained',
     label: 'ours, with models retrained from the logs',
-    overrides: {},
+    overrides: { assignment: SAME_HOLDOUT },
     models: 'retrained',
   },
 ];
@@ -51,7 +58,7 @@ export const LOGGING_POLICY: ReportPolicy = {
   key: 'logging',
   label: 'ours with a 10% holdout and ε = 0.1 (writes the logs)',
   overrides: {
-    assignment: { holdout_percent: 10 },
+    assignment: SAME_HOLDOUT,
     policy: { exploration_epsilon: 0.1 },
   },
   models: 'deployed',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { parseCalendarDate } from '@app/learner';
 import { CHART_FONT, chartFontFiles, renderPngs } from '../../cli/chart-renderer';
-import { CLOSED_LOOP_FILES, forEachLine, parseOutcomeLine } from '@app/contract';
+import { CLOSED_LOOP_FILES, forEachLine, parseDecisionLine, parseOutcomeLine } from '@app/contract';
 import { OPE_DEFAULTS, OpeService } from '../ope/ope.service';
 import { PlatformTruth } from '../platform/platform-writer';
 import { PLATFORM_DEFAULTS, PlatformService } from '../platform/platform.service';
@@ -26,6 +26,7 @@ import {
   CoverageRun,
   OpeEstimates,
   PolicyResult,
+  PolicyTruth,
 } from './closed-loop-results';
 
 export const REPORT_FILE = 'closed_loop.md';
@@ -60,26 +61,43 @@ const logsOf = (dir: string) => ({
 });
 
 /**
- * Share of learner-days with at least one action, for each whole week of a run: read from the
- * outcomes log, which lists every action of every learner, held out or not.
+ * Share of learner-days with at least one action, for each whole week of a run, over the
+ * learners the policy serves (the held-out ones left out, as in every value): read from the
+ * decisions log (who is held out) and the outcomes log (every action of every learner).
  */
 async function weeklyActionRates(
-  outcomes: string,
-  users: number,
+  logs: { readonly decisions: string; readonly outcomes: string },
   days: number,
   start: string,
 ): Promise<number[]> {
   const first = parseCalendarDate(start)!;
   const weeks = Math.floor(days / 7);
-  // Learners active on each day of the whole weeks, by day since the start.
+  const served = new Set<string>();
+  await forEachLine(logs.decisions, (text, line) => {
+    const { record } = parseDecisionLine(text, `${logs.decisions} line ${line}`);
+    if (!record.assignment.holdout) served.add(record.user_id);
+  });
+  // Served learners active on each day of the whole weeks, by day since the start.
   const active = Array.from({ length: weeks * 7 }, () => new Set<string>());
-  await forEachLine(outcomes, (text, line) => {
-    const { record, day } = parseOutcomeLine(text, `${outcomes} line ${line}`);
-    active[day - first]?.add(record.user_id);
+  await forEachLine(logs.outcomes, (text, line) => {
+    const { record, day } = parseOutcomeLine(text, `${logs.outcomes} line ${line}`);
+    if (served.has(record.user_id)) active[day - first]?.add(record.user_id);
   });
   const counts = new Array<number>(weeks).fill(0);
   active.forEach((learners, day) => (counts[Math.floor(day / 7)] += learners.size));
-  return counts.map((count) => count / (users * 7));
+  return counts.map((count) => count / (served.size * 7));
+}
+
+/** What the report shows of a run's truth.json. */
+function policyTruth(truth: PlatformTruth): PolicyTruth {
+  const served = truth.decisions - truth.holdout_decisions;
+  return {
+    value: truth.policy_value as number,
+    noNudgeValue: truth.no_nudge_value as number,
+    lift: truth.policy_lift as number,
+    nudgesPerDecision: truth.delivered_nudges / served,
+    mutedLearners: truth.muted_learners,
+  };
 }
 
 /**
@@ -197,13 +215,8 @@ export class ClosedLoopReportService {
         );
       policies.push({
         policy,
-        value: truth.policy_value as number,
-        weeklyRates: await weeklyActionRates(
-          logsOf(dir).outcomes,
-          options.users,
-          options.days,
-          PLATFORM_DEFAULTS.start,
-        ),
+        truth: policyTruth(truth),
+        weeklyRates: await weeklyActionRates(logsOf(dir), options.days, PLATFORM_DEFAULTS.start),
         ope,
       });
     }

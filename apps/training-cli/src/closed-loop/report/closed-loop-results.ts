@@ -1,4 +1,4 @@
-import { Estimate } from '../ope/ope';
+import { OpeReport } from '../ope/ope';
 import { Lift } from '../uplift/uplift';
 import { ReportPolicy } from './closed-loop-policies';
 import { CoverageRun as OpeCoverageRun } from './ope-coverage';
@@ -20,21 +20,28 @@ export interface ClosedLoopReportOptions {
   readonly opeCoverageUsers: number;
 }
 
+/** What a policy's run did, from its truth.json. */
+export interface PolicyTruth {
+  /** Mean outcome per decision over the learners it serves. */
+  readonly value: number;
+  /** The same learners' mean outcome without nudges. */
+  readonly noNudgeValue: number;
+  /** value − noNudgeValue. */
+  readonly lift: number;
+  readonly nudgesPerDecision: number;
+  readonly mutedLearners: number;
+}
+
 export interface PolicyResult {
   readonly policy: ReportPolicy;
-  /** The simulated truth: mean reward per decision when this policy runs. */
-  readonly value: number;
+  readonly truth: PolicyTruth;
   /** Share of learner-days with at least one action, week by week. */
   readonly weeklyRates: readonly number[];
   /** The estimates from the logging policy's logs, or why `ope` refused to make them. */
   readonly ope: OpeEstimates | { readonly refused: string };
 }
 
-export interface OpeEstimates {
-  readonly ips: Estimate;
-  readonly snips: Estimate;
-  readonly dr: Estimate;
-}
+export type OpeEstimates = Pick<OpeReport, 'ips' | 'snips' | 'dr' | 'difference' | 'diagnostics'>;
 
 /** One coverage run: the true lift, and uplift's plain and CUPED estimates of it. */
 export interface CoverageRun {
