@@ -1,20 +1,12 @@
 /// <reference lib="dom" />
 // The page is inspected in the browser, with the DOM's types.
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import puppeteer, { Browser } from 'puppeteer-core';
+import { Browser } from 'puppeteer-core';
+import { launchBrowser, openFile, SKIP_BROWSER } from './browser';
 import { REPO_ROOT, runBuiltCli } from './run-cli';
-
-/**
- * Where Chromium is: CHROMIUM_PATH, else Debian's /usr/bin/chromium (`.ci/run` installs it). The
- * page is checked in a real browser, so a missing browser fails the suite, unless
- * SKIP_BROWSER_TESTS=1 says, on purpose, that this machine cannot run one.
- */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SKIP = process.env.SKIP_BROWSER_TESTS === '1';
 
 /** 20% held out, the rest split between two tone variants: warm, the first, is the control. */
 const CONFIG = {
@@ -35,17 +27,12 @@ const CONFIG = {
 const ARMS = ['holdout', 'treated', 'tone=warm', 'tone=cold'];
 const LIFTS = ['treated vs holdout', 'tone=cold vs warm'];
 
-(SKIP ? describe.skip : describe)('training-cli uplift --html in headless Chromium', () => {
+(SKIP_BROWSER ? describe.skip : describe)('training-cli uplift --html in headless Chromium', () => {
   let dir: string;
   let browser: Browser;
   let page: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `no Chromium at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH; SKIP_BROWSER_TESTS=1 skips this suite`,
-      );
-    }
     dir = await mkdtemp(join(tmpdir(), 'uplift-html-'));
     const document = JSON.parse(await readFile(join(REPO_ROOT, 'config/config.json'), 'utf8'));
     const config = join(dir, 'config.json');
@@ -75,12 +62,7 @@ const LIFTS = ['treated vs holdout', 'tone=cold vs warm'];
       page,
     ]);
     expect(uplift.code).toBe(0);
-    browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // Root in a container has no user namespace for Chromium's sandbox.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-    });
+    browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
@@ -89,16 +71,7 @@ const LIFTS = ['treated vs holdout', 'tone=cold vs warm'];
   });
 
   it('renders the forest plot and the weekly chart, from the file alone, without an error', async () => {
-    const tab = await browser.newPage();
-    const errors: string[] = [];
-    const requests: string[] = [];
-    tab.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    tab.on('pageerror', (error) => errors.push(String(error)));
-    tab.on('request', (request) => requests.push(request.url()));
-
-    await tab.goto(pathToFileURL(page).href, { waitUntil: 'load' });
+    const { tab, errors, requests } = await openFile(browser, page);
     const sut = await tab.evaluate(() => {
       const size = (selector: string) => {
         const box = document.querySelector(selector)!.getBoundingClientRect();

@@ -1,3 +1,4 @@
+import { CliUsageError } from './cli-errors';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -75,5 +76,14 @@ export async function writeTextFile(
   } catch (error) {
     await writer.abort();
     throw error;
+  }
+}
+
+/** `--html`: the page, or a usage error naming the path it could not be written to. */
+export async function writeHtmlPage(path: string, page: string): Promise<void> {
+  try {
+    await writeTextFile(path, (out) => out.write(page));
+  } catch (error) {
+    throw new CliUsageError(`--html ${path}: cannot write it (${(error as Error).message})`);
   }
 }

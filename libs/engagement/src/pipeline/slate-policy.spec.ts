@@ -58,9 +58,11 @@ describe(slatePolicy.name, () => {
       coolingDown: ['quiz', 'resume'],
       historyMatters: true,
     });
-    expect(policyOf(EXAMPLE_HISTORY_REQUEST, { fatigue: { max_nudges_per_7_days: 1 } }).slots).toBe(
-      0,
-    );
+    const full = policyOf(EXAMPLE_HISTORY_REQUEST, { fatigue: { max_nudges_per_7_days: 1 } });
+    expect([full.slots, full.historyMatters]).toEqual([0, true]);
+    // A policy that never sends has no slot with or without the history: it changes nothing.
+    const never = policyOf(EXAMPLE_HISTORY_REQUEST, { fatigue: { max_nudges_per_7_days: 0 } });
+    expect([never.slots, never.historyMatters]).toEqual([0, false]);
   });
 
   it("serves a held-out learner as any other, and explores with the learner's variant's ε", () => {

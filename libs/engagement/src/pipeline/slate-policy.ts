@@ -31,13 +31,17 @@ export function slatePolicy(valid: ValidRequest, state: EngineState): RequestSla
   const config = variantConfig(state.config, ranked.assignment);
   const fatigue = fatigueState(valid.deliveries, valid.asOf, config.fatigue);
   const rested = fatigueState([], valid.asOf, config.fatigue);
+  const slots = Math.max(0, Math.min(config.max_nudges, fatigue.room));
+  const restedSlots = Math.max(0, Math.min(config.max_nudges, rested.room));
+  // With no slot either way, the history changes nothing.
   const historyMatters =
-    fatigue.room !== rested.room ||
-    fatigue.coolingDown.size > 0 ||
-    [...fatigue.rankWeight.values()].some((weight) => weight !== 1);
+    slots !== restedSlots ||
+    (slots > 0 &&
+      (fatigue.coolingDown.size > 0 ||
+        [...fatigue.rankWeight.values()].some((weight) => weight !== 1)));
   return {
     ranked: (ranked.would_have_sent ?? ranked.nudges).map((nudge) => nudge.type),
-    slots: Math.max(0, Math.min(config.max_nudges, fatigue.room)),
+    slots,
     epsilon: config.policy.exploration_epsilon,
     coolingDown: new Set(fatigue.coolingDown.keys()),
     historyMatters,

@@ -19,7 +19,7 @@ const row = (name: string, candidate: Estimate, baseline: Estimate, difference: 
 const FEW_DECISIONS = 100;
 
 /** Warnings a reviewer must see before trusting the numbers. */
-function warnings(report: OpeReport): string[] {
+export function opeWarnings(report: OpeReport): string[] {
   const { diagnostics: d } = report;
   const lines: string[] = [];
   if (d.effective_sample_size < FEW_DECISIONS) {
@@ -59,6 +59,6 @@ export function opeText(report: OpeReport, candidate: string): string[] {
     `decisions: ${report.decisions} not held out, from ${plural(report.learners, 'learner')} (${plural(report.held_out, 'held-out decision')} left out)`,
     `weights (pseudo-inverse, per slot): effective sample ${d.effective_sample_size.toFixed(0)}, largest ${d.max_weight.toFixed(2)}, mean ${d.mean_weight.toFixed(3)}, ${percent(d.clipped_share, 1)} clipped at ${report.clip}; ${percent(d.unsupported_share, 1)} without support`,
     `95% CIs: percentiles of ${report.bootstrap} bootstrap resamples of the learners, seed ${report.seed}; DR's reward model cross-fitted over ${report.folds} folds of learners`,
-    ...warnings(report),
+    ...opeWarnings(report),
   ];
 }

@@ -149,6 +149,15 @@ export class OpeCommand extends CliCommand {
     return PARSE_OPTION.seed(value);
   }
 
+  @Option({
+    flags: '--html <path>',
+    description:
+      "also write the report as a self-contained HTML page: each estimate of the candidate beside the baseline's, their difference, the diagnostics",
+  })
+  parseHtml(value: string): string {
+    return parseFilePath(value);
+  }
+
   @Option(JSON_OPTION)
   parseJson(): boolean {
     return true;

@@ -3,6 +3,8 @@ import { EngineState } from '@app/engagement';
 import { loadModelSet, ModelSet } from '@app/ml';
 import { loadConfigFlag } from '../../cli/engine-config';
 import { requireLogFiles } from '../../cli/log-file';
+import { writeHtmlPage } from '../../cli/text-file-writer';
+import { opeHtml } from './ope-html';
 import { opeReport, OpeReport } from './ope';
 import { readOpeLogs } from './ope-logs';
 
@@ -29,6 +31,8 @@ export interface OpeRequest {
   readonly bootstrap: number;
   readonly folds: number;
   readonly seed: number;
+  /** Where to write the report as a self-contained HTML page, if anywhere. */
+  readonly html?: string;
 }
 
 /** The flags' defaults: `ope` and closed-loop-report run with these. */
@@ -125,6 +129,9 @@ export class OpeService {
         seed: request.seed,
       },
     );
+    if (request.html !== undefined) {
+      await writeHtmlPage(request.html, opeHtml(report, candidate.name));
+    }
     return { report, candidate: candidate.name };
   }
 }

@@ -5,8 +5,7 @@ import { expectedShares, groupConfig } from './groups';
 import { requireArms, UpliftReport, upliftReport } from './uplift';
 import { readDecisions, readOutcomes, tallyLearners, weeklyRates } from './uplift-logs';
 import { upliftHtml } from './uplift-html';
-import { CliUsageError } from '../../cli/cli-errors';
-import { writeTextFile } from '../../cli/text-file-writer';
+import { writeHtmlPage } from '../../cli/text-file-writer';
 import { hashWarning } from './uplift-text';
 
 export interface UpliftRequest {
@@ -24,15 +23,6 @@ export interface UpliftRequest {
   readonly preDays?: number;
   /** Where to write the report as a self-contained HTML page, if anywhere. */
   readonly html?: string;
-}
-
-/** The page, or a usage error naming the path it could not be written to. */
-async function writeHtml(path: string, page: string): Promise<void> {
-  try {
-    await writeTextFile(path, (out) => out.write(page));
-  } catch (error) {
-    throw new CliUsageError(`--html ${path}: cannot write it (${(error as Error).message})`);
-  }
 }
 
 /** The flags' defaults: `uplift` and closed-loop-report run with these. */
@@ -70,7 +60,7 @@ export class UpliftService {
     if (request.html !== undefined) {
       const arms = report.arms.map((arm) => arm.arm);
       const weekly = weeklyRates(decisions, actionDays, request.windowDays, arms);
-      await writeHtml(request.html, upliftHtml(report, weekly));
+      await writeHtmlPage(request.html, upliftHtml(report, weekly));
     }
     return report;
   }
