@@ -16,7 +16,7 @@ const NO_CAP = Number.MAX_SAFE_INTEGER;
  * The config with exploration off, a slot for every type and no weekly cap: the engine then
  * delivers all of its candidates in rank order, and ranks and words them as the config itself
  * would, since neither depends on ε, `max_nudges` or the cap (the cap only decides whether there
- * is room at all, which slotOneChoices checks on its own).
+ * is room at all, which slatePolicy reads on its own).
  */
 export function rankingConfig(config: EngineConfig): EngineConfig {
   const rankAll = (settings: EngineConfig): EngineConfig => ({
