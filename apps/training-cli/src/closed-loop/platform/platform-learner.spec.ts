@@ -168,7 +168,7 @@ describe(nudgeEffects.name, () => {
 
     const sut = nudgeEffects(FLAT, [{ type: 'quiz', slot: 2 }], past, TODAY, NO_FEATURES);
 
-    expect(Array.from(sut)).toEqual([0, 0, 1.2 * 0.6 * 0.5 * (1 - 2 / 7), 0]);
+    expect(Array.from(sut)).toEqual([0, 0, 1.2 * 0.6 * 0.5 * (1 - 3 / 12), 0]);
   });
 
   it('adds the effects of two nudges asking for the same action', () => {

@@ -38,10 +38,10 @@ describe(repeatMultiplier.name, () => {
 });
 
 describe(crowdingMultiplier.name, () => {
-  it('leaves 3 nudges a week alone, then loses a seventh per nudge until 10 leave nothing', () => {
+  it('leaves 2 nudges a week alone, then loses a twelfth per nudge until 14 leave nothing', () => {
     expect(
-      [0, 3, 4, 7, 10, 12].map((nudges) => crowdingMultiplier(BUILT_IN_STORY, nudges)),
-    ).toEqual([1, 1, 1 - 1 / 7, 1 - 4 / 7, 0, 0]);
+      [0, 2, 3, 8, 10, 14, 16].map((nudges) => crowdingMultiplier(BUILT_IN_STORY, nudges)),
+    ).toEqual([1, 1, 1 - 1 / 12, 1 - 6 / 12, 1 - 8 / 12, 0, 0]);
   });
 });
 

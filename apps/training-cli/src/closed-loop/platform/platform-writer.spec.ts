@@ -205,7 +205,7 @@ describe(platformTruth.name, () => {
       policy_value: 0.15,
       no_nudge_value: 0.1,
       policy_lift: 0.05,
-      story: { hash: '9c27f62d627e1a07', content: BUILT_IN_STORY },
+      story: { hash: '9fe9d3f97085e36a', content: BUILT_IN_STORY },
     });
   });
 

@@ -8,9 +8,9 @@ const STORIES = join(ROOT, 'config/stories');
 
 /** Each committed story file's hash: a story edited on purpose changes its line here. */
 const STORY_HASHES: Readonly<Record<string, string>> = {
-  'backfire.json': '3a13bf6c43672311',
-  'default.json': '9c27f62d627e1a07',
-  'habit-driven.json': 'e685b2a5b9d57b0b',
+  'backfire.json': '45dcf36bb98ec80c',
+  'default.json': '9fe9d3f97085e36a',
+  'habit-driven.json': 'fe3cfdf5d9302921',
 };
 
 function storyFile(name: string): unknown {

@@ -75,7 +75,7 @@ export const BUILT_IN_STORY: PlatformStory = {
   unprompted_shift: 4,
   slot_weights: [1, 0.6, 0.4],
   repeat_half_life_days: 3,
-  crowding: { free: 3, span: 7 },
+  crowding: { free: 2, span: 12 },
   muting: { above: { mean: 12, sd: 3 }, probability: 0.1 },
 };
 

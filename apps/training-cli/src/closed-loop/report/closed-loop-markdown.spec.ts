@@ -90,7 +90,7 @@ const RESULTS: ClosedLoopResults = {
     result(0, 0.1, 0, 0, [0.1, 0.1]),
     result(1, 0.104, 0.004, 2, [0.12, 0.1], 'the candidate policy puts quiz in the first slot'),
     result(2, 0.13, 0.03, 1.5, [0.13, 0.12]),
-    result(3, 0.125, 0.025, 1.25, [0.13, 0.115]),
+    result(4, 0.125, 0.025, 1.25, [0.13, 0.115]),
   ],
   opeCoverage: [
     // Every estimator covers seed 1 only: 0.15 is 0.025 from 0.125, beyond each half-width.
@@ -134,7 +134,7 @@ describe(closedLoopMarkdown.name, () => {
     );
     expect(lines).toContain('from 1.50 nudges per decision (+2.00 points each), with');
     expect(lines).toContain(
-      '6 learners muting nudges. Next comes ours, with models retrained from the logs: +2.50 points from 1.25 nudges per decision (+2.00 each), 9 learners muting.',
+      '6 learners muting nudges. Next comes ours, with models retrained from the logs: +2.50 points from 1.25 nudges per decision (+2.00 each), 12 learners muting.',
     );
   });
 

@@ -46,6 +46,12 @@ export const REPORT_POLICIES: readonly ReportPolicy[] = [
     models: 'deployed',
   },
   {
+    key: 'ours-one-slot',
+    label: 'ours, one nudge at a time (max_nudges 1)',
+    overrides: { assignment: SAME_HOLDOUT, max_nudges: 1 },
+    models: 'deployed',
+  },
+  {
     key: 'ours-retrained',
     label: 'ours, with models retrained from the logs',
     overrides: { assignment: SAME_HOLDOUT },
