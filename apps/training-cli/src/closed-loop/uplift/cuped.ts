@@ -1,5 +1,11 @@
 import { CalendarDay } from '@app/learner';
-import { ConfidenceInterval, interval95, LearnerTally, ratioEstimate } from './uplift';
+import {
+  ConfidenceInterval,
+  CovariateTally,
+  interval95,
+  LearnerTally,
+  ratioEstimate,
+} from './ratio';
 
 /**
  * CUPED (Deng, Xu, Kohavi & Walker 2013, _Improving the Sensitivity of Online Controlled
@@ -8,11 +14,6 @@ import { ConfidenceInterval, interval95, LearnerTally, ratioEstimate } from './u
  * its deviation from each learner's metric removes that part of the between-learner variance and
  * leaves the lift's expectation as it was.
  */
-
-/** A learner's tally and their covariate: the pre-period action rate, null without a pre-period. */
-export interface CovariateTally extends LearnerTally {
-  readonly covariate?: number | null;
-}
 
 /** The CUPED-adjusted absolute lift, beside the plain one. */
 export interface CupedLift {

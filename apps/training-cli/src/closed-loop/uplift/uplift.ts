@@ -3,11 +3,32 @@ import { plural } from '../../cli/format';
 import { CliUsageError } from '../../cli/cli-errors';
 import { HOLDOUT, TREATED } from './groups';
 import { SampleRatioTest, sampleRatioTest } from './sample-ratio';
-import { CovariateTally, CupedLift, cupedLift } from './cuped';
+import { CupedLift, cupedLift } from './cuped';
 import { ExperimentKeys, VariantLift, variantLifts } from './variants';
+import {
+  absoluteLift,
+  ConfidenceInterval,
+  GroupedTally,
+  interval95,
+  LearnerTally,
+  Lift,
+  RatioEstimate,
+  ratioEstimate,
+  Z_95,
+} from './ratio';
 
-/** The two-sided 95% normal quantile. */
-export const Z_95 = 1.959963985;
+export {
+  absoluteLift,
+  ConfidenceInterval,
+  CovariateTally,
+  GroupedTally,
+  interval95,
+  LearnerTally,
+  Lift,
+  RatioEstimate,
+  ratioEstimate,
+  Z_95,
+} from './ratio';
 
 /** The normal quantile of 80% power: a test at Z_95 detects a lift this far beyond it 4 times in 5. */
 export const Z_POWER_80 = 0.8416212336;
@@ -31,71 +52,6 @@ export function actedWithin(
   return low < actionDays.length && actionDays[low] < asOf + windowDays;
 }
 
-/** One learner's decisions and how many of them an action followed. */
-export interface LearnerTally {
-  readonly decisions: number;
-  readonly acted: number;
-}
-
-export interface RatioEstimate {
-  readonly rate: number;
-  /** NaN for a single learner: a sample variance needs two. */
-  readonly variance: number;
-}
-
-/**
- * The action rate Σ acted / Σ decisions over learners, and its variance by the delta method
- * (Deng, Knoblich & Lu 2018). The learner, not the decision, is the unit assignment randomises,
- * and one learner's decisions are not independent, so the variance comes from per-learner sums:
- * var(x̄/ȳ) ≈ (s_x²/ȳ² − 2·x̄·s_xy/ȳ³ + x̄²·s_y²/ȳ⁴) / K with sample (co)variances over K learners.
- */
-export function ratioEstimate(learners: readonly LearnerTally[]): RatioEstimate {
-  const k = learners.length;
-  let acted = 0;
-  let decisions = 0;
-  for (const learner of learners) {
-    acted += learner.acted;
-    decisions += learner.decisions;
-  }
-  const meanX = acted / k;
-  const meanY = decisions / k;
-  // Deviations from the means, in a second pass: sums of squares lose digits over millions.
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
-  for (const learner of learners) {
-    const dx = learner.acted - meanX;
-    const dy = learner.decisions - meanY;
-    sxx += dx * dx;
-    syy += dy * dy;
-    sxy += dx * dy;
-  }
-  const [varX, varY, covXY] = [sxx, syy, sxy].map((sum) => sum / (k - 1));
-  const variance =
-    (varX / meanY ** 2 - (2 * meanX * covXY) / meanY ** 3 + (meanX ** 2 * varY) / meanY ** 4) / k;
-  // When every learner has the same rate the terms cancel, and rounding may leave −1e-18.
-  return { rate: acted / decisions, variance: Math.max(variance, 0) };
-}
-
-/** A 95% confidence interval: its lower and upper bounds. */
-export type ConfidenceInterval = readonly [number, number];
-
-/** A lift and its 95% confidence interval. */
-export interface Lift {
-  readonly estimate: number;
-  readonly ci95: ConfidenceInterval;
-}
-
-export function interval95(estimate: number, variance: number): Lift {
-  const margin = Z_95 * Math.sqrt(variance);
-  return { estimate, ci95: [estimate - margin, estimate + margin] };
-}
-
-/** rate_treated − rate_holdout; the arms are independent, so their variances add. */
-export function absoluteLift(treated: RatioEstimate, holdout: RatioEstimate): Lift {
-  return interval95(treated.rate - holdout.rate, treated.variance + holdout.variance);
-}
-
 /**
  * rate_treated / rate_holdout − 1, with the delta method's variance of a ratio of independent
  * estimates; null when no held-out decision was followed by an action (nothing to divide by).
@@ -104,11 +60,6 @@ export function relativeLift(treated: RatioEstimate, holdout: RatioEstimate): Li
   const [t, h] = [treated.rate, holdout.rate];
   if (h === 0) return null;
   return interval95(t / h - 1, treated.variance / h ** 2 + (t ** 2 * holdout.variance) / h ** 4);
-}
-
-/** A learner's tally, pre-period covariate and group. */
-export interface GroupedTally extends CovariateTally {
-  readonly group: string;
 }
 
 /** A row of the report: `holdout`, `treated` (everyone nudged), or `<experiment>=<variant>`. */

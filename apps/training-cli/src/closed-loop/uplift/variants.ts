@@ -1,5 +1,5 @@
 import { CupedLift, cupedLift } from './cuped';
-import { absoluteLift, GroupedTally, Lift, ratioEstimate } from './uplift';
+import { absoluteLift, GroupedTally, Lift, ratioEstimate } from './ratio';
 
 /** An experiment as `uplift` needs it: its key and its variants' keys, in the config's order. */
 export interface ExperimentKeys {
