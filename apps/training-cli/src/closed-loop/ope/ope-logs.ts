@@ -135,13 +135,22 @@ function checkLogging(
   }
 }
 
-const cellMap = (weighting: SlateWeighting): Map<number, number> => {
-  const map = new Map<number, number>();
-  weighting.marginals.forEach((probability, cell) => {
-    if (probability > 0) map.set(cell, probability);
-  });
+/**
+ * A weighting's cell probabilities above 0, made once per weighting: the decisions that share a
+ * pair of policies share the map, so a long log keeps few of them.
+ */
+const cellMaps = new WeakMap<SlateWeighting, ReadonlyMap<number, number>>();
+function cellMap(weighting: SlateWeighting): ReadonlyMap<number, number> {
+  let map = cellMaps.get(weighting);
+  if (map === undefined) {
+    const cells = new Map<number, number>();
+    weighting.marginals.forEach((probability, cell) => {
+      if (probability > 0) cells.set(cell, probability);
+    });
+    cellMaps.set(weighting, (map = cells));
+  }
   return map;
-};
+}
 
 interface DecisionPass {
   readonly table: DecisionTable;

@@ -66,7 +66,7 @@ async function loadModels(
   }
 }
 
-const describe = (config: string, models: ModelSet | undefined) =>
+const policyName = (config: string, models: ModelSet | undefined) =>
   `${config} (${models === undefined ? 'rules only' : `models ${models.version}`})`;
 
 /**
@@ -84,7 +84,7 @@ export class OpeService {
         config: loadConfigFlag(config),
         models: await loadModels(flag, modelsDir, warn),
       };
-      return { state, name: describe(config, state.models) };
+      return { state, name: policyName(config, state.models) };
     };
     await requireLogFiles(request);
     const candidate = await policy('--models-dir', request.config, request.modelsDir);
