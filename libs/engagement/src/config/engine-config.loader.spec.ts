@@ -271,6 +271,21 @@ describe(buildEngineConfig.name, () => {
     expect(errorsOf({ assignment })).toEqual([message]);
   });
 
+  it.each([[{ disabled_types: ['quiz', 'memes'] }], [{ disabled_types: 'quiz' }]])(
+    'refuses policy %j, naming the key and the nudge types',
+    (policy) => {
+      expect(errorsOf({ policy })).toEqual([
+        'policy.disabled_types must be a list of nudge types: resume, project, quiz, event_fomo, comeback',
+      ]);
+    },
+  );
+
+  it('switches each listed type off once, however often it is listed', () => {
+    const sut = buildEngineConfig({ policy: { disabled_types: ['quiz', 'resume', 'quiz'] } });
+    expect(sut.policy.disabled_types).toEqual(['quiz', 'resume']);
+    expect(buildEngineConfig({}).policy.disabled_types).toEqual([]);
+  });
+
   it('reports every bad key at once', () => {
     expect(errorsOf({ max_nudges: 9, ml_rules: { priority: 'x' } })).toEqual([
       'ml_rules.priority must be one of high, medium, low',

@@ -47,6 +47,22 @@ describe(slatePolicy.name, () => {
     expect(sut.ranked).toEqual([...RANKED, 'event_fomo']);
   });
 
+  it('never ranks a type switched off, from the rules or the models', () => {
+    const models = constantModels({ event_fomo: 0.9, quiz: 0.9 });
+    const sut = policyOf(
+      EXAMPLE_REQUEST,
+      { policy: { disabled_types: ['quiz', 'event_fomo'] } },
+      models,
+    );
+    expect(sut.ranked).toEqual(['resume', 'comeback', 'project']);
+    const answer = analyzeLearner(valid(EXAMPLE_REQUEST), {
+      config: buildEngineConfig({ policy: { disabled_types: ['resume'] } }),
+      models,
+    });
+    expect(answer.nudges.map((nudge) => nudge.type)).toEqual(['comeback', 'quiz', 'project']);
+    expect(answer.candidates.map((candidate) => candidate.type)).not.toContain('resume');
+  });
+
   it('leaves out types in their cooldown and opens only the room the weekly cap leaves', () => {
     // The quiz delivered yesterday and the resume dismissed ten days ago still rest; one
     // delivery in the week leaves room for one with a cap of 2.
