@@ -1,5 +1,6 @@
 import { percent, plural, table } from '../../cli/format';
 import { Estimate, Estimator, OpeReport } from '../ope/ope';
+import { opeWarnings } from '../ope/ope-text';
 
 /**
  * The estimator that decides: DR, cross-fitted. Its reward model takes most of the outcome's
@@ -148,7 +149,10 @@ export function promoteJson(
   };
 }
 
-/** The summary a person reads; the decision line follows it (stdout, or stderr for a refusal). */
+/**
+ * The summary a person reads, with ope's warnings (few effective decisions, history-dependent
+ * choices); the decision line follows it (stdout, or stderr for a refusal).
+ */
 export function promoteText(
   report: OpeReport,
   candidate: SetName,
@@ -172,5 +176,6 @@ export function promoteText(
     '',
     `decisions: ${report.decisions} not held out, from ${plural(report.learners, 'learner')}; weights: effective sample ${d.effective_sample_size.toFixed(0)}, largest ${d.max_weight.toFixed(2)}, ${percent(d.unsupported_share, 1)} without support`,
     `rule: promote when the lower end of DR's 95% CI exceeds ${signed(minGain)} (--min-gain); ${report.bootstrap} bootstrap resamples of learners, seed ${report.seed}`,
+    ...opeWarnings(report),
   ];
 }
