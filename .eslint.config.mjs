@@ -94,6 +94,7 @@ const LAYERS = {
     'closed-loop/ope',
     'closed-loop/platform',
     'closed-loop/retrain',
+    'closed-loop/promote',
     'offline/train',
     'offline/report',
     'offline/pipeline',

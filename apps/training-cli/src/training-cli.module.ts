@@ -6,6 +6,8 @@ import { ProgressService } from './cli/progress.service';
 import { OpeCommand } from './closed-loop/ope/ope.command';
 import { OpeService } from './closed-loop/ope/ope.service';
 import { OpeCoverageService } from './closed-loop/report/ope-coverage.service';
+import { PromoteCommand } from './closed-loop/promote/promote.command';
+import { PromoteService } from './closed-loop/promote/promote.service';
 import { SimulatePlatformCommand } from './closed-loop/platform/platform-simulate.command';
 import { PlatformService } from './closed-loop/platform/platform.service';
 import { ClosedLoopReportCommand } from './closed-loop/report/closed-loop-report.command';
@@ -27,7 +29,7 @@ import { ScoreService } from './score/score.service';
 
 /**
  * The training CLI: the offline steps (simulate, dataset, train, report, pipeline), `score`, the
- * checks, and the closed loop (simulate-platform, uplift, ope, train --from-log,
+ * checks, and the closed loop (simulate-platform, uplift, ope, promote, train --from-log,
  * closed-loop-report). Each command is thin over a service; commands never call each other.
  */
 @Module({
@@ -44,6 +46,7 @@ import { ScoreService } from './score/score.service';
     OpeService,
     OpeCoverageService,
     RetrainService,
+    PromoteService,
     ClosedLoopReportService,
     // Commands in the order --help lists them.
     SimulateCommand,
@@ -56,6 +59,7 @@ import { ScoreService } from './score/score.service';
     CheckConfigCommand,
     UpliftCommand,
     OpeCommand,
+    PromoteCommand,
     SimulatePlatformCommand,
     ClosedLoopReportCommand,
   ],

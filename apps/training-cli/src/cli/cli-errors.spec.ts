@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { CliUsageError, onCommanderExit, onCommandError } from './cli-errors';
+import { CliRefusalError, CliUsageError, onCommanderExit, onCommandError } from './cli-errors';
 
 describe(onCommandError.name, () => {
   let stderr: jest.SpyInstance;
@@ -18,6 +18,12 @@ describe(onCommandError.name, () => {
     onCommandError(new CliUsageError('missing input data/peer_snapshot.json'));
     expect(process.exitCode).toBe(2);
     expect(stderr).toHaveBeenCalledWith('error: missing input data/peer_snapshot.json\n');
+  });
+
+  it('exits 3 with the line of a refusal, printed as it is', () => {
+    onCommandError(new CliRefusalError('promote: refused: nothing to promote'));
+    expect(process.exitCode).toBe(3);
+    expect(stderr).toHaveBeenCalledWith('promote: refused: nothing to promote\n');
   });
 
   it('exits 2 after a commander parse error, which commander has already printed', () => {

@@ -9,6 +9,17 @@ export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
 
+/**
+ * Exit code for a command that ran correctly and declined to act on what it found (`promote`
+ * refusing a candidate): distinct from usage errors (2), so a pipeline can tell "no" from "wrong".
+ */
+export const REFUSAL_EXIT_CODE = 3;
+
+/** The command decided not to act; its message, one line, says why, with the numbers. */
+export class CliRefusalError extends Error {
+  override readonly name = 'CliRefusalError';
+}
+
 /** Carries commander's verdict (help shown, bad flag) out of parsing without process.exit. */
 class CommanderExit extends Error {
   constructor(readonly exitCode: number) {
@@ -31,6 +42,10 @@ export function onCommanderExit(error: CommanderError): never {
 export function onCommandError(error: Error): void {
   if (error instanceof CommanderExit) {
     process.exitCode = error.exitCode;
+  } else if (error instanceof CliRefusalError) {
+    // Not an error of the user's: the line is the command's answer, printed as it is.
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = REFUSAL_EXIT_CODE;
   } else if (error instanceof CliUsageError || error instanceof DecisionLogError) {
     // A log that breaks the decision-log contract is the user's to fix, like a bad flag.
     process.stderr.write(`error: ${error.message}\n`);

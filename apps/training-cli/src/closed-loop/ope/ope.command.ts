@@ -17,11 +17,11 @@ export interface OpeOptions extends OpeRequest {
   readonly json?: boolean;
 }
 
-const MAX_REWARD_DAYS = 365;
-const MIN_RESAMPLES = 100;
-const MAX_RESAMPLES = 100_000;
-const MIN_FOLDS = 2;
-const MAX_FOLDS = 20;
+export const MAX_REWARD_DAYS = 365;
+export const MIN_RESAMPLES = 100;
+export const MAX_RESAMPLES = 100_000;
+export const MIN_FOLDS = 2;
+export const MAX_FOLDS = 20;
 
 /**
  * `ope` (OpeService): a candidate policy's value on another policy's logs. Any problem is a
