@@ -1,27 +1,15 @@
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
-import {
-  OPTIONS,
-  PARSE_OPTION,
-  parseClip,
-  parseDirectory,
-  parseFilePath,
-  parseInteger,
-} from '../../cli/cli-options';
+import { OPTIONS, PARSE_OPTION, parseDirectory, parseFilePath } from '../../cli/cli-options';
 import { JSON_OPTION, logOption, OUTCOMES_HELP, printReport } from '../../cli/log-options';
 import { warnOnStderr } from '../../cli/progress.service';
+import { OPE_OPTIONS, PARSE_OPE_OPTION } from './ope-options';
 import { opeText } from './ope-text';
 import { OPE_DEFAULTS, OpeRequest, OpeService } from './ope.service';
 
 export interface OpeOptions extends OpeRequest {
   readonly json?: boolean;
 }
-
-export const MAX_REWARD_DAYS = 365;
-export const MIN_RESAMPLES = 100;
-export const MAX_RESAMPLES = 100_000;
-export const MIN_FOLDS = 2;
-export const MAX_FOLDS = 20;
 
 /**
  * `ope` (OpeService): a candidate policy's value on another policy's logs. Any problem is a
@@ -104,49 +92,29 @@ export class OpeCommand extends CliCommand {
     return parseDirectory(value);
   }
 
-  @Option({
-    flags: '--clip <weight>',
-    description: 'the largest |weight| a decision gets, at least 1',
-    defaultValue: OPE_DEFAULTS.clip,
-  })
+  @Option(OPE_OPTIONS.clip)
   parseClip(value: string): number {
-    return parseClip(value);
+    return PARSE_OPE_OPTION.clip(value);
   }
 
-  @Option({
-    flags: '--folds <k>',
-    description: `folds of learners the doubly robust reward model is cross-fitted over, ${MIN_FOLDS} to ${MAX_FOLDS}`,
-    defaultValue: OPE_DEFAULTS.folds,
-  })
+  @Option(OPE_OPTIONS.folds)
   parseFolds(value: string): number {
-    return parseInteger(value, MIN_FOLDS, MAX_FOLDS);
+    return PARSE_OPE_OPTION.folds(value);
   }
 
-  @Option({
-    flags: '--reward-days <days>',
-    description: `days after a decision (its own day included) in which any nudgeable action makes its outcome 1, 1 to ${MAX_REWARD_DAYS}`,
-    defaultValue: OPE_DEFAULTS.rewardDays,
-  })
+  @Option(OPE_OPTIONS.rewardDays)
   parseRewardDays(value: string): number {
-    return parseInteger(value, 1, MAX_REWARD_DAYS);
+    return PARSE_OPE_OPTION.rewardDays(value);
   }
 
-  @Option({
-    flags: '--bootstrap <resamples>',
-    description: `bootstrap resamples for the 95% CIs, ${MIN_RESAMPLES} to ${MAX_RESAMPLES}`,
-    defaultValue: OPE_DEFAULTS.bootstrap,
-  })
+  @Option(OPE_OPTIONS.bootstrap)
   parseBootstrap(value: string): number {
-    return parseInteger(value, MIN_RESAMPLES, MAX_RESAMPLES);
+    return PARSE_OPE_OPTION.bootstrap(value);
   }
 
-  @Option({
-    ...OPTIONS.seed,
-    description: 'seed of the bootstrap draws',
-    defaultValue: OPE_DEFAULTS.seed,
-  })
+  @Option(OPE_OPTIONS.seed)
   parseSeed(value: string): number {
-    return PARSE_OPTION.seed(value);
+    return PARSE_OPE_OPTION.seed(value);
   }
 
   @Option({
