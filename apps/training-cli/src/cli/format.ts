@@ -14,6 +14,11 @@ export function signed(value: number, digits: number): string {
   return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 }
 
+/** A number with its sign as prose and tables print a difference: `+`, or a true minus `−`. */
+export function withSign(value: number, digits: number): string {
+  return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}`;
+}
+
 /** Columns padded to their widest cell: the first (a name) to the left, numbers to the right. */
 export function table(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));

@@ -1,8 +1,8 @@
-import { percent, plural, table } from '../../cli/format';
+import { percent, plural, table, withSign } from '../../cli/format';
 import { Estimate, OpeReport } from './ope';
 
 const fixed = (value: number): string => value.toFixed(4);
-const signed = (value: number): string => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(4)}`;
+const signed = (value: number): string => withSign(value, 4);
 const interval = ([low, high]: readonly [number, number], format: (v: number) => string) =>
   `${format(low)} to ${format(high)}`;
 

@@ -1,4 +1,4 @@
-import { percent, plural, table } from '../../cli/format';
+import { percent, plural, table, withSign } from '../../cli/format';
 import { Estimate, Estimator, OpeReport } from '../ope/ope';
 import { opeWarnings } from '../ope/ope-text';
 
@@ -13,8 +13,7 @@ export const DECIDING_ESTIMATOR: Estimator = 'dr';
 const NAMES: Readonly<Record<Estimator, string>> = { ips: 'IPS', snips: 'SNIPS', dr: 'DR' };
 
 /** A number with its sign, `−` for negatives, at 4 decimals: how differences are printed. */
-export const signed = (value: number): string =>
-  `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(4)}`;
+export const signed = (value: number): string => withSign(value, 4);
 
 const interval = ([low, high]: readonly [number, number]) => `${signed(low)} to ${signed(high)}`;
 

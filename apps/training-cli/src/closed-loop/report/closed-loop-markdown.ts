@@ -1,4 +1,5 @@
 import { CHART_FONT } from '../../cli/chart-renderer';
+import { withSign } from '../../cli/format';
 import { Estimate, Estimator } from '../ope/ope';
 import { ConfidenceInterval, Lift } from '../uplift/uplift';
 import { ClosedLoopResults, PolicyResult } from './closed-loop-results';
@@ -14,15 +15,14 @@ import { LOGGING_POLICY, NO_NUDGES } from './closed-loop-policies';
 export const WEEKLY_CHART_FILE = 'closed_loop_weekly.png';
 
 const pct = (share: number, digits = 2): string => `${(share * 100).toFixed(digits)}%`;
-const points = (share: number): string =>
-  `${share >= 0 ? '+' : '−'}${Math.abs(share * 100).toFixed(2)}`;
+const points = (share: number): string => withSign(share * 100, 2);
 const interval = ([lo, hi]: ConfidenceInterval): string => `[${points(lo)}, ${points(hi)}]`;
 const value = (v: number): string => v.toFixed(4);
 const valueCi = ({ value: v, ci95: [lo, hi] }: Estimate) =>
   `${value(v)} [${value(lo)}, ${value(hi)}]`;
 const mean = (values: readonly number[]): number =>
   values.reduce((sum, v) => sum + v, 0) / values.length;
-const signedValue = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(4)}`;
+const signedValue = (v: number): string => withSign(v, 4);
 const signedCi = ({ value: v, ci95: [lo, hi] }: Estimate) =>
   `${signedValue(v)} [${signedValue(lo)}, ${signedValue(hi)}]`;
 const covers = (measured: Lift, truth: number): boolean =>
