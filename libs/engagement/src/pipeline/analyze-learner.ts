@@ -6,19 +6,32 @@ import {
   ValidRequest,
 } from '@app/contract';
 import { computeFomo } from '@app/fomo';
-import { CalendarDay, deriveSignals, formatCalendarDate } from '@app/learner';
+import { CalendarDay, deriveSignals, formatCalendarDate, NudgeType } from '@app/learner';
 import { readableEventName, RenderContext, resolveLocale } from '@app/messages';
 import { encodeFeatures, ModelSet } from '@app/ml';
 import { evaluateRules } from '@app/rules';
 import { renderSuppression, policyVersion } from '../answer/policy-answer';
 import { renderNudge } from '../answer/render-nudge';
 import { mlNudges } from '../candidates/model-drafts';
+import { NudgeDraft } from '../candidates/nudge-draft';
 import { mergeRuleCandidates } from '../candidates/rule-drafts';
 import { EngineConfig, variantConfig } from '../config/engine-config';
 import { assign } from '../policy/assignment';
 import { chooseNudges } from '../policy/choose-nudges';
 import { decisionRandom, newDecisionId } from '../policy/decision';
 import { fatigueState } from '../policy/fatigue';
+
+/**
+ * The types the models are not asked about: those a rule already drafts, and those switched off.
+ */
+function ruledOrOff(
+  ruleDrafts: readonly NudgeDraft[],
+  disabled: readonly NudgeType[],
+): Set<NudgeType> {
+  const types = new Set(ruleDrafts.map((draft) => draft.type));
+  for (const type of disabled) types.add(type);
+  return types;
+}
 
 /** What one answer is computed with: a config and the models served beside it. */
 export interface EngineState {
@@ -62,7 +75,7 @@ export function analyzeLearner(
     models === undefined
       ? []
       : mlNudges(
-          new Set([...ruleDrafts.map((draft) => draft.type), ...disabled]),
+          ruledOrOff(ruleDrafts, disabled),
           signals,
           encodeFeatures(signals),
           models,
