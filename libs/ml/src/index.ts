@@ -6,8 +6,22 @@ export {
   FeatureName,
   featureVector,
 } from './features';
-export { linearModelFromLayers, LinearModel, linearProbability, sigmoid } from './linear-model';
-export { MANIFEST_FILE, ManifestModel, ModelManifest, ModelMetrics } from './manifest';
+export {
+  ControlModel,
+  linearModelFromLayers,
+  LinearModel,
+  linearProbability,
+  LinearWeights,
+  sigmoid,
+} from './linear-model';
+export {
+  MANIFEST_FILE,
+  ManifestModel,
+  MODEL_OBJECTIVES,
+  ModelManifest,
+  ModelMetrics,
+  ModelObjective,
+} from './manifest';
 export { loadLayersModel, saveLayersModel } from './model-files';
 export {
   checkManifest,
@@ -16,6 +30,7 @@ export {
   loadModelSet,
   ModelSet,
   ModelSetError,
+  UpliftPrediction,
 } from './model-set';
 export { HEALTH_CHECKS } from './health-checks';
 export { MlHealthIndicator } from './ml.health';

@@ -2,10 +2,19 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import { NudgeType } from '@app/learner';
 
 /** A Dense(1, sigmoid) model's weights, read once so scoring is a dot product, not a tfjs call. */
-export interface LinearModel {
-  readonly type: NudgeType;
+export interface LinearWeights {
   readonly weights: Float64Array;
   readonly bias: number;
+}
+
+/** A nudge type's model: its propensity, or in an uplift set its treated model. */
+export interface LinearModel extends LinearWeights {
+  readonly type: NudgeType;
+}
+
+/** An uplift set's control model: the chance of `action` with nothing sent. */
+export interface ControlModel extends LinearWeights {
+  readonly action: string;
 }
 
 export function sigmoid(z: number): number {
@@ -22,12 +31,15 @@ export function linearProbability(
   return sigmoid(z);
 }
 
-/** Reads the weights of a single-Dense sigmoid model, refusing anything else by name. */
-export function linearModelFromLayers(
-  type: NudgeType,
+/**
+ * Reads the weights of a single-Dense sigmoid model, refusing anything else by name (`type`, a
+ * nudge type or a control model's name).
+ */
+export function linearModelFromLayers<Name extends string = NudgeType>(
+  type: Name,
   model: LayersModel,
   featureCount: number,
-): LinearModel {
+): LinearWeights & { readonly type: Name } {
   const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
   if (layers.length !== 1 || layers[0].getClassName() !== 'Dense') {
     throw new Error(`model ${type}: expected a single Dense layer`);

@@ -2,8 +2,19 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { NUDGE_TYPES, NudgeType } from '@app/learner';
 import { FEATURE_COUNT, FEATURE_NAMES, FeatureName } from './features';
-import { linearModelFromLayers, LinearModel, linearProbability } from './linear-model';
-import { MANIFEST_FILE, ManifestModel, ModelManifest } from './manifest';
+import {
+  ControlModel,
+  linearModelFromLayers,
+  LinearModel,
+  linearProbability,
+} from './linear-model';
+import {
+  MANIFEST_FILE,
+  ManifestModel,
+  MODEL_OBJECTIVES,
+  ModelManifest,
+  ModelObjective,
+} from './manifest';
 import { loadLayersModel } from './model-files';
 
 /** A feature's share of one model's log-odds for one learner, relative to the training mean. */
@@ -21,22 +32,64 @@ export interface Explanation {
   readonly down: readonly FeatureContribution[];
 }
 
+/** What an uplift set predicts for one learner and nudge type. */
+export interface UpliftPrediction {
+  /** The chance of the type's action with the nudge in slot 1. */
+  readonly treated: number;
+  /** The chance of that action with nothing sent. */
+  readonly control: number;
+  /** treated − control: what the nudge is expected to change. */
+  readonly uplift: number;
+}
+
 /** The loaded models, ready to score a feature vector with plain arithmetic. */
 export class ModelSet {
   readonly types: readonly NudgeType[];
+  readonly objective: ModelObjective;
   private readonly byType: ReadonlyMap<NudgeType, LinearModel>;
+  /** An uplift set's control model per nudge type (a type's action's). */
+  private readonly controlOf: ReadonlyMap<NudgeType, ControlModel>;
 
   constructor(
     readonly manifest: ModelManifest,
     /** The models' weights: with the manifest, all it takes to rebuild the set elsewhere. */
     readonly models: readonly LinearModel[],
+    /** An uplift set's control models; none in a propensity set. */
+    readonly controls: readonly ControlModel[] = [],
   ) {
     this.types = models.map((model) => model.type);
     this.byType = new Map(models.map((model) => [model.type, model]));
+    this.objective = manifest.objective ?? 'propensity';
+    const byAction = new Map(controls.map((control) => [control.action, control]));
+    const controlOf = new Map<NudgeType, ControlModel>();
+    for (const model of models) {
+      const action = manifest.models[model.type]?.control;
+      const control = action === undefined ? undefined : byAction.get(action);
+      if (control !== undefined) controlOf.set(model.type, control);
+    }
+    this.controlOf = controlOf;
   }
 
   get version(): string {
     return this.manifest.version;
+  }
+
+  /** An uplift set's outcome window in days; undefined for a propensity set. */
+  get rewardDays(): number | undefined {
+    return this.objective === 'uplift' ? this.manifest.reward_days : undefined;
+  }
+
+  /**
+   * An uplift set's prediction for a nudge of `type`, or undefined when the set is a propensity
+   * set or has no model of that type.
+   */
+  uplift(type: NudgeType, x: Float64Array): UpliftPrediction | undefined {
+    const treatedModel = this.byType.get(type);
+    const controlModel = this.controlOf.get(type);
+    if (treatedModel === undefined || controlModel === undefined) return undefined;
+    const treated = linearProbability(treatedModel, x);
+    const control = linearProbability(controlModel, x);
+    return { treated, control, uplift: treated - control };
   }
 
   has(type: NudgeType): boolean {
@@ -105,6 +158,10 @@ export function checkManifest(value: unknown): ModelManifest {
   if (typeof manifest.models !== 'object' || manifest.models === null) {
     throw new Error('manifest.models is not an object');
   }
+  const objective = manifest.objective ?? 'propensity';
+  if (!MODEL_OBJECTIVES.includes(objective)) {
+    throw new Error(`manifest.objective is not one of ${MODEL_OBJECTIVES.join(', ')}`);
+  }
   for (const [type, entry] of Object.entries(manifest.models)) {
     if (!isNudgeType(type)) {
       throw new Error(`manifest.models.${type} is not a nudge type (${NUDGE_TYPES.join(', ')})`);
@@ -113,7 +170,31 @@ export function checkManifest(value: unknown): ModelManifest {
       throw new Error(`manifest.models.${type}.path is not a string`);
     }
   }
+  if (objective === 'uplift') checkUpliftManifest(manifest);
   return manifest as ModelManifest;
+}
+
+/** An uplift set: every type's control model listed, and the outcome window it predicts over. */
+function checkUpliftManifest(manifest: Partial<ModelManifest>): void {
+  const controls = manifest.controls;
+  if (typeof controls !== 'object' || controls === null || Array.isArray(controls)) {
+    throw new Error('manifest.controls is not an object (an uplift set needs its control models)');
+  }
+  for (const [action, entry] of Object.entries(controls)) {
+    if (typeof (entry as Partial<ManifestModel> | undefined)?.path !== 'string') {
+      throw new Error(`manifest.controls.${action}.path is not a string`);
+    }
+  }
+  for (const [type, entry] of Object.entries(manifest.models ?? {})) {
+    const control = entry?.control;
+    if (typeof control !== 'string' || !Object.hasOwn(controls, control)) {
+      throw new Error(`manifest.models.${type}.control does not name one of manifest.controls`);
+    }
+  }
+  const days = manifest.reward_days;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1) {
+    throw new Error('manifest.reward_days is not a whole number of at least 1');
+  }
 }
 
 /**
@@ -159,21 +240,35 @@ export async function loadModelSet(modelsDir: string): Promise<ModelSet> {
   const manifest = checkManifest(parsed);
   const models: LinearModel[] = [];
   for (const [type, entry] of manifestEntries(manifest)) {
-    const modelPath = join(dir, entry.path);
-    let layers;
-    try {
-      layers = await loadLayersModel(modelPath);
-    } catch (error) {
-      throw new ModelSetError(
-        `cannot load model ${type}`,
-        `cannot load model ${type} from ${modelPath}: ${(error as Error).message}`,
-      );
-    }
-    try {
-      models.push(linearModelFromLayers(type, layers, FEATURE_COUNT));
-    } finally {
-      layers.dispose();
-    }
+    models.push(await loadLinearModel(dir, type, entry.path));
   }
-  return new ModelSet(manifest, models);
+  const controls: ControlModel[] = [];
+  for (const [action, entry] of Object.entries(manifest.controls ?? {})) {
+    const { weights, bias } = await loadLinearModel(dir, `control ${action}`, entry.path);
+    controls.push({ action, weights, bias });
+  }
+  return new ModelSet(manifest, models, controls);
+}
+
+/** One model file's weights; `name` (a nudge type, or `control <action>`) names it in errors. */
+async function loadLinearModel<Name extends string>(
+  dir: string,
+  name: Name,
+  path: string,
+): Promise<{ readonly type: Name; readonly weights: Float64Array; readonly bias: number }> {
+  const modelPath = join(dir, path);
+  let layers;
+  try {
+    layers = await loadLayersModel(modelPath);
+  } catch (error) {
+    throw new ModelSetError(
+      `cannot load model ${name}`,
+      `cannot load model ${name} from ${modelPath}: ${(error as Error).message}`,
+    );
+  }
+  try {
+    return linearModelFromLayers(name, layers, FEATURE_COUNT);
+  } finally {
+    layers.dispose();
+  }
 }

@@ -20,6 +20,10 @@ export interface TrainedModel extends ManifestModel {
 
 /** `manifest.json` as `train` writes it: the API's ModelManifest plus how it was trained. */
 export interface TrainingManifest extends ModelManifest {
+  readonly seed: number;
+  readonly users: number;
+  readonly snapshots: number;
+  readonly dataset_sha256: string;
   readonly as_of: string;
   readonly trainer: {
     readonly method: string;
