@@ -45,6 +45,7 @@ describe(HealthController.name, () => {
       service: 'engagement-insight-engine',
       version: '1.0.0',
       model_version: status.modelVersion,
+      model_objective: 'propensity',
       mode: status.mode,
       config_hash: CONFIG_HASH,
       http_adapter: process.env.HTTP_ADAPTER,
@@ -135,7 +136,11 @@ describe('rules-only mode', () => {
     });
     expect(health.text).not.toContain(dir);
     const version = await request(app.getHttpServer()).get('/version');
-    expect(version.body).toMatchObject({ mode: 'rules-only', model_version: null });
+    expect(version.body).toMatchObject({
+      mode: 'rules-only',
+      model_version: null,
+      model_objective: null,
+    });
   });
 
   it('still answers with the rules', async () => {

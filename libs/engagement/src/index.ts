@@ -14,6 +14,7 @@ export {
   loadEngineConfig,
   readEngineConfigDocument,
 } from './config/engine-config.loader';
+export { objectiveMismatch } from './config/objective';
 export { EngagementModule, EngagementModuleOptions } from './nest/engagement.module';
 export { EngagementService } from './nest/engagement.service';
 export { CLOCK, Clock } from './nest/engagement.tokens';

@@ -62,7 +62,8 @@ export class ModelSet {
     this.objective = manifest.objective ?? 'propensity';
     const byAction = new Map(controls.map((control) => [control.action, control]));
     const controlOf = new Map<NudgeType, ControlModel>();
-    for (const model of models) {
+    // A propensity set has no controls (and a test's hand-made manifest may list no models).
+    for (const model of controls.length === 0 ? [] : models) {
       const action = manifest.models[model.type]?.control;
       const control = action === undefined ? undefined : byAction.get(action);
       if (control !== undefined) controlOf.set(model.type, control);

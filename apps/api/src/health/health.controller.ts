@@ -83,6 +83,7 @@ export class HealthController {
       service: APP_INFO.name,
       version: APP_INFO.version,
       model_version: status.modelVersion,
+      model_objective: this.ml.models?.objective ?? null,
       mode: status.mode,
       config_hash: this.engine.config.hash,
       http_adapter: this.options.httpAdapter,

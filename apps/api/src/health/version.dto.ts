@@ -16,6 +16,13 @@ export class VersionDto {
   /** Version of the loaded model set; null in rules-only mode. */
   @ApiProperty({ type: String, nullable: true })
   model_version!: string | null;
+  /**
+   * What the loaded models predict, and so how the engine ranks (config `policy.objective`):
+   * `propensity` (who would act on a nudge) or `uplift` (what a nudge changes); null in
+   * rules-only mode.
+   */
+  @ApiProperty({ enum: ['propensity', 'uplift'], nullable: true })
+  model_objective!: 'propensity' | 'uplift' | null;
   /** `ml`, or `rules-only` when the models could not be loaded. */
   @ApiProperty({ enum: ['ml', 'rules-only'] })
   mode!: 'ml' | 'rules-only';

@@ -2,8 +2,10 @@ import {
   buildEngineConfig,
   ConfigError,
   EngineConfig,
+  objectiveMismatch,
   readEngineConfigDocument,
 } from '@app/engagement';
+import { ModelObjective, ModelSet } from '@app/ml';
 import { CliUsageError } from './cli-errors';
 
 /** The config named by `--config`, and the document it was built from, for another thread. */
@@ -23,7 +25,27 @@ export function readConfigFlag(path: string): ConfigFlag {
   }
 }
 
-/** The engine config named by `--config`, as readConfigFlag checks it. */
-export function loadConfigFlag(path: string): EngineConfig {
-  return readConfigFlag(path).config;
+/**
+ * The engine config named by `--config`, as readConfigFlag checks it; with `objective`, its
+ * `policy.objective` set to that (each experiment variant keeps what it overrides).
+ */
+export function loadConfigFlag(path: string, objective?: ModelObjective): EngineConfig {
+  const flag = readConfigFlag(path);
+  if (objective === undefined || flag.config.policy.objective === objective) return flag.config;
+  const document = flag.document as Record<string, unknown>;
+  const policy = (document.policy ?? {}) as Record<string, unknown>;
+  return buildEngineConfig({ ...document, policy: { ...policy, objective } }, path);
+}
+
+/**
+ * Refuses a model set the config's `policy.objective` cannot use, as the API refuses to start
+ * with one: `flag` names the config's flag.
+ */
+export function requireServable(
+  config: EngineConfig,
+  models: ModelSet | undefined,
+  flag = '--config',
+): void {
+  const mismatch = objectiveMismatch(config, models);
+  if (mismatch !== undefined) throw new CliUsageError(`${flag}: ${mismatch}`);
 }

@@ -6,7 +6,7 @@ import { Injectable } from '@nestjs/common';
 import { CalendarDay } from '@app/learner';
 import type { PortableEngineState } from '@app/engagement';
 import { loadModelSet } from '@app/ml';
-import { readConfigFlag } from '../cli/engine-config';
+import { readConfigFlag, requireServable } from '../cli/engine-config';
 import { CliUsageError } from '../cli/cli-errors';
 import { ProgressService } from '../cli/progress.service';
 import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
@@ -71,12 +71,16 @@ async function readInputs(options: ScoreOptions): Promise<PortableEngineState> {
   if (input === undefined || !input.isFile()) {
     throw new CliUsageError(`--in ${options.in}: no such file`);
   }
-  const { document } = readConfigFlag(options.config);
+  const { config, document } = readConfigFlag(options.config);
   const models = await loadModelSet(options.modelsDir).catch(() => undefined);
+  requireServable(config, models);
   return {
     configDocument: document,
     configSource: options.config,
-    models: models === undefined ? undefined : { manifest: models.manifest, models: models.models },
+    models:
+      models === undefined
+        ? undefined
+        : { manifest: models.manifest, models: models.models, controls: models.controls },
   };
 }
 

@@ -21,7 +21,7 @@ export interface CandidateNudge {
 }
 
 /** Why a nudge the engine would have given was withheld. */
-export type SuppressionReason = 'cooldown' | 'weekly_cap' | 'holdout';
+export type SuppressionReason = 'cooldown' | 'weekly_cap' | 'holdout' | 'no_uplift';
 
 /** A nudge the engine would have given and withheld, and why, in plain words too. */
 export interface SuppressedNudge {

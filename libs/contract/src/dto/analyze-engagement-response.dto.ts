@@ -1,6 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { NUDGE_TYPES, NudgeType, PRIORITIES, Priority } from '@app/learner';
-import { AssignmentResult, CandidateNudge, EngagementAnalysis } from '../answer/analysis';
+import {
+  AssignmentResult,
+  CandidateNudge,
+  EngagementAnalysis,
+  SuppressionReason,
+} from '../answer/analysis';
 import { Nudge } from '../answer/nudge';
 
 export class EvidenceDto {
@@ -83,8 +88,8 @@ export class AssignmentDto implements AssignmentResult {
 export class SuppressedNudgeDto {
   @ApiProperty({ enum: NUDGE_TYPES, example: 'quiz' })
   type!: NudgeType;
-  @ApiProperty({ enum: ['cooldown', 'weekly_cap', 'holdout'], example: 'cooldown' })
-  reason!: 'cooldown' | 'weekly_cap' | 'holdout';
+  @ApiProperty({ enum: ['cooldown', 'weekly_cap', 'holdout', 'no_uplift'], example: 'cooldown' })
+  reason!: SuppressionReason;
   /** The first day it may be sent again; null when no day is known. @example "2025-07-02" */
   @ApiProperty({ type: String, format: 'date', nullable: true, example: '2025-07-02' })
   eligible_again_on!: string | null;

@@ -18,16 +18,34 @@ export function policyVersion(
 /** A suppression as the answer reports it, with its reason in the answer's language. */
 export function renderSuppression(s: Suppression, catalog: LocaleCatalog): SuppressedNudge {
   const date = s.eligibleAgainOn === null ? null : formatCalendarDate(s.eligibleAgainOn);
-  const message =
-    s.reason === 'cooldown'
-      ? catalog.format('suppressed.cooldown', {
-          type: catalog.format(`type.${s.type}`, {}),
-          date: date ?? '',
-        })
-      : s.reason === 'weekly_cap'
-        ? date === null
-          ? catalog.format('suppressed.weekly_cap_none', {})
-          : catalog.format('suppressed.weekly_cap', { date })
-        : catalog.format('suppressed.holdout', {});
-  return { type: s.type, reason: s.reason, eligible_again_on: date, message };
+  return {
+    type: s.type,
+    reason: s.reason,
+    eligible_again_on: date,
+    message: message(s, date, catalog),
+  };
+}
+
+/** Points of a chance, one decimal: 0.042 reads "4.2". */
+const points = (share: number): number => Math.round(share * 1000) / 10;
+
+function message(s: Suppression, date: string | null, catalog: LocaleCatalog): string {
+  switch (s.reason) {
+    case 'cooldown':
+      return catalog.format('suppressed.cooldown', {
+        type: catalog.format(`type.${s.type}`, {}),
+        date: date ?? '',
+      });
+    case 'weekly_cap':
+      return date === null
+        ? catalog.format('suppressed.weekly_cap_none', {})
+        : catalog.format('suppressed.weekly_cap', { date });
+    case 'holdout':
+      return catalog.format('suppressed.holdout', {});
+    case 'no_uplift':
+      return catalog.format('suppressed.no_uplift', {
+        predicted: points(s.uplift?.predicted ?? 0),
+        minimum: points(s.uplift?.minimum ?? 0),
+      });
+  }
 }

@@ -44,6 +44,18 @@ const ML_MESSAGES = Object.fromEntries(NUDGE_TYPES.map((type) => [type, `ml_${ty
 const factorKeys = (contributions: readonly FeatureContribution[]): string[] =>
   contributions.map((c) => FEATURE_KEYS[c.feature][c.above ? 'high' : 'low']);
 
+/** A model nudge's message: the type's own, which a comeback words with the days away. */
+export function mlWording(type: NudgeType, shown: number, signals: LearnerSignals): NudgeWording {
+  const days = signals.daysSinceLastEvent;
+  return type === 'comeback' && days !== null
+    ? { message: 'ml_comeback', params: { probability: shown, days }, claims: ['event_recency'] }
+    : {
+        message: ML_MESSAGES[type],
+        params: { probability: shown },
+        claims: type === 'event_fomo' ? ['peers_at_events'] : [],
+      };
+}
+
 function mlDraft(
   type: NudgeType,
   probability: number,
@@ -56,15 +68,7 @@ function mlDraft(
   const { up, down } = models.explain(type, features, EXPLAINED_FEATURES);
   // Messages show the probability as a whole percentage; the score has 2 decimals too.
   const shown = round2(probability);
-  const days = signals.daysSinceLastEvent;
-  const wording: NudgeWording =
-    type === 'comeback' && days !== null
-      ? { message: 'ml_comeback', params: { probability: shown, days }, claims: ['event_recency'] }
-      : {
-          message: ML_MESSAGES[type],
-          params: { probability: shown },
-          claims: type === 'event_fomo' ? ['peers_at_events'] : [],
-        };
+  const wording = mlWording(type, shown, signals);
   const reasons: Phrase[] = [{ key: 'reason.model', params: { probability: shown, threshold } }];
   if (up.length > 0) reasons.push({ key: 'reason.model_up', params: { factors: factorKeys(up) } });
   if (down.length > 0) {

@@ -20,6 +20,8 @@ export interface NudgeDraft {
   readonly wordings: readonly NudgeWording[];
   readonly reasons: readonly Phrase[];
   readonly evidence: readonly Evidence[];
+  /** Under the uplift objective: the predicted change in the chance of the nudge's action. */
+  readonly uplift?: number;
 }
 
 /** NUDGE_TYPES order, the last tie-break of every ranking. */

@@ -2,6 +2,7 @@ import { AssignmentResult, FieldError } from '@app/contract';
 import { FomoSettings } from '@app/fomo';
 import { NudgeType, Priority } from '@app/learner';
 import { MessageCatalogs } from '@app/messages';
+import { ModelObjective } from '@app/ml';
 import { Claim, RulesConfig } from '@app/rules';
 import { ExperimentSettings } from './experiments';
 
@@ -30,6 +31,8 @@ export interface EngineConfig {
   readonly policy: {
     readonly exploration_epsilon: number;
     readonly disabled_types: readonly NudgeType[];
+    readonly objective: ModelObjective;
+    readonly min_uplift: number;
   };
   /** Each experiment variant's config by `<experiment>/<variant>`. */
   readonly variants: ReadonlyMap<string, EngineConfig>;

@@ -10,6 +10,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { NUDGE_TYPES, NudgeType } from '@app/learner';
+import { MODEL_OBJECTIVES, ModelObjective } from '@app/ml';
 
 const number = { allowNaN: false, allowInfinity: false };
 const section = { message: 'must be an object' };
@@ -88,4 +89,18 @@ export class PolicySection {
   @IsArray(NUDGE_TYPE_LIST)
   @IsIn(NUDGE_TYPES, { ...NUDGE_TYPE_LIST, each: true })
   disabled_types: NudgeType[] = [];
+
+  /**
+   * What orders the nudges: `propensity` (priority, rules before models, then score; a model
+   * nudges from `ml_rules.nudge_probability_threshold`) or `uplift` (the predicted change in the
+   * chance of the nudge's action, from an uplift model set).
+   */
+  @IsIn(MODEL_OBJECTIVES, { message: `must be one of ${MODEL_OBJECTIVES.join(', ')}` })
+  objective: ModelObjective = 'propensity';
+
+  /** With `objective` uplift: a nudge predicted to change the chance of its action by less is not sent. */
+  @IsNumber(number, { message: 'must be a number from -1 to 1' })
+  @Min(-1, { message: 'must be a number from -1 to 1' })
+  @Max(1, { message: 'must be a number from -1 to 1' })
+  min_uplift = 0;
 }

@@ -94,6 +94,40 @@ describe(LiveEngine.name, () => {
     expect(live.config).toBe(before.config);
   });
 
+  it('refuses a config whose objective the models do not serve, keeping both, naming the key', async () => {
+    files = workspace(true);
+    const { live } = await start(files);
+    const before = live.state;
+    const version = before.models!.version;
+
+    files.writeConfig({ policy: { objective: 'uplift' } });
+    const result = await live.reload();
+
+    expect(result).toEqual({
+      ok: false,
+      reason: `policy.objective is "uplift" but the models (version ${version}) are a propensity set: train an uplift set (train --from-log --objective uplift) or set policy.objective to "propensity"`,
+      configHash: before.config.hash,
+      modelVersion: version,
+    });
+    expect(live.state).toEqual(before);
+  });
+
+  it('does not start with a config whose objective the models do not serve', async () => {
+    files = workspace(true);
+    files.writeConfig({ policy: { objective: 'uplift' } });
+    await expect(start(files)).rejects.toThrow(
+      `invalid config ${files.configPath}: policy.objective is "uplift" but the models`,
+    );
+  });
+
+  it('starts rules-only with an uplift objective when no models load', async () => {
+    files = workspace(false);
+    files.writeConfig({ policy: { objective: 'uplift' } });
+    const { live, engagement } = await start(files);
+    expect(live.state.models).toBeUndefined();
+    expect(analyze(engagement).nudges.map((n) => n.type)).toEqual(['resume', 'comeback', 'quiz']);
+  });
+
   it('keeps the old config and models when the new models cannot be loaded', async () => {
     files = workspace(true);
     const { live, ml } = await start(files);

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { LinearModel, MlService, ModelManifest, ModelSet } from '@app/ml';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ControlModel, LinearModel, MlService, ModelManifest, ModelSet } from '@app/ml';
 import { EngineState } from '../pipeline/analyze-learner';
 import { EngineConfig } from '../config/engine-config';
+import { objectiveMismatch } from '../config/objective';
 import { buildEngineConfig, readEngineConfigDocument } from '../config/engine-config.loader';
 import { ENGAGEMENT_OPTIONS, EngagementModuleOptions } from './engagement.tokens';
 
@@ -13,7 +14,12 @@ export interface PortableEngineState {
   readonly configDocument: unknown;
   readonly configSource: string;
   readonly models:
-    { readonly manifest: ModelManifest; readonly models: readonly LinearModel[] } | undefined;
+    | {
+        readonly manifest: ModelManifest;
+        readonly models: readonly LinearModel[];
+        readonly controls: readonly ControlModel[];
+      }
+    | undefined;
 }
 
 /** Rebuilds a PortableEngineState; the config is checked as on start-up. */
@@ -21,7 +27,10 @@ export function engineStateFrom(portable: PortableEngineState): EngineState {
   const { configDocument, configSource, models } = portable;
   return {
     config: buildEngineConfig(configDocument, configSource),
-    models: models === undefined ? undefined : new ModelSet(models.manifest, models.models),
+    models:
+      models === undefined
+        ? undefined
+        : new ModelSet(models.manifest, models.models, models.controls),
   };
 }
 
@@ -43,7 +52,7 @@ export type ReloadResult =
  * to the end, so it never mixes two configs.
  */
 @Injectable()
-export class LiveEngine {
+export class LiveEngine implements OnApplicationBootstrap {
   private readonly logger = new Logger(LiveEngine.name);
   private current: EngineConfig;
   /** The parsed file `current` was validated from. */
@@ -61,6 +70,17 @@ export class LiveEngine {
     this.warnDeprecations();
   }
 
+  /**
+   * The models are loaded by now (MlService, on module init): a set the config's objective
+   * cannot use stops the start, naming the key, rather than serve predictions as what they are not.
+   */
+  onApplicationBootstrap(): void {
+    const mismatch = objectiveMismatch(this.current, this.ml.models);
+    if (mismatch !== undefined) {
+      throw new Error(`invalid config ${this.options.configPath}: ${mismatch}`);
+    }
+  }
+
   get state(): EngineState {
     return { config: this.current, models: this.ml.models };
   }
@@ -76,7 +96,9 @@ export class LiveEngine {
       configDocument: this.document,
       configSource: this.options.configPath,
       models:
-        models === undefined ? undefined : { manifest: models.manifest, models: models.models },
+        models === undefined
+          ? undefined
+          : { manifest: models.manifest, models: models.models, controls: models.controls },
     };
   }
 
@@ -121,6 +143,8 @@ export class LiveEngine {
       }
       modelsError = error;
     }
+    const mismatch = objectiveMismatch(config, models ?? this.ml.models);
+    if (mismatch !== undefined) return this.refuse(mismatch);
     const before = this.describe();
     this.current = config;
     this.document = document;

@@ -6,7 +6,13 @@ import {
   ValidRequest,
 } from '@app/contract';
 import { computeFomo } from '@app/fomo';
-import { CalendarDay, deriveSignals, formatCalendarDate, NudgeType } from '@app/learner';
+import {
+  CalendarDay,
+  deriveSignals,
+  formatCalendarDate,
+  LearnerSignals,
+  NudgeType,
+} from '@app/learner';
 import { readableEventName, RenderContext, resolveLocale } from '@app/messages';
 import { encodeFeatures, ModelSet } from '@app/ml';
 import { evaluateRules } from '@app/rules';
@@ -15,11 +21,12 @@ import { renderNudge } from '../answer/render-nudge';
 import { mlNudges } from '../candidates/model-drafts';
 import { NudgeDraft } from '../candidates/nudge-draft';
 import { mergeRuleCandidates } from '../candidates/rule-drafts';
+import { upliftDrafts } from '../candidates/uplift-drafts';
 import { EngineConfig, variantConfig } from '../config/engine-config';
 import { assign } from '../policy/assignment';
 import { chooseNudges } from '../policy/choose-nudges';
 import { decisionRandom, newDecisionId } from '../policy/decision';
-import { fatigueState } from '../policy/fatigue';
+import { fatigueState, Suppression } from '../policy/fatigue';
 
 /**
  * The types the models are not asked about: those a rule already drafts, and those switched off.
@@ -31,6 +38,48 @@ function ruledOrOff(
   const types = new Set(ruleDrafts.map((draft) => draft.type));
   for (const type of disabled) types.add(type);
   return types;
+}
+
+/** The drafts the policy chooses from, by the config's objective. */
+interface ObjectiveDrafts {
+  /** Ranked together, in the objective's order. */
+  readonly drafts: readonly NudgeDraft[];
+  /** Under `propensity`: model drafts, made only while there is room; they fill after the rules. */
+  readonly modelDrafts: Iterable<NudgeDraft>;
+  /** Under `uplift`: drafts not sent because their predicted uplift is too small. */
+  readonly withheldForUplift: readonly Suppression[];
+}
+
+function draftsFor(
+  ruleDrafts: readonly NudgeDraft[],
+  signals: LearnerSignals,
+  models: ModelSet | undefined,
+  config: EngineConfig,
+): ObjectiveDrafts {
+  if (models === undefined) return { drafts: ruleDrafts, modelDrafts: [], withheldForUplift: [] };
+  const skip = ruledOrOff(ruleDrafts, config.policy.disabled_types);
+  const features = encodeFeatures(signals);
+  if (config.policy.objective === 'uplift') {
+    const { drafts, withheld } = upliftDrafts(ruleDrafts, skip, signals, features, models, config);
+    const minimum = config.policy.min_uplift;
+    return {
+      drafts,
+      modelDrafts: [],
+      withheldForUplift: withheld.map(({ type, uplift }) => ({
+        type,
+        reason: 'no_uplift',
+        eligibleAgainOn: null,
+        uplift: { predicted: uplift, minimum },
+      })),
+    };
+  }
+  // Models are only consulted for types no rule nudges (and not switched off), and only while
+  // there is room.
+  return {
+    drafts: ruleDrafts,
+    modelDrafts: mlNudges(skip, signals, features, models, config),
+    withheldForUplift: [],
+  };
 }
 
 /** What one answer is computed with: a config and the models served beside it. */
@@ -69,29 +118,18 @@ export function analyzeLearner(
   const merged = mergeRuleCandidates(candidates, config);
   const ruleDrafts =
     disabled.length === 0 ? merged : merged.filter((draft) => !disabled.includes(draft.type));
-  // Models are only consulted for types no rule nudges (and not switched off), and only while
-  // there is room.
-  const modelDrafts =
-    models === undefined
-      ? []
-      : mlNudges(
-          ruledOrOff(ruleDrafts, disabled),
-          signals,
-          encodeFeatures(signals),
-          models,
-          config,
-        );
   const decisionId = request.decision_id ?? newDecisionId();
-  const { chosen, suppressed, eligible, slatePropensity } = chooseNudges(
-    ruleDrafts,
-    modelDrafts,
-    config,
-    {
-      fatigue: fatigueState(deliveries, asOf, config.fatigue),
-      epsilon: config.policy.exploration_epsilon,
-      random: decisionRandom(decisionId),
-    },
-  );
+  const { drafts, modelDrafts, withheldForUplift } = draftsFor(ruleDrafts, signals, models, config);
+  const selection = chooseNudges(drafts, modelDrafts, config, {
+    fatigue: fatigueState(deliveries, asOf, config.fatigue),
+    epsilon: config.policy.exploration_epsilon,
+    random: decisionRandom(decisionId),
+  });
+  const { chosen, eligible, slatePropensity } = selection;
+  const suppressed =
+    withheldForUplift.length === 0
+      ? selection.suppressed
+      : [...withheldForUplift, ...selection.suppressed];
   const locale = resolveLocale(request.locale, languageHint);
   const catalog = config.catalogs.catalog(locale);
   const names = request.peer_snapshot.event_names;

@@ -4,7 +4,7 @@ import { NudgeDraft, NudgeWording } from '../candidates/nudge-draft';
 import { EngineConfig } from '../config/engine-config';
 import { explorationPropensity } from './exploration';
 import { FatigueState, NO_FATIGUE, Suppression } from './fatigue';
-import { compareWeighted } from './ranking';
+import { compareUplift, compareWeighted } from './ranking';
 
 /** A draft that made the answer: its wording, its slot and how likely the policy put it there. */
 export interface ChosenNudge extends NudgeDraft {
@@ -54,6 +54,7 @@ function withWording(
     wordings: draft.wordings,
     reasons: draft.reasons,
     evidence: draft.evidence,
+    uplift: draft.uplift,
     wording,
   };
 }
@@ -98,7 +99,8 @@ export function chooseNudges(
   const { fatigue, epsilon, random } = policy;
   const suppressed: Suppression[] = [];
   const weight = (draft: NudgeDraft) => fatigue.rankWeight.get(draft.type) ?? 1;
-  const compare = (a: NudgeDraft, b: NudgeDraft) => compareWeighted(a, b, weight(a), weight(b));
+  const order = config.policy.objective === 'uplift' ? compareUplift : compareWeighted;
+  const compare = (a: NudgeDraft, b: NudgeDraft) => order(a, b, weight(a), weight(b));
   const rested = (draft: NudgeDraft): boolean => {
     const until = fatigue.coolingDown.get(draft.type);
     if (until === undefined) return true;
@@ -142,6 +144,7 @@ export function chooseNudges(
       wordings: pick.wordings,
       reasons: pick.reasons,
       evidence: pick.evidence,
+      uplift: pick.uplift,
       wording: pick.wording,
       rank: chosen.length + 1,
       propensity,

@@ -7,6 +7,8 @@ export interface Suppression {
   readonly type: NudgeType;
   readonly reason: SuppressionReason;
   readonly eligibleAgainOn: CalendarDay | null;
+  /** For `no_uplift`: the predicted uplift, and the `policy.min_uplift` it fell below. */
+  readonly uplift?: { readonly predicted: number; readonly minimum: number };
 }
 
 /** What the history allows on `as_of`. */

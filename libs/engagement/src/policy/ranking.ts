@@ -22,3 +22,27 @@ export function compareWeighted(
     TYPE_RANK[a.type] - TYPE_RANK[b.type]
   );
 }
+
+/**
+ * The uplift objective's order: drafts with a predicted uplift first, largest first, the
+ * recency penalty taking its share off a positive uplift (and adding it to a negative one, so it
+ * never favours a type sent recently); then as compareWeighted.
+ */
+export function compareUplift(
+  a: NudgeDraft,
+  b: NudgeDraft,
+  weightA: number,
+  weightB: number,
+): number {
+  if (a.uplift === undefined || b.uplift === undefined) {
+    if (a.uplift !== b.uplift) return a.uplift === undefined ? 1 : -1;
+    return compareWeighted(a, b, weightA, weightB);
+  }
+  return (
+    penalised(b.uplift, weightB) - penalised(a.uplift, weightA) ||
+    compareWeighted(a, b, weightA, weightB)
+  );
+}
+
+const penalised = (uplift: number, weight: number): number =>
+  uplift - (1 - weight) * Math.abs(uplift);

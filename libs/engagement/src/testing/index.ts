@@ -1,2 +1,2 @@
 // The engagement lib's test kit, for tests outside the lib: `@app/engagement/testing`.
-export { constantModels } from './model-fixtures';
+export { constantModels, constantUpliftModels } from './model-fixtures';

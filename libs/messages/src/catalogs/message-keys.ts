@@ -38,6 +38,7 @@ const CONTRACT: Readonly<Record<string, readonly string[]>> = {
   'reason.model': ['probability', 'threshold'],
   'reason.model_up': ['factors'],
   'reason.model_down': ['factors'],
+  'reason.uplift': ['direction', 'action', 'days', 'points', 'treated', 'control'],
   ...Object.fromEntries(
     FEATURE_NAMES.flatMap((name) => [
       [`feature.${name}.high`, []],
@@ -49,6 +50,7 @@ const CONTRACT: Readonly<Record<string, readonly string[]>> = {
   'suppressed.weekly_cap': ['date'],
   'suppressed.weekly_cap_none': [],
   'suppressed.holdout': [],
+  'suppressed.no_uplift': ['predicted', 'minimum'],
 };
 
 /**

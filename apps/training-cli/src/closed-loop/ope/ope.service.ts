@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EngineState } from '@app/engagement';
 import { loadModelSet, ModelSet } from '@app/ml';
-import { loadConfigFlag } from '../../cli/engine-config';
+import { loadConfigFlag, requireServable } from '../../cli/engine-config';
 import { requireLogFiles } from '../../cli/log-file';
 import { writeHtmlPage } from '../../cli/text-file-writer';
 import { opeHtml } from './ope-html';
@@ -33,6 +33,11 @@ export interface OpeRequest {
   readonly seed: number;
   /** Where to write the report as a self-contained HTML page, if anywhere. */
   readonly html?: string;
+  /**
+   * Run each policy with `policy.objective` set to its model set's objective, its config being
+   * otherwise as given: promote compares a propensity set with an uplift set under one config.
+   */
+  readonly objectiveFromModels?: boolean;
 }
 
 /** The flags' defaults: `ope` and closed-loop-report run with these. */
@@ -79,17 +84,21 @@ const policyName = (config: string, models: ModelSet | undefined) =>
 export class OpeService {
   /** `warn` hears that a policy's models did not load, before anything is estimated. */
   async evaluate(request: OpeRequest, warn: (line: string) => void): Promise<OpeResult> {
-    const policy = async (flag: string, config: string, modelsDir: string) => {
+    const policy = async (flags: [config: string, models: string], config: string, dir: string) => {
+      const models = await loadModels(flags[1], dir, warn);
       const state: EngineState = {
-        config: loadConfigFlag(config),
-        models: await loadModels(flag, modelsDir, warn),
+        config: request.objectiveFromModels
+          ? loadConfigFlag(config, models?.objective)
+          : loadConfigFlag(config),
+        models,
       };
+      requireServable(state.config, state.models, flags[0]);
       return { state, name: policyName(config, state.models) };
     };
     await requireLogFiles(request);
-    const candidate = await policy('--models-dir', request.config, request.modelsDir);
+    const candidate = await policy(['--config', '--models-dir'], request.config, request.modelsDir);
     const logging = await policy(
-      '--logging-models-dir',
+      ['--logging-config', '--logging-models-dir'],
       request.loggingConfig,
       request.loggingModelsDir,
     );
@@ -97,7 +106,7 @@ export class OpeService {
       request.baseline === undefined
         ? undefined
         : await policy(
-            '--baseline-models-dir',
+            ['--baseline', '--baseline-models-dir'],
             request.baseline,
             request.baselineModelsDir ?? request.loggingModelsDir,
           );

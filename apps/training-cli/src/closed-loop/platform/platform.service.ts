@@ -4,7 +4,7 @@ import { EngineState } from '@app/engagement';
 import { parseCalendarDate } from '@app/learner';
 import { loadModelSet } from '@app/ml';
 import { CliUsageError } from '../../cli/cli-errors';
-import { loadConfigFlag } from '../../cli/engine-config';
+import { loadConfigFlag, requireServable } from '../../cli/engine-config';
 import { signed } from '../../cli/format';
 import { PlatformRunOptions, PlatformSimulator } from './platform-simulator';
 import { platformPaths, PlatformTruth, writePlatformRun } from './platform-writer';
@@ -95,6 +95,7 @@ export class PlatformService {
     await createOutDir(request.outDir);
     // As the API does: models that do not load leave the engine rules-only.
     const models = await loadModelSet(request.modelsDir).catch(() => undefined);
+    requireServable(config, models);
     const state: EngineState = { config, models };
     const run: PlatformRunOptions = {
       users: request.users,

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { loadModelSet, MANIFEST_FILE, ModelSet } from '@app/ml';
+import { EngineConfig, objectiveMismatch } from '@app/engagement';
 import { CliUsageError } from '../../cli/cli-errors';
+import { loadConfigFlag } from '../../cli/engine-config';
 import { OpeReport } from '../ope/ope';
 import { OpeService } from '../ope/ope.service';
 import { replaceModelSet } from './model-set-swap';
@@ -64,6 +66,24 @@ async function loggingModels(dir: string): Promise<string> {
 }
 
 /**
+ * A winning candidate the config cannot serve is not put in place: the API would refuse to start
+ * with it. The numbers stand; the refusal says which key to change before promoting again.
+ */
+function servable(
+  decision: Decision,
+  candidate: ModelSet,
+  config: EngineConfig,
+  configPath: string,
+): Decision {
+  const mismatch = objectiveMismatch(config, candidate);
+  if (!decision.promoted || mismatch === undefined) return decision;
+  return {
+    promoted: false,
+    reason: `${decision.reason}; but --config ${configPath}: ${mismatch}, then promote again`,
+  };
+}
+
+/**
  * `promote`: estimates with OpeService what the candidate model set would earn, beside the
  * current one, under the same config on the logs, and replaces the current set by the candidate
  * only when DR's paired 95% interval of the difference lies above --min-gain (docs/closed-loop.md).
@@ -103,10 +123,16 @@ export class PromoteService {
         bootstrap: request.bootstrap,
         folds: request.folds,
         seed: request.seed,
+        objectiveFromModels: true,
       },
       warn,
     );
-    const decision = decide(report.difference, request.minGain);
+    const decision = servable(
+      decide(report.difference, request.minGain),
+      candidateSet,
+      loadConfigFlag(request.config),
+      request.config,
+    );
     if (decision.promoted) {
       const manifest = JSON.parse(
         await readFile(join(request.candidate, MANIFEST_FILE), 'utf8'),

@@ -1,0 +1,127 @@
+import { NUDGE_ACTIONS } from '@app/contract';
+import { LearnerSignals, NUDGE_TYPES, NudgeType, round2 } from '@app/learner';
+import { Phrase } from '@app/messages';
+import { ModelSet, UpliftPrediction } from '@app/ml';
+import { EngineConfig } from '../config/engine-config';
+import { mlNudgeApplies, mlWording } from './model-drafts';
+import { NudgeDraft } from './nudge-draft';
+
+const round4 = (value: number): number => Math.round(value * 1e4) / 1e4;
+
+/** Evidence rule names built once. */
+const UPLIFT_RULES = Object.fromEntries(
+  NUDGE_TYPES.map((type) => [type, `uplift_${type}`]),
+) as Record<NudgeType, string>;
+
+/**
+ * The reason an uplift prediction gives, in plain words: by how many points the nudge is
+ * expected to raise (or lower) the chance of its action within the models' outcome window, and
+ * the two chances it is the difference of.
+ */
+export function upliftReason(type: NudgeType, prediction: UpliftPrediction, days: number): Phrase {
+  return {
+    key: 'reason.uplift',
+    params: {
+      direction: prediction.uplift < 0 ? 'down' : 'up',
+      action: NUDGE_ACTIONS[type],
+      days,
+      points: Math.round(Math.abs(prediction.uplift) * 1000) / 10,
+      treated: round2(prediction.treated),
+      control: round2(prediction.control),
+    },
+  };
+}
+
+/** A draft as the uplift objective ranks it: its predicted uplift, said first among its reasons. */
+function withPrediction(
+  draft: NudgeDraft,
+  prediction: UpliftPrediction,
+  days: number,
+  minUplift: number,
+): NudgeDraft {
+  return {
+    ...draft,
+    uplift: prediction.uplift,
+    reasons: [upliftReason(draft.type, prediction, days), ...draft.reasons],
+    evidence: [
+      ...draft.evidence,
+      {
+        rule: UPLIFT_RULES[draft.type],
+        inputs: {
+          treated: round4(prediction.treated),
+          control: round4(prediction.control),
+          uplift: round4(prediction.uplift),
+        },
+        threshold: minUplift,
+      },
+    ],
+  };
+}
+
+/** A model's draft under the uplift objective: the model's message, its score the treated chance. */
+function upliftModelDraft(
+  type: NudgeType,
+  prediction: UpliftPrediction,
+  signals: LearnerSignals,
+  config: EngineConfig,
+): NudgeDraft {
+  const shown = round2(prediction.treated);
+  return {
+    type,
+    source: 'ml',
+    priority: config.ml.priority,
+    score: shown,
+    wordings: [mlWording(type, shown, signals)],
+    reasons: [],
+    evidence: [],
+  };
+}
+
+/** A type the uplift objective withholds, and the uplift predicted for it. */
+export interface TooLittleUplift {
+  readonly type: NudgeType;
+  readonly uplift: number;
+}
+
+/** The drafts the uplift objective may send, and those it withholds for too little uplift. */
+export interface UpliftDrafts {
+  readonly drafts: readonly NudgeDraft[];
+  readonly withheld: readonly TooLittleUplift[];
+}
+
+/**
+ * The uplift objective's drafts: every rule draft, and a model draft for every other type whose
+ * message is true of the learner (not switched off), each with its predicted uplift. A draft
+ * whose uplift is below `policy.min_uplift` is withheld (`no_uplift`); a type the set has no
+ * model for keeps its rule draft without a prediction and ranks after the predicted ones.
+ */
+export function upliftDrafts(
+  ruleDrafts: readonly NudgeDraft[],
+  skip: ReadonlySet<NudgeType>,
+  signals: LearnerSignals,
+  features: Float64Array,
+  models: ModelSet,
+  config: EngineConfig,
+): UpliftDrafts {
+  const days = models.rewardDays ?? 1;
+  const minUplift = config.policy.min_uplift;
+  const drafts: NudgeDraft[] = [];
+  const withheld: TooLittleUplift[] = [];
+  const add = (draft: NudgeDraft, prediction: UpliftPrediction | undefined): void => {
+    if (prediction === undefined) {
+      drafts.push(draft);
+    } else if (prediction.uplift < minUplift) {
+      withheld.push({ type: draft.type, uplift: prediction.uplift });
+    } else {
+      drafts.push(withPrediction(draft, prediction, days, minUplift));
+    }
+  };
+  for (const draft of ruleDrafts) add(draft, models.uplift(draft.type, features));
+  for (const type of NUDGE_TYPES) {
+    if (skip.has(type) || !mlNudgeApplies(type, signals, config)) continue;
+    const prediction = models.uplift(type, features);
+    if (prediction !== undefined)
+      add(upliftModelDraft(type, prediction, signals, config), prediction);
+  }
+  return { drafts, withheld };
+}

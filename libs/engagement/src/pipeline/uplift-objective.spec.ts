@@ -1,0 +1,147 @@
+import { parseCalendarDate } from '@app/learner';
+import { ModelSet } from '@app/ml';
+import { EXAMPLE_REQUEST, validateAnalyzeRequest, ValidRequest } from '@app/contract';
+import { analyzeLearner } from './analyze-learner';
+import { buildEngineConfig } from '../config/engine-config.loader';
+import { slatePolicy } from './slate-policy';
+import { constantModels, constantUpliftModels } from '../testing/model-fixtures';
+
+const AS_OF = parseCalendarDate('2025-06-30')!;
+
+function valid(body: object): ValidRequest {
+  const validated = validateAnalyzeRequest(body, AS_OF);
+  if (!validated.ok) throw new Error(JSON.stringify(validated.errors));
+  return validated.value;
+}
+
+const UPLIFT = { policy: { objective: 'uplift' } };
+
+/**
+ * The example learner's rules draft resume, comeback, quiz and project (priority order high,
+ * high, medium, medium); event_fomo's model message is true of them too. Uplifts: quiz +6,
+ * event_fomo +5, project +2, resume −1, comeback +0.5 points.
+ */
+const MODELS = constantUpliftModels(
+  { resume: 0.09, project: 0.12, quiz: 0.36, event_fomo: 0.25, comeback: 0.205 },
+  { upload_resume: 0.1, add_project: 0.1, take_quiz: 0.3, attend_event: 0.2 },
+);
+
+const answer = (
+  settings: object,
+  models: ModelSet | 'rules-only' = MODELS,
+  body: object = EXAMPLE_REQUEST,
+) =>
+  analyzeLearner(valid(body), {
+    config: buildEngineConfig(settings),
+    models: models === 'rules-only' ? undefined : models,
+  });
+
+describe('the uplift objective', () => {
+  it('ranks rule and model nudges together by predicted uplift, whatever their priority', () => {
+    const sut = answer(UPLIFT);
+    expect(sut.nudges.map((n) => [n.type, n.source])).toEqual([
+      ['quiz', 'rule'],
+      ['event_fomo', 'ml'],
+      ['project', 'rule'],
+    ]);
+    expect(sut.candidates.map((c) => c.type)).toEqual([
+      'quiz',
+      'event_fomo',
+      'project',
+      'comeback',
+    ]);
+    expect(sut.model_version).toBe('uplift-test');
+    expect(sut.policy_version.startsWith('uplift-test/')).toBe(true);
+  });
+
+  it('withholds a nudge predicted to change too little, saying so, and sends the rest', () => {
+    const sut = answer({ policy: { objective: 'uplift', min_uplift: 0.01 } });
+    expect(sut.suppressed).toEqual([
+      {
+        type: 'resume',
+        reason: 'no_uplift',
+        eligible_again_on: null,
+        message:
+          'The models do not expect this nudge to change what this learner does: -1 points, under the minimum of 1.',
+      },
+      {
+        type: 'comeback',
+        reason: 'no_uplift',
+        eligible_again_on: null,
+        message:
+          'The models do not expect this nudge to change what this learner does: 0.5 points, under the minimum of 1.',
+      },
+    ]);
+    expect(sut.candidates.map((c) => c.type)).toEqual(['quiz', 'event_fomo', 'project']);
+  });
+
+  it('withholds only negative uplifts at the default minimum of 0', () => {
+    const sut = answer(UPLIFT);
+    expect(sut.suppressed.map((s) => [s.type, s.reason])).toEqual([['resume', 'no_uplift']]);
+  });
+
+  it('says the expected change first among the reasons, in words, and keeps the numbers as evidence', () => {
+    const quiz = answer(UPLIFT).nudges[0];
+    expect(quiz.reasons[0]).toBe(
+      'Expected to raise the chance that this learner takes a quiz today by about 6 points: 36% with this nudge against 30% without.',
+    );
+    expect(quiz.evidence.at(-1)).toEqual({
+      rule: 'uplift_quiz',
+      inputs: { treated: 0.36, control: 0.3, uplift: 0.06 },
+      threshold: 0,
+    });
+    const event = answer(
+      UPLIFT,
+      constantUpliftModels({ event_fomo: 0.25 }, { attend_event: 0.2 }, 7),
+    ).nudges.find((n) => n.type === 'event_fomo')!;
+    expect(event.reasons).toEqual([
+      'Expected to raise the chance that this learner goes to an event within 7 days by about 5 points: 25% with this nudge against 20% without.',
+    ]);
+    expect(event.score).toBe(0.25);
+  });
+
+  it('words the reason in the answer language', () => {
+    const quiz = answer(UPLIFT, MODELS, { ...EXAMPLE_REQUEST, locale: 'es' }).nudges[0];
+    expect(quiz.reasons[0]).toBe(
+      'Se espera que aumente en unos 6 puntos la probabilidad de que este estudiante haga un cuestionario hoy: 36\u00a0% con esta sugerencia frente a 30\u00a0% sin ella.',
+    );
+  });
+
+  it('ranks a type the set has no model for after the predicted ones, by priority', () => {
+    const partial = constantUpliftModels({ quiz: 0.31 }, { take_quiz: 0.3 });
+    expect(answer(UPLIFT, partial).nudges.map((n) => n.type)).toEqual([
+      'quiz',
+      'resume',
+      'comeback',
+    ]);
+  });
+
+  it('asks nothing of a propensity set, and of no models ranks the rules by priority', () => {
+    const rulesOnly = ['resume', 'comeback', 'quiz'];
+    expect(answer(UPLIFT, 'rules-only').nudges.map((n) => n.type)).toEqual(rulesOnly);
+    expect(answer(UPLIFT, constantModels({ event_fomo: 0.99 })).nudges.map((n) => n.type)).toEqual(
+      rulesOnly,
+    );
+  });
+
+  it('leaves the propensity objective as it was, uplift set or not', () => {
+    expect(answer({}, MODELS).nudges.map((n) => n.type)).toEqual(['resume', 'comeback', 'quiz']);
+  });
+
+  it('gives off-policy evaluation the same order', () => {
+    const policy = slatePolicy(valid(EXAMPLE_REQUEST), {
+      config: buildEngineConfig(UPLIFT),
+      models: MODELS,
+    });
+    expect(policy.ranked).toEqual(['quiz', 'event_fomo', 'project', 'comeback']);
+  });
+
+  it('refuses an objective or minimum the engine does not have, naming the key', () => {
+    expect(() => buildEngineConfig({ policy: { objective: 'clicks' } })).toThrow(
+      'policy.objective must be one of propensity, uplift',
+    );
+    expect(() => buildEngineConfig({ policy: { min_uplift: 2 } })).toThrow(
+      'policy.min_uplift must be a number from -1 to 1',
+    );
+  });
+});
