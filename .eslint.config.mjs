@@ -95,6 +95,7 @@ const LAYERS = {
     'closed-loop/platform',
     'closed-loop/retrain',
     'closed-loop/promote',
+    'closed-loop/cycles',
     'offline/train',
     'offline/report',
     'offline/pipeline',

@@ -3,6 +3,8 @@ import { CheckCatalogsCommand } from './checks/catalogs/check-catalogs.command';
 import { CheckConfigCommand } from './checks/config/check-config.command';
 import { CliName } from './cli/cli-name';
 import { ProgressService } from './cli/progress.service';
+import { CyclesCommand } from './closed-loop/cycles/cycles.command';
+import { CyclesService } from './closed-loop/cycles/cycles.service';
 import { OpeCommand } from './closed-loop/ope/ope.command';
 import { OpeService } from './closed-loop/ope/ope.service';
 import { OpeCoverageService } from './closed-loop/report/ope-coverage.service';
@@ -48,6 +50,7 @@ import { ScoreService } from './score/score.service';
     RetrainService,
     PromoteService,
     ClosedLoopReportService,
+    CyclesService,
     // Commands in the order --help lists them.
     SimulateCommand,
     DatasetCommand,
@@ -62,6 +65,7 @@ import { ScoreService } from './score/score.service';
     PromoteCommand,
     SimulatePlatformCommand,
     ClosedLoopReportCommand,
+    CyclesCommand,
   ],
 })
 export class TrainingCliModule {}

@@ -1,5 +1,5 @@
 import { closedLoopMarkdown } from './closed-loop-markdown';
-import { policyConfig, REPORT_POLICIES } from './closed-loop-policies';
+import { policyConfig, REPORT_POLICIES } from '../cycles/closed-loop-policies';
 import { ClosedLoopResults, PolicyResult } from './closed-loop-results';
 
 const estimate = (value: number) => ({ value, ci95: [value - 0.001, value + 0.001] as const });
@@ -84,6 +84,8 @@ const RESULTS: ClosedLoopResults = {
     stories: ['config/stories/default.json'],
     opeCoverageSeeds: 2,
     opeCoverageUsers: 300,
+    cycleSeeds: 1,
+    cycles: 1,
   },
   logging: { trueLift: 0.02, measured: { estimate: 0.03, ci95: [0.01, 0.05] }, value: 0.03 },
   policies: [
@@ -120,6 +122,27 @@ const RESULTS: ClosedLoopResults = {
     },
   ],
   retraining: 'train --from-log: 5 models',
+  retrainedPromotion: 'refused: DR loses 0.5 points',
+  cycleRuns: [
+    {
+      story: 'config/stories/default.json',
+      seed: 1,
+      evaluationSeed: 1_000_001,
+      rulesLift: 0.01,
+      propensityLift: 0.02,
+      cycles: [
+        {
+          cycle: 1,
+          candidateLift: 0.03,
+          noFatigueLift: 0.01,
+          promoted: true,
+          decision: 'DR gains 1 point',
+          servingLift: 0.03,
+          servingObjective: 'uplift',
+        },
+      ],
+    },
+  ],
 };
 
 describe(closedLoopMarkdown.name, () => {
@@ -187,6 +210,19 @@ describe(closedLoopMarkdown.name, () => {
     );
     expect(lines).toContain(
       'A refusal, as `ope` words it: “the candidate policy puts comeback in the first slot”',
+    );
+  });
+});
+
+describe('the loop, cycle by cycle', () => {
+  const lines = closedLoopMarkdown(RESULTS).split('\n');
+
+  it('tables the true lifts of the cycles and says what promote did with the retrained set', () => {
+    expect(lines).toContain('## The loop, cycle by cycle: uplift against propensity');
+    expect(lines).toContain('| uplift set of cycle 1 | +3.00 | +3.00 to +3.00 | +3.00 | 1.50× |');
+    expect(lines).toContain('- seed 1, cycle 1: promoted: DR gains 1 point');
+    expect(lines).toContain(
+      '`promote` of the propensity set retrained from the logs against the deployed one, on those logs: refused: DR loses 0.5 points',
     );
   });
 });

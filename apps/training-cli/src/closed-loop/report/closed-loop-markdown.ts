@@ -10,7 +10,9 @@ import {
   OPE_CANDIDATES,
   OPE_LOGGING_POLICY,
 } from './ope-coverage';
-import { LOGGING_POLICY, NO_NUDGES } from './closed-loop-policies';
+import { LOGGING_POLICY, NO_NUDGES } from '../cycles/closed-loop-policies';
+import { cyclesMarkdown } from '../cycles/cycles-markdown';
+import { CYCLES_DEFAULTS } from '../cycles/cycles.service';
 
 export const WEEKLY_CHART_FILE = 'closed_loop_weekly.png';
 
@@ -253,6 +255,18 @@ function opeCoverageSection(results: ClosedLoopResults): string[] {
 }
 
 /** reports/closed_loop.md: what was run, what it measured, and how far to trust it. */
+/** The loop as a platform runs it: months, uplift sets, promotions, and every policy's true lift. */
+function cyclesSection(results: ClosedLoopResults): string[] {
+  const { options } = results;
+  return [
+    '## The loop, cycle by cycle: uplift against propensity',
+    '',
+    `Per seed (${options.cycleSeeds}): a month of ${options.users} learners under the serving policy with ε = ${CYCLES_DEFAULTS.epsilon}, \`train --from-log --objective uplift\` on it, \`promote\` of that set against the serving one, then the next month under the winner (${options.cycles} months). \`npm run bench:uplift\` runs the same loop at 10,000 learners on all three stories (\`reports/uplift_cycles.md\`).`,
+    '',
+    ...cyclesMarkdown(results.cycleRuns).map((line) => line.replace(/^### /, '#### ')),
+  ];
+}
+
 export function closedLoopMarkdown(results: ClosedLoopResults): string {
   const { options, policies } = results;
   const lines = [
@@ -285,6 +299,9 @@ export function closedLoopMarkdown(results: ClosedLoopResults): string {
     results.retraining,
     '```',
     '',
+    `\`promote\` of the propensity set retrained from the logs against the deployed one, on those logs: ${results.retrainedPromotion}`,
+    '',
+    ...cyclesSection(results),
   ];
   return lines.join('\n');
 }

@@ -101,6 +101,16 @@ export class ClosedLoopReportCommand extends CliCommand {
     return parseInteger(value, 1, 1000);
   }
 
+  @Option({ flags: '--cycle-seeds <count>', description: 'seeds of the loop, cycle by cycle (5)' })
+  parseCycleSeeds(value: string): number {
+    return parseInteger(value, 1, 100);
+  }
+
+  @Option({ flags: '--cycles <count>', description: 'months per seed of the loop (2)' })
+  parseCycles(value: string): number {
+    return parseInteger(value, 1, 12);
+  }
+
   @Option({
     flags: '--ope-coverage-users <count>',
     description: 'learners per 1-day off-policy coverage run (3000)',

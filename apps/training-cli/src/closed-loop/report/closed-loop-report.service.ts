@@ -1,10 +1,12 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { parseCalendarDate } from '@app/learner';
 import { CHART_FONT, chartFontFiles, renderPngs } from '../../cli/chart-renderer';
 import { CLOSED_LOOP_FILES, forEachLine, parseDecisionLine, parseOutcomeLine } from '@app/contract';
+import { CYCLES_DEFAULTS, CyclesService } from '../cycles/cycles.service';
 import { OPE_DEFAULTS, OpeService } from '../ope/ope.service';
+import { PROMOTE_DEFAULTS, PromoteService } from '../promote/promote.service';
 import { PlatformTruth } from '../platform/platform-writer';
 import { PLATFORM_DEFAULTS, PlatformService } from '../platform/platform.service';
 import { RETRAIN_DEFAULTS, RetrainService } from '../retrain/retrain.service';
@@ -16,7 +18,7 @@ import {
   policyConfig,
   REPORT_POLICIES,
   ReportPolicy,
-} from './closed-loop-policies';
+} from '../cycles/closed-loop-policies';
 import { OpeCoverageService } from './ope-coverage.service';
 import { refusal } from './refusal';
 import { closedLoopMarkdown, WEEKLY_CHART_FILE, weeklyRateChart } from './closed-loop-markdown';
@@ -50,6 +52,8 @@ export const CLOSED_LOOP_REPORT_DEFAULTS: ClosedLoopReportOptions = {
   ],
   opeCoverageSeeds: 20,
   opeCoverageUsers: 3000,
+  cycleSeeds: 5,
+  cycles: 2,
 };
 
 /** The runs say nothing: the report is what they are for. */
@@ -115,6 +119,8 @@ export class ClosedLoopReportService {
     private readonly retrain: RetrainService,
     private readonly ope: OpeService,
     private readonly opeCoverage: OpeCoverageService,
+    private readonly promoter: PromoteService,
+    private readonly cycles: CyclesService,
   ) {}
 
   /** Runs everything, then writes closed_loop.md and its chart; resolves with the report's path. */
@@ -191,6 +197,30 @@ export class ClosedLoopReportService {
       baselineModelsDir: options.modelsDir,
     });
 
+    // The retrained propensity set against the deployed one, on the logs it was trained on:
+    // promote judges it as it would be served, on a copy, so the deployed folder is never touched.
+    const deployedCopy = join(work, 'deployed-copy');
+    await rm(deployedCopy, { recursive: true, force: true });
+    await cp(options.modelsDir, deployedCopy, { recursive: true });
+    const retrainedPromotion = await this.promoter
+      .promote(
+        {
+          ...OPE_DEFAULTS,
+          ...logs,
+          candidate: retrainedModels,
+          current: deployedCopy,
+          config: configFile(REPORT_POLICIES.find((p) => p.key === 'ours')!),
+          minGain: PROMOTE_DEFAULTS.minGain,
+          loggingConfig: configFile(LOGGING_POLICY),
+          loggingModelsDir: options.modelsDir,
+        },
+        QUIET,
+      )
+      .then(
+        ({ decision }) => `${decision.promoted ? 'promoted' : 'refused'}: ${decision.reason}`,
+        (error: unknown) => `refused: ${refusal(error)}`,
+      );
+
     const policies: PolicyResult[] = [];
     for (const policy of REPORT_POLICIES) {
       say(policy.label);
@@ -256,9 +286,26 @@ export class ClosedLoopReportService {
       say,
     );
 
+    const cycleRuns = await this.cycles.run(
+      {
+        base,
+        modelsDir: options.modelsDir,
+        workDir: join(work, 'cycles'),
+        stories: [PLATFORM_DEFAULTS.story],
+        seeds: options.cycleSeeds,
+        cycles: options.cycles,
+        users: options.users,
+        days: options.days,
+        epsilon: CYCLES_DEFAULTS.epsilon,
+      },
+      say,
+    );
+
     return {
       options,
       opeCoverage,
+      retrainedPromotion,
+      cycleRuns,
       logging: {
         trueLift: loggingTruth.absolute_lift,
         measured,

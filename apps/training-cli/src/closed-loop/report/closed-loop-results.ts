@@ -1,6 +1,7 @@
+import { SeedRun } from '../cycles/cycles';
 import { OpeReport } from '../ope/ope';
 import { Lift } from '../uplift/uplift';
-import { ReportPolicy } from './closed-loop-policies';
+import { ReportPolicy } from '../cycles/closed-loop-policies';
 import { CoverageRun as OpeCoverageRun } from './ope-coverage';
 
 export interface ClosedLoopReportOptions {
@@ -18,6 +19,9 @@ export interface ClosedLoopReportOptions {
   readonly stories: readonly string[];
   readonly opeCoverageSeeds: number;
   readonly opeCoverageUsers: number;
+  /** The loop, cycle by cycle, on the default story: seeds and months per seed. */
+  readonly cycleSeeds: number;
+  readonly cycles: number;
 }
 
 /** What a policy's run did, from its truth.json. */
@@ -64,4 +68,7 @@ export interface ClosedLoopResults {
   readonly opeCoverage: readonly OpeCoverageRun[];
   /** The `train --from-log` summary, as printed. */
   readonly retraining: string;
+  /** promote of the propensity set retrained from the logs, against the deployed one. */
+  readonly retrainedPromotion: string;
+  readonly cycleRuns: readonly SeedRun[];
 }

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { CLOSED_LOOP_FILES } from '@app/contract';
 import { OPE_DEFAULTS, OpeService } from '../ope/ope.service';
 import { PLATFORM_DEFAULTS, PlatformService } from '../platform/platform.service';
-import { policyConfig, ReportPolicy } from './closed-loop-policies';
+import { policyConfig, ReportPolicy } from '../cycles/closed-loop-policies';
 import { CoverageRun, OPE_CANDIDATES, OPE_LOGGING_POLICY } from './ope-coverage';
 import { refusal } from './refusal';
 

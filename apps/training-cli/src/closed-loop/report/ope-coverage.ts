@@ -1,5 +1,5 @@
 import { Estimate, Estimator, OpeReport } from '../ope/ope';
-import { ReportPolicy } from './closed-loop-policies';
+import { ReportPolicy } from '../cycles/closed-loop-policies';
 
 /**
  * The off-policy coverage runs: on 1-day runs (no history, so the logs show every context a

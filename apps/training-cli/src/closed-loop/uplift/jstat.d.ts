@@ -2,5 +2,6 @@
 declare module 'jstat' {
   export const jStat: {
     readonly chisquare: { cdf(x: number, degreesOfFreedom: number): number };
+    readonly studentt: { inv(p: number, degreesOfFreedom: number): number };
   };
 }
