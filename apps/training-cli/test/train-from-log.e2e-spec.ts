@@ -129,7 +129,7 @@ describe('training-cli train --from-log', () => {
     const lines = sut.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(7);
     expect(lines[0]).toBe(
-      `train --from-log: ${decisionsPath} and ${outcomesPath}: trained on the nudges delivered in 276 decisions from 2025-06-01 to 2025-06-23, tested on 84 decisions from 2025-06-24 to 2025-06-30; reward: the nudge's action within 1 day; weight: 1/propensity clipped at 10; deployed: models (version 3942fe755af03f3b)`,
+      `train --from-log: ${decisionsPath} and ${outcomesPath}: trained on the nudges delivered in 276 decisions from 2025-06-01 to 2025-06-23, tested on 84 decisions from 2025-06-24 to 2025-06-30; reward: the nudge's action within 1 day; weight: 1/(product of the propensities of slots 1..s) clipped at 10; deployed: models (version 3942fe755af03f3b)`,
     );
     NUDGE_TYPES.forEach((type, t) => {
       expect(lines[1 + t]).toMatch(

@@ -1,6 +1,6 @@
 import { FEATURE_COUNT, FEATURE_NAMES, linearProbability, tfRuntime } from '@app/ml';
 import { RowSet } from './retrain-rows';
-import { fitFromRows, holdoutAuc } from './retrain-training';
+import { fitFromRows, holdoutAuc, scoreRows } from './retrain-training';
 import { fitScaling } from '../../offline/model/standardization';
 
 /** Decision i's features: feature 0 is i, every other one is i mod 3. */
@@ -15,6 +15,15 @@ const rowSet = (decisions: number[], labels: number[], weights: number[]): RowSe
   labels: Uint8Array.from(labels),
   weights: Float64Array.from(weights),
   positives: labels.filter((label) => label === 1).length,
+});
+
+describe(scoreRows.name, () => {
+  it("scores each row's decision by its features", () => {
+    const sut = scoreRows(features, rowSet([7, 2, 7], [0, 0, 1], [1, 1, 1]), (x) => x[0] + x[1]);
+
+    // Feature 0 is the decision's number, feature 1 that number mod 3.
+    expect(Array.from(sut)).toEqual([8, 4, 8]);
+  });
 });
 
 describe(holdoutAuc.name, () => {

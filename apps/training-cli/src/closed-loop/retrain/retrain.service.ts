@@ -4,9 +4,21 @@ import { FEATURE_COUNT, linearProbability, loadModelSet, ModelSet, Tf, tfRuntime
 import { CliUsageError } from '../../cli/cli-errors';
 import { ProgressService } from '../../cli/progress.service';
 import { requireLogFiles } from '../../cli/log-file';
-import { DeliveredNudges, readDeliveredNudges, readLoggedOutcomes } from './retrain-logs';
-import { fromLogManifest, fromLogSummary, TrainedFromLog } from './retrain-report';
-import { requireTrainable, timeSplit, trainDecisions, TypeRows, typeRows } from './retrain-rows';
+import {
+  LoggedDecisions,
+  LoggedOutcomes,
+  readLoggedDecisions,
+  readLoggedOutcomes,
+} from './retrain-logs';
+import { fromLogManifest, fromLogSummary, ManifestSources, TrainedFromLog } from './retrain-report';
+import {
+  requireTrainable,
+  TimeSplit,
+  timeSplit,
+  trainDecisions,
+  TypeRows,
+  typeRows,
+} from './retrain-rows';
 import { fitFromRows, holdoutAuc } from './retrain-training';
 import { saveLinearModel } from '../../offline/model/linear-layers-model';
 import { TRAINING_BACKEND } from '../../offline/model/model-training';
@@ -36,6 +48,37 @@ async function loadDeployed(dir: string): Promise<ModelSet> {
   }
 }
 
+/** The logs read and checked, the split, and the deployed set: what training starts from. */
+interface RetrainInputs {
+  readonly request: RetrainRequest;
+  readonly started: number;
+  readonly deployed: ModelSet;
+  readonly decisions: LoggedDecisions;
+  readonly outcomes: LoggedOutcomes;
+  readonly split: TimeSplit;
+}
+
+/** The tfjs runtime on the backend training uses. */
+async function trainingTf(): Promise<Tf> {
+  const { tf } = tfRuntime();
+  await tf.setBackend(TRAINING_BACKEND);
+  return tf;
+}
+
+/** What the manifest records besides the models, from the inputs and the fitted scaling. */
+function manifestSources(inputs: RetrainInputs, scaling: Scaling): ManifestSources {
+  const { request, decisions, outcomes, split } = inputs;
+  return {
+    decisions: decisions.provenance,
+    outcomes: outcomes.provenance,
+    split,
+    rewardDays: request.rewardDays,
+    clip: request.clip,
+    holdoutDays: request.holdoutDays,
+    scaling,
+  };
+}
+
 /**
  * `train --from-log`: refits every nudge type's model on what learners did after the nudges a
  * platform delivered (docs/training.md, "Retraining from logs"), and writes the same files as
@@ -50,56 +93,56 @@ export class RetrainService {
     const started = Date.now();
     await requireLogFiles(request);
     const deployed = await loadDeployed(request.baselineModelsDir);
-    const nudges = await readDeliveredNudges(request.decisions);
-    const outcomes = await readLoggedOutcomes(request.outcomes, nudges.table);
-    const split = timeSplit(nudges.table.dayOf, request.holdoutDays);
-    const types = typeRows(nudges, outcomes.actionDays, { ...request, testFrom: split.testFrom });
-    requireTrainable(types, request.decisions);
-    const scalingRows = trainDecisions(nudges.decisionDay, split.testFrom);
-    const scaling = fitScaling(nudges.features, FEATURE_COUNT, scalingRows);
+    const decisions = await readLoggedDecisions(request.decisions);
+    const outcomes = await readLoggedOutcomes(request.outcomes, decisions.table);
+    const split = timeSplit(decisions.day, request.holdoutDays);
+    const inputs = { request, started, deployed, decisions, outcomes, split };
+    return this.trainPropensity(inputs);
+  }
 
-    const { tf } = tfRuntime();
-    await tf.setBackend(TRAINING_BACKEND);
-    const trained = this.fitTypes(tf, nudges, scaling, types, deployed);
+  /** One model per type on every delivered nudge, weighted by its shown propensity. */
+  private async trainPropensity(inputs: RetrainInputs): Promise<string[]> {
+    const { request, decisions, outcomes, split } = inputs;
+    const types = typeRows(decisions, outcomes.actionDays, {
+      ...request,
+      testFrom: split.testFrom,
+    });
+    requireTrainable(types, request.decisions);
+    const delivering = (decision: number) => decisions.deliveredNothing[decision] === 0;
+    const scalingRows = trainDecisions(decisions.day, split.testFrom, delivering);
+    const scaling = fitScaling(decisions.features, FEATURE_COUNT, scalingRows);
+
+    const tf = await trainingTf();
+    const trained = this.fitTypes(tf, decisions, scaling, types, inputs.deployed);
     await mkdir(request.modelsDir, { recursive: true });
     for (const { model, outcome } of trained) {
       await saveLinearModel(tf, request.modelsDir, outcome.rows.type, model);
     }
-    const manifest = fromLogManifest(
-      {
-        decisions: nudges.provenance,
-        outcomes: outcomes.provenance,
-        split,
-        rewardDays: request.rewardDays,
-        clip: request.clip,
-        holdoutDays: request.holdoutDays,
-        scaling,
-      },
-      trained,
-    );
+    const manifest = fromLogManifest(manifestSources(inputs, scaling), trained);
     await writeManifest(request.modelsDir, manifest);
 
-    const summary = fromLogSummary({
+    const deliveringDecisions =
+      decisions.deliveredNothing.length - count(decisions.deliveredNothing);
+    return fromLogSummary({
       decisionsPath: request.decisions,
       outcomesPath: request.outcomes,
       split,
       trainDecisions: scalingRows.length,
-      testDecisions: nudges.decisionDay.length - scalingRows.length,
+      testDecisions: deliveringDecisions - scalingRows.length,
       rewardDays: request.rewardDays,
       clip: request.clip,
       types: trained.map(({ outcome }) => outcome),
-      deployed: { dir: request.baselineModelsDir, version: deployed.version },
+      deployed: { dir: request.baselineModelsDir, version: inputs.deployed.version },
       version: manifest.version,
       modelsDir: request.modelsDir,
-      seconds: (Date.now() - started) / 1000,
+      seconds: (Date.now() - inputs.started) / 1000,
     });
-    return summary;
   }
 
   /** Fits each type and scores its test rows with the new model and with the deployed one. */
   private fitTypes(
     tf: Tf,
-    nudges: DeliveredNudges,
+    decisions: LoggedDecisions,
     scaling: Scaling,
     types: readonly TypeRows[],
     deployed: ModelSet,
@@ -107,10 +150,10 @@ export class RetrainService {
     const task = this.progress.task('train', types.length);
     try {
       return types.map((rows) => {
-        const model = fitFromRows(tf, nudges.features, scaling, rows.train);
-        const auc = holdoutAuc(nudges.features, rows.test, (x) => linearProbability(model, x));
+        const model = fitFromRows(tf, decisions.features, scaling, rows.train);
+        const auc = holdoutAuc(decisions.features, rows.test, (x) => linearProbability(model, x));
         const deployedAuc = deployed.has(rows.type)
-          ? holdoutAuc(nudges.features, rows.test, (x) => deployed.probability(rows.type, x)!)
+          ? holdoutAuc(decisions.features, rows.test, (x) => deployed.probability(rows.type, x)!)
           : undefined;
         task.increment(1);
         return { model, outcome: { rows, auc, deployed: deployedAuc } };
@@ -119,4 +162,11 @@ export class RetrainService {
       task.stop();
     }
   }
+}
+
+/** How many of the flags are set. */
+function count(flags: Uint8Array): number {
+  let set = 0;
+  for (const flag of flags) set += flag;
+  return set;
 }
