@@ -38,7 +38,7 @@ import {
   UpliftRun,
   upliftSummary,
 } from './retrain-uplift-report';
-import { requireTrainableUplift, upliftRows } from './retrain-uplift-rows';
+import { requireTrainableUplift, UpliftRows, upliftRows } from './retrain-uplift-rows';
 import { saveLinearModel } from '../../offline/model/linear-layers-model';
 import { TRAINING_BACKEND } from '../../offline/model/model-training';
 import { fitScaling, Scaling } from '../../offline/model/standardization';
@@ -205,11 +205,12 @@ export class RetrainService {
     return upliftSummary(run, (Date.now() - inputs.started) / 1000);
   }
 
+  /** Fits the uplift set with a progress bar over its nine models. */
   private fitUplift(
     tf: Tf,
     features: Float64Array,
     scaling: Scaling,
-    rows: Parameters<typeof fitUpliftSet>[1],
+    rows: UpliftRows,
     deployed: ModelSet,
   ): TrainedUpliftSet {
     const task = this.progress.task('train', UPLIFT_MODEL_COUNT);
