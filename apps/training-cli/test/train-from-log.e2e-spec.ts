@@ -3,8 +3,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatCalendarDate, NUDGE_TYPES, parseCalendarDate } from '@app/learner';
-import { FEATURE_NAMES, loadModelSet } from '@app/ml';
-import { NUDGE_ACTIONS } from '@app/contract';
+import { FEATURE_NAMES, loadModelSet, sigmoid } from '@app/ml';
+import { NUDGE_ACTIONS, OUTCOME_ACTIONS } from '@app/contract';
 import { Random } from '../src/cli/random';
 import { runBuiltCli } from './run-cli';
 
@@ -84,6 +84,84 @@ function platformLogs() {
   return { decisions, outcomes, nudges };
 }
 
+/** Every fifth learner of the uplift logs is held out. */
+const UPLIFT_LEARNERS = 100;
+/** Served decisions explore and send nothing this often. */
+const EXPLORE_NOTHING = 0.2;
+/** What a nudge in slot 1 adds to the chance of its action that day. */
+const TRUE_UPLIFT = 0.3;
+
+/** A decision of the uplift logs: what it was, and which models it gives a row to. */
+interface UpliftDecision {
+  readonly day: number;
+  /** The slot-1 type, or undefined when it sent nothing. */
+  readonly treated: (typeof NUDGE_TYPES)[number] | undefined;
+}
+
+/**
+ * 1,000 decisions of 100 learners, one every 3 days from 2025-06-01 to 2025-06-30; every fifth
+ * learner is held out. A served decision sends nothing with probability 0.2 (slate propensity
+ * 0.2), else a uniformly drawn type in slot 1 (propensity 0.8/5) and another in slot 2. Each
+ * action happens that day with probability 0.35·σ(3·(streak − 1.5)), plus 0.3 for the action of
+ * the slot-1 nudge: the slot-2 nudge changes nothing.
+ */
+function upliftPlatformLogs() {
+  const random = new Random(11);
+  const decisions: string[] = [];
+  const outcomes: string[] = [];
+  const made: UpliftDecision[] = [];
+  for (let learner = 0, n = 0; learner < UPLIFT_LEARNERS; learner++) {
+    const userId = `learner-${learner}`;
+    const holdout = learner % 5 === 0;
+    for (let k = 0; k < DECISIONS_PER_LEARNER; k++, n++) {
+      const day = (learner % 3) + 3 * k;
+      const features = Object.fromEntries(
+        FEATURE_NAMES.map((name) => [name, Math.round(random.between(0, 3) * 1000) / 1000]),
+      );
+      const sendsNothing = holdout || random.bernoulli(EXPLORE_NOTHING);
+      const [first, second] = random.permutation(NUDGE_TYPES.length);
+      const delivered = sendsNothing
+        ? []
+        : [
+            { type: NUDGE_TYPES[first], slot: 1, propensity: (1 - EXPLORE_NOTHING) / 5 },
+            { type: NUDGE_TYPES[second], slot: 2, propensity: 0.5 },
+          ];
+      decisions.push(
+        JSON.stringify({
+          decision_id: `u-${n}`,
+          user_id: userId,
+          as_of: date(day),
+          assignment: { holdout, bucket: holdout ? 0.01 : 0.5 },
+          policy_version: 'rules-only/0123456789abcdef',
+          features,
+          candidates: [],
+          delivered,
+          slate_propensity: holdout ? 1 : sendsNothing ? EXPLORE_NOTHING : 0.08,
+        }),
+      );
+      const treated = sendsNothing ? undefined : NUDGE_TYPES[first];
+      made.push({ day, treated });
+      const base = 0.35 / (1 + Math.exp(-3 * (features[PREDICTIVE] - 1.5)));
+      for (const action of OUTCOME_ACTIONS) {
+        const lift = treated !== undefined && NUDGE_ACTIONS[treated] === action ? TRUE_UPLIFT : 0;
+        if (random.bernoulli(base + lift)) {
+          outcomes.push(JSON.stringify({ user_id: userId, action, at: date(day) }));
+        }
+      }
+    }
+  }
+  return { decisions, outcomes, made };
+}
+
+/** A saved Dense(1, sigmoid) model's probability, read straight from its weights.bin. */
+async function savedProbability(modelJson: string, x: Float64Array): Promise<number> {
+  const bytes = await readFile(join(modelJson, '..', 'weights.bin'));
+  const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  let z = floats[FEATURE_NAMES.length];
+  for (let i = 0; i < FEATURE_NAMES.length; i++) z += floats[i] * x[i];
+  return sigmoid(z);
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const ndjson = (lines: readonly string[]) => lines.map((line) => `${line}\n`).join('');
 
@@ -129,7 +207,7 @@ describe('training-cli train --from-log', () => {
     const lines = sut.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(7);
     expect(lines[0]).toBe(
-      `train --from-log: ${decisionsPath} and ${outcomesPath}: trained on the nudges delivered in 276 decisions from 2025-06-01 to 2025-06-23, tested on 84 decisions from 2025-06-24 to 2025-06-30; reward: the nudge's action within 1 day; weight: 1/propensity clipped at 10; deployed: models (version 3942fe755af03f3b)`,
+      `train --from-log: ${decisionsPath} and ${outcomesPath}: trained on the nudges delivered in 276 decisions from 2025-06-01 to 2025-06-23, tested on 84 decisions from 2025-06-24 to 2025-06-30; reward: the nudge's action within 1 day; weight: 1/(product of the propensities of slots 1..s) clipped at 10; deployed: models (version 3942fe755af03f3b)`,
     );
     NUDGE_TYPES.forEach((type, t) => {
       expect(lines[1 + t]).toMatch(
@@ -236,6 +314,175 @@ describe('training-cli train --from-log', () => {
     [
       ['--from-log', '--clip', '0.5'],
       "error: option '--clip <weight>' argument '0.5' is invalid. Expected a number from 1 to 1000000.",
+    ],
+  ])(
+    'refuses train %p with exit code 2',
+    async (args, message) => {
+      const sut = await runBuiltCli(['train', ...args]);
+
+      expect(sut.code).toBe(2);
+      expect(sut.stderr).toBe(`${message}\n`);
+    },
+    30_000,
+  );
+});
+
+describe('training-cli train --from-log --objective uplift', () => {
+  const logs = upliftPlatformLogs();
+  let dir: string;
+  let decisionsPath: string;
+  let outcomesPath: string;
+
+  function trainUplift(modelsDir: string, decisions = decisionsPath) {
+    return runBuiltCli([
+      'train',
+      '--from-log',
+      '--objective',
+      'uplift',
+      '--decisions',
+      decisions,
+      '--outcomes',
+      outcomesPath,
+      '--models-dir',
+      modelsDir,
+    ]);
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'train-uplift-'));
+    decisionsPath = join(dir, 'decisions.ndjson');
+    outcomesPath = join(dir, 'outcomes.ndjson');
+    await writeFile(decisionsPath, ndjson(logs.decisions));
+    await writeFile(outcomesPath, ndjson(logs.outcomes));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes an uplift set the API loads, whose uplift is treated − control of the saved weights', async () => {
+    const modelsDir = join(dir, 'models');
+
+    const sut = await trainUplift(modelsDir);
+
+    expect(sut.stderr).toBe('');
+    expect(sut.code).toBe(0);
+    const lines = sut.stdout.trimEnd().split('\n');
+    // The headline, 9 models, 1 + 9 reliability lines, 1 + 5 uplift lines, the last line.
+    expect(lines).toHaveLength(27);
+    // Learners 3i, 3i + 1 and 3i + 2 have 2, 2 and 3 decisions from June 24 on: 34·2 + 33·2 + 33·3.
+    expect(lines[0]).toMatch(
+      /^train --from-log --objective uplift: .*: 1000 decisions, 200 held out \(ĥ 0\.2000\); trained on 767 decisions from 2025-06-01 to 2025-06-23, tested on 233 decisions from 2025-06-24 to 2025-06-30; /,
+    );
+    const manifest = JSON.parse(await readFile(join(modelsDir, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({
+      objective: 'uplift',
+      reward_days: 1,
+      clip: 10,
+      holdout_days: 7,
+      test_from: '2025-06-24',
+      holdout_share: 0.2,
+    });
+    expect(manifest.version).toMatch(/^uplift-[0-9a-f]{16}$/);
+    const count = (keep: (decision: UpliftDecision) => boolean, test: boolean) =>
+      logs.made.filter((made) => keep(made) && made.day >= TEST_FROM === test).length;
+    for (const type of NUDGE_TYPES) {
+      const treated = (made: UpliftDecision) => made.treated === type;
+      expect(manifest.models[type]).toMatchObject({
+        path: `treated/${type}/model.json`,
+        control: NUDGE_ACTIONS[type],
+        metrics: { train_rows: count(treated, false), test_rows: count(treated, true) },
+      });
+    }
+    const control = (made: UpliftDecision) => made.treated === undefined;
+    for (const action of OUTCOME_ACTIONS) {
+      expect(manifest.controls[action]).toMatchObject({
+        path: `control/${action}/model.json`,
+        metrics: { train_rows: count(control, false), test_rows: count(control, true) },
+      });
+    }
+
+    const modelSet = await loadModelSet(modelsDir);
+    expect(modelSet.objective).toBe('uplift');
+    expect(modelSet.rewardDays).toBe(1);
+    expect(modelSet.version).toBe(manifest.version);
+    const x = Float64Array.from(FEATURE_NAMES, (_, i) => (i % 4) / 2);
+    for (const type of NUDGE_TYPES) {
+      const treated = await savedProbability(join(modelsDir, `treated/${type}/model.json`), x);
+      const controlled = await savedProbability(
+        join(modelsDir, `control/${NUDGE_ACTIONS[type]}/model.json`),
+        x,
+      );
+      const predicted = modelSet.uplift(type, x)!;
+      expect(predicted.treated).toBeCloseTo(treated, 12);
+      expect(predicted.control).toBeCloseTo(controlled, 12);
+      expect(predicted.uplift).toBeCloseTo(treated - controlled, 12);
+    }
+    // The slot-1 nudge adds 0.3 to its action's chance: the set finds a clear uplift per type.
+    const meanUplift = (type: (typeof NUDGE_TYPES)[number]) => {
+      const rows = logs.decisions.map((line) => JSON.parse(line).features);
+      const uplifts = rows.map(
+        (features) =>
+          modelSet.uplift(
+            type,
+            Float64Array.from(FEATURE_NAMES, (name) => features[name]),
+          )!.uplift,
+      );
+      return uplifts.reduce((sum, u) => sum + u, 0) / uplifts.length;
+    };
+    for (const type of NUDGE_TYPES) expect(meanUplift(type)).toBeGreaterThan(0.15);
+
+    const report = await readFile(join(modelsDir, 'training_report.md'), 'utf8');
+    expect(report.split('\n')[0]).toBe('# Uplift models trained from logs');
+    expect(report).toContain('| decisions | decisions.ndjson | 1000 |');
+    expect(report).not.toContain(dir);
+  }, 60_000);
+
+  it('writes the same bytes again from the same logs', async () => {
+    const first = join(dir, 'first');
+    const second = join(dir, 'second');
+
+    expect((await trainUplift(first)).code).toBe(0);
+    expect((await trainUplift(second)).code).toBe(0);
+
+    const files = (await readdir(first, { recursive: true })).sort();
+    expect(files).toEqual((await readdir(second, { recursive: true })).sort());
+    expect(files.filter((name) => name.includes('.'))).toHaveLength(20);
+    for (const file of files.filter((name) => name.includes('.'))) {
+      const bytes = await readFile(join(first, file));
+      expect({ file, identical: bytes.equals(await readFile(join(second, file))) }).toEqual({
+        file,
+        identical: true,
+      });
+    }
+  }, 60_000);
+
+  it('names the line of a served decision that sent nothing without slate_propensity', async () => {
+    const bare = logs.decisions.map((line) => {
+      const decision = JSON.parse(line);
+      delete decision.slate_propensity;
+      return JSON.stringify(decision);
+    });
+    const bad = join(dir, 'bare-decisions.ndjson');
+    await writeFile(bad, ndjson(bare));
+    const line = logs.made.findIndex(
+      (made, n) => made.treated === undefined && Math.floor(n / DECISIONS_PER_LEARNER) % 5 !== 0,
+    );
+
+    const sut = await trainUplift(join(dir, 'bare-models'), bad);
+
+    expect(sut.code).toBe(2);
+    expect(sut.stderr).toBe(
+      `error: ${bad} line ${line + 1}: slate_propensity: uplift training needs it on a served decision that delivered nothing (the chance the logging policy sent nothing) to weigh it as a control row\n`,
+    );
+    await expect(readdir(join(dir, 'bare-models'))).rejects.toThrow('ENOENT');
+  }, 30_000);
+
+  it.each([
+    [['--objective', 'uplift'], 'error: --objective needs --from-log'],
+    [
+      ['--from-log', '--objective', 'lift'],
+      "error: option '--objective <propensity|uplift>' argument 'lift' is invalid. Expected one of propensity, uplift.",
     ],
   ])(
     'refuses train %p with exit code 2',

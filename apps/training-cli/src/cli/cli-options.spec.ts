@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseClip, parseDirectory, parseInteger } from './cli-options';
+import { parseChoice, parseClip, parseDirectory, parseInteger } from './cli-options';
 
 describe(parseInteger.name, () => {
   it('accepts whole numbers in range', () => {
@@ -31,6 +31,21 @@ describe(parseClip.name, () => {
   it.each(['0.5', '0', '-3', 'ten', '1e3', '', ' 5', 'Infinity'])('refuses %p', (value) => {
     expect(() => parseClip(value)).toThrow(
       new InvalidArgumentError('Expected a number of at least 1.'),
+    );
+  });
+});
+
+describe(parseChoice.name, () => {
+  const OBJECTIVES = ['propensity', 'uplift'] as const;
+
+  it('takes one of the words as written', () => {
+    expect(parseChoice('uplift', OBJECTIVES)).toBe('uplift');
+    expect(parseChoice('propensity', OBJECTIVES)).toBe('propensity');
+  });
+
+  it.each(['Uplift', 'uplift ', '', 'lift'])('refuses %p, listing the words', (value) => {
+    expect(() => parseChoice(value, OBJECTIVES)).toThrow(
+      new InvalidArgumentError('Expected one of propensity, uplift.'),
     );
   });
 });

@@ -64,6 +64,14 @@ export function parseLiftPoints(value: string): number {
   return points / 100;
 }
 
+/** One of a fixed set of words, `--objective uplift`; the message lists them all. */
+export function parseChoice<T extends string>(value: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`Expected one of ${choices.join(', ')}.`);
+  }
+  return value as T;
+}
+
 export function parseFilePath(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('Expected a file path.');
   return value;

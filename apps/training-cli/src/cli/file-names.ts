@@ -16,3 +16,16 @@ export const REPORT_FILES = {
 export function modelPath(type: string): string {
   return `${type}/model.json`;
 }
+
+/** Where `train --from-log --objective uplift` saves a type's treated model, relative to --models-dir. */
+export function treatedModelPath(type: string): string {
+  return `treated/${type}/model.json`;
+}
+
+/** Where `train --from-log --objective uplift` saves an action's control model. */
+export function controlModelPath(action: string): string {
+  return `control/${action}/model.json`;
+}
+
+/** The calibration report `train --from-log --objective uplift` writes beside its models. */
+export const UPLIFT_REPORT_FILE = 'training_report.md';

@@ -5,14 +5,26 @@ import { join } from 'node:path';
 import { NUDGE_TYPES, parseCalendarDate } from '@app/learner';
 import { FEATURE_COUNT, FEATURE_NAMES } from '@app/ml';
 import { CliUsageError } from '../../cli/cli-errors';
-import { featureVectorOf, readDeliveredNudges, readLoggedOutcomes } from './retrain-logs';
+import {
+  featureVectorOf,
+  NO_NUDGE,
+  readLoggedDecisions,
+  readLoggedOutcomes,
+  shownPropensities,
+} from './retrain-logs';
 
 /** Feature i of a decision numbered `n` is n·100 + i, so every cell is recognisable. */
 const features = (n: number) =>
   Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, n * 100 + i]));
 
-function decision(id: string, user: string, asOf: string, delivered: object[], n: number): object {
-  const holdout = delivered.length === 0;
+function decision(
+  id: string,
+  user: string,
+  asOf: string,
+  delivered: object[],
+  n: number,
+  holdout = delivered.length === 0,
+): object {
   return {
     decision_id: id,
     user_id: user,
@@ -51,6 +63,22 @@ describe(featureVectorOf.name, () => {
   });
 });
 
+describe(shownPropensities.name, () => {
+  it('multiplies the propensities of the slots up to each nudge, in any listed order', () => {
+    const sut = shownPropensities([
+      { type: 'quiz', slot: 3, propensity: 0.25 },
+      { type: 'resume', slot: 1, propensity: 0.5 },
+      { type: 'project', slot: 2, propensity: 0.75 },
+    ]);
+
+    expect(Array.from(sut)).toEqual([0.09375, 0.5, 0.375]);
+  });
+
+  it('is empty for a decision that delivered nothing', () => {
+    expect(shownPropensities([])).toEqual(new Float64Array(0));
+  });
+});
+
 describe('reading the logs for train --from-log', () => {
   let dir: string;
   let files = 0;
@@ -69,53 +97,74 @@ describe('reading the logs for train --from-log', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('keeps the features of the decisions that delivered, and every delivered slot', async () => {
+  it('keeps every decision (held out or not) and every delivered slot with its shown propensity', async () => {
     const text = [
       decision('d1', 'ana', '2025-06-01', [{ type: 'quiz', slot: 1, propensity: 0.9 }], 1),
       decision('d2', 'cy', '2025-06-02', [], 2),
-      decision(
-        'd3',
-        'ana',
-        '2025-06-03',
-        [
-          { type: 'comeback', slot: 1, propensity: 1 },
-          { type: 'resume', slot: 2, propensity: 0.5 },
-        ],
-        3,
-      ),
+      {
+        ...decision(
+          'd3',
+          'ana',
+          '2025-06-03',
+          [
+            { type: 'comeback', slot: 1, propensity: 0.8 },
+            { type: 'resume', slot: 2, propensity: 0.5 },
+          ],
+          3,
+        ),
+        slate_propensity: 0.3,
+      },
+      // A served decision whose policy explored and sent nothing.
+      { ...decision('d4', 'ana', '2025-06-04', [], 4, false), slate_propensity: 0.125 },
     ]
       .map((line) => `${JSON.stringify(line)}\r\n`)
       .join('');
     const crlf = join(dir, 'decisions.ndjson');
     await writeFile(crlf, text);
 
-    const sut = await readDeliveredNudges(crlf);
+    const sut = await readLoggedDecisions(crlf);
 
-    expect(sut.table.decisions).toBe(3);
-    expect(Array.from(sut.features)).toEqual([
-      ...FEATURE_NAMES.map((_, i) => 100 + i),
-      ...FEATURE_NAMES.map((_, i) => 300 + i),
+    expect(sut.table.decisions).toBe(4);
+    expect(Array.from(sut.features)).toEqual(
+      [1, 2, 3, 4].flatMap((n) => FEATURE_NAMES.map((_, i) => n * 100 + i)),
+    );
+    expect(Array.from(sut.day)).toEqual(
+      ['2025-06-01', '2025-06-02', '2025-06-03', '2025-06-04'].map(day),
+    );
+    expect(Array.from(sut.learner)).toEqual([0, 1, 0, 0]);
+    expect(Array.from(sut.holdout)).toEqual([0, 1, 0, 0]);
+    expect(Array.from(sut.deliveredNothing)).toEqual([0, 1, 0, 1]);
+    expect(Array.from(sut.slotOneType)).toEqual([
+      NUDGE_TYPES.indexOf('quiz'),
+      NO_NUDGE,
+      NUDGE_TYPES.indexOf('comeback'),
+      NO_NUDGE,
     ]);
-    expect(sut.decisionDay).toEqual([day('2025-06-01'), day('2025-06-03')]);
-    expect(sut.decisionLearner).toEqual([0, 0]);
-    expect(sut.nudgeDecision).toEqual([0, 1, 1]);
-    expect(sut.nudgeType.map((t) => NUDGE_TYPES[t])).toEqual(['quiz', 'comeback', 'resume']);
-    expect(sut.nudgePropensity).toEqual([0.9, 1, 0.5]);
+    expect(Array.from(sut.slotOnePropensity)).toEqual([0.9, NaN, 0.8, NaN]);
+    expect(Array.from(sut.slatePropensity)).toEqual([NaN, NaN, 0.3, 0.125]);
+    expect(Array.from(sut.nudgeDecision)).toEqual([0, 2, 2]);
+    expect(Array.from(sut.nudgeType, (t) => NUDGE_TYPES[t])).toEqual([
+      'quiz',
+      'comeback',
+      'resume',
+    ]);
+    // The slot-2 resume was shown after the comeback: 0.8 · 0.5.
+    expect(Array.from(sut.nudgeShownPropensity)).toEqual([0.9, 0.8, 0.4]);
     expect(sut.provenance).toEqual({
       file: 'decisions.ndjson',
       sha256: createHash('sha256').update(text).digest('hex'),
-      lines: 3,
+      lines: 4,
     });
   });
 
   it('refuses an empty decisions log', async () => {
     const path = await log();
 
-    await expect(readDeliveredNudges(path)).rejects.toThrow(`${path} has no decisions`);
+    await expect(readLoggedDecisions(path)).rejects.toThrow(`${path} has no decisions`);
   });
 
   it("keeps each learner's days per action, sorted, and checks an outcome's decision", async () => {
-    const decisions = await readDeliveredNudges(
+    const decisions = await readLoggedDecisions(
       await log(
         decision('d1', 'ana', '2025-06-01', [{ type: 'quiz', slot: 1, propensity: 1 }], 1),
         decision('d2', 'ben', '2025-06-01', [{ type: 'quiz', slot: 1, propensity: 1 }], 2),

@@ -6,12 +6,14 @@ import { FEATURE_COUNT, FEATURE_NAMES } from '@app/ml';
 import { CliUsageError } from '../../cli/cli-errors';
 import {
   DecisionRecord,
+  DeliveredNudge,
   forEachLine,
   OUTCOME_ACTIONS,
   OutcomeAction,
   parseDecisionLine,
 } from '@app/contract';
 import { DecisionTable, OutcomeLineReader } from '../uplift/uplift-logs';
+import { GrowingArray } from './growing-array';
 
 /** Where a model set trained from logs came from: recorded in its manifest. */
 export interface LogProvenance {
@@ -21,23 +23,43 @@ export interface LogProvenance {
   readonly lines: number;
 }
 
+/** In `slotOneType`: the decision's first slot is empty. */
+export const NO_NUDGE = -1;
+
 /**
- * What `train --from-log` keeps of the decisions log. Per decision that delivered a nudge (a
- * held-out one delivers none): its feature vector, day and learner; per delivered nudge, every
- * slot: its decision, type and propensity.
+ * What `train --from-log` keeps of the decisions log, in typed arrays (the features and seven
+ * numbers a decision, three a delivered nudge), so a log of millions of lines fits. Per decision
+ * (held-out ones included, numbered as in the decision table): its features, day, learner,
+ * whether it was held out, what it put in slot 1, and its slate propensity. Per delivered nudge,
+ * every slot: its decision, type and shown propensity.
  */
-export interface DeliveredNudges {
+export interface LoggedDecisions {
   /** The log's decisions: ids, learners, days. */
   readonly table: DecisionTable;
-  /** Row-major, `FEATURE_COUNT` per delivering decision, in FEATURE_NAMES order. */
+  /** Row-major, `FEATURE_COUNT` per decision, in FEATURE_NAMES order. */
   readonly features: Float64Array;
-  readonly decisionDay: readonly CalendarDay[];
-  readonly decisionLearner: readonly number[];
-  /** Per nudge: the index of its decision among the delivering ones. */
-  readonly nudgeDecision: readonly number[];
-  /** Per nudge: its type's index in NUDGE_TYPES. */
-  readonly nudgeType: readonly number[];
-  readonly nudgePropensity: readonly number[];
+  readonly day: Int32Array;
+  readonly learner: Uint32Array;
+  /** 1 for a held-out decision (`assignment.holdout`). */
+  readonly holdout: Uint8Array;
+  /** 1 for a decision whose `delivered` is empty: every held-out one, and a served one that sent nothing. */
+  readonly deliveredNothing: Uint8Array;
+  /** The slot-1 nudge's type, as its index in NUDGE_TYPES; NO_NUDGE when slot 1 is empty. */
+  readonly slotOneType: Int8Array;
+  /** The slot-1 nudge's `propensity`; NaN when slot 1 is empty. */
+  readonly slotOnePropensity: Float64Array;
+  /** The decision's `slate_propensity`; NaN when its line has none. */
+  readonly slatePropensity: Float64Array;
+  /** Per delivered nudge: its decision's number. */
+  readonly nudgeDecision: Uint32Array;
+  /** Per delivered nudge: its type's index in NUDGE_TYPES. */
+  readonly nudgeType: Uint8Array;
+  /**
+   * Per delivered nudge in slot s: the probability that the logging policy showed what it
+   * showed in slots 1..s, the product of their propensities (each slot's is conditional on the
+   * slots before it).
+   */
+  readonly nudgeShownPropensity: Float64Array;
   readonly provenance: LogProvenance;
 }
 
@@ -89,41 +111,75 @@ export function featureVectorOf(features: DecisionRecord['features'], where: str
 }
 
 /**
+ * Per delivered nudge, in log order: the product of the propensities of the nudges in its slot
+ * and the slots before it, whatever order the line lists them in.
+ */
+export function shownPropensities(delivered: readonly DeliveredNudge[]): Float64Array {
+  return Float64Array.from(delivered, (nudge) =>
+    delivered.reduce(
+      (product, other) => (other.slot <= nudge.slot ? product * other.propensity : product),
+      1,
+    ),
+  );
+}
+
+/** The growing columns of LoggedDecisions while the log is read. */
+class DecisionColumns {
+  readonly features = new GrowingArray((n) => new Float64Array(n));
+  readonly holdout = new GrowingArray((n) => new Uint8Array(n));
+  readonly deliveredNothing = new GrowingArray((n) => new Uint8Array(n));
+  readonly slotOneType = new GrowingArray((n) => new Int8Array(n));
+  readonly slotOnePropensity = new GrowingArray((n) => new Float64Array(n));
+  readonly slatePropensity = new GrowingArray((n) => new Float64Array(n));
+  readonly nudgeDecision = new GrowingArray((n) => new Uint32Array(n));
+  readonly nudgeType = new GrowingArray((n) => new Uint8Array(n));
+  readonly nudgeShownPropensity = new GrowingArray((n) => new Float64Array(n));
+
+  /** Adds decision number `decision`: its features, assignment, slot 1 and every nudge. */
+  add(decision: number, record: DecisionRecord, features: Float64Array): void {
+    const slotOne = record.delivered.find((nudge) => nudge.slot === 1);
+    this.features.pushAll(features);
+    this.holdout.push(record.assignment.holdout ? 1 : 0);
+    this.deliveredNothing.push(record.delivered.length === 0 ? 1 : 0);
+    this.slotOneType.push(slotOne === undefined ? NO_NUDGE : NUDGE_TYPES.indexOf(slotOne.type));
+    this.slotOnePropensity.push(slotOne?.propensity ?? Number.NaN);
+    this.slatePropensity.push(record.slate_propensity ?? Number.NaN);
+    const shown = shownPropensities(record.delivered);
+    record.delivered.forEach((nudge, i) => {
+      this.nudgeDecision.push(decision);
+      this.nudgeType.push(NUDGE_TYPES.indexOf(nudge.type));
+      this.nudgeShownPropensity.push(shown[i]);
+    });
+  }
+}
+
+/**
  * Reads decisions.ndjson: every line checked as `uplift` checks it (a repeated decision_id, a
  * learner changing group), and every decision's features against the feature contract.
  */
-export async function readDeliveredNudges(path: string): Promise<DeliveredNudges> {
+export async function readLoggedDecisions(path: string): Promise<LoggedDecisions> {
   const table = new DecisionTable(path);
-  const features: number[] = [];
-  const decisionDay: CalendarDay[] = [];
-  const decisionLearner: number[] = [];
-  const nudgeDecision: number[] = [];
-  const nudgeType: number[] = [];
-  const nudgePropensity: number[] = [];
+  const columns = new DecisionColumns();
   const provenance = await readLog(path, (text, where) => {
     const { record, day } = parseDecisionLine(text, where);
     const vector = featureVectorOf(record.features, where);
     table.add(record, day, where);
-    if (record.delivered.length === 0) return;
-    const decision = decisionDay.length;
-    features.push(...vector);
-    decisionDay.push(day);
-    decisionLearner.push(table.learnerOf[table.decisions - 1]);
-    for (const nudge of record.delivered) {
-      nudgeDecision.push(decision);
-      nudgeType.push(NUDGE_TYPES.indexOf(nudge.type));
-      nudgePropensity.push(nudge.propensity);
-    }
+    columns.add(table.decisions - 1, record, vector);
   });
   if (table.decisions === 0) throw new CliUsageError(`${path} has no decisions`);
   return {
     table,
-    features: Float64Array.from(features),
-    decisionDay,
-    decisionLearner,
-    nudgeDecision,
-    nudgeType,
-    nudgePropensity,
+    features: columns.features.toArray(),
+    day: Int32Array.from(table.dayOf),
+    learner: Uint32Array.from(table.learnerOf),
+    holdout: columns.holdout.toArray(),
+    deliveredNothing: columns.deliveredNothing.toArray(),
+    slotOneType: columns.slotOneType.toArray(),
+    slotOnePropensity: columns.slotOnePropensity.toArray(),
+    slatePropensity: columns.slatePropensity.toArray(),
+    nudgeDecision: columns.nudgeDecision.toArray(),
+    nudgeType: columns.nudgeType.toArray(),
+    nudgeShownPropensity: columns.nudgeShownPropensity.toArray(),
     provenance,
   };
 }

@@ -40,7 +40,7 @@ const RUN: FromLogRun = {
 describe(fromLogSummary.name, () => {
   it('says what was trained on and tested on, each type against the deployed model, and where it went', () => {
     expect(fromLogSummary(RUN)).toEqual([
-      "train --from-log: data/decisions.ndjson and data/outcomes.ndjson: trained on the nudges delivered in 276 decisions from 2025-06-01 to 2025-06-23, tested on 84 decisions from 2025-06-24 to 2025-06-30; reward: the nudge's action within 1 day; weight: 1/propensity clipped at 10; deployed: models (version 3942fe755af03f3b)",
+      "train --from-log: data/decisions.ndjson and data/outcomes.ndjson: trained on the nudges delivered in 276 decisions from 2025-06-01 to 2025-06-23, tested on 84 decisions from 2025-06-24 to 2025-06-30; reward: the nudge's action within 1 day; weight: 1/(product of the propensities of slots 1..s) clipped at 10; deployed: models (version 3942fe755af03f3b)",
       'resume: 412 train rows (97 positive), 1 test row (1 positive); test AUC 0.781 weighted, 0.774 unweighted; deployed 0.702 weighted, 0.699 unweighted',
       'comeback: 412 train rows (97 positive), 1 test row (1 positive); test AUC 0.781 weighted, 0.774 unweighted; deployed no comeback model',
       'train --from-log: 2 models, version 65c9a0575bef8f90 -> out/models in 0.4 s',
@@ -80,6 +80,7 @@ describe(fromLogManifest.name, () => {
     const arrays = { mean: Array.from(scaling.mean), std: Array.from(scaling.std) };
     expect(sut).toEqual({
       version: modelSetVersion(FEATURE_NAMES, arrays, [['quiz', model]]),
+      objective: 'propensity',
       logs: { decisions, outcomes, first_day: '2025-06-01', last_day: '2025-06-30' },
       reward_days: 2,
       clip: 12.5,
@@ -89,7 +90,7 @@ describe(fromLogManifest.name, () => {
       scaling: arrays,
       trainer: {
         method:
-          'L2 logistic regression weighted by min(1/propensity, clip), full-batch Newton (IRLS) steps in float64',
+          'L2 logistic regression weighted by min(1/shown propensity, clip), the shown propensity of a slot-s row being the product of the propensities of slots 1..s; full-batch Newton (IRLS) steps in float64',
         l2: 1,
       },
       models: {

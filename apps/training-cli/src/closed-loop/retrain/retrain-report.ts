@@ -11,7 +11,7 @@ import { RawLinearWeights, Scaling } from '../../offline/model/standardization';
 import { modelSetVersion } from '../../offline/model/training-manifest';
 
 const TRAINER_METHOD =
-  'L2 logistic regression weighted by min(1/propensity, clip), full-batch Newton (IRLS) steps in float64';
+  'L2 logistic regression weighted by min(1/shown propensity, clip), the shown propensity of a slot-s row being the product of the propensities of slots 1..s; full-batch Newton (IRLS) steps in float64';
 
 /** What `train --from-log` measured of a model, on the last --holdout-days of decisions. */
 export interface FromLogMetrics {
@@ -33,24 +33,30 @@ export interface FromLogModel {
  * names, scaling, model paths) as `train` writes it, then where the rows came from instead of a
  * simulation's seed and dataset. Nothing in it depends on when or where the command ran.
  */
-export interface FromLogManifest extends Pick<
-  ModelManifest,
-  'version' | 'feature_names' | 'scaling'
-> {
-  readonly logs: {
-    readonly decisions: LogProvenance;
-    readonly outcomes: LogProvenance;
-    /** The decisions' first and last `as_of`. */
-    readonly first_day: string;
-    readonly last_day: string;
-  };
+export interface FromLogManifest
+  extends Pick<ModelManifest, 'version' | 'feature_names' | 'scaling'>, ManifestSourceFields {
+  readonly objective: 'propensity';
+  readonly trainer: { readonly method: string; readonly l2: number };
+  readonly models: Readonly<Record<NudgeType, FromLogModel>>;
+}
+
+/** What a manifest written from logs records of the logs, the reward window, the clip and the split. */
+export interface ManifestSourceFields {
+  readonly logs: LogsProvenance;
   readonly reward_days: number;
   readonly clip: number;
   readonly holdout_days: number;
   /** The first day of the test split. */
   readonly test_from: string;
-  readonly trainer: { readonly method: string; readonly l2: number };
-  readonly models: Readonly<Record<NudgeType, FromLogModel>>;
+}
+
+/** The manifest's record of the two logs a set was trained from. */
+export interface LogsProvenance {
+  readonly decisions: LogProvenance;
+  readonly outcomes: LogProvenance;
+  /** The decisions' first and last `as_of`. */
+  readonly first_day: string;
+  readonly last_day: string;
 }
 
 /** One type's rows, and the AUC of the new and of the deployed model on its test rows. */
@@ -78,11 +84,15 @@ export interface ManifestSources {
   readonly scaling: Scaling;
 }
 
-function metricsOf(outcome: TypeOutcome): FromLogMetrics {
-  const { train, test } = outcome.rows;
+/** A model's rows and positives on each side of the split, and its test AUC, as recorded. */
+export function fromLogMetrics(
+  rows: Pick<TypeRows, 'train' | 'test'>,
+  auc: HoldoutAuc,
+): FromLogMetrics {
+  const { train, test } = rows;
   return {
-    test_auc_weighted: roundMetric(outcome.auc.weighted),
-    test_auc_unweighted: roundMetric(outcome.auc.unweighted),
+    test_auc_weighted: roundMetric(auc.weighted),
+    test_auc_unweighted: roundMetric(auc.unweighted),
     train_rows: train.labels.length,
     test_rows: test.labels.length,
     train_positives: train.positives,
@@ -90,17 +100,14 @@ function metricsOf(outcome: TypeOutcome): FromLogMetrics {
   };
 }
 
-export function fromLogManifest(
-  sources: ManifestSources,
-  trained: readonly TrainedFromLog[],
-): FromLogManifest {
-  const scaling = { mean: Array.from(sources.scaling.mean), std: Array.from(sources.scaling.std) };
+/** The scaling as the manifest stores it: plain arrays. */
+export function manifestScaling(scaling: Scaling): { mean: number[]; std: number[] } {
+  return { mean: Array.from(scaling.mean), std: Array.from(scaling.std) };
+}
+
+/** The same fields in the manifests of both objectives. */
+export function manifestSourceFields(sources: ManifestSources): ManifestSourceFields {
   return {
-    version: modelSetVersion(
-      FEATURE_NAMES,
-      scaling,
-      trained.map(({ model, outcome }) => [outcome.rows.type, model] as const),
-    ),
     logs: {
       decisions: sources.decisions,
       outcomes: sources.outcomes,
@@ -111,13 +118,29 @@ export function fromLogManifest(
     clip: sources.clip,
     holdout_days: sources.holdoutDays,
     test_from: formatCalendarDate(sources.split.testFrom),
+  };
+}
+
+export function fromLogManifest(
+  sources: ManifestSources,
+  trained: readonly TrainedFromLog[],
+): FromLogManifest {
+  const scaling = manifestScaling(sources.scaling);
+  return {
+    version: modelSetVersion(
+      FEATURE_NAMES,
+      scaling,
+      trained.map(({ model, outcome }) => [outcome.rows.type, model] as const),
+    ),
+    objective: 'propensity',
+    ...manifestSourceFields(sources),
     feature_names: FEATURE_NAMES,
     scaling,
     trainer: { method: TRAINER_METHOD, l2: L2_PENALTY },
     models: Object.fromEntries(
       trained.map(({ outcome }) => [
         outcome.rows.type,
-        { path: modelPath(outcome.rows.type), metrics: metricsOf(outcome) },
+        { path: modelPath(outcome.rows.type), metrics: fromLogMetrics(outcome.rows, outcome.auc) },
       ]),
     ) as Record<NudgeType, FromLogModel>,
   };
@@ -154,7 +177,7 @@ export function fromLogSummary(run: FromLogRun): string[] {
   const day = formatCalendarDate;
   const { firstDay, lastDay, testFrom } = run.split;
   return [
-    `train --from-log: ${run.decisionsPath} and ${run.outcomesPath}: trained on the nudges delivered in ${plural(run.trainDecisions, 'decision')} from ${day(firstDay)} to ${day(testFrom - 1)}, tested on ${plural(run.testDecisions, 'decision')} from ${day(testFrom)} to ${day(lastDay)}; reward: the nudge's action within ${plural(run.rewardDays, 'day')}; weight: 1/propensity clipped at ${run.clip}; deployed: ${run.deployed.dir} (version ${run.deployed.version})`,
+    `train --from-log: ${run.decisionsPath} and ${run.outcomesPath}: trained on the nudges delivered in ${plural(run.trainDecisions, 'decision')} from ${day(firstDay)} to ${day(testFrom - 1)}, tested on ${plural(run.testDecisions, 'decision')} from ${day(testFrom)} to ${day(lastDay)}; reward: the nudge's action within ${plural(run.rewardDays, 'day')}; weight: 1/(product of the propensities of slots 1..s) clipped at ${run.clip}; deployed: ${run.deployed.dir} (version ${run.deployed.version})`,
     ...run.types.map(typeLine),
     `train --from-log: ${plural(run.types.length, 'model')}, version ${run.version} -> ${run.modelsDir} in ${run.seconds.toFixed(1)} s`,
   ];

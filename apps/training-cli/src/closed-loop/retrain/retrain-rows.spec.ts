@@ -48,13 +48,16 @@ describe(timeSplit.name, () => {
 
 describe(typeRows.name, () => {
   const t = (type: (typeof NUDGE_TYPES)[number]) => NUDGE_TYPES.indexOf(type);
-  /** Decisions 0 and 2 are learner 0's (June 1 and June 6), decision 1 learner 1's (June 2). */
+  /**
+   * Decisions 0 and 2 are learner 0's (June 1 and June 6), decision 1 learner 1's (June 2).
+   * Decision 0 showed a quiz (0.5) then a resume (0.05 in slot 2: shown with 0.5 · 0.05).
+   */
   const nudges = {
-    decisionDay: [JUNE_1, JUNE_1 + 1, JUNE_1 + 5],
-    decisionLearner: [0, 1, 0],
-    nudgeDecision: [0, 0, 1, 2],
-    nudgeType: [t('quiz'), t('resume'), t('comeback'), t('quiz')],
-    nudgePropensity: [0.5, 0.05, 1, 0.25],
+    day: Int32Array.of(JUNE_1, JUNE_1 + 1, JUNE_1 + 5),
+    learner: Uint32Array.of(0, 1, 0),
+    nudgeDecision: Uint32Array.of(0, 0, 1, 2),
+    nudgeType: Uint8Array.of(t('quiz'), t('resume'), t('comeback'), t('quiz')),
+    nudgeShownPropensity: Float64Array.of(0.5, 0.025, 1, 0.25),
   };
   const actionDays: ActionDays = {
     // Learner 0 takes a quiz on the day of decision 0, and the day before decision 2.
@@ -77,7 +80,7 @@ describe(typeRows.name, () => {
     const sut = typeRows(nudges, actionDays, { rewardDays: 1, clip: 10, testFrom: JUNE_1 + 5 });
 
     expect(sut).toEqual([
-      // The resume uploaded the day after decision 0 is outside a 1-day window; 1/0.05 clips to 10.
+      // The resume uploaded the day after decision 0 is outside a 1-day window; 1/0.025 clips to 10.
       { type: 'resume', train: rows([0], [0], [10]), test: none },
       { type: 'project', train: none, test: none },
       // The quiz on decision 0's day counts; the one the day before decision 2 does not.
@@ -85,6 +88,13 @@ describe(typeRows.name, () => {
       { type: 'event_fomo', train: none, test: none },
       { type: 'comeback', train: rows([1], [1], [1]), test: none },
     ]);
+  });
+
+  it('weighs a slot-2 row by the chance of slots 1 and 2 together, not its slot alone', () => {
+    const sut = typeRows(nudges, actionDays, { rewardDays: 1, clip: 100, testFrom: JUNE_1 + 5 });
+
+    // 1 / (0.5 · 0.05) = 40, where the slot's own 0.05 would give 20.
+    expect(sut[t('resume')].train.weights).toEqual(Float64Array.of(40));
   });
 
   it("counts the window's last day: reward_days 2 takes in the day after", () => {
@@ -96,9 +106,17 @@ describe(typeRows.name, () => {
 });
 
 describe(trainDecisions.name, () => {
-  it('keeps the delivering decisions before the test split', () => {
+  it('keeps the decisions before the test split', () => {
     expect(trainDecisions([JUNE_1 + 3, JUNE_1, JUNE_1 + 7, JUNE_1 + 6], JUNE_1 + 6)).toEqual(
       Uint32Array.of(0, 1),
+    );
+  });
+
+  it('keeps only the decisions `keep` accepts, when given', () => {
+    const days = Int32Array.of(JUNE_1 + 3, JUNE_1, JUNE_1 + 1, JUNE_1 + 6);
+
+    expect(trainDecisions(days, JUNE_1 + 6, (decision) => decision !== 1)).toEqual(
+      Uint32Array.of(0, 2),
     );
   });
 });

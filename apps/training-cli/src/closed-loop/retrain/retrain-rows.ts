@@ -2,7 +2,8 @@ import { CalendarDay, formatCalendarDate, NUDGE_TYPES, NudgeType } from '@app/le
 import { CliUsageError } from '../../cli/cli-errors';
 import { NUDGE_ACTIONS } from '@app/contract';
 import { actedWithin } from '../uplift/uplift';
-import { ActionDays, DeliveredNudges } from './retrain-logs';
+import { GrowingArray } from './growing-array';
+import { ActionDays, LoggedDecisions } from './retrain-logs';
 
 /** Fewer rows than this in a type's train or test split leave nothing worth fitting or scoring. */
 export const MIN_ROWS = 10;
@@ -14,19 +15,25 @@ export interface TimeSplit {
   readonly testFrom: CalendarDay;
 }
 
-/** One type's rows of a split: the decision each row's features come from, label and weight. */
+/** One model's rows of a split: the decision each row's features come from, label and weight. */
 export interface RowSet {
-  /** Each row's decision, as an index among the delivering decisions. */
+  /** Each row's decision, by its number in the log. */
   readonly decisions: Uint32Array;
   readonly labels: Uint8Array;
   readonly weights: Float64Array;
   readonly positives: number;
 }
 
-export interface TypeRows {
-  readonly type: NudgeType;
+/** A model's train and test rows; `name` says which model in a refusal. */
+export interface ModelRows {
+  readonly name: string;
   readonly train: RowSet;
   readonly test: RowSet;
+}
+
+/** A nudge type's rows for its propensity model. */
+export interface TypeRows extends Omit<ModelRows, 'name'> {
+  readonly type: NudgeType;
 }
 
 export interface RowOptions {
@@ -38,9 +45,9 @@ export interface RowOptions {
 }
 
 /**
- * Inverse propensity: a nudge the logging policy rarely put in its slot stands for the many
- * times it did not. Clipped, because one row of propensity 0.001 would otherwise outweigh a
- * thousand others and make the fit follow its noise.
+ * Inverse propensity: what the logging policy rarely showed stands for the many times it did
+ * not. Clipped, because one row of propensity 0.001 would otherwise outweigh a thousand others
+ * and make the fit follow its noise.
  */
 export function propensityWeight(propensity: number, clip: number): number {
   return Math.min(1 / propensity, clip);
@@ -51,12 +58,12 @@ export function propensityWeight(propensity: number, clip: number): number {
  * judged on days after every day they learned from, as a deployed model is. Throws when that
  * leaves no earlier day to train on.
  */
-export function timeSplit(days: readonly CalendarDay[], holdoutDays: number): TimeSplit {
+export function timeSplit(days: ArrayLike<CalendarDay>, holdoutDays: number): TimeSplit {
   let firstDay = days[0];
   let lastDay = days[0];
-  for (const day of days) {
-    if (day < firstDay) firstDay = day;
-    if (day > lastDay) lastDay = day;
+  for (let i = 1; i < days.length; i++) {
+    if (days[i] < firstDay) firstDay = days[i];
+    if (days[i] > lastDay) lastDay = days[i];
   }
   const testFrom = lastDay - holdoutDays + 1;
   if (testFrom <= firstDay) {
@@ -70,47 +77,63 @@ export function timeSplit(days: readonly CalendarDay[], holdoutDays: number): Ti
 
 /** Growing columns of one split's rows. */
 class RowColumns {
-  readonly decisions: number[] = [];
-  readonly labels: number[] = [];
-  readonly weights: number[] = [];
+  private readonly decisions = new GrowingArray((n) => new Uint32Array(n));
+  private readonly labels = new GrowingArray((n) => new Uint8Array(n));
+  private readonly weights = new GrowingArray((n) => new Float64Array(n));
+  private positives = 0;
 
   add(decision: number, label: number, weight: number): void {
     this.decisions.push(decision);
     this.labels.push(label);
     this.weights.push(weight);
+    this.positives += label;
   }
 
   rowSet(): RowSet {
     return {
-      decisions: Uint32Array.from(this.decisions),
-      labels: Uint8Array.from(this.labels),
-      weights: Float64Array.from(this.weights),
-      positives: this.labels.reduce((sum, label) => sum + label, 0),
+      decisions: this.decisions.toArray(),
+      labels: this.labels.toArray(),
+      weights: this.weights.toArray(),
+      positives: this.positives,
     };
+  }
+}
+
+/** A model's growing train and test rows: a row goes to the split of its decision's day. */
+export class SplitColumns {
+  readonly train = new RowColumns();
+  readonly test = new RowColumns();
+
+  constructor(private readonly testFrom: CalendarDay) {}
+
+  add(decision: number, day: CalendarDay, label: number, weight: number): void {
+    (day >= this.testFrom ? this.test : this.train).add(decision, label, weight);
   }
 }
 
 /**
  * One row per delivered nudge, every slot, split by its decision's day: label 1 when the learner
- * did the nudge's action within the reward window, weight min(1/propensity, clip).
+ * did the nudge's action within the reward window, weight min(1/shown propensity, clip). The
+ * shown propensity of a nudge in slot s is the chance the logging policy showed what it showed in
+ * slots 1..s: a slot's own propensity is conditional on the slots before it, so alone it would
+ * weigh a slot-2 row as if slot 1 had been certain.
  */
 export function typeRows(
-  nudges: Pick<
-    DeliveredNudges,
-    'decisionDay' | 'decisionLearner' | 'nudgeDecision' | 'nudgeType' | 'nudgePropensity'
+  decisions: Pick<
+    LoggedDecisions,
+    'day' | 'learner' | 'nudgeDecision' | 'nudgeType' | 'nudgeShownPropensity'
   >,
   actionDays: ActionDays,
   options: RowOptions,
 ): TypeRows[] {
-  const splits = NUDGE_TYPES.map(() => ({ train: new RowColumns(), test: new RowColumns() }));
-  nudges.nudgeDecision.forEach((decision, nudge) => {
-    const t = nudges.nudgeType[nudge];
-    const day = nudges.decisionDay[decision];
-    const learnerDays = actionDays[NUDGE_ACTIONS[NUDGE_TYPES[t]]][nudges.decisionLearner[decision]];
+  const splits = NUDGE_TYPES.map(() => new SplitColumns(options.testFrom));
+  decisions.nudgeDecision.forEach((decision, nudge) => {
+    const t = decisions.nudgeType[nudge];
+    const day = decisions.day[decision];
+    const learnerDays = actionDays[NUDGE_ACTIONS[NUDGE_TYPES[t]]][decisions.learner[decision]];
     const label = actedWithin(learnerDays, day, options.rewardDays) ? 1 : 0;
-    const weight = propensityWeight(nudges.nudgePropensity[nudge], options.clip);
-    const split = day >= options.testFrom ? splits[t].test : splits[t].train;
-    split.add(decision, label, weight);
+    const weight = propensityWeight(decisions.nudgeShownPropensity[nudge], options.clip);
+    splits[t].add(decision, day, label, weight);
   });
   return NUDGE_TYPES.map((type, t) => ({
     type,
@@ -119,15 +142,19 @@ export function typeRows(
   }));
 }
 
-/** The delivering decisions before the test split: the rows the standardisation is fitted on. */
+/**
+ * The decisions before the test split, optionally only those `keep` accepts: the rows the
+ * standardisation is fitted on.
+ */
 export function trainDecisions(
-  decisionDay: readonly CalendarDay[],
+  day: ArrayLike<CalendarDay>,
   testFrom: CalendarDay,
+  keep: (decision: number) => boolean = () => true,
 ): Uint32Array {
   const rows: number[] = [];
-  decisionDay.forEach((day, decision) => {
-    if (day < testFrom) rows.push(decision);
-  });
+  for (let decision = 0; decision < day.length; decision++) {
+    if (day[decision] < testFrom && keep(decision)) rows.push(decision);
+  }
   return Uint32Array.from(rows);
 }
 
@@ -140,19 +167,35 @@ function splitProblem(rows: RowSet, split: 'train' | 'test'): string | undefined
 }
 
 /**
+ * Refuses logs that cannot give every model of the set (`what`: "every nudge type") its rows,
+ * naming each model that lacks them and why.
+ */
+export function requireTrainableModels(
+  models: readonly ModelRows[],
+  what: string,
+  decisionsPath: string,
+): void {
+  const problems = models.flatMap((rows) => {
+    const found = [splitProblem(rows.train, 'train'), splitProblem(rows.test, 'test')].filter(
+      (problem): problem is string => problem !== undefined,
+    );
+    return found.length === 0 ? [] : [`${rows.name}: ${found.join(', ')}`];
+  });
+  if (problems.length > 0) {
+    throw new CliUsageError(
+      `cannot train ${what} from ${decisionsPath}: ${problems.join('; ')} (each needs at least ${MIN_ROWS} train and ${MIN_ROWS} test rows, with both labels in each)`,
+    );
+  }
+}
+
+/**
  * Refuses logs that cannot give every type a model: a model set missing a type would make the
  * API answer that type from its rules alone, which a retrain should never do silently.
  */
 export function requireTrainable(types: readonly TypeRows[], decisionsPath: string): void {
-  const problems = types.flatMap((rows) => {
-    const found = [splitProblem(rows.train, 'train'), splitProblem(rows.test, 'test')].filter(
-      (problem): problem is string => problem !== undefined,
-    );
-    return found.length === 0 ? [] : [`${rows.type}: ${found.join(', ')}`];
-  });
-  if (problems.length > 0) {
-    throw new CliUsageError(
-      `cannot train every nudge type from ${decisionsPath}: ${problems.join('; ')} (each needs at least ${MIN_ROWS} train and ${MIN_ROWS} test rows, with both labels in each)`,
-    );
-  }
+  requireTrainableModels(
+    types.map((rows) => ({ ...rows, name: rows.type })),
+    'every nudge type',
+    decisionsPath,
+  );
 }

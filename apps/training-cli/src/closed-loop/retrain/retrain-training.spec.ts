@@ -1,6 +1,7 @@
 import { FEATURE_COUNT, FEATURE_NAMES, linearProbability, tfRuntime } from '@app/ml';
 import { RowSet } from './retrain-rows';
-import { fitFromRows, holdoutAuc } from './retrain-training';
+import { weightedMean } from './retrain-calibration';
+import { fitFromRows, holdoutAuc, scoreRows } from './retrain-training';
 import { fitScaling } from '../../offline/model/standardization';
 
 /** Decision i's features: feature 0 is i, every other one is i mod 3. */
@@ -15,6 +16,15 @@ const rowSet = (decisions: number[], labels: number[], weights: number[]): RowSe
   labels: Uint8Array.from(labels),
   weights: Float64Array.from(weights),
   positives: labels.filter((label) => label === 1).length,
+});
+
+describe(scoreRows.name, () => {
+  it("scores each row's decision by its features", () => {
+    const sut = scoreRows(features, rowSet([7, 2, 7], [0, 0, 1], [1, 1, 1]), (x) => x[0] + x[1]);
+
+    // Feature 0 is the decision's number, feature 1 that number mod 3.
+    expect(Array.from(sut)).toEqual([8, 4, 8]);
+  });
 });
 
 describe(holdoutAuc.name, () => {
@@ -60,5 +70,24 @@ describe(fitFromRows.name, () => {
     expect(high).toBeGreaterThan(0.7);
     // Saved as float32, as a Dense layer holds it.
     expect(Array.from(sut.weights)).toEqual(Array.from(Float32Array.from(sut.weights)));
+  });
+});
+
+describe('calibration in the large of a weighted fit', () => {
+  it('predicts, weighted, the weighted rate of its own training rows', () => {
+    const { tf } = tfRuntime();
+    const all = Uint32Array.from({ length: DECISIONS }, (_, i) => i);
+    const scaling = fitScaling(features, FEATURE_COUNT, all);
+    // Acting is unrelated to the features here; the weights make the rate 5.5 of 21.
+    const labels = Array.from(all, (i) => (i % 4 === 1 || i === 6 ? 1 : 0));
+    const weights = Array.from(all, (i) => (i % 2 === 0 ? 2.5 : 1));
+    const train = rowSet([...all], labels, weights);
+
+    const sut = fitFromRows(tf, features, scaling, train);
+
+    const predicted = scoreRows(features, train, (x) => linearProbability(sut, x));
+    expect(weightedMean(labels, weights)).toBe(5.5 / 21);
+    // The intercept's score equation, up to the float32 rounding of the saved weights.
+    expect(weightedMean(predicted, weights)).toBeCloseTo(5.5 / 21, 5);
   });
 });

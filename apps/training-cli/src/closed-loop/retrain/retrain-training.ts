@@ -11,14 +11,14 @@ import {
   toFloat32,
 } from '../../offline/model/standardization';
 
-/** A test split's AUC with each row weighted min(1/propensity, clip), and with every row once. */
+/** A test split's AUC with each row weighted as it was trained, and with every row once. */
 export interface HoldoutAuc {
   readonly weighted: number;
   readonly unweighted: number;
 }
 
 /**
- * Fits one type's model on its train rows, weighted, standardised with the set's scaling, and
+ * Fits one model on its train rows, weighted, standardised with the set's scaling, and
  * returns the float32 weights over raw features that will be saved.
  */
 export function fitFromRows(
@@ -45,17 +45,33 @@ export function fitFromRows(
   }
 }
 
-/** The AUC of `score` (a learner's feature vector to a probability) on a type's test rows. */
+/** `score` (a decision's feature vector to a number) of each row's decision. */
+export function scoreRows(
+  features: Float64Array,
+  rows: Pick<RowSet, 'decisions'>,
+  score: (x: Float64Array) => number,
+): Float64Array {
+  return Float64Array.from(rows.decisions, (decision) =>
+    score(features.subarray(decision * FEATURE_COUNT, (decision + 1) * FEATURE_COUNT)),
+  );
+}
+
+/** The AUC of `score` (a learner's feature vector to a probability) on a model's test rows. */
 export function holdoutAuc(
   features: Float64Array,
   test: RowSet,
   score: (x: Float64Array) => number,
 ): HoldoutAuc {
-  const scores = Float64Array.from(test.decisions, (decision) =>
-    score(features.subarray(decision * FEATURE_COUNT, (decision + 1) * FEATURE_COUNT)),
-  );
+  return rowsAuc(scoreRows(features, test, score), test);
+}
+
+/** The AUC of the rows' `scores`, weighted and not. */
+export function rowsAuc(
+  scores: Float64Array,
+  rows: Pick<RowSet, 'labels' | 'weights'>,
+): HoldoutAuc {
   return {
-    weighted: weightedRocAuc(scores, test.labels, test.weights),
-    unweighted: rocAuc(scores, test.labels),
+    weighted: weightedRocAuc(scores, rows.labels, rows.weights),
+    unweighted: rocAuc(scores, rows.labels),
   };
 }

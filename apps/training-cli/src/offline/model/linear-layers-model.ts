@@ -33,16 +33,21 @@ export function linearLayersModel(tf: Tf, type: string, model: RawLinearWeights)
   return layers;
 }
 
-/** Saves a model as `<modelsDir>/<type>/model.json` + `weights.bin`, the files the API loads. */
+/**
+ * Saves a model as `<modelsDir>/<path>` + `weights.bin` beside it, the files the API loads;
+ * `path` is `<type>/model.json` unless given. `name` names its layers, so it must be a plain
+ * identifier (`quiz`, `control_take_quiz`).
+ */
 export async function saveLinearModel(
   tf: Tf,
   modelsDir: string,
-  type: string,
+  name: string,
   model: RawLinearWeights,
+  path = modelPath(name),
 ): Promise<void> {
-  const layers = linearLayersModel(tf, type, model);
+  const layers = linearLayersModel(tf, name, model);
   try {
-    await saveLayersModel(layers, join(modelsDir, modelPath(type)));
+    await saveLayersModel(layers, join(modelsDir, path));
   } finally {
     layers.dispose();
   }

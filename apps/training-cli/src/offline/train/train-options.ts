@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { OptionMetadata } from 'nest-commander';
 import { CliOptions, DEFAULT_OPTIONS } from '../../cli/cli-options';
 import { CLOSED_LOOP_FILES } from '@app/contract';
+import { MODEL_OBJECTIVES, ModelObjective } from '@app/ml';
 import { RETRAIN_DEFAULTS, RetrainRequest } from '../../closed-loop/retrain/retrain.service';
 
 /** The flags of `--from-log`; none has a commander default, so a stray one can be caught. */
@@ -9,6 +10,7 @@ export interface FromLogOptions {
   readonly fromLog?: boolean;
   readonly decisions?: string;
   readonly outcomes?: string;
+  readonly objective?: ModelObjective;
   readonly rewardDays?: number;
   readonly clip?: number;
   readonly holdoutDays?: number;
@@ -29,6 +31,7 @@ export const MAX_CLIP = 1_000_000;
 export const FROM_LOG_FLAGS: ReadonlyArray<readonly [keyof FromLogOptions, string]> = [
   ['decisions', '--decisions'],
   ['outcomes', '--outcomes'],
+  ['objective', '--objective'],
   ['rewardDays', '--reward-days'],
   ['clip', '--clip'],
   ['holdoutDays', '--holdout-days'],
@@ -49,6 +52,10 @@ export const FROM_LOG_OPTIONS = {
   outcomes: {
     flags: '--outcomes <path>',
     description: `with --from-log: the outcomes log (default: <data-dir>/${CLOSED_LOOP_FILES.outcomes})`,
+  },
+  objective: {
+    flags: `--objective <${MODEL_OBJECTIVES.join('|')}>`,
+    description: `with --from-log: propensity (a model per nudge type of acting on it) or uplift (per type a treated model, per action a control model, and training_report.md on their calibration) (default: ${FROM_LOG_DEFAULTS.objective})`,
   },
   rewardDays: {
     flags: '--reward-days <days>',
@@ -75,6 +82,7 @@ export function retrainRequest(options: TrainOptions): RetrainRequest {
     outcomes: options.outcomes ?? join(options.dataDir, CLOSED_LOOP_FILES.outcomes),
     modelsDir: options.modelsDir,
     baselineModelsDir: options.baselineModelsDir ?? FROM_LOG_DEFAULTS.baselineModelsDir,
+    objective: options.objective ?? FROM_LOG_DEFAULTS.objective,
     rewardDays: options.rewardDays ?? FROM_LOG_DEFAULTS.rewardDays,
     clip: options.clip ?? FROM_LOG_DEFAULTS.clip,
     holdoutDays: options.holdoutDays ?? FROM_LOG_DEFAULTS.holdoutDays,

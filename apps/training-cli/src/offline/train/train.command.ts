@@ -4,12 +4,14 @@ import { CliUsageError } from '../../cli/cli-errors';
 import {
   OPTIONS,
   PARSE_OPTION,
+  parseChoice,
   parseClip,
   parseDirectory,
   parseFilePath,
   parseInteger,
 } from '../../cli/cli-options';
 import { ProgressService } from '../../cli/progress.service';
+import { MODEL_OBJECTIVES, ModelObjective } from '@app/ml';
 import { RetrainService } from '../../closed-loop/retrain/retrain.service';
 import {
   FROM_LOG_FLAGS,
@@ -25,7 +27,7 @@ import { TrainService } from './train.service';
 @Command({
   name: 'train',
   description:
-    "train one logistic model per nudge type on the dataset: <models-dir>/<type>/model.json + weights.bin and manifest.json; with --from-log, on the delivered nudges' outcomes in a decisions and an outcomes log instead",
+    "train one logistic model per nudge type on the dataset: <models-dir>/<type>/model.json + weights.bin and manifest.json; with --from-log, on the delivered nudges' outcomes in a decisions and an outcomes log instead, and with --objective uplift a treated model per type and a control model per action",
 })
 export class TrainCommand extends CliCommand {
   constructor(
@@ -70,6 +72,11 @@ export class TrainCommand extends CliCommand {
   @Option(FROM_LOG_OPTIONS.outcomes)
   parseOutcomes(value: string): string {
     return parseFilePath(value);
+  }
+
+  @Option(FROM_LOG_OPTIONS.objective)
+  parseObjective(value: string): ModelObjective {
+    return parseChoice(value, MODEL_OBJECTIVES);
   }
 
   @Option(FROM_LOG_OPTIONS.rewardDays)
