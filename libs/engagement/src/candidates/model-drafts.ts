@@ -45,7 +45,7 @@ const factorKeys = (contributions: readonly FeatureContribution[]): string[] =>
   contributions.map((c) => FEATURE_KEYS[c.feature][c.above ? 'high' : 'low']);
 
 /** A model nudge's message: the type's own, which a comeback words with the days away. */
-export function mlWording(type: NudgeType, shown: number, signals: LearnerSignals): NudgeWording {
+function mlWording(type: NudgeType, shown: number, signals: LearnerSignals): NudgeWording {
   const days = signals.daysSinceLastEvent;
   return type === 'comeback' && days !== null
     ? { message: 'ml_comeback', params: { probability: shown, days }, claims: ['event_recency'] }

@@ -1,9 +1,8 @@
 import { NUDGE_ACTIONS } from '@app/contract';
-import { LearnerSignals, NUDGE_TYPES, NudgeType, round2 } from '@app/learner';
+import { NUDGE_TYPES, NudgeType, round2 } from '@app/learner';
 import { Phrase } from '@app/messages';
 import { ModelSet, UpliftPrediction } from '@app/ml';
 import { EngineConfig } from '../config/engine-config';
-import { mlNudgeApplies, mlWording } from './model-drafts';
 import { NudgeDraft } from './nudge-draft';
 
 const round4 = (value: number): number => Math.round(value * 1e4) / 1e4;
@@ -58,25 +57,6 @@ function withPrediction(
   };
 }
 
-/** A model's draft under the uplift objective: the model's message, its score the treated chance. */
-function upliftModelDraft(
-  type: NudgeType,
-  prediction: UpliftPrediction,
-  signals: LearnerSignals,
-  config: EngineConfig,
-): NudgeDraft {
-  const shown = round2(prediction.treated);
-  return {
-    type,
-    source: 'ml',
-    priority: config.ml.priority,
-    score: shown,
-    wordings: [mlWording(type, shown, signals)],
-    reasons: [],
-    evidence: [],
-  };
-}
-
 /** A type the uplift objective withholds, and the uplift predicted for it. */
 export interface TooLittleUplift {
   readonly type: NudgeType;
@@ -90,15 +70,15 @@ export interface UpliftDrafts {
 }
 
 /**
- * The uplift objective's drafts: every rule draft, and a model draft for every other type whose
- * message is true of the learner (not switched off), each with its predicted uplift. A draft
- * whose uplift is below `policy.min_uplift` is withheld (`no_uplift`); a type the set has no
- * model for keeps its rule draft without a prediction and ranks after the predicted ones.
+ * The uplift objective's drafts: the rule drafts, each with its predicted uplift. The rules
+ * decide what may be said, the models in what order and whether: a draft whose uplift is below
+ * `policy.min_uplift` is withheld (`no_uplift`), and a type the set has no model for keeps its
+ * draft without a prediction, ranked after the predicted ones. No model-only nudge is added: a
+ * type no rule drafts was seldom a candidate of the policy whose logs trained the set, so its
+ * uplift there would be an extrapolation that off-policy evaluation of those logs cannot check.
  */
 export function upliftDrafts(
   ruleDrafts: readonly NudgeDraft[],
-  skip: ReadonlySet<NudgeType>,
-  signals: LearnerSignals,
   features: Float64Array,
   models: ModelSet,
   config: EngineConfig,
@@ -107,7 +87,8 @@ export function upliftDrafts(
   const minUplift = config.policy.min_uplift;
   const drafts: NudgeDraft[] = [];
   const withheld: TooLittleUplift[] = [];
-  const add = (draft: NudgeDraft, prediction: UpliftPrediction | undefined): void => {
+  for (const draft of ruleDrafts) {
+    const prediction = models.uplift(draft.type, features);
     if (prediction === undefined) {
       drafts.push(draft);
     } else if (prediction.uplift < minUplift) {
@@ -115,13 +96,6 @@ export function upliftDrafts(
     } else {
       drafts.push(withPrediction(draft, prediction, days, minUplift));
     }
-  };
-  for (const draft of ruleDrafts) add(draft, models.uplift(draft.type, features));
-  for (const type of NUDGE_TYPES) {
-    if (skip.has(type) || !mlNudgeApplies(type, signals, config)) continue;
-    const prediction = models.uplift(type, features);
-    if (prediction !== undefined)
-      add(upliftModelDraft(type, prediction, signals, config), prediction);
   }
   return { drafts, withheld };
 }

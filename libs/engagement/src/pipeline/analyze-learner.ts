@@ -57,10 +57,9 @@ function draftsFor(
   config: EngineConfig,
 ): ObjectiveDrafts {
   if (models === undefined) return { drafts: ruleDrafts, modelDrafts: [], withheldForUplift: [] };
-  const skip = ruledOrOff(ruleDrafts, config.policy.disabled_types);
   const features = encodeFeatures(signals);
   if (config.policy.objective === 'uplift') {
-    const { drafts, withheld } = upliftDrafts(ruleDrafts, skip, signals, features, models, config);
+    const { drafts, withheld } = upliftDrafts(ruleDrafts, features, models, config);
     const minimum = config.policy.min_uplift;
     return {
       drafts,
@@ -77,7 +76,13 @@ function draftsFor(
   // there is room.
   return {
     drafts: ruleDrafts,
-    modelDrafts: mlNudges(skip, signals, features, models, config),
+    modelDrafts: mlNudges(
+      ruledOrOff(ruleDrafts, config.policy.disabled_types),
+      signals,
+      features,
+      models,
+      config,
+    ),
     withheldForUplift: [],
   };
 }

@@ -18,8 +18,8 @@ const UPLIFT = { policy: { objective: 'uplift' } };
 
 /**
  * The example learner's rules draft resume, comeback, quiz and project (priority order high,
- * high, medium, medium); event_fomo's model message is true of them too. Uplifts: quiz +6,
- * event_fomo +5, project +2, resume −1, comeback +0.5 points.
+ * high, medium, medium); event_fomo's model message is true of them too, but no rule drafts it.
+ * Uplifts: quiz +6, event_fomo +5, project +2, resume −1, comeback +0.5 points.
  */
 const MODELS = constantUpliftModels(
   { resume: 0.09, project: 0.12, quiz: 0.36, event_fomo: 0.25, comeback: 0.205 },
@@ -37,19 +37,14 @@ const answer = (
   });
 
 describe('the uplift objective', () => {
-  it('ranks rule and model nudges together by predicted uplift, whatever their priority', () => {
+  it('ranks the rule nudges by predicted uplift, whatever their priority, and adds no model-only nudge', () => {
     const sut = answer(UPLIFT);
     expect(sut.nudges.map((n) => [n.type, n.source])).toEqual([
       ['quiz', 'rule'],
-      ['event_fomo', 'ml'],
       ['project', 'rule'],
+      ['comeback', 'rule'],
     ]);
-    expect(sut.candidates.map((c) => c.type)).toEqual([
-      'quiz',
-      'event_fomo',
-      'project',
-      'comeback',
-    ]);
+    expect(sut.candidates.map((c) => c.type)).toEqual(['quiz', 'project', 'comeback']);
     expect(sut.model_version).toBe('uplift-test');
     expect(sut.policy_version.startsWith('uplift-test/')).toBe(true);
   });
@@ -72,7 +67,7 @@ describe('the uplift objective', () => {
           'The models do not expect this nudge to change what this learner does: 0.5 points, under the minimum of 1.',
       },
     ]);
-    expect(sut.candidates.map((c) => c.type)).toEqual(['quiz', 'event_fomo', 'project']);
+    expect(sut.candidates.map((c) => c.type)).toEqual(['quiz', 'project']);
   });
 
   it('withholds only negative uplifts at the default minimum of 0', () => {
@@ -90,14 +85,16 @@ describe('the uplift objective', () => {
       inputs: { treated: 0.36, control: 0.3, uplift: 0.06 },
       threshold: 0,
     });
-    const event = answer(
+    const project = answer(
       UPLIFT,
-      constantUpliftModels({ event_fomo: 0.25 }, { attend_event: 0.2 }, 7),
-    ).nudges.find((n) => n.type === 'event_fomo')!;
-    expect(event.reasons).toEqual([
-      'Expected to raise the chance that this learner goes to an event within 7 days by about 5 points: 25% with this nudge against 20% without.',
-    ]);
-    expect(event.score).toBe(0.25);
+      constantUpliftModels({ project: 0.25 }, { add_project: 0.2 }, 7),
+    ).nudges.find((n) => n.type === 'project')!;
+    expect(project.reasons[0]).toBe(
+      'Expected to raise the chance that this learner adds a project within 7 days by about 5 points: 25% with this nudge against 20% without.',
+    );
+    // The rule's strength stays the score: the uplift is in the reasons and the evidence.
+    const ruleScore = answer({}, 'rules-only').candidates.find((c) => c.type === 'project')!.score;
+    expect(project.score).toBe(ruleScore);
   });
 
   it('words the reason in the answer language', () => {
@@ -133,7 +130,7 @@ describe('the uplift objective', () => {
       config: buildEngineConfig(UPLIFT),
       models: MODELS,
     });
-    expect(policy.ranked).toEqual(['quiz', 'event_fomo', 'project', 'comeback']);
+    expect(policy.ranked).toEqual(['quiz', 'project', 'comeback']);
   });
 
   it('refuses an objective or minimum the engine does not have, naming the key', () => {

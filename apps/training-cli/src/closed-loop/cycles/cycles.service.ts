@@ -8,6 +8,7 @@ import { PLATFORM_DEFAULTS, PlatformService } from '../platform/platform.service
 import { PROMOTE_DEFAULTS, PromoteService } from '../promote/promote.service';
 import { policyConfig, REPORT_POLICIES, ReportPolicy } from './closed-loop-policies';
 import { RETRAIN_DEFAULTS, RetrainService } from '../retrain/retrain.service';
+import { refusal } from '../promote/refusal';
 import { CycleRun, SeedRun } from './cycles';
 
 export interface CyclesFlags {
@@ -211,19 +212,25 @@ export class CyclesService {
             story,
             evaluationSeed,
           );
-          const { decision } = await this.promoter.promote(
-            {
-              ...OPE_DEFAULTS,
-              ...logs,
-              candidate,
-              current: serving,
-              config: configFile(configs.uplift),
-              minGain: PROMOTE_DEFAULTS.minGain,
-              loggingConfig: configFile(logging),
-              loggingModelsDir: serving,
-            },
-            QUIET,
-          );
+          const decision = await this.promoter
+            .promote(
+              {
+                ...OPE_DEFAULTS,
+                ...logs,
+                candidate,
+                current: serving,
+                config: configFile(configs.uplift),
+                minGain: PROMOTE_DEFAULTS.minGain,
+                loggingConfig: configFile(logging),
+                loggingModelsDir: serving,
+              },
+              QUIET,
+            )
+            .then(
+              (result) => result.decision,
+              // Logs that cannot speak for the candidate are promote's refusal, not the loop's end.
+              (error: unknown) => ({ promoted: false, reason: refusal(error) }),
+            );
           if (decision.promoted) {
             servingObjective = 'uplift';
             servingLift = candidateLift;

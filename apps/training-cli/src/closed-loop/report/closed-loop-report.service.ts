@@ -20,7 +20,7 @@ import {
   ReportPolicy,
 } from '../cycles/closed-loop-policies';
 import { OpeCoverageService } from './ope-coverage.service';
-import { refusal } from './refusal';
+import { refusal } from '../promote/refusal';
 import { closedLoopMarkdown, WEEKLY_CHART_FILE, weeklyRateChart } from './closed-loop-markdown';
 import {
   ClosedLoopReportOptions,

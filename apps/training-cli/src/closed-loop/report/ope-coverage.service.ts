@@ -6,7 +6,7 @@ import { OPE_DEFAULTS, OpeService } from '../ope/ope.service';
 import { PLATFORM_DEFAULTS, PlatformService } from '../platform/platform.service';
 import { policyConfig, ReportPolicy } from '../cycles/closed-loop-policies';
 import { CoverageRun, OPE_CANDIDATES, OPE_LOGGING_POLICY } from './ope-coverage';
-import { refusal } from './refusal';
+import { refusal } from '../promote/refusal';
 
 export interface OpeCoverageOptions {
   readonly base: Record<string, unknown>;
