@@ -153,6 +153,87 @@ describe('training-cli promote', () => {
     await rm(second, { recursive: true });
   }, 60_000);
 
+  /**
+   * An uplift set built from the committed models: each type's model as its treated model, the
+   * quiz model as every action's control. Not a good set; a well-formed one.
+   */
+  const upliftCandidate = async () => {
+    const dir = path('uplift-candidate');
+    await rm(dir, { recursive: true, force: true });
+    const deployed = JSON.parse(await readFile(join(REPO_ROOT, 'models/manifest.json'), 'utf8'));
+    const actions: Record<string, string> = {
+      resume: 'upload_resume',
+      project: 'add_project',
+      quiz: 'take_quiz',
+      event_fomo: 'attend_event',
+      comeback: 'attend_event',
+    };
+    const models: Record<string, object> = {};
+    for (const type of Object.keys(actions)) {
+      await cp(join(REPO_ROOT, 'models', type), join(dir, 'treated', type), { recursive: true });
+      models[type] = { path: `treated/${type}/model.json`, control: actions[type] };
+    }
+    const controls: Record<string, object> = {};
+    for (const action of new Set(Object.values(actions))) {
+      await cp(join(REPO_ROOT, 'models/quiz'), join(dir, 'control', action), { recursive: true });
+      controls[action] = { path: `control/${action}/model.json` };
+    }
+    const manifest = {
+      version: 'uplift-c0ffee000002',
+      objective: 'uplift',
+      reward_days: 1,
+      feature_names: deployed.feature_names,
+      scaling: deployed.scaling,
+      models,
+      controls,
+    };
+    await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    return dir;
+  };
+
+  it('judges an uplift set as the uplift objective serves it, and puts it in place only under a config that serves it', async () => {
+    const candidate = await upliftCandidate();
+    const current = await currentSet('before-uplift');
+    const before = await snapshot(current);
+    const run = (config: string) =>
+      runBuiltCli([
+        'promote',
+        '--candidate',
+        candidate,
+        '--current',
+        current,
+        '--decisions',
+        path('logs/decisions.ndjson'),
+        '--outcomes',
+        path('logs/outcomes.ndjson'),
+        '--config',
+        config,
+        '--bootstrap',
+        '200',
+        '--min-gain',
+        '-1',
+      ]);
+
+    const refused = await run(path('exploring.json'));
+    expect(refused.code).toBe(3);
+    expect(refused.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^promote: refused: DR says candidate − current is .+; the lower end exceeds −1\.0000 \(--min-gain\); but --config .+exploring\.json: policy\.objective is "propensity" but the models \(version uplift-c0ffee000002\) are an uplift set: set policy\.objective to "uplift" to serve it, then promote again$/,
+    );
+    expect(await snapshot(current)).toEqual(before);
+
+    const upliftConfig = path('exploring-uplift.json');
+    await writeFile(
+      upliftConfig,
+      JSON.stringify({ policy: { exploration_epsilon: 0.2, objective: 'uplift' } }),
+    );
+    const promoted = await run(upliftConfig);
+    expect(promoted.code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(current, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ version: 'uplift-c0ffee000002', objective: 'uplift' });
+    expect(manifest.promotion.previous_version).toBe('3942fe755af03f3b');
+    await rm(current, { recursive: true });
+  }, 60_000);
+
   it('prints the text summary with the decision line when promoting', async () => {
     const current = await currentSet('text');
     const sut = await promote(current, '--min-gain', '-1');

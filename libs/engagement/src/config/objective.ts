@@ -20,5 +20,5 @@ export function objectiveMismatch(
     models.objective === 'uplift'
       ? 'set policy.objective to "uplift" to serve it'
       : 'train an uplift set (train --from-log --objective uplift) or set policy.objective to "propensity"';
-  return `policy.objective${where} is "${c.policy.objective}" but the models (version ${models.version}) are a ${models.objective} set: ${fix}`;
+  return `policy.objective${where} is "${c.policy.objective}" but the models (version ${models.version}) are ${models.objective === 'uplift' ? 'an uplift' : 'a propensity'} set: ${fix}`;
 }
