@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { withSign } from '../../cli/format';
+import { plural, withSign } from '../../cli/format';
 import { compare, LiftSummary, SeedRun, summarise } from './cycles';
 
 /** The uplift policy must lift at least this many times as much as the propensity policy. */
@@ -20,7 +20,7 @@ function storySection(story: string, runs: readonly SeedRun[]): string[] {
   const lines = [
     `### ${basename(story, '.json')}`,
     '',
-    `True lift (\`absolute_lift\`, points of the 7-day action rate) on each seed's evaluation run; the interval is the 95% t-interval over the ${runs.length} seeds.`,
+    `True lift (\`absolute_lift\`, points of the 7-day action rate) on each seed's evaluation run; the interval is the 95% t-interval over the ${plural(runs.length, 'seed')}.`,
     '',
     '| policy | mean | 95% interval | per seed | × propensity |',
     '| --- | --: | --: | --- | --: |',
