@@ -263,7 +263,7 @@ function cyclesSection(results: ClosedLoopResults): string[] {
     '',
     `Per seed (${options.cycleSeeds}): a month of ${options.users} learners under the serving policy with ε = ${CYCLES_DEFAULTS.epsilon}, \`train --from-log --objective uplift\` on it, \`promote\` of that set against the serving one, then the next month under the winner (${options.cycles} months). \`npm run bench:uplift\` runs the same loop at 10,000 learners on all three stories (\`reports/uplift_cycles.md\`).`,
     '',
-    ...cyclesMarkdown(results.cycleRuns).map((line) => line.replace(/^### /, '#### ')),
+    ...cyclesMarkdown(results.cycleRuns),
   ];
 }
 
