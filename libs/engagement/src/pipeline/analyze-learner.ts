@@ -95,7 +95,8 @@ export interface EngineState {
 
 /**
  * One learner's answer: assignment (holdout, variant) → rules → FOMO → one draft per type →
- * model drafts → the delivery policy (cooldowns, cap, one claim once, exploration) → words.
+ * model drafts (or, under the uplift objective, each rule draft's predicted uplift) → the
+ * delivery policy (cooldowns, cap, one claim once, exploration) → words.
  * A pure function of the request, the state and `languageHint` (Accept-Language, or a batch's
  * locale, which counts when the request has no locale of its own), so the API's event loop, its
  * batch threads and the offline scorer all answer alike.

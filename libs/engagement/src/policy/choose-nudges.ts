@@ -83,7 +83,8 @@ function freeWording(
 
 /**
  * The answer's nudges. Drafts still in their cooldown are withheld. Rule drafts, in rank order
- * (scores weighted by the recency penalty), are each worded so they repeat no fact a stronger
+ * (scores weighted by the recency penalty; under the uplift objective, predicted uplifts), are
+ * each worded so they repeat no fact a stronger
  * nudge states (config `overlaps`), a draft with no such wording yielding; model drafts fill the
  * room left under the same rule. Then each of the slots the 7-day cap allows (at most
  * `max_nudges`) takes the best remaining nudge, or with probability ε draws uniformly from the
