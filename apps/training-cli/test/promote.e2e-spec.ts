@@ -31,23 +31,23 @@ describe('training-cli promote', () => {
     return path(name);
   };
 
+  /** promote's arguments on the logs below: a candidate, a current set and a config. */
+  const promoteArgs = (candidate: string, current: string, config = path('exploring.json')) => [
+    'promote',
+    '--candidate',
+    candidate,
+    '--current',
+    current,
+    '--decisions',
+    path('logs/decisions.ndjson'),
+    '--outcomes',
+    path('logs/outcomes.ndjson'),
+    '--config',
+    config,
+  ];
+
   const promote = (current: string, ...args: string[]) =>
-    runBuiltCli([
-      'promote',
-      '--candidate',
-      path('candidate'),
-      '--current',
-      current,
-      '--decisions',
-      path('logs/decisions.ndjson'),
-      '--outcomes',
-      path('logs/outcomes.ndjson'),
-      '--config',
-      path('exploring.json'),
-      '--bootstrap',
-      '200',
-      ...args,
-    ]);
+    runBuiltCli([...promoteArgs(path('candidate'), current), '--bootstrap', '200', ...args]);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'promote-'));
@@ -197,17 +197,7 @@ describe('training-cli promote', () => {
     const before = await snapshot(current);
     const run = (config: string) =>
       runBuiltCli([
-        'promote',
-        '--candidate',
-        candidate,
-        '--current',
-        current,
-        '--decisions',
-        path('logs/decisions.ndjson'),
-        '--outcomes',
-        path('logs/outcomes.ndjson'),
-        '--config',
-        config,
+        ...promoteArgs(candidate, current, config),
         '--bootstrap',
         '200',
         '--min-gain',
@@ -251,19 +241,7 @@ describe('training-cli promote', () => {
   it('refuses a candidate that is the current set, with exit 3: nothing to promote', async () => {
     const current = await currentSet('same');
     const before = await snapshot(current);
-    const sut = await runBuiltCli([
-      'promote',
-      '--candidate',
-      join(REPO_ROOT, 'models'),
-      '--current',
-      current,
-      '--decisions',
-      path('logs/decisions.ndjson'),
-      '--outcomes',
-      path('logs/outcomes.ndjson'),
-      '--config',
-      path('exploring.json'),
-    ]);
+    const sut = await runBuiltCli(promoteArgs(join(REPO_ROOT, 'models'), current));
     expect(sut.code).toBe(3);
     expect(sut.stdout).toBe('');
     expect(sut.stderr).toBe(
@@ -277,19 +255,7 @@ describe('training-cli promote', () => {
     const current = await currentSet('kept');
     const before = await snapshot(current);
     await mkdir(path('empty'));
-    const sut = await runBuiltCli([
-      'promote',
-      '--candidate',
-      path('empty'),
-      '--current',
-      current,
-      '--decisions',
-      path('logs/decisions.ndjson'),
-      '--outcomes',
-      path('logs/outcomes.ndjson'),
-      '--config',
-      path('exploring.json'),
-    ]);
+    const sut = await runBuiltCli(promoteArgs(path('empty'), current));
     expect(sut.code).toBe(2);
     expect(sut.stdout).toBe('');
     expect(sut.stderr).toMatch(

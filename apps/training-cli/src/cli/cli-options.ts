@@ -77,6 +77,11 @@ export function parseFilePath(value: string): string {
   return value;
 }
 
+/** A comma-separated list of file paths (`--stories a.json,b.json`). */
+export function parseFilePaths(value: string): string[] {
+  return value.split(',').map((path) => parseFilePath(path.trim()));
+}
+
 export function parseDirectory(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('Expected a folder path.');
   return value;

@@ -3,7 +3,13 @@ import { dirname } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
-import { OPTIONS, PARSE_OPTION, parseFilePath, parseInteger } from '../../cli/cli-options';
+import {
+  OPTIONS,
+  PARSE_OPTION,
+  parseFilePath,
+  parseFilePaths,
+  parseInteger,
+} from '../../cli/cli-options';
 import { ProgressService } from '../../cli/progress.service';
 import { cyclesMarkdown } from './cycles-markdown';
 import { CYCLES_DEFAULTS, CyclesFlags, CyclesService } from './cycles.service';
@@ -77,7 +83,7 @@ export class CyclesCommand extends CliCommand {
     description: 'comma-separated story files (the three committed stories)',
   })
   parseStories(value: string): string[] {
-    return value.split(',').map((path) => parseFilePath(path.trim()));
+    return parseFilePaths(value);
   }
 
   @Option({ flags: '--seeds <count>', description: 'seeds per story (5)' })

@@ -4,7 +4,11 @@ import { Injectable } from '@nestjs/common';
 import { CLOSED_LOOP_FILES } from '@app/contract';
 import { CliUsageError } from '../../cli/cli-errors';
 import { OPE_DEFAULTS } from '../ope/ope.service';
-import { PLATFORM_DEFAULTS, PlatformService } from '../platform/platform.service';
+import {
+  COMMITTED_STORIES,
+  PLATFORM_DEFAULTS,
+  PlatformService,
+} from '../platform/platform.service';
 import { PROMOTE_DEFAULTS, PromoteService } from '../promote/promote.service';
 import { policyConfig, REPORT_POLICIES, ReportPolicy } from './closed-loop-policies';
 import { RETRAIN_DEFAULTS, RetrainService } from '../retrain/retrain.service';
@@ -21,20 +25,17 @@ export interface CyclesFlags {
   readonly cycles: number;
   readonly users: number;
   readonly days: number;
+  /** Exploration while a month of logs is made. */
   readonly epsilon: number;
 }
 
-/** The defaults are the issue's figure: 10,000 learners × 28 days, three stories, 5 seeds. */
+/** The defaults are the benchmark's (npm run bench:uplift): 10,000 learners × 28 days, three stories, 5 seeds. */
 export const CYCLES_DEFAULTS: CyclesFlags = {
   config: 'config/config.json',
   modelsDir: 'models',
   workDir: 'data/uplift-cycles',
   out: 'reports/uplift_cycles.md',
-  stories: [
-    'config/stories/default.json',
-    'config/stories/habit-driven.json',
-    'config/stories/backfire.json',
-  ],
+  stories: COMMITTED_STORIES,
   seeds: 5,
   cycles: 1,
   users: 10_000,
@@ -42,18 +43,10 @@ export const CYCLES_DEFAULTS: CyclesFlags = {
   epsilon: 0.2,
 };
 
-export interface CyclesOptions {
-  /** The base engine config (parsed) and the deployed models the loop starts from. */
+/** What a run of the loop takes: the flags, with the base config read and no report path. */
+export interface CyclesOptions extends Omit<CyclesFlags, 'config' | 'out'> {
+  /** The base engine config (parsed); `modelsDir` holds the deployed models the loop starts from. */
   readonly base: Record<string, unknown>;
-  readonly modelsDir: string;
-  readonly workDir: string;
-  readonly stories: readonly string[];
-  readonly seeds: number;
-  readonly cycles: number;
-  readonly users: number;
-  readonly days: number;
-  /** Exploration while a month of logs is made. */
-  readonly epsilon: number;
 }
 
 /** The runs say nothing: the tables are what they are for. */

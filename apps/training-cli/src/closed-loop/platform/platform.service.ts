@@ -24,6 +24,13 @@ export const PLATFORM_DEFAULTS = {
   preDays: DEFAULT_PRE_DAYS,
 } as const;
 
+/** The stories committed in config/stories: the default one and two that differ from it. */
+export const COMMITTED_STORIES: readonly string[] = [
+  PLATFORM_DEFAULTS.story,
+  'config/stories/habit-driven.json',
+  'config/stories/backfire.json',
+];
+
 export interface SimulatePlatformRequest {
   readonly users: number;
   readonly days: number;

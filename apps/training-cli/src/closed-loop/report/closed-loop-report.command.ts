@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
-import { OPTIONS, PARSE_OPTION, parseFilePath, parseInteger } from '../../cli/cli-options';
+import { OPTIONS, PARSE_OPTION, parseFilePaths, parseInteger } from '../../cli/cli-options';
 import { ProgressService } from '../../cli/progress.service';
 import { WEEKLY_CHART_FILE } from './closed-loop-markdown';
 import { CLOSED_LOOP_REPORT_DEFAULTS, ClosedLoopReportService } from './closed-loop-report.service';
@@ -90,7 +90,7 @@ export class ClosedLoopReportCommand extends CliCommand {
       'comma-separated story files of the off-policy coverage runs (the three committed stories)',
   })
   parseStories(value: string): string[] {
-    return value.split(',').map((path) => parseFilePath(path.trim()));
+    return parseFilePaths(value);
   }
 
   @Option({

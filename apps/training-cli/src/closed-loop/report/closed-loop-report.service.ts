@@ -8,7 +8,11 @@ import { CYCLES_DEFAULTS, CyclesService } from '../cycles/cycles.service';
 import { OPE_DEFAULTS, OpeService } from '../ope/ope.service';
 import { PROMOTE_DEFAULTS, PromoteService } from '../promote/promote.service';
 import { PlatformTruth } from '../platform/platform-writer';
-import { PLATFORM_DEFAULTS, PlatformService } from '../platform/platform.service';
+import {
+  COMMITTED_STORIES,
+  PLATFORM_DEFAULTS,
+  PlatformService,
+} from '../platform/platform.service';
 import { RETRAIN_DEFAULTS, RetrainService } from '../retrain/retrain.service';
 import { Lift } from '../uplift/uplift';
 import { UPLIFT_DEFAULTS, UpliftService } from '../uplift/uplift.service';
@@ -45,11 +49,7 @@ export const CLOSED_LOOP_REPORT_DEFAULTS: ClosedLoopReportOptions = {
   coverageSeeds: 20,
   coverageUsers: 1000,
   coverageDays: 14,
-  stories: [
-    'config/stories/default.json',
-    'config/stories/habit-driven.json',
-    'config/stories/backfire.json',
-  ],
+  stories: COMMITTED_STORIES,
   opeCoverageSeeds: 20,
   opeCoverageUsers: 3000,
   cycleSeeds: 5,
