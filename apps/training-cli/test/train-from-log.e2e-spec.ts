@@ -165,40 +165,56 @@ async function savedProbability(modelJson: string, x: Float64Array): Promise<num
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const ndjson = (lines: readonly string[]) => lines.map((line) => `${line}\n`).join('');
 
+/** A temporary folder holding `logs` for one describe block; its paths are set before the tests. */
+function logFolder(prefix: string, logs: { decisions: string[]; outcomes: string[] }) {
+  const folder = { dir: '', decisions: '', outcomes: '' };
+  beforeAll(async () => {
+    folder.dir = await mkdtemp(join(tmpdir(), prefix));
+    folder.decisions = join(folder.dir, 'decisions.ndjson');
+    folder.outcomes = join(folder.dir, 'outcomes.ndjson');
+    await writeFile(folder.decisions, ndjson(logs.decisions));
+    await writeFile(folder.outcomes, ndjson(logs.outcomes));
+  });
+  afterAll(async () => {
+    await rm(folder.dir, { recursive: true, force: true });
+  });
+  return folder;
+}
+
+/** The files of two model folders, which must be the same names with the same bytes. */
+async function expectSameFiles(first: string, second: string): Promise<string[]> {
+  const files = (await readdir(first, { recursive: true })).sort();
+  expect(files).toEqual((await readdir(second, { recursive: true })).sort());
+  for (const file of files.filter((name) => name.includes('.'))) {
+    const bytes = await readFile(join(first, file));
+    expect({ file, identical: bytes.equals(await readFile(join(second, file))) }).toEqual({
+      file,
+      identical: true,
+    });
+  }
+  return files;
+}
+
 describe('training-cli train --from-log', () => {
   const logs = platformLogs();
-  let dir: string;
-  let decisionsPath: string;
-  let outcomesPath: string;
+  const folder = logFolder('train-from-log-', logs);
 
   function trainFromLog(modelsDir: string, ...extra: string[]) {
     return runBuiltCli([
       'train',
       '--from-log',
       '--decisions',
-      decisionsPath,
+      folder.decisions,
       '--outcomes',
-      outcomesPath,
+      folder.outcomes,
       '--models-dir',
       modelsDir,
       ...extra,
     ]);
   }
 
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'train-from-log-'));
-    decisionsPath = join(dir, 'decisions.ndjson');
-    outcomesPath = join(dir, 'outcomes.ndjson');
-    await writeFile(decisionsPath, ndjson(logs.decisions));
-    await writeFile(outcomesPath, ndjson(logs.outcomes));
-  });
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
   it('writes models the API loads, with the logs they came from in the manifest', async () => {
-    const modelsDir = join(dir, 'models');
+    const modelsDir = join(folder.dir, 'models');
 
     const sut = await trainFromLog(modelsDir);
 
@@ -207,7 +223,7 @@ describe('training-cli train --from-log', () => {
     const lines = sut.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(7);
     expect(lines[0]).toBe(
-      `train --from-log: ${decisionsPath} and ${outcomesPath}: trained on the nudges delivered in 276 decisions from 2025-06-01 to 2025-06-23, tested on 84 decisions from 2025-06-24 to 2025-06-30; reward: the nudge's action within 1 day; weight: 1/(product of the propensities of slots 1..s) clipped at 10; deployed: models (version 3942fe755af03f3b)`,
+      `train --from-log: ${folder.decisions} and ${folder.outcomes}: trained on the nudges delivered in 276 decisions from 2025-06-01 to 2025-06-23, tested on 84 decisions from 2025-06-24 to 2025-06-30; reward: the nudge's action within 1 day; weight: 1/(product of the propensities of slots 1..s) clipped at 10; deployed: models (version 3942fe755af03f3b)`,
     );
     NUDGE_TYPES.forEach((type, t) => {
       expect(lines[1 + t]).toMatch(
@@ -262,22 +278,13 @@ describe('training-cli train --from-log', () => {
   }, 60_000);
 
   it('writes the same bytes again from the same logs', async () => {
-    const first = join(dir, 'first');
-    const second = join(dir, 'second');
+    const first = join(folder.dir, 'first');
+    const second = join(folder.dir, 'second');
 
     await trainFromLog(first);
     await trainFromLog(second);
 
-    const files = (await readdir(first, { recursive: true })).sort();
-    expect(files).toEqual((await readdir(second, { recursive: true })).sort());
-    expect(files).toContain('manifest.json');
-    for (const file of files.filter((name) => name.includes('.'))) {
-      const bytes = await readFile(join(first, file));
-      expect({ file, identical: bytes.equals(await readFile(join(second, file))) }).toEqual({
-        file,
-        identical: true,
-      });
-    }
+    expect(await expectSameFiles(first, second)).toContain('manifest.json');
   }, 60_000);
 
   it('names the line of a decision without features, exits 2 and writes nothing', async () => {
@@ -286,9 +293,9 @@ describe('training-cli train --from-log', () => {
       delete decision.features;
       return JSON.stringify(decision);
     });
-    const bad = join(dir, 'bare-decisions.ndjson');
+    const bad = join(folder.dir, 'bare-decisions.ndjson');
     await writeFile(bad, ndjson(bare));
-    const modelsDir = join(dir, 'bare-models');
+    const modelsDir = join(folder.dir, 'bare-models');
 
     const sut = await runBuiltCli([
       'train',
@@ -296,7 +303,7 @@ describe('training-cli train --from-log', () => {
       '--decisions',
       bad,
       '--outcomes',
-      outcomesPath,
+      folder.outcomes,
       '--models-dir',
       modelsDir,
     ]);
@@ -329,11 +336,9 @@ describe('training-cli train --from-log', () => {
 
 describe('training-cli train --from-log --objective uplift', () => {
   const logs = upliftPlatformLogs();
-  let dir: string;
-  let decisionsPath: string;
-  let outcomesPath: string;
+  const folder = logFolder('train-uplift-', logs);
 
-  function trainUplift(modelsDir: string, decisions = decisionsPath) {
+  function trainUplift(modelsDir: string, decisions = folder.decisions) {
     return runBuiltCli([
       'train',
       '--from-log',
@@ -342,26 +347,14 @@ describe('training-cli train --from-log --objective uplift', () => {
       '--decisions',
       decisions,
       '--outcomes',
-      outcomesPath,
+      folder.outcomes,
       '--models-dir',
       modelsDir,
     ]);
   }
 
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'train-uplift-'));
-    decisionsPath = join(dir, 'decisions.ndjson');
-    outcomesPath = join(dir, 'outcomes.ndjson');
-    await writeFile(decisionsPath, ndjson(logs.decisions));
-    await writeFile(outcomesPath, ndjson(logs.outcomes));
-  });
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
   it('writes an uplift set the API loads, whose uplift is treated − control of the saved weights', async () => {
-    const modelsDir = join(dir, 'models');
+    const modelsDir = join(folder.dir, 'models');
 
     const sut = await trainUplift(modelsDir);
 
@@ -435,26 +428,18 @@ describe('training-cli train --from-log --objective uplift', () => {
     const report = await readFile(join(modelsDir, 'training_report.md'), 'utf8');
     expect(report.split('\n')[0]).toBe('# Uplift models trained from logs');
     expect(report).toContain('| decisions | decisions.ndjson | 1000 |');
-    expect(report).not.toContain(dir);
+    expect(report).not.toContain(folder.dir);
   }, 60_000);
 
   it('writes the same bytes again from the same logs', async () => {
-    const first = join(dir, 'first');
-    const second = join(dir, 'second');
+    const first = join(folder.dir, 'first');
+    const second = join(folder.dir, 'second');
 
     expect((await trainUplift(first)).code).toBe(0);
     expect((await trainUplift(second)).code).toBe(0);
 
-    const files = (await readdir(first, { recursive: true })).sort();
-    expect(files).toEqual((await readdir(second, { recursive: true })).sort());
+    const files = await expectSameFiles(first, second);
     expect(files.filter((name) => name.includes('.'))).toHaveLength(20);
-    for (const file of files.filter((name) => name.includes('.'))) {
-      const bytes = await readFile(join(first, file));
-      expect({ file, identical: bytes.equals(await readFile(join(second, file))) }).toEqual({
-        file,
-        identical: true,
-      });
-    }
   }, 60_000);
 
   it('names the line of a served decision that sent nothing without slate_propensity', async () => {
@@ -463,19 +448,19 @@ describe('training-cli train --from-log --objective uplift', () => {
       delete decision.slate_propensity;
       return JSON.stringify(decision);
     });
-    const bad = join(dir, 'bare-decisions.ndjson');
+    const bad = join(folder.dir, 'bare-decisions.ndjson');
     await writeFile(bad, ndjson(bare));
     const line = logs.made.findIndex(
       (made, n) => made.treated === undefined && Math.floor(n / DECISIONS_PER_LEARNER) % 5 !== 0,
     );
 
-    const sut = await trainUplift(join(dir, 'bare-models'), bad);
+    const sut = await trainUplift(join(folder.dir, 'bare-models'), bad);
 
     expect(sut.code).toBe(2);
     expect(sut.stderr).toBe(
       `error: ${bad} line ${line + 1}: slate_propensity: uplift training needs it on a served decision that delivered nothing (the chance the logging policy sent nothing) to weigh it as a control row\n`,
     );
-    await expect(readdir(join(dir, 'bare-models'))).rejects.toThrow('ENOENT');
+    await expect(readdir(join(folder.dir, 'bare-models'))).rejects.toThrow('ENOENT');
   }, 30_000);
 
   it.each([
