@@ -47,6 +47,16 @@ function storySection(story: string, runs: readonly SeedRun[]): string[] {
           propensity.mean,
         ),
       );
+      const truths = trained.map((r) => r.cycles[c].trueEffectLift);
+      if (truths.every((lift): lift is number => lift !== undefined)) {
+        lines.push(
+          row(
+            `its controls with the story's true effects (what unlimited logs would teach this model class)`,
+            summarise(truths),
+            propensity.mean,
+          ),
+        );
+      }
     }
     const promoted = runs.filter((r) => r.cycles[c].promoted).length;
     lines.push(

@@ -19,7 +19,7 @@ export function cyclesHeader(flags: CyclesFlags): string[] {
   return [
     '# Uplift against propensity: the loop, cycle by cycle',
     '',
-    `Written by \`uplift-cycles --users ${flags.users} --days ${flags.days} --seeds ${flags.seeds} --cycles ${flags.cycles} --epsilon ${flags.epsilon} --stories ${flags.stories.join(',')}\` (\`npm run bench:uplift\` runs its defaults). Per story and seed: a month (${flags.days} days, ${flags.users} learners) under the serving policy with ε = ${flags.epsilon} and a 10% holdout, \`train --from-log --objective uplift\` on it, \`promote\` of that set against the serving one (min gain 0), and the next month under the winner. Every policy's true lift comes from one evaluation run per seed on a seed no month used, the same for all of that seed's policies.`,
+    `Written by \`uplift-cycles --users ${flags.users} --days ${flags.days} --seeds ${flags.seeds} --cycles ${flags.cycles} --epsilon ${flags.epsilon} --stories ${flags.stories.join(',')}${flags.trueEffects ? ' --true-effects' : ''}\` (\`npm run bench:uplift\` runs its defaults). Per story and seed: a month (${flags.days} days, ${flags.users} learners) under the serving policy with ε = ${flags.epsilon} and a 10% holdout, \`train --from-log --objective uplift\` on it, \`promote\` of that set against the serving one (min gain 0), and the next month under the winner. Every policy's true lift comes from one evaluation run per seed on a seed no month used, the same for all of that seed's policies.`,
     '',
   ];
 }
@@ -104,6 +104,15 @@ export class CyclesCommand extends CliCommand {
   @Option({ flags: '--days <count>', description: 'days per month (28)' })
   parseDays(value: string): number {
     return parseInteger(value, 8, 366);
+  }
+
+  @Option({
+    flags: '--true-effects',
+    description:
+      "also judge each month's controls plus the story's true effects: the best this model class can learn",
+  })
+  parseTrueEffects(): boolean {
+    return true;
   }
 
   @Option({

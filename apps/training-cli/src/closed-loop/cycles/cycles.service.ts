@@ -6,6 +6,7 @@ import { CliUsageError } from '../../cli/cli-errors';
 import { OPE_DEFAULTS } from '../ope/ope.service';
 import {
   COMMITTED_STORIES,
+  loadStoryFile,
   PLATFORM_DEFAULTS,
   PlatformService,
 } from '../platform/platform.service';
@@ -14,6 +15,7 @@ import { policyConfig, REPORT_POLICIES, ReportPolicy } from './closed-loop-polic
 import { RETRAIN_DEFAULTS, RetrainService } from '../retrain/retrain.service';
 import { refusal } from '../promote/refusal';
 import { CycleRun, SeedRun } from './cycles';
+import { writeTrueEffectSet } from './true-effect-set';
 
 export interface CyclesFlags {
   readonly config: string;
@@ -27,6 +29,8 @@ export interface CyclesFlags {
   readonly days: number;
   /** Exploration while a month of logs is made. */
   readonly epsilon: number;
+  /** Also judge each month's controls with the story's true effects (writeTrueEffectSet). */
+  readonly trueEffects: boolean;
 }
 
 /** The defaults are the benchmark's (npm run bench:uplift): 10,000 learners × 28 days, three stories, 5 seeds. */
@@ -41,6 +45,7 @@ export const CYCLES_DEFAULTS: CyclesFlags = {
   users: 10_000,
   days: 28,
   epsilon: 0.2,
+  trueEffects: false,
 };
 
 /** What a run of the loop takes: the flags, with the base config read and no report path. */
@@ -205,6 +210,12 @@ export class CyclesService {
             story,
             evaluationSeed,
           );
+          let trueEffectLift: number | undefined;
+          if (options.trueEffects) {
+            const trueSet = join(work, 'true-effects');
+            await writeTrueEffectSet(candidate, await loadStoryFile(story), trueSet);
+            trueEffectLift = await trueLift(configs.uplift, trueSet, story, evaluationSeed);
+          }
           const decision = await this.promoter
             .promote(
               {
@@ -232,6 +243,7 @@ export class CyclesService {
             cycle,
             candidateLift,
             noFatigueLift,
+            ...(trueEffectLift === undefined ? {} : { trueEffectLift }),
             promoted: decision.promoted,
             decision: decision.reason,
             servingLift,

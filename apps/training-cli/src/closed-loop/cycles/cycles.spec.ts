@@ -76,3 +76,25 @@ describe(cyclesMarkdown.name, () => {
     expect(lines).toContain('- seed 2, cycle 1: refused: DR does not gain');
   });
 });
+
+describe(`${cyclesMarkdown.name} with --true-effects`, () => {
+  it("adds the true-effect set's row only when every seed has one", () => {
+    const withTruth = (r: SeedRun, lift: number): SeedRun => ({
+      ...r,
+      cycles: [{ ...r.cycles[0], trueEffectLift: lift }],
+    });
+    const label = "its controls with the story's true effects";
+    const sut = cyclesMarkdown([
+      withTruth(run(1, 0.02, 0.03, false), 0.022),
+      withTruth(run(2, 0.02, 0.03, false), 0.024),
+    ]);
+    expect(sut).toContain(
+      `| ${label} (what unlimited logs would teach this model class) | +2.30 | +1.03 to +3.57 | +2.20, +2.40 | 1.15× |`,
+    );
+    const partial = cyclesMarkdown([
+      withTruth(run(1, 0.02, 0.03, false), 0.022),
+      run(2, 0.02, 0.03, false),
+    ]);
+    expect(partial.some((line) => line.includes(label))).toBe(false);
+  });
+});

@@ -7,6 +7,8 @@ export interface CycleRun {
   readonly candidateLift: number | null;
   /** The same set with no cooldowns, no weekly cap and no recency penalty. */
   readonly noFatigueLift: number | null;
+  /** With --true-effects: the set's controls plus the story's true effects, under the uplift policy. */
+  readonly trueEffectLift?: number;
   /** Why there is no candidate, when training refused the month's logs. */
   readonly trainingRefused?: string;
   readonly promoted: boolean;

@@ -297,6 +297,7 @@ export class ClosedLoopReportService {
         users: options.users,
         days: options.days,
         epsilon: CYCLES_DEFAULTS.epsilon,
+        trueEffects: false,
       },
       say,
     );
