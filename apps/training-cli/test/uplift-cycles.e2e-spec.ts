@@ -15,7 +15,7 @@ describe('training-cli uplift-cycles', () => {
       'uplift-cycles',
       ...['--users', '400', '--days', '14', '--seeds', '1', '--cycles', '2'],
       ...['--stories', 'config/stories/default.json'],
-      ...['--work-dir', join(dir, 'work'), '--out', out],
+      ...['--work-dir', join(dir, 'work'), '--out', out, '--true-effects'],
     ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^uplift-cycles: .+cycles\.md in \d+ s$/m);
@@ -35,9 +35,11 @@ describe('training-cli uplift-cycles', () => {
       '| propensity: today’s models and config | +2.16 | +2.16 to +2.16 | +2.16 | 1.00× |',
       '| uplift set of cycle 1 | +3.04 | +3.04 to +3.04 | +3.04 | 1.40× |',
       '| the same, without fatigue (no cooldowns, cap or recency penalty) | +1.29 | +1.29 to +1.29 | +1.29 | 0.60× |',
+      "| its controls with the story's true effects (what unlimited logs would teach this model class) | +4.13 | +4.13 to +4.13 | +4.13 | 1.91× |",
       '| serving after cycle 1 (promoted in 0 of 1 seeds) | +2.16 | +2.16 to +2.16 | +2.16 | 1.00× |',
       '| uplift set of cycle 2 | +3.02 | +3.02 to +3.02 | +3.02 | 1.40× |',
       '| the same, without fatigue (no cooldowns, cap or recency penalty) | +2.02 | +2.02 to +2.02 | +2.02 | 0.93× |',
+      "| its controls with the story's true effects (what unlimited logs would teach this model class) | +3.96 | +3.96 to +3.96 | +3.96 | 1.83× |",
       '| serving after cycle 2 (promoted in 0 of 1 seeds) | +2.16 | +2.16 to +2.16 | +2.16 | 1.00× |',
       '',
       'The uplift set of the first month lifts 1.40× as much as the propensity policy (target 1.25×); the paired difference is +0.87 points (95% +0.87 to +0.87, SD over seeds 0.00), and its worst seed is 0.87 points above the propensity policy: it meets the target.',
@@ -60,6 +62,9 @@ describe('training-cli uplift-cycles', () => {
     expect(runs[0].cycles.map((c: { servingObjective: string }) => c.servingObjective)).toEqual([
       'propensity',
       'propensity',
+    ]);
+    expect(runs[0].cycles.map((c: { trueEffectLift: number }) => c.trueEffectLift)).toEqual([
+      0.04125, 0.039643,
     ]);
     const truth = JSON.parse(readFileSync(join(dir, 'work', 'evaluation', 'truth.json'), 'utf8'));
     expect(truth.seed).toBe(1_000_001);
