@@ -1,6 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
 import { parseCalendarDate } from '@app/learner';
@@ -17,6 +20,7 @@ import { ScoreCommand } from '../src/score/score.command';
 import { REPO_ROOT, runBuiltCli, runCli } from './run-cli';
 
 const AS_OF = '2025-06-30';
+const BUILT_CLI = join(REPO_ROOT, 'dist/apps/training-cli/apps/training-cli/src/main.js');
 
 /** 2,500 simulated learners as NDJSON, with broken lines at known places. */
 function inputLines(): string[] {
@@ -157,6 +161,66 @@ describe(ScoreCommand.name, () => {
     expect(JSON.parse(last[last.length - 1])).toMatchObject({ line: 2500, error: { status: 400 } });
   }, 60_000);
 
+  it('answers a line over --max-line-bytes with a 413 in its place and scores the others', async () => {
+    const [first, , third] = inputLines();
+    // 1.2 MB of valid JSON: over the 1 MiB default, so it is skipped unparsed.
+    const long = `{"user_data":{"user_id":"long","pad":"${'x'.repeat(1_200_000)}"}}`;
+    const input = join(dir, 'long-line.ndjson');
+    await writeFile(input, `${first}\n${long}\r\n${third}`);
+    const out = join(dir, 'long-line-out.ndjson');
+
+    const sut = await runBuiltCli(['score', '--in', input, '--out', out, '--workers', '1']);
+
+    expect(sut.code).toBe(0);
+    expect(sut.stdout).toMatch(/^score: 3 lines → .*long-line-out\.ndjson \(1 errors\) in /);
+    const output = (await readFile(out, 'utf8')).split('\n');
+    expect(output).toHaveLength(4);
+    expect(output[1]).toBe(
+      `{"line":2,"error":{"type":"about:blank","title":"Payload Too Large","status":413,"detail":"line is ${long.length} bytes, over the limit of 1048576 (--max-line-bytes)"}}`,
+    );
+    expect(JSON.parse(output[0])).toMatchObject({ user_id: 'stu_0001', status: 'generated' });
+    expect(JSON.parse(output[2])).toMatchObject({ user_id: 'stu_0003', status: 'generated' });
+    expect(output[3]).toBe('');
+  }, 60_000);
+
+  it('stops at SIGTERM mid-run with exit 143 and one line, leaving the previous output as it was', async () => {
+    // Large enough that scoring is still under way when its first answers reach the disk.
+    const input = join(dir, 'many.ndjson');
+    await writeFile(input, `${inputLines().join('\n')}\n`.repeat(40));
+    const killDir = await mkdtemp(join(tmpdir(), 'score-kill-'));
+    const out = join(killDir, 'out.ndjson');
+    await writeFile(out, 'previous answers\n');
+    const child = spawn(process.execPath, [BUILT_CLI, 'score', '--in', input, '--out', out], {
+      cwd: REPO_ROOT,
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+
+    /** The first file in the output's folder with bytes that are not the previous answers. */
+    const written = async (): Promise<string | undefined> => {
+      for (const name of await readdir(killDir)) {
+        const size = (await stat(join(killDir, name))).size;
+        if (name === 'out.ndjson' ? size !== 17 : size > 0) return name;
+      }
+      return undefined;
+    };
+    let writing: string | undefined;
+    while (writing === undefined && child.exitCode === null) {
+      await sleep(20);
+      writing = await written();
+    }
+    child.kill('SIGTERM');
+    const [code, signal] = await exited;
+
+    expect(writing).toBe(`out.ndjson.${child.pid}.partial`);
+    expect({ code, signal }).toEqual({ code: 143, signal: null });
+    expect(stderr).toBe(`error: score interrupted by SIGTERM; ${out} left as it was\n`);
+    expect(await readdir(killDir)).toEqual(['out.ndjson']);
+    expect(await readFile(out, 'utf8')).toBe('previous answers\n');
+    await rm(killDir, { recursive: true, force: true });
+  }, 120_000);
+
   it.each([
     [['score', '--out', 'x.ndjson'], "error: required option '--in <path>' not specified"],
     [
@@ -174,6 +238,14 @@ describe(ScoreCommand.name, () => {
     [
       ['score', '--in', 'a', '--out', 'b', '--as-of', '2025-02-30'],
       "error: option '--as-of <date>' argument '2025-02-30' is invalid.",
+    ],
+    [
+      ['score', '--in', 'a', '--out', 'b', '--max-line-bytes', '0'],
+      "error: option '--max-line-bytes <bytes>' argument '0' is invalid.",
+    ],
+    [
+      ['score', '--in', 'config/config.json', '--out', '/no/such/dir/out.ndjson'],
+      'error: --out /no/such/dir/out.ndjson: cannot write it (ENOENT',
     ],
   ])('exits with code 2 naming the flag or file: %j', async (args, message) => {
     const run = await runCli(args);

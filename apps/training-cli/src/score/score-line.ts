@@ -39,3 +39,14 @@ export function scoreLine(
   if (!valid.ok) return failure(line, invalidRequestProblem(valid.errors));
   return { output: JSON.stringify(analyze(valid.value)), failed: false };
 }
+
+/**
+ * The answer to a line longer than `--max-line-bytes`, which is skipped unread: a 413, as the
+ * API answers a body over its limit.
+ */
+export function tooLongLine(line: number, bytes: number, maxLineBytes: number): ScoredLine {
+  return failure(
+    line,
+    problem(413, `line is ${bytes} bytes, over the limit of ${maxLineBytes} (--max-line-bytes)`),
+  );
+}

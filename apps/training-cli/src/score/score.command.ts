@@ -1,14 +1,25 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
 import { CalendarDay, parseCalendarDate, todayUtc } from '@app/learner';
 import { CliCommand } from '../cli/cli-command';
 import { OPTIONS, PARSE_OPTION, parseFilePath, parseInteger } from '../cli/cli-options';
 import { ProgressService } from '../cli/progress.service';
-import { ScoreOptions, ScoreService } from './score.service';
+import {
+  InterruptedError,
+  ScoreOptions,
+  ScoreService,
+  ScoreStoppedError,
+  ScoreSummary,
+} from './score.service';
 import { parseShard, Shard } from './shard';
 
 const MAX_WORKERS = 64;
+const DEFAULT_MAX_LINE_BYTES = 1 << 20;
+/** Past this a line could not become one string in a scoring thread (V8's limit is ~512 MiB). */
+const MAX_LINE_BYTES = 1 << 28;
+/** What stops a run from outside; either leaves `--out` as it was. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 @Command({
   name: 'score',
@@ -25,9 +36,29 @@ export class ScoreCommand extends CliCommand {
 
   async run(
     _args: string[],
-    options: Omit<ScoreOptions, 'asOf'> & { asOf?: CalendarDay },
+    options: Omit<ScoreOptions, 'asOf' | 'signal'> & { asOf?: CalendarDay },
   ): Promise<void> {
-    const summary = await this.scoring.score({ ...options, asOf: options.asOf ?? todayUtc() });
+    const stop = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => stop.abort(new InterruptedError(signal));
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+    let summary: ScoreSummary;
+    try {
+      summary = await this.scoring.score({
+        ...options,
+        asOf: options.asOf ?? todayUtc(),
+        signal: stop.signal,
+      });
+    } catch (error) {
+      if (!(error instanceof ScoreStoppedError)) throw error;
+      process.stderr.write(`error: ${error.message}\n`);
+      // As a shell reports a process killed by the signal: 128 + its number.
+      const cause: unknown = error.cause;
+      process.exitCode =
+        cause instanceof InterruptedError ? 128 + constants.signals[cause.signal] : 1;
+      return;
+    } finally {
+      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    }
     const rate = Math.round(summary.lines / summary.seconds);
     const models =
       summary.modelVersion === null
@@ -45,7 +76,8 @@ export class ScoreCommand extends CliCommand {
 
   @Option({
     flags: '--out <path>',
-    description: 'NDJSON file to write the answers to',
+    description:
+      'NDJSON file to write the answers to; it appears only when complete (written as <path>.<pid>.partial, then renamed)',
     required: true,
   })
   parseOut(value: string): string {
@@ -59,6 +91,15 @@ export class ScoreCommand extends CliCommand {
   })
   parseWorkers(value: string): number {
     return parseInteger(value, 1, MAX_WORKERS);
+  }
+
+  @Option({
+    flags: '--max-line-bytes <bytes>',
+    description: `a longer line (line ending aside) is answered {"line", "error"} with a 413, unread; 1 to ${MAX_LINE_BYTES}`,
+    defaultValue: DEFAULT_MAX_LINE_BYTES,
+  })
+  parseMaxLineBytes(value: string): number {
+    return parseInteger(value, 1, MAX_LINE_BYTES);
   }
 
   @Option({

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, WriteStream } from 'node:fs';
+import { createReadStream, ReadStream, WriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -8,7 +8,10 @@ import type { PortableEngineState } from '@app/engagement';
 import { loadModelSet } from '@app/ml';
 import { readConfigFlag, requireServable } from '../cli/engine-config';
 import { CliUsageError } from '../cli/cli-errors';
-import { ProgressService } from '../cli/progress.service';
+import { ProgressService, ProgressTask } from '../cli/progress.service';
+import { LinePiece, LineSplitter } from './line-splitter';
+import { PendingFile } from './pending-file';
+import { tooLongLine } from './score-line';
 import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
 import { Shard, ShardRange, shardRange } from './shard';
 
@@ -21,6 +24,27 @@ export interface ScoreOptions {
   readonly modelsDir: string;
   /** Score only this shard of the input (`--shard I/N`); the whole file without it. */
   readonly shard?: Shard;
+  /** A line longer than this (line ending aside) is answered with an error, unread. */
+  readonly maxLineBytes: number;
+  /** Stops the run, leaving `out` as it was: a ScoreStoppedError caused by the abort's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The run stopped after it began writing (a thread or the disk failed, or it was interrupted):
+ * `out` was left as it was. The message is one line; the reason is the cause.
+ */
+export class ScoreStoppedError extends Error {
+  override readonly name = 'ScoreStoppedError';
+}
+
+/** Why a run was aborted from outside: the signal the process got. */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+  }
 }
 
 export interface ScoreSummary {
@@ -34,7 +58,6 @@ export interface ScoreSummary {
 const BLOCK_BYTES = 1 << 20;
 /** Blocks per worker in flight or waiting to be written: what bounds memory. */
 const BLOCKS_PER_WORKER = 4;
-const NEWLINE = 0x0a;
 
 interface ScoringThread {
   readonly worker: Worker;
@@ -84,12 +107,22 @@ async function readInputs(options: ScoreOptions): Promise<PortableEngineState> {
   };
 }
 
+/** The one line a stopped run ends with, from what stopped it. */
+function stoppedError(reason: unknown, out: string): ScoreStoppedError {
+  const why =
+    reason instanceof InterruptedError
+      ? `interrupted by ${reason.signal}`
+      : `failed: ${(reason instanceof Error ? reason.message : String(reason)).split('\n')[0]}`;
+  return new ScoreStoppedError(`score ${why}; ${out} left as it was`, { cause: reason });
+}
+
 /**
  * Scores an NDJSON file of requests into an NDJSON file of answers, in input order, on worker
  * threads running the API's engine. This thread only cuts the file into blocks of whole lines
  * and writes the answers back in order; bytes travel to and from the threads as transferred
  * buffers. Reading pauses while every thread has its share of blocks in flight or waiting to be
- * written, so memory stays bounded whatever the file size.
+ * written, so memory stays bounded whatever the file size. The answers reach `out` only whole:
+ * they are written beside it and renamed onto it at the end.
  */
 @Injectable()
 export class ScoreService {
@@ -98,36 +131,54 @@ export class ScoreService {
   async score(options: ScoreOptions): Promise<ScoreSummary> {
     const state = await readInputs(options);
     const started = process.hrtime.bigint();
+    const output = await PendingFile.create(options.out).catch((error: Error) => {
+      throw new CliUsageError(`--out ${options.out}: cannot write it (${error.message})`);
+    });
+    try {
+      const scored = await this.scoreTo(output.stream, state, options);
+      options.signal?.throwIfAborted();
+      await output.commit();
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      return { ...scored, seconds };
+    } catch (error) {
+      await output.discard();
+      // An abort surfaces as whatever it broke first (a destroyed stream); its reason is the news.
+      throw stoppedError(options.signal?.aborted ? options.signal.reason : error, options.out);
+    }
+  }
+
+  private async scoreTo(
+    output: WriteStream,
+    state: PortableEngineState,
+    options: ScoreOptions,
+  ): Promise<Omit<ScoreSummary, 'seconds'>> {
     const data: ScoreWorkerData = { state, asOf: options.asOf };
     const starts = await Promise.all(
       Array.from({ length: options.workers }, () => startThread(data)),
     );
     const threads = starts.map((s) => s.thread);
-    const modelVersion = starts[0].modelVersion;
-    const size = (await stat(options.in)).size;
-    const range: ShardRange =
-      options.shard === undefined
-        ? { start: 0, end: size, firstLine: 1 }
-        : await shardRange(options.in, size, options.shard);
-    const output = createWriteStream(options.out);
-    const task = this.progress.task('score', range.end - range.start);
+    let task: ProgressTask | undefined;
     try {
-      const { lines, errors } = await this.stream(options.in, range, output, threads, (bytes) =>
-        task.increment(bytes),
+      options.signal?.throwIfAborted();
+      const size = (await stat(options.in)).size;
+      const range: ShardRange =
+        options.shard === undefined
+          ? { start: 0, end: size, firstLine: 1 }
+          : await shardRange(options.in, size, options.shard);
+      const progress = this.progress.task('score', range.end - range.start);
+      task = progress;
+      const { lines, errors } = await this.stream(options, range, output, threads, (bytes) =>
+        progress.increment(bytes),
       );
-      await new Promise<void>((resolve, reject) =>
-        output.end((error?: Error | null) => (error ? reject(error) : resolve())),
-      );
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      return { lines, errors, seconds, modelVersion };
+      return { lines, errors, modelVersion: starts[0].modelVersion };
     } finally {
-      task.stop();
+      task?.stop();
       await Promise.all(threads.map((t) => t.worker.terminate()));
     }
   }
 
   private async stream(
-    path: string,
+    options: ScoreOptions,
     range: ShardRange,
     output: WriteStream,
     threads: ScoringThread[],
@@ -171,7 +222,7 @@ export class ScoreService {
         flush();
       });
       thread.worker.on('error', (error) => {
-        failure = error;
+        failure ??= error;
         wakeUp();
       });
       thread.worker.on('exit', (code) => {
@@ -179,6 +230,10 @@ export class ScoreService {
         wakeUp();
       });
     }
+    output.on('error', (error) => {
+      failure ??= error;
+      wakeUp();
+    });
 
     const waitFor = async (ready: () => boolean) => {
       while (!ready()) {
@@ -191,45 +246,61 @@ export class ScoreService {
     let seq = 0;
     let lines = 0;
     const first = range.firstLine;
-    /** Sends whole lines; the bytes are copied once into a buffer of their own and transferred. */
-    const send = async (bytes: Buffer) => {
+    const { maxLineBytes, signal } = options;
+    /** Sends whole lines, copied once into a buffer of their own and transferred. */
+    const send = async (piece: LinePiece) => {
       await waitFor(() => open < limit);
-      let count = 0;
-      for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) count++;
-      if (bytes[bytes.length - 1] !== NEWLINE) count++;
-      const copy = new Uint8Array(bytes);
+      open++;
+      if (piece.kind === 'too-long') {
+        // Nothing of the line was kept, so its answer is made here, in its place in the order.
+        const answer = tooLongLine(first + lines++, piece.bytes, maxLineBytes);
+        errors++;
+        finished.set(seq++, Buffer.from(`${answer.output}\n`));
+        flush();
+        return;
+      }
+      const copy = new Uint8Array(piece.bytes);
+      let at = 0;
+      for (const part of piece.parts) {
+        copy.set(part, at);
+        at += part.length;
+      }
       const block: ScoreBlock = { seq: seq++, first: first + lines, bytes: copy };
-      lines += count;
+      lines += piece.lines;
       const thread = threads.reduce((a, b) => (b.busy < a.busy ? b : a));
       thread.busy++;
-      open++;
       thread.worker.postMessage(block, [copy.buffer]);
     };
 
-    let carry: Buffer = Buffer.alloc(0);
     // An empty shard reads nothing (createReadStream's end is inclusive).
-    const input =
+    const input: ReadStream | undefined =
       range.end > range.start
-        ? createReadStream(path, {
+        ? createReadStream(options.in, {
             start: range.start,
             end: range.end - 1,
             highWaterMark: BLOCK_BYTES,
           })
-        : [];
-    for await (const chunk of input) {
-      const bytes = chunk as Buffer;
-      onBytes(bytes.length);
-      const data = carry.length === 0 ? bytes : Buffer.concat([carry, bytes]);
-      const cut = data.lastIndexOf(NEWLINE);
-      if (cut < 0) {
-        carry = data;
-        continue;
+        : undefined;
+    const onAbort = () => {
+      failure ??= signal?.reason;
+      input?.destroy();
+      wakeUp();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      signal?.throwIfAborted();
+      const splitter = new LineSplitter(maxLineBytes);
+      for await (const chunk of input ?? []) {
+        const bytes = chunk as Buffer;
+        onBytes(bytes.length);
+        for (const piece of splitter.push(bytes)) await send(piece);
       }
-      carry = Buffer.from(data.subarray(cut + 1));
-      await send(data.subarray(0, cut + 1));
+      for (const piece of splitter.end()) await send(piece);
+      await waitFor(() => open === 0);
+      return { lines, errors };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      input?.destroy();
     }
-    if (carry.length > 0) await send(carry);
-    await waitFor(() => open === 0);
-    return { lines, errors };
   }
 }
