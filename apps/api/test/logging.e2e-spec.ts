@@ -4,6 +4,8 @@ import { ServerProcess, startServer } from './server-process';
 
 const SALT = 'pepper-for-the-tests-0123';
 const KEY = 'k_test_0123456789abcdef';
+/** Sent in the query, where some clients put their key; it must reach no log line. */
+const QUERY_SECRET = 'q_secret_fedcba9876543210';
 
 describe('request logging', () => {
   let server: ServerProcess;
@@ -15,7 +17,8 @@ describe('request logging', () => {
       LOG_USER_ID_SALT: SALT,
       API_KEYS: KEY,
     });
-  });
+    // A built server takes seconds to start on a busy machine.
+  }, 60_000);
 
   afterAll(async () => {
     server.child.kill('SIGTERM');
@@ -52,4 +55,39 @@ describe('request logging', () => {
     expect(text).not.toContain('data science');
     expect(text).not.toContain(KEY);
   });
+
+  it.each([
+    ['a refused key', 'GET', '/analyze-engagement', {}, 401],
+    ['an analysis', 'POST', '/analyze-engagement', { 'x-api-key': KEY }, 200],
+    ['an unknown route', 'GET', '/no-such-route', { 'x-api-key': KEY }, 404],
+    ['a wrong method', 'GET', '/analyze-engagement', { 'x-api-key': KEY }, 405],
+    ['a broken path', 'GET', '/bad%zz', { 'x-api-key': KEY }, 400],
+    ['a probe', 'GET', '/health', {}, 200],
+  ] as const)(
+    'logs %s with its path and never the query that carried a key',
+    async (label, method, path, headers, status) => {
+      const id = `query-${label.replace(/\W/g, '-')}`;
+      const response = await fetch(
+        `http://127.0.0.1:${server.port}${path}?api_key=${QUERY_SECRET}&user_id=stu_7023`,
+        {
+          method,
+          headers: { 'content-type': 'application/json', 'x-request-id': id, ...headers },
+          ...(method === 'POST' ? { body: JSON.stringify(EXAMPLE_REQUEST) } : {}),
+        },
+      );
+      expect(response.status).toBe(status);
+      await response.arrayBuffer();
+      await new Promise((r) => setTimeout(r, 200));
+
+      const lines = server
+        .stdout()
+        .split('\n')
+        .filter((line) => line.includes(`"${id}"`))
+        .map((line) => JSON.parse(line) as { req: { url: string }; msg: string });
+      expect(lines).toHaveLength(1);
+      expect(lines[0].req.url).toBe(path);
+      expect(lines[0].msg).toMatch(new RegExp(`^${method} ${path} ${status} \\d+ms$`));
+      expect(server.stdout()).not.toContain(QUERY_SECRET);
+    },
+  );
 });
