@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EXAMPLE_REQUEST } from '@app/contract';
+import { EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST, INVALID_REQUEST_TYPE } from '@app/contract';
 import { ServerProcess, startServer } from './server-process';
 
 const SALT = 'pepper-for-the-tests-0123';
@@ -90,4 +90,55 @@ describe('request logging', () => {
       expect(server.stdout()).not.toContain(QUERY_SECRET);
     },
   );
+
+  describe('an identifier that would print as something it is not', () => {
+    const PLAIN_ID =
+      'must not contain control characters, format characters (such as U+200B or U+202E), line separators or unpaired surrogates';
+    const invalidUserId = {
+      type: INVALID_REQUEST_TYPE,
+      title: 'Bad Request',
+      status: 400,
+      detail: 'invalid request: 1 field failed validation',
+      errors: [{ path: 'user_data.user_id', message: `user_data.user_id ${PLAIN_ID}` }],
+    };
+    const post = (path: string, body: unknown, id: string) =>
+      fetch(`http://127.0.0.1:${server.port}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': KEY, 'x-request-id': id },
+        body: JSON.stringify(body),
+      });
+    const withUserId = (userId: string) => ({
+      ...EXAMPLE_REQUEST,
+      user_data: { ...EXAMPLE_REQUEST.user_data, user_id: userId },
+    });
+
+    it.each([
+      ['NUL', 'stu\u00007023'],
+      ['a newline', 'stu_7023\n{"level":30}'],
+      ['a right-to-left override', '\u202e3207_uts'],
+      ['a lone surrogate', 'stu_\ud800'],
+    ])(
+      'is refused in user_id when it has %s: 400 naming the field, alone or in a batch',
+      async (label, userId) => {
+        const single = await post('/analyze-engagement', withUserId(userId), `plain-id-${label}`);
+        expect(single.status).toBe(400);
+        expect(single.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+        expect(await single.json()).toEqual(invalidUserId);
+
+        const [good] = EXAMPLE_BATCH_REQUEST.items;
+        const batch = await post(
+          '/analyze-engagement/batch',
+          { as_of: '2025-06-30', items: [good, withUserId(userId)] },
+          `plain-id-batch-${label}`,
+        );
+        expect(batch.status).toBe(200);
+        const { results } = (await batch.json()) as { results: unknown[] };
+        expect(results).toHaveLength(2);
+        expect(results[0]).toMatchObject({ user_id: good.user_data.user_id, status: 'generated' });
+        expect(results[1]).toEqual({ index: 1, error: invalidUserId });
+      },
+      // The first batch starts the batch threads: seconds on a busy machine.
+      20_000,
+    );
+  });
 });
