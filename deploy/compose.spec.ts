@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { Env } from '../apps/api/src/config/env.config';
+import { Env, validateEnv } from '../apps/api/src/config/env.config';
 
 interface Compose {
   services: Record<string, { environment?: Record<string, string>; user?: string }>;
@@ -23,6 +23,15 @@ describe('docker-compose.yml', () => {
         expect(Number(fallback?.[2])).toBe(defaults[name]);
       }
     }
+  });
+
+  it('logs user ids hashed by default, with a salt the operator must supply', () => {
+    const environment = compose.services.api.environment ?? {};
+    expect(environment.LOG_USER_IDS).toBe('${LOG_USER_IDS:-hash}');
+    expect(environment.LOG_USER_ID_SALT).toBe('${LOG_USER_ID_SALT:-}');
+    expect(() => validateEnv({ LOG_USER_IDS: 'hash', LOG_USER_ID_SALT: '' })).toThrow(
+      'invalid environment: LOG_USER_ID_SALT must be at least 16 characters when LOG_USER_IDS=hash',
+    );
   });
 
   it('runs training as a user the shell chooses (the image’s node user when unset)', () => {

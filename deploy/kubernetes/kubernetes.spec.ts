@@ -26,7 +26,17 @@ const job = new Job(load('score-job.yaml'));
 const claim = new PersistentVolumeClaim(load('scoring-data.yaml'));
 const pod = deployment.spec!.template.spec!;
 const container = pod.containers[0];
-const env = Object.fromEntries((container.env ?? []).map(({ name, value }) => [name, value]));
+/** What the operator's Secret holds (README, Kubernetes), as sample values the service accepts. */
+const SECRET: Record<string, string> = {
+  API_KEYS: 'k_sample_0123456789abcdef',
+  LOG_USER_ID_SALT: 'salt_sample_0123456789',
+};
+const env = Object.fromEntries(
+  (container.env ?? []).map(({ name, value, valueFrom }) => [
+    name,
+    valueFrom?.secretKeyRef === undefined ? value : SECRET[valueFrom.secretKeyRef.key],
+  ]),
+);
 
 describe('deploy/kubernetes', () => {
   it('lists every manifest in the folder, and only those', () => {
@@ -62,6 +72,34 @@ describe('deploy/kubernetes', () => {
       'engine-config',
     );
     expect(container.ports?.[0].containerPort).toBe(settings.PORT);
+  });
+
+  it("takes the API keys and the log salt from the operator's Secret, never from the repository", () => {
+    const fromSecret = (container.env ?? []).filter((variable) => variable.valueFrom !== undefined);
+    expect(fromSecret).toEqual([
+      {
+        name: 'API_KEYS',
+        valueFrom: { secretKeyRef: { name: 'engagement-insight-engine', key: 'API_KEYS' } },
+      },
+      {
+        name: 'LOG_USER_ID_SALT',
+        valueFrom: { secretKeyRef: { name: 'engagement-insight-engine', key: 'LOG_USER_ID_SALT' } },
+      },
+    ]);
+    expect(kustomization).not.toHaveProperty('secretGenerator');
+    expect(validateEnv(env).API_KEYS).toEqual([SECRET.API_KEYS]);
+  });
+
+  it('logs user ids hashed and refuses to start without the salt', () => {
+    expect(validateEnv(env).LOG_USER_IDS).toBe('hash');
+    expect(() => validateEnv({ ...env, LOG_USER_ID_SALT: undefined })).toThrow(
+      'invalid environment: LOG_USER_ID_SALT must be at least 16 characters when LOG_USER_IDS=hash',
+    );
+  });
+
+  it('limits each API key to 30,000 requests a minute per process', () => {
+    const { RATE_LIMIT_MAX, RATE_LIMIT_TTL } = validateEnv(env);
+    expect([RATE_LIMIT_MAX, RATE_LIMIT_TTL]).toEqual([30_000, 60_000]);
   });
 
   it('drains before the kubelet kills: the grace period exceeds the delay and the drain', () => {

@@ -22,6 +22,16 @@ export function requestId(req: IncomingMessage): string {
   return id;
 }
 
+/**
+ * A URL as the log may hold it: the path without its query, which can carry a key
+ * (`?api_key=…`) or personal data that a log must not keep.
+ */
+export function loggedPath(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
 /** Adds fields (user_id, nudge types, batch size) to this request's log line. */
 export function annotateRequestLog(
   request: IncomingMessage,
@@ -31,9 +41,9 @@ export function annotateRequestLog(
 }
 
 /**
- * One JSON line per request, written when the response is done: request id, method, url, route
- * pattern, status, latency and what the handler annotated. Never bodies or headers, which may
- * carry keys. 4xx lines are warnings and 5xx errors, so alerting can key on the level.
+ * One JSON line per request, written when the response is done: request id, method, path (never
+ * the query), route pattern, status, latency and what the handler annotated. Never bodies or
+ * headers, which may carry keys. 4xx lines are warnings and 5xx errors, so alerting can key on the level.
  */
 export function logRequest(
   logger: Logger,
@@ -46,15 +56,16 @@ export function logRequest(
   const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   const responseTime = Math.round(milliseconds * 100) / 100;
+  const url = loggedPath(req.url);
   logger[level](
     {
-      req: { id: requestId(req), method: req.method, url: req.url },
+      req: { id: requestId(req), method: req.method, url },
       route,
       res: { statusCode: status },
       responseTime,
       ...(res.writableFinished ? {} : { aborted: true }),
       ...(req as AnnotatedRequest)[LOG_FIELDS],
     },
-    `${req.method} ${req.url} ${status} ${Math.round(responseTime)}ms`,
+    `${req.method} ${url} ${status} ${Math.round(responseTime)}ms`,
   );
 }

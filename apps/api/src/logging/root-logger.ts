@@ -1,17 +1,43 @@
 import type { Params } from 'nestjs-pino';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
 import type { Env } from '../config/env.config';
+import { loggedPath } from './request-log';
 
 /** The process's pino logger, shared by Nest's logs (through nestjs-pino) and the request log. */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
-export function createRootLogger(env: Pick<Env, 'LOG_LEVEL' | 'LOG_PRETTY'>): Logger {
-  return pino({
+/**
+ * What no line may carry even if some code logs a request or response object whole (pino-http
+ * does): the credentials in its headers and the query of its URL, which clients use for keys too.
+ */
+export const REDACTED_PATHS = [
+  'req.url',
+  'req.query',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+function censor(value: unknown, path: string[]): unknown {
+  return path[path.length - 1] === 'url' && typeof value === 'string'
+    ? loggedPath(value)
+    : '[redacted]';
+}
+
+/** Writes to stdout, or to `destination` (tests read the lines there). */
+export function createRootLogger(
+  env: Pick<Env, 'LOG_LEVEL' | 'LOG_PRETTY'>,
+  destination?: DestinationStream,
+): Logger {
+  const options: LoggerOptions = {
     level: env.LOG_LEVEL,
+    redact: { paths: REDACTED_PATHS, censor },
     ...(env.LOG_PRETTY
       ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
       : {}),
-  });
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }
 
 /**

@@ -51,10 +51,15 @@ const topic = fc
   )
   .filter((s) => !ISO_DATE.test(s));
 
+/** An id has no control or format character, line separator or unpaired surrogate (docs/api.md). */
+const PLAIN_ID = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]*$/u;
+
 const userId = fc.oneof(
   fc.integer({ min: 0, max: 999_999 }).map((n) => `stu_${n}`),
-  fc.string({ unit: 'binary', minLength: 1, maxLength: 60 }),
-  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).filter(fits(128)),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 60 }).filter((id) => PLAIN_ID.test(id)),
+  fc
+    .string({ unit: 'grapheme', minLength: 1, maxLength: 30 })
+    .filter((id) => fits(128)(id) && PLAIN_ID.test(id)),
 );
 
 const avgProjects = fc.oneof(

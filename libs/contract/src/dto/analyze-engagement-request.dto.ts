@@ -34,6 +34,8 @@ import {
   IsEventAttendance,
   IsEventNames,
   IsLocaleTag,
+  IsPlainIdentifier,
+  PLAIN_IDENTIFIER_PATTERN,
   ValidateNestedEach,
 } from '../validators/custom-validators';
 import { DELIVERY_OUTCOMES, DeliveryOutcome, PROBLEMS, REQUEST_LIMITS } from '../request/limits';
@@ -45,6 +47,7 @@ const countMax = { message: PROBLEMS.countMax };
 const date = { message: PROBLEMS.date };
 const deliveryDecisionId = { message: PROBLEMS.deliveryDecisionId };
 const history = { message: PROBLEMS.history };
+const plainId = { message: PROBLEMS.plainId };
 
 /** A caller's decision id: printable ASCII, so it can be logged and used as a key unescaped. */
 const DECISION_ID = new RegExp(`^[\\x21-\\x7e]{1,${REQUEST_LIMITS.decisionIdLength}}$`);
@@ -142,8 +145,13 @@ export class ActivityDto implements LearnerActivity {
 }
 
 export class UserDataDto implements LearnerData {
-  /** @example "stu_7023" */
+  /**
+   * The learner's id: no control or format characters (U+202E, U+200B…), line separators or
+   * unpaired surrogates. @example "stu_7023"
+   */
   @IsDefined(required)
+  @ApiProperty({ type: String, pattern: PLAIN_IDENTIFIER_PATTERN })
+  @IsPlainIdentifier(plainId)
   @Length(1, REQUEST_LIMITS.idLength, { message: PROBLEMS.userId })
   @IsString({ message: PROBLEMS.userId })
   user_id!: string;
@@ -233,8 +241,13 @@ export class DeliveredNudgeDto {
   @IsIn(DELIVERY_OUTCOMES, { message: PROBLEMS.outcome })
   outcome?: DeliveryOutcome;
 
-  /** The id of the decision that chose it, when known. @example "dec_0628_stu_7023" */
+  /**
+   * The id of the decision that chose it, when known; a plain identifier like user_id.
+   * @example "dec_0628_stu_7023"
+   */
   @IsOptional()
+  @ApiProperty({ type: String, required: false, pattern: PLAIN_IDENTIFIER_PATTERN })
+  @IsPlainIdentifier(plainId)
   @Length(1, REQUEST_LIMITS.decisionIdLength, deliveryDecisionId)
   @IsString(deliveryDecisionId)
   decision_id?: string;

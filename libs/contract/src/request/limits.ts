@@ -38,6 +38,8 @@ export const PROBLEMS = {
   date: 'must be a calendar date in YYYY-MM-DD format',
   locale: `must be a BCP 47 language tag such as en, es or hi-IN (at most ${REQUEST_LIMITS.localeLength} characters)`,
   userId: `must be a string of 1 to ${REQUEST_LIMITS.idLength} characters`,
+  plainId:
+    'must not contain control characters, format characters (such as U+200B or U+202E), line separators or unpaired surrogates',
   goalTags: `must be an array of at most ${REQUEST_LIMITS.goalTags} strings of at most ${REQUEST_LIMITS.tagLength} characters`,
   quizHistory: `must be an array of at most ${REQUEST_LIMITS.quizHistory} strings of at most ${REQUEST_LIMITS.tagLength} characters`,
   clubs: `must be an array of at most ${REQUEST_LIMITS.clubs} strings of at most ${REQUEST_LIMITS.tagLength} characters`,

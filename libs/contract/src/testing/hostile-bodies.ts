@@ -26,6 +26,8 @@ export const MUST = {
   percent: 'must be a number from 0 to 100',
   date: 'must be a calendar date in YYYY-MM-DD format',
   userId: `must be a string of 1 to ${L.idLength} characters`,
+  plainId:
+    'must not contain control characters, format characters (such as U+200B or U+202E), line separators or unpaired surrogates',
   goalTags: `must be an array of at most ${L.goalTags} strings of at most ${L.tagLength} characters`,
   quizHistory: `must be an array of at most ${L.quizHistory} strings of at most ${L.tagLength} characters`,
   clubs: `must be an array of at most ${L.clubs} strings of at most ${L.tagLength} characters`,

@@ -61,6 +61,9 @@ const odd = fc.oneof(
   fc.string({ maxLength: 70 }),
   fc.constantFrom('2025-02-30', '2025-06-01', '190', '', 'x'.repeat(129)),
   fc.constantFrom('quiz', 'acted', '2025-06-28T09:30:00+05:30', '2025-06-28T24:00:00Z', 'a b'),
+  // Identifiers: control and format characters, separators, lone surrogates and their neighbours.
+  fc.constantFrom('stu\u00007023', '\u202eevil', 'stu_\ud800', '\udc00', 'a\u2028b', '🎓', 'é'),
+  fc.string({ unit: 'binary', maxLength: 10 }),
   fc
     .constantFrom({ type: 'quiz', sent_at: '2025-06-01' }, [{ type: 'resume' }], [[]], [null])
     .map((value) => structuredClone(value)),

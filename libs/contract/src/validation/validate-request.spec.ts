@@ -390,6 +390,70 @@ describe(validateAnalyzeRequest.name, () => {
     });
   });
 
+  describe('identifiers', () => {
+    const PLAIN_ID =
+      'must not contain control characters, format characters (such as U+200B or U+202E), line separators or unpaired surrogates';
+    const REFUSED: [label: string, id: string][] = [
+      ['NUL', 'stu\u00007023'],
+      ['a newline', 'stu_7023\n'],
+      ['a tab', 'stu\t7023'],
+      ['DEL', 'stu\u007f7023'],
+      ['a C1 control (NEL)', 'stu\u00857023'],
+      ['a right-to-left override', '\u202estu_7023'],
+      ['a zero-width space', 'stu\u200b_7023'],
+      ['a byte-order mark', '\ufeffstu_7023'],
+      ['a soft hyphen', 'stu\u00ad7023'],
+      ['a line separator', 'stu\u20287023'],
+      ['a lone high surrogate', 'stu_\ud800'],
+      ['a lone low surrogate', '\udc00stu_7023'],
+      ['a reversed surrogate pair', 'stu_\ude00\ud83d'],
+    ];
+    const ACCEPTED = [
+      'stu_7023',
+      'étudiant_٧٠٢٣_学生',
+      'user@example.com',
+      'with space',
+      '🎓',
+      '𐌰𐌱𐌲',
+      'u'.repeat(128),
+    ];
+
+    it.each(REFUSED)('refuses a user_id with %s, naming the field', (_label, id) => {
+      expect(errorsOf(withField('user_data.user_id', id))).toEqual([
+        `user_data.user_id ${PLAIN_ID}`,
+      ]);
+    });
+
+    it.each(REFUSED)('refuses a delivered decision_id with %s, naming the entry', (_label, id) => {
+      const body = withField('history', [
+        { type: 'quiz', sent_at: '2025-06-28', decision_id: 'dec_1' },
+        { type: 'quiz', sent_at: '2025-06-29', decision_id: id },
+      ]);
+      expect(errorsOf(body)).toEqual([`history[1].decision_id ${PLAIN_ID}`]);
+    });
+
+    it.each(ACCEPTED)('accepts the user_id %p and keeps it', (id) => {
+      const result = validateAnalyzeRequest(withField('user_data.user_id', id), TODAY);
+      expect(result.ok && result.value.request.user_data.user_id).toBe(id);
+    });
+
+    it.each(ACCEPTED.filter((id) => id.length <= 64))(
+      'accepts the delivered decision_id %p',
+      (id) => {
+        const body = withField('history', [
+          { type: 'quiz', sent_at: '2025-06-28', decision_id: id },
+        ]);
+        expect(errorsOf(body)).toEqual([]);
+      },
+    );
+
+    it('reports a user_id too long before its characters', () => {
+      expect(errorsOf(withField('user_data.user_id', '\u202e'.repeat(129)))).toEqual([
+        'user_data.user_id must be a string of 1 to 128 characters',
+      ]);
+    });
+  });
+
   it('allows null and absent event and quiz dates', () => {
     const body = withField('user_data.activity.last_event_attended', null);
     delete (body.user_data as { activity: Record<string, unknown> }).activity.last_quiz_taken;

@@ -18,6 +18,34 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+/**
+ * An identifier (user_id, a delivered decision_id) holds no control character (C0, DEL, C1), no
+ * format character (Cf: bidi overrides, zero-width spaces, the BOM), no line or paragraph
+ * separator and no unpaired surrogate: each makes an id print, log or compare as something it is
+ * not. For the OpenAPI document too; it needs a Unicode-aware regex (`u`), as JSON Schema's does.
+ */
+export const PLAIN_IDENTIFIER_PATTERN = '^[^\\p{Cc}\\p{Cf}\\p{Cs}\\p{Zl}\\p{Zp}]*$';
+const PLAIN_IDENTIFIER = new RegExp(PLAIN_IDENTIFIER_PATTERN, 'u');
+
+/** True when `value` has none of the characters an identifier may not hold. */
+export function isPlainIdentifier(value: string): boolean {
+  return PLAIN_IDENTIFIER.test(value);
+}
+
+/** A string that is a plain identifier (see PLAIN_IDENTIFIER_PATTERN); put it above IsString. */
+export function IsPlainIdentifier(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isPlainIdentifier',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isPlainIdentifier(value),
+        defaultMessage: () => PROBLEMS.plainId,
+      },
+    },
+    options,
+  );
+}
+
 /** The shape of a `YYYY-MM-DD` date or an RFC 3339 date-time, for the OpenAPI document. */
 export const DATE_OR_DATE_TIME_PATTERN =
   '^\\d{4}-\\d{2}-\\d{2}([Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2}))?$';

@@ -145,11 +145,20 @@ const duplicateKeyCases: Case[] = [
 
 const CONTROL = 'a\u0000b\u0007c\u001bd\u007fe\u2028f\u2029g\ud800h';
 const controlCases: Case[] = [
-  [
-    'escaped control characters and a lone surrogate in user_id are data, echoed back escaped',
-    bodyWith('user_data.user_id', CONTROL),
-    ok((a) => expect(a.user_id).toBe(CONTROL)),
-  ],
+  // An id that prints as something it is not (in a log, a terminal, a dashboard) is refused.
+  ...(
+    [
+      ['control characters and a lone surrogate', CONTROL],
+      ['NUL', 'stu\u0000_7023'],
+      ['a newline', 'stu_7023\n'],
+      ['a right-to-left override', '\u202e3207_uts'],
+      ['a lone surrogate', '\ud800'],
+    ] as const
+  ).map(([label, id]): Case => [
+    `escaped ${label} in user_id are refused, naming the field`,
+    bodyWith('user_data.user_id', id),
+    invalid(['user_data.user_id', MUST.plainId]),
+  ]),
   [
     'control characters in tags, clubs and topics are data',
     serialize(
