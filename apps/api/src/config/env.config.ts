@@ -174,10 +174,10 @@ export class Env {
   @Transform(toInt)
   RATE_LIMIT_MAX = 0;
 
-  /** Clients (keys and addresses) each limiter tracks; past it the least recently seen is forgotten. */
-  @Max(10_000_000, { message: int('RATE_LIMIT_CLIENTS', 1, 10_000_000) })
-  @Min(1, { message: int('RATE_LIMIT_CLIENTS', 1, 10_000_000) })
-  @IsInt({ message: int('RATE_LIMIT_CLIENTS', 1, 10_000_000) })
+  /** Clients (keys and addresses) each limiter tracks; past it the least recently seen are forgotten. */
+  @Max(10_000_000, { message: int('RATE_LIMIT_CLIENTS', 2, 10_000_000) })
+  @Min(2, { message: int('RATE_LIMIT_CLIENTS', 2, 10_000_000) })
+  @IsInt({ message: int('RATE_LIMIT_CLIENTS', 2, 10_000_000) })
   @Transform(toInt)
   RATE_LIMIT_CLIENTS = 50_000;
 

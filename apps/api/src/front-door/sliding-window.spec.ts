@@ -70,11 +70,11 @@ describe(SlidingWindowLimiter.name, () => {
     sut.take('busy');
     for (let i = 0; i < 100_000; i++) {
       sut.take(`client-${i}`);
-      // A client that keeps sending stays tracked (and refused).
-      if (i % 500 === 0) expect(sut.take('busy').allowed).toBe(false);
+      // A client seen at least every maxClients / 2 new ones stays tracked (and refused).
+      if (i % 400 === 0) expect(sut.take('busy').allowed).toBe(false);
       expect(sut.size).toBeLessThanOrEqual(1000);
     }
-    expect(sut.size).toBe(1000);
+    expect(sut.size).toBeGreaterThanOrEqual(500);
     expect(sut.take('client-99999').allowed).toBe(false);
     expect(sut.take('client-0').allowed).toBe(true);
   });

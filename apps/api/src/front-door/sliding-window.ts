@@ -25,23 +25,29 @@ const seconds = (milliseconds: number) => Math.max(1, Math.ceil(milliseconds / 1
  * request, whatever the limit (a list of timestamps per client costs O(limit)). Refused requests
  * are not counted, so a client that keeps knocking is let in again on schedule.
  *
- * At most `maxClients` are tracked: past that the least recently seen is forgotten (a Map keeps
- * insertion order, and every request re-inserts its client), so memory is bounded whatever the
- * number of clients; a client that keeps sending stays tracked.
+ * At most `maxClients` are tracked, in two generations of half as many: when the recent one is
+ * full it becomes the older one and the older one is dropped whole; a client found in the older
+ * one moves back to the recent one. So memory is bounded whatever the number of clients, a client
+ * seen within the last maxClients / 2 new ones stays tracked, and nothing is ever scanned (evicting
+ * from one Map in insertion order costs a scan over its deleted slots).
  */
 export class SlidingWindowLimiter {
-  private readonly clients = new Map<string, Counter>();
+  private readonly generation: number;
+  private recent = new Map<string, Counter>();
+  private older = new Map<string, Counter>();
 
   constructor(
     readonly limit: number,
     readonly windowMs: number,
     readonly maxClients: number,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.generation = Math.max(1, Math.floor(maxClients / 2));
+  }
 
   /** Clients currently tracked. */
   get size(): number {
-    return this.clients.size;
+    return this.recent.size + this.older.size;
   }
 
   /** Judges a request of `client` and counts it if allowed. */
@@ -58,13 +64,15 @@ export class SlidingWindowLimiter {
     const now = this.clock();
     const window = Math.floor(now / this.windowMs);
     const elapsed = now - window * this.windowMs;
-    const counter = this.clients.get(client) ?? { window, previous: 0, current: 0 };
-    if (counter.window !== window) {
+    let counter = this.find(client, count);
+    if (counter === undefined) {
+      counter = { window, previous: 0, current: 0 };
+      if (count) this.keep(client, counter);
+    } else if (counter.window !== window) {
       counter.previous = counter.window === window - 1 ? counter.current : 0;
       counter.current = 0;
       counter.window = window;
     }
-    if (count) this.touch(client, counter);
     const used = counter.previous * (1 - elapsed / this.windowMs) + counter.current;
     if (used + 1 > this.limit) {
       return { allowed: false, remaining: 0, reset: seconds(this.wait(counter, elapsed)) };
@@ -77,13 +85,24 @@ export class SlidingWindowLimiter {
     };
   }
 
-  /** Moves `client` to the most recent end, forgetting the least recent one past the bound. */
-  private touch(client: string, counter: Counter): void {
-    this.clients.delete(client);
-    this.clients.set(client, counter);
-    if (this.clients.size > this.maxClients) {
-      this.clients.delete(this.clients.keys().next().value as string);
+  /** The client's counter; when `promote`, one found in the older generation moves to the recent one. */
+  private find(client: string, promote: boolean): Counter | undefined {
+    const counter = this.recent.get(client);
+    if (counter !== undefined || this.older.size === 0) return counter;
+    const old = this.older.get(client);
+    if (old !== undefined && promote) {
+      this.older.delete(client);
+      this.keep(client, old);
     }
+    return old;
+  }
+
+  private keep(client: string, counter: Counter): void {
+    if (this.recent.size >= this.generation) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    this.recent.set(client, counter);
   }
 
   /** Milliseconds until one more request fits, for a blocked client. */
