@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
-import { ThrottlerStorageService } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { EngagementModule } from '@app/engagement';
 import { Env, validateEnv } from './config/env.config';
@@ -79,8 +78,6 @@ export class AppModule {
           provide: BODY_LIMITS,
           useValue: { body: env.BODY_LIMIT, batch: env.BATCH_BODY_LIMIT },
         },
-        // The rate limit's counters (used by its middleware only when RATE_LIMIT_MAX > 0).
-        ThrottlerStorageService,
       ],
     };
   }

@@ -1,16 +1,18 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AbstractHttpAdapter, NestFactory } from '@nestjs/core';
-import { ThrottlerStorageService } from '@nestjs/throttler';
-import cors from 'cors';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module';
 import { Env, validateEnv } from './config/env.config';
 import { setupSwagger } from './docs/swagger';
 import { apiKeyGate } from './front-door/api-key.gate';
+import { clientAddress } from './front-door/client-address';
+import { corsGate, corsHandler } from './front-door/cors.gate';
 import { FrontDoor, Gate } from './front-door/front-door';
 import { rateLimitGate } from './front-door/rate-limit.gate';
+import { SlidingWindowLimiter } from './front-door/sliding-window';
 import { HTTP_SEAM, HttpSeam } from './http/http-seam';
 import { seamFor } from './http/seams';
 import { ROOT_LOGGER } from './logging/root-logger';
@@ -59,12 +61,23 @@ export function configureApp(app: INestApplication, door: FrontDoor): void {
   const env = app.get<ConfigService<Env, true>>(ConfigService);
   const seam = app.get<HttpSeam>(HTTP_SEAM);
   const gates: Gate[] = [];
+  // CORS first, so that the other gates' refusals can be read by a browser too.
+  const origins = env.get('CORS_ORIGINS', { infer: true });
+  const cors = origins.length > 0 ? corsHandler(origins) : undefined;
+  if (cors !== undefined) gates.push(corsGate(cors));
+  const addressOf = clientAddress(env.get('TRUST_PROXY', { infer: true }));
+  const clients = env.get('RATE_LIMIT_CLIENTS', { infer: true });
   const keys = env.get('API_KEYS', { infer: true });
-  if (keys.length > 0) gates.push(apiKeyGate(keys, env.get('PUBLIC_DOCS', { infer: true })));
+  if (keys.length > 0) {
+    const failures = env.get('AUTH_FAILURE_MAX', { infer: true });
+    const limiter = new SlidingWindowLimiter(failures, 60_000, clients);
+    const budget = failures > 0 ? { limiter, addressOf } : undefined;
+    gates.push(apiKeyGate(keys, env.get('PUBLIC_DOCS', { infer: true }), budget));
+  }
   const limit = env.get('RATE_LIMIT_MAX', { infer: true });
   if (limit > 0) {
     const ttl = env.get('RATE_LIMIT_TTL', { infer: true });
-    gates.push(rateLimitGate(app.get(ThrottlerStorageService), { ttl, limit }));
+    gates.push(rateLimitGate(new SlidingWindowLimiter(limit, ttl, clients), addressOf));
   }
   door.configure({
     logger: app.get<PinoLogger>(ROOT_LOGGER, { strict: false }),
@@ -74,10 +87,12 @@ export function configureApp(app: INestApplication, door: FrontDoor): void {
     gates,
   });
   // The cors package on both adapters (Nest's enableCors picks a different one for fastify,
-  // which answers a stray OPTIONS differently): the same headers and answers either way.
-  const origins = env.get('CORS_ORIGINS', { infer: true });
-  if (origins.length > 0) {
-    app.use(cors({ origin: origins.includes('*') ? true : origins, maxAge: 600 }));
+  // which answers a stray OPTIONS differently): the same headers and answers either way. Other
+  // requests had theirs set in the front door.
+  if (cors !== undefined) {
+    app.use((request: IncomingMessage, response: ServerResponse, next: () => void) =>
+      request.method === 'OPTIONS' ? cors(request, response, next) : next(),
+    );
   }
   seam.installBodyParsing(app, {
     body: env.get('BODY_LIMIT', { infer: true }),

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -9,6 +10,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
   validateSync,
 } from 'class-validator';
@@ -47,6 +49,18 @@ function toList({ value }: { value: unknown }): unknown {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/** A hop count, or addresses and CIDR blocks (`10.0.0.0/8`, `fd00::/8`, `192.0.2.7`). */
+function isProxyTrust(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  if (value.length === 1 && /^\d+$/.test(String(value[0]))) return Number(value[0]) <= 16;
+  return value.every((entry) => {
+    const [address, bits, ...rest] = String(entry).split('/');
+    const version = isIP(address);
+    if (version === 0 || rest.length > 0) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+  });
 }
 
 const size = (name: string) => `${name} must be a size such as 100kb, 5mb or 102400`;
@@ -159,6 +173,34 @@ export class Env {
   @IsInt({ message: int('RATE_LIMIT_MAX', 0, 10_000_000) })
   @Transform(toInt)
   RATE_LIMIT_MAX = 0;
+
+  /** Clients (keys and addresses) each limiter tracks; past it the least recently seen are forgotten. */
+  @Max(10_000_000, { message: int('RATE_LIMIT_CLIENTS', 2, 10_000_000) })
+  @Min(2, { message: int('RATE_LIMIT_CLIENTS', 2, 10_000_000) })
+  @IsInt({ message: int('RATE_LIMIT_CLIENTS', 2, 10_000_000) })
+  @Transform(toInt)
+  RATE_LIMIT_CLIENTS = 50_000;
+
+  /** With API_KEYS, failed key checks per client address per minute before 429; 0 turns it off. */
+  @Max(1_000_000, { message: int('AUTH_FAILURE_MAX', 0, 1_000_000) })
+  @Min(0, { message: int('AUTH_FAILURE_MAX', 0, 1_000_000) })
+  @IsInt({ message: int('AUTH_FAILURE_MAX', 0, 1_000_000) })
+  @Transform(toInt)
+  AUTH_FAILURE_MAX = 30;
+
+  /**
+   * Whose X-Forwarded-For is believed for the client address: empty, nobody (the socket's
+   * peer); a hop count; or comma-separated proxy addresses and CIDR blocks.
+   */
+  @ValidateBy(
+    { name: 'proxyTrust', validator: { validate: isProxyTrust } },
+    {
+      message:
+        'TRUST_PROXY must be a hop count from 0 to 16 or comma-separated addresses and CIDR blocks such as 10.0.0.0/8',
+    },
+  )
+  @Transform(toList)
+  TRUST_PROXY: string[] = [];
 
   /** Comma-separated allowed origins (`*` for any); empty leaves CORS off. */
   @Matches(/^(\*|https?:\/\/[^\s,/]+)$/, {

@@ -2,6 +2,7 @@ import { createServer, IncomingMessage, request, RequestListener, Server } from 
 import type { AddressInfo } from 'node:net';
 import { ForbiddenException } from '@nestjs/common';
 import pino from 'pino';
+import { corsGate, corsHandler } from './cors.gate';
 import { FrontDoor, Gate } from './front-door';
 
 interface Observed {
@@ -33,9 +34,9 @@ async function serve(gates: Gate[], configure = true, logged: string[] = []) {
   const server: Server = createServer(door.wrap(framework));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const get = async (path: string) => {
+  const get = async (path: string, headers: Record<string, string> = {}) => {
     const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-      headers: { 'x-request-id': 'front-door-1' },
+      headers: { 'x-request-id': 'front-door-1', ...headers },
     });
     return { status: response.status, headers: response.headers, body: await response.text() };
   };
@@ -143,6 +144,22 @@ describe(FrontDoor.name, () => {
       const answer = await door.raw(path);
       expectProblem(answer, 400, 'Bad Request', message);
       expect(door.reached).toEqual([]);
+    } finally {
+      await door.close();
+    }
+  });
+
+  it("lets a browser read a gate's refusal when the CORS gate comes first", async () => {
+    const door = await serve([corsGate(corsHandler(['https://app.example.com'])), refuseSecret]);
+    try {
+      const answer = await door.get('/secret', { origin: 'https://app.example.com' });
+      expectProblem(answer, 403, 'Forbidden', 'not for you');
+      expect(answer.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      expect(answer.headers.get('access-control-expose-headers')).toBe(
+        'retry-after,ratelimit,ratelimit-policy,x-ratelimit-limit,x-ratelimit-remaining,x-ratelimit-reset,x-request-id',
+      );
+      const other = await door.get('/secret', { origin: 'https://evil.example' });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
     } finally {
       await door.close();
     }
