@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { Env, validateEnv } from '../apps/api/src/config/env.config';
+import { drawUserIdSalt } from '../apps/api/src/logging/user-id-salt';
 
 interface Compose {
   services: Record<string, { environment?: Record<string, string>; user?: string }>;
@@ -25,13 +26,15 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('logs user ids hashed by default, with a salt the operator must supply', () => {
+  it('logs user ids hashed by default, with no committed salt: unset, one is drawn per start', () => {
     const environment = compose.services.api.environment ?? {};
     expect(environment.LOG_USER_IDS).toBe('${LOG_USER_IDS:-hash}');
     expect(environment.LOG_USER_ID_SALT).toBe('${LOG_USER_ID_SALT:-}');
-    expect(() => validateEnv({ LOG_USER_IDS: 'hash', LOG_USER_ID_SALT: '' })).toThrow(
-      'invalid environment: LOG_USER_ID_SALT must be at least 16 characters when LOG_USER_IDS=hash',
-    );
+    // `docker compose up` with nothing set starts: the empty salt is valid, and main draws one.
+    const env: NodeJS.ProcessEnv = { LOG_USER_IDS: 'hash', LOG_USER_ID_SALT: '' };
+    expect(validateEnv(env).LOG_USER_ID_SALT).toBe('');
+    expect(drawUserIdSalt(env)).toBe(true);
+    expect(validateEnv(env).LOG_USER_ID_SALT).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('runs training as a user the shell chooses (the image’s node user when unset)', () => {

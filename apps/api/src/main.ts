@@ -8,6 +8,7 @@ import { MlService } from '@app/ml';
 import { createApp } from './app.setup';
 import { Env, validateEnv } from './config/env.config';
 import { ROOT_LOGGER } from './logging/root-logger';
+import { drawUserIdSalt } from './logging/user-id-salt';
 import { MetricsService } from './metrics/metrics.service';
 import { superviseWorkers } from './process/cluster';
 import { ConnectionDrain } from './process/connection-drain';
@@ -64,6 +65,12 @@ async function serve(): Promise<void> {
 
 function main(): void {
   if (cluster.isPrimary) {
+    // Before any worker is forked: they inherit it.
+    if (drawUserIdSalt(process.env)) {
+      process.stderr.write(
+        'LOG_USER_IDS=hash without LOG_USER_ID_SALT: user ids are hashed with a random salt for this run\n',
+      );
+    }
     let env: Env;
     try {
       env = validateEnv(process.env);

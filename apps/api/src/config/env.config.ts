@@ -122,11 +122,13 @@ export class Env {
   @IsIn(USER_ID_LOGGING, { message: `LOG_USER_IDS must be one of ${USER_ID_LOGGING.join(', ')}` })
   LOG_USER_IDS: (typeof USER_ID_LOGGING)[number] = 'raw';
 
+  /** Empty: main.ts draws a random one per start (drawUserIdSalt). */
   @MinLength(16, {
-    message: 'LOG_USER_ID_SALT must be at least 16 characters when LOG_USER_IDS=hash',
+    message:
+      'LOG_USER_ID_SALT must be at least 16 characters (or unset, for a random salt per start) when LOG_USER_IDS=hash',
   })
   @IsString()
-  @ValidateIf((env: Env) => env.LOG_USER_IDS === 'hash')
+  @ValidateIf((env: Env) => env.LOG_USER_IDS === 'hash' && env.LOG_USER_ID_SALT !== '')
   LOG_USER_ID_SALT = '';
 
   @Max(1024 * 1024 * 1024, { message: 'BODY_LIMIT must be at most 1024mb' })
