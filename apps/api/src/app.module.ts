@@ -5,6 +5,7 @@ import { ThrottlerStorageService } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { EngagementModule } from '@app/engagement';
 import { Env, validateEnv } from './config/env.config';
+import { Admission } from './front-door/admission.gate';
 import { AnalysisTelemetryService } from './engagement/analysis-telemetry.service';
 import { BatchService } from './engagement/batch.service';
 import { BATCH_WORKER_SCRIPT, BUILT_WORKER_SCRIPT } from './engagement/batch-threads';
@@ -32,6 +33,12 @@ export class AppModule {
   static forRoot(lifecycle: Lifecycle = { draining: false }): DynamicModule {
     // Validated here too, to decide which adapter's seam the app is built around.
     const env = validateEnv(process.env);
+    // One per app: the front door counts into it, readiness and the metrics read it.
+    const admission = new Admission({
+      maxInFlight: env.MAX_IN_FLIGHT,
+      maxBatchBytes: env.MAX_BATCH_BYTES_IN_FLIGHT,
+      batchBodyLimit: env.BATCH_BODY_LIMIT,
+    });
     // One engine for the whole app: the modules below import this same object.
     const engagement = EngagementModule.forRootAsync({
       inject: [ConfigService],
@@ -64,8 +71,9 @@ export class AppModule {
           requireModels: env.REQUIRE_MODELS,
           lifecycle,
           httpAdapter: env.HTTP_ADAPTER,
+          admission,
         }),
-        MetricsModule.register(engagement),
+        MetricsModule.register(engagement, admission),
       ],
       controllers: [ServiceInfoController, EngagementController],
       providers: [
@@ -74,6 +82,7 @@ export class AppModule {
         { provide: BATCH_WORKER_SCRIPT, useValue: BUILT_WORKER_SCRIPT },
         AnalysisTelemetryService,
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: Admission, useValue: admission },
         { provide: HTTP_SEAM, useValue: seamFor(env.HTTP_ADAPTER) },
         {
           provide: BODY_LIMITS,

@@ -8,6 +8,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module';
 import { Env, validateEnv } from './config/env.config';
 import { setupSwagger } from './docs/swagger';
+import { Admission } from './front-door/admission.gate';
 import { apiKeyGate } from './front-door/api-key.gate';
 import { FrontDoor, Gate } from './front-door/front-door';
 import { rateLimitGate } from './front-door/rate-limit.gate';
@@ -51,14 +52,15 @@ export async function createApp(lifecycle?: Lifecycle): Promise<INestApplication
 
 /**
  * Everything main.ts and the e2e tests both need on a created application, before init, in the
- * order a request meets it: the front door (its id, headers and log line; the API key and the
- * rate limit, before any body is read), CORS, the body, then the routes.
+ * order a request meets it: the front door (its id, headers and log line; admission control,
+ * the API key and the rate limit, before any body is read), CORS, the body, then the routes.
  */
 export function configureApp(app: INestApplication, door: FrontDoor): void {
   app.useLogger(app.get(Logger));
   const env = app.get<ConfigService<Env, true>>(ConfigService);
   const seam = app.get<HttpSeam>(HTTP_SEAM);
-  const gates: Gate[] = [];
+  // Admission first: under overload a request is refused before anything else is spent on it.
+  const gates: Gate[] = [app.get(Admission).gate];
   const keys = env.get('API_KEYS', { infer: true });
   if (keys.length > 0) gates.push(apiKeyGate(keys, env.get('PUBLIC_DOCS', { infer: true })));
   const limit = env.get('RATE_LIMIT_MAX', { infer: true });

@@ -133,6 +133,34 @@ export class Env {
   @Transform(toInt)
   BATCH_MAX_ITEMS = 1000;
 
+  /** Requests answered at once per process, probes and /metrics aside; beyond it 503. 0: no bound. */
+  @Max(100_000, { message: int('MAX_IN_FLIGHT', 0, 100_000) })
+  @Min(0, { message: int('MAX_IN_FLIGHT', 0, 100_000) })
+  @IsInt({ message: int('MAX_IN_FLIGHT', 0, 100_000) })
+  @Transform(toInt)
+  MAX_IN_FLIGHT = 256;
+
+  /** Batch body bytes answered at once per process (by Content-Length); beyond it 503. 0: no bound. */
+  @Max(1024 * 1024 * 1024, { message: 'MAX_BATCH_BYTES_IN_FLIGHT must be at most 1024mb' })
+  @Min(0, { message: size('MAX_BATCH_BYTES_IN_FLIGHT') })
+  @IsInt({ message: size('MAX_BATCH_BYTES_IN_FLIGHT') })
+  @Transform(toBytes)
+  MAX_BATCH_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+
+  /**
+   * A second listener for /health, /health/ready and /metrics only, outside admission control,
+   * so probes answer whatever the load on PORT; 0 serves them on PORT only.
+   */
+  @Max(65535, { message: int('MANAGEMENT_PORT', 0, 65535) })
+  @Min(0, { message: int('MANAGEMENT_PORT', 0, 65535) })
+  @IsInt({ message: int('MANAGEMENT_PORT', 0, 65535) })
+  @Transform(toInt)
+  MANAGEMENT_PORT = 0;
+
+  /** Where the management listener binds; empty: HOST. */
+  @IsString({ message: 'MANAGEMENT_HOST must be a host name or address' })
+  MANAGEMENT_HOST = '';
+
   /** Comma-separated keys; when set, every route but /health* needs one in `x-api-key`. */
   @Matches(/^[\x21-\x7e]{16,256}$/, {
     each: true,

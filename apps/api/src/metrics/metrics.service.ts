@@ -4,6 +4,7 @@ import { LiveEngine, ReloadResult } from '@app/engagement';
 import { NudgeType } from '@app/learner';
 import { MlService } from '@app/ml';
 import { APP_INFO } from '../config/app-info';
+import { Admission } from '../front-door/admission.gate';
 import type { RequestObserver } from '../front-door/request-observer';
 
 /** The service's Prometheus metrics, in a registry of its own (tests build several apps). */
@@ -33,8 +34,36 @@ export class MetricsService implements RequestObserver {
     registers: [this.registry],
   });
 
-  constructor(ml: MlService, live: LiveEngine) {
+  constructor(ml: MlService, live: LiveEngine, admission: Admission) {
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'http_requests_in_flight',
+      help: 'Requests being answered, as admission control counts them (probes and /metrics aside).',
+      registers: [this.registry],
+      collect() {
+        this.set(admission.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'http_batch_bytes_in_flight',
+      help: 'Batch body bytes being answered, by Content-Length (BATCH_BODY_LIMIT when chunked).',
+      registers: [this.registry],
+      collect() {
+        this.set(admission.batchBytesInFlight);
+      },
+    });
+    new Counter({
+      name: 'http_requests_refused_total',
+      help: 'Requests answered 503 by admission control, by the bound that refused them.',
+      labelNames: ['reason'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const reason of ['in_flight', 'batch_bytes'] as const) {
+          this.inc({ reason }, admission.refused(reason));
+        }
+      },
+    });
     new Gauge({
       name: 'models_loaded',
       help: 'Models serving predictions; 0 in rules-only mode.',
