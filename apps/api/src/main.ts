@@ -7,6 +7,7 @@ import { LiveEngine, loadEngineConfig } from '@app/engagement';
 import { MlService } from '@app/ml';
 import { createApp } from './app.setup';
 import { Env, validateEnv } from './config/env.config';
+import { reportToSupervisor, superviseManagement } from './health/management.cluster';
 import { listenManagement } from './health/management.server';
 import { ROOT_LOGGER } from './logging/root-logger';
 import { MetricsService } from './metrics/metrics.service';
@@ -52,7 +53,9 @@ async function serve(): Promise<void> {
   await app.listen(port, host);
   const managementPort = env.get('MANAGEMENT_PORT', { infer: true });
   const managementHost = env.get('MANAGEMENT_HOST', { infer: true }) || host;
-  if (managementPort > 0) {
+  // Under node:cluster the supervisor listens on the management port, from the workers' reports.
+  if (managementPort > 0 && cluster.isWorker) reportToSupervisor(app);
+  else if (managementPort > 0) {
     const timeoutMs = env.get('REQUEST_TIMEOUT_MS', { infer: true });
     await listenManagement(app, managementPort, managementHost, timeoutMs);
   }
@@ -75,7 +78,10 @@ function main(): void {
     let env: Env;
     try {
       env = validateEnv(process.env);
-      if (env.WORKERS > 1) return superviseWorkers(env);
+      if (env.WORKERS > 1) {
+        if (env.MANAGEMENT_PORT > 0) superviseManagement(env);
+        return superviseWorkers(env);
+      }
     } catch (error) {
       failStart(error);
     }

@@ -138,7 +138,7 @@ export class Env {
   @Min(0, { message: int('MAX_IN_FLIGHT', 0, 100_000) })
   @IsInt({ message: int('MAX_IN_FLIGHT', 0, 100_000) })
   @Transform(toInt)
-  MAX_IN_FLIGHT = 256;
+  MAX_IN_FLIGHT = 128;
 
   /** Batch body bytes answered at once per process (by Content-Length); beyond it 503. 0: no bound. */
   @Max(1024 * 1024 * 1024, { message: 'MAX_BATCH_BYTES_IN_FLIGHT must be at most 1024mb' })

@@ -68,6 +68,8 @@ export class MetricsService implements RequestObserver {
       name: 'models_loaded',
       help: 'Models serving predictions; 0 in rules-only mode.',
       registers: [this.registry],
+      // Summed over workers by the supervisor's management port, these say the worst worker.
+      aggregator: 'min',
       collect() {
         this.set(ml.status().models.length);
       },
@@ -76,6 +78,7 @@ export class MetricsService implements RequestObserver {
       name: 'models_degraded',
       help: '1 when the models could not be loaded and only the rules answer.',
       registers: [this.registry],
+      aggregator: 'max',
       collect() {
         this.set(ml.status().mode === 'ml' ? 0 : 1);
       },
@@ -85,6 +88,7 @@ export class MetricsService implements RequestObserver {
       help: 'Always 1; the labels say what is running.',
       labelNames: ['version', 'model_version', 'config_hash', 'tfjs_backend'] as const,
       registers: [this.registry],
+      aggregator: 'max',
       collect() {
         const status = ml.status();
         this.reset();
