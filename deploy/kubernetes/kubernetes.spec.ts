@@ -90,6 +90,10 @@ describe('deploy/kubernetes', () => {
     ]) {
       expect(probe?.httpGet?.port).toBe('metrics');
     }
+    // Load is shed before a request has waited as long as a probe may.
+    const { MAX_EVENT_LOOP_DELAY_MS } = validateEnv(env);
+    expect(MAX_EVENT_LOOP_DELAY_MS).toBeGreaterThan(0);
+    expect(MAX_EVENT_LOOP_DELAY_MS).toBeLessThan(container.readinessProbe!.timeoutSeconds! * 1000);
     expect(deployment.spec!.template.metadata!.annotations).toMatchObject({
       'prometheus.io/port': String(MANAGEMENT_PORT),
       'prometheus.io/path': '/metrics',

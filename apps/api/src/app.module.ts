@@ -38,7 +38,9 @@ export class AppModule {
       maxInFlight: env.MAX_IN_FLIGHT,
       maxBatchBytes: env.MAX_BATCH_BYTES_IN_FLIGHT,
       batchBodyLimit: env.BATCH_BODY_LIMIT,
+      maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
     });
+    admission.watchEventLoop();
     // One engine for the whole app: the modules below import this same object.
     const engagement = EngagementModule.forRootAsync({
       inject: [ConfigService],

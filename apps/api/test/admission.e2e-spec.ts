@@ -185,6 +185,42 @@ describe('admission control (MAX_BATCH_BYTES_IN_FLIGHT)', () => {
   }, 20_000);
 });
 
+describe('admission control (MAX_EVENT_LOOP_DELAY_MS)', () => {
+  let app: INestApplication;
+  let client: HttpClient;
+
+  beforeAll(async () => {
+    app = await createTestApp({ MAX_EVENT_LOOP_DELAY_MS: '200' });
+    client = await listenForTests(app);
+  });
+
+  afterAll(async () => {
+    client.close();
+    await app.close();
+  });
+
+  it('refuses requests while the event loop runs late, and takes them again once it catches up', async () => {
+    // A kept-alive connection first, so the refused request is read in the loop's next turn.
+    expect((await client.send({ method: 'GET', url: '/version' })).statusCode).toBe(200);
+    const until = Date.now() + 600;
+    while (Date.now() < until) {
+      // The event loop is blocked, as by hundreds of requests read in one turn.
+    }
+    const refused = await client.send({ method: 'GET', url: '/version' });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.json().detail).toMatch(
+      /^the service is at capacity: its event loop is \d+ ms behind \(MAX_EVENT_LOOP_DELAY_MS is 200\); retry after 1 s$/,
+    );
+    expect((await client.send({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await client.send({ method: 'GET', url: '/version' })).statusCode).toBe(200);
+    const metrics = (await client.send({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('\nhttp_requests_refused_total{reason="event_loop"} 1\n');
+  }, 20_000);
+});
+
 describe('the management listener (MANAGEMENT_PORT)', () => {
   let app: INestApplication;
   let client: HttpClient;

@@ -14,7 +14,12 @@ export const ADMISSION_RETRY_AFTER_S = 1;
 /** Readiness stays down this long after a refusal, so a probe between two bursts still sees it. */
 export const SATURATED_HOLD_MS = 1000;
 
-export type RefusalReason = 'in_flight' | 'batch_bytes';
+export type RefusalReason = 'in_flight' | 'batch_bytes' | 'event_loop';
+
+export const REFUSAL_REASONS: readonly RefusalReason[] = ['in_flight', 'batch_bytes', 'event_loop'];
+
+/** How often the event loop's delay is sampled (MAX_EVENT_LOOP_DELAY_MS). */
+const LAG_SAMPLE_MS = 100;
 
 export interface AdmissionLimits {
   /** MAX_IN_FLIGHT: requests being answered at once; 0 turns the bound off. */
@@ -23,6 +28,8 @@ export interface AdmissionLimits {
   readonly maxBatchBytes: number;
   /** BATCH_BODY_LIMIT: what a batch without a Content-Length counts as. */
   readonly batchBodyLimit: number;
+  /** MAX_EVENT_LOOP_DELAY_MS: refuse while the event loop is this late; 0 (or absent): never. */
+  readonly maxEventLoopDelayMs?: number;
 }
 
 /** Why readiness fails, for its body. */
@@ -44,9 +51,36 @@ export class Admission {
   private inFlightNow = 0;
   private batchBytesNow = 0;
   private lastRefusal = Number.NEGATIVE_INFINITY;
-  private readonly refusals: Record<RefusalReason, number> = { in_flight: 0, batch_bytes: 0 };
+  private readonly refusals: Record<RefusalReason, number> = {
+    in_flight: 0,
+    batch_bytes: 0,
+    event_loop: 0,
+  };
+  private lagMs = 0;
 
   constructor(readonly limits: AdmissionLimits) {}
+
+  /**
+   * Samples how late a timer fires, for MAX_EVENT_LOOP_DELAY_MS. A CPU-bound request finishes
+   * within its tick, so requests in flight stay few while hundreds of sockets wait to be read:
+   * the event loop's delay is what measures that queue. Timers run before I/O in each turn of
+   * the loop, so the requests of a slow turn are judged on its delay. Unref'd: it never keeps
+   * the process alive.
+   */
+  watchEventLoop(): void {
+    if (!(this.limits.maxEventLoopDelayMs! > 0)) return;
+    let expected = performance.now() + LAG_SAMPLE_MS;
+    setInterval(() => {
+      const now = performance.now();
+      this.lagMs = Math.max(0, now - expected);
+      expected = now + LAG_SAMPLE_MS;
+    }, LAG_SAMPLE_MS).unref();
+  }
+
+  /** The event loop's delay at the last sample, in milliseconds. */
+  get eventLoopDelayMs(): number {
+    return this.lagMs;
+  }
 
   get inFlight(): number {
     return this.inFlightNow;
@@ -66,15 +100,17 @@ export class Admission {
 
   /** Undefined while requests are admitted; otherwise why not, for readiness. */
   saturation(now = performance.now()): Saturation | undefined {
-    const { maxInFlight, maxBatchBytes } = this.limits;
+    const { maxInFlight, maxBatchBytes, maxEventLoopDelayMs = 0 } = this.limits;
     const reason =
       maxInFlight > 0 && this.inFlightNow >= maxInFlight
         ? `${this.inFlightNow} of ${maxInFlight} requests in flight (MAX_IN_FLIGHT)`
         : maxBatchBytes > 0 && this.batchBytesNow >= maxBatchBytes
           ? `${this.batchBytesNow} of ${maxBatchBytes} batch bytes in flight (MAX_BATCH_BYTES_IN_FLIGHT)`
-          : now - this.lastRefusal < SATURATED_HOLD_MS
-            ? `a request was refused ${Math.round(now - this.lastRefusal)} ms ago`
-            : undefined;
+          : maxEventLoopDelayMs > 0 && this.lagMs > maxEventLoopDelayMs
+            ? `the event loop is ${Math.round(this.lagMs)} ms behind (MAX_EVENT_LOOP_DELAY_MS)`
+            : now - this.lastRefusal < SATURATED_HOLD_MS
+              ? `a request was refused ${Math.round(now - this.lastRefusal)} ms ago`
+              : undefined;
     if (reason === undefined) return undefined;
     return {
       reason,
@@ -87,7 +123,14 @@ export class Admission {
   admit(request: IncomingMessage, response: ServerResponse): HttpException | undefined {
     const url = request.url ?? '/';
     if (EXEMPT.test(url)) return undefined;
-    const { maxInFlight, maxBatchBytes } = this.limits;
+    const { maxInFlight, maxBatchBytes, maxEventLoopDelayMs = 0 } = this.limits;
+    if (maxEventLoopDelayMs > 0 && this.lagMs > maxEventLoopDelayMs) {
+      return this.refuse(
+        response,
+        'event_loop',
+        `the service is at capacity: its event loop is ${Math.round(this.lagMs)} ms behind (MAX_EVENT_LOOP_DELAY_MS is ${maxEventLoopDelayMs}); retry after ${ADMISSION_RETRY_AFTER_S} s`,
+      );
+    }
     if (maxInFlight > 0 && this.inFlightNow >= maxInFlight) {
       return this.refuse(
         response,

@@ -4,7 +4,7 @@ import { LiveEngine, ReloadResult } from '@app/engagement';
 import { NudgeType } from '@app/learner';
 import { MlService } from '@app/ml';
 import { APP_INFO } from '../config/app-info';
-import { Admission } from '../front-door/admission.gate';
+import { Admission, REFUSAL_REASONS } from '../front-door/admission.gate';
 import type { RequestObserver } from '../front-door/request-observer';
 
 /** The service's Prometheus metrics, in a registry of its own (tests build several apps). */
@@ -59,7 +59,7 @@ export class MetricsService implements RequestObserver {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const reason of ['in_flight', 'batch_bytes'] as const) {
+        for (const reason of REFUSAL_REASONS) {
           this.inc({ reason }, admission.refused(reason));
         }
       },
