@@ -5,8 +5,19 @@ import { Env, validateEnv } from '../apps/api/src/config/env.config';
 import { drawUserIdSalt } from '../apps/api/src/logging/user-id-salt';
 
 interface Compose {
-  services: Record<string, { environment?: Record<string, string>; user?: string }>;
+  services: Record<
+    string,
+    {
+      environment?: Record<string, string>;
+      user?: string;
+      ports?: string[];
+      healthcheck?: { test: string[] };
+    }
+  >;
 }
+
+/** Settings the compose file ships on purpose with another value than the service's default. */
+const SHIPPED = { MANAGEMENT_PORT: '9000', MAX_EVENT_LOOP_DELAY_MS: '1000' };
 
 const compose = parse(readFileSync(join(__dirname, '../docker-compose.yml'), 'utf8')) as Compose;
 
@@ -20,7 +31,8 @@ describe('docker-compose.yml', () => {
       const fallback = /^\$\{(\w+):-(.*)\}$/.exec(environment[name]);
       expect(fallback?.[1]).toBe(name);
       // Sizes are written as 100kb and 5mb, and lists empty; the rest as the service's default.
-      if (typeof defaults[name] === 'number' && !/LIMIT$/.test(name)) {
+      if (name in SHIPPED) expect(fallback?.[2]).toBe(SHIPPED[name as keyof typeof SHIPPED]);
+      else if (typeof defaults[name] === 'number' && !/(LIMIT|BYTES_IN_FLIGHT)$/.test(name)) {
         expect(Number(fallback?.[2])).toBe(defaults[name]);
       }
     }
@@ -35,6 +47,16 @@ describe('docker-compose.yml', () => {
     expect(validateEnv(env).LOG_USER_ID_SALT).toBe('');
     expect(drawUserIdSalt(env)).toBe(true);
     expect(validateEnv(env).LOG_USER_ID_SALT).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('probes /health on the management port, published on loopback only', () => {
+    const api = compose.services.api;
+    expect(api.healthcheck?.test.join(' ')).toContain(
+      "(Number(process.env.MANAGEMENT_PORT) || process.env.PORT || 3000) + '/health'",
+    );
+    expect(api.ports).toContain(
+      '127.0.0.1:${MANAGEMENT_PUBLISHED_PORT:-9000}:${MANAGEMENT_PORT:-9000}',
+    );
   });
 
   it('runs training as a user the shell chooses (the image’s node user when unset)', () => {

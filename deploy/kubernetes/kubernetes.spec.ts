@@ -71,7 +71,9 @@ describe('deploy/kubernetes', () => {
     expect(pod.volumes?.find((volume) => volume.name === 'config')?.configMap?.name).toBe(
       'engine-config',
     );
-    expect(container.ports?.[0].containerPort).toBe(settings.PORT);
+    expect(container.ports?.find((port) => port.name === 'http')?.containerPort).toBe(
+      settings.PORT,
+    );
   });
 
   it("takes the API keys and the log salt from the operator's Secret, never from the repository", () => {
@@ -110,10 +112,30 @@ describe('deploy/kubernetes', () => {
     );
   });
 
-  it('probes start-up and liveness on /health and readiness on /health/ready', () => {
+  it('probes start-up and liveness on /health and readiness on /health/ready, on the management port', () => {
     expect(container.startupProbe?.httpGet?.path).toBe('/health');
     expect(container.livenessProbe?.httpGet?.path).toBe('/health');
     expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
+    const { MANAGEMENT_PORT, PORT } = validateEnv(env);
+    expect(MANAGEMENT_PORT).toBeGreaterThan(0);
+    expect(MANAGEMENT_PORT).not.toBe(PORT);
+    const metrics = container.ports?.find((port) => port.name === 'metrics');
+    expect(metrics?.containerPort).toBe(MANAGEMENT_PORT);
+    for (const probe of [
+      container.startupProbe,
+      container.livenessProbe,
+      container.readinessProbe,
+    ]) {
+      expect(probe?.httpGet?.port).toBe('metrics');
+    }
+    // Load is shed before a request has waited as long as a probe may.
+    const { MAX_EVENT_LOOP_DELAY_MS } = validateEnv(env);
+    expect(MAX_EVENT_LOOP_DELAY_MS).toBeGreaterThan(0);
+    expect(MAX_EVENT_LOOP_DELAY_MS).toBeLessThan(container.readinessProbe!.timeoutSeconds! * 1000);
+    expect(deployment.spec!.template.metadata!.annotations).toMatchObject({
+      'prometheus.io/port': String(MANAGEMENT_PORT),
+      'prometheus.io/path': '/metrics',
+    });
   });
 
   it('runs one worker per CPU of its limit, as a non-root user on a read-only root filesystem', () => {

@@ -4,6 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { EngagementModule } from '@app/engagement';
 import { Env, validateEnv } from './config/env.config';
+import { Admission } from './front-door/admission.gate';
 import { AnalysisTelemetryService } from './engagement/analysis-telemetry.service';
 import { BatchService } from './engagement/batch.service';
 import { BATCH_WORKER_SCRIPT, BUILT_WORKER_SCRIPT } from './engagement/batch-threads';
@@ -31,6 +32,14 @@ export class AppModule {
   static forRoot(lifecycle: Lifecycle = { draining: false }): DynamicModule {
     // Validated here too, to decide which adapter's seam the app is built around.
     const env = validateEnv(process.env);
+    // One per app: the front door counts into it, readiness and the metrics read it.
+    const admission = new Admission({
+      maxInFlight: env.MAX_IN_FLIGHT,
+      maxBatchBytes: env.MAX_BATCH_BYTES_IN_FLIGHT,
+      batchBodyLimit: env.BATCH_BODY_LIMIT,
+      maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
+    });
+    admission.watchEventLoop();
     // One engine for the whole app: the modules below import this same object.
     const engagement = EngagementModule.forRootAsync({
       inject: [ConfigService],
@@ -63,8 +72,9 @@ export class AppModule {
           requireModels: env.REQUIRE_MODELS,
           lifecycle,
           httpAdapter: env.HTTP_ADAPTER,
+          admission,
         }),
-        MetricsModule.register(engagement),
+        MetricsModule.register(engagement, admission),
       ],
       controllers: [ServiceInfoController, EngagementController],
       providers: [
@@ -73,6 +83,7 @@ export class AppModule {
         { provide: BATCH_WORKER_SCRIPT, useValue: BUILT_WORKER_SCRIPT },
         AnalysisTelemetryService,
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: Admission, useValue: admission },
         { provide: HTTP_SEAM, useValue: seamFor(env.HTTP_ADAPTER) },
         {
           provide: BODY_LIMITS,

@@ -7,6 +7,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module';
 import { Env, validateEnv } from './config/env.config';
 import { setupSwagger } from './docs/swagger';
+import { Admission } from './front-door/admission.gate';
 import { apiKeyGate } from './front-door/api-key.gate';
 import { clientAddress } from './front-door/client-address';
 import { corsGate, corsHandler } from './front-door/cors.gate';
@@ -53,8 +54,8 @@ export async function createApp(lifecycle?: Lifecycle): Promise<INestApplication
 
 /**
  * Everything main.ts and the e2e tests both need on a created application, before init, in the
- * order a request meets it: the front door (its id, headers and log line; the API key and the
- * rate limit, before any body is read), CORS, the body, then the routes.
+ * order a request meets it: the front door (its id, headers and log line; admission control,
+ * the API key and the rate limit, before any body is read), CORS, the body, then the routes.
  */
 export function configureApp(app: INestApplication, door: FrontDoor): void {
   app.useLogger(app.get(Logger));
@@ -65,6 +66,8 @@ export function configureApp(app: INestApplication, door: FrontDoor): void {
   const origins = env.get('CORS_ORIGINS', { infer: true });
   const cors = origins.length > 0 ? corsHandler(origins) : undefined;
   if (cors !== undefined) gates.push(corsGate(cors));
+  // Then admission: under overload a request is refused before anything else is spent on it.
+  gates.push(app.get(Admission).gate);
   const addressOf = clientAddress(env.get('TRUST_PROXY', { infer: true }));
   const clients = env.get('RATE_LIMIT_CLIENTS', { infer: true });
   const keys = env.get('API_KEYS', { infer: true });

@@ -7,6 +7,8 @@ import { LiveEngine, loadEngineConfig } from '@app/engagement';
 import { MlService } from '@app/ml';
 import { createApp } from './app.setup';
 import { Env, validateEnv } from './config/env.config';
+import { reportToSupervisor, superviseManagement } from './health/management.cluster';
+import { listenManagement } from './health/management.server';
 import { ROOT_LOGGER } from './logging/root-logger';
 import { drawUserIdSalt } from './logging/user-id-salt';
 import { MetricsService } from './metrics/metrics.service';
@@ -50,11 +52,20 @@ async function serve(): Promise<void> {
   const port = env.get('PORT', { infer: true });
   const host = env.get('HOST', { infer: true });
   await app.listen(port, host);
+  const managementPort = env.get('MANAGEMENT_PORT', { infer: true });
+  const managementHost = env.get('MANAGEMENT_HOST', { infer: true }) || host;
+  // Under node:cluster the supervisor listens on the management port, from the workers' reports.
+  if (managementPort > 0 && cluster.isWorker) reportToSupervisor(app);
+  else if (managementPort > 0) {
+    const timeoutMs = env.get('REQUEST_TIMEOUT_MS', { infer: true });
+    await listenManagement(app, managementPort, managementHost, timeoutMs);
+  }
   const ml = app.get(MlService).status();
   // One line saying where and how the service answers, for whoever reads the start-up log.
   app.get<PinoLogger>(ROOT_LOGGER, { strict: false }).info(
     {
       url: `http://${host}:${port}`,
+      ...(managementPort > 0 && { management_url: `http://${managementHost}:${managementPort}` }),
       adapter: env.get('HTTP_ADAPTER', { infer: true }),
       mode: ml.mode,
       model_version: ml.modelVersion,
@@ -74,7 +85,10 @@ function main(): void {
     let env: Env;
     try {
       env = validateEnv(process.env);
-      if (env.WORKERS > 1) return superviseWorkers(env);
+      if (env.WORKERS > 1) {
+        if (env.MANAGEMENT_PORT > 0) superviseManagement(env);
+        return superviseWorkers(env);
+      }
     } catch (error) {
       failStart(error);
     }

@@ -14,7 +14,8 @@ export interface ServerProcess {
   readonly exited: Promise<{ code: number | null; at: number }>;
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now, for a server's PORT or MANAGEMENT_PORT. */
+export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;

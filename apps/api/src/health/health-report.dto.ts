@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 
 const INDICATORS: ApiPropertyOptions = {
   type: 'object',
-  description: 'One entry per check (`config`, `models`, and `shutdown` for readiness).',
+  description:
+    'One entry per check (`config`, `models`, and `shutdown` and `admission` for readiness).',
   additionalProperties: {
     type: 'object',
     properties: { status: { type: 'string', enum: ['up', 'down'] } },

@@ -46,14 +46,18 @@ export class HealthController {
     ]);
   }
 
-  /** Readiness: like liveness, but 503 while shutting down, or without required models. */
+  /**
+   * Readiness: like liveness, but 503 while shutting down, without required models, or while
+   * admission control refuses requests (and for a second after), so traffic goes elsewhere.
+   */
   @Get('health/ready')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: send traffic here' })
   @ApiOkResponse({ type: HealthReportDto, description: 'Ready for traffic.' })
   @ApiServiceUnavailableResponse({
     type: HealthReportDto,
-    description: 'The service is shutting down, or models are required and not loaded.',
+    description:
+      'The service is shutting down, models are required and not loaded, or it is at capacity (`admission`).',
   })
   @ApiProblems([400, 500])
   ready(): Promise<HealthCheckResult> {
@@ -65,6 +69,18 @@ export class HealthController {
         return this.options.lifecycle.draining
           ? indicator.down({ draining: true })
           : indicator.up({ draining: false });
+      },
+      () => {
+        const indicator = this.indicators.check('admission');
+        const { admission } = this.options;
+        const saturated = admission.saturation();
+        return saturated !== undefined
+          ? indicator.down({ saturated: true, ...saturated })
+          : indicator.up({
+              saturated: false,
+              in_flight: admission.inFlight,
+              batch_bytes_in_flight: admission.batchBytesInFlight,
+            });
       },
     ]);
   }

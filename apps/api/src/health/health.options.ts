@@ -1,4 +1,5 @@
 import type { HttpAdapterName } from '../config/env.config';
+import type { Admission } from '../front-door/admission.gate';
 import { Lifecycle } from '../process/lifecycle';
 
 export interface HealthOptions {
@@ -8,6 +9,8 @@ export interface HealthOptions {
   readonly lifecycle: Lifecycle;
   /** The HTTP framework serving (HTTP_ADAPTER), reported by /version. */
   readonly httpAdapter: HttpAdapterName;
+  /** Readiness fails while admission control refuses requests. */
+  readonly admission: Admission;
 }
 
 export const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');

@@ -4,7 +4,7 @@ import { API_KEY_SCHEME, ApiProblems } from '../docs/api-docs';
 import { MetricsService } from './metrics.service';
 
 /** The media type Prometheus scrapes. */
-const METRICS_TYPE = 'text/plain; version=0.0.4';
+export const METRICS_TYPE = 'text/plain; version=0.0.4';
 
 @ApiTags('service')
 @Controller('metrics')

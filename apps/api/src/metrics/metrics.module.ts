@@ -1,16 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Admission } from '../front-door/admission.gate';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
-/** `/metrics` and the service that records into it, reading the engine the app was built with. */
+/**
+ * `/metrics` and the service that records into it, reading the engine and the admission control
+ * the app was built with.
+ */
 @Module({})
 export class MetricsModule {
-  static register(engagement: DynamicModule): DynamicModule {
+  static register(engagement: DynamicModule, admission: Admission): DynamicModule {
     return {
       module: MetricsModule,
       imports: [engagement],
       controllers: [MetricsController],
-      providers: [MetricsService],
+      providers: [MetricsService, { provide: Admission, useValue: admission }],
       exports: [MetricsService],
     };
   }

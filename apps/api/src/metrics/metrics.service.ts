@@ -4,6 +4,7 @@ import { LiveEngine, ReloadResult } from '@app/engagement';
 import { NudgeType } from '@app/learner';
 import { MlService } from '@app/ml';
 import { APP_INFO } from '../config/app-info';
+import { Admission, REFUSAL_REASONS } from '../front-door/admission.gate';
 import type { RequestObserver } from '../front-door/request-observer';
 
 /** The service's Prometheus metrics, in a registry of its own (tests build several apps). */
@@ -33,12 +34,42 @@ export class MetricsService implements RequestObserver {
     registers: [this.registry],
   });
 
-  constructor(ml: MlService, live: LiveEngine) {
+  constructor(ml: MlService, live: LiveEngine, admission: Admission) {
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'http_requests_in_flight',
+      help: 'Requests being answered, as admission control counts them (probes and /metrics aside).',
+      registers: [this.registry],
+      collect() {
+        this.set(admission.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'http_batch_bytes_in_flight',
+      help: 'Batch body bytes being answered, by Content-Length (BATCH_BODY_LIMIT when chunked).',
+      registers: [this.registry],
+      collect() {
+        this.set(admission.batchBytesInFlight);
+      },
+    });
+    new Counter({
+      name: 'http_requests_refused_total',
+      help: 'Requests answered 503 by admission control, by the bound that refused them.',
+      labelNames: ['reason'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const reason of REFUSAL_REASONS) {
+          this.inc({ reason }, admission.refused(reason));
+        }
+      },
+    });
     new Gauge({
       name: 'models_loaded',
       help: 'Models serving predictions; 0 in rules-only mode.',
       registers: [this.registry],
+      // Summed over workers by the supervisor's management port, these say the worst worker.
+      aggregator: 'min',
       collect() {
         this.set(ml.status().models.length);
       },
@@ -47,6 +78,7 @@ export class MetricsService implements RequestObserver {
       name: 'models_degraded',
       help: '1 when the models could not be loaded and only the rules answer.',
       registers: [this.registry],
+      aggregator: 'max',
       collect() {
         this.set(ml.status().mode === 'ml' ? 0 : 1);
       },
@@ -56,6 +88,7 @@ export class MetricsService implements RequestObserver {
       help: 'Always 1; the labels say what is running.',
       labelNames: ['version', 'model_version', 'config_hash', 'tfjs_backend'] as const,
       registers: [this.registry],
+      aggregator: 'max',
       collect() {
         const status = ml.status();
         this.reset();

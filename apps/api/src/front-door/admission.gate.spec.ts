@@ -1,0 +1,112 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServiceUnavailableException } from '@nestjs/common';
+import { Admission, AdmissionLimits, SATURATED_HOLD_MS } from './admission.gate';
+
+const LIMITS: AdmissionLimits = { maxInFlight: 2, maxBatchBytes: 1000, batchBodyLimit: 800 };
+
+function incoming(
+  url: string,
+  method = 'GET',
+  headers: Record<string, string> = {},
+): IncomingMessage {
+  return { url, method, headers } as unknown as IncomingMessage;
+}
+
+/** A response that records its headers and closes when told. */
+function outgoing(): ServerResponse & { headers: Record<string, unknown> } {
+  const response = new EventEmitter() as EventEmitter & { headers: Record<string, unknown> };
+  response.headers = {};
+  Object.assign(response, {
+    setHeader: (name: string, value: unknown) => (response.headers[name] = value),
+  });
+  return response as unknown as ServerResponse & { headers: Record<string, unknown> };
+}
+
+const batch = (headers: Record<string, string>) =>
+  incoming('/analyze-engagement/batch', 'POST', headers);
+
+describe(Admission.name, () => {
+  it('counts a request until its response closes and refuses one beyond MAX_IN_FLIGHT', () => {
+    const sut = new Admission(LIMITS);
+    const first = outgoing();
+    expect(sut.admit(incoming('/version'), first)).toBeUndefined();
+    expect(sut.admit(incoming('/version'), outgoing())).toBeUndefined();
+    expect(sut.inFlight).toBe(2);
+
+    const refusedResponse = outgoing();
+    const refusal = sut.admit(incoming('/version'), refusedResponse);
+    expect(refusal).toBeInstanceOf(ServiceUnavailableException);
+    expect((refusal as ServiceUnavailableException).message).toBe(
+      'the service is at capacity: 2 requests in flight (MAX_IN_FLIGHT); retry after 1 s',
+    );
+    expect(refusedResponse.headers).toEqual({ 'retry-after': 1 });
+    expect(sut.refused('in_flight')).toBe(1);
+
+    first.emit('close');
+    expect(sut.inFlight).toBe(1);
+    expect(sut.admit(incoming('/version'), outgoing())).toBeUndefined();
+  });
+
+  it('never counts or refuses probes and scrapes', () => {
+    const sut = new Admission({ ...LIMITS, maxInFlight: 1 });
+    sut.admit(incoming('/version'), outgoing());
+    for (const url of ['/health', '/health/ready', '/metrics', '/health?verbose=1']) {
+      expect(sut.admit(incoming(url), outgoing())).toBeUndefined();
+    }
+    expect(sut.inFlight).toBe(1);
+    expect(sut.admit(incoming('/healthz'), outgoing())).toBeInstanceOf(ServiceUnavailableException);
+  });
+
+  it('counts a batch by its Content-Length, a chunked one as BATCH_BODY_LIMIT', () => {
+    const sut = new Admission({ ...LIMITS, maxInFlight: 0, maxBatchBytes: 10_000 });
+    const declared = outgoing();
+    sut.admit(batch({ 'content-length': '300' }), declared);
+    sut.admit(batch({ 'transfer-encoding': 'chunked' }), outgoing());
+    sut.admit(batch({ 'content-length': '999999' }), outgoing());
+    sut.admit(incoming('/analyze-engagement', 'POST', { 'content-length': '500' }), outgoing());
+    expect(sut.batchBytesInFlight).toBe(300 + 800 + 800);
+    declared.emit('close');
+    expect(sut.batchBytesInFlight).toBe(1600);
+  });
+
+  it('refuses a batch that would pass MAX_BATCH_BYTES_IN_FLIGHT, but always lets one in', () => {
+    const sut = new Admission({ ...LIMITS, maxInFlight: 0, maxBatchBytes: 500 });
+    const first = outgoing();
+    // Larger than the bound, but alone: let in.
+    expect(sut.admit(batch({ 'content-length': '700' }), first)).toBeUndefined();
+    const refusal = sut.admit(batch({ 'content-length': '10' }), outgoing());
+    expect((refusal as ServiceUnavailableException).message).toBe(
+      'the service is at capacity: batches in flight hold 700 of 500 bytes (MAX_BATCH_BYTES_IN_FLIGHT); retry after 1 s',
+    );
+    expect(sut.refused('batch_bytes')).toBe(1);
+    expect(sut.admit(incoming('/analyze-engagement', 'POST'), outgoing())).toBeUndefined();
+    first.emit('close');
+    expect(sut.admit(batch({ 'content-length': '10' }), outgoing())).toBeUndefined();
+  });
+
+  it('is saturated at a bound and for SATURATED_HOLD_MS after a refusal', () => {
+    const sut = new Admission({ ...LIMITS, maxInFlight: 1 });
+    expect(sut.saturation(0)).toBeUndefined();
+    const first = outgoing();
+    sut.admit(incoming('/version'), first);
+    expect(sut.saturation()).toEqual({
+      reason: '1 of 1 requests in flight (MAX_IN_FLIGHT)',
+      in_flight: 1,
+      batch_bytes_in_flight: 0,
+    });
+    sut.admit(incoming('/version'), outgoing());
+    first.emit('close');
+    const refusedAt = performance.now();
+    expect(sut.saturation(refusedAt + 10)?.reason).toMatch(/^a request was refused \d+ ms ago$/);
+    expect(sut.saturation(refusedAt + SATURATED_HOLD_MS + 1)).toBeUndefined();
+  });
+
+  it('bounds nothing when both limits are 0', () => {
+    const sut = new Admission({ maxInFlight: 0, maxBatchBytes: 0, batchBodyLimit: 800 });
+    for (let i = 0; i < 100; i++) {
+      expect(sut.admit(batch({ 'content-length': '800' }), outgoing())).toBeUndefined();
+    }
+    expect(sut.saturation()).toBeUndefined();
+  });
+});

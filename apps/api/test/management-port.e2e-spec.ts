@@ -1,0 +1,88 @@
+import { request as httpRequest } from 'node:http';
+import { listened, waitFor, workerPids } from './cluster-log';
+import { freePort, ServerProcess, startServer } from './server-process';
+
+interface Reply {
+  status: number;
+  body: any;
+}
+
+/** A fresh connection each time, as a kubelet's probe opens one. */
+function get(port: number, path: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    httpRequest({ port, host: '127.0.0.1', path, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => {
+        const json = (res.headers['content-type'] ?? '').includes('json');
+        resolve({ status: res.statusCode ?? 0, body: json ? JSON.parse(text) : text });
+      });
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('MANAGEMENT_PORT with WORKERS=2: the supervisor answers probes', () => {
+  let server: ServerProcess | undefined;
+
+  afterEach(() => {
+    if (server !== undefined && server.child.exitCode === null) {
+      for (const pid of workerPids(server)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Gone already.
+        }
+      }
+      server.child.kill('SIGKILL');
+    }
+    server = undefined;
+  });
+
+  it('reports liveness, every worker’s readiness and their summed metrics, serves no API, and exits 0', async () => {
+    const management = await freePort();
+    server = await startServer({
+      WORKERS: '2',
+      LOG_LEVEL: 'info',
+      MANAGEMENT_PORT: String(management),
+    });
+    const running = server;
+    await waitFor('both workers', () => listened(running).length === 2, 20_000);
+    const pids = [...listened(running)].sort((a, b) => a - b);
+    await waitFor('both workers ready', async () => {
+      const ready = await get(management, '/health/ready');
+      return ready.status === 200 && Object.keys(ready.body.details).length === 2;
+    });
+
+    const live = await get(management, '/health');
+    expect(live).toEqual({
+      status: 200,
+      body: { status: 'ok', workers: 2, pids: expect.any(Array) },
+    });
+    expect([...live.body.pids].sort((a: number, b: number) => a - b)).toEqual(pids);
+    const ready = await get(management, '/health/ready');
+    expect(Object.keys(ready.body.details).sort()).toEqual(
+      pids.map((pid) => `worker-${pid}`).sort(),
+    );
+    for (const pid of pids) {
+      expect(ready.body.info[`worker-${pid}`]).toMatchObject({
+        status: 'up',
+        checks: { admission: { status: 'up', saturated: false }, shutdown: { status: 'up' } },
+      });
+    }
+    const metrics = await get(management, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('\nmodels_loaded 5\n');
+    expect(metrics.body).toContain('\nhttp_requests_in_flight 0\n');
+    expect(await get(management, '/version')).toMatchObject({ status: 404 });
+    // The main port keeps its own /health.
+    expect((await get(running.port, '/health')).status).toBe(200);
+
+    const signalledAt = Date.now();
+    running.child.kill('SIGTERM');
+    const { code, at } = await running.exited;
+    expect(code).toBe(0);
+    expect(at - signalledAt).toBeLessThan(5000);
+  }, 40_000);
+});
