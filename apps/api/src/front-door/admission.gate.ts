@@ -19,7 +19,7 @@ export type RefusalReason = 'in_flight' | 'batch_bytes' | 'event_loop';
 export const REFUSAL_REASONS: readonly RefusalReason[] = ['in_flight', 'batch_bytes', 'event_loop'];
 
 /** How often the event loop's delay is sampled (MAX_EVENT_LOOP_DELAY_MS). */
-const LAG_SAMPLE_MS = 100;
+const LAG_SAMPLE_MS = 20;
 
 export interface AdmissionLimits {
   /** MAX_IN_FLIGHT: requests being answered at once; 0 turns the bound off. */
@@ -57,6 +57,8 @@ export class Admission {
     event_loop: 0,
   };
   private lagMs = 0;
+  /** When the sampling timer last ran: the start of the loop's current turn, or near it. */
+  private tickAt = performance.now();
 
   constructor(readonly limits: AdmissionLimits) {}
 
@@ -64,8 +66,10 @@ export class Admission {
    * Samples how late a timer fires, for MAX_EVENT_LOOP_DELAY_MS. A CPU-bound request finishes
    * within its tick, so requests in flight stay few while hundreds of sockets wait to be read:
    * the event loop's delay is what measures that queue. Timers run before I/O in each turn of
-   * the loop, so the requests of a slow turn are judged on its delay. Unref'd: it never keeps
-   * the process alive.
+   * the loop, and a turn reads every socket that was ready when it began; so a request read
+   * late in a long turn has waited at least as long as the turn has run, and is judged on that
+   * (eventLoopDelayMs), not only on the last turn's delay. Unref'd: it never keeps the process
+   * alive.
    */
   watchEventLoop(): void {
     if (!(this.limits.maxEventLoopDelayMs! > 0)) return;
@@ -73,13 +77,17 @@ export class Admission {
     setInterval(() => {
       const now = performance.now();
       this.lagMs = Math.max(0, now - expected);
+      this.tickAt = now;
       expected = now + LAG_SAMPLE_MS;
     }, LAG_SAMPLE_MS).unref();
   }
 
-  /** The event loop's delay at the last sample, in milliseconds. */
+  /**
+   * How late the event loop runs, in milliseconds: the last sample's delay, or how long the
+   * current turn has run past the sampling interval, whichever is more.
+   */
   get eventLoopDelayMs(): number {
-    return this.lagMs;
+    return Math.max(this.lagMs, performance.now() - this.tickAt - LAG_SAMPLE_MS);
   }
 
   get inFlight(): number {
@@ -124,11 +132,12 @@ export class Admission {
     const url = request.url ?? '/';
     if (EXEMPT.test(url)) return undefined;
     const { maxInFlight, maxBatchBytes, maxEventLoopDelayMs = 0 } = this.limits;
-    if (maxEventLoopDelayMs > 0 && this.lagMs > maxEventLoopDelayMs) {
+    const delayMs = maxEventLoopDelayMs > 0 ? this.eventLoopDelayMs : 0;
+    if (delayMs > maxEventLoopDelayMs) {
       return this.refuse(
         response,
         'event_loop',
-        `the service is at capacity: its event loop is ${Math.round(this.lagMs)} ms behind (MAX_EVENT_LOOP_DELAY_MS is ${maxEventLoopDelayMs}); retry after ${ADMISSION_RETRY_AFTER_S} s`,
+        `the service is at capacity: its event loop is ${Math.round(delayMs)} ms behind (MAX_EVENT_LOOP_DELAY_MS is ${maxEventLoopDelayMs}); retry after ${ADMISSION_RETRY_AFTER_S} s`,
       );
     }
     if (maxInFlight > 0 && this.inFlightNow >= maxInFlight) {
