@@ -103,9 +103,10 @@ async function startWith(workers: number): Promise<ServerProcess> {
     SHUTDOWN_DELAY_MS: String(DELAY_MS),
   });
   if (workers === 1) return server;
-  await waitFor('both workers', () => listened(server).length === 2);
+  // Seconds each on a busy machine: a worker loads the framework and the models.
+  await waitFor('both workers', () => listened(server).length === 2, 20_000);
   await killWorker(server, listened(server)[0]);
-  await waitFor('a replacement worker', () => listened(server).length === 3);
+  await waitFor('a replacement worker', () => listened(server).length === 3, 20_000);
   return server;
 }
 
@@ -179,6 +180,6 @@ describe.each([1, 2])('graceful shutdown with WORKERS=%i', (workers) => {
       expect(served.every((line) => line.includes('"statusCode":200'))).toBe(true);
       expect(served).toHaveLength(answered.length);
     },
-    30_000,
+    60_000,
   );
 });
