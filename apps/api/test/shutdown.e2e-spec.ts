@@ -1,7 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { EXAMPLE_REQUEST } from '@app/contract';
-import { killWorker, listened, waitFor } from './cluster-log';
+import { killServer, killWorker, listened, waitFor } from './cluster-log';
 import { ServerProcess, startServer } from './server-process';
 
 const BODY = JSON.stringify(EXAMPLE_REQUEST);
@@ -102,6 +102,7 @@ async function startWith(workers: number): Promise<ServerProcess> {
     SHUTDOWN_TIMEOUT_MS: '5000',
     SHUTDOWN_DELAY_MS: String(DELAY_MS),
   });
+  started.push(server);
   if (workers === 1) return server;
   // Seconds each on a busy machine: a worker loads the framework and the models.
   await waitFor('both workers', () => listened(server).length === 2, 20_000);
@@ -110,7 +111,12 @@ async function startWith(workers: number): Promise<ServerProcess> {
   return server;
 }
 
+/** Servers the tests started: one a failed test left running is killed after it. */
+const started: ServerProcess[] = [];
+
 describe.each([1, 2])('graceful shutdown with WORKERS=%i', (workers) => {
+  afterEach(() => started.splice(0).forEach(killServer));
+
   // Several shutdowns: a lost request is a race, so one lucky run proves little.
   it.each([1, 2, 3])(
     'shutdown %i: fails readiness at once, keeps serving with Connection: close, loses nothing, exits 0',
