@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { EngagementModule } from '@app/engagement';
+import { EngagementModule, HandedOverState } from '@app/engagement';
 import { Env, validateEnv } from './config/env.config';
 import { Admission } from './front-door/admission.gate';
 import { AnalysisTelemetryService } from './engagement/analysis-telemetry.service';
@@ -28,8 +28,14 @@ type EnvService = ConfigService<Env, true>;
  */
 @Module({})
 export class AppModule {
-  /** `lifecycle` is shared with the signal handler; readiness fails once it is draining. */
-  static forRoot(lifecycle: Lifecycle = { draining: false }): DynamicModule {
+  /**
+   * `lifecycle` is shared with the signal handler; readiness fails once it is draining.
+   * `startFrom`: the engine state to start from instead of the files (see LiveEngine).
+   */
+  static forRoot(
+    lifecycle: Lifecycle = { draining: false },
+    startFrom?: HandedOverState,
+  ): DynamicModule {
     // Validated here too, to decide which adapter's seam the app is built around.
     const env = validateEnv(process.env);
     // One per app: the front door counts into it, readiness and the metrics read it.
@@ -46,6 +52,7 @@ export class AppModule {
       useFactory: (env: EnvService) => ({
         configPath: env.get('CONFIG_PATH', { infer: true }),
         modelsDir: env.get('MODELS_DIR', { infer: true }),
+        startFrom,
       }),
     });
     return {

@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { AbstractHttpAdapter, NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
+import type { HandedOverState } from '@app/engagement';
 import { AppModule } from './app.module';
 import { Env, validateEnv } from './config/env.config';
 import { setupSwagger } from './docs/swagger';
@@ -40,11 +41,17 @@ export function createHttpStack(): HttpStack {
   return { adapter: seamFor(env.HTTP_ADAPTER).createAdapter(env.REQUEST_TIMEOUT_MS, door), door };
 }
 
-/** The service as it runs: the app on HTTP_ADAPTER, configured, not yet listening. */
-export async function createApp(lifecycle?: Lifecycle): Promise<INestApplication> {
+/**
+ * The service as it runs: the app on HTTP_ADAPTER, configured, not yet listening; its engine
+ * starts from `startFrom` when given (a replacement worker's), else from the files.
+ */
+export async function createApp(
+  lifecycle?: Lifecycle,
+  startFrom?: HandedOverState,
+): Promise<INestApplication> {
   const http = createHttpStack();
   const app = await NestFactory.create(
-    AppModule.forRoot(lifecycle),
+    AppModule.forRoot(lifecycle, startFrom),
     http.adapter,
     NEST_APP_OPTIONS,
   );

@@ -1,3 +1,5 @@
+// First: SIGHUP during the seconds the imports below take must not kill the process.
+import './process/early-signals';
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ConfigService } from '@nestjs/config';
@@ -17,6 +19,7 @@ import { ConnectionDrain } from './process/connection-drain';
 import { Lifecycle } from './process/lifecycle';
 import { reloadOnSignalAndChange } from './process/reload';
 import { exitOnSignals } from './process/shutdown';
+import { askSupervisorForState, tellSupervisor } from './process/supervisor-channel';
 
 function failStart(error: unknown): never {
   // A bad config or environment: say which key, in one line, and exit non-zero; the stack only
@@ -31,9 +34,11 @@ async function serve(): Promise<void> {
   const lifecycle: Lifecycle = { draining: false };
   let app: INestApplication;
   try {
+    // A replacement worker starts from what the service serves, not from files it may have refused.
+    const startFrom = await askSupervisorForState();
     // Checked before Nest starts, so a bad key is one line, not a framework stack trace.
-    loadEngineConfig(validateEnv(process.env).CONFIG_PATH);
-    app = await createApp(lifecycle);
+    if (startFrom === undefined) loadEngineConfig(validateEnv(process.env).CONFIG_PATH);
+    app = await createApp(lifecycle, startFrom);
   } catch (error) {
     failStart(error);
   }
@@ -41,13 +46,6 @@ async function serve(): Promise<void> {
   exitOnSignals(app, lifecycle, new ConnectionDrain(app.getHttpServer() as Server), {
     delayMs: env.get('SHUTDOWN_DELAY_MS', { infer: true }),
     timeoutMs: env.get('SHUTDOWN_TIMEOUT_MS', { infer: true }),
-  });
-  const metrics = app.get(MetricsService);
-  reloadOnSignalAndChange(app.get(LiveEngine), {
-    configPath: env.get('CONFIG_PATH', { infer: true }),
-    modelsDir: env.get('MODELS_DIR', { infer: true }),
-    watchMs: env.get('CONFIG_WATCH_MS', { infer: true }),
-    onReload: (result) => metrics.countReload(result),
   });
   const port = env.get('PORT', { infer: true });
   const host = env.get('HOST', { infer: true });
@@ -72,6 +70,20 @@ async function serve(): Promise<void> {
     },
     'listening',
   );
+  // Ready: reloads from now on (a SIGHUP during start-up was kept for this moment), and the
+  // supervisor learns what this worker serves, for a replacement to start from.
+  const live = app.get(LiveEngine);
+  const metrics = app.get(MetricsService);
+  tellSupervisor({ kind: 'serving', state: live.handOver });
+  reloadOnSignalAndChange(live, {
+    configPath: env.get('CONFIG_PATH', { infer: true }),
+    modelsDir: env.get('MODELS_DIR', { infer: true }),
+    watchMs: env.get('CONFIG_WATCH_MS', { infer: true }),
+    onReload: (result) => {
+      metrics.countReload(result);
+      if (result.ok) tellSupervisor({ kind: 'serving', state: live.handOver });
+    },
+  });
 }
 
 function main(): void {

@@ -61,3 +61,16 @@ export async function killWorker(server: ServerProcess, pid: number): Promise<vo
   process.kill(pid, 'SIGKILL');
   await waitFor(`the death of ${pid}`, () => died(server).some((line) => line.worker === pid));
 }
+
+/** Kills a server that is still running, its workers first, so a failed test leaves none. */
+export function killServer(server: ServerProcess): void {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  for (const pid of workerPids(server)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+  server.child.kill('SIGKILL');
+}

@@ -12,8 +12,8 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLE_REQUEST } from '@app/contract';
-import { listened, waitFor, workerPids } from './cluster-log';
-import { ServerProcess, startServer } from './server-process';
+import { killWorker, listened, waitFor, workerPids } from './cluster-log';
+import { ServerProcess, spawnServer, startServer, waitUntilHealthy } from './server-process';
 
 const ROOT = join(__dirname, '../../..');
 const CONFIG = JSON.parse(readFileSync(join(ROOT, 'config/config.json'), 'utf8')) as Record<
@@ -67,6 +67,54 @@ function logged(server: ServerProcess, context: string): string[] {
         return [];
       }
     });
+}
+
+/** The status of a GET on a connection of its own, or the connection's error code. */
+function status(port: number, path: string): Promise<number | string> {
+  return new Promise((resolve) => {
+    httpRequest({ port, host: '127.0.0.1', path, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    })
+      .on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message))
+      .end();
+  });
+}
+
+/** The pids whose engine logged a reload that took (`reloaded: …`). */
+function reloadedIn(server: ServerProcess): Set<number> {
+  const pids = new Set<number>();
+  for (const line of server.stdout().split('\n')) {
+    try {
+      const entry = JSON.parse(line) as { context?: string; msg?: string; pid: number };
+      if (entry.context === 'LiveEngine' && entry.msg?.startsWith('reloaded')) pids.add(entry.pid);
+    } catch {
+      // Not JSON, or a line still being written.
+    }
+  }
+  return pids;
+}
+
+/**
+ * Resolves once process `pid` catches SIGHUP, or has some 64 MB resident without catching it:
+ * past Node's own start (before which no program can catch a signal) and still loading its
+ * modules either way, a second or more before it serves at about twice that.
+ */
+async function startingUp(pid: number): Promise<void> {
+  for (;;) {
+    let proc = '';
+    try {
+      proc = readFileSync(`/proc/${pid}/status`, 'utf8');
+    } catch {
+      // Not there yet.
+    }
+    const caught = /SigCgt:\s*([0-9a-f]+)/.exec(proc)?.[1];
+    const residentKb = Number(/VmRSS:\s*(\d+) kB/.exec(proc)?.[1] ?? 0);
+    // SIGHUP is signal 1: the lowest bit of the mask.
+    if (caught !== undefined && (parseInt(caught.slice(-1), 16) & 1) === 1) return;
+    if (residentKb >= 64 * 1024) return;
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }
 
 describe('live reload of the config and models', () => {
@@ -176,6 +224,95 @@ describe('live reload of the config and models', () => {
     expect(hashes.size).toBe(1);
     expect([...hashes][0]).not.toBe(original);
   }, 20_000);
+
+  it('with WORKERS=2 and a refused file on disk, a killed worker is replaced with the last good config', async () => {
+    server = await startServer({
+      CONFIG_PATH: configPath,
+      MODELS_DIR: modelsDir,
+      WORKERS: '2',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+    });
+    const started = server;
+    const { port } = started;
+    const reloads = (result: string) =>
+      logged(started, 'LiveEngine').filter((line) => line.startsWith(result)).length;
+    const hashes = async () => {
+      const seen = new Set<string>();
+      for (let i = 0; i < 8; i++) seen.add(await configHash(port));
+      return [...seen];
+    };
+    await waitFor('both workers', () => listened(started).length === 2, 20_000);
+    // The last good config is not the one the workers started with.
+    writeConfig(JSON.stringify({ ...CONFIG, max_nudges: 2 }));
+    started.child.kill('SIGHUP');
+    await waitFor('both reloads', () => reloads('reloaded') === 2, 20_000);
+    const good = await configHash(port);
+    writeConfig(JSON.stringify({ ...CONFIG, max_nudges: 'three' }));
+    started.child.kill('SIGHUP');
+    await waitFor('both refusals', () => reloads('reload refused') === 2, 20_000);
+
+    const victim = listened(started)[0];
+    await killWorker(started, victim);
+    const statuses: (number | string)[] = [];
+    await waitFor(
+      'the replacement',
+      async () => {
+        statuses.push(await status(port, '/health'));
+        return listened(started).length === 3;
+      },
+      20_000,
+    );
+
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    expect(await hashes()).toEqual([good]);
+    expect((await call(port, '/analyze-engagement', EXAMPLE_REQUEST)).json.nudges).toHaveLength(2);
+    // The replacement still reloads from the files: a later good edit reaches every worker.
+    writeConfig(JSON.stringify({ ...CONFIG, max_nudges: 1 }));
+    started.child.kill('SIGHUP');
+    await waitFor('the next reloads', () => reloads('reloaded') === 4, 20_000);
+    const [edited, ...others] = await hashes();
+    expect(others).toEqual([]);
+    expect(edited).not.toBe(good);
+    started.child.kill('SIGTERM');
+    expect((await started.exited).code).toBe(0);
+  }, 90_000);
+
+  it.each([1, 2])(
+    'WORKERS=%i: SIGHUP while starting, to each process, becomes a reload once ready, not an exit',
+    async (workers) => {
+      server = await spawnServer({
+        CONFIG_PATH: configPath,
+        MODELS_DIR: modelsDir,
+        WORKERS: String(workers),
+        LOG_LEVEL: 'info',
+      });
+      const spawned = server;
+      const pid = spawned.child.pid as number;
+      const notListening = () => expect(spawned.stdout()).not.toContain('"msg":"listening"');
+      await startingUp(pid);
+      spawned.child.kill('SIGHUP');
+      notListening();
+      if (workers > 1) {
+        await waitFor('the workers', () => workerPids(spawned).length === workers, 20_000);
+        for (const worker of workerPids(spawned)) {
+          await startingUp(worker);
+          process.kill(worker, 'SIGHUP');
+        }
+        notListening();
+      }
+
+      await waitUntilHealthy(spawned);
+      const serving = workers > 1 ? workerPids(spawned) : [pid];
+      await waitFor('a reload in each', () => reloadedIn(spawned).size === workers, 20_000);
+
+      expect([...reloadedIn(spawned)].sort()).toEqual([...serving].sort());
+      expect(await status(spawned.port, '/health')).toBe(200);
+      spawned.child.kill('SIGTERM');
+      expect((await spawned.exited).code).toBe(0);
+    },
+    60_000,
+  );
 
   it('CONFIG_WATCH_MS reloads when a mounted ConfigMap changes, with no signal', async () => {
     // Kubernetes' layout: config.json → ..data/config.json, ..data → a timestamped folder, and

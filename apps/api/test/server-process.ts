@@ -24,9 +24,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilHealthy(port: number, child: ChildProcess): Promise<void> {
+/** Waits for /health to answer 200; a process that ends meanwhile fails with how it ended. */
+export async function waitUntilHealthy({ port, child }: ServerProcess): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`server exited with ${child.exitCode ?? child.signalCode}`);
+    }
     const ok = await new Promise<boolean>((resolve) => {
       httpRequest({ port, host: '127.0.0.1', path: '/health' }, (res) => {
         res.resume();
@@ -43,6 +46,13 @@ async function waitUntilHealthy(port: number, child: ChildProcess): Promise<void
 
 /** Starts the built server on a free port with `env` and waits for /health. */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  const server = await spawnServer(env);
+  await waitUntilHealthy(server);
+  return server;
+}
+
+/** Starts the built server on a free port with `env`, without waiting for it to answer. */
+export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
@@ -54,6 +64,5 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
     child.on('exit', (code) => resolve({ code, at: Date.now() })),
   );
-  await waitUntilHealthy(port, child);
   return { child, port, stdout: () => stdout, exited };
 }

@@ -26,7 +26,8 @@ async function healthChecks(port: number, count = 6): Promise<(number | string)[
 
 /** Waits for the next worker to listen after `count` have; returns its pid. */
 async function nextListening(server: ServerProcess, count: number): Promise<number> {
-  await waitFor('a replacement worker', () => listened(server).length > count);
+  // Seconds on a busy machine: a worker loads the framework and the models.
+  await waitFor('a replacement worker', () => listened(server).length > count, 20_000);
   return listened(server)[count];
 }
 
@@ -45,8 +46,8 @@ describe('worker supervision (WORKERS=2)', () => {
     server = await startServer(ENV);
     const started = server;
     // /health answers as soon as one worker listens; the tests need both.
-    await waitFor('both workers', () => listened(started).length === 2);
-  }, 10_000);
+    await waitFor('both workers', () => listened(started).length === 2, 20_000);
+  }, 60_000);
 
   afterEach(() => {
     // A failed test must not leave the cluster running.
@@ -79,7 +80,45 @@ describe('worker supervision (WORKERS=2)', () => {
     expect(await healthChecks(running.port)).toEqual(Array(6).fill(200));
 
     await stopAndExpectCleanExit(running);
-  }, 15_000);
+  }, 60_000);
+
+  // 0 ms: the supervisor gets the SIGTERM before it has seen the death; 20 ms: mostly after, with
+  // the replacement just forked.
+  it.each([0, 20])(
+    'exits 0 on a SIGTERM %i ms after a worker was killed: a dead worker had no drain to fail',
+    async (gapMs) => {
+      const running = server as ServerProcess;
+      process.kill(listened(running)[0], 'SIGKILL');
+      if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
+      running.child.kill('SIGTERM');
+
+      const { code } = await running.exited;
+
+      expect(code).toBe(0);
+    },
+    15_000,
+  );
+
+  it('replaces a replacement that dies before it listens, and the service stays up', async () => {
+    const running = server as ServerProcess;
+    const original = workerPids(running);
+    await killWorker(running, original[0]);
+    let replacement = 0;
+    await waitFor('the replacement process', () => {
+      replacement = workerPids(running).find((pid) => !original.includes(pid)) ?? 0;
+      return replacement !== 0;
+    });
+    // Still starting: it listens seconds from now.
+    await killWorker(running, replacement);
+    expect(listened(running)).not.toContain(replacement);
+
+    const fresh = await nextListening(running, 2);
+
+    expect([...original, replacement]).not.toContain(fresh);
+    expect(died(running).map((line) => line.delayMs)).toEqual([0, 100]);
+    expect(await healthChecks(running.port)).toEqual(Array(6).fill(200));
+    await stopAndExpectCleanExit(running);
+  }, 60_000);
 
   it('waits longer before each replacement while workers keep dying, and still exits 0', async () => {
     const running = server as ServerProcess;
@@ -93,5 +132,5 @@ describe('worker supervision (WORKERS=2)', () => {
     expect(died(running).map((line) => line.delayMs)).toEqual([0, 100, 200, 400]);
     expect(await healthChecks(running.port)).toEqual(Array(6).fill(200));
     await stopAndExpectCleanExit(running);
-  }, 15_000);
+  }, 120_000);
 });

@@ -17,7 +17,7 @@ export {
 export { objectiveMismatch } from './config/objective';
 export { EngagementModule, EngagementModuleOptions } from './nest/engagement.module';
 export { EngagementService } from './nest/engagement.service';
-export { CLOCK, Clock } from './nest/engagement.tokens';
+export { CLOCK, Clock, HandedOverState } from './nest/engagement.tokens';
 export { ConfigHealthIndicator } from './nest/engine-config.health';
 export { engineStateFrom, LiveEngine, PortableEngineState, ReloadResult } from './nest/live-engine';
 export { assign, fnv1a32, hashBucket } from './policy/assignment';

@@ -17,7 +17,7 @@ export interface MlStatus {
 }
 
 /**
- * Loads the model set at start-up. A missing folder, a corrupt file or a model that does not fit
+ * Loads the model set at start-up, unless one was already put into service (`serve`). A missing folder, a corrupt file or a model that does not fit
  * the feature contract is logged once and leaves the service in rules-only mode. A reload loads a
  * new set beside the served one (`load`) and whoever decides to serve it swaps it in (`serve`).
  */
@@ -26,10 +26,13 @@ export class MlService implements OnModuleInit {
   private readonly logger = new Logger(MlService.name);
   private modelSet: ModelSet | undefined;
   private loadError: string | undefined;
+  /** Set by `serve`: a set put into service before init (one handed over) is not read again. */
+  private decided = false;
 
   constructor(@Inject(ML_MODULE_OPTIONS) private readonly options: MlModuleOptions) {}
 
   async onModuleInit(): Promise<void> {
+    if (this.decided) return;
     try {
       this.serve(await this.load());
     } catch (error) {
@@ -45,6 +48,7 @@ export class MlService implements OnModuleInit {
 
   /** Serves `modelSet`, or rules only because of `error`. Synchronous: no request sees half. */
   serve(modelSet: ModelSet | undefined, error?: unknown): void {
+    this.decided = true;
     this.modelSet = modelSet;
     // The log names the files; status(), which health endpoints show, only what failed.
     this.loadError =

@@ -1,7 +1,9 @@
 import cluster, { Worker } from 'node:cluster';
 import pino from 'pino';
-import { loadEngineConfig } from '@app/engagement';
+import { HandedOverState, loadEngineConfig } from '@app/engagement';
 import { Env } from '../config/env.config';
+import { endSighupQueue } from './early-signals';
+import { isToSupervisor, ToWorker } from './supervisor-channel';
 
 /** The second replacement in a row waits this long; each further one waits twice as long. */
 const FIRST_BACKOFF_MS = 100;
@@ -18,16 +20,22 @@ function replacementDelayMs(streak: number): number {
 /**
  * WORKERS > 1: this process only supervises; the workers share the port (node:cluster hands out
  * connections). The config is checked here first so a bad key fails once, with its path, instead
- * of in a restart loop. A worker that dies is replaced, after a delay that grows while workers
- * keep dying soon after they start, so a crash loop cannot spin; one that dies before listening
+ * of in a restart loop. The first workers read the files; each worker then tells the supervisor
+ * what it serves (after it starts and after every reload it takes), and a worker started later
+ * is handed the last of those states as data instead of reading the files, so a file the service
+ * refused never stops a replacement (it still reloads from the files on the next SIGHUP or
+ * change). A worker that dies is replaced, after a delay that grows while workers keep dying
+ * soon after they start, so a crash loop cannot spin; one that dies before any worker listened
  * means the service cannot start, so the supervisor exits non-zero. SIGTERM/SIGINT are passed to
  * the workers, which drain as a single process does; the supervisor exits when they are gone,
- * 0 if every one of them drained cleanly. SIGHUP is passed on too: each worker reloads its config
- * and models. A worker still starting is skipped: it is reading the files as they are now.
+ * 0 if every one that began draining drained cleanly. SIGHUP is passed on too: each worker
+ * reloads its config and models; one still starting gets it once it listens.
  */
 export function superviseWorkers(env: Env): void {
   const log = pino({ level: env.LOG_LEVEL, base: { pid: process.pid, role: 'supervisor' } });
   loadEngineConfig(env.CONFIG_PATH);
+  // Structured clone over IPC: the handed-over models hold Float64Arrays, which JSON would mangle.
+  cluster.setupPrimary({ serialization: 'advanced' });
 
   let stopping = false;
   // Only the outcome of the shutdown (or a start-up failure) decides the exit code: a worker
@@ -35,19 +43,41 @@ export function superviseWorkers(env: Env): void {
   let exitCode = 0;
   // Consecutive deaths of workers that had not yet stayed up for STABLE_MS.
   let streak = 0;
+  // Once a worker has listened the service is up: a worker dying later is replaced, never fatal.
+  let started = false;
+  // The state the workers serve, for the next one to start from.
+  let served: HandedOverState | undefined;
   // Tracked here rather than read from cluster.workers, which may still list a worker that exited.
   const alive = new Set<Worker>();
   const listeningSince = new WeakMap<Worker, number>();
+  // Workers that said they began draining: only these can fail a drain. One that died just
+  // before the stop signal reached it (its death not yet seen here) never says so.
+  const draining = new WeakSet<Worker>();
+  // Workers that were starting when SIGHUP came: a replacement has not read the files.
+  const reloadWhenListening = new WeakSet<Worker>();
   const pendingReplacements = new Set<NodeJS.Timeout>();
 
   const fork = (): void => {
     const worker = cluster.fork();
     alive.add(worker);
     worker.once('listening', () => {
+      started = true;
       listeningSince.set(worker, Date.now());
       log.info({ worker: worker.process.pid }, 'worker listening');
+      if (reloadWhenListening.has(worker) && !stopping) worker.process.kill('SIGHUP');
     });
   };
+
+  cluster.on('message', (worker, message: unknown) => {
+    if (!isToSupervisor(message)) return;
+    if (message.kind === 'serving') served = message.state;
+    else if (message.kind === 'draining') draining.add(worker);
+    else if (worker.isConnected()) {
+      const answer: ToWorker = { kind: 'state', state: served };
+      // A worker that died meanwhile is handled by the exit event.
+      worker.send(answer, () => {});
+    }
+  });
 
   const exitWhenAllGone = (): void => {
     if (alive.size === 0) process.exit(exitCode);
@@ -64,20 +94,19 @@ export function superviseWorkers(env: Env): void {
     alive.delete(worker);
     const since = listeningSince.get(worker);
     if (stopping) {
-      // A worker still starting has nothing to drain; being killed by the signal is its clean end.
-      const killedWhileStarting = since === undefined && signal !== null;
-      if (code !== 0 && !killedWhileStarting) exitCode = 1;
+      // A worker still starting, or already dead when the signal came, had no drain to fail.
+      if (code !== 0 && draining.has(worker)) exitCode = 1;
       exitWhenAllGone();
       return;
     }
-    if (since === undefined) {
+    if (!started) {
       log.fatal({ worker: worker.process.pid, code }, 'a worker exited before listening; stopping');
       exitCode = 1;
       stopAll('SIGTERM');
       exitWhenAllGone();
       return;
     }
-    if (Date.now() - since >= STABLE_MS) streak = 0;
+    if (since !== undefined && Date.now() - since >= STABLE_MS) streak = 0;
     const delayMs = replacementDelayMs(streak);
     streak++;
     log.error(
@@ -104,14 +133,23 @@ export function superviseWorkers(env: Env): void {
     // Every worker may already be gone, waiting for its replacement.
     exitWhenAllGone();
   };
+  const reloadAll = (): void => {
+    if (stopping) return;
+    const serving = [...alive].filter((worker) => listeningSince.has(worker)).length;
+    log.info(
+      `SIGHUP received: asking ${serving} workers to reload, ${alive.size - serving} more once they listen`,
+    );
+    for (const worker of alive) {
+      if (listeningSince.has(worker)) worker.process.kill('SIGHUP');
+      else reloadWhenListening.add(worker);
+    }
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  process.on('SIGHUP', () => {
-    const serving = [...alive].filter((worker) => listeningSince.has(worker));
-    log.info(`SIGHUP received: asking ${serving.length} workers to reload`);
-    for (const worker of serving) worker.process.kill('SIGHUP');
-  });
 
   log.info(`starting ${env.WORKERS} workers`);
   for (let i = 0; i < env.WORKERS; i++) fork();
+  process.on('SIGHUP', reloadAll);
+  // A SIGHUP while this process was loading: the workers reload once they listen.
+  if (endSighupQueue()) reloadAll();
 }

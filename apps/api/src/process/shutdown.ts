@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { INestApplication, Logger } from '@nestjs/common';
 import { ConnectionDrain } from './connection-drain';
 import { Lifecycle } from './lifecycle';
+import { tellSupervisor } from './supervisor-channel';
 
 export interface ShutdownOptions {
   /** How long to keep serving after the signal, so load balancers stop sending (SHUTDOWN_DELAY_MS). */
@@ -36,6 +37,7 @@ export function exitOnSignals(
   const shutdown = (signal: NodeJS.Signals): void => {
     if (lifecycle.draining) return;
     lifecycle.draining = true;
+    tellSupervisor({ kind: 'draining' });
     drain.begin();
     logger.log(
       `${signal} received: not ready; serving ${delayMs} ms more, then draining (at most ${timeoutMs} ms)`,

@@ -1,4 +1,5 @@
 import { CalendarDay, todayUtc } from '@app/learner';
+import type { PortableEngineState } from './live-engine';
 
 /** Where the engine's files are; read at start-up and again on every reload. */
 export interface EngagementModuleOptions {
@@ -6,6 +7,18 @@ export interface EngagementModuleOptions {
   readonly configPath: string;
   /** Folder of the trained models and their manifest. */
   readonly modelsDir: string;
+  /**
+   * A state to start from instead of the files: what another process served (a replacement
+   * worker's, handed over by its supervisor, so a file the service refused is never read at
+   * start). Reloads read the files as usual.
+   */
+  readonly startFrom?: HandedOverState;
+}
+
+/** An engine state another process served, and why it served no models if it did not. */
+export interface HandedOverState {
+  readonly engine: PortableEngineState;
+  readonly modelsError: string | undefined;
 }
 
 export const ENGAGEMENT_OPTIONS = Symbol('ENGAGEMENT_OPTIONS');

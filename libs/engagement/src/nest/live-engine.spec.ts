@@ -7,7 +7,7 @@ import { MlService } from '@app/ml';
 import { EXAMPLE_REQUEST } from '@app/contract';
 import { EngagementModule } from './engagement.module';
 import { EngagementService } from './engagement.service';
-import { CLOCK } from './engagement.tokens';
+import { CLOCK, HandedOverState } from './engagement.tokens';
 import { LiveEngine } from './live-engine';
 
 const ROOT = join(__dirname, '../../../..');
@@ -32,11 +32,11 @@ function workspace(withModels: boolean) {
   };
 }
 
-async function start(files: ReturnType<typeof workspace>) {
+async function start(files: ReturnType<typeof workspace>, startFrom?: HandedOverState) {
   const moduleRef = await Test.createTestingModule({
     imports: [
       EngagementModule.forRootAsync({
-        useFactory: () => ({ configPath: files.configPath, modelsDir: files.modelsDir }),
+        useFactory: () => ({ configPath: files.configPath, modelsDir: files.modelsDir, startFrom }),
       }),
     ],
   })
@@ -163,6 +163,37 @@ describe(LiveEngine.name, () => {
     cpSync(join(ROOT, 'models'), files.modelsDir, { recursive: true });
     expect(await live.reload()).toMatchObject({ ok: true, modelVersion: expect.any(String) });
     expect(ml.status().mode).toBe('ml');
+  });
+
+  it('starts from a handed-over state without reading the files, and reloads from them later', async () => {
+    files = workspace(true);
+    files.writeConfig({ max_nudges: 2 });
+    const first = await start(files);
+    const handed = first.live.handOver;
+    files.writeConfig({ max_nudges: 'three' });
+    writeFileSync(join(files.modelsDir, 'manifest.json'), '{ not json');
+
+    const { live, ml, engagement } = await start(files, handed);
+
+    expect(live.config.hash).toBe(first.live.config.hash);
+    expect(ml.status()).toMatchObject({ mode: 'ml', modelVersion: first.ml.models!.version });
+    expect(analyze(engagement).nudges).toHaveLength(2);
+    expect(await live.reload()).toMatchObject({ ok: false, configHash: first.live.config.hash });
+    cpSync(join(ROOT, 'models'), files.modelsDir, { recursive: true });
+    files.writeConfig({ max_nudges: 1 });
+    expect(await live.reload()).toMatchObject({ ok: true });
+    expect(analyze(engagement).nudges).toHaveLength(1);
+  });
+
+  it('starts rules-only from a handed-over state that had no models, saying why', async () => {
+    files = workspace(false);
+    const first = await start(files);
+    cpSync(join(ROOT, 'models'), files.modelsDir, { recursive: true });
+
+    const { ml } = await start(files, first.live.handOver);
+
+    expect(first.live.handOver.modelsError).toBe('cannot read the manifest');
+    expect(ml.status()).toMatchObject({ mode: 'rules-only', error: 'cannot read the manifest' });
   });
 
   it('never runs two reloads at once; asks made during one share the next', async () => {

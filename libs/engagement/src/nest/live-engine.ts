@@ -4,7 +4,7 @@ import { EngineState } from '../pipeline/analyze-learner';
 import { EngineConfig } from '../config/engine-config';
 import { objectiveMismatch } from '../config/objective';
 import { buildEngineConfig, readEngineConfigDocument } from '../config/engine-config.loader';
-import { ENGAGEMENT_OPTIONS, EngagementModuleOptions } from './engagement.tokens';
+import { ENGAGEMENT_OPTIONS, EngagementModuleOptions, HandedOverState } from './engagement.tokens';
 
 /**
  * The live state in plain data, for another thread to rebuild it exactly: the config document
@@ -45,8 +45,8 @@ export type ReloadResult =
     };
 
 /**
- * The config and models the engine answers with now. Both are read from disk at start-up and
- * again on `reload()` (SIGHUP, or a file watch); a reload swaps them together, in one synchronous
+ * The config and models the engine answers with now. Both are read from disk at start-up (or
+ * taken from a handed-over state, `startFrom`) and again on `reload()` (SIGHUP, or a file watch); a reload swaps them together, in one synchronous
  * step, only when the new config is valid and the new models load. A broken config or model set
  * leaves the old pair serving and says why. A request reads `state` once and keeps that object
  * to the end, so it never mixes two configs.
@@ -65,8 +65,17 @@ export class LiveEngine implements OnApplicationBootstrap {
     @Inject(ENGAGEMENT_OPTIONS) private readonly options: EngagementModuleOptions,
     private readonly ml: MlService,
   ) {
-    this.document = readEngineConfigDocument(options.configPath);
-    this.current = buildEngineConfig(this.document, options.configPath);
+    const handed = options.startFrom;
+    if (handed === undefined) {
+      this.document = readEngineConfigDocument(options.configPath);
+      this.current = buildEngineConfig(this.document, options.configPath);
+    } else {
+      const { config, models } = engineStateFrom(handed.engine);
+      this.document = handed.engine.configDocument;
+      this.current = config;
+      // Before MlService's init, which then leaves the models' folder alone.
+      ml.serve(models, models === undefined ? new Error(handed.modelsError) : undefined);
+    }
     this.warnDeprecations();
   }
 
@@ -100,6 +109,11 @@ export class LiveEngine implements OnApplicationBootstrap {
           ? undefined
           : { manifest: models.manifest, models: models.models, controls: models.controls },
     };
+  }
+
+  /** What this engine serves, for a process that is to start from it (see `startFrom`). */
+  get handOver(): HandedOverState {
+    return { engine: this.portable, modelsError: this.ml.status().error };
   }
 
   /**
