@@ -17,7 +17,7 @@ interface Compose {
 }
 
 /** Settings the compose file ships on purpose with another value than the service's default. */
-const SHIPPED = { MANAGEMENT_PORT: '9000', MAX_EVENT_LOOP_DELAY_MS: '1000' };
+const SHIPPED = { MANAGEMENT_PORT: '9000', MAX_EVENT_LOOP_DELAY_MS: '250' };
 
 const compose = parse(readFileSync(join(__dirname, '../docker-compose.yml'), 'utf8')) as Compose;
 

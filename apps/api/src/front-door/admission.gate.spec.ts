@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { ServiceUnavailableException } from '@nestjs/common';
 import { Admission, AdmissionLimits, SATURATED_HOLD_MS } from './admission.gate';
 
@@ -108,5 +109,26 @@ describe(Admission.name, () => {
       expect(sut.admit(batch({ 'content-length': '800' }), outgoing())).toBeUndefined();
     }
     expect(sut.saturation()).toBeUndefined();
+  });
+
+  it('refuses a request read after the current turn of the event loop has run past MAX_EVENT_LOOP_DELAY_MS', () => {
+    const now = jest.spyOn(performance, 'now').mockReturnValue(1000);
+    try {
+      const sut = new Admission({ ...LIMITS, maxEventLoopDelayMs: 250 });
+      sut.watchEventLoop();
+      // The sampling timer is due every 20 ms; a turn that has run 20 + 249 ms is 249 ms late.
+      now.mockReturnValue(1000 + 20 + 249);
+      expect(sut.admit(incoming('/version'), outgoing())).toBeUndefined();
+      now.mockReturnValue(1000 + 20 + 251);
+      const response = outgoing();
+      const refusal = sut.admit(incoming('/version'), response);
+      expect((refusal as ServiceUnavailableException).message).toBe(
+        'the service is at capacity: its event loop is 251 ms behind (MAX_EVENT_LOOP_DELAY_MS is 250); retry after 1 s',
+      );
+      expect(response.headers['retry-after']).toBe(1);
+      expect(sut.refused('event_loop')).toBe(1);
+    } finally {
+      now.mockRestore();
+    }
   });
 });

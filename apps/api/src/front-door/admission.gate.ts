@@ -58,7 +58,7 @@ export class Admission {
   };
   private lagMs = 0;
   /** When the sampling timer last ran: the start of the loop's current turn, or near it. */
-  private tickAt = performance.now();
+  private tickAt = Number.POSITIVE_INFINITY;
 
   constructor(readonly limits: AdmissionLimits) {}
 
@@ -74,6 +74,7 @@ export class Admission {
   watchEventLoop(): void {
     if (!(this.limits.maxEventLoopDelayMs! > 0)) return;
     let expected = performance.now() + LAG_SAMPLE_MS;
+    this.tickAt = expected - LAG_SAMPLE_MS;
     setInterval(() => {
       const now = performance.now();
       this.lagMs = Math.max(0, now - expected);
