@@ -11,7 +11,7 @@ const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   401: 'The `x-api-key` header is missing or names no configured key (only when API_KEYS is set).',
   413: 'The body is over its limit (BODY_LIMIT; BATCH_BODY_LIMIT for the batch).',
   415: 'The body is not uncompressed `application/json`.',
-  429: "The client's budget (RATE_LIMIT_MAX per RATE_LIMIT_TTL) is spent; `Retry-After` says when to retry.",
+  429: "The client's budget (RATE_LIMIT_MAX per RATE_LIMIT_TTL) is spent, or with API_KEYS its address failed the key check AUTH_FAILURE_MAX times in a minute; `Retry-After` says when to retry.",
   500: 'A fault of the service, never caused by what a client sends.',
 };
 
