@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { listened, waitFor, workerPids } from './cluster-log';
+import { killServer, listened, waitFor } from './cluster-log';
 import { freePort, ServerProcess, startServer } from './server-process';
 
 interface Reply {
@@ -27,16 +27,7 @@ describe('MANAGEMENT_PORT with WORKERS=2: the supervisor answers probes', () => 
   let server: ServerProcess | undefined;
 
   afterEach(() => {
-    if (server !== undefined && server.child.exitCode === null) {
-      for (const pid of workerPids(server)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Gone already.
-        }
-      }
-      server.child.kill('SIGKILL');
-    }
+    if (server !== undefined) killServer(server);
     server = undefined;
   });
 

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { died, killWorker, listened, waitFor, workerPids } from './cluster-log';
+import { died, killServer, killWorker, listened, waitFor, workerPids } from './cluster-log';
 import { ServerProcess, startServer } from './server-process';
 
 const ENV = { WORKERS: '2', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '5000' };
@@ -51,16 +51,7 @@ describe('worker supervision (WORKERS=2)', () => {
 
   afterEach(() => {
     // A failed test must not leave the cluster running.
-    if (server !== undefined && server.child.exitCode === null) {
-      for (const pid of workerPids(server)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Gone already.
-        }
-      }
-      server.child.kill('SIGKILL');
-    }
+    if (server !== undefined) killServer(server);
     server = undefined;
   });
 
