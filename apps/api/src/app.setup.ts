@@ -74,7 +74,8 @@ export function configureApp(app: INestApplication, door: FrontDoor): void {
   const cors = origins.length > 0 ? corsHandler(origins) : undefined;
   if (cors !== undefined) gates.push(corsGate(cors));
   // Then admission: under overload a request is refused before anything else is spent on it.
-  gates.push(app.get(Admission).gate);
+  const admission = app.get(Admission);
+  gates.push(admission.gate);
   const addressOf = clientAddress(env.get('TRUST_PROXY', { infer: true }));
   const clients = env.get('RATE_LIMIT_CLIENTS', { infer: true });
   const keys = env.get('API_KEYS', { infer: true });
@@ -95,6 +96,7 @@ export function configureApp(app: INestApplication, door: FrontDoor): void {
     observer: app.get(MetricsService),
     routeOf: (request) => seam.routeOf(request),
     gates,
+    start: (request, response, run) => admission.start(request, response, run),
   });
   // The cors package on both adapters (Nest's enableCors picks a different one for fastify,
   // which answers a stray OPTIONS differently): the same headers and answers either way. Other

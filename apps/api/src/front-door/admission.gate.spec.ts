@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ServiceUnavailableException } from '@nestjs/common';
@@ -11,7 +12,18 @@ function incoming(
   method = 'GET',
   headers: Record<string, string> = {},
 ): IncomingMessage {
-  return { url, method, headers } as unknown as IncomingMessage;
+  // Its body, if any, already read: `complete`.
+  return { url, method, headers, complete: true } as unknown as IncomingMessage;
+}
+
+/** A request whose body is still arriving: a stream the test ends. */
+function arriving(url: string, headers: Record<string, string>): IncomingMessage & PassThrough {
+  return Object.assign(new PassThrough(), {
+    url,
+    method: 'POST',
+    headers,
+    complete: false,
+  }) as IncomingMessage & PassThrough;
 }
 
 /** A response that records its headers and closes when told. */
@@ -41,7 +53,7 @@ describe(Admission.name, () => {
     expect((refusal as ServiceUnavailableException).message).toBe(
       'the service is at capacity: 2 requests in flight (MAX_IN_FLIGHT); retry after 1 s',
     );
-    expect(refusedResponse.headers).toEqual({ 'retry-after': 1 });
+    expect(refusedResponse.headers).toEqual({ 'retry-after': 1, connection: 'close' });
     expect(sut.refused('in_flight')).toBe(1);
 
     first.emit('close');
@@ -82,6 +94,16 @@ describe(Admission.name, () => {
     );
     expect(sut.refused('batch_bytes')).toBe(1);
     expect(sut.admit(incoming('/analyze-engagement', 'POST'), outgoing())).toBeUndefined();
+    // A batch-sized body keeps its connection (Node reads and drops it); a small one's is closed.
+    const large = outgoing();
+    sut.admit(batch({ 'content-length': String(64 * 1024 + 1) }), large);
+    expect(large.headers).toEqual({ 'retry-after': 1 });
+    const chunked = outgoing();
+    sut.admit(batch({ 'transfer-encoding': 'chunked' }), chunked);
+    expect(chunked.headers).toEqual({ 'retry-after': 1 });
+    const small = outgoing();
+    sut.admit(batch({ 'content-length': String(64 * 1024) }), small);
+    expect(small.headers).toEqual({ 'retry-after': 1, connection: 'close' });
     first.emit('close');
     expect(sut.admit(batch({ 'content-length': '10' }), outgoing())).toBeUndefined();
   });
@@ -130,5 +152,52 @@ describe(Admission.name, () => {
     } finally {
       now.mockRestore();
     }
+  });
+
+  it('answers a refusal only once the body has arrived, read and dropped', async () => {
+    const sut = new Admission({ ...LIMITS, maxInFlight: 1 });
+    sut.admit(incoming('/version'), outgoing());
+    const request = arriving('/analyze-engagement', { 'content-length': '6' });
+    const verdict = sut.admit(request, outgoing());
+    expect(verdict).toBeInstanceOf(Promise);
+    let settled = false;
+    void (verdict as Promise<unknown>).then(() => (settled = true));
+    request.write('{"a":');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    request.end('1}');
+    await expect(verdict).resolves.toBeInstanceOf(ServiceUnavailableException);
+    expect(request.readableEnded).toBe(true);
+  });
+
+  it('starts probes at once and other requests one per turn of the event loop, in order', async () => {
+    const sut = new Admission(LIMITS);
+    const started: string[] = [];
+    const gone = outgoing();
+    for (const [url, response] of [
+      ['/version', outgoing()],
+      ['/gone', gone],
+      ['/docs', outgoing()],
+      ['/health', outgoing()],
+      ['/openapi.json', outgoing()],
+    ] as const) {
+      sut.start(incoming(url), response, () => started.push(url));
+    }
+    // A probe does not wait; the client of /gone leaves before its turn and is skipped.
+    expect(started).toEqual(['/health']);
+    expect(sut.waiting).toBe(4);
+    gone.emit('close');
+    const turns: string[][] = [];
+    for (let turn = 0; turn < 4; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turns.push([...started]);
+    }
+    expect(turns).toEqual([
+      ['/health', '/version'],
+      ['/health', '/version', '/docs'],
+      ['/health', '/version', '/docs', '/openapi.json'],
+      ['/health', '/version', '/docs', '/openapi.json'],
+    ]);
+    expect(sut.waiting).toBe(0);
   });
 });

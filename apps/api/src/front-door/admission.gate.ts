@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { finished } from 'node:stream';
 import { HttpException, ServiceUnavailableException } from '@nestjs/common';
 import { BATCH_ROUTE } from '../http/request-body';
 import { pathOf } from '../http/request-path';
 import type { Gate } from './front-door';
+import { TurnQueue } from './turn-queue';
 
 /** Probes and scrapers are cheap and must answer under any load: they are never counted. */
 const EXEMPT = /^\/(health|metrics)(\/|$|\?)/;
@@ -17,6 +19,9 @@ export const SATURATED_HOLD_MS = 1000;
 export type RefusalReason = 'in_flight' | 'batch_bytes' | 'event_loop';
 
 export const REFUSAL_REASONS: readonly RefusalReason[] = ['in_flight', 'batch_bytes', 'event_loop'];
+
+/** The largest body a refused request's connection is closed after (read first, then closed). */
+const CLOSE_BODY_MAX = 64 * 1024;
 
 /** How often the event loop's delay is sampled (MAX_EVENT_LOOP_DELAY_MS). */
 const LAG_SAMPLE_MS = 20;
@@ -107,6 +112,24 @@ export class Admission {
   /** The front door's gate. */
   readonly gate: Gate = (request, response) => this.admit(request, response);
 
+  private readonly turns = new TurnQueue();
+
+  /** Admitted requests waiting for their turn of the event loop (TurnQueue). */
+  get waiting(): number {
+    return this.turns.length;
+  }
+
+  /**
+   * Starts an admitted request: a probe or scrape at once, any other in its turn of the event
+   * loop, one per turn (TurnQueue), unless its client has gone by then.
+   */
+  start(request: IncomingMessage, response: ServerResponse, run: () => void): void {
+    if (EXEMPT.test(request.url ?? '/')) return run();
+    let gone = false;
+    response.once('close', () => (gone = true));
+    this.turns.enqueue(run, () => gone);
+  }
+
   /** Undefined while requests are admitted; otherwise why not, for readiness. */
   saturation(now = performance.now()): Saturation | undefined {
     const { maxInFlight, maxBatchBytes, maxEventLoopDelayMs = 0 } = this.limits;
@@ -129,13 +152,17 @@ export class Admission {
   }
 
   /** Counts the request until its response closes, or refuses it. */
-  admit(request: IncomingMessage, response: ServerResponse): HttpException | undefined {
+  admit(
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): HttpException | undefined | Promise<HttpException> {
     const url = request.url ?? '/';
     if (EXEMPT.test(url)) return undefined;
     const { maxInFlight, maxBatchBytes, maxEventLoopDelayMs = 0 } = this.limits;
     const delayMs = maxEventLoopDelayMs > 0 ? this.eventLoopDelayMs : 0;
     if (delayMs > maxEventLoopDelayMs) {
       return this.refuse(
+        request,
         response,
         'event_loop',
         `the service is at capacity: its event loop is ${Math.round(delayMs)} ms behind (MAX_EVENT_LOOP_DELAY_MS is ${maxEventLoopDelayMs}); retry after ${ADMISSION_RETRY_AFTER_S} s`,
@@ -143,6 +170,7 @@ export class Admission {
     }
     if (maxInFlight > 0 && this.inFlightNow >= maxInFlight) {
       return this.refuse(
+        request,
         response,
         'in_flight',
         `the service is at capacity: ${maxInFlight} requests in flight (MAX_IN_FLIGHT); retry after ${ADMISSION_RETRY_AFTER_S} s`,
@@ -157,6 +185,7 @@ export class Admission {
       this.batchBytesNow + bytes > maxBatchBytes
     ) {
       return this.refuse(
+        request,
         response,
         'batch_bytes',
         `the service is at capacity: batches in flight hold ${this.batchBytesNow} of ${maxBatchBytes} bytes (MAX_BATCH_BYTES_IN_FLIGHT); retry after ${ADMISSION_RETRY_AFTER_S} s`,
@@ -180,13 +209,33 @@ export class Admission {
   }
 
   private refuse(
+    request: IncomingMessage,
     response: ServerResponse,
     reason: RefusalReason,
     message: string,
-  ): ServiceUnavailableException {
+  ): ServiceUnavailableException | Promise<ServiceUnavailableException> {
     this.refusals[reason]++;
     this.lastRefusal = performance.now();
     response.setHeader('retry-after', ADMISSION_RETRY_AFTER_S);
-    return new ServiceUnavailableException(message);
+    const refusal = new ServiceUnavailableException(message);
+    // A small request's connection is closed after the answer: a client that retries at once
+    // reconnects and waits in the kernel's accept queue, which costs nothing, instead of in the
+    // turn's reads. A batch's is kept, so its next try need not send its body over a new one.
+    if (closable(request)) response.setHeader('connection', 'close');
+    if (request.complete) return refusal;
+    // The body is read and dropped (never parsed or kept) before the answer: a connection closed
+    // while the client still sends, as Node closes one whose client asked for that, is reset,
+    // and the client sees a broken pipe instead of the 503.
+    return new Promise((resolve) => {
+      finished(request, () => resolve(refusal));
+      request.resume();
+    });
   }
+}
+
+/** A refused request whose connection may be closed: one whose body is small, if it has one. */
+function closable(request: IncomingMessage): boolean {
+  if (request.headers['transfer-encoding'] !== undefined) return false;
+  const declared = request.headers['content-length'];
+  return declared === undefined || Number(declared) <= CLOSE_BODY_MAX;
 }

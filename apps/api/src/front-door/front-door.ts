@@ -27,6 +27,8 @@ export interface FrontDoorOptions {
   readonly routeOf: (request: IncomingMessage) => string | null;
   /** In order; each runs only if those before it let the request through. */
   readonly gates: readonly Gate[];
+  /** Starts a request every gate let through (admission's turn queue); default: at once. */
+  readonly start?: (request: IncomingMessage, response: ServerResponse, run: () => void) => void;
 }
 
 /**
@@ -101,6 +103,7 @@ export class FrontDoor {
       }
       if (verdict !== undefined) return sendProblem(response, problemOf(verdict));
     }
-    handler(request, response);
+    if (options.start === undefined) return handler(request, response);
+    options.start(request, response, () => handler(request, response));
   }
 }
