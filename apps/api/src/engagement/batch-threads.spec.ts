@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { LiveEngine } from '@app/engagement';
+import { batchAnswerText } from './batch-answer';
 import { BatchJob, BatchThreads } from './batch-threads';
 
 /**
@@ -20,7 +21,7 @@ parentPort.on('message', (message) => {
   parentPort.postMessage({
     id: message.id,
     kind: 'answered',
-    summary: { json: config + ':' + body, items: 1, failed: 0, nudges: [] },
+    summary: { body: [new TextEncoder().encode(config + ':' + body)], items: 1, failed: 0, nudges: [] },
   });
 });
 `;
@@ -75,7 +76,7 @@ describe(BatchThreads.name, () => {
     const second = await Promise.all(['d', 'e'].map((text) => threads!.run(job(text))));
 
     const json = (outcome: Awaited<ReturnType<BatchThreads['run']>>) =>
-      outcome.kind === 'answered' ? outcome.summary.json : outcome.kind;
+      outcome.kind === 'answered' ? batchAnswerText(outcome.summary) : outcome.kind;
     expect(first.map(json)).toEqual(['v1:a', 'v1:b', 'v1:c']);
     expect(second.map(json)).toEqual(['v2:d', 'v2:e']);
   });
@@ -86,10 +87,8 @@ describe(BatchThreads.name, () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
 
     await expect(threads.run(job('die'))).rejects.toThrow('a batch thread stopped: exit code 3');
-    await expect(threads.run(job('after'))).resolves.toMatchObject({
-      kind: 'answered',
-      summary: { json: 'v1:after' },
-    });
+    const after = await threads.run(job('after'));
+    expect(after.kind === 'answered' && batchAnswerText(after.summary)).toBe('v1:after');
     expect(logged).toHaveBeenCalledWith(
       'a batch thread stopped (exit code 3); it is replaced on the next batch',
     );
@@ -101,7 +100,8 @@ describe(BatchThreads.name, () => {
     threads = new BatchThreads(1, live, script);
 
     await expect(threads.run(job('throw'))).rejects.toThrow('a batch thread failed: boom');
-    await expect(threads.run(job('ok'))).resolves.toMatchObject({ summary: { json: 'v1:ok' } });
+    const ok = await threads.run(job('ok'));
+    expect(ok.kind === 'answered' && batchAnswerText(ok.summary)).toBe('v1:ok');
   });
 
   it('refuses batches once closing', async () => {

@@ -12,11 +12,12 @@ export const BUILT_WORKER_SCRIPT = join(__dirname, 'batch.worker.js');
 export const BATCH_WORKER_SCRIPT = Symbol('BATCH_WORKER_SCRIPT');
 
 /**
- * A young generation larger than V8's default: a batch makes a few megabytes of short-lived
- * objects, and with room for them fewer survive into the old generation (about 9% less time per
- * item in `npm run bench`, for some 60 MB more per thread under load).
+ * A young generation of 32 MB: a batch makes a few megabytes of short-lived objects,
+ * and with room for them fewer survive into the old generation. 96 MB bought no measurable
+ * speed over 32 MB (six 5 MB batches, about 0.8 s each either way) and held some 60 MB more
+ * per thread after a few batches.
  */
-const BATCH_THREAD_HEAP = { maxYoungGenerationSizeMb: 96 };
+const BATCH_THREAD_HEAP = { maxYoungGenerationSizeMb: 32 };
 
 export interface BatchJob {
   readonly body: Buffer;

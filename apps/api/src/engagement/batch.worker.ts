@@ -21,11 +21,18 @@ function answer(
   const { asOf, items, locale } = batch.value;
   const hint = locale ?? message.acceptLanguage;
   const writer = new BatchAnswerWriter();
-  for (let index = 0; index < items.length; index++) {
-    writer.add(analyzeBatchItem(items[index], index, asOf, state, hint));
+  // The parsed body is this thread's own: each item is let go once answered, so the parsed
+  // items and the growing answer are not both held whole.
+  const parsedItems = items as unknown[];
+  for (let index = 0; index < parsedItems.length; index++) {
+    const item = parsedItems[index];
+    parsedItems[index] = undefined;
+    writer.add(analyzeBatchItem(item, index, asOf, state, hint));
   }
   return writer.finish();
 }
+
+const bufferOf = (chunk: Uint8Array): ArrayBuffer => chunk.buffer as ArrayBuffer;
 
 function main(): void {
   const port = parentPort;
@@ -41,13 +48,14 @@ function main(): void {
       if (state === undefined) throw new Error('no engine state was sent before the batch');
       const outcome = answer(message, state);
       reply =
-        'json' in outcome
-          ? { id: message.id, kind: 'answered', summary: outcome }
-          : { id: message.id, kind: 'refused', refusal: outcome };
+        'kind' in outcome
+          ? { id: message.id, kind: 'refused', refusal: outcome }
+          : { id: message.id, kind: 'answered', summary: outcome };
     } catch (error) {
       reply = { id: message.id, kind: 'failed', message: (error as Error).message };
     }
-    port.postMessage(reply);
+    // The answer's chunks are moved to the event loop, not copied.
+    port.postMessage(reply, reply.kind === 'answered' ? reply.summary.body.map(bufferOf) : []);
   });
 }
 

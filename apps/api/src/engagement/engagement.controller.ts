@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Body, Controller, Header, HttpCode, Post, StreamableFile } from '@nestjs/common';
 import {
   ApiBody,
   ApiHeader,
@@ -26,6 +27,8 @@ import { NodeRequest } from '../http/node-request';
 import { AnalysisTelemetryService } from './analysis-telemetry.service';
 import { BatchService } from './batch.service';
 import { AnalyzeRequestPipe } from './analyze-request.pipe';
+
+const BATCH_ANSWER_TYPE = 'application/json; charset=utf-8';
 
 @ApiTags('engagement')
 @ApiSecurity(API_KEY_SCHEME)
@@ -75,8 +78,8 @@ export class EngagementController {
 
   @Post('batch')
   @HttpCode(200)
-  // The answer is JSON text already (BatchAnswerWriter), sent as it is.
-  @Header('content-type', 'application/json; charset=utf-8')
+  // The answer is JSON already (BatchAnswerWriter), sent as its chunks of bytes.
+  @Header('content-type', BATCH_ANSWER_TYPE)
   @ApiOperation({
     operationId: 'analyzeEngagementBatch',
     summary: 'Many learners in one call, answered in order',
@@ -97,9 +100,14 @@ export class EngagementController {
     // The bytes as received (RawJsonBody): BatchService parses them, off the event loop.
     @Body() body: unknown,
     @NodeRequest() http: IncomingMessage,
-  ): Promise<string> {
+  ): Promise<StreamableFile> {
     const summary = await this.batches.answer(body, http.headers['accept-language']);
     this.telemetry.batch(http, summary);
-    return summary.json;
+    // Written chunk by chunk, each let go once the socket has it.
+    const chunks = summary.body.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+    return new StreamableFile(Readable.from(chunks), {
+      length: summary.bytes,
+      type: BATCH_ANSWER_TYPE,
+    });
   }
 }
