@@ -6,7 +6,7 @@ import { EngagementAnalysis } from '@app/contract';
 import { Env } from '../config/env.config';
 import { annotateRequestLog } from '../logging/request-log';
 import { MetricsService } from '../metrics/metrics.service';
-import { BatchSummary } from './batch-answer';
+import { BatchTally } from './batch-answer';
 
 /**
  * Records what an analysis returned on the request's log line and in the nudge counters. A
@@ -43,7 +43,7 @@ export class AnalysisTelemetryService {
     return analysis;
   }
 
-  batch(request: IncomingMessage, summary: BatchSummary): void {
+  batch(request: IncomingMessage, summary: BatchTally): void {
     for (const [type, source, count] of summary.nudges)
       this.metrics.countNudges(type, source, count);
     annotateRequestLog(request, { batch_items: summary.items, batch_failed: summary.failed });

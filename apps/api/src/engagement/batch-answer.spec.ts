@@ -1,5 +1,5 @@
 import type { BatchResult } from '@app/contract';
-import { BatchAnswerWriter, batchAnswerText } from './batch-answer';
+import { BatchAnswerWriter } from './batch-answer';
 
 const answered = (user: string, types: string[]): BatchResult =>
   ({
@@ -11,11 +11,19 @@ const answered = (user: string, types: string[]): BatchResult =>
 const failed = (index: number): BatchResult =>
   ({ index, error: { status: 400, title: 'Bad Request' } }) as unknown as BatchResult;
 
+/** A writer whose sink keeps the chunks. */
+function writer(chunkBytes?: number) {
+  const chunks: Uint8Array[] = [];
+  const sut = new BatchAnswerWriter((chunk) => chunks.push(chunk), chunkBytes);
+  return { sut, chunks, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
 describe(BatchAnswerWriter.name, () => {
   it('answers an empty batch with an empty results array', () => {
-    const summary = new BatchAnswerWriter().finish();
-    expect(batchAnswerText(summary)).toBe('{"results":[]}');
-    expect(summary).toMatchObject({ bytes: 14, items: 0, failed: 0, nudges: [] });
+    const { sut, chunks, text } = writer();
+    expect(sut.finish()).toEqual({ bytes: 14, items: 0, failed: 0, nudges: [] });
+    expect(text()).toBe('{"results":[]}');
+    expect(chunks).toHaveLength(1);
   });
 
   it('writes the JSON a body of { results } would be, in chunks of about the size asked', () => {
@@ -25,14 +33,17 @@ describe(BatchAnswerWriter.name, () => {
       answered('stu_é', ['resume']),
       answered('stu_3', []),
     ];
-    const writer = new BatchAnswerWriter(40);
-    for (const result of results) writer.add(result);
-    const summary = writer.finish();
+    const { sut, chunks, text } = writer(40);
+    sut.add(results[0]);
+    // Each chunk goes to the sink as soon as it is encoded.
+    expect(chunks).toHaveLength(1);
+    for (const result of results.slice(1)) sut.add(result);
+    const summary = sut.finish();
 
-    expect(batchAnswerText(summary)).toBe(JSON.stringify({ results }));
+    expect(text()).toBe(JSON.stringify({ results }));
     expect(summary.bytes).toBe(Buffer.byteLength(JSON.stringify({ results })));
     // Encoded whenever 40 characters waited: after the first, second, third and fourth results.
-    expect(summary.body.map((chunk) => chunk.byteLength)).toEqual([
+    expect(chunks.map((chunk) => chunk.byteLength)).toEqual([
       Buffer.byteLength(`{"results":[${JSON.stringify(results[0])}`),
       Buffer.byteLength(`,${JSON.stringify(results[1])}`),
       Buffer.byteLength(`,${JSON.stringify(results[2])}`),
@@ -40,7 +51,7 @@ describe(BatchAnswerWriter.name, () => {
       2,
     ]);
     // Each chunk owns its buffer, so a thread can transfer it.
-    for (const chunk of summary.body) expect(chunk.byteLength).toBe(chunk.buffer.byteLength);
+    for (const chunk of chunks) expect(chunk.byteLength).toBe(chunk.buffer.byteLength);
     expect(summary).toMatchObject({
       items: 4,
       failed: 1,

@@ -8,27 +8,20 @@ export type NudgeTally = readonly (readonly [
   count: number,
 ])[];
 
-/**
- * A batch's answer as sent: the UTF-8 bytes of its JSON text, in chunks of about
- * ANSWER_CHUNK_BYTES, and what its log line and metrics record. The chunks own their buffers, so
- * a batch thread transfers them to the event loop instead of copying them.
- */
-export interface BatchSummary {
-  readonly body: readonly Uint8Array[];
-  /** The body's length in bytes. */
+/** What a batch's log line and metrics record of its answer. */
+export interface BatchTally {
+  /** The answer's length in bytes. */
   readonly bytes: number;
   readonly items: number;
   readonly failed: number;
   readonly nudges: NudgeTally;
 }
 
+/** Where a writer puts each chunk of UTF-8 it encodes; the chunk owns its buffer. */
+export type ChunkSink = (chunk: Uint8Array) => void;
+
 /** Text is encoded once this much of it waits: the answer is never held as one large string. */
 export const ANSWER_CHUNK_BYTES = 1 << 20;
-
-/** The answer's JSON text, for tests and tools that want it whole. */
-export function batchAnswerText(summary: BatchSummary): string {
-  return Buffer.concat(summary.body).toString('utf8');
-}
 
 /**
  * Why a batch gets a 400 before any item is looked at: a body that is not a JSON document
@@ -41,12 +34,12 @@ export type BatchRefusal =
 /**
  * Writes a batch's answer as its items are made: each result is serialized once, when it is
  * added, and encoded to UTF-8 with the results before it once about ANSWER_CHUNK_BYTES of text
- * waits. An answer is several times its request (about 25 MB for a 5 MB batch), so it is never
- * joined into one string: that, and copying it between threads, doubled a batch's peak memory.
- * The text is `{"results":[…]}`, as a JSON body of `{ results }` would be.
+ * waits; each chunk goes to the sink at once. An answer is several times its request (about
+ * 25 MB for a 5 MB batch): a batch thread hands each chunk to the event loop, which sends it, so
+ * the answer is never held whole, let alone as one string copied between threads. The text is
+ * `{"results":[…]}`, as a JSON body of `{ results }` would be.
  */
 export class BatchAnswerWriter {
-  private readonly chunks: Uint8Array[] = [];
   private waiting: string[] = ['{"results":['];
   private waitingLength = 0;
   private bytes = 0;
@@ -55,7 +48,10 @@ export class BatchAnswerWriter {
   private readonly tally = new Map<string, [NudgeType, 'rule' | 'ml', number]>();
   private readonly encoder = new TextEncoder();
 
-  constructor(private readonly chunkBytes = ANSWER_CHUNK_BYTES) {}
+  constructor(
+    private readonly sink: ChunkSink,
+    private readonly chunkBytes = ANSWER_CHUNK_BYTES,
+  ) {}
 
   add(result: BatchResult): void {
     const text = JSON.stringify(result);
@@ -74,11 +70,11 @@ export class BatchAnswerWriter {
     }
   }
 
-  finish(): BatchSummary {
+  /** Ends the answer: its last chunk goes to the sink, and its tally is returned. */
+  finish(): BatchTally {
     this.waiting.push(']}');
     this.encodeWaiting();
     return {
-      body: this.chunks,
       bytes: this.bytes,
       items: this.items,
       failed: this.failed,
@@ -89,9 +85,9 @@ export class BatchAnswerWriter {
   private encodeWaiting(): void {
     // TextEncoder gives each chunk an ArrayBuffer of its own, which postMessage can transfer.
     const chunk = this.encoder.encode(this.waiting.join(''));
-    this.chunks.push(chunk);
     this.bytes += chunk.byteLength;
     this.waiting = [];
     this.waitingLength = 0;
+    this.sink(chunk);
   }
 }

@@ -1,6 +1,6 @@
 import type { PortableEngineState } from '@app/engagement';
 import type { CalendarDay } from '@app/learner';
-import type { BatchRefusal, BatchSummary } from './batch-answer';
+import type { BatchRefusal, BatchTally } from './batch-answer';
 
 /** What the event loop sends a batch thread. Messages arrive in order, so a batch is answered with the last state sent before it. */
 export type ToBatchThread =
@@ -16,8 +16,12 @@ export type ToBatchThread =
       readonly acceptLanguage: string | undefined;
     };
 
-/** A batch thread's answer to one batch. */
+/**
+ * A batch thread's answer to one batch: a refusal, or the answer's chunks as they are written
+ * (transferred, not copied) and then its tally; or a failure, before or after some chunks.
+ */
 export type FromBatchThread =
-  | { readonly id: number; readonly kind: 'answered'; readonly summary: BatchSummary }
+  | { readonly id: number; readonly kind: 'chunk'; readonly chunk: Uint8Array }
+  | { readonly id: number; readonly kind: 'answered'; readonly tally: BatchTally }
   | { readonly id: number; readonly kind: 'refused'; readonly refusal: BatchRefusal }
   | { readonly id: number; readonly kind: 'failed'; readonly message: string };

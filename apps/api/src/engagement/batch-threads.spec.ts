@@ -3,12 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { LiveEngine } from '@app/engagement';
-import { batchAnswerText } from './batch-answer';
-import { BatchJob, BatchThreads } from './batch-threads';
+import { BatchJob, BatchThreads, Outcome } from './batch-threads';
+
+/** The answer's text, or why there is none. */
+async function text(outcome: Outcome): Promise<string> {
+  if (outcome.kind !== 'answering') return outcome.kind;
+  const chunks: Buffer[] = [];
+  for await (const chunk of outcome.answer.body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /**
- * A stand-in batch thread: it answers each batch with the config document it was last sent and
- * the body's text, and dies (exit code 3) on the body `die`.
+ * A stand-in batch thread: it answers each batch in two chunks, the config document it was last
+ * sent with the body's text, then `!`. It dies (exit code 3) on the body `die`, fails on `throw`,
+ * fails after its first chunk on `half`, dies after it on `half-die`, and answers `empty` with no
+ * chunk at all.
  */
 const FAKE_WORKER = `
 const { parentPort } = require('node:worker_threads');
@@ -18,11 +27,14 @@ parentPort.on('message', (message) => {
   const body = Buffer.from(message.body).toString();
   if (body === 'die') process.exit(3);
   if (body === 'throw') return parentPort.postMessage({ id: message.id, kind: 'failed', message: 'boom' });
-  parentPort.postMessage({
-    id: message.id,
-    kind: 'answered',
-    summary: { body: [new TextEncoder().encode(config + ':' + body)], items: 1, failed: 0, nudges: [] },
-  });
+  if (body === 'empty') return parentPort.postMessage({ id: message.id, kind: 'answered', tally: { bytes: 0 } });
+  const chunk = new TextEncoder().encode(config + ':' + body);
+  const bytes = chunk.byteLength + 1;
+  parentPort.postMessage({ id: message.id, kind: 'chunk', chunk }, [chunk.buffer]);
+  if (body === 'half') return parentPort.postMessage({ id: message.id, kind: 'failed', message: 'midway' });
+  if (body === 'half-die') process.exit(4);
+  parentPort.postMessage({ id: message.id, kind: 'chunk', chunk: new TextEncoder().encode('!') });
+  parentPort.postMessage({ id: message.id, kind: 'answered', tally: { bytes } });
 });
 `;
 
@@ -75,10 +87,8 @@ describe(BatchThreads.name, () => {
     reload('v2');
     const second = await Promise.all(['d', 'e'].map((text) => threads!.run(job(text))));
 
-    const json = (outcome: Awaited<ReturnType<BatchThreads['run']>>) =>
-      outcome.kind === 'answered' ? batchAnswerText(outcome.summary) : outcome.kind;
-    expect(first.map(json)).toEqual(['v1:a', 'v1:b', 'v1:c']);
-    expect(second.map(json)).toEqual(['v2:d', 'v2:e']);
+    expect(await Promise.all(first.map(text))).toEqual(['v1:a!', 'v1:b!', 'v1:c!']);
+    expect(await Promise.all(second.map(text))).toEqual(['v2:d!', 'v2:e!']);
   });
 
   it('fails the batches of a thread that dies, and answers the next batch on a new thread', async () => {
@@ -87,8 +97,7 @@ describe(BatchThreads.name, () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
 
     await expect(threads.run(job('die'))).rejects.toThrow('a batch thread stopped: exit code 3');
-    const after = await threads.run(job('after'));
-    expect(after.kind === 'answered' && batchAnswerText(after.summary)).toBe('v1:after');
+    expect(await text(await threads.run(job('after')))).toBe('v1:after!');
     expect(logged).toHaveBeenCalledWith(
       'a batch thread stopped (exit code 3); it is replaced on the next batch',
     );
@@ -100,8 +109,37 @@ describe(BatchThreads.name, () => {
     threads = new BatchThreads(1, live, script);
 
     await expect(threads.run(job('throw'))).rejects.toThrow('a batch thread failed: boom');
-    const ok = await threads.run(job('ok'));
-    expect(ok.kind === 'answered' && batchAnswerText(ok.summary)).toBe('v1:ok');
+    expect(await text(await threads.run(job('ok')))).toBe('v1:ok!');
+  });
+
+  it('streams an answer as its chunks come, and cuts it off when the thread fails or dies midway', async () => {
+    const { live } = fakeLive('v1');
+    threads = new BatchThreads(1, live, script);
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+
+    for (const [body, why] of [
+      ['half', 'a batch thread failed: midway'],
+      ['half-die', 'a batch thread stopped: exit code 4'],
+    ]) {
+      const outcome = await threads.run(job(body));
+      expect(outcome.kind).toBe('answering');
+      const { answer } = outcome as Extract<Outcome, { kind: 'answering' }>;
+      const read: string[] = [];
+      await expect(
+        (async () => {
+          for await (const chunk of answer.body) read.push(String(chunk));
+        })(),
+      ).rejects.toThrow(why);
+      expect(read).toEqual([`v1:${body}`]);
+      await expect(answer.tally).rejects.toThrow(why);
+    }
+    const whole = await threads.run(job('whole'));
+    expect(await text(whole)).toBe('v1:whole!');
+    await expect((whole as Extract<Outcome, { kind: 'answering' }>).answer.tally).resolves.toEqual({
+      bytes: 9,
+    });
+    expect(await text(await threads.run(job('empty')))).toBe('');
+    logged.mockRestore();
   });
 
   it('refuses batches once closing', async () => {

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import { EngineState, LiveEngine } from '@app/engagement';
 import type { CalendarDay } from '@app/learner';
+import type { BatchRefusal, BatchTally } from './batch-answer';
 import { FromBatchThread, ToBatchThread } from './batch-protocol';
 
 /** The compiled worker script beside this file (`npm run build` makes it). */
@@ -26,15 +28,78 @@ export interface BatchJob {
   readonly acceptLanguage: string | undefined;
 }
 
-type Outcome = Exclude<FromBatchThread, { kind: 'failed' }>;
+/** A batch being answered: its body as it comes from the thread, then what it tallied. */
+export interface BatchAnswer {
+  readonly body: Readable;
+  /** Settles when the thread is done: rejected, and the body destroyed, if it fails midway. */
+  readonly tally: Promise<BatchTally>;
+}
+
+export type Outcome =
+  | { readonly kind: 'refused'; readonly refusal: BatchRefusal }
+  | { readonly kind: 'answering'; readonly answer: BatchAnswer };
+
+/**
+ * One batch a thread is answering. Its promise settles on the thread's first reply: a refusal,
+ * or the first chunk (or the tally of an answer that fit in one), which opens the body; later
+ * chunks are pushed to that body as they come, and the tally ends it.
+ */
+class PendingBatch {
+  private answer: BatchAnswer | undefined;
+  private settleTally: { resolve: (t: BatchTally) => void; reject: (e: Error) => void } | undefined;
+
+  constructor(
+    readonly bytes: number,
+    private readonly resolve: (o: Outcome) => void,
+    private readonly reject: (e: Error) => void,
+  ) {}
+
+  /** Takes one reply from the thread; true once the batch is done with. */
+  take(reply: FromBatchThread): boolean {
+    switch (reply.kind) {
+      case 'chunk': {
+        const { buffer, byteOffset, byteLength } = reply.chunk;
+        this.open().body.push(Buffer.from(buffer, byteOffset, byteLength));
+        return false;
+      }
+      case 'answered':
+        this.open();
+        this.settleTally!.resolve(reply.tally);
+        this.answer!.body.push(null);
+        return true;
+      case 'refused':
+        this.resolve({ kind: 'refused', refusal: reply.refusal });
+        return true;
+      case 'failed':
+        this.fail(new Error(`a batch thread failed: ${reply.message}`));
+        return true;
+    }
+  }
+
+  /** Before any chunk, the batch fails (a 500); after some, its body is cut off. */
+  fail(error: Error): void {
+    if (this.answer === undefined) return this.reject(error);
+    this.settleTally!.reject(error);
+    this.answer.body.destroy(error);
+  }
+
+  private open(): BatchAnswer {
+    if (this.answer !== undefined) return this.answer;
+    const tally = new Promise<BatchTally>(
+      (resolve, reject) => (this.settleTally = { resolve, reject }),
+    );
+    // Whoever reads the tally handles its failure; the body's error is what the client sees.
+    tally.catch(() => undefined);
+    this.answer = { body: new Readable({ read() {} }), tally };
+    this.resolve({ kind: 'answering', answer: this.answer });
+    return this.answer;
+  }
+}
 
 interface Thread {
   readonly worker: Worker;
-  /** Batches sent and not yet answered, by id, with their item-sized weight. */
-  readonly pending: Map<
-    number,
-    { resolve: (o: Outcome) => void; reject: (e: Error) => void; bytes: number }
-  >;
+  /** Batches sent and not yet done with, by id. */
+  readonly pending: Map<number, PendingBatch>;
   /** Bytes of the bodies pending: what the next batch is balanced by. */
   load: number;
   /** The engine state last sent to this thread. */
@@ -46,8 +111,8 @@ interface Thread {
  * batch so a service that never gets one never pays for them. Each batch goes to the thread with
  * the fewest bytes still to answer. Before a batch, a thread is sent the live engine state if it
  * has not seen it (after a start or a reload): it answers each batch with the state current when
- * the batch was sent. A thread that dies fails its pending batches (500) and is replaced on the
- * next batch.
+ * the batch was sent. A thread that dies fails its pending batches (a 500, or for an answer
+ * already being sent, a connection cut off) and is replaced on the next batch.
  */
 export class BatchThreads {
   private readonly logger = new Logger(BatchThreads.name);
@@ -74,7 +139,7 @@ export class BatchThreads {
     const id = this.nextId++;
     const body = ownBuffer(job.body);
     return new Promise<Outcome>((resolve, reject) => {
-      thread.pending.set(id, { resolve, reject, bytes: body.byteLength });
+      thread.pending.set(id, new PendingBatch(body.byteLength, resolve, reject));
       thread.load += body.byteLength;
       const message: ToBatchThread = {
         kind: 'batch',
@@ -99,11 +164,9 @@ export class BatchThreads {
     const thread: Thread = { worker, pending: new Map(), load: 0, sent: undefined };
     worker.on('message', (reply: FromBatchThread) => {
       const job = thread.pending.get(reply.id);
-      if (job === undefined) return;
+      if (job === undefined || !job.take(reply)) return;
       thread.pending.delete(reply.id);
       thread.load -= job.bytes;
-      if (reply.kind === 'failed') job.reject(new Error(`a batch thread failed: ${reply.message}`));
-      else job.resolve(reply);
     });
     const fail = (why: string) => {
       const index = this.threads.indexOf(thread);
@@ -111,7 +174,7 @@ export class BatchThreads {
       if (!this.closing)
         this.logger.error(`a batch thread stopped (${why}); it is replaced on the next batch`);
       for (const job of thread.pending.values())
-        job.reject(new Error(`a batch thread stopped: ${why}`));
+        job.fail(new Error(`a batch thread stopped: ${why}`));
       thread.pending.clear();
     };
     worker.on('error', (error) => fail(error.message));

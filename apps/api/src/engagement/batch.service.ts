@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   BadRequestException,
   Inject,
@@ -10,8 +11,8 @@ import { invalidRequestProblem } from '@app/contract';
 import { Clock, CLOCK, EngagementService, LiveEngine } from '@app/engagement';
 import { Env } from '../config/env.config';
 import { parseBody, RawJsonBody } from '../http/request-body';
-import { BatchAnswerWriter, BatchRefusal, BatchSummary } from './batch-answer';
-import { BATCH_WORKER_SCRIPT, BatchThreads } from './batch-threads';
+import { BatchAnswerWriter, BatchRefusal } from './batch-answer';
+import { BATCH_WORKER_SCRIPT, BatchAnswer, BatchThreads } from './batch-threads';
 
 /** A refused batch as the 400 a single request would get for the same fault. */
 function badRequest(refusal: BatchRefusal): BadRequestException {
@@ -43,7 +44,7 @@ export class BatchService implements OnApplicationShutdown {
     this.threads = size > 0 ? new BatchThreads(size, live, script) : undefined;
   }
 
-  async answer(body: unknown, acceptLanguage: string | undefined): Promise<BatchSummary> {
+  async answer(body: unknown, acceptLanguage: string | undefined): Promise<BatchAnswer> {
     if (body instanceof RawJsonBody && this.threads !== undefined) {
       const outcome = await this.threads
         .run({
@@ -56,16 +57,18 @@ export class BatchService implements OnApplicationShutdown {
           throw new InternalServerErrorException(error.message);
         });
       if (outcome.kind === 'refused') throw badRequest(outcome.refusal);
-      return outcome.summary;
+      return outcome.answer;
     }
     const document = body instanceof RawJsonBody ? parseBody(body.bytes) : body;
     const batch = this.engagement.validateBatch(document, this.maxItems);
     if (!batch.ok) throw badRequest({ kind: 'envelope', errors: batch.errors });
-    const writer = new BatchAnswerWriter();
+    const chunks: Uint8Array[] = [];
+    const writer = new BatchAnswerWriter((chunk) => chunks.push(chunk));
     for (const result of await this.engagement.analyzeBatch(batch.value, acceptLanguage)) {
       writer.add(result);
     }
-    return writer.finish();
+    const tally = writer.finish();
+    return { body: Readable.from(chunks, { objectMode: false }), tally: Promise.resolve(tally) };
   }
 
   async onApplicationShutdown(): Promise<void> {

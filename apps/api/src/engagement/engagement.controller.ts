@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { Readable } from 'node:stream';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Body, Controller, Header, HttpCode, Post, StreamableFile } from '@nestjs/common';
 import {
   ApiBody,
@@ -15,6 +14,7 @@ import {
   AnalyzeEngagementRequestDto,
   AnalyzeEngagementResponseDto,
   EngagementAnalysis,
+  problem,
   EXAMPLE_ANALYSIS,
   EXAMPLE_BATCH_REQUEST,
   EXAMPLE_HISTORY_REQUEST,
@@ -23,6 +23,7 @@ import {
 } from '@app/contract';
 import { EngagementService } from '@app/engagement';
 import { API_KEY_SCHEME, ApiProblems } from '../docs/api-docs';
+import { sendProblem } from '../errors/problem-response';
 import { NodeRequest } from '../http/node-request';
 import { AnalysisTelemetryService } from './analysis-telemetry.service';
 import { BatchService } from './batch.service';
@@ -101,13 +102,22 @@ export class EngagementController {
     @Body() body: unknown,
     @NodeRequest() http: IncomingMessage,
   ): Promise<StreamableFile> {
-    const summary = await this.batches.answer(body, http.headers['accept-language']);
-    this.telemetry.batch(http, summary);
-    // Written chunk by chunk, each let go once the socket has it.
-    const chunks = summary.body.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
-    return new StreamableFile(Readable.from(chunks), {
-      length: summary.bytes,
-      type: BATCH_ANSWER_TYPE,
+    const answer = await this.batches.answer(body, http.headers['accept-language']);
+    // Tallied once the last chunk is written, before the response ends and its line is logged.
+    answer.tally.then(
+      (tally) => this.telemetry.batch(http, tally),
+      () => undefined,
+    );
+    // Sent as the chunks come: the answer, several times the batch's size, is never held whole.
+    const file = new StreamableFile(answer.body, { type: BATCH_ANSWER_TYPE });
+    // A thread that fails midway leaves the client a connection cut off, never a JSON that looks
+    // whole; before the first byte is sent, a 500 (the exception filter's problem details).
+    file.setErrorHandler((_error, response) => {
+      const raw = response as unknown as ServerResponse;
+      if (raw.destroyed) return;
+      if (raw.headersSent) return void raw.destroy();
+      sendProblem(raw, problem(500, 'internal error'));
     });
+    return file;
   }
 }

@@ -158,7 +158,7 @@ describe(Admission.name, () => {
     const sut = new Admission({ ...LIMITS, maxInFlight: 1 });
     sut.admit(incoming('/version'), outgoing());
     const request = arriving('/analyze-engagement', { 'content-length': '6' });
-    const verdict = sut.admit(request, outgoing());
+    const verdict = sut.gate(request, outgoing());
     expect(verdict).toBeInstanceOf(Promise);
     let settled = false;
     void (verdict as Promise<unknown>).then(() => (settled = true));

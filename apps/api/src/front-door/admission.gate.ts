@@ -109,8 +109,19 @@ export class Admission {
     return this.refusals[reason];
   }
 
-  /** The front door's gate. */
-  readonly gate: Gate = (request, response) => this.admit(request, response);
+  /**
+   * The front door's gate. A refused request's body is read and dropped (never parsed or kept)
+   * before the answer: a connection closed while the client still sends, as Node closes one
+   * whose client asked for that, is reset, and the client sees a broken pipe, not the 503.
+   */
+  readonly gate: Gate = (request, response) => {
+    const refusal = this.admit(request, response);
+    if (refusal === undefined || request.complete) return refusal;
+    return new Promise((resolve) => {
+      finished(request, () => resolve(refusal));
+      request.resume();
+    });
+  };
 
   private readonly turns = new TurnQueue();
 
@@ -152,10 +163,7 @@ export class Admission {
   }
 
   /** Counts the request until its response closes, or refuses it. */
-  admit(
-    request: IncomingMessage,
-    response: ServerResponse,
-  ): HttpException | undefined | Promise<HttpException> {
+  admit(request: IncomingMessage, response: ServerResponse): HttpException | undefined {
     const url = request.url ?? '/';
     if (EXEMPT.test(url)) return undefined;
     const { maxInFlight, maxBatchBytes, maxEventLoopDelayMs = 0 } = this.limits;
@@ -213,23 +221,15 @@ export class Admission {
     response: ServerResponse,
     reason: RefusalReason,
     message: string,
-  ): ServiceUnavailableException | Promise<ServiceUnavailableException> {
+  ): ServiceUnavailableException {
     this.refusals[reason]++;
     this.lastRefusal = performance.now();
     response.setHeader('retry-after', ADMISSION_RETRY_AFTER_S);
-    const refusal = new ServiceUnavailableException(message);
     // A small request's connection is closed after the answer: a client that retries at once
     // reconnects and waits in the kernel's accept queue, which costs nothing, instead of in the
     // turn's reads. A batch's is kept, so its next try need not send its body over a new one.
     if (closable(request)) response.setHeader('connection', 'close');
-    if (request.complete) return refusal;
-    // The body is read and dropped (never parsed or kept) before the answer: a connection closed
-    // while the client still sends, as Node closes one whose client asked for that, is reset,
-    // and the client sees a broken pipe instead of the 503.
-    return new Promise((resolve) => {
-      finished(request, () => resolve(refusal));
-      request.resume();
-    });
+    return new ServiceUnavailableException(message);
   }
 }
 
