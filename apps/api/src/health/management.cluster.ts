@@ -3,14 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { INestApplication, ServiceUnavailableException } from '@nestjs/common';
 import type { HealthCheckResult } from '@nestjs/terminus';
 import { AggregatorRegistry, MetricObjectWithValues, MetricValue } from 'prom-client';
-import { problem } from '@app/contract';
+import { problem } from '@app/contract/problem';
 import type { Env } from '../config/env.config';
 import { sendProblem } from '../errors/problem-response';
 import { answerClientError, createNodeServer } from '../http/node-server';
-import { pathOf } from '../http/request-path';
+import { pathOf } from '../http/path-of';
 import { setSecurityHeaders } from '../http/security-headers';
 import { requestId } from '../logging/request-log';
-import { METRICS_TYPE } from '../metrics/metrics.controller';
+import { METRICS_TYPE } from '../metrics/metrics-type';
 import { MetricsService } from '../metrics/metrics.service';
 import { HealthController } from './health.controller';
 
