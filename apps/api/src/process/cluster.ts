@@ -69,10 +69,11 @@ export function superviseWorkers(env: Env): void {
   };
 
   cluster.on('message', (worker, message: unknown) => {
+    // Readiness and metrics are the management listener's (management.cluster.ts).
     if (!isToSupervisor(message)) return;
     if (message.kind === 'serving') served = message.state;
     else if (message.kind === 'draining') draining.add(worker);
-    else if (worker.isConnected()) {
+    else if (message.kind === 'state?' && worker.isConnected()) {
       const answer: ToWorker = { kind: 'state', state: served };
       // A worker that died meanwhile is handled by the exit event.
       worker.send(answer, () => {});
