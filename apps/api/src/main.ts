@@ -1,89 +1,18 @@
 // First: SIGHUP during the seconds the imports below take must not kill the process.
 import './process/early-signals';
 import cluster from 'node:cluster';
-import type { Server } from 'node:http';
-import { ConfigService } from '@nestjs/config';
-import type { INestApplication } from '@nestjs/common';
-import type { Logger as PinoLogger } from 'pino';
-import { LiveEngine, loadEngineConfig } from '@app/engagement';
-import { MlService } from '@app/ml';
-import { createApp } from './app.setup';
-import { Env, validateEnv } from './config/env.config';
-import { reportToSupervisor, superviseManagement } from './health/management.cluster';
-import { listenManagement } from './health/management.server';
-import { ROOT_LOGGER } from './logging/root-logger';
+// Only light modules here: with WORKERS > 1 this process is the supervisor, which must stay
+// small (tens of MB, not a second copy of the server); the server is ./serve, loaded below
+// only by a process that serves.
+import { type Env, validateEnv } from './config/env.config';
+import { superviseManagement } from './health/management.cluster';
 import { drawUserIdSalt } from './logging/user-id-salt';
-import { MetricsService } from './metrics/metrics.service';
 import { superviseWorkers } from './process/cluster';
-import { ConnectionDrain } from './process/connection-drain';
-import { Lifecycle } from './process/lifecycle';
-import { reloadOnSignalAndChange } from './process/reload';
-import { exitOnSignals } from './process/shutdown';
-import { askSupervisorForState, tellSupervisor } from './process/supervisor-channel';
-
-function failStart(error: unknown): never {
-  // A bad config or environment: say which key, in one line, and exit non-zero; the stack only
-  // for someone debugging.
-  const debug = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
-  const text = debug ? ((error as Error).stack ?? String(error)) : (error as Error).message;
-  process.stderr.write(`start-up failed: ${text}\n`);
-  process.exit(1);
-}
+import { failStart } from './process/start-failure';
 
 async function serve(): Promise<void> {
-  const lifecycle: Lifecycle = { draining: false };
-  let app: INestApplication;
-  try {
-    // A replacement worker starts from what the service serves, not from files it may have refused.
-    const startFrom = await askSupervisorForState();
-    // Checked before Nest starts, so a bad key is one line, not a framework stack trace.
-    if (startFrom === undefined) loadEngineConfig(validateEnv(process.env).CONFIG_PATH);
-    app = await createApp(lifecycle, startFrom);
-  } catch (error) {
-    failStart(error);
-  }
-  const env = app.get<ConfigService<Env, true>>(ConfigService);
-  exitOnSignals(app, lifecycle, new ConnectionDrain(app.getHttpServer() as Server), {
-    delayMs: env.get('SHUTDOWN_DELAY_MS', { infer: true }),
-    timeoutMs: env.get('SHUTDOWN_TIMEOUT_MS', { infer: true }),
-  });
-  const port = env.get('PORT', { infer: true });
-  const host = env.get('HOST', { infer: true });
-  await app.listen(port, host);
-  const managementPort = env.get('MANAGEMENT_PORT', { infer: true });
-  const managementHost = env.get('MANAGEMENT_HOST', { infer: true }) || host;
-  // Under node:cluster the supervisor listens on the management port, from the workers' reports.
-  if (managementPort > 0 && cluster.isWorker) reportToSupervisor(app);
-  else if (managementPort > 0) {
-    const timeoutMs = env.get('REQUEST_TIMEOUT_MS', { infer: true });
-    await listenManagement(app, managementPort, managementHost, timeoutMs);
-  }
-  const ml = app.get(MlService).status();
-  // One line saying where and how the service answers, for whoever reads the start-up log.
-  app.get<PinoLogger>(ROOT_LOGGER, { strict: false }).info(
-    {
-      url: `http://${host}:${port}`,
-      ...(managementPort > 0 && { management_url: `http://${managementHost}:${managementPort}` }),
-      adapter: env.get('HTTP_ADAPTER', { infer: true }),
-      mode: ml.mode,
-      model_version: ml.modelVersion,
-    },
-    'listening',
-  );
-  // Ready: reloads from now on (a SIGHUP during start-up was kept for this moment), and the
-  // supervisor learns what this worker serves, for a replacement to start from.
-  const live = app.get(LiveEngine);
-  const metrics = app.get(MetricsService);
-  tellSupervisor({ kind: 'serving', state: live.handOver });
-  reloadOnSignalAndChange(live, {
-    configPath: env.get('CONFIG_PATH', { infer: true }),
-    modelsDir: env.get('MODELS_DIR', { infer: true }),
-    watchMs: env.get('CONFIG_WATCH_MS', { infer: true }),
-    onReload: (result) => {
-      metrics.countReload(result);
-      if (result.ok) tellSupervisor({ kind: 'serving', state: live.handOver });
-    },
-  });
+  const server = await import('./serve');
+  await server.serve();
 }
 
 function main(): void {

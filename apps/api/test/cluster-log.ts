@@ -24,6 +24,10 @@ function supervisorLog(server: ServerProcess): SupervisorLine[] {
   return lines;
 }
 
+/** What the supervisor logged, in order. */
+export const supervisorSaid = (server: ServerProcess): string[] =>
+  supervisorLog(server).map((line) => line.msg);
+
 export const listened = (server: ServerProcess): number[] =>
   supervisorLog(server)
     .filter((line) => line.msg === 'worker listening')

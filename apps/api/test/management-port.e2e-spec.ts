@@ -1,4 +1,7 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { killServer, listened, waitFor } from './cluster-log';
 import { freePort, ServerProcess, startServer } from './server-process';
 
@@ -23,13 +26,23 @@ function get(port: number, path: string): Promise<Reply> {
   });
 }
 
+/** The packages a list of loaded files comes from, nested ones included. */
+function packagesOf(files: readonly string[]): Set<string> {
+  const names = files.flatMap((file) =>
+    [...file.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].map((match) => match[1]),
+  );
+  return new Set(names);
+}
+
 describe('MANAGEMENT_PORT with WORKERS=2: the supervisor answers probes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'supervisor-modules-'));
   let server: ServerProcess | undefined;
 
   afterEach(() => {
     if (server !== undefined) killServer(server);
     server = undefined;
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reports liveness, every worker’s readiness and their summed metrics, serves no API, and exits 0', async () => {
     const management = await freePort();
@@ -76,4 +89,45 @@ describe('MANAGEMENT_PORT with WORKERS=2: the supervisor answers probes', () => 
     expect(code).toBe(0);
     expect(at - signalledAt).toBeLessThan(5000);
   }, 40_000);
+
+  it('stays lean: the supervisor loads no framework, engine or contract barrel, probed and scraped', async () => {
+    const file = join(dir, 'loaded.json');
+    const management = await freePort();
+    server = await startServer({
+      WORKERS: '2',
+      LOG_LEVEL: 'warn',
+      MANAGEMENT_PORT: String(management),
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'loaded-modules.js')}`,
+      LOADED_MODULES_FILE: file,
+    });
+    const running = server;
+    await waitFor(
+      'both workers ready',
+      async () => {
+        const ready = await get(management, '/health/ready');
+        return ready.status === 200 && Object.keys(ready.body.details).length === 2;
+      },
+      20_000,
+    );
+    expect((await get(management, '/health')).status).toBe(200);
+    expect((await get(management, '/metrics')).body).toContain('\nmodels_loaded 5\n');
+    expect((await get(management, '/nowhere')).status).toBe(404);
+
+    running.child.kill('SIGUSR2');
+    await waitFor("the supervisor's list of loaded files", () => existsSync(file));
+    const loaded = JSON.parse(readFileSync(file, 'utf8')) as string[];
+    const packages = packagesOf(loaded);
+
+    expect([...packages].filter((name) => /^@(nestjs|tensorflow)\//.test(name))).toEqual([]);
+    const own = loaded.filter(
+      (path) => path.includes('/dist/') && !path.includes('/node_modules/'),
+    );
+    // Of the project's libraries only the contract's problem module: no barrel, no engine.
+    expect(own.filter((path) => path.includes('/libs/'))).toEqual([
+      expect.stringMatching(/\/libs\/contract\/src\/problem\/problem\.js$/),
+    ]);
+    expect(own.filter((path) => /\/(serve|app\.setup|app\.module)\.js$/.test(path))).toEqual([]);
+    // The list is what was loaded: it holds the logger, and prom-client since the scrape.
+    expect(['pino', 'prom-client'].filter((name) => !packages.has(name))).toEqual([]);
+  }, 60_000);
 });

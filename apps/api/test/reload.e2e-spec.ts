@@ -95,6 +95,21 @@ function reloadedIn(server: ServerProcess): Set<number> {
   return pids;
 }
 
+/** The pids that logged they listen (the service's own `listening` line). */
+function listeningIn(server: ServerProcess): number[] {
+  return server
+    .stdout()
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; pid: number };
+        return entry.msg === 'listening' ? [entry.pid] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
 /**
  * Resolves once process `pid` catches SIGHUP, or has some 64 MB resident without catching it:
  * past Node's own start (before which no program can catch a signal) and still loading its
@@ -289,17 +304,27 @@ describe('live reload of the config and models', () => {
       });
       const spawned = server;
       const pid = spawned.child.pid as number;
-      const notListening = () => expect(spawned.stdout()).not.toContain('"msg":"listening"');
+      const notListening = (serving: number) => expect(listeningIn(spawned)).not.toContain(serving);
       await startingUp(pid);
       spawned.child.kill('SIGHUP');
-      notListening();
-      if (workers > 1) {
-        await waitFor('the workers', () => workerPids(spawned).length === workers, 20_000);
-        for (const worker of workerPids(spawned)) {
-          await startingUp(worker);
-          process.kill(worker, 'SIGHUP');
-        }
-        notListening();
+      notListening(pid);
+      // The supervisor starts one worker, and the others once that one listens: each is
+      // signalled while it starts, one after the other.
+      const signalled: number[] = [];
+      while (workers > 1 && signalled.length < workers) {
+        let worker = 0;
+        await waitFor(
+          'the next worker',
+          () => {
+            worker = workerPids(spawned).find((found) => !signalled.includes(found)) ?? 0;
+            return worker !== 0;
+          },
+          20_000,
+        );
+        await startingUp(worker);
+        process.kill(worker, 'SIGHUP');
+        notListening(worker);
+        signalled.push(worker);
       }
 
       await waitUntilHealthy(spawned);

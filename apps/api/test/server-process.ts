@@ -11,7 +11,11 @@ export interface ServerProcess {
   readonly port: number;
   /** Everything the process wrote to stdout so far (its JSON log lines). */
   stdout(): string;
+  /** Everything the process wrote to stderr so far (a failed start's one line). */
+  stderr(): string;
   readonly exited: Promise<{ code: number | null; at: number }>;
+  /** Once the process and every worker holding its stdout and stderr are gone, all read. */
+  readonly closed: Promise<void>;
 }
 
 /** A port nothing listens on now, for a server's PORT or MANAGEMENT_PORT. */
@@ -59,10 +63,12 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
+  let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.resume();
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
     child.on('exit', (code) => resolve({ code, at: Date.now() })),
   );
-  return { child, port, stdout: () => stdout, exited };
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return { child, port, stdout: () => stdout, stderr: () => stderr, exited, closed };
 }

@@ -1,6 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { died, killServer, killWorker, listened, waitFor, workerPids } from './cluster-log';
-import { ServerProcess, startServer } from './server-process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  died,
+  killServer,
+  killWorker,
+  listened,
+  supervisorSaid,
+  waitFor,
+  workerPids,
+} from './cluster-log';
+import { ServerProcess, spawnServer, startServer } from './server-process';
 
 const ENV = { WORKERS: '2', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '5000' };
 
@@ -124,4 +135,40 @@ describe('worker supervision (WORKERS=2)', () => {
     expect(await healthChecks(running.port)).toEqual(Array(6).fill(200));
     await stopAndExpectCleanExit(running);
   }, 120_000);
+});
+
+describe('a bad config with WORKERS=2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bad-config-'));
+  let server: ServerProcess | undefined;
+
+  afterEach(() => {
+    if (server !== undefined) killServer(server);
+    server = undefined;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fails in the one worker started first, named in one line, and the supervisor exits 1', async () => {
+    // The supervisor loads no engine code to check the config with: the first worker finds the
+    // bad key, and the second is never started to find it again.
+    const path = join(dir, 'config.json');
+    writeFileSync(path, JSON.stringify({ profile_rules: { resume_threshold: 7 } }));
+    server = await spawnServer({ ...ENV, CONFIG_PATH: path });
+
+    const { code } = await server.exited;
+    await server.closed;
+
+    expect(code).toBe(1);
+    expect(
+      server
+        .stderr()
+        .split('\n')
+        .filter((line) => line.startsWith('start-up failed:')),
+    ).toEqual([
+      `start-up failed: invalid config ${path}: profile_rules.resume_threshold must be a number from 0 to 1`,
+    ]);
+    expect(supervisorSaid(server)).toEqual([
+      'starting 2 workers: one, then the others once it listens',
+      'a worker exited before listening; stopping',
+    ]);
+  }, 60_000);
 });

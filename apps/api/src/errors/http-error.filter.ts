@@ -12,6 +12,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { Problem, problem, PROBLEM_JSON } from '@app/contract';
 import { HTTP_SEAM, HttpSeam } from '../http/http-seam';
 import { nodeRequestOf } from '../http/node-request';
+import { pathOf } from '../http/path-of';
 import {
   BODY_LIMITS,
   BodyLimits,
@@ -20,7 +21,6 @@ import {
   unsupportedEncoding,
   unsupportedType,
 } from '../http/request-body';
-import { pathOf } from '../http/request-path';
 import { problemOf } from './problem-response';
 
 /** An upload the client abandoned: there is nobody left to answer. */

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { HttpException } from '@nestjs/common';
-import { isProblem, Problem, problem, PROBLEM_JSON } from '@app/contract';
+import { isProblem, type Problem, problem, PROBLEM_JSON } from '@app/contract/problem';
 
 /**
  * The problem details (RFC 9457) for an exception: the one it carries whole (an invalid

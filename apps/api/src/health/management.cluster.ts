@@ -1,20 +1,19 @@
-import cluster, { Worker } from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { INestApplication, ServiceUnavailableException } from '@nestjs/common';
 import type { HealthCheckResult } from '@nestjs/terminus';
-import { AggregatorRegistry, MetricObjectWithValues, MetricValue } from 'prom-client';
-import { problem } from '@app/contract';
+import { problem } from '@app/contract/problem';
 import type { Env } from '../config/env.config';
 import { sendProblem } from '../errors/problem-response';
 import { answerClientError, createNodeServer } from '../http/node-server';
-import { pathOf } from '../http/request-path';
+import { pathOf } from '../http/path-of';
 import { setSecurityHeaders } from '../http/security-headers';
 import { requestId } from '../logging/request-log';
-import { METRICS_TYPE } from '../metrics/metrics.controller';
-import { MetricsService } from '../metrics/metrics.service';
-import { HealthController } from './health.controller';
+import { METRICS_TYPE } from '../metrics/metrics-type';
+import { isToSupervisor, type ToWorker, type WorkerMetrics } from '../process/supervisor-channel';
 
-type Metrics = MetricObjectWithValues<MetricValue<string>>[];
+// The supervisor's side of the management port. It runs in the cluster's primary, which should
+// stay small: only light modules here, no framework, no contract barrel, and prom-client only
+// once /metrics is scraped. The workers' side is management.worker.ts.
 
 /** How often each worker tells the supervisor whether it is ready. */
 export const REPORT_EVERY_MS = 500;
@@ -22,57 +21,6 @@ export const REPORT_EVERY_MS = 500;
 export const STALE_AFTER_MS = 3000;
 /** How long a scrape waits for the workers' metrics; the late ones are left out. */
 const SCRAPE_TIMEOUT_MS = 5000;
-
-interface ReadinessReport {
-  readonly type: 'eie:readiness';
-  readonly ready: boolean;
-  readonly report: HealthCheckResult;
-}
-
-interface MetricsRequest {
-  readonly type: 'eie:metrics?';
-  readonly id: number;
-}
-
-interface MetricsReply {
-  readonly type: 'eie:metrics';
-  readonly id: number;
-  readonly metrics: Metrics;
-}
-
-const isReport = (message: unknown): message is ReadinessReport =>
-  (message as ReadinessReport | null)?.type === 'eie:readiness';
-const isMetricsReply = (message: unknown): message is MetricsReply =>
-  (message as MetricsReply | null)?.type === 'eie:metrics';
-
-/**
- * The worker's side of a supervisor's management listener: its readiness every REPORT_EVERY_MS,
- * and its metrics when asked. Timers are unref'd: they never keep a draining worker alive.
- */
-export function reportToSupervisor(app: INestApplication): void {
-  const health = app.get(HealthController);
-  const metrics = app.get(MetricsService);
-  const send = async (): Promise<void> => {
-    let message: ReadinessReport;
-    try {
-      message = { type: 'eie:readiness', ready: true, report: await health.ready() };
-    } catch (error) {
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      const report = error.getResponse() as HealthCheckResult;
-      message = { type: 'eie:readiness', ready: false, report };
-    }
-    if (process.connected) process.send?.(message);
-  };
-  void send();
-  setInterval(() => void send().catch(() => undefined), REPORT_EVERY_MS).unref();
-  process.on('message', (message: MetricsRequest) => {
-    if (message?.type !== 'eie:metrics?') return;
-    void metrics.registry.getMetricsAsJSON().then((json) => {
-      const reply: MetricsReply = { type: 'eie:metrics', id: message.id, metrics: json };
-      if (process.connected) process.send?.(reply);
-    });
-  });
-}
 
 interface Known {
   readonly pid: number;
@@ -117,11 +65,15 @@ export function superviseManagement(env: Env): void {
   cluster.on('listening', (worker) => (track(worker).listening = true));
   cluster.on('exit', (worker) => workers.delete(worker));
   let nextScrape = 0;
-  const scrapes = new Map<number, { replies: Metrics[]; pending: number; done: () => void }>();
+  const scrapes = new Map<
+    number,
+    { replies: WorkerMetrics[]; pending: number; done: () => void }
+  >();
   cluster.on('message', (worker, message: unknown) => {
-    if (isReport(message)) {
+    if (!isToSupervisor(message)) return;
+    if (message.kind === 'readiness') {
       track(worker).last = { at: Date.now(), ready: message.ready, report: message.report };
-    } else if (isMetricsReply(message)) {
+    } else if (message.kind === 'metrics') {
       const scrape = scrapes.get(message.id);
       if (scrape === undefined) return;
       scrape.replies.push(message.metrics);
@@ -169,7 +121,7 @@ export function superviseManagement(env: Env): void {
 
   const scrape = async (): Promise<string> => {
     const id = nextScrape++;
-    const replies: Metrics[] = [];
+    const replies: WorkerMetrics[] = [];
     const targets = [...workers.keys()].filter((worker) => worker.isConnected());
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, SCRAPE_TIMEOUT_MS);
@@ -182,10 +134,12 @@ export function superviseManagement(env: Env): void {
         },
       });
       if (targets.length === 0) resolve();
-      const request: MetricsRequest = { type: 'eie:metrics?', id };
+      const request: ToWorker = { kind: 'metrics?', id };
       for (const worker of targets) worker.send(request);
     });
     scrapes.delete(id);
+    // Loaded on the first scrape: a supervisor that is only probed never pays for it.
+    const { AggregatorRegistry } = await import('prom-client');
     return AggregatorRegistry.aggregate(replies).metrics();
   };
 

@@ -4,10 +4,10 @@ import type { HealthCheckResult } from '@nestjs/terminus';
 import { problem } from '@app/contract';
 import { sendProblem } from '../errors/problem-response';
 import { answerClientError, createNodeServer } from '../http/node-server';
-import { pathOf } from '../http/request-path';
+import { pathOf } from '../http/path-of';
 import { setSecurityHeaders } from '../http/security-headers';
 import { requestId } from '../logging/request-log';
-import { METRICS_TYPE } from '../metrics/metrics.controller';
+import { METRICS_TYPE } from '../metrics/metrics-type';
 import { MetricsService } from '../metrics/metrics.service';
 import { HealthController } from './health.controller';
 

@@ -6,6 +6,7 @@ import getRawBody from 'raw-body';
 import { Doorway, HTTP_METHODS, HttpSeam } from './http-seam';
 import { answerClientError, createNodeServer } from './node-server';
 import type { NextFunction } from './node-request';
+import { pathOf } from './path-of';
 import {
   BodyLimits,
   bodyLimitFor,
@@ -15,7 +16,6 @@ import {
   unsupportedEncoding,
   unsupportedType,
 } from './request-body';
-import { pathOf } from './request-path';
 
 /** Nest's Express adapter on the service's Node server, without Express's per-response extras. */
 class ServiceExpressAdapter extends ExpressAdapter {

@@ -6,6 +6,7 @@ import { problem, PROBLEM_JSON } from '@app/contract';
 import { requestId } from '../logging/request-log';
 import { HTTP_METHODS, HttpSeam } from './http-seam';
 import { answerClientError, createNodeServer } from './node-server';
+import { pathOf } from './path-of';
 import {
   BodyLimits,
   bodyLimitFor,
@@ -13,7 +14,7 @@ import {
   unsupportedEncoding,
   unsupportedType,
 } from './request-body';
-import { BAD_URL_MESSAGE, pathOf } from './request-path';
+import { BAD_URL_MESSAGE } from './request-path';
 import { SECURITY_HEADERS } from './security-headers';
 
 /** The fastify request behind a Node request, for its route pattern. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, RequestListener, Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { problem, PROBLEM_JSON } from '@app/contract';
+import { problem, PROBLEM_JSON } from '@app/contract/problem';
 import { SECURITY_HEADERS } from './security-headers';
 
 /**

@@ -1,10 +1,8 @@
 import { BadRequestException, HttpException } from '@nestjs/common';
+import { pathOf } from './path-of';
 
-/** A request URL without its query. */
-export function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
+// Still offered here for the importers that have not moved to ./path-of.
+export { pathOf };
 
 /** What the front door answers a path it refuses (fastify's routing errors say the first too). */
 export const BAD_URL_MESSAGE = 'the URL is not valid: it has a broken percent-encoding';

@@ -1,10 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { API_KEY_SCHEME, ApiProblems } from '../docs/api-docs';
+import { METRICS_TYPE } from './metrics-type';
 import { MetricsService } from './metrics.service';
-
-/** The media type Prometheus scrapes. */
-export const METRICS_TYPE = 'text/plain; version=0.0.4';
 
 @ApiTags('service')
 @Controller('metrics')

@@ -1,9 +1,9 @@
-import cluster, { Worker } from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import pino from 'pino';
-import { HandedOverState, loadEngineConfig } from '@app/engagement';
-import { Env } from '../config/env.config';
+import type { HandedOverState } from '@app/engagement';
+import type { Env } from '../config/env.config';
 import { endSighupQueue } from './early-signals';
-import { isToSupervisor, ToWorker } from './supervisor-channel';
+import { isToSupervisor, type ToWorker } from './supervisor-channel';
 
 /** The second replacement in a row waits this long; each further one waits twice as long. */
 const FIRST_BACKOFF_MS = 100;
@@ -19,21 +19,23 @@ function replacementDelayMs(streak: number): number {
 
 /**
  * WORKERS > 1: this process only supervises; the workers share the port (node:cluster hands out
- * connections). The config is checked here first so a bad key fails once, with its path, instead
- * of in a restart loop. The first workers read the files; each worker then tells the supervisor
- * what it serves (after it starts and after every reload it takes), and a worker started later
- * is handed the last of those states as data instead of reading the files, so a file the service
- * refused never stops a replacement (it still reloads from the files on the next SIGHUP or
- * change). A worker that dies is replaced, after a delay that grows while workers keep dying
- * soon after they start, so a crash loop cannot spin; one that dies before any worker listened
- * means the service cannot start, so the supervisor exits non-zero. SIGTERM/SIGINT are passed to
- * the workers, which drain as a single process does; the supervisor exits when they are gone,
- * 0 if every one that began draining drained cleanly. SIGHUP is passed on too: each worker
- * reloads its config and models; one still starting gets it once it listens.
+ * connections). It loads no engine code, so it does not check the config itself: it starts one
+ * worker, which reads the files, and the other WORKERS - 1 only once that one listens. A bad key
+ * thus fails once, in that one worker, which names it in its one `start-up failed:` line; the
+ * supervisor then exits non-zero instead of running a restart loop. Each worker tells the
+ * supervisor what it serves (after it starts and after every reload it takes), and a worker
+ * started later is handed the last of those states as data instead of reading the files, so a
+ * file the service refused never stops a replacement (it still reloads from the files on the
+ * next SIGHUP or change). A worker that dies is replaced, after a delay that grows while workers
+ * keep dying soon after they start, so a crash loop cannot spin; one that dies before any worker
+ * listened means the service cannot start, so the supervisor exits non-zero. SIGTERM/SIGINT are
+ * passed to the workers, which drain as a single process does; the supervisor exits when they
+ * are gone, 0 if every one that began draining drained cleanly. SIGHUP is passed on too: each
+ * worker reloads its config and models; one still starting gets it once it listens, and so does
+ * each of the start's workers not yet forked when it came.
  */
 export function superviseWorkers(env: Env): void {
   const log = pino({ level: env.LOG_LEVEL, base: { pid: process.pid, role: 'supervisor' } });
-  loadEngineConfig(env.CONFIG_PATH);
   // Structured clone over IPC: the handed-over models hold Float64Arrays, which JSON would mangle.
   cluster.setupPrimary({ serialization: 'advanced' });
 
@@ -55,24 +57,37 @@ export function superviseWorkers(env: Env): void {
   const draining = new WeakSet<Worker>();
   // Workers that were starting when SIGHUP came: a replacement has not read the files.
   const reloadWhenListening = new WeakSet<Worker>();
+  // A SIGHUP came while the first worker was starting: the rest of the start reloads too, as
+  // they would had they been forked with it (they start from its state, not from the files).
+  let reloadRestOfStart = false;
   const pendingReplacements = new Set<NodeJS.Timeout>();
 
-  const fork = (): void => {
+  const fork = (): Worker => {
     const worker = cluster.fork();
     alive.add(worker);
     worker.once('listening', () => {
+      const first = !started;
       started = true;
       listeningSince.set(worker, Date.now());
       log.info({ worker: worker.process.pid }, 'worker listening');
       if (reloadWhenListening.has(worker) && !stopping) worker.process.kill('SIGHUP');
+      if (first && !stopping) forkRestOfStart();
     });
+    return worker;
+  };
+  const forkRestOfStart = (): void => {
+    for (let i = 1; i < env.WORKERS; i++) {
+      const worker = fork();
+      if (reloadRestOfStart) reloadWhenListening.add(worker);
+    }
   };
 
   cluster.on('message', (worker, message: unknown) => {
+    // Readiness and metrics are the management listener's (management.cluster.ts).
     if (!isToSupervisor(message)) return;
     if (message.kind === 'serving') served = message.state;
     else if (message.kind === 'draining') draining.add(worker);
-    else if (worker.isConnected()) {
+    else if (message.kind === 'state?' && worker.isConnected()) {
       const answer: ToWorker = { kind: 'state', state: served };
       // A worker that died meanwhile is handled by the exit event.
       worker.send(answer, () => {});
@@ -136,19 +151,21 @@ export function superviseWorkers(env: Env): void {
   const reloadAll = (): void => {
     if (stopping) return;
     const serving = [...alive].filter((worker) => listeningSince.has(worker)).length;
+    const notForked = started ? 0 : env.WORKERS - alive.size;
     log.info(
-      `SIGHUP received: asking ${serving} workers to reload, ${alive.size - serving} more once they listen`,
+      `SIGHUP received: asking ${serving} workers to reload, ${alive.size - serving + notForked} more once they listen`,
     );
     for (const worker of alive) {
       if (listeningSince.has(worker)) worker.process.kill('SIGHUP');
       else reloadWhenListening.add(worker);
     }
+    if (!started) reloadRestOfStart = true;
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 
-  log.info(`starting ${env.WORKERS} workers`);
-  for (let i = 0; i < env.WORKERS; i++) fork();
+  log.info(`starting ${env.WORKERS} workers: one, then the others once it listens`);
+  fork();
   process.on('SIGHUP', reloadAll);
   // A SIGHUP while this process was loading: the workers reload once they listen.
   if (endSighupQueue()) reloadAll();

@@ -1,9 +1,15 @@
 import cluster from 'node:cluster';
+import type { HealthCheckResult } from '@nestjs/terminus';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { HandedOverState } from '@app/engagement';
+
+/** One worker's metrics registry, as prom-client's aggregation takes it. */
+export type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];
 
 /**
  * What a worker tells its supervisor over node:cluster's IPC channel, which the supervisor sets
- * to structured clone ("advanced" serialization), so the models' weights go as they are.
+ * to structured clone ("advanced" serialization), so the models' weights go as they are. Every
+ * message in either direction is told apart by `kind` alone.
  */
 export type ToSupervisor =
   /** Sent by a starting worker: what should it serve? */
@@ -11,18 +17,40 @@ export type ToSupervisor =
   /** What the worker serves, once it listens and after every reload it took. */
   | { readonly kind: 'serving'; readonly state: HandedOverState }
   /** The worker got the stop signal: from now on, how it exits is how its drain went. */
-  | { readonly kind: 'draining' };
+  | { readonly kind: 'draining' }
+  /** The worker's own readiness, sent every REPORT_EVERY_MS for the management port. */
+  | { readonly kind: 'readiness'; readonly ready: boolean; readonly report: HealthCheckResult }
+  /** The answer to 'metrics?': the worker's registry. */
+  | { readonly kind: 'metrics'; readonly id: number; readonly metrics: WorkerMetrics };
 
-/** The supervisor's answer to 'state?': none before any worker served (read the files then). */
-export interface ToWorker {
-  readonly kind: 'state';
-  readonly state: HandedOverState | undefined;
+/** What the supervisor tells a worker. */
+export type ToWorker =
+  /** The answer to 'state?': none before any worker served (read the files then). */
+  | { readonly kind: 'state'; readonly state: HandedOverState | undefined }
+  /** A scrape of the management port's /metrics: answer with 'metrics' and the same id. */
+  | { readonly kind: 'metrics?'; readonly id: number };
+
+// Records rather than lists, so that a kind added to a type and not here fails to compile.
+const TO_SUPERVISOR: Readonly<Record<ToSupervisor['kind'], true>> = {
+  'state?': true,
+  serving: true,
+  draining: true,
+  readiness: true,
+  metrics: true,
+};
+const TO_WORKER: Readonly<Record<ToWorker['kind'], true>> = { state: true, 'metrics?': true };
+
+function hasKind(message: unknown, kinds: object): boolean {
+  const kind = (message as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' && Object.hasOwn(kinds, kind);
 }
 
-const KINDS: readonly string[] = ['state?', 'serving', 'draining'];
-
 export function isToSupervisor(message: unknown): message is ToSupervisor {
-  return KINDS.includes((message as { kind?: unknown } | null)?.kind as string);
+  return hasKind(message, TO_SUPERVISOR);
+}
+
+export function isToWorker(message: unknown): message is ToWorker {
+  return hasKind(message, TO_WORKER);
 }
 
 /** Tells the supervisor, when this process is a worker; a lost message is no reason to crash. */
@@ -38,9 +66,9 @@ export function askSupervisorForState(): Promise<HandedOverState | undefined> {
   if (!cluster.isWorker) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     const onMessage = (message: unknown): void => {
-      if ((message as Partial<ToWorker> | null)?.kind !== 'state') return;
+      if (!isToWorker(message) || message.kind !== 'state') return;
       process.off('message', onMessage);
-      resolve((message as ToWorker).state);
+      resolve(message.state);
     };
     process.on('message', onMessage);
     tellSupervisor({ kind: 'state?' });

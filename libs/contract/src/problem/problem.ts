@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { FieldError } from './field-error';
+import type { FieldError } from './field-error';
 
 /** The media type of every error this service answers (RFC 9457). */
 export const PROBLEM_JSON = 'application/problem+json';
