@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { finished } from 'node:stream';
 import { HttpException, ServiceUnavailableException } from '@nestjs/common';
 import { BATCH_ROUTE } from '../http/request-body';
-import { pathOf } from '../http/request-path';
+import { pathOf } from '../http/path-of';
 import type { Gate } from './front-door';
 import { TurnQueue } from './turn-queue';
 

@@ -1,9 +1,6 @@
 import { BadRequestException, HttpException } from '@nestjs/common';
 import { pathOf } from './path-of';
 
-// Still offered here for the importers that have not moved to ./path-of.
-export { pathOf };
-
 /** What the front door answers a path it refuses (fastify's routing errors say the first too). */
 export const BAD_URL_MESSAGE = 'the URL is not valid: it has a broken percent-encoding';
 export const DOT_SEGMENT_MESSAGE = 'the URL is not valid: it has a . or .. segment';
