@@ -321,7 +321,7 @@ async function batches() {
   for (const { status } of clients) statuses[status] = (statuses[status] ?? 0) + 1;
   const attempts = clients.reduce((sum, client) => sum + client.attempts, 0);
   console.log(
-    `batches: ${BATCHES} clients × ${(body.length / 1024 / 1024).toFixed(2)} MB (${count} items), each retrying after a 503 until answered, in ${seconds.toFixed(1)} s: ${JSON.stringify(statuses)} after ${attempts} attempts`,
+    `batches: ${BATCHES} clients × ${(body.length / 1024 / 1024).toFixed(2)} MB (${count} items), ${process.env.BATCH_RETRY === '0' ? 'one try each' : 'each retrying after a 503 until answered'}, in ${seconds.toFixed(1)} s: ${JSON.stringify(statuses)} after ${attempts} attempts`,
   );
   console.log(
     `  peak memory, supervisor + workers (sampled every 100 ms): ${peak.pss.toFixed(0)} MB PSS summed (what the pod holds), ${peak.rss.toFixed(0)} MB VmRSS summed (shared pages counted per process)`,
