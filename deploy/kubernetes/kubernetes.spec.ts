@@ -90,6 +90,10 @@ describe('deploy/kubernetes', () => {
     ]);
     expect(kustomization).not.toHaveProperty('secretGenerator');
     expect(validateEnv(env).API_KEYS).toEqual([SECRET.API_KEYS]);
+    // A Secret with an empty key list stops the start rather than serving without keys.
+    expect(() => validateEnv({ ...env, API_KEYS: '' })).toThrow(
+      'invalid environment: API_KEYS must be set: REQUIRE_API_KEYS is true',
+    );
   });
 
   it('logs user ids hashed and refuses to start with a short salt', () => {

@@ -4,7 +4,8 @@ import cluster from 'node:cluster';
 // Only light modules here: with WORKERS > 1 this process is the supervisor, which must stay
 // small (tens of MB, not a second copy of the server); the server is ./serve, loaded below
 // only by a process that serves.
-import { type Env, validateEnv } from './config/env.config';
+import { type Env, ENV_NAMES, validateEnv } from './config/env.config';
+import { envWarnings } from './config/env-warnings';
 import { superviseManagement } from './health/management.cluster';
 import { drawUserIdSalt } from './logging/user-id-salt';
 import { superviseWorkers } from './process/cluster';
@@ -22,6 +23,10 @@ function main(): void {
       process.stderr.write(
         'LOG_USER_IDS=hash without LOG_USER_ID_SALT: user ids are hashed with a random salt for this run\n',
       );
+    }
+    // Once, before the workers start: a misspelt name would otherwise be ignored in silence.
+    for (const line of envWarnings(process.env, ENV_NAMES)) {
+      process.stderr.write(`warning: ${line}\n`);
     }
     let env: Env;
     try {

@@ -201,6 +201,11 @@ export class Env {
   @Transform(toList)
   API_KEYS: string[] = [];
 
+  /** Refuse to start without API_KEYS (the Kubernetes base sets it: its keys come from a Secret). */
+  @IsBoolean({ message: flag('REQUIRE_API_KEYS') })
+  @Transform(toBoolean)
+  REQUIRE_API_KEYS = false;
+
   /** /docs, /docs-json and /metrics without a key even when API_KEYS is set. */
   @IsBoolean({ message: flag('PUBLIC_DOCS') })
   @Transform(toBoolean)
@@ -305,8 +310,11 @@ export class EnvError extends Error {
 }
 
 /** For ConfigModule's `validate`: the typed, frozen settings, or an EnvError naming each variable. */
+/** Every environment variable the service reads. */
+export const ENV_NAMES: readonly string[] = Object.freeze(Object.keys(new Env()));
+
 export function validateEnv(raw: Record<string, unknown>): Env {
-  const known = Object.keys(new Env());
+  const known = ENV_NAMES;
   const present = Object.fromEntries(
     known.filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]]),
   );
@@ -314,6 +322,9 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   const problems = validateSync(env, { stopAtFirstError: true }).flatMap((error) =>
     Object.values(error.constraints ?? {}).slice(0, 1),
   );
+  if (problems.length === 0 && env.REQUIRE_API_KEYS && env.API_KEYS.length === 0) {
+    problems.push('API_KEYS must be set: REQUIRE_API_KEYS is true');
+  }
   if (problems.length > 0) throw new EnvError(problems);
   return Object.freeze(env);
 }
