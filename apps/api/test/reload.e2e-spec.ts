@@ -204,9 +204,19 @@ describe('live reload of the config and models', () => {
       json: { config_hash: changed, model_version: modelVersion, mode: 'ml' },
     });
     expect((await call(port, '/analyze-engagement', EXAMPLE_REQUEST)).json.nudges).toHaveLength(2);
-    expect((await call(port, '/health/ready')).json.details.config).toEqual({
-      status: 'up',
-      hash: changed,
+    // Readiness is unaffected; both reports say the last reload was refused, and why.
+    const lastReload = {
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      result: 'refused',
+      reason: expect.stringMatching(/^the models cannot be loaded: /),
+    };
+    expect(await call(port, '/health/ready')).toMatchObject({
+      status: 200,
+      json: { details: { config: { status: 'up', hash: changed, last_reload: lastReload } } },
+    });
+    expect(await call(port, '/health')).toMatchObject({
+      status: 200,
+      json: { details: { config: { status: 'up', hash: changed, last_reload: lastReload } } },
     });
     const metrics = (await call(port, '/metrics')).json as string;
     expect(metrics).toContain('engine_reloads_total{result="ok"} 1');

@@ -19,7 +19,13 @@ export { EngagementModule, EngagementModuleOptions } from './nest/engagement.mod
 export { EngagementService } from './nest/engagement.service';
 export { CLOCK, Clock, HandedOverState } from './nest/engagement.tokens';
 export { ConfigHealthIndicator } from './nest/engine-config.health';
-export { engineStateFrom, LiveEngine, PortableEngineState, ReloadResult } from './nest/live-engine';
+export {
+  engineStateFrom,
+  LastReload,
+  LiveEngine,
+  PortableEngineState,
+  ReloadResult,
+} from './nest/live-engine';
 export { assign, fnv1a32, hashBucket } from './policy/assignment';
 export { policyVersion } from './answer/policy-answer';
 export { ChosenNudge, chooseNudges } from './policy/choose-nudges';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './engine-config';
-import { buildEngineConfig, loadEngineConfig } from './engine-config.loader';
+import { buildEngineConfig, loadEngineConfig, withLineAndColumn } from './engine-config.loader';
 
 /** A config.json with only the four original sections, as first shipped. */
 const ORIGINAL_CONFIG = {
@@ -298,6 +298,23 @@ describe(buildEngineConfig.name, () => {
   });
 });
 
+describe(withLineAndColumn.name, () => {
+  it('turns an offset into a line and column, and leaves other messages alone', () => {
+    const text = '{\n  "a": 1,\n  "b" 2\n}';
+    expect(withLineAndColumn('Unexpected number in JSON at position 18', text)).toBe(
+      'Unexpected number in JSON at line 3 column 7',
+    );
+    // Newer V8 adds the line and column itself: one place is said once.
+    expect(withLineAndColumn('Bad thing in JSON at position 18 (line 3 column 7)', text)).toBe(
+      'Bad thing in JSON at line 3 column 7',
+    );
+    expect(withLineAndColumn('Unexpected end of JSON input', '{\n "a":')).toBe(
+      'Unexpected end of JSON input at line 2 column 6',
+    );
+    expect(withLineAndColumn('Unexpected token', text)).toBe('Unexpected token');
+  });
+});
+
 describe(loadEngineConfig.name, () => {
   const dir = mkdtempSync(join(tmpdir(), 'config-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -311,7 +328,24 @@ describe(loadEngineConfig.name, () => {
     const path = join(dir, 'broken.json');
     writeFileSync(path, '{ "max_nudges": ');
     expect(() => loadEngineConfig(path)).toThrow(
-      `invalid config ${path}: (file) is not valid JSON`,
+      `invalid config ${path}: (file) is not valid JSON: Unexpected end of JSON input at line 1 column 17`,
+    );
+  });
+
+  it('says where a file stops being JSON by line and column, not by offset', () => {
+    const path = join(dir, 'trailing-comma.json');
+    writeFileSync(path, '{\n  "max_nudges": 3,\n}\n');
+    let message = '';
+    try {
+      loadEngineConfig(path);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    // The wording before the place is V8's own and may change between Node versions.
+    expect(message).toMatch(
+      new RegExp(
+        `^invalid config ${path}: \\(file\\) is not valid JSON: .+ in JSON at line 3 column 1$`,
+      ),
     );
   });
 

@@ -126,9 +126,27 @@ export function readEngineConfigDocument(path: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     throw new ConfigError(path, [
-      fieldError('(file)', `is not valid JSON: ${(error as Error).message}`),
+      fieldError(
+        '(file)',
+        `is not valid JSON: ${withLineAndColumn((error as Error).message, text)}`,
+      ),
     ]);
   }
+}
+
+/**
+ * JSON.parse's message with its character offset ("at position 44") given as the line and column
+ * an editor shows (1-based), and the end of the input placed the same way.
+ */
+export function withLineAndColumn(message: string, text: string): string {
+  const at = (offset: number): string => {
+    const before = text.slice(0, offset).split('\n');
+    return `line ${before.length} column ${before[before.length - 1].length + 1}`;
+  };
+  const position = /at position (\d+)(?: \(line \d+ column \d+\))?/.exec(message);
+  if (position !== null) return message.replace(position[0], `at ${at(Number(position[1]))}`);
+  if (message === 'Unexpected end of JSON input') return `${message} at ${at(text.length)}`;
+  return message;
 }
 
 /** Reads and validates config.json; every failure names the file and the key path. */

@@ -94,6 +94,25 @@ describe(LiveEngine.name, () => {
     expect(live.config).toBe(before.config);
   });
 
+  it('remembers how the last reload ended, for the health report', async () => {
+    files = workspace(true);
+    const { live } = await start(files);
+    expect(live.lastReload).toBeUndefined();
+
+    files.writeConfig({ max_nudges: 'three' });
+    const refused = await live.reload();
+    expect(live.lastReload).toEqual({
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      result: 'refused',
+      reason: !refused.ok && refused.reason,
+    });
+
+    files.writeConfig({ max_nudges: 2 });
+    await live.reload();
+    expect(live.lastReload).toEqual({ at: expect.stringMatching(/^\d{4}-/), result: 'ok' });
+    expect(Date.parse(live.lastReload!.at)).toBeLessThanOrEqual(Date.now());
+  });
+
   it('refuses a config whose objective the models do not serve, keeping both, naming the key', async () => {
     files = workspace(true);
     const { live } = await start(files);

@@ -44,6 +44,14 @@ export type ReloadResult =
       readonly modelVersion: string | null;
     };
 
+/** The last reload, for the health report: when, how it ended, and why it was refused. */
+export interface LastReload {
+  /** When it ended, as an RFC 3339 time. */
+  readonly at: string;
+  readonly result: 'ok' | 'refused';
+  readonly reason?: string;
+}
+
 /**
  * The config and models the engine answers with now. Both are read from disk at start-up (or
  * taken from a handed-over state, `startFrom`) and again on `reload()` (SIGHUP, or a file watch); a reload swaps them together, in one synchronous
@@ -60,6 +68,7 @@ export class LiveEngine implements OnApplicationBootstrap {
   /** The reload reading the files now, and one more asked for while it runs. */
   private running: Promise<ReloadResult> | undefined;
   private queued: Promise<ReloadResult> | undefined;
+  private last: LastReload | undefined;
 
   constructor(
     @Inject(ENGAGEMENT_OPTIONS) private readonly options: EngagementModuleOptions,
@@ -98,6 +107,11 @@ export class LiveEngine implements OnApplicationBootstrap {
     return this.current;
   }
 
+  /** How the last reload ended; undefined before the first. */
+  get lastReload(): LastReload | undefined {
+    return this.last;
+  }
+
   /** `state` as plain data, for a batch thread; read in the same step as `state`, it matches it. */
   get portable(): PortableEngineState {
     const models = this.ml.models;
@@ -130,9 +144,21 @@ export class LiveEngine implements OnApplicationBootstrap {
       });
       return this.queued;
     }
-    this.running = this.loadAndSwap().finally(() => {
-      this.running = undefined;
-    });
+    this.running = this.loadAndSwap().then(
+      (result) => {
+        this.running = undefined;
+        this.last = {
+          at: new Date().toISOString(),
+          result: result.ok ? 'ok' : 'refused',
+          ...(!result.ok && { reason: result.reason }),
+        };
+        return result;
+      },
+      (error: unknown) => {
+        this.running = undefined;
+        throw error;
+      },
+    );
     return this.running;
   }
 
