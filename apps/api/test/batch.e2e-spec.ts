@@ -128,7 +128,7 @@ describe('POST /analyze-engagement/batch', () => {
     [
       { items: [], as_of: '2025-02-30' },
       'as_of',
-      'as_of must be a calendar date in YYYY-MM-DD format',
+      'as_of must be a real calendar date: 2025-02-30 does not exist',
     ],
     [
       { items: Array.from({ length: 51 }, () => ({})) },

@@ -191,7 +191,7 @@ describe(EngagementController.name, () => {
         {
           path: 'user_data.activity.last_event_attended',
           message:
-            'user_data.activity.last_event_attended must be a calendar date in YYYY-MM-DD format',
+            'user_data.activity.last_event_attended must be a real calendar date: 2025-02-30 does not exist',
         },
         {
           path: 'peer_snapshot.batch_resume_uploaded_pct',

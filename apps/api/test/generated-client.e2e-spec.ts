@@ -84,7 +84,7 @@ describe('a client generated from docs/openapi.json (openapi-typescript + openap
       expect(await client.nudgeTypes(EXAMPLE_REQUEST)).toEqual(['resume', 'comeback', 'quiz']);
       const bad = { ...EXAMPLE_REQUEST, as_of: '2025-02-30' };
       await expect(client.nudgeTypes(bad)).rejects.toThrow(
-        '400 Bad Request: invalid request: 1 field failed validation as_of: as_of must be a calendar date in YYYY-MM-DD format',
+        '400 Bad Request: invalid request: 1 field failed validation as_of: as_of must be a real calendar date: 2025-02-30 does not exist',
       );
       expect(await client.batch([EXAMPLE_REQUEST, bad])).toEqual({ analysed: 1, failed: [1] });
       expect(await client.version()).toMatch(/^(express|fastify) [0-9a-f]{16}$/);

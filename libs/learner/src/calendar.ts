@@ -12,6 +12,17 @@ function digitAt(value: string, index: number): number {
 
 const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9] as const;
 
+/**
+ * True when the string is written as a date in some notation: digits in three groups joined by
+ * `-`, `/` or `.` (2025-06-01, 01/06/2025, 1.6.2025), alone or followed by a time. Such a string
+ * is never a quiz topic: read as a date, or refused.
+ */
+export function looksLikeDate(value: string): boolean {
+  return DATE_LIKE.test(value);
+}
+
+const DATE_LIKE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:$|[Tt ])/;
+
 /** True when the string has the `YYYY-MM-DD` shape (whether or not the date exists). */
 export function looksLikeIsoDate(value: string): boolean {
   if (value.length !== 10 || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH)

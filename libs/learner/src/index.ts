@@ -1,6 +1,7 @@
 export {
   CalendarDay,
   formatCalendarDate,
+  looksLikeDate,
   looksLikeIsoDate,
   parseCalendarDate,
   todayUtc,

@@ -1,4 +1,4 @@
-import { CalendarDay, looksLikeIsoDate, parseCalendarDate } from './calendar';
+import { CalendarDay, looksLikeDate, parseCalendarDate, utcDayOf } from './calendar';
 import { LearnerRecord } from './learner';
 
 /**
@@ -41,7 +41,9 @@ export function deriveSignals(record: LearnerRecord, asOf: CalendarDay): Learner
   const quizDays = new Set<CalendarDay>();
   let quizTopicCount = 0;
   for (const entry of profile.quiz_history) {
-    const day = looksLikeIsoDate(entry) ? parseCalendarDate(entry) : null;
+    // A date (YYYY-MM-DD, or an RFC 3339 date-time's UTC day, as validation allows); a string
+    // that is no date, or one validation would have refused, counts as a topic.
+    const day = looksLikeDate(entry) ? utcDayOf(entry) : null;
     if (day === null) quizTopicCount++;
     else quizDays.add(day);
   }

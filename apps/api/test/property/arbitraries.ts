@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { dayOf, ISO_DATE, isoOf, Request, todayDay } from './oracle';
+import { dayOf, isoOf, Request, todayDay } from './oracle';
 
 /** fast-check generators of valid requests for the property-based suite. */
 
@@ -43,13 +43,19 @@ const eventName = fc
   )
   .filter((name) => fits(128)(name) && !RESERVED_EVENTS.has(name));
 
-/** A topic: anything that is not shaped like a date. */
+/**
+ * Written as a date in some notation (docs/api.md): three groups of digits joined by -, / or .,
+ * alone or before a time. Such an entry of quiz_history is a date or refused, never a topic.
+ */
+export const DATE_LIKE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:$|[Tt ])/;
+
+/** A topic: anything that is not written as a date. */
 const topic = fc
   .oneof(
-    fc.constantFrom('python', 'sql', 'statistics', '2025/06/01', '2025-6-1'),
+    fc.constantFrom('python', 'sql', 'statistics', 'python 3.12', 'v2.0', '20250601'),
     fc.string({ maxLength: 20 }),
   )
-  .filter((s) => !ISO_DATE.test(s));
+  .filter((s) => !DATE_LIKE.test(s));
 
 /** An id has no control or format character, line separator or unpaired surrogate (docs/api.md). */
 const PLAIN_ID = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]*$/u;

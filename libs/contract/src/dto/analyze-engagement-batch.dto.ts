@@ -8,7 +8,7 @@ import { PROBLEMS, REQUEST_LIMITS } from '../request/limits';
 export class AnalyzeEngagementBatchRequestDto {
   /** `as_of` for every item that has none of its own; today's UTC date when absent. @example "2025-06-30" */
   @IsOptional()
-  @IsCalendarDate({ message: PROBLEMS.date })
+  @IsCalendarDate()
   @ApiProperty({ format: 'date', required: false, type: String })
   as_of?: string;
 

@@ -44,7 +44,6 @@ const required = { message: PROBLEMS.required };
 const object = { message: PROBLEMS.object };
 const count = { message: PROBLEMS.count };
 const countMax = { message: PROBLEMS.countMax };
-const date = { message: PROBLEMS.date };
 const deliveryDecisionId = { message: PROBLEMS.deliveryDecisionId };
 const history = { message: PROBLEMS.history };
 const plainId = { message: PROBLEMS.plainId };
@@ -82,8 +81,9 @@ export class ProfileDto implements LearnerProfile {
   projects_added!: number;
 
   /**
-   * Quiz topics and/or quiz dates (YYYY-MM-DD); dates count as quizzes taken, and a string shaped
-   * like a date must be a real one, not after as_of.
+   * Quiz topics and/or quiz dates (YYYY-MM-DD, or an RFC 3339 date-time, read as its UTC day);
+   * dates count as quizzes taken. A string written as a date in any notation (01/06/2025,
+   * 2025-6-1) is never a topic: it must be one of those two forms, a real day, not after as_of.
    * @example ["2025-06-01", "python"]
    */
   @IsDefined(required)
@@ -134,13 +134,13 @@ export class ActivityDto implements LearnerActivity {
   /** Date of the last event attended; null or absent when never. @example "2025-06-14" */
   @IsOptional()
   @ApiProperty({ format: 'date', nullable: true, required: false, type: String })
-  @IsCalendarDate(date)
+  @IsCalendarDate()
   last_event_attended?: string | null;
 
   /** Date of the last quiz taken; null or absent when unknown. @example "2025-06-01" */
   @IsOptional()
   @ApiProperty({ format: 'date', nullable: true, required: false, type: String })
-  @IsCalendarDate(date)
+  @IsCalendarDate()
   last_quiz_taken?: string | null;
 }
 
@@ -232,7 +232,7 @@ export class DeliveredNudgeDto {
    */
   @IsDefined(required)
   @ApiProperty({ type: String, pattern: DATE_OR_DATE_TIME_PATTERN })
-  @IsDateOrDateTime({ message: PROBLEMS.sentAt })
+  @IsDateOrDateTime()
   sent_at!: string;
 
   /** What the learner did with it, when known. @example "dismissed" */
@@ -267,7 +267,7 @@ export class AnalyzeEngagementRequestDto implements LearnerRecord {
   /** The date the analysis is for; today's UTC date when absent. @example "2025-06-30" */
   @IsOptional()
   @ApiProperty({ format: 'date', required: false, type: String })
-  @IsCalendarDate(date)
+  @IsCalendarDate()
   as_of?: string;
 
   /**

@@ -1,4 +1,4 @@
-import { NUDGE_TYPES } from '@app/learner';
+import { looksLikeIsoDate, NUDGE_TYPES, parseCalendarDate } from '@app/learner';
 
 /** The longest decision id a caller may send, and so the longest a decision log may hold. */
 export const MAX_DECISION_ID_LENGTH = 64;
@@ -36,6 +36,8 @@ export const PROBLEMS = {
   avgMax: `must be at most ${REQUEST_LIMITS.maxAvgProjects}`,
   percent: 'must be a number from 0 to 100',
   date: 'must be a calendar date in YYYY-MM-DD format',
+  quizDate:
+    'looks like a date but is not one in YYYY-MM-DD format or an RFC 3339 date-time (a topic must not look like a date)',
   locale: `must be a BCP 47 language tag such as en, es or hi-IN (at most ${REQUEST_LIMITS.localeLength} characters)`,
   userId: `must be a string of 1 to ${REQUEST_LIMITS.idLength} characters`,
   plainId:
@@ -52,3 +54,26 @@ export const PROBLEMS = {
   deliveryDecisionId: `must be a string of 1 to ${REQUEST_LIMITS.decisionIdLength} characters`,
   decisionId: `must be a string of 1 to ${REQUEST_LIMITS.decisionIdLength} printable ASCII characters, without spaces`,
 } as const;
+
+/**
+ * What is wrong with a value where a `YYYY-MM-DD` date belongs: a date of the right shape that
+ * does not exist (`2025-02-30`) says so; anything else gets the format.
+ */
+export function dateProblem(value: unknown): string {
+  return typeof value === 'string' && looksLikeIsoDate(value)
+    ? `must be a real calendar date: ${value} does not exist`
+    : PROBLEMS.date;
+}
+
+/**
+ * What is wrong with a value where a date or an RFC 3339 date-time belongs: one whose date part
+ * has the right shape but does not exist (`2025-02-29T10:00:00Z`) says so.
+ */
+export function dateTimeProblem(value: unknown): string {
+  const datePart = typeof value === 'string' ? value.slice(0, 10) : undefined;
+  return datePart !== undefined &&
+    looksLikeIsoDate(datePart) &&
+    parseCalendarDate(datePart) === null
+    ? `must be a real date: ${datePart} does not exist`
+    : PROBLEMS.sentAt;
+}

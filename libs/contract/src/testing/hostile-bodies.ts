@@ -36,6 +36,10 @@ export const MUST = {
   eventCount: `must have at most ${L.events} events`,
   eventName: `must have event names of 1 to ${L.eventNameLength} characters`,
   notAfter: (day: string) => `must not be after as_of (${day})`,
+  noSuchDate: (date: string) => `must be a real calendar date: ${date} does not exist`,
+  noSuchDateTime: (date: string) => `must be a real date: ${date} does not exist`,
+  quizDate:
+    'looks like a date but is not one in YYYY-MM-DD format or an RFC 3339 date-time (a topic must not look like a date)',
 } as const;
 
 // ---------------------------------------------------------------------------------------------

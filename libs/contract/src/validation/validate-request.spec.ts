@@ -85,7 +85,7 @@ describe(validateAnalyzeRequest.name, () => {
     [
       'user_data.activity.last_event_attended',
       '2025-02-30',
-      'user_data.activity.last_event_attended must be a calendar date in YYYY-MM-DD format',
+      'user_data.activity.last_event_attended must be a real calendar date: 2025-02-30 does not exist',
     ],
     [
       'user_data.activity.last_event_attended',
@@ -105,7 +105,12 @@ describe(validateAnalyzeRequest.name, () => {
     [
       'user_data.profile.quiz_history',
       ['python', '2025-13-01'],
-      'user_data.profile.quiz_history[1] must be a calendar date in YYYY-MM-DD format',
+      'user_data.profile.quiz_history[1] must be a real calendar date: 2025-13-01 does not exist',
+    ],
+    [
+      'user_data.profile.quiz_history',
+      ['01/06/2025', 'python'],
+      'user_data.profile.quiz_history[0] looks like a date but is not one in YYYY-MM-DD format or an RFC 3339 date-time (a topic must not look like a date)',
     ],
     [
       'user_data.profile.quiz_history',
@@ -158,7 +163,8 @@ describe(validateAnalyzeRequest.name, () => {
       'peer_snapshot.buddies_attending_events must be an array of at most 200 event names of 1 to 128 characters',
     ],
     ['peer_snapshot', DELETE, 'peer_snapshot is required'],
-    ['as_of', '2025-06-31', 'as_of must be a calendar date in YYYY-MM-DD format'],
+    ['as_of', '2025-06-31', 'as_of must be a real calendar date: 2025-06-31 does not exist'],
+    ['as_of', '2025/06/30', 'as_of must be a calendar date in YYYY-MM-DD format'],
   ])('%s = %j → %p', (path, value, message) => {
     expect(errorsOf(withField(path, value))).toEqual([message]);
   });
@@ -302,9 +308,16 @@ describe(validateAnalyzeRequest.name, () => {
       expect(errorsOf(withField('history', [entry]))).toEqual([message]);
     });
 
+    it.each(['2025-02-29', '2025-02-29T10:00:00Z'])(
+      'history[0].sent_at = %j says the day does not exist',
+      (sentAt) => {
+        expect(errorsOf(withField('history', [{ type: 'quiz', sent_at: sentAt }]))).toEqual([
+          'history[0].sent_at must be a real date: 2025-02-29 does not exist',
+        ]);
+      },
+    );
+
     it.each([
-      '2025-02-29',
-      '2025-02-29T10:00:00Z',
       '2025-06-28T24:00:00Z',
       '2025-06-28T23:60:00Z',
       '2025-06-28T23:59:60Z',

@@ -1,6 +1,7 @@
 import {
   CalendarDay,
   formatCalendarDate,
+  looksLikeDate,
   looksLikeIsoDate,
   NudgeType,
   parseCalendarDate,
@@ -10,7 +11,7 @@ import {
   AnalyzeEngagementRequestDto,
   DeliveredNudgeDto,
 } from '../dto/analyze-engagement-request.dto';
-import { DeliveryOutcome, PROBLEMS } from '../request/limits';
+import { dateProblem, DeliveryOutcome, PROBLEMS } from '../request/limits';
 import { buildValidated } from './compiled-validator';
 import { FieldError, fieldError } from '../problem/field-error';
 import { isPlainRecord } from '../validators/instantiate';
@@ -41,13 +42,16 @@ function checkDatesNotAfter(
   reported: ReadonlySet<string>,
   errors: FieldError[],
 ): void {
+  const notAfterAsOf = (path: string, day: CalendarDay): void => {
+    if (day > asOf) {
+      errors.push(fieldError(path, `must not be after as_of (${formatCalendarDate(asOf)})`));
+    }
+  };
   const check = (path: string, value: unknown): void => {
     if (typeof value !== 'string' || reported.has(path)) return;
     const day = parseCalendarDate(value);
-    if (day === null) errors.push(fieldError(path, PROBLEMS.date));
-    else if (day > asOf) {
-      errors.push(fieldError(path, `must not be after as_of (${formatCalendarDate(asOf)})`));
-    }
+    if (day === null) errors.push(fieldError(path, dateProblem(value)));
+    else notAfterAsOf(path, day);
   };
   const userData = request.user_data;
   if (!isPlainRecord(userData)) return;
@@ -58,10 +62,22 @@ function checkDatesNotAfter(
   const history = isPlainRecord(userData.profile) ? userData.profile.quiz_history : undefined;
   if (Array.isArray(history) && !reported.has('user_data.profile.quiz_history')) {
     history.forEach((entry, i) => {
-      // A history entry shaped like a date is a date; anything else is a topic.
-      if (typeof entry === 'string' && looksLikeIsoDate(entry)) {
-        check(`user_data.profile.quiz_history[${i}]`, entry);
-      }
+      // An entry written as a date is a date (YYYY-MM-DD, or an RFC 3339 date-time's UTC day, as
+      // history[].sent_at takes), never a topic: one in another notation (01/06/2025) or that
+      // does not exist is refused rather than read as a topic in silence.
+      if (typeof entry !== 'string' || !looksLikeDate(entry)) return;
+      const path = `user_data.profile.quiz_history[${i}]`;
+      const day = utcDayOf(entry);
+      if (day !== null) return notAfterAsOf(path, day);
+      const datePart = entry.slice(0, 10);
+      errors.push(
+        fieldError(
+          path,
+          looksLikeIsoDate(datePart) && parseCalendarDate(datePart) === null
+            ? dateProblem(datePart)
+            : PROBLEMS.quizDate,
+        ),
+      );
     });
   }
 }

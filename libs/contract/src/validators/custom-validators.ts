@@ -1,6 +1,6 @@
 import { length, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { parseCalendarDate, utcDayOf } from '@app/learner';
-import { PROBLEMS, REQUEST_LIMITS } from '../request/limits';
+import { dateProblem, dateTimeProblem, PROBLEMS, REQUEST_LIMITS } from '../request/limits';
 import { isLocaleTag } from '../request/locale-tag';
 
 /** A real `YYYY-MM-DD` calendar date: `2025-02-30` is refused, not rolled over. */
@@ -11,7 +11,7 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value: unknown) =>
           typeof value === 'string' && parseCalendarDate(value) !== null,
-        defaultMessage: () => PROBLEMS.date,
+        defaultMessage: (args) => dateProblem(args?.value),
       },
     },
     options,
@@ -57,7 +57,7 @@ export function IsDateOrDateTime(options?: ValidationOptions): PropertyDecorator
       name: 'isDateOrDateTime',
       validator: {
         validate: (value: unknown) => typeof value === 'string' && utcDayOf(value) !== null,
-        defaultMessage: () => PROBLEMS.sentAt,
+        defaultMessage: (args) => dateTimeProblem(args?.value),
       },
     },
     options,

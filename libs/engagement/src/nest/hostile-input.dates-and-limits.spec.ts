@@ -54,7 +54,7 @@ const dateCases: Case[] = [
     IMPOSSIBLE_DATES.map((date): Case => [
       `${place.name} = ${date} (no such day)`,
       place.body(date),
-      invalid([place.reported, MUST.date]),
+      invalid([place.reported, MUST.noSuchDate(date)]),
     ]),
   ),
   ...DATES.flatMap((field) =>
@@ -94,7 +94,7 @@ const dateCases: Case[] = [
     invalid(
       ...repeat(L.quizHistory, (i): [string, string] => [
         `user_data.profile.quiz_history[${i}]`,
-        MUST.date,
+        MUST.noSuchDate('2025-02-30'),
       ]),
     ),
   ],
@@ -119,10 +119,46 @@ const dateCases: Case[] = [
     ok((a) => expect(a.as_of).toBe('2999-01-01')),
   ],
   [
-    'date-like topics that are not YYYY-MM-DD stay topics: no dates, so no quiz nudge',
+    'a quiz_history entry written as a date in another notation is refused, never read as a topic',
+    bodyWith('user_data.profile.quiz_history', [
+      '2025/06/01',
+      'python',
+      '2025-6-1',
+      '01-06-2025',
+      '1.6.2025',
+      '2025-06-01 10:00',
+      '2025-02-29T10:00:00Z',
+    ]),
+    invalid(
+      ['user_data.profile.quiz_history[0]', MUST.quizDate],
+      ['user_data.profile.quiz_history[2]', MUST.quizDate],
+      ['user_data.profile.quiz_history[3]', MUST.quizDate],
+      ['user_data.profile.quiz_history[4]', MUST.quizDate],
+      ['user_data.profile.quiz_history[5]', MUST.quizDate],
+      ['user_data.profile.quiz_history[6]', MUST.noSuchDate('2025-02-29')],
+    ),
+  ],
+  [
+    'a quiz_history entry that is an RFC 3339 date-time is read as its UTC day, as sent_at is',
     serialize(
       withFields(
-        ['user_data.profile.quiz_history', ['2025/06/01', '2025-6-1', '01-06-2025']],
+        ['user_data.profile.quiz_history', ['2025-06-29T23:30:00-02:00', 'python']],
+        ['user_data.activity.last_quiz_taken', null],
+      ),
+    ),
+    // 2025-06-30T01:30Z: a quiz on as_of itself, so no quiz nudge; the evidence counts it.
+    ok((a) => expect(types(a)).not.toContain('quiz')),
+  ],
+  [
+    'an RFC 3339 quiz time whose UTC day is after as_of is refused like a date after it',
+    bodyWith('user_data.profile.quiz_history', ['2025-06-30T23:30:00-02:00']),
+    invalid(['user_data.profile.quiz_history[0]', MUST.notAfter(AS_OF)]),
+  ],
+  [
+    'topics with digits that are not written as dates stay topics',
+    serialize(
+      withFields(
+        ['user_data.profile.quiz_history', ['python 3.12', '20250601', 'ml-101', 'v2.0']],
         ['user_data.activity.last_quiz_taken', null],
       ),
     ),

@@ -38,7 +38,6 @@ const entryWith = (field: string, value: unknown) =>
   serialize(withFields(['history', [{ ...DELIVERED }]], [`history.0.${field}`, value]));
 
 const BAD_DATE_TIMES = [
-  '2025-02-29T10:00:00Z',
   '2025-06-28T24:00:00Z',
   '2025-06-28T23:60:00Z',
   '2025-06-28T23:59:60Z',
@@ -109,6 +108,11 @@ const historyCases: Case[] = [
     entryWith(field, value),
     invalid([`history[0].${field}`, problem]),
   ]),
+  [
+    'history[0].sent_at on a day that does not exist says so',
+    entryWith('sent_at', '2025-02-29T10:00:00Z'),
+    invalid(['history[0].sent_at', 'must be a real date: 2025-02-29 does not exist']),
+  ],
   ...BAD_DATE_TIMES.map((sentAt): Case => [
     `history[0].sent_at = ${JSON.stringify(sentAt)} (no such instant, or not RFC 3339)`,
     entryWith('sent_at', sentAt),
