@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
 import { parseCalendarDate } from '@app/learner';
 import { validateAnalyzeRequest } from '@app/contract';
-import { EngagementModule, EngagementService } from '@app/engagement';
+import { EngagementModule, EngagementService, LiveEngine } from '@app/engagement';
 import {
   learnerRecord,
   simulateLearner,
@@ -16,6 +16,7 @@ import {
   userId,
 } from '../src/offline/simulate/learner-simulator';
 import { Random } from '../src/cli/random';
+import { engineVersion, scoredDecisionId } from '../src/score/decision-ids';
 import { ScoreCommand } from '../src/score/score.command';
 import { REPO_ROOT, runBuiltCli, runCli } from './run-cli';
 
@@ -88,6 +89,7 @@ describe(ScoreCommand.name, () => {
     expect(output.pop()).toBe('');
     expect(output).toHaveLength(2500);
     const engagement = engine.get(EngagementService);
+    const version = engineVersion(engine.get(LiveEngine).state);
     const asOf = parseCalendarDate(AS_OF)!;
     output.forEach((line, i) => {
       const parsed = JSON.parse(line) as { line?: number; error?: { message: string } };
@@ -97,10 +99,14 @@ describe(ScoreCommand.name, () => {
       }
       const valid = validateAnalyzeRequest(JSON.parse(lines[i]), asOf);
       if (!valid.ok) throw new Error(`line ${i + 1} should be valid`);
-      // Each line gets a decision id of its own; everything else is the engine's answer.
-      const { decision_id } = JSON.parse(line) as { decision_id: string };
-      expect(line).toBe(JSON.stringify({ ...engagement.analyze(valid.value), decision_id }));
+      // A line without a decision id gets the one derived from it (learner, as_of, engine
+      // version), which also seeds its exploration: the answer is the engine's for that id.
+      const id = scoredDecisionId(valid.value, version);
+      expect(JSON.parse(line)).toMatchObject({ decision_id: id });
+      valid.value.request.decision_id = id;
+      expect(line).toBe(JSON.stringify(engagement.analyze(valid.value)));
     });
+    expect(new Set(output.map((line) => JSON.parse(line).decision_id)).size).toBe(2500 - 3 + 1);
     const locales = output.map((line) => (JSON.parse(line) as { locale?: string }).locale);
     expect(locales.filter((locale) => locale === 'es')).toHaveLength(357);
     expect(locales.filter((locale) => locale === 'hi')).toHaveLength(194);
@@ -119,13 +125,10 @@ describe(ScoreCommand.name, () => {
     });
   }, 60_000);
 
-  it('scores in shards whose outputs, concatenated in order, are the unsharded output', async () => {
-    // Every line carries its own decision id, so two runs answer byte for byte the same.
-    const lines = inputLines().map((line, i) =>
-      line.startsWith('{"user_data":{') ? line.replace('{', `{"decision_id":"d${i}",`) : line,
-    );
+  it('scores in shards whose outputs, concatenated in order, are the unsharded output, rerun or not', async () => {
+    // No line carries a decision id: the derived ones make every run write the same bytes.
     const input = join(dir, 'sharded-in.ndjson');
-    await writeFile(input, lines.join('\n') + '\n');
+    await writeFile(input, inputLines().join('\n') + '\n');
     const score = (out: string, ...extra: string[]) =>
       runBuiltCli([
         'score',
@@ -140,6 +143,9 @@ describe(ScoreCommand.name, () => {
         ...extra,
       ]);
     expect((await score('whole.ndjson')).code).toBe(0);
+    expect((await score('again.ndjson', '--workers', '2')).code).toBe(0);
+    const whole = await readFile(join(dir, 'whole.ndjson'));
+    expect((await readFile(join(dir, 'again.ndjson'))).equals(whole)).toBe(true);
     const runs = await Promise.all(
       [0, 1, 2].map((i) => score(`shard-${i}.ndjson`, '--shard', `${i}/3`)),
     );
@@ -155,7 +161,7 @@ describe(ScoreCommand.name, () => {
     const shards = await Promise.all(
       [0, 1, 2].map((i) => readFile(join(dir, `shard-${i}.ndjson`))),
     );
-    expect(Buffer.concat(shards).equals(await readFile(join(dir, 'whole.ndjson')))).toBe(true);
+    expect(Buffer.concat(shards).equals(whole)).toBe(true);
     // Error lines keep their number in the whole file, whichever shard met them.
     const last = shards[2].toString().trimEnd().split('\n');
     expect(JSON.parse(last[last.length - 1])).toMatchObject({ line: 2500, error: { status: 400 } });

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ValidRequest } from '@app/contract';
 import { analyzeLearner, engineStateFrom } from '@app/engagement';
+import { engineVersion, withScoredDecisionId } from './decision-ids';
 import { scoreBlock } from './score-block';
 import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
 
@@ -15,7 +16,10 @@ function main(): void {
   const { state: portable, asOf } = workerData as ScoreWorkerData;
   try {
     const state = engineStateFrom(portable);
-    const analyze = (valid: ValidRequest) => analyzeLearner(valid, state);
+    const version = engineVersion(state);
+    // A line without a decision id gets one derived from it, so reruns write the same bytes.
+    const analyze = (valid: ValidRequest) =>
+      analyzeLearner(withScoredDecisionId(valid, version), state);
     // TextEncoder gives each output its own ArrayBuffer, safe to transfer (a small Buffer may
     // share node's pool with unrelated data).
     const encoder = new TextEncoder();
