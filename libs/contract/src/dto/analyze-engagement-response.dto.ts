@@ -12,10 +12,16 @@ export class EvidenceDto {
   /** The rule's id, or `model_<type>` for a model. @example "resume_peer_gap" */
   rule!: string;
 
-  /** The request values the rule compared, or the model's probability and strongest contributions. */
+  /**
+   * The request values the rule compared, or the model's probability and strongest
+   * contributions. A value the learner's record cannot give is null: `days_since_last_quiz` of a
+   * learner with no quiz date, `days_since_last_event` of one who never attended.
+   */
   @ApiProperty({
     type: 'object',
-    additionalProperties: { oneOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }] },
+    additionalProperties: {
+      oneOf: [{ type: 'number', nullable: true }, { type: 'string' }, { type: 'boolean' }],
+    },
     example: { batch_resume_uploaded_pct: 84, resume_uploaded: false },
   })
   inputs!: Record<string, number | string | boolean | null>;
