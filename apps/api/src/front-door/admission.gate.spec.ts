@@ -170,6 +170,28 @@ describe(Admission.name, () => {
     expect(request.readableEnded).toBe(true);
   });
 
+  it('reads no more of a refused body than BATCH_BODY_LIMIT, then answers and closes', async () => {
+    const sut = new Admission({ ...LIMITS, maxInFlight: 1 });
+    sut.admit(incoming('/version'), outgoing());
+    // Declared beyond the limit (800): answered at once.
+    const declared = outgoing();
+    const big = sut.gate(arriving('/analyze-engagement', { 'content-length': '801' }), declared);
+    expect(big).toBeInstanceOf(ServiceUnavailableException);
+    expect(declared.headers).toEqual({ 'retry-after': 1, connection: 'close' });
+    // Chunked: read until it passes the limit.
+    const response = outgoing();
+    const request = arriving('/analyze-engagement', { 'transfer-encoding': 'chunked' });
+    const verdict = sut.gate(request, response) as Promise<unknown>;
+    let settled = false;
+    void verdict.then(() => (settled = true));
+    request.write(Buffer.alloc(800));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    request.write(Buffer.alloc(1));
+    await expect(verdict).resolves.toBeInstanceOf(ServiceUnavailableException);
+    expect(response.headers).toEqual({ 'retry-after': 1, connection: 'close' });
+  });
+
   it('starts probes at once and other requests one per turn of the event loop, in order', async () => {
     const sut = new Admission(LIMITS);
     const started: string[] = [];

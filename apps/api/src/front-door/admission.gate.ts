@@ -117,9 +117,28 @@ export class Admission {
   readonly gate: Gate = (request, response) => {
     const refusal = this.admit(request, response);
     if (refusal === undefined || request.complete) return refusal;
+    // No more is read than the largest body the service takes (BATCH_BODY_LIMIT): past that the
+    // answer goes at once, and the connection is closed after it.
+    const limit = this.limits.batchBodyLimit;
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      response.setHeader('connection', 'close');
+      return refusal;
+    }
     return new Promise((resolve) => {
-      finished(request, () => resolve(refusal));
-      request.resume();
+      let read = 0;
+      const answer = () => {
+        request.off('data', count);
+        resolve(refusal);
+      };
+      const count = (chunk: Buffer) => {
+        read += chunk.length;
+        if (read <= limit || response.headersSent) return;
+        response.setHeader('connection', 'close');
+        answer();
+      };
+      request.on('data', count);
+      finished(request, answer);
     });
   };
 
