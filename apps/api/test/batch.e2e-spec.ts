@@ -34,7 +34,7 @@ describe('POST /analyze-engagement/batch', () => {
   it('answers the documented example: both learners analysed, in order', async () => {
     const response = await postBatch(EXAMPLE_BATCH_REQUEST);
     expect(response.status).toBe(200);
-    expect(response.body.results[0]).toEqual(exampleAnswer(modelVersion));
+    expect(response.body.results[0]).toEqual({ kind: 'analysis', ...exampleAnswer(modelVersion) });
     expect(response.body.results[1]).toMatchObject({ user_id: 'stu_7024', status: 'generated' });
   });
 
@@ -48,8 +48,9 @@ describe('POST /analyze-engagement/batch', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       results: [
-        exampleAnswer(modelVersion),
+        { kind: 'analysis', ...exampleAnswer(modelVersion) },
         {
+          kind: 'error',
           index: 1,
           error: {
             type: INVALID_REQUEST_TYPE,
@@ -81,6 +82,7 @@ describe('POST /analyze-engagement/batch', () => {
       const result = response.body.results[i];
       if (i % 7 === 3) {
         expect(result).toMatchObject({
+          kind: 'error',
           index: i,
           error: { errors: [{ path: 'user_data.profile.karma' }] },
         });
@@ -89,7 +91,9 @@ describe('POST /analyze-engagement/batch', () => {
       const single = await request(app.getHttpServer())
         .post('/analyze-engagement')
         .send({ ...items[i], as_of: '2025-06-30' });
-      expect(result).toEqual(single.body);
+      // The single answer, told apart from a failed item by `kind`, which comes first.
+      expect(result).toEqual({ kind: 'analysis', ...single.body });
+      expect(Object.keys(result)[0]).toBe('kind');
     }
   });
 
@@ -167,8 +171,19 @@ describe('POST /analyze-engagement/batch', () => {
     expect(
       operation.requestBody.content['application/json'].examples['two learners'].value,
     ).toEqual(EXAMPLE_BATCH_REQUEST);
-    expect(
-      doc.components.schemas.AnalyzeEngagementBatchResponseDto.properties.results.items.oneOf,
-    ).toHaveLength(2);
+    const results = doc.components.schemas.AnalyzeEngagementBatchResponseDto.properties.results;
+    expect(results.items).toEqual({
+      oneOf: [
+        { $ref: '#/components/schemas/BatchAnalysisDto' },
+        { $ref: '#/components/schemas/BatchItemErrorDto' },
+      ],
+      discriminator: {
+        propertyName: 'kind',
+        mapping: {
+          analysis: '#/components/schemas/BatchAnalysisDto',
+          error: '#/components/schemas/BatchItemErrorDto',
+        },
+      },
+    });
   });
 });

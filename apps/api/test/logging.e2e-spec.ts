@@ -135,7 +135,7 @@ describe('request logging', () => {
         const { results } = (await batch.json()) as { results: unknown[] };
         expect(results).toHaveLength(2);
         expect(results[0]).toMatchObject({ user_id: good.user_data.user_id, status: 'generated' });
-        expect(results[1]).toEqual({ index: 1, error: invalidUserId });
+        expect(results[1]).toEqual({ kind: 'error', index: 1, error: invalidUserId });
       },
       // The first batch starts the batch threads: seconds on a busy machine.
       20_000,

@@ -24,7 +24,8 @@ function answerValidator(ajv: Ajv, path: string): ValidateFunction {
 
 /**
  * OpenAPI 3.0 writes an exclusive bound as draft 4 did (`minimum: 0, exclusiveMinimum: true`);
- * Ajv reads JSON Schema's later form (`exclusiveMinimum: 0`). Everything else is read as served.
+ * Ajv reads JSON Schema's later form (`exclusiveMinimum: 0`). A discriminator loses its mapping
+ * (below). Everything else is read as served.
  */
 function laterBounds(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(laterBounds);
@@ -39,6 +40,12 @@ function laterBounds(node: unknown): unknown {
       out[flag] = out[bound];
       delete out[bound];
     } else if (out[flag] === false) delete out[flag];
+  }
+  // Ajv picks a discriminator's branch by the property's value in each branch; it refuses the
+  // `mapping` OpenAPI adds for code generators (which says the same).
+  if (out.discriminator !== undefined) {
+    const { propertyName } = out.discriminator as { propertyName: string };
+    out.discriminator = { propertyName };
   }
   return out;
 }

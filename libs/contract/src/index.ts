@@ -2,6 +2,7 @@
 // refusal is reported (problem+json), and the decision and outcome log lines the closed loop reads.
 export {
   AssignmentResult,
+  BatchAnalysis,
   BatchItemError,
   BatchResult,
   CandidateNudge,
@@ -13,6 +14,7 @@ export { Nudge } from './answer/nudge';
 export {
   AnalyzeEngagementBatchRequestDto,
   AnalyzeEngagementBatchResponseDto,
+  BatchAnalysisDto,
   BatchItemErrorDto,
   FieldErrorDto,
   ProblemDto,

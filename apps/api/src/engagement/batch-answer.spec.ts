@@ -3,13 +3,17 @@ import { BatchAnswerWriter } from './batch-answer';
 
 const answered = (user: string, types: string[]): BatchResult =>
   ({
-    index: 0,
+    kind: 'analysis',
     user_id: user,
     nudges: types.map((type) => ({ type, source: type === 'quiz' ? 'ml' : 'rule' })),
   }) as unknown as BatchResult;
 
 const failed = (index: number): BatchResult =>
-  ({ index, error: { status: 400, title: 'Bad Request' } }) as unknown as BatchResult;
+  ({
+    kind: 'error',
+    index,
+    error: { status: 400, title: 'Bad Request' },
+  }) as unknown as BatchResult;
 
 /** A writer whose sink keeps the chunks. */
 function writer(chunkBytes?: number) {

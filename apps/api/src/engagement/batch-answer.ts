@@ -58,7 +58,7 @@ export class BatchAnswerWriter {
     this.waiting.push(this.items++ === 0 ? text : `,${text}`);
     this.waitingLength += text.length + 1;
     if (this.waitingLength >= this.chunkBytes) this.encodeWaiting();
-    if ('error' in result) {
+    if (result.kind === 'error') {
       this.failed++;
       return;
     }

@@ -90,7 +90,7 @@ export class EngagementController {
   @ApiBody({
     type: AnalyzeEngagementBatchRequestDto,
     description:
-      'An item that fails validation does not fail the batch: its entry in `results` is `{index, error}` with the problem details a single request would get.',
+      'An item that fails validation does not fail the batch: its entry in `results` is `{kind: "error", index, error}` with the problem details a single request would get; an answered one is the single answer with `kind: "analysis"`.',
     examples: { 'two learners': { value: EXAMPLE_BATCH_REQUEST } },
   })
   @ApiOkResponse({ type: AnalyzeEngagementBatchResponseDto })

@@ -28,7 +28,10 @@ export function engagementClient(baseUrl: string, apiKey: string) {
         body: { as_of: '2025-06-30', items },
       });
       if (error !== undefined) throw new Error(error.detail);
-      const failed = data.results.flatMap((result) => ('index' in result ? [result.index] : []));
+      // The discriminator types each entry: a failed item is `kind: 'error'`, with its index.
+      const failed = data.results.flatMap((result) =>
+        result.kind === 'error' ? [result.index] : [],
+      );
       return { analysed: data.results.length - failed.length, failed };
     },
 

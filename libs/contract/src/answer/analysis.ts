@@ -63,10 +63,15 @@ export interface EngagementAnalysis {
   readonly model_version: string | null;
 }
 
+/** A batch item answered: `kind` tells it from a failed one; the rest is the single answer. */
+export type BatchAnalysis = { readonly kind: 'analysis' } & EngagementAnalysis;
+
 /** A batch item that failed validation; its neighbours are answered regardless. */
 export interface BatchItemError {
+  readonly kind: 'error';
   readonly index: number;
   readonly error: Problem;
 }
 
-export type BatchResult = EngagementAnalysis | BatchItemError;
+/** One entry of a batch's `results`, told apart by `kind`. */
+export type BatchResult = BatchAnalysis | BatchItemError;

@@ -53,24 +53,42 @@ export class ProblemDto {
   errors?: FieldErrorDto[];
 }
 
+/** A batch item answered: the single answer, with `kind` to tell it from a failed item. */
+export class BatchAnalysisDto extends AnalyzeEngagementResponseDto {
+  @ApiProperty({ enum: ['analysis'], example: 'analysis' })
+  kind!: 'analysis';
+}
+
 /** A batch item that failed validation; the others are answered regardless. */
 export class BatchItemErrorDto {
+  @ApiProperty({ enum: ['error'], example: 'error' })
+  kind!: 'error';
   /** Position of the item in `items`. @example 1 */
   index!: number;
   error!: ProblemDto;
 }
 
-@ApiExtraModels(AnalyzeEngagementResponseDto, BatchItemErrorDto)
+@ApiExtraModels(BatchAnalysisDto, BatchItemErrorDto)
 export class AnalyzeEngagementBatchResponseDto {
-  /** One entry per item, in the same order: the analysis, or the item's validation error. */
+  /**
+   * One entry per item, in the same order: the analysis (`kind: "analysis"`), or the item's
+   * validation error (`kind: "error"`).
+   */
   @ApiProperty({
     type: 'array',
     items: {
       oneOf: [
-        { $ref: getSchemaPath(AnalyzeEngagementResponseDto) },
+        { $ref: getSchemaPath(BatchAnalysisDto) },
         { $ref: getSchemaPath(BatchItemErrorDto) },
       ],
+      discriminator: {
+        propertyName: 'kind',
+        mapping: {
+          analysis: getSchemaPath(BatchAnalysisDto),
+          error: getSchemaPath(BatchItemErrorDto),
+        },
+      },
     },
   })
-  results!: (AnalyzeEngagementResponseDto | BatchItemErrorDto)[];
+  results!: (BatchAnalysisDto | BatchItemErrorDto)[];
 }

@@ -184,6 +184,6 @@ export function analyzeBatchItem(
 ): BatchResult {
   const valid = validateAnalyzeRequest(item, asOf);
   return valid.ok
-    ? analyzeLearner(valid.value, state, languageHint)
-    : { index, error: invalidRequestProblem(valid.errors) };
+    ? { kind: 'analysis', ...analyzeLearner(valid.value, state, languageHint) }
+    : { kind: 'error', index, error: invalidRequestProblem(valid.errors) };
 }
