@@ -1,14 +1,11 @@
 import { killServer } from './cluster-log';
-import { ServerProcess, spawnServer, startServer } from './server-process';
+import { ServerProcess, spawnServer, startServer, stderrLines } from './server-process';
 
 const KEY = 'k'.repeat(24);
 
 /** What the process warned about API keys on stderr, line by line. */
 const keyWarnings = (server: ServerProcess) =>
-  server
-    .stderr()
-    .split('\n')
-    .filter((line) => line.startsWith('warning:') && line.includes('API_KEY'));
+  stderrLines(server, 'warning:').filter((line) => line.includes('API_KEY'));
 
 describe('the environment at start-up', () => {
   let server: ServerProcess | undefined;
@@ -35,12 +32,7 @@ describe('the environment at start-up', () => {
     server = await spawnServer({ WORKERS: '1', REQUIRE_API_KEYS: 'true', API_KEYS: '' });
     const { code } = await server.exited;
     expect(code).toBe(1);
-    expect(
-      server
-        .stderr()
-        .split('\n')
-        .filter((line) => line.startsWith('start-up failed:')),
-    ).toEqual([
+    expect(stderrLines(server, 'start-up failed:')).toEqual([
       'start-up failed: invalid environment: API_KEYS must be set: REQUIRE_API_KEYS is true',
     ]);
   }, 60_000);

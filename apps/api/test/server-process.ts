@@ -18,6 +18,14 @@ export interface ServerProcess {
   readonly closed: Promise<void>;
 }
 
+/** The lines the process wrote to stderr that start with `prefix`, in order. */
+export function stderrLines(server: ServerProcess, prefix: string): string[] {
+  return server
+    .stderr()
+    .split('\n')
+    .filter((line) => line.startsWith(prefix));
+}
+
 /** A port nothing listens on now, for a server's PORT or MANAGEMENT_PORT. */
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -11,7 +11,7 @@ import {
   waitFor,
   workerPids,
 } from './cluster-log';
-import { ServerProcess, spawnServer, startServer } from './server-process';
+import { ServerProcess, spawnServer, startServer, stderrLines } from './server-process';
 
 const ENV = { WORKERS: '2', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '5000' };
 
@@ -158,12 +158,7 @@ describe('a bad config with WORKERS=2', () => {
     await server.closed;
 
     expect(code).toBe(1);
-    expect(
-      server
-        .stderr()
-        .split('\n')
-        .filter((line) => line.startsWith('start-up failed:')),
-    ).toEqual([
+    expect(stderrLines(server, 'start-up failed:')).toEqual([
       `start-up failed: invalid config ${path}: profile_rules.resume_threshold must be a number from 0 to 1`,
     ]);
     expect(supervisorSaid(server)).toEqual([
