@@ -66,14 +66,20 @@ export function dateProblem(value: unknown): string {
 }
 
 /**
+ * The date part of a value written as `YYYY-MM-DD` or a date-time starting so, when that day
+ * does not exist (`2025-02-29` of `2025-02-29T10:00:00Z`); undefined otherwise.
+ */
+export function nonexistentDay(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const datePart = value.slice(0, 10);
+  return looksLikeIsoDate(datePart) && parseCalendarDate(datePart) === null ? datePart : undefined;
+}
+
+/**
  * What is wrong with a value where a date or an RFC 3339 date-time belongs: one whose date part
  * has the right shape but does not exist (`2025-02-29T10:00:00Z`) says so.
  */
 export function dateTimeProblem(value: unknown): string {
-  const datePart = typeof value === 'string' ? value.slice(0, 10) : undefined;
-  return datePart !== undefined &&
-    looksLikeIsoDate(datePart) &&
-    parseCalendarDate(datePart) === null
-    ? `must be a real date: ${datePart} does not exist`
-    : PROBLEMS.sentAt;
+  const day = nonexistentDay(value);
+  return day !== undefined ? `must be a real date: ${day} does not exist` : PROBLEMS.sentAt;
 }

@@ -2,7 +2,6 @@ import {
   CalendarDay,
   formatCalendarDate,
   looksLikeDate,
-  looksLikeIsoDate,
   NudgeType,
   parseCalendarDate,
   utcDayOf,
@@ -11,7 +10,7 @@ import {
   AnalyzeEngagementRequestDto,
   DeliveredNudgeDto,
 } from '../dto/analyze-engagement-request.dto';
-import { dateProblem, DeliveryOutcome, PROBLEMS } from '../request/limits';
+import { dateProblem, DeliveryOutcome, nonexistentDay, PROBLEMS } from '../request/limits';
 import { buildValidated } from './compiled-validator';
 import { FieldError, fieldError } from '../problem/field-error';
 import { isPlainRecord } from '../validators/instantiate';
@@ -69,14 +68,9 @@ function checkDatesNotAfter(
       const path = `user_data.profile.quiz_history[${i}]`;
       const day = utcDayOf(entry);
       if (day !== null) return notAfterAsOf(path, day);
-      const datePart = entry.slice(0, 10);
+      const missing = nonexistentDay(entry);
       errors.push(
-        fieldError(
-          path,
-          looksLikeIsoDate(datePart) && parseCalendarDate(datePart) === null
-            ? dateProblem(datePart)
-            : PROBLEMS.quizDate,
-        ),
+        fieldError(path, missing !== undefined ? dateProblem(missing) : PROBLEMS.quizDate),
       );
     });
   }

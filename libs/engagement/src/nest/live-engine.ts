@@ -144,21 +144,18 @@ export class LiveEngine implements OnApplicationBootstrap {
       });
       return this.queued;
     }
-    this.running = this.loadAndSwap().then(
-      (result) => {
-        this.running = undefined;
+    this.running = this.loadAndSwap()
+      .then((result) => {
         this.last = {
           at: new Date().toISOString(),
           result: result.ok ? 'ok' : 'refused',
           ...(!result.ok && { reason: result.reason }),
         };
         return result;
-      },
-      (error: unknown) => {
+      })
+      .finally(() => {
         this.running = undefined;
-        throw error;
-      },
-    );
+      });
     return this.running;
   }
 
