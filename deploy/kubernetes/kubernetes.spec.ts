@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { Job } from 'kubernetes-models/batch/v1';
+import { CronJob } from 'kubernetes-models/batch/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
+import { Service } from 'kubernetes-models/v1';
 import { parse } from 'yaml';
 import { validateEnv } from '../../apps/api/src/config/env.config';
 
@@ -22,8 +22,7 @@ const deployment = new Deployment(load('deployment.yaml'));
 const service = new Service(load('service.yaml'));
 const hpa = new HorizontalPodAutoscaler(load('hpa.yaml'));
 const pdb = new PodDisruptionBudget(load('pdb.yaml'));
-const job = new Job(load('score-job.yaml'));
-const claim = new PersistentVolumeClaim(load('scoring-data.yaml'));
+const cronJob = new CronJob(load('score-cronjob.yaml'));
 const pod = deployment.spec!.template.spec!;
 const container = pod.containers[0];
 /** What the operator's Secret holds (README, Kubernetes), as sample values the service accepts. */
@@ -51,8 +50,7 @@ describe('deploy/kubernetes', () => {
     ['Service', service],
     ['HorizontalPodAutoscaler', hpa],
     ['PodDisruptionBudget', pdb],
-    ['Job', job],
-    ['PersistentVolumeClaim', claim],
+    ['CronJob', cronJob],
   ])('has a %s that is valid against the Kubernetes schema', (_kind, object) => {
     expect(() => object.validate()).not.toThrow();
   });
@@ -153,28 +151,87 @@ describe('deploy/kubernetes', () => {
     });
   });
 
-  it('scores a user base as an Indexed Job, one shard per completion index', () => {
-    const spec = job.spec!;
-    const scorer = spec.template.spec!.containers[0];
-    const args = scorer.args!;
-    expect(spec.completionMode).toBe('Indexed');
-    expect(spec.suspend).toBe(true);
-    expect(args[0]).toBe('score');
-    expect(args[args.indexOf('--shard') + 1]).toBe(`$(SHARD)/${spec.completions}`);
-    expect(args[args.indexOf('--out') + 1]).toContain('$(SHARD)');
-    expect(scorer.env?.find((variable) => variable.name === 'SHARD')?.valueFrom?.fieldRef).toEqual({
-      fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']",
+  describe('the nightly scoring CronJob', () => {
+    const spec = cronJob.spec!.jobTemplate.spec!;
+    const pod = spec.template.spec!;
+    const [fetch, scorer] = pod.initContainers!;
+    const [upload] = pod.containers;
+    const arg = (container: typeof scorer, flag: string) =>
+      container.args![container.args!.indexOf(flag) + 1];
+    const envOf = (container: typeof scorer, name: string) =>
+      container.env?.find((variable) => variable.name === name)?.valueFrom?.fieldRef?.fieldPath;
+
+    it('runs nightly, one run at a time, created suspended', () => {
+      expect(cronJob.spec).toMatchObject({
+        schedule: '0 2 * * *',
+        timeZone: 'Etc/UTC',
+        concurrencyPolicy: 'Forbid',
+        suspend: true,
+      });
     });
-    expect(Number(args[args.indexOf('--workers') + 1])).toBe(Number(scorer.resources?.limits?.cpu));
-    expect(scorer.image).toBe('engagement-insight-engine-training');
-    const volumes = spec.template.spec!.volumes!;
-    expect(volumes.find((volume) => volume.name === 'data')?.persistentVolumeClaim?.claimName).toBe(
-      claim.metadata!.name,
-    );
-    expect(volumes.find((volume) => volume.name === 'config')?.configMap?.name).toBe(
-      'engine-config',
-    );
-    expect(args[args.indexOf('--config') + 1]).toBe('/etc/engagement/config.json');
+
+    it('scores one shard per completion index of an Indexed Job, on the training image', () => {
+      expect(spec.completionMode).toBe('Indexed');
+      expect(scorer.image).toBe('engagement-insight-engine-training');
+      expect(scorer.args![0]).toBe('score');
+      expect(arg(scorer, '--shard')).toBe(`$(SHARD)/${spec.completions}`);
+      expect(envOf(scorer, 'SHARD')).toBe(
+        "metadata.annotations['batch.kubernetes.io/job-completion-index']",
+      );
+      expect(Number(arg(scorer, '--workers'))).toBe(Number(scorer.resources?.limits?.cpu));
+      expect(arg(scorer, '--config')).toBe('/etc/engagement/config.json');
+      expect(pod.volumes?.find((volume) => volume.name === 'config')?.configMap?.name).toBe(
+        'engine-config',
+      );
+    });
+
+    it("needs no shared volume: the input and each shard's answers go through the pod's own", () => {
+      const volumes = pod.volumes!.map(({ name, emptyDir, configMap, persistentVolumeClaim }) => ({
+        name,
+        kind: emptyDir ? 'emptyDir' : configMap ? 'configMap' : persistentVolumeClaim ? 'pvc' : '?',
+      }));
+      expect(volumes).toEqual([
+        { name: 'work', kind: 'emptyDir' },
+        { name: 'config', kind: 'configMap' },
+      ]);
+      // fetch writes the input that score reads; score writes the answers that upload sends.
+      expect(fetch.args).toEqual(['copyto', '$(SCORING_PATH)/users.ndjson', arg(scorer, '--in')]);
+      expect(upload.args).toEqual([
+        'copyto',
+        arg(scorer, '--out'),
+        '$(SCORING_PATH)/$(RUN)/nudges-$(SHARD).ndjson',
+      ]);
+      for (const container of [fetch, scorer, upload]) {
+        expect(container.volumeMounts?.find((mount) => mount.name === 'work')?.mountPath).toBe(
+          '/work',
+        );
+      }
+      // Each run's objects are named by its Job, each shard's by its index.
+      expect(envOf(upload, 'RUN')).toBe("metadata.labels['batch.kubernetes.io/job-name']");
+      expect(envOf(upload, 'SHARD')).toBe(envOf(scorer, 'SHARD'));
+      for (const container of [fetch, upload]) {
+        expect(container.envFrom).toEqual([{ secretRef: { name: 'engagement-scoring-store' } }]);
+      }
+    });
+
+    it('ends a run, retries included, on the day it started: every try scores the same as_of', () => {
+      const [minute, hour] = cronJob.spec!.schedule.split(' ').map(Number);
+      const endsAt = hour * 3600 + minute * 60 + spec.activeDeadlineSeconds!;
+      expect(endsAt).toBeLessThan(24 * 3600);
+      expect(scorer.args).not.toContain('--as-of');
+    });
+
+    it('runs every container as a non-root user on a read-only root filesystem', () => {
+      expect(pod.securityContext?.runAsNonRoot).toBe(true);
+      for (const container of [fetch, scorer, upload]) {
+        expect(container.securityContext).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
+        expect(container.resources?.requests).toBeDefined();
+      }
+    });
   });
 
   it('points the Service, the budget and the autoscaler at the Deployment', () => {
