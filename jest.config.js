@@ -5,11 +5,25 @@
  * engine's quality specs. Library aliases come from tsconfig.json's `paths`, so each lib is
  * declared once.
  */
+const { availableParallelism } = require('node:os');
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
-/** The adapters the API's e2e suite runs on (HTTP_ADAPTER). */
+/** The adapters the API's e2e suite runs on (HTTP_ADAPTER); the first is the default. */
 const HTTP_ADAPTERS = ['express', 'fastify'];
+
+/**
+ * API e2e specs whose subject no adapter touches, run on the default adapter only: the cluster
+ * supervisor (workers, its management listener), reloads, start-up checks of the environment and
+ * the committed OpenAPI document's generated types.
+ */
+const ADAPTER_FREE = [
+  'workers',
+  'management-port',
+  'reload',
+  'environment',
+  'generated-client-types',
+].map((name) => `<rootDir>/apps/api/test/${name}\\.e2e-spec\\.ts$`);
 
 /** @type {import('jest').Config} */
 const shared = {
@@ -19,59 +33,53 @@ const shared = {
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   // The build copies package.json into dist/; without this jest sees two packages of one name.
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  // Transpiled file by file: `npm run lint` checks the types. The specs that run the build load
+  // it with Node's require (apps/api/test/built.ts, apps/training-cli/test/run-cli.ts).
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Much of the e2e suites' time is spent waiting on servers and CLIs they spawn: two workers
+  // even on two cores.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   projects: [
     {
       ...shared,
       displayName: 'unit',
       testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'],
-      // Transpiled file by file: `nest build` and lint check the types, so the unit run need not.
-      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
     },
     // The API's e2e suite, once per HTTP adapter: the same files, with HTTP_ADAPTER set.
     ...HTTP_ADAPTERS.map((adapter) => ({
       ...shared,
       displayName: `e2e-${adapter}`,
       testMatch: ['<rootDir>/apps/api/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: adapter === HTTP_ADAPTERS[0] ? [] : ADAPTER_FREE,
       globals: { HTTP_ADAPTER: adapter },
       setupFiles: ['<rootDir>/apps/api/test/adapter.setup.ts'],
-      transform: {
-        '^.+\\.ts$': [
-          'ts-jest',
-          // The swagger plugin documents DTOs at compile time, as `nest build` does.
-          {
-            astTransformers: { before: ['<rootDir>/apps/api/test/swagger-plugin.transformer.js'] },
-          },
-        ],
-      },
+      globalSetup: '<rootDir>/test/fresh-build.js',
     })),
     {
       ...shared,
       displayName: 'deploy',
       testMatch: ['<rootDir>/deploy/**/*.spec.ts'],
-      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
     },
     {
       ...shared,
       displayName: 'lint',
       testMatch: ['<rootDir>/scripts/**/*.spec.ts'],
-      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
     },
     {
       ...shared,
       displayName: 'cli',
       testMatch: ['<rootDir>/apps/training-cli/test/**/*.e2e-spec.ts'],
-      transform: { '^.+\\.ts$': 'ts-jest' },
+      globalSetup: '<rootDir>/test/fresh-build.js',
     },
     {
       ...shared,
       // Message-quality and policy property specs of the engine, on a simulated corpus.
       displayName: 'quality',
       testMatch: ['<rootDir>/test/quality/**/*.spec.ts'],
-      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
     },
   ],
 };

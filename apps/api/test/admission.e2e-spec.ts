@@ -3,11 +3,19 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST } from '@app/contract';
-import { Admission, SATURATED_HOLD_MS } from '../src/front-door/admission.gate';
-import { listenManagement } from '../src/health/management.server';
+import type * as AdmissionGate from '../src/front-door/admission.gate';
+import type * as ManagementServer from '../src/health/management.server';
 import { waitFor } from './cluster-log';
 import { Answer, HttpClient, listenForTests } from './http-client';
 import { createTestApp } from './test-app';
+import { built } from './built';
+
+const { Admission, SATURATED_HOLD_MS } = built<typeof AdmissionGate>(
+  'apps/api/src/front-door/admission.gate',
+);
+const { listenManagement } = built<typeof ManagementServer>(
+  'apps/api/src/health/management.server',
+);
 
 const ANALYZE = JSON.stringify(EXAMPLE_REQUEST);
 const BATCH = JSON.stringify(EXAMPLE_BATCH_REQUEST);

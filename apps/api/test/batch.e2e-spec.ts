@@ -1,9 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST, INVALID_REQUEST_TYPE } from '@app/contract';
-import { MlService } from '@app/ml';
+import type * as Ml from '@app/ml';
 import { exampleAnswer } from '@app/contract/testing';
 import { createTestApp } from './test-app';
+import { built } from './built';
+
+const { MlService } = built<typeof Ml>('libs/ml/src');
 
 function learner(userId: string, overrides: Record<string, unknown> = {}): Record<string, any> {
   const body = JSON.parse(JSON.stringify(EXAMPLE_REQUEST));

@@ -1,17 +1,19 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EXAMPLE_HISTORY_REQUEST, EXAMPLE_REQUEST, INVALID_REQUEST_TYPE } from '@app/contract';
-import { MlService } from '@app/ml';
-import { EngagementController } from '../src/engagement/engagement.controller';
+import type * as Ml from '@app/ml';
 import { exampleAnswer } from '@app/contract/testing';
 import { createTestApp } from './test-app';
+import { built } from './built';
 
 /** A mutable copy of the example request, typed loosely so tests can break it. */
 function clone(): Record<string, any> {
   return JSON.parse(JSON.stringify(EXAMPLE_REQUEST));
 }
 
-describe(EngagementController.name, () => {
+const { MlService } = built<typeof Ml>('libs/ml/src');
+
+describe('EngagementController', () => {
   let app: INestApplication;
   let modelVersion: string | null;
 

@@ -3,8 +3,7 @@ import { AddressInfo, connect } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EXAMPLE_ANALYSIS, MAX_JSON_DEPTH, INVALID_REQUEST_TYPE } from '@app/contract';
-import { MlService } from '@app/ml';
-import { EngagementController } from '../src/engagement/engagement.controller';
+import type * as Ml from '@app/ml';
 import {
   appendMember,
   AS_OF,
@@ -23,6 +22,9 @@ import {
 } from '@app/contract/testing';
 import { HttpClient, listenForTests } from './http-client';
 import { createTestApp } from './test-app';
+import { built } from './built';
+
+const { MlService } = built<typeof Ml>('libs/ml/src');
 
 /**
  * Hostile input against POST /analyze-engagement where HTTP is part of the answer: the body
@@ -254,7 +256,7 @@ function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-describe(`${EngagementController.name}: hostile input to POST /analyze-engagement`, () => {
+describe(`EngagementController: hostile input to POST /analyze-engagement`, () => {
   let app: INestApplication;
   let client: HttpClient;
   let modelVersion: string | null;

@@ -3,8 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { buildOpenApiDocument } from '../src/docs/swagger';
+import type * as Swagger from '../src/docs/swagger';
 import { createTestApp } from './test-app';
+import { built } from './built';
+
+const { buildOpenApiDocument } = built<typeof Swagger>('apps/api/src/docs/swagger');
 
 const ROOT = join(__dirname, '../../..');
 const SNAPSHOT = 'docs/openapi.json';

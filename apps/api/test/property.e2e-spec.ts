@@ -1,6 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
-import { EngagementController } from '../src/engagement/engagement.controller';
 import { validRequest } from './property/arbitraries';
 import { mutate, mutation, related, serialize } from './property/mutations';
 import {
@@ -29,7 +28,7 @@ const SEED = 20250630;
 const TIMEOUT_MS = 120_000;
 const RUNS = { valid: 1500, mutated: 2500, json: 400, text: 600, bytes: 300, contentType: 200 };
 
-describe(`${EngagementController.name}: POST /analyze-engagement under generated input`, () => {
+describe(`EngagementController: POST /analyze-engagement under generated input`, () => {
   let app: INestApplication;
   let client: HttpClient;
   const tally: Record<number, number> = {};

@@ -4,15 +4,18 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from '@app/contract';
-import { loadEngineConfig } from '@app/engagement';
-import { HealthController } from '../src/health/health.controller';
-import { MlService } from '@app/ml';
+import type * as Engagement from '@app/engagement';
+import type * as Ml from '@app/ml';
 import { exampleAnswer } from '@app/contract/testing';
 import { createTestApp } from './test-app';
+import { built } from './built';
+
+const { loadEngineConfig } = built<typeof Engagement>('libs/engagement/src');
+const { MlService } = built<typeof Ml>('libs/ml/src');
 
 const CONFIG_HASH = loadEngineConfig('config/config.json').hash;
 
-describe(HealthController.name, () => {
+describe('HealthController', () => {
   let app: INestApplication;
 
   beforeAll(async () => {

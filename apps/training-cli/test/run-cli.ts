@@ -1,9 +1,25 @@
-import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { CommandTestFactory } from 'nest-commander-testing';
-import { CLI_RUN_OPTIONS } from '../src/cli/cli-run-options';
-import { ProgressService } from '../src/cli/progress.service';
-import { TrainingCliModule } from '../src/training-cli.module';
+import type * as Testing from 'nest-commander-testing';
+import type * as RunOptions from '../src/cli/cli-run-options';
+import type * as Progress from '../src/cli/progress.service';
+import type * as CliModule from '../src/training-cli.module';
+
+export const REPO_ROOT = join(__dirname, '../../..');
+
+/** The built CLI (`npm test` builds first); its files mirror the repository's. */
+export const BUILT_CLI = join(REPO_ROOT, 'dist/apps/training-cli/apps/training-cli/src/main.js');
+
+/**
+ * The build's modules, loaded by Node rather than by jest: the commands run as `nest build`
+ * ships them, and Node's module cache lets each jest worker load the framework and tfjs once for
+ * all its runs, where a process per run (or jest, per spec file) would load them every time.
+ */
+const load = createRequire(BUILT_CLI);
+const { CommandTestFactory } = load('nest-commander-testing') as typeof Testing;
+const { CLI_RUN_OPTIONS } = load('./cli/cli-run-options') as typeof RunOptions;
+const { ProgressService } = load('./cli/progress.service') as typeof Progress;
+const { TrainingCliModule } = load('./training-cli.module') as typeof CliModule;
 
 export interface CliRun {
   readonly exitCode: number;
@@ -12,13 +28,19 @@ export interface CliRun {
   readonly summaries: readonly string[];
 }
 
-/** Runs one command line through a fresh app, as `main.ts` would, capturing what it says. */
-export async function runCli(args: string[]): Promise<CliRun> {
-  const summaries: string[] = [];
-  const progress: Pick<ProgressService, 'task' | 'summary'> = {
-    task: () => ({ increment: () => undefined, stop: () => undefined }),
-    summary: (line) => summaries.push(line),
-  };
+type Summaries = Pick<Progress.ProgressService, 'task' | 'summary'>;
+
+/** The run in progress: runs share process.stdout, process.exitCode and signals, so they queue. */
+let previous: Promise<unknown> = Promise.resolve();
+
+/** Runs one command line through a fresh app, as `main.ts` would, capturing what it writes. */
+function run(args: string[], progress: Summaries): Promise<Omit<CliRun, 'summaries'>> {
+  const next = previous.then(() => runNow(args, progress));
+  previous = next.catch(() => undefined);
+  return next;
+}
+
+async function runNow(args: string[], progress: Summaries): Promise<Omit<CliRun, 'summaries'>> {
   const app = await CommandTestFactory.createTestingCommand(
     { imports: [TrainingCliModule] },
     CLI_RUN_OPTIONS,
@@ -35,7 +57,6 @@ export async function runCli(args: string[]): Promise<CliRun> {
       exitCode: Number(process.exitCode ?? 0),
       stdout: stdout.mock.calls.map(([chunk]) => String(chunk)).join(''),
       stderr: stderr.mock.calls.map(([chunk]) => String(chunk)).join(''),
-      summaries,
     };
   } finally {
     stdout.mockRestore();
@@ -44,20 +65,26 @@ export async function runCli(args: string[]): Promise<CliRun> {
   }
 }
 
-/** The built CLI (`npm test` builds first), for what needs a real process: exit codes, threads. */
-const BUILT_CLI = join(__dirname, '../../../dist/apps/training-cli/apps/training-cli/src/main.js');
-export const REPO_ROOT = join(__dirname, '../../..');
+const NO_BAR = { increment: () => undefined, stop: () => undefined };
 
-/** Runs the built CLI as a child process from the repository root. */
-export function runBuiltCli(
+/** Runs one command line of the built CLI, with its summary lines apart from what it prints. */
+export async function runCli(args: string[]): Promise<CliRun> {
+  const summaries: string[] = [];
+  const output = await run(args, { task: () => NO_BAR, summary: (line) => summaries.push(line) });
+  return { ...output, summaries };
+}
+
+/**
+ * Runs one command line of the built CLI and answers what its process would: the exit code, and
+ * standard output and error as a pipe receives them (summary lines on stdout, no progress bar).
+ * A test of signals spawns BUILT_CLI itself.
+ */
+export async function runBuiltCli(
   args: string[],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  const { exitCode, stdout, stderr } = await run(args, {
+    task: () => NO_BAR,
+    summary: (line) => process.stdout.write(`${line}\n`),
   });
+  return { code: exitCode, stdout, stderr };
 }

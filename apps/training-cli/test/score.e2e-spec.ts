@@ -18,10 +18,9 @@ import {
 import { Random } from '../src/cli/random';
 import { engineVersion, scoredDecisionId } from '../src/score/decision-ids';
 import { ScoreCommand } from '../src/score/score.command';
-import { REPO_ROOT, runBuiltCli, runCli } from './run-cli';
+import { BUILT_CLI, REPO_ROOT, runBuiltCli, runCli } from './run-cli';
 
 const AS_OF = '2025-06-30';
-const BUILT_CLI = join(REPO_ROOT, 'dist/apps/training-cli/apps/training-cli/src/main.js');
 
 /** 2,500 simulated learners as NDJSON, with broken lines at known places. */
 function inputLines(): string[] {
