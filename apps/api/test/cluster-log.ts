@@ -63,7 +63,12 @@ export async function waitFor(
 /** Kills a worker and waits until the supervisor has seen it die. */
 export async function killWorker(server: ServerProcess, pid: number): Promise<void> {
   process.kill(pid, 'SIGKILL');
-  await waitFor(`the death of ${pid}`, () => died(server).some((line) => line.worker === pid));
+  // Bounded generously: on a loaded machine the supervisor may log it late.
+  await waitFor(
+    `the death of ${pid}`,
+    () => died(server).some((line) => line.worker === pid),
+    20_000,
+  );
 }
 
 /** Kills a server that is still running, its workers first, so a failed test leaves none. */

@@ -83,10 +83,10 @@ async function listenerClosed(port: number): Promise<void> {
 }
 
 /**
- * How long the service keeps its listener after SIGTERM. Busy clients stop sending once a
- * readiness probe has failed, as a load balancer would; a request one had begun before that must
- * still find the listener open, though this process may be starved a while (two cores shared
- * with the rest of the test run). Quiet clients' kept-alive sockets go unused this long plus
+ * How long the service keeps its listener after SIGTERM. Busy clients stop sending once the
+ * workers say readiness fails, or a quarter of the way in; a request one had begun before that
+ * must still find the listener open, though this process may be starved a while (two cores
+ * shared with the rest of the test run). Quiet clients' kept-alive sockets go unused this long plus
  * that delay, and must stay under DRAIN_IDLE_MS (2 s) to be served after the listener closes.
  */
 const DELAY_MS = 1000;
@@ -144,14 +144,16 @@ describe.each([
       const outcomes: Outcome[] = [];
       const listenerGone = deferred();
 
-      // 16 busy clients post back to back until readiness has failed, as a load balancer would.
+      // 16 busy clients post back to back until the service says readiness fails, as a load
+      // balancer would, and at most a quarter of the delay after the signal.
       let stopSending = false;
+      let signalledAt = Number.POSITIVE_INFINITY;
       const busyAnswered: Promise<void>[] = [];
       const busy = Array.from({ length: 16 }, async () => {
         const agent = new Agent({ keepAlive: true, maxSockets: 1 });
         const first = deferred();
         busyAnswered.push(first.promise);
-        while (!stopSending) {
+        while (!stopSending && Date.now() < signalledAt + DELAY_MS / 4) {
           const outcome = await post(port, agent);
           outcomes.push(outcome);
           first.resolve();
@@ -179,12 +181,12 @@ describe.each([
 
       // Signalled once every client has had an answer: every quiet socket is idle, kept alive.
       await Promise.all([...busyAnswered, ...quietIdle]);
-      const signalledAt = Date.now();
+      signalledAt = Date.now();
       server.child.kill('SIGTERM');
       await waitFor('every worker to take the signal', () => notReady(server) === workers, 20_000);
+      stopSending = true;
       const readiness = await ready(port);
       const readyAt = Date.now();
-      stopSending = true;
       void listenerClosed(port).then(listenerGone.resolve);
       const { code, at } = await server.exited;
       await Promise.all([...busy, ...quiet]);
