@@ -2,9 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
+import { API_DIST } from './built';
 
-/** The built server (`npm test` builds first); these tests need a real process and signals. */
-const MAIN = join(__dirname, '../../../dist/apps/api/apps/api/src/main.js');
+/** The built server; these tests need a real process and signals. */
+const MAIN = join(API_DIST, 'apps/api/src/main.js');
 
 export interface ServerProcess {
   readonly child: ChildProcess;
