@@ -36,6 +36,9 @@ const shared = {
   // Transpiled file by file: `npm run lint` checks the types. The specs that run the build load
   // it with Node's require (apps/api/test/built.ts, apps/training-cli/test/run-cli.ts).
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
+  // Jest's 5 s default fails a test that starts threads or answers hundreds of learners when the
+  // machine is busy (a loaded CI runner); a test that hangs still fails, at 30 s.
+  testTimeout: 30_000,
 };
 
 /** @type {import('jest').Config} */
