@@ -36,13 +36,14 @@ const shared = {
   // Transpiled file by file: `npm run lint` checks the types. The specs that run the build load
   // it with Node's require (apps/api/test/built.ts, apps/training-cli/test/run-cli.ts).
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
-  // Jest's 5 s default fails a test that starts threads or answers hundreds of learners when the
-  // machine is busy (a loaded CI runner); a test that hangs still fails, at 30 s.
-  testTimeout: 30_000,
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Jest's 5 s default fails a test that starts threads or answers hundreds of learners when the
+  // machine is busy (a loaded CI runner); a test that hangs still fails, at 30 s. A run-wide
+  // setting: jest ignores it inside a project.
+  testTimeout: 30_000,
   // Much of the e2e suites' time is spent waiting on servers and CLIs they spawn: two workers
   // even on two cores.
   maxWorkers: Math.max(2, availableParallelism() - 1),
