@@ -39,7 +39,7 @@ export {
   parseOutcomeLine,
   validDecisionRequest,
 } from './decision-log/decision-log-parsers';
-export { forEachLine } from './decision-log/decision-log-reader';
+export { forEachLine, forEachLogLine, lineName, LogLine } from './decision-log/decision-log-reader';
 export {
   CLOSED_LOOP_FILES,
   Dated,

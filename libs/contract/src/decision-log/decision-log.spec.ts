@@ -1,10 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { NUDGE_TYPES, parseCalendarDate } from '@app/learner';
 import { EXAMPLE_HISTORY_REQUEST } from '../dto/examples';
 import { DecisionLogError } from './decision-log-error';
-import { forEachLine } from './decision-log-reader';
+import { forEachLine, forEachLogLine, lineName, LogLine } from './decision-log-reader';
 import { NUDGE_ACTIONS, OUTCOME_ACTIONS } from './decision-log-records';
 import { parseDecisionLine, parseOutcomeLine, validDecisionRequest } from './decision-log-parsers';
 
@@ -386,5 +387,70 @@ describe(forEachLine.name, () => {
       ['{"a":3}', 4],
     ]);
     expect(count).toBe(4);
+  });
+
+  it('gunzips a file whose name ends in .gz, line by line', async () => {
+    const path = join(dir, 'log.ndjson.gz');
+    await writeFile(path, gzipSync('{"a":1}\r\n{"a":2}\n'));
+    const seen: [string, number][] = [];
+
+    const count = await forEachLine(path, (text, line) => seen.push([text, line]));
+
+    expect(seen).toEqual([
+      ['{"a":1}', 1],
+      ['{"a":2}', 2],
+    ]);
+    expect(count).toBe(2);
+  });
+
+  it('refuses a .gz file that is not gzip, naming it', async () => {
+    const path = join(dir, 'plain.ndjson.gz');
+    await writeFile(path, '{"a":1}\n');
+
+    await expect(forEachLine(path, () => undefined)).rejects.toThrow(
+      new DecisionLogError(`${path}: not valid gzip: incorrect header check`),
+    );
+  });
+
+  it('refuses a .gz file cut short, after the lines it gave', async () => {
+    const path = join(dir, 'cut.ndjson.gz');
+    const second = gzipSync('{"a":3}\n');
+    await writeFile(path, Buffer.concat([gzipSync('{"a":1}\n{"a":2}\n'), second.subarray(0, 15)]));
+    const seen: number[] = [];
+
+    await expect(forEachLine(path, (_text, line) => seen.push(line))).rejects.toThrow(
+      new DecisionLogError(`${path} after line 2: not valid gzip: unexpected end of file`),
+    );
+    expect(seen).toEqual([1, 2]);
+  });
+});
+
+describe(forEachLogLine.name, () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'closed-loop-logs-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads the files in the order given, each line with its file and its number there', async () => {
+    const first = join(dir, 'decisions-b.ndjson');
+    const second = join(dir, 'decisions-a.ndjson.gz');
+    await writeFile(first, '{"a":1}\n{"a":2}\n');
+    await writeFile(second, gzipSync('{"a":3}\n'));
+    const seen: [string, LogLine][] = [];
+
+    const count = await forEachLogLine([first, second], (text, at) => seen.push([text, at]));
+
+    expect(seen).toEqual([
+      ['{"a":1}', { file: first, line: 1 }],
+      ['{"a":2}', { file: first, line: 2 }],
+      ['{"a":3}', { file: second, line: 1 }],
+    ]);
+    expect(count).toBe(3);
+    expect(lineName(seen[2][1])).toBe(`${second} line 1`);
   });
 });
