@@ -13,7 +13,7 @@ import {
   parseDecisionLine,
 } from '@app/contract';
 import { DecisionTable, OutcomeLineReader } from '../uplift/uplift-logs';
-import { GrowingArray } from './growing-array';
+import { GrowingArray } from '../../cli/growing-array';
 
 /** Where a model set trained from logs came from: recorded in its manifest. */
 export interface LogProvenance {

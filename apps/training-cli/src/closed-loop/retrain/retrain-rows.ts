@@ -2,7 +2,7 @@ import { CalendarDay, formatCalendarDate, NUDGE_TYPES, NudgeType } from '@app/le
 import { CliUsageError } from '../../cli/cli-errors';
 import { NUDGE_ACTIONS } from '@app/contract';
 import { actedWithin } from '../uplift/uplift';
-import { GrowingArray } from './growing-array';
+import { GrowingArray } from '../../cli/growing-array';
 import { ActionDays, LoggedDecisions } from './retrain-logs';
 
 /** Fewer rows than this in a type's train or test split leave nothing worth fitting or scoring. */
