@@ -13,6 +13,7 @@ describe(GrowingArray.name, () => {
     expect(sut.length).toBe(3003);
     expect(Array.from(values.subarray(0, 3))).toEqual([0, 7, 14]);
     expect(Array.from(values.subarray(2998))).toEqual([20986, 20993, 1, 2, 3]);
+    expect([sut.at(0), sut.at(2999), sut.at(3002)]).toEqual([0, 20993, 3]);
   });
 
   it('grows at once for a block larger than twice its capacity', () => {

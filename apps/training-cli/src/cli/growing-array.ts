@@ -28,6 +28,11 @@ export class GrowingArray<T extends NumberArray> {
     for (let i = 0; i < values.length; i++) this.values[this.count++] = values[i];
   }
 
+  /** The value pushed `index`-th (from 0), one below `length`. */
+  at(index: number): number {
+    return this.values[index];
+  }
+
   /** The values pushed, in a typed array of exactly their length (a copy). */
   toArray(): T {
     return this.values.slice(0, this.count) as T;

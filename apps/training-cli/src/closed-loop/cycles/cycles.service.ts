@@ -176,13 +176,16 @@ export class CyclesService {
           const candidate = join(work, 'candidate');
           await rm(candidate, { recursive: true, force: true });
           const trained = await this.retrain
-            .train({
-              ...RETRAIN_DEFAULTS,
-              ...logs,
-              objective: 'uplift',
-              modelsDir: candidate,
-              baselineModelsDir: serving,
-            })
+            .train(
+              {
+                ...RETRAIN_DEFAULTS,
+                ...logs,
+                objective: 'uplift',
+                modelsDir: candidate,
+                baselineModelsDir: serving,
+              },
+              QUIET,
+            )
             .then(
               () => undefined,
               (error: unknown) => {

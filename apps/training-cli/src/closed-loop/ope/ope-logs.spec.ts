@@ -11,6 +11,7 @@ import {
 } from '@app/engagement';
 import { parseCalendarDate } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
+import { LogFiles, oneFileLog } from '../../cli/log-file';
 import { OpePolicies, readOpeLogs } from './ope-logs';
 import { slateWeight, slateWeighting } from './slate-weights';
 
@@ -93,14 +94,16 @@ describe(readOpeLogs.name, () => {
   const cal = () => logged('dee', 'd-3');
 
   /** ana acted on her day, dee the day after, an event in either case counting. */
-  async function exampleLogs(): Promise<{ decisions: string; outcomes: string }> {
+  async function exampleLogs(): Promise<{ decisions: LogFiles; outcomes: LogFiles }> {
     return {
-      decisions: await log(ana(), held(), cal()),
-      outcomes: await log(
-        { user_id: 'ana', action: 'attend_event', at: '2025-06-30T18:00:00Z' },
-        { user_id: 'dee', action: 'take_quiz', at: '2025-07-01' },
-        { user_id: 'dee', action: 'upload_resume', at: '2025-06-29' },
-        { user_id: 'stu_2', action: 'take_quiz', at: '2025-06-30' },
+      decisions: oneFileLog(await log(ana(), held(), cal())),
+      outcomes: oneFileLog(
+        await log(
+          { user_id: 'ana', action: 'attend_event', at: '2025-06-30T18:00:00Z' },
+          { user_id: 'dee', action: 'take_quiz', at: '2025-07-01' },
+          { user_id: 'dee', action: 'upload_resume', at: '2025-06-29' },
+          { user_id: 'stu_2', action: 'take_quiz', at: '2025-06-30' },
+        ),
       ),
     };
   }
@@ -119,6 +122,30 @@ describe(readOpeLogs.name, () => {
       rewardDays: 2,
     });
     expect(later.decisions.map((d) => d.reward)).toEqual([1, 1]);
+  });
+
+  it('reads decisions kept in two files as in one, a copy of a line skipped and counted', async () => {
+    const settings = { rewardDays: 1, folds: 2, seed: 1 };
+    const { decisions, outcomes } = await exampleLogs();
+    // A batch of ana's and stu_2's lines, then the batch again and dee's.
+    const first = await log(ana(), held());
+    const second = await log(ana(), held(), cal());
+
+    const sut = await readOpeLogs(
+      { decisions: { name: 'the log', files: [first, second] }, outcomes },
+      policies(ONE_SLOT),
+      settings,
+    );
+
+    const { copies, ...estimates } = sut;
+    const { copies: none, ...expected } = await readOpeLogs(
+      { decisions, outcomes },
+      policies(ONE_SLOT),
+      settings,
+    );
+    expect(estimates).toEqual(expected);
+    expect(copies).toEqual({ lines: 2, first: { file: second, line: 1 } });
+    expect(none).toBeUndefined();
   });
 
   it('weighs the logged slate 1 for the logging policy and by the pseudo-inverse for another', async () => {
@@ -148,14 +175,15 @@ describe(readOpeLogs.name, () => {
     };
     const decisions = await log(logged('ana', 'd-1', greedy), logged('dee', 'd-3', greedy));
     const outcomes = await log({ user_id: 'ana', action: 'take_quiz', at: '2025-06-30' });
-    const sut = await readOpeLogs({ decisions, outcomes }, policies(ONE_SLOT, greedy), {
+    const logs = { decisions: oneFileLog(decisions), outcomes: oneFileLog(outcomes) };
+    const sut = await readOpeLogs(logs, policies(ONE_SLOT, greedy), {
       rewardDays: 1,
       folds: 2,
       seed: 1,
     });
     // The greedy policy always fills three slots; the candidate always leaves slot 2 empty.
     expect(sut.support.share('candidate', 2)).toBe(1);
-    expect(() => sut.support.require(2, decisions)).toThrow(
+    expect(() => sut.support.require(2)).toThrow(
       new CliUsageError(
         `${decisions} line 1: the candidate policy leaves the second slot empty, which the logging policy never does there: the logging policy never explored (policy.exploration_epsilon 0), so its logs give no weight to a slate it did not choose. Log with policy.exploration_epsilon > 0: exploring then draws every nudge, and stopping, into every slot; 100.0% of the candidate's probability over 2 decisions lacks support (at most 1.0% may)`,
       ),
@@ -198,8 +226,8 @@ describe(readOpeLogs.name, () => {
       `line 1: slate_propensity: logged 0.5, but the logging policy (--logging-config test.json) gives ${(ana().slate_propensity as number).toString()} for sending project, resume, comeback`,
     ],
     [
-      'a decision id twice',
-      () => [ana(), ana()],
+      'a decision id on two lines that differ',
+      () => [ana(), { ...ana(), platform: 'web' }],
       'line 2: decision_id: "d-1" is already on line 1',
     ],
     [
@@ -211,7 +239,11 @@ describe(readOpeLogs.name, () => {
     const decisions = await log(...lines());
     const outcomes = await log({ user_id: 'ana', action: 'take_quiz', at: '2025-06-30' });
     await expect(
-      readOpeLogs({ decisions, outcomes }, policies(LOGGING), { rewardDays: 1, folds: 2, seed: 1 }),
+      readOpeLogs(
+        { decisions: oneFileLog(decisions), outcomes: oneFileLog(outcomes) },
+        policies(LOGGING),
+        { rewardDays: 1, folds: 2, seed: 1 },
+      ),
     ).rejects.toThrow(new CliUsageError(`${decisions} ${message}`));
   });
 
@@ -224,7 +256,11 @@ describe(readOpeLogs.name, () => {
       decision_id: 'd-1',
     });
     await expect(
-      readOpeLogs({ decisions, outcomes }, policies(LOGGING), { rewardDays: 1, folds: 2, seed: 1 }),
+      readOpeLogs(
+        { decisions: oneFileLog(decisions), outcomes: oneFileLog(outcomes) },
+        policies(LOGGING),
+        { rewardDays: 1, folds: 2, seed: 1 },
+      ),
     ).rejects.toThrow(
       new CliUsageError(
         `${outcomes} line 1: decision_id: "d-1" was made for user_id "ana" (${decisions} line 1), not "ben"`,

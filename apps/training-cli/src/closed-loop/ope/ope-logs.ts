@@ -1,6 +1,7 @@
 import {
   DecisionRecord,
-  forEachLine,
+  forEachLogLine,
+  lineName,
   parseDecisionLine,
   ValidRequest,
   validDecisionRequest,
@@ -18,12 +19,13 @@ import {
 import { CalendarDay, deriveSignals } from '@app/learner';
 import { encodeFeatures } from '@app/ml';
 import { CliUsageError } from '../../cli/cli-errors';
+import { LogFiles } from '../../cli/log-file';
 import { OpeDecision } from './ope';
 import { CrossFittedRewardModel, RewardRow } from './reward-model';
 import { SlateWeighting, SlateWeightings, slateCells, slateWeight } from './slate-weights';
 import { SupportTally } from './support';
 import { actedWithin } from '../uplift/uplift';
-import { DecisionTable, forEachOutcome } from '../uplift/uplift-logs';
+import { DecisionTable, forEachOutcome, SkippedCopies } from '../uplift/uplift-logs';
 
 /** The three policies `ope` weighs: the one that made the logs, the candidate, the baseline. */
 export interface OpePolicies {
@@ -43,6 +45,8 @@ export interface OpeLog {
   readonly heldOut: number;
   readonly support: SupportTally;
   readonly historyDependent: number;
+  /** Copies of decision lines skipped, if any. */
+  readonly copies: SkippedCopies | undefined;
 }
 
 /** A decision not held out, until the outcomes give its reward. */
@@ -165,18 +169,17 @@ interface DecisionPass {
  * decision not held out, and weighs the slate it sent for the candidate and the baseline. Only
  * what the estimates need is kept, never the requests.
  */
-async function readDecisionPass(path: string, policies: OpePolicies): Promise<DecisionPass> {
-  const table = new DecisionTable(path);
+async function readDecisionPass(log: LogFiles, policies: OpePolicies): Promise<DecisionPass> {
+  const table = new DecisionTable(log);
   const weightings = new SlateWeightings();
   const served = new Map<number, number>();
   const pending: PendingDecision[] = [];
   const support = new SupportTally();
   let historyDependent = 0;
-  await forEachLine(path, (text, line) => {
-    const where = `${path} line ${line}`;
+  await forEachLogLine(log.files, (text, at) => {
+    const where = lineName(at);
     const { record, day } = parseDecisionLine(text, where);
-    table.add(record, day, where);
-    if (record.assignment.holdout) return;
+    if (!table.add(record, day, text, at) || record.assignment.holdout) return;
     const valid = requireRequest(record, day, where);
     const slate = loggedSlate(record, where);
     const logging = slatePolicy(valid, policies.logging);
@@ -186,8 +189,8 @@ async function readDecisionPass(path: string, policies: OpePolicies): Promise<De
       policies.baseline === undefined ? logging : slatePolicy(valid, policies.baseline);
     const forCandidate = weightings.of(logging, candidate);
     const forBaseline = weightings.of(logging, baseline);
-    support.add('candidate', forCandidate, logging, line);
-    support.add('baseline', forBaseline, logging, line);
+    support.add('candidate', forCandidate, logging, at);
+    support.add('baseline', forBaseline, logging, at);
     if (candidate.historyMatters) historyDependent++;
     const logLearner = table.learnerOf[table.decisions - 1];
     let learner = served.get(logLearner);
@@ -202,19 +205,19 @@ async function readDecisionPass(path: string, policies: OpePolicies): Promise<De
       baseline: { weight: slateWeight(forBaseline, slate), marginals: cellMap(forBaseline) },
     });
   });
-  if (table.decisions === 0) throw new CliUsageError(`${path} has no decisions`);
+  if (table.decisions === 0) throw new CliUsageError(`${log.name} has no decisions`);
   if (pending.length === 0) {
     throw new CliUsageError(
-      `${path} has no decisions that were not held out: a policy's value is its mean outcome over those`,
+      `${log.name} has no decisions that were not held out: a policy's value is its mean outcome over those`,
     );
   }
   return { table, pending, learners: served.size, support, historyDependent };
 }
 
 /** Each learner's days with any nudgeable action, sorted: what an outcome is looked up in. */
-async function readActionDays(path: string, decisions: DecisionTable): Promise<CalendarDay[][]> {
+async function readActionDays(log: LogFiles, decisions: DecisionTable): Promise<CalendarDay[][]> {
   const actionDays = decisions.userIds.map((): CalendarDay[] => []);
-  await forEachOutcome(path, decisions, (learner, _action, day) => actionDays[learner].push(day));
+  await forEachOutcome(log, decisions, (learner, _action, day) => actionDays[learner].push(day));
   for (const days of actionDays) days.sort((a, b) => a - b);
   return actionDays;
 }
@@ -231,12 +234,12 @@ export interface OpeReadSettings {
  * docs/closed-loop.md "What a decision earns") and the cross-fitted reward model's predictions.
  */
 export async function readOpeLogs(
-  paths: { readonly decisions: string; readonly outcomes: string },
+  logs: { readonly decisions: LogFiles; readonly outcomes: LogFiles },
   policies: OpePolicies,
   settings: OpeReadSettings,
 ): Promise<OpeLog> {
-  const pass = await readDecisionPass(paths.decisions, policies);
-  const actionDays = await readActionDays(paths.outcomes, pass.table);
+  const pass = await readDecisionPass(logs.decisions, policies);
+  const actionDays = await readActionDays(logs.outcomes, pass.table);
   const rows: RewardRow[] = pass.pending.map((decision) => ({
     learner: decision.learner,
     features: decision.features,
@@ -265,5 +268,6 @@ export async function readOpeLogs(
     heldOut: pass.table.decisions - pass.pending.length,
     support: pass.support,
     historyDependent: pass.historyDependent,
+    copies: pass.table.copies,
   };
 }

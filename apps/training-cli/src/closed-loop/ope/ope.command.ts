@@ -1,7 +1,15 @@
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
 import { OPTIONS, PARSE_OPTION, parseDirectory, parseFilePath } from '../../cli/cli-options';
-import { JSON_OPTION, logOption, OUTCOMES_HELP, printReport } from '../../cli/log-options';
+import { LogPaths } from '../../cli/log-file';
+import {
+  JSON_OPTION,
+  LOG_PATHS_HELP,
+  logOption,
+  OUTCOMES_HELP,
+  parseLogPaths,
+  printReport,
+} from '../../cli/log-options';
 import { warnOnStderr } from '../../cli/progress.service';
 import { OPE_OPTIONS, PARSE_OPE_OPTION } from './ope-options';
 import { opeText } from './ope-text';
@@ -31,15 +39,18 @@ export class OpeCommand extends CliCommand {
   }
 
   @Option(
-    logOption('decisions', 'the decisions log (NDJSON, one decision per line, with its request)'),
+    logOption(
+      'decisions',
+      `the decisions log (NDJSON, one decision per line, with its request): ${LOG_PATHS_HELP}`,
+    ),
   )
-  parseDecisions(value: string): string {
-    return parseFilePath(value);
+  parseDecisions(value: string, previous: LogPaths | undefined): string[] {
+    return parseLogPaths(value, previous);
   }
 
-  @Option(logOption('outcomes', OUTCOMES_HELP))
-  parseOutcomes(value: string): string {
-    return parseFilePath(value);
+  @Option(logOption('outcomes', `${OUTCOMES_HELP}: ${LOG_PATHS_HELP}`))
+  parseOutcomes(value: string, previous: LogPaths | undefined): string[] {
+    return parseLogPaths(value, previous);
   }
 
   @Option({

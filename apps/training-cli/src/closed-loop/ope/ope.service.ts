@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { EngineState } from '@app/engagement';
 import { loadModelSet, ModelSet } from '@app/ml';
 import { loadConfigFlag, requireServable } from '../../cli/engine-config';
-import { requireLogFiles } from '../../cli/log-file';
+import { LogPaths, resolveLogs } from '../../cli/log-file';
 import { writeHtmlPage } from '../../cli/text-file-writer';
 import { opeHtml } from './ope-html';
 import { opeReport, OpeReport } from './ope';
 import { readOpeLogs } from './ope-logs';
+import { copiesWarning } from '../uplift/uplift-text';
 
 /** A policy as flags name it: an engine config and a models folder. */
 export interface PolicyFlags {
@@ -15,8 +16,8 @@ export interface PolicyFlags {
 }
 
 export interface OpeRequest {
-  readonly decisions: string;
-  readonly outcomes: string;
+  readonly decisions: LogPaths;
+  readonly outcomes: LogPaths;
   /** The candidate policy. */
   readonly config: string;
   readonly modelsDir: string;
@@ -82,7 +83,10 @@ const policyName = (config: string, models: ModelSet | undefined) =>
  */
 @Injectable()
 export class OpeService {
-  /** `warn` hears that a policy's models did not load, before anything is estimated. */
+  /**
+   * `warn` hears that a policy's models did not load, before anything is estimated, and that
+   * copies of decision lines were skipped, once the logs are read.
+   */
   async evaluate(request: OpeRequest, warn: (line: string) => void): Promise<OpeResult> {
     const policy = async (flags: [config: string, models: string], config: string, dir: string) => {
       const models = await loadModels(flags[1], dir, warn);
@@ -95,7 +99,7 @@ export class OpeService {
       requireServable(state.config, state.models, flags[0]);
       return { state, name: policyName(config, state.models) };
     };
-    await requireLogFiles(request);
+    const logs = await resolveLogs(request);
     const candidate = await policy(['--config', '--models-dir'], request.config, request.modelsDir);
     const logging = await policy(
       ['--logging-config', '--logging-models-dir'],
@@ -111,7 +115,7 @@ export class OpeService {
             request.baselineModelsDir ?? request.loggingModelsDir,
           );
     const log = await readOpeLogs(
-      request,
+      logs,
       {
         logging: logging.state,
         candidate: candidate.state,
@@ -120,7 +124,8 @@ export class OpeService {
       },
       request,
     );
-    const unsupportedShare = log.support.require(log.decisions.length, request.decisions);
+    const unsupportedShare = log.support.require(log.decisions.length);
+    if (log.copies !== undefined) warn(copiesWarning(logs.decisions, log.copies));
     const report = opeReport(
       {
         decisions: log.decisions,

@@ -1,3 +1,4 @@
+import { lineName, LogLine } from '@app/contract';
 import { RequestSlatePolicy } from '@app/engagement';
 import { CliUsageError } from '../../cli/cli-errors';
 import { percent } from '../../cli/format';
@@ -10,7 +11,7 @@ export const MAX_UNSUPPORTED_SHARE = 0.01;
 export type GapCause = 'exploration' | 'cooldown' | 'slots' | 'unranked' | 'unidentified';
 
 interface FirstGap {
-  readonly line: number;
+  readonly at: LogLine;
   readonly gap: SupportGap | undefined;
   readonly cause: GapCause;
   readonly loggingSlots: number;
@@ -66,13 +67,13 @@ export class SupportTally {
     policy: 'candidate' | 'baseline',
     weighting: SlateWeighting,
     logging: RequestSlatePolicy,
-    line: number,
+    at: LogLine,
   ): void {
     const lacking = weighting.unidentified ? 1 : weighting.unsupported;
     if (lacking === 0) return;
     this.mass[policy] += lacking;
     this.first[policy] ??= {
-      line,
+      at,
       gap: weighting.gap,
       cause: gapCause(weighting.gap, logging),
       loggingSlots: logging.slots,
@@ -84,14 +85,14 @@ export class SupportTally {
   }
 
   /** The candidate's unsupported share; a refusal naming the first gap when either is too large. */
-  require(decisions: number, path: string): number {
+  require(decisions: number): number {
     for (const policy of ['baseline', 'candidate'] as const) {
       const share = this.share(policy, decisions);
       const first = this.first[policy];
       if (share <= MAX_UNSUPPORTED_SHARE || first === undefined) continue;
       const extent = `${percent(share, 1)} of the ${policy}'s probability over ${decisions} decisions lacks support (at most ${percent(MAX_UNSUPPORTED_SHARE, 1)} may)`;
       throw new CliUsageError(
-        `${path} line ${first.line}: the ${policy} policy ${whatDiffers(first.gap)}, which the logging policy never does there: ${causeAndAdvice(first)}; ${extent}`,
+        `${lineName(first.at)}: the ${policy} policy ${whatDiffers(first.gap)}, which the logging policy never does there: ${causeAndAdvice(first)}; ${extent}`,
       );
     }
     return this.share('candidate', decisions);

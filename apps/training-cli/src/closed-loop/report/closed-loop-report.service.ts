@@ -190,12 +190,15 @@ export class ClosedLoopReportService {
     const logs = logsOf(loggingDir);
 
     say('retraining from the logs');
-    const retraining = await this.retrain.train({
-      ...RETRAIN_DEFAULTS,
-      ...logs,
-      modelsDir: retrainedModels,
-      baselineModelsDir: options.modelsDir,
-    });
+    const retraining = await this.retrain.train(
+      {
+        ...RETRAIN_DEFAULTS,
+        ...logs,
+        modelsDir: retrainedModels,
+        baselineModelsDir: options.modelsDir,
+      },
+      QUIET,
+    );
 
     // The retrained propensity set against the deployed one, on the logs it was trained on:
     // promote judges it as it would be served, on a copy, so the deployed folder is never touched.

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { NUDGE_TYPES, parseCalendarDate } from '@app/learner';
 import { FEATURE_COUNT, FEATURE_NAMES } from '@app/ml';
 import { CliUsageError } from '../../cli/cli-errors';
+import { oneFileLog } from '../../cli/log-file';
 import {
   featureVectorOf,
   NO_NUDGE,
@@ -122,7 +124,7 @@ describe('reading the logs for train --from-log', () => {
     const crlf = join(dir, 'decisions.ndjson');
     await writeFile(crlf, text);
 
-    const sut = await readLoggedDecisions(crlf);
+    const sut = await readLoggedDecisions(oneFileLog(crlf));
 
     expect(sut.table.decisions).toBe(4);
     expect(Array.from(sut.features)).toEqual(
@@ -150,24 +152,57 @@ describe('reading the logs for train --from-log', () => {
     ]);
     // The slot-2 resume was shown after the comeback: 0.8 · 0.5.
     expect(Array.from(sut.nudgeShownPropensity)).toEqual([0.9, 0.8, 0.4]);
-    expect(sut.provenance).toEqual({
-      file: 'decisions.ndjson',
-      sha256: createHash('sha256').update(text).digest('hex'),
-      lines: 4,
-    });
+    expect(sut.provenance).toEqual([
+      {
+        file: 'decisions.ndjson',
+        sha256: createHash('sha256').update(text).digest('hex'),
+        lines: 4,
+      },
+    ]);
+  });
+
+  it('reads a log kept in several files, a copied line skipped, and records each file', async () => {
+    const quiz = [{ type: 'quiz', slot: 1, propensity: 1 }];
+    const first = await log(decision('d1', 'ana', '2025-06-01', quiz, 1));
+    // The collector logged d1 again, byte for byte, before d2.
+    const bytes = gzipSync(
+      [decision('d1', 'ana', '2025-06-01', quiz, 1), decision('d2', 'ben', '2025-06-02', [], 2)]
+        .map((line) => `${JSON.stringify(line)}\n`)
+        .join(''),
+    );
+    const second = join(dir, 'decisions-2.ndjson.gz');
+    await writeFile(second, bytes);
+
+    const sut = await readLoggedDecisions({ name: 'the log', files: [first, second] });
+
+    expect(Array.from(sut.learner)).toEqual([0, 1]);
+    expect(Array.from(sut.holdout)).toEqual([0, 1]);
+    expect(Array.from(sut.features)).toEqual(
+      [1, 2].flatMap((n) => FEATURE_NAMES.map((_, i) => n * 100 + i)),
+    );
+    expect(Array.from(sut.nudgeDecision)).toEqual([0]);
+    expect(sut.table.copies).toEqual({ lines: 1, first: { file: second, line: 1 } });
+    expect(sut.provenance.map(({ file, lines }) => [file, lines])).toEqual([
+      [basename(first), 1],
+      ['decisions-2.ndjson.gz', 2],
+    ]);
+    // The bytes as stored, as sha256sum sees the compressed file.
+    expect(sut.provenance[1].sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
 
   it('refuses an empty decisions log', async () => {
     const path = await log();
 
-    await expect(readLoggedDecisions(path)).rejects.toThrow(`${path} has no decisions`);
+    await expect(readLoggedDecisions(oneFileLog(path))).rejects.toThrow(`${path} has no decisions`);
   });
 
   it("keeps each learner's days per action, sorted, and checks an outcome's decision", async () => {
     const decisions = await readLoggedDecisions(
-      await log(
-        decision('d1', 'ana', '2025-06-01', [{ type: 'quiz', slot: 1, propensity: 1 }], 1),
-        decision('d2', 'ben', '2025-06-01', [{ type: 'quiz', slot: 1, propensity: 1 }], 2),
+      oneFileLog(
+        await log(
+          decision('d1', 'ana', '2025-06-01', [{ type: 'quiz', slot: 1, propensity: 1 }], 1),
+          decision('d2', 'ben', '2025-06-01', [{ type: 'quiz', slot: 1, propensity: 1 }], 2),
+        ),
       ),
     );
     const outcomes = [
@@ -179,7 +214,7 @@ describe('reading the logs for train --from-log', () => {
       { user_id: 'zoe', action: 'take_quiz', at: '2025-06-01' },
     ];
 
-    const sut = await readLoggedOutcomes(await log(...outcomes), decisions.table);
+    const sut = await readLoggedOutcomes(oneFileLog(await log(...outcomes)), decisions.table);
 
     expect(sut.actionDays).toEqual({
       upload_resume: [[], []],
@@ -187,7 +222,7 @@ describe('reading the logs for train --from-log', () => {
       take_quiz: [[day('2025-06-03'), day('2025-06-04')], []],
       attend_event: [[], [day('2025-06-01')]],
     });
-    expect(sut.provenance.lines).toBe(4);
+    expect(sut.provenance.map((file) => file.lines)).toEqual([4]);
 
     const stolen = await log({
       user_id: 'ben',
@@ -195,7 +230,7 @@ describe('reading the logs for train --from-log', () => {
       at: '2025-06-01',
       decision_id: 'd1',
     });
-    await expect(readLoggedOutcomes(stolen, decisions.table)).rejects.toThrow(
+    await expect(readLoggedOutcomes(oneFileLog(stolen), decisions.table)).rejects.toThrow(
       `${stolen} line 1: decision_id: "d1" was made for user_id "ana"`,
     );
   });

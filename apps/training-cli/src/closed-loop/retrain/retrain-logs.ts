@@ -4,10 +4,13 @@ import { basename } from 'node:path';
 import { CalendarDay, NUDGE_TYPES } from '@app/learner';
 import { FEATURE_COUNT, FEATURE_NAMES } from '@app/ml';
 import { CliUsageError } from '../../cli/cli-errors';
+import { LogFiles } from '../../cli/log-file';
 import {
   DecisionRecord,
   DeliveredNudge,
   forEachLine,
+  lineName,
+  LogLine,
   OUTCOME_ACTIONS,
   OutcomeAction,
   parseDecisionLine,
@@ -15,7 +18,7 @@ import {
 import { DecisionTable, OutcomeLineReader } from '../uplift/uplift-logs';
 import { GrowingArray } from '../../cli/growing-array';
 
-/** Where a model set trained from logs came from: recorded in its manifest. */
+/** Where a model set trained from logs came from, a file of a log: recorded in its manifest. */
 export interface LogProvenance {
   /** The file's name, without its folder: the same logs elsewhere give the same manifest. */
   readonly file: string;
@@ -60,7 +63,8 @@ export interface LoggedDecisions {
    * slots before it).
    */
   readonly nudgeShownPropensity: Float64Array;
-  readonly provenance: LogProvenance;
+  /** Per file of the log, in the order read. */
+  readonly provenance: readonly LogProvenance[];
 }
 
 /** Per action, per learner (numbered as in the decision table): the days they did it, sorted. */
@@ -68,7 +72,8 @@ export type ActionDays = Readonly<Record<OutcomeAction, readonly (readonly Calen
 
 export interface LoggedOutcomes {
   readonly actionDays: ActionDays;
-  readonly provenance: LogProvenance;
+  /** Per file of the log, in the order read. */
+  readonly provenance: readonly LogProvenance[];
 }
 
 async function fileSha256(path: string): Promise<string> {
@@ -77,16 +82,23 @@ async function fileSha256(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Reads a log line by line while hashing its bytes, and says where it came from. */
+/**
+ * Reads a log's files in turn, line by line, while hashing each one's bytes as stored (a `.gz`
+ * file's compressed ones, as `sha256sum` sees them), and says where they came from.
+ */
 async function readLog(
-  path: string,
-  visit: (text: string, where: string) => void,
-): Promise<LogProvenance> {
-  const [sha256, lines] = await Promise.all([
-    fileSha256(path),
-    forEachLine(path, (text, line) => visit(text, `${path} line ${line}`)),
-  ]);
-  return { file: basename(path), sha256, lines };
+  log: LogFiles,
+  visit: (text: string, at: LogLine) => void,
+): Promise<LogProvenance[]> {
+  const provenance: LogProvenance[] = [];
+  for (const path of log.files) {
+    const [sha256, lines] = await Promise.all([
+      fileSha256(path),
+      forEachLine(path, (text, line) => visit(text, { file: path, line })),
+    ]);
+    provenance.push({ file: basename(path), sha256, lines });
+  }
+  return provenance;
 }
 
 /**
@@ -155,18 +167,19 @@ class DecisionColumns {
 
 /**
  * Reads decisions.ndjson: every line checked as `uplift` checks it (a repeated decision_id, a
- * learner changing group), and every decision's features against the feature contract.
+ * learner changing group, a copy skipped), and every decision's features against the feature
+ * contract.
  */
-export async function readLoggedDecisions(path: string): Promise<LoggedDecisions> {
-  const table = new DecisionTable(path);
+export async function readLoggedDecisions(log: LogFiles): Promise<LoggedDecisions> {
+  const table = new DecisionTable(log);
   const columns = new DecisionColumns();
-  const provenance = await readLog(path, (text, where) => {
+  const provenance = await readLog(log, (text, at) => {
+    const where = lineName(at);
     const { record, day } = parseDecisionLine(text, where);
     const vector = featureVectorOf(record.features, where);
-    table.add(record, day, where);
-    columns.add(table.decisions - 1, record, vector);
+    if (table.add(record, day, text, at)) columns.add(table.decisions - 1, record, vector);
   });
-  if (table.decisions === 0) throw new CliUsageError(`${path} has no decisions`);
+  if (table.decisions === 0) throw new CliUsageError(`${log.name} has no decisions`);
   return {
     table,
     features: columns.features.toArray(),
@@ -190,7 +203,7 @@ export async function readLoggedDecisions(path: string): Promise<LoggedDecisions
  * the decisions log, made for the same learner.
  */
 export async function readLoggedOutcomes(
-  path: string,
+  log: LogFiles,
   decisions: DecisionTable,
 ): Promise<LoggedOutcomes> {
   const days = Object.fromEntries(
@@ -199,8 +212,8 @@ export async function readLoggedOutcomes(
   const reader = new OutcomeLineReader(decisions, (learner, action, day) =>
     days[action][learner].push(day),
   );
-  const provenance = await readLog(path, reader.line);
-  reader.requireOverlap(path);
+  const provenance = await readLog(log, (text, at) => reader.line(text, lineName(at)));
+  reader.requireOverlap(log.name);
   for (const action of OUTCOME_ACTIONS) {
     for (const learnerDays of days[action]) learnerDays.sort((a, b) => a - b);
   }

@@ -66,8 +66,8 @@ describe(fromLogManifest.name, () => {
 
     const sut = fromLogManifest(
       {
-        decisions,
-        outcomes,
+        decisions: [decisions],
+        outcomes: [outcomes],
         split: RUN.split,
         rewardDays: 2,
         clip: 12.5,
@@ -108,5 +108,34 @@ describe(fromLogManifest.name, () => {
       },
     });
     expect(Object.keys(sut)[0]).toBe('version');
+  });
+
+  it('records each file of a log kept in several, in the order read', () => {
+    const decisions = [
+      { file: 'decisions-2.ndjson.gz', sha256: 'ab'.repeat(32), lines: 400 },
+      { file: 'decisions-1.ndjson', sha256: 'ef'.repeat(32), lines: 12 },
+    ];
+    const outcomes = { file: 'outcomes.ndjson', sha256: 'cd'.repeat(32), lines: 715 };
+    const model = { weights: new Float64Array(FEATURE_COUNT).fill(0.25), bias: -1 };
+
+    const sut = fromLogManifest(
+      {
+        decisions,
+        outcomes: [outcomes],
+        split: RUN.split,
+        rewardDays: 2,
+        clip: 12.5,
+        holdoutDays: 7,
+        scaling: { mean: new Float64Array(FEATURE_COUNT), std: new Float64Array(FEATURE_COUNT) },
+      },
+      [{ model, outcome: outcome('quiz', undefined) }],
+    );
+
+    expect(sut.logs).toEqual({
+      decisions,
+      outcomes,
+      first_day: '2025-06-01',
+      last_day: '2025-06-30',
+    });
   });
 });

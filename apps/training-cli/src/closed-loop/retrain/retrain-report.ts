@@ -50,10 +50,16 @@ export interface ManifestSourceFields {
   readonly test_from: string;
 }
 
+/**
+ * A log's record in the manifest: its file's, as it has always been for a log of one file, or
+ * each of its files' in the order they were read.
+ */
+export type ManifestLog = LogProvenance | readonly LogProvenance[];
+
 /** The manifest's record of the two logs a set was trained from. */
 export interface LogsProvenance {
-  readonly decisions: LogProvenance;
-  readonly outcomes: LogProvenance;
+  readonly decisions: ManifestLog;
+  readonly outcomes: ManifestLog;
   /** The decisions' first and last `as_of`. */
   readonly first_day: string;
   readonly last_day: string;
@@ -75,8 +81,9 @@ export interface TrainedFromLog {
 
 /** What the manifest records besides the models. */
 export interface ManifestSources {
-  readonly decisions: LogProvenance;
-  readonly outcomes: LogProvenance;
+  /** Per file of each log, in the order read. */
+  readonly decisions: readonly LogProvenance[];
+  readonly outcomes: readonly LogProvenance[];
   readonly split: TimeSplit;
   readonly rewardDays: number;
   readonly clip: number;
@@ -105,12 +112,21 @@ export function manifestScaling(scaling: Scaling): { mean: number[]; std: number
   return { mean: Array.from(scaling.mean), std: Array.from(scaling.std) };
 }
 
+function manifestLog(files: readonly LogProvenance[]): ManifestLog {
+  return files.length === 1 ? files[0] : files;
+}
+
+/** Each file's record in a ManifestLog, in the order read. */
+export function manifestLogFiles(log: ManifestLog): readonly LogProvenance[] {
+  return 'file' in log ? [log] : log;
+}
+
 /** The same fields in the manifests of both objectives. */
 export function manifestSourceFields(sources: ManifestSources): ManifestSourceFields {
   return {
     logs: {
-      decisions: sources.decisions,
-      outcomes: sources.outcomes,
+      decisions: manifestLog(sources.decisions),
+      outcomes: manifestLog(sources.outcomes),
       first_day: formatCalendarDate(sources.split.firstDay),
       last_day: formatCalendarDate(sources.split.lastDay),
     },
@@ -148,6 +164,7 @@ export function fromLogManifest(
 
 /** Everything the summary says about one run. */
 export interface FromLogRun {
+  /** The logs as messages name them (LogFiles.name). */
   readonly decisionsPath: string;
   readonly outcomesPath: string;
   readonly split: TimeSplit;

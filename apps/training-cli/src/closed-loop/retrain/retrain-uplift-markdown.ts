@@ -1,6 +1,7 @@
 import { formatCalendarDate } from '@app/learner';
 import { plural } from '../../cli/format';
 import { CALIBRATION_BINS } from './retrain-calibration';
+import { ManifestLog, manifestLogFiles } from './retrain-report';
 import {
   probability,
   TypeUpliftCalibration,
@@ -14,6 +15,12 @@ import {
 /** A weighted or unweighted AUC, `—` when the test rows lack a label (NaN). */
 const aucCell = (value: number): string => (Number.isNaN(value) ? '—' : value.toFixed(3));
 
+/** A row per file of the log, in the order read. */
+const logRows = (log: string, files: ManifestLog): string[] =>
+  manifestLogFiles(files).map(
+    (file) => `| ${log} | ${file.file} | ${file.lines} | \`${file.sha256}\` |`,
+  );
+
 function logsSection(run: UpliftRun, manifest: UpliftManifest): string[] {
   const { decisions, outcomes, first_day, last_day } = manifest.logs;
   return [
@@ -21,8 +28,8 @@ function logsSection(run: UpliftRun, manifest: UpliftManifest): string[] {
     '',
     '| log | file | lines | sha256 |',
     '| --- | ---- | ----: | ------ |',
-    `| decisions | ${decisions.file} | ${decisions.lines} | \`${decisions.sha256}\` |`,
-    `| outcomes | ${outcomes.file} | ${outcomes.lines} | \`${outcomes.sha256}\` |`,
+    ...logRows('decisions', decisions),
+    ...logRows('outcomes', outcomes),
     '',
     `${plural(run.decisions, 'decision')} from ${first_day} to ${last_day}, ${run.heldOut} of them held out:`,
     `ĥ = ${manifest.holdout_share}. An action counts for a decision on a day d with as_of ≤ d < as_of + ${run.rewardDays}`,

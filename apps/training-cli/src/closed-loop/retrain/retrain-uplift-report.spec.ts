@@ -74,8 +74,8 @@ const SCALING = {
   std: new Float64Array(FEATURE_COUNT).fill(2),
 };
 const SOURCES = {
-  decisions: { file: 'decisions.ndjson', sha256: 'ab'.repeat(32), lines: 400 },
-  outcomes: { file: 'outcomes.ndjson', sha256: 'cd'.repeat(32), lines: 715 },
+  decisions: [{ file: 'decisions.ndjson', sha256: 'ab'.repeat(32), lines: 400 }],
+  outcomes: [{ file: 'outcomes.ndjson', sha256: 'cd'.repeat(32), lines: 715 }],
   split: { firstDay: JUNE_1, lastDay: JUNE_1 + 29, testFrom: JUNE_1 + 23 },
   rewardDays: 2,
   clip: 10,
@@ -153,8 +153,8 @@ describe(upliftManifest.name, () => {
       version: upliftSetVersion(SOURCES, SET),
       objective: 'uplift',
       logs: {
-        decisions: SOURCES.decisions,
-        outcomes: SOURCES.outcomes,
+        decisions: SOURCES.decisions[0],
+        outcomes: SOURCES.outcomes[0],
         first_day: '2025-06-01',
         last_day: '2025-06-30',
       },
@@ -250,6 +250,23 @@ describe(upliftMarkdown.name, () => {
       '',
       'The models train on the 300 decisions from 2025-06-01 to 2025-06-23 and are',
     ]);
+  });
+
+  it('gives a row to each file of a log kept in several', () => {
+    const rotated = [
+      { file: 'decisions-1.ndjson.gz', sha256: 'ab'.repeat(32), lines: 300 },
+      { file: 'decisions-2.ndjson', sha256: 'ef'.repeat(32), lines: 100 },
+    ];
+    const several = upliftMarkdown(RUN, upliftManifest({ ...SOURCES, decisions: rotated }, SET));
+    const lines = several.split('\n');
+
+    expect(lines.slice(lines.indexOf('## The logs') + 4, lines.indexOf('## The logs') + 7)).toEqual(
+      [
+        `| decisions | decisions-1.ndjson.gz | 300 | \`${'ab'.repeat(32)}\` |`,
+        `| decisions | decisions-2.ndjson | 100 | \`${'ef'.repeat(32)}\` |`,
+        `| outcomes | outcomes.ndjson | 715 | \`${'cd'.repeat(32)}\` |`,
+      ],
+    );
   });
 
   it('tabulates the rows and metrics of every model', () => {

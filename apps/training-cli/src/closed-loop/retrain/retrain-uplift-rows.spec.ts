@@ -1,6 +1,7 @@
 import { NUDGE_TYPES, parseCalendarDate } from '@app/learner';
-import { OUTCOME_ACTIONS } from '@app/contract';
+import { DecisionRecord, OUTCOME_ACTIONS } from '@app/contract';
 import { CliUsageError } from '../../cli/cli-errors';
+import { oneFileLog } from '../../cli/log-file';
 import { DecisionTable } from '../uplift/uplift-logs';
 import { ActionDays, NO_NUDGE } from './retrain-logs';
 import { MIN_ROWS, RowSet } from './retrain-rows';
@@ -25,6 +26,20 @@ const rows = (decisions: number[], labels: number[], weights: number[]): RowSet 
 });
 const none = rows([], [], []);
 
+/** The table of the decisions below, read from d.ndjson a line each: learners and assignments. */
+function decisionTable(learners: number[], holdout: number[]): DecisionTable {
+  const table = new DecisionTable(oneFileLog('d.ndjson'));
+  learners.forEach((learner, i) => {
+    const record = {
+      decision_id: `d${i}`,
+      user_id: ['ana', 'ben', 'cy', 'eve', 'fay'][learner],
+      assignment: { holdout: holdout[i] === 1, bucket: 0.5 },
+    } as DecisionRecord;
+    table.add(record, JUNE_1, JSON.stringify(record), { file: 'd.ndjson', line: i + 1 });
+  });
+  return table;
+}
+
 /**
  * Eight decisions, four held out (ĥ = 0.5); learners ana 0, ben 1, cy 2, eve 3, fay 4.
  *
@@ -38,7 +53,7 @@ const none = rows([], [], []);
  * 7. cy, June 6, served: quiz in slot 1 (1).
  */
 const DECISIONS: UpliftColumns = {
-  table: new DecisionTable('d.ndjson'),
+  table: decisionTable([0, 1, 1, 2, 0, 3, 4, 2], [1, 0, 0, 0, 1, 1, 1, 0]),
   day: Int32Array.from([0, 0, 1, 1, 5, 5, 1, 5], (offset) => JUNE_1 + offset),
   learner: Uint32Array.of(0, 1, 1, 2, 0, 3, 4, 2),
   holdout: Uint8Array.of(1, 0, 0, 0, 1, 1, 1, 0),

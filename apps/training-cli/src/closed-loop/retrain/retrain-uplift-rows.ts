@@ -1,6 +1,6 @@
 import { NUDGE_TYPES } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
-import { NUDGE_ACTIONS, OUTCOME_ACTIONS, OutcomeAction } from '@app/contract';
+import { lineName, NUDGE_ACTIONS, OUTCOME_ACTIONS, OutcomeAction } from '@app/contract';
 import { actedWithin } from '../uplift/uplift';
 import { ActionDays, LoggedDecisions, NO_NUDGE } from './retrain-logs';
 import {
@@ -64,7 +64,7 @@ export function controlPropensity(
   const slate = decisions.slatePropensity[decision];
   if (Number.isNaN(slate)) {
     throw new CliUsageError(
-      `${decisions.table.path} line ${decision + 1}: slate_propensity: uplift training needs it on a served decision that delivered nothing (the chance the logging policy sent nothing) to weigh it as a control row`,
+      `${lineName(decisions.table.lineOf(decision))}: slate_propensity: uplift training needs it on a served decision that delivered nothing (the chance the logging policy sent nothing) to weigh it as a control row`,
     );
   }
   return (1 - share) * slate;

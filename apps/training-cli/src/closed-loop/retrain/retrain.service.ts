@@ -13,7 +13,7 @@ import {
 import { CliUsageError } from '../../cli/cli-errors';
 import { controlModelPath, treatedModelPath, UPLIFT_REPORT_FILE } from '../../cli/file-names';
 import { ProgressService } from '../../cli/progress.service';
-import { requireLogFiles } from '../../cli/log-file';
+import { LogFiles, LogPaths, resolveLogs } from '../../cli/log-file';
 import {
   LoggedDecisions,
   LoggedOutcomes,
@@ -39,14 +39,15 @@ import {
   upliftSummary,
 } from './retrain-uplift-report';
 import { requireTrainableUplift, UpliftRows, upliftRows } from './retrain-uplift-rows';
+import { copiesWarning } from '../uplift/uplift-text';
 import { saveLinearModel } from '../../offline/model/linear-layers-model';
 import { TRAINING_BACKEND } from '../../offline/model/model-training';
 import { fitScaling, Scaling } from '../../offline/model/standardization';
 import { writeManifest } from '../../offline/model/training-manifest';
 
 export interface RetrainRequest {
-  readonly decisions: string;
-  readonly outcomes: string;
+  readonly decisions: LogPaths;
+  readonly outcomes: LogPaths;
   readonly modelsDir: string;
   /** The deployed models, scored on the same test rows for comparison. */
   readonly baselineModelsDir: string;
@@ -77,6 +78,7 @@ async function loadDeployed(dir: string): Promise<ModelSet> {
 /** The logs read and checked, the split, and the deployed set: what either objective starts from. */
 interface RetrainInputs {
   readonly request: RetrainRequest;
+  readonly logs: { readonly decisions: LogFiles; readonly outcomes: LogFiles };
   readonly started: number;
   readonly deployed: ModelSet;
   readonly decisions: LoggedDecisions;
@@ -115,26 +117,31 @@ function manifestSources(inputs: RetrainInputs, scaling: Scaling): ManifestSourc
 export class RetrainService {
   constructor(private readonly progress: ProgressService) {}
 
-  /** Writes the models and their manifest; resolves with the summary, the lines to print. */
-  async train(request: RetrainRequest): Promise<string[]> {
+  /**
+   * Writes the models and their manifest; resolves with the summary, the lines to print. `warn`
+   * hears, once the logs are read, that copies of decision lines were skipped.
+   */
+  async train(request: RetrainRequest, warn: (line: string) => void): Promise<string[]> {
     const started = Date.now();
-    await requireLogFiles(request);
+    const logs = await resolveLogs(request);
     const deployed = await loadDeployed(request.baselineModelsDir);
-    const decisions = await readLoggedDecisions(request.decisions);
-    const outcomes = await readLoggedOutcomes(request.outcomes, decisions.table);
+    const decisions = await readLoggedDecisions(logs.decisions);
+    const outcomes = await readLoggedOutcomes(logs.outcomes, decisions.table);
+    const { copies } = decisions.table;
+    if (copies !== undefined) warn(copiesWarning(logs.decisions, copies));
     const split = timeSplit(decisions.day, request.holdoutDays);
-    const inputs = { request, started, deployed, decisions, outcomes, split };
+    const inputs = { request, logs, started, deployed, decisions, outcomes, split };
     return request.objective === 'uplift' ? this.trainUplift(inputs) : this.trainPropensity(inputs);
   }
 
   /** One model per type on every delivered nudge, weighted by its shown propensity. */
   private async trainPropensity(inputs: RetrainInputs): Promise<string[]> {
-    const { request, decisions, outcomes, split } = inputs;
+    const { request, logs, decisions, outcomes, split } = inputs;
     const types = typeRows(decisions, outcomes.actionDays, {
       ...request,
       testFrom: split.testFrom,
     });
-    requireTrainable(types, request.decisions);
+    requireTrainable(types, logs.decisions.name);
     const delivering = (decision: number) => decisions.deliveredNothing[decision] === 0;
     const scalingRows = trainDecisions(decisions.day, split.testFrom, delivering);
     const scaling = fitScaling(decisions.features, FEATURE_COUNT, scalingRows);
@@ -151,8 +158,8 @@ export class RetrainService {
     const deliveringDecisions =
       decisions.deliveredNothing.length - count(decisions.deliveredNothing);
     return fromLogSummary({
-      decisionsPath: request.decisions,
-      outcomesPath: request.outcomes,
+      decisionsPath: logs.decisions.name,
+      outcomesPath: logs.outcomes.name,
       split,
       trainDecisions: scalingRows.length,
       testDecisions: deliveringDecisions - scalingRows.length,
@@ -171,12 +178,12 @@ export class RetrainService {
    * test split; writes the models, training_report.md, then the manifest.
    */
   private async trainUplift(inputs: RetrainInputs): Promise<string[]> {
-    const { request, decisions, outcomes, split } = inputs;
+    const { request, logs, decisions, outcomes, split } = inputs;
     const rows = upliftRows(decisions, outcomes.actionDays, {
       ...request,
       testFrom: split.testFrom,
     });
-    requireTrainableUplift(rows, request.decisions);
+    requireTrainableUplift(rows, logs.decisions.name);
     const scalingRows = trainDecisions(decisions.day, split.testFrom);
     const scaling = fitScaling(decisions.features, FEATURE_COUNT, scalingRows);
 
@@ -185,8 +192,8 @@ export class RetrainService {
     await saveUpliftModels(tf, request.modelsDir, set);
     const manifest = upliftManifest(manifestSources(inputs, scaling), set);
     const run: UpliftRun = {
-      decisionsPath: request.decisions,
-      outcomesPath: request.outcomes,
+      decisionsPath: logs.decisions.name,
+      outcomesPath: logs.outcomes.name,
       split,
       decisions: decisions.day.length,
       heldOut: count(decisions.holdout),

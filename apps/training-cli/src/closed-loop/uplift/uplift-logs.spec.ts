@@ -1,8 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { parseCalendarDate } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
+import { oneFileLog } from '../../cli/log-file';
 import { readDecisions, readOutcomes, tallyLearners } from './uplift-logs';
 
 const HASH = '884005e8da4dd3cc';
@@ -44,6 +46,19 @@ describe('reading the closed-loop logs', () => {
     return path;
   }
 
+  /** A gzipped file of these lines, as an operator compresses an old log. */
+  async function gzippedLog(...lines: object[]): Promise<string> {
+    const path = join(dir, `log-${files++}.ndjson.gz`);
+    await writeFile(path, gzipSync(lines.map((line) => `${JSON.stringify(line)}\n`).join('')));
+    return path;
+  }
+
+  /** A log kept in these files, read in this order. */
+  const filesLog = (...paths: string[]) => ({ name: 'the log', files: paths });
+
+  /** The same, read as a log. */
+  const fileLog = async (...lines: object[]) => oneFileLog(await log(...lines));
+
   const hashOf = (group: string) => (group === 'tone=warm' ? 'warmhash' : HASH);
 
   beforeAll(async () => {
@@ -61,7 +76,7 @@ describe('reading the closed-loop logs', () => {
       decision('d3', 'ana', '2025-06-03', 'holdout'),
     );
 
-    const { table, mismatch } = await readDecisions(path, hashOf);
+    const { table, mismatch } = await readDecisions(oneFileLog(path), hashOf);
 
     expect(table.decisions).toBe(3);
     expect(table.learnerOf).toEqual([0, 1, 0]);
@@ -78,14 +93,19 @@ describe('reading the closed-loop logs', () => {
       decision('d3', 'cy', '2025-06-02', 'treated', 'oldhash'),
     );
 
-    const { mismatch } = await readDecisions(path, hashOf);
+    const { mismatch } = await readDecisions(oneFileLog(path), hashOf);
 
-    expect(mismatch).toEqual({ decisions: 2, firstLine: 2, hash: HASH, expected: 'warmhash' });
+    expect(mismatch).toEqual({
+      decisions: 2,
+      first: { file: path, line: 2 },
+      hash: HASH,
+      expected: 'warmhash',
+    });
   });
 
   it('does not compare the hash of a group the config does not know', async () => {
     const path = await log(decision('d1', 'ana', '2025-06-01', 'tone=hot', 'other'));
-    const { mismatch } = await readDecisions(path, () => undefined);
+    const { mismatch } = await readDecisions(oneFileLog(path), () => undefined);
     expect(mismatch).toBeUndefined();
   });
 
@@ -95,7 +115,7 @@ describe('reading the closed-loop logs', () => {
       decision('d2', 'ben', '2025-06-01'),
       decision('d1', 'cy', '2025-06-02'),
     );
-    await expect(readDecisions(path, hashOf)).rejects.toThrow(
+    await expect(readDecisions(oneFileLog(path), hashOf)).rejects.toThrow(
       new CliUsageError(`${path} line 3: decision_id: "d1" is already on line 1`),
     );
   });
@@ -106,7 +126,7 @@ describe('reading the closed-loop logs', () => {
       decision('d2', 'ben', '2025-06-01'),
       decision('d3', 'ana', '2025-06-02'),
     );
-    await expect(readDecisions(path, hashOf)).rejects.toThrow(
+    await expect(readDecisions(oneFileLog(path), hashOf)).rejects.toThrow(
       new CliUsageError(
         `${path} line 3: assignment: user_id "ana" is in treated here but in holdout on line 1; a learner keeps one group for the whole log`,
       ),
@@ -115,16 +135,93 @@ describe('reading the closed-loop logs', () => {
 
   it('refuses a decisions log without decisions', async () => {
     const path = await log();
-    await expect(readDecisions(path, hashOf)).rejects.toThrow(
+    await expect(readDecisions(oneFileLog(path), hashOf)).rejects.toThrow(
       new CliUsageError(`${path} has no decisions`),
     );
   });
 
   it("names the first bad line's problem", async () => {
     const path = await log(decision('d1', 'ana', '2025-06-01'), decision('d2', 'ben', 'x'));
-    await expect(readDecisions(path, hashOf)).rejects.toThrow(
+    await expect(readDecisions(oneFileLog(path), hashOf)).rejects.toThrow(
       new CliUsageError(`${path} line 2: as_of: must be a YYYY-MM-DD date`),
     );
+  });
+
+  describe('a log in several files', () => {
+    it('reads the files in turn, and names an earlier line by its file', async () => {
+      const first = await log(
+        decision('d1', 'ana', '2025-06-01'),
+        decision('d2', 'ben', '2025-06-01'),
+      );
+      const second = await gzippedLog(decision('d3', 'ana', '2025-06-02'));
+      const { table } = await readDecisions(filesLog(first, second), hashOf);
+      expect(table.userIds).toEqual(['ana', 'ben']);
+      expect(table.learnerOf).toEqual([0, 1, 0]);
+      expect(table.lineOf(2)).toEqual({ file: second, line: 1 });
+
+      const again = await gzippedLog(
+        decision('d4', 'cy', '2025-06-02'),
+        decision('d2', 'cy', '2025-06-03'),
+      );
+      await expect(readDecisions(filesLog(first, again), hashOf)).rejects.toThrow(
+        new CliUsageError(`${again} line 2: decision_id: "d2" is already on ${first} line 2`),
+      );
+      const moved = await log(decision('d5', 'ben', '2025-06-03', 'holdout'));
+      await expect(readDecisions(filesLog(first, moved), hashOf)).rejects.toThrow(
+        new CliUsageError(
+          `${moved} line 1: assignment: user_id "ben" is in holdout here but in treated on ${first} line 2; a learner keeps one group for the whole log`,
+        ),
+      );
+    });
+
+    it('skips a line that repeats the first of its decision_id byte for byte, and counts it', async () => {
+      const batch = [decision('d1', 'ana', '2025-06-01'), decision('d2', 'ben', '2025-06-01')];
+      const first = await log(...batch);
+      // The collector received the batch twice, then d3.
+      const second = await gzippedLog(...batch, decision('d3', 'cy', '2025-06-02'));
+
+      const { table } = await readDecisions(filesLog(first, second), hashOf);
+
+      expect(table.decisions).toBe(3);
+      expect(table.userIds).toEqual(['ana', 'ben', 'cy']);
+      expect(table.lineOf(2)).toEqual({ file: second, line: 3 });
+      expect(table.copies).toEqual({ lines: 2, first: { file: second, line: 1 } });
+    });
+
+    it('counts no copy in a log without one', async () => {
+      const { table } = await readDecisions(
+        await fileLog(decision('d1', 'ana', '2025-06-01')),
+        hashOf,
+      );
+      expect(table.copies).toBeUndefined();
+    });
+
+    it('refuses a repeated decision_id whose line differs, if only by a space', async () => {
+      const text = JSON.stringify(decision('d1', 'ana', '2025-06-01'));
+      const path = join(dir, `log-${files++}.ndjson`);
+      await writeFile(path, `${text}\n${text.replace(',', ', ')}\n`);
+
+      await expect(readDecisions(oneFileLog(path), hashOf)).rejects.toThrow(
+        new CliUsageError(`${path} line 2: decision_id: "d1" is already on line 1`),
+      );
+    });
+
+    it("names the file of the decision an outcome wrongly follows, and of a bad outcome's line", async () => {
+      const decisions = await log(decision('d1', 'ana', '2025-06-01'));
+      const more = await gzippedLog(decision('d2', 'ben', '2025-06-01', 'holdout'));
+      const { table } = await readDecisions(filesLog(decisions, more), hashOf);
+      const outcomes = await log(outcome('ana', '2025-06-02'));
+      const stolen = await gzippedLog(
+        outcome('ben', '2025-06-02'),
+        outcome('ana', '2025-06-02', 'd2'),
+      );
+
+      await expect(readOutcomes(filesLog(outcomes, stolen), table)).rejects.toThrow(
+        new CliUsageError(
+          `${stolen} line 2: decision_id: "d2" was made for user_id "ben" (${more} line 1), not "ana"`,
+        ),
+      );
+    });
   });
 
   describe(readOutcomes.name, () => {
@@ -138,7 +235,7 @@ describe('reading the closed-loop logs', () => {
     });
 
     it("gives each learner's action days, sorted, and skips learners without decisions", async () => {
-      const { table } = await readDecisions(decisionsPath, hashOf);
+      const { table } = await readDecisions(oneFileLog(decisionsPath), hashOf);
       const path = await log(
         outcome('ana', '2025-06-05T08:00:00Z', 'd1'),
         outcome('zoe', '2025-06-02'),
@@ -146,25 +243,25 @@ describe('reading the closed-loop logs', () => {
         outcome('ana', '2025-06-05'),
       );
 
-      const sut = await readOutcomes(path, table);
+      const sut = await readOutcomes(oneFileLog(path), table);
 
       expect(sut).toEqual([[day('2025-06-02'), day('2025-06-05'), day('2025-06-05')], []]);
     });
 
     it('refuses an outcome whose decision_id is not in the decisions log', async () => {
-      const { table } = await readDecisions(decisionsPath, hashOf);
+      const { table } = await readDecisions(oneFileLog(decisionsPath), hashOf);
       const path = await log(outcome('ana', '2025-06-02'), outcome('ana', '2025-06-02', 'd9'));
 
-      await expect(readOutcomes(path, table)).rejects.toThrow(
+      await expect(readOutcomes(oneFileLog(path), table)).rejects.toThrow(
         new CliUsageError(`${path} line 2: decision_id: "d9" is not in ${decisionsPath}`),
       );
     });
 
     it('refuses an empty outcomes log, which would read as nobody acting', async () => {
-      const { table } = await readDecisions(decisionsPath, hashOf);
+      const { table } = await readDecisions(oneFileLog(decisionsPath), hashOf);
       const path = await log();
 
-      await expect(readOutcomes(path, table)).rejects.toThrow(
+      await expect(readOutcomes(oneFileLog(path), table)).rejects.toThrow(
         new CliUsageError(
           `${path} has no outcomes: an empty log would read as no learner ever acting; export the platform's actions for the decisions' days`,
         ),
@@ -172,10 +269,10 @@ describe('reading the closed-loop logs', () => {
     });
 
     it('refuses outcomes that are all before the decisions or by other learners', async () => {
-      const { table } = await readDecisions(decisionsPath, hashOf);
+      const { table } = await readDecisions(oneFileLog(decisionsPath), hashOf);
       const path = await log(outcome('ana', '2025-05-31'), outcome('zoe', '2025-06-02'));
 
-      await expect(readOutcomes(path, table)).rejects.toThrow(
+      await expect(readOutcomes(oneFileLog(path), table)).rejects.toThrow(
         new CliUsageError(
           `${path}: none of its 2 outcomes is by a learner of ${decisionsPath} on or after the first decision's day (2025-06-01): the two logs do not overlap`,
         ),
@@ -183,10 +280,10 @@ describe('reading the closed-loop logs', () => {
     });
 
     it("refuses an outcome that follows another learner's decision", async () => {
-      const { table } = await readDecisions(decisionsPath, hashOf);
+      const { table } = await readDecisions(oneFileLog(decisionsPath), hashOf);
       const path = await log(outcome('ana', '2025-06-02', 'd2'));
 
-      await expect(readOutcomes(path, table)).rejects.toThrow(
+      await expect(readOutcomes(oneFileLog(path), table)).rejects.toThrow(
         new CliUsageError(
           `${path} line 1: decision_id: "d2" was made for user_id "ben" (${decisionsPath} line 2), not "ana"`,
         ),
@@ -197,7 +294,7 @@ describe('reading the closed-loop logs', () => {
   describe(tallyLearners.name, () => {
     it('counts per learner the decisions an action followed within the window', async () => {
       const { table } = await readDecisions(
-        await log(
+        await fileLog(
           decision('d1', 'ana', '2025-06-01'),
           decision('d2', 'ana', '2025-06-08'),
           decision('d3', 'ben', '2025-06-01', 'holdout'),
@@ -208,7 +305,7 @@ describe('reading the closed-loop logs', () => {
       // ana acts on 06-08, the last day of d1's window with 8 days but past it with 7, and the
       // first of d2's; ben acts the day before his decision.
       const actions = await readOutcomes(
-        await log(outcome('ana', '2025-06-08'), outcome('ben', '2025-05-31')),
+        await fileLog(outcome('ana', '2025-06-08'), outcome('ben', '2025-05-31')),
         table,
       );
 
@@ -226,7 +323,7 @@ describe('reading the closed-loop logs', () => {
 
     it("measures each learner's pre-period up to their own first decision, --pre-days of it at most", async () => {
       const { table } = await readDecisions(
-        await log(
+        await fileLog(
           decision('d1', 'ana', '2025-06-10'),
           decision('d2', 'ben', '2025-06-05', 'holdout'),
           decision('d3', 'cy', '2025-06-01'),
@@ -235,7 +332,7 @@ describe('reading the closed-loop logs', () => {
       );
       // The log starts on 06-01 (cy's action, on his first decision's day: he has no pre-period).
       const actions = await readOutcomes(
-        await log(
+        await fileLog(
           outcome('cy', '2025-06-01'),
           outcome('ana', '2025-06-02'),
           outcome('ana', '2025-06-08'),

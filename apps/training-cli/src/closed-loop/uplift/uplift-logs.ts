@@ -1,9 +1,14 @@
+import { createHash } from 'node:crypto';
 import { CalendarDay, formatCalendarDate } from '@app/learner';
 import { plural } from '../../cli/format';
 import { CliUsageError } from '../../cli/cli-errors';
+import { GrowingArray } from '../../cli/growing-array';
+import { lineIn, LogFiles } from '../../cli/log-file';
 import {
   DecisionRecord,
-  forEachLine,
+  forEachLogLine,
+  lineName,
+  LogLine,
   OutcomeAction,
   parseDecisionLine,
   parseOutcomeLine,
@@ -12,15 +17,38 @@ import { groupOf, HOLDOUT, TREATED } from './groups';
 import { WeeklyRate } from './uplift-html';
 import { actedWithin, GroupedTally } from './uplift';
 import { preRate } from './cuped';
+import { DecisionLines } from './decision-lines';
+
+/** Copies of earlier decisions' lines that a decision table skipped: how many, and the first. */
+export interface SkippedCopies {
+  readonly lines: number;
+  readonly first: LogLine;
+}
+
+/** A line's digest is the first 64 bits of its text's SHA-256, kept as two 32-bit words. */
+const DIGEST_WORDS = 2;
+
+function lineDigest(text: string): Uint32Array {
+  const hash = createHash('sha256').update(text).digest();
+  return Uint32Array.of(hash.readUInt32LE(0), hash.readUInt32LE(4));
+}
 
 /**
- * What `uplift` keeps of the decisions log: per decision only its learner and day, per learner
- * its group. Learners and decisions are numbered in the order they first appear, and a decision's
- * number is its line's, less one.
+ * What `uplift` keeps of the decisions log: per decision its learner, its day, its line and the
+ * digest of its line's text; per learner its group. Learners and decisions are numbered in the
+ * order they first appear.
+ *
+ * A collector that receives a retried batch twice logs its lines twice: a line that repeats the
+ * first line of its decision_id byte for byte is such a copy, skipped and counted. The digest,
+ * 8 bytes a decision, tells a copy without keeping any line's text.
  */
 export class DecisionTable {
   private readonly decisionNumbers = new Map<string, number>();
   private readonly learnerNumbers = new Map<string, number>();
+  private readonly lines = new DecisionLines();
+  private readonly digests = new GrowingArray((n) => new Uint32Array(n));
+  private copyLines = 0;
+  private firstCopy: LogLine | undefined;
   /** Per decision. */
   readonly learnerOf: number[] = [];
   readonly dayOf: CalendarDay[] = [];
@@ -28,24 +56,43 @@ export class DecisionTable {
   readonly userIds: string[] = [];
   readonly groups: string[] = [];
 
-  constructor(readonly path: string) {}
+  constructor(readonly log: LogFiles) {}
 
   get decisions(): number {
     return this.learnerOf.length;
   }
 
-  /** Adds the decision on line `decisions + 1`; a repeated id or a learner changing group throws. */
-  add(decision: DecisionRecord, day: CalendarDay, where: string): void {
+  /** The copies skipped, if any. */
+  get copies(): SkippedCopies | undefined {
+    return this.firstCopy === undefined
+      ? undefined
+      : { lines: this.copyLines, first: this.firstCopy };
+  }
+
+  /**
+   * Adds the decision read from `text` on line `at`, or skips the line as a copy; says whether
+   * it added it. A repeated id on a line of other text, or a learner changing group, throws.
+   */
+  add(decision: DecisionRecord, day: CalendarDay, text: string, at: LogLine): boolean {
+    const digest = lineDigest(text);
     const earlier = this.decisionNumbers.get(decision.decision_id);
     if (earlier !== undefined) {
-      throw new CliUsageError(
-        `${where}: decision_id: ${JSON.stringify(decision.decision_id)} is already on line ${earlier + 1}`,
-      );
+      if (!this.hasDigest(earlier, digest)) {
+        throw new CliUsageError(
+          `${lineName(at)}: decision_id: ${JSON.stringify(decision.decision_id)} is already on ${lineIn(this.log, this.lineOf(earlier))}`,
+        );
+      }
+      this.copyLines++;
+      this.firstCopy ??= at;
+      return false;
     }
-    const learner = this.learnerFor(decision, where);
+    const learner = this.learnerFor(decision, at);
     this.decisionNumbers.set(decision.decision_id, this.decisions);
+    this.lines.add(this.decisions, at);
+    this.digests.pushAll(digest);
     this.learnerOf.push(learner);
     this.dayOf.push(day);
+    return true;
   }
 
   /** The decision's number, if the log has it. */
@@ -53,12 +100,21 @@ export class DecisionTable {
     return this.decisionNumbers.get(decisionId);
   }
 
+  /** The line decision number `decision` was read on. */
+  lineOf(decision: number): LogLine {
+    return this.lines.of(decision);
+  }
+
   learnerNumber(userId: string): number | undefined {
     return this.learnerNumbers.get(userId);
   }
 
+  private hasDigest(decision: number, digest: Uint32Array): boolean {
+    return digest.every((word, i) => this.digests.at(decision * DIGEST_WORDS + i) === word);
+  }
+
   /** Assignment is by user_id, so a learner is in one group for the whole log. */
-  private learnerFor(decision: DecisionRecord, where: string): number {
+  private learnerFor(decision: DecisionRecord, at: LogLine): number {
     const group = groupOf(decision.assignment);
     const known = this.learnerNumbers.get(decision.user_id);
     if (known === undefined) {
@@ -68,9 +124,9 @@ export class DecisionTable {
       return this.userIds.length - 1;
     }
     if (this.groups[known] !== group) {
-      const first = this.learnerOf.indexOf(known) + 1;
+      const first = this.lineOf(this.learnerOf.indexOf(known));
       throw new CliUsageError(
-        `${where}: assignment: user_id ${JSON.stringify(decision.user_id)} is in ${group} here but in ${this.groups[known]} on line ${first}; a learner keeps one group for the whole log`,
+        `${lineName(at)}: assignment: user_id ${JSON.stringify(decision.user_id)} is in ${group} here but in ${this.groups[known]} on ${lineIn(this.log, first)}; a learner keeps one group for the whole log`,
       );
     }
     return known;
@@ -80,7 +136,7 @@ export class DecisionTable {
 /** Decisions made under a config other than the one the split is expected from. */
 export interface ConfigHashMismatch {
   readonly decisions: number;
-  readonly firstLine: number;
+  readonly first: LogLine;
   readonly hash: string;
   readonly expected: string;
 }
@@ -96,25 +152,24 @@ export interface DecisionLog {
  * undefined when the config does not know the group.
  */
 export async function readDecisions(
-  path: string,
+  log: LogFiles,
   configHash: (group: string) => string | undefined,
 ): Promise<DecisionLog> {
-  const table = new DecisionTable(path);
+  const table = new DecisionTable(log);
   let mismatch: ConfigHashMismatch | undefined;
-  await forEachLine(path, (text, line) => {
-    const where = `${path} line ${line}`;
-    const { record, day } = parseDecisionLine(text, where);
-    table.add(record, day, where);
+  await forEachLogLine(log.files, (text, at) => {
+    const { record, day } = parseDecisionLine(text, lineName(at));
+    if (!table.add(record, day, text, at)) return;
     const hash = record.policy_version.split('/')[1];
     const expected = configHash(groupOf(record.assignment));
     if (expected !== undefined && hash !== expected) {
       mismatch =
         mismatch === undefined
-          ? { decisions: 1, firstLine: line, hash, expected }
+          ? { decisions: 1, first: at, hash, expected }
           : { ...mismatch, decisions: mismatch.decisions + 1 };
     }
   });
-  if (table.decisions === 0) throw new CliUsageError(`${path} has no decisions`);
+  if (table.decisions === 0) throw new CliUsageError(`${log.name} has no decisions`);
   return { table, mismatch };
 }
 
@@ -158,15 +213,15 @@ export class OutcomeLineReader {
     this.visit(learner, record.action, day);
   };
 
-  requireOverlap(path: string): void {
+  requireOverlap(name: string): void {
     if (this.lines === 0) {
       throw new CliUsageError(
-        `${path} has no outcomes: an empty log would read as no learner ever acting; export the platform's actions for the decisions' days`,
+        `${name} has no outcomes: an empty log would read as no learner ever acting; export the platform's actions for the decisions' days`,
       );
     }
     if (this.following === 0) {
       throw new CliUsageError(
-        `${path}: none of its ${plural(this.lines, 'outcome')} is by a learner of ${this.decisions.path} on or after the first decision's day (${formatCalendarDate(this.firstDay)}): the two logs do not overlap`,
+        `${name}: none of its ${plural(this.lines, 'outcome')} is by a learner of ${this.decisions.log.name} on or after the first decision's day (${formatCalendarDate(this.firstDay)}): the two logs do not overlap`,
       );
     }
   }
@@ -174,22 +229,22 @@ export class OutcomeLineReader {
 
 /** Reads outcomes.ndjson line by line through an OutcomeLineReader, and checks the overlap. */
 export async function forEachOutcome(
-  path: string,
+  log: LogFiles,
   decisions: DecisionTable,
   visit: (learner: number, action: OutcomeAction, day: CalendarDay) => void,
 ): Promise<void> {
   const reader = new OutcomeLineReader(decisions, visit);
-  await forEachLine(path, (text, line) => reader.line(text, `${path} line ${line}`));
-  reader.requireOverlap(path);
+  await forEachLogLine(log.files, (text, at) => reader.line(text, lineName(at)));
+  reader.requireOverlap(log.name);
 }
 
 /** Each learner's action days (any action), sorted: what the action rate is measured on. */
 export async function readOutcomes(
-  path: string,
+  log: LogFiles,
   decisions: DecisionTable,
 ): Promise<CalendarDay[][]> {
   const actionDays: CalendarDay[][] = decisions.userIds.map(() => []);
-  await forEachOutcome(path, decisions, (learner, _action, day) => actionDays[learner].push(day));
+  await forEachOutcome(log, decisions, (learner, _action, day) => actionDays[learner].push(day));
   for (const days of actionDays) days.sort((a, b) => a - b);
   return actionDays;
 }
@@ -204,12 +259,12 @@ export function requireOwnDecision(
   const id = JSON.stringify(decisionId);
   const decision = decisions.decisionNumber(decisionId);
   if (decision === undefined) {
-    throw new CliUsageError(`${where}: decision_id: ${id} is not in ${decisions.path}`);
+    throw new CliUsageError(`${where}: decision_id: ${id} is not in ${decisions.log.name}`);
   }
   const owner = decisions.userIds[decisions.learnerOf[decision]];
   if (owner !== userId) {
     throw new CliUsageError(
-      `${where}: decision_id: ${id} was made for user_id ${JSON.stringify(owner)} (${decisions.path} line ${decision + 1}), not ${JSON.stringify(userId)}`,
+      `${where}: decision_id: ${id} was made for user_id ${JSON.stringify(owner)} (${lineName(decisions.lineOf(decision))}), not ${JSON.stringify(userId)}`,
     );
   }
 }

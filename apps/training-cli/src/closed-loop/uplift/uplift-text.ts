@@ -1,7 +1,8 @@
 import { percent, plural, signed, table } from '../../cli/format';
 import { ArmRow, ConfidenceInterval, Lift, NO_PRE_PERIOD, PrePeriod, UpliftReport } from './uplift';
 import { VariantLift } from './variants';
-import { ConfigHashMismatch } from './uplift-logs';
+import { lineIn, LogFiles } from '../../cli/log-file';
+import { ConfigHashMismatch, SkippedCopies } from './uplift-logs';
 
 function armCells(arm: ArmRow): string[] {
   return [
@@ -106,10 +107,19 @@ function powerText({ power, arms }: UpliftReport): string[] {
   return lines;
 }
 
+/**
+ * Said on stderr with the command's other warnings: how many lines of the decisions log were
+ * copies, skipped, so that a log that should have none is looked into.
+ */
+export function copiesWarning(log: LogFiles, copies: SkippedCopies): string {
+  return `warning: ${log.name}: skipped ${plural(copies.lines, 'line')} repeating an earlier line of the same decision_id byte for byte, as a batch sent twice leaves them (the first on ${lineIn(log, copies.first)})`;
+}
+
 /** Said before the report, as it may also explain why the groups do not fit the config. */
 export function hashWarning(
   mismatch: ConfigHashMismatch,
-  paths: { readonly decisions: string; readonly config: string },
+  decisions: LogFiles,
+  config: string,
 ): string {
-  return `warning: ${plural(mismatch.decisions, 'decision')} in ${paths.decisions} (the first on line ${mismatch.firstLine}) were made under config hash ${mismatch.hash}, not ${paths.config}'s ${mismatch.expected}: the expected split may be wrong`;
+  return `warning: ${plural(mismatch.decisions, 'decision')} in ${decisions.name} (the first on ${lineIn(decisions, mismatch.first)}) were made under config hash ${mismatch.hash}, not ${config}'s ${mismatch.expected}: the expected split may be wrong`;
 }

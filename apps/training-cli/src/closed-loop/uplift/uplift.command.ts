@@ -1,7 +1,15 @@
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
 import { parseFilePath, parseInteger, parseLiftPoints } from '../../cli/cli-options';
-import { JSON_OPTION, logOption, OUTCOMES_HELP, printReport } from '../../cli/log-options';
+import { LogPaths } from '../../cli/log-file';
+import {
+  JSON_OPTION,
+  LOG_PATHS_HELP,
+  logOption,
+  OUTCOMES_HELP,
+  parseLogPaths,
+  printReport,
+} from '../../cli/log-options';
 import { warnOnStderr } from '../../cli/progress.service';
 import { upliftText } from './uplift-text';
 import { UPLIFT_DEFAULTS, UpliftRequest, UpliftService } from './uplift.service';
@@ -34,14 +42,16 @@ export class UpliftCommand extends CliCommand {
     printReport(report, options.json, () => upliftText(report));
   }
 
-  @Option(logOption('decisions', 'the decisions log (NDJSON, one decision per line)'))
-  parseDecisions(value: string): string {
-    return parseFilePath(value);
+  @Option(
+    logOption('decisions', `the decisions log (NDJSON, one decision per line): ${LOG_PATHS_HELP}`),
+  )
+  parseDecisions(value: string, previous: LogPaths | undefined): string[] {
+    return parseLogPaths(value, previous);
   }
 
-  @Option(logOption('outcomes', OUTCOMES_HELP))
-  parseOutcomes(value: string): string {
-    return parseFilePath(value);
+  @Option(logOption('outcomes', `${OUTCOMES_HELP}: ${LOG_PATHS_HELP}`))
+  parseOutcomes(value: string, previous: LogPaths | undefined): string[] {
+    return parseLogPaths(value, previous);
   }
 
   @Option({

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { requireLogFiles } from '../../cli/log-file';
+import { LogPaths, resolveLogs } from '../../cli/log-file';
 import { loadConfigFlag } from '../../cli/engine-config';
 import { expectedShares, groupConfig } from './groups';
 import { requireArms, UpliftReport, upliftReport } from './uplift';
 import { readDecisions, readOutcomes, tallyLearners, weeklyRates } from './uplift-logs';
 import { upliftHtml } from './uplift-html';
 import { writeHtmlPage } from '../../cli/text-file-writer';
-import { hashWarning } from './uplift-text';
+import { copiesWarning, hashWarning } from './uplift-text';
 
 export interface UpliftRequest {
-  readonly decisions: string;
-  readonly outcomes: string;
+  readonly decisions: LogPaths;
+  readonly outcomes: LogPaths;
   readonly windowDays: number;
   /** The engine config the decisions were made with: its split is the expected one. */
   readonly config: string;
@@ -36,20 +36,21 @@ export const UPLIFT_DEFAULTS = { windowDays: 7, config: 'config/config.json' } a
 @Injectable()
 export class UpliftService {
   /**
-   * `warn` hears, before the report is computed, why the expected split may be wrong: the
-   * decisions were made under another config.
+   * `warn` hears, before the report is computed, that copies of decision lines were skipped, and
+   * why the expected split may be wrong: the decisions were made under another config.
    */
   async measure(request: UpliftRequest, warn: (line: string) => void): Promise<UpliftReport> {
     const config = loadConfigFlag(request.config);
-    await requireLogFiles(request);
+    const logs = await resolveLogs(request);
     const { table: decisions, mismatch } = await readDecisions(
-      request.decisions,
+      logs.decisions,
       (group) => groupConfig(config, group)?.hash,
     );
     // What the decisions alone lack is said before the outcomes are read.
     requireArms(decisions.groups);
-    const actionDays = await readOutcomes(request.outcomes, decisions);
-    if (mismatch !== undefined) warn(hashWarning(mismatch, request));
+    const actionDays = await readOutcomes(logs.outcomes, decisions);
+    if (decisions.copies !== undefined) warn(copiesWarning(logs.decisions, decisions.copies));
+    if (mismatch !== undefined) warn(hashWarning(mismatch, logs.decisions, request.config));
     const learners = tallyLearners(decisions, actionDays, request.windowDays, request.preDays);
     const report = upliftReport(learners, expectedShares(config.assignment), {
       windowDays: request.windowDays,

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { OptionMetadata } from 'nest-commander';
 import { CliOptions, DEFAULT_OPTIONS } from '../../cli/cli-options';
+import { LogPaths } from '../../cli/log-file';
+import { LOG_PATHS_HELP } from '../../cli/log-options';
 import { CLOSED_LOOP_FILES } from '@app/contract';
 import { MODEL_OBJECTIVES, ModelObjective } from '@app/ml';
 import { RETRAIN_DEFAULTS, RetrainRequest } from '../../closed-loop/retrain/retrain.service';
@@ -8,8 +10,8 @@ import { RETRAIN_DEFAULTS, RetrainRequest } from '../../closed-loop/retrain/retr
 /** The flags of `--from-log`; none has a commander default, so a stray one can be caught. */
 export interface FromLogOptions {
   readonly fromLog?: boolean;
-  readonly decisions?: string;
-  readonly outcomes?: string;
+  readonly decisions?: LogPaths;
+  readonly outcomes?: LogPaths;
   readonly objective?: ModelObjective;
   readonly rewardDays?: number;
   readonly clip?: number;
@@ -47,11 +49,11 @@ export const FROM_LOG_OPTIONS = {
   },
   decisions: {
     flags: '--decisions <path>',
-    description: `with --from-log: the decisions log (default: <data-dir>/${CLOSED_LOOP_FILES.decisions})`,
+    description: `with --from-log: the decisions log, ${LOG_PATHS_HELP} (default: <data-dir>/${CLOSED_LOOP_FILES.decisions})`,
   },
   outcomes: {
     flags: '--outcomes <path>',
-    description: `with --from-log: the outcomes log (default: <data-dir>/${CLOSED_LOOP_FILES.outcomes})`,
+    description: `with --from-log: the outcomes log, ${LOG_PATHS_HELP} (default: <data-dir>/${CLOSED_LOOP_FILES.outcomes})`,
   },
   objective: {
     flags: `--objective <${MODEL_OBJECTIVES.join('|')}>`,

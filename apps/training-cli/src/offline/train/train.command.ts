@@ -7,10 +7,11 @@ import {
   parseChoice,
   parseClip,
   parseDirectory,
-  parseFilePath,
   parseInteger,
 } from '../../cli/cli-options';
-import { ProgressService } from '../../cli/progress.service';
+import { LogPaths } from '../../cli/log-file';
+import { parseLogPaths } from '../../cli/log-options';
+import { ProgressService, warnOnStderr } from '../../cli/progress.service';
 import { MODEL_OBJECTIVES, ModelObjective } from '@app/ml';
 import { RetrainService } from '../../closed-loop/retrain/retrain.service';
 import {
@@ -40,7 +41,7 @@ export class TrainCommand extends CliCommand {
 
   async run(_args: string[], options: TrainOptions): Promise<void> {
     if (options.fromLog === true) {
-      const summary = await this.retraining.train(retrainRequest(options));
+      const summary = await this.retraining.train(retrainRequest(options), warnOnStderr);
       for (const line of summary) this.progress.summary(line);
       return;
     }
@@ -65,13 +66,13 @@ export class TrainCommand extends CliCommand {
   }
 
   @Option(FROM_LOG_OPTIONS.decisions)
-  parseDecisions(value: string): string {
-    return parseFilePath(value);
+  parseDecisions(value: string, previous: LogPaths | undefined): string[] {
+    return parseLogPaths(value, previous);
   }
 
   @Option(FROM_LOG_OPTIONS.outcomes)
-  parseOutcomes(value: string): string {
-    return parseFilePath(value);
+  parseOutcomes(value: string, previous: LogPaths | undefined): string[] {
+    return parseLogPaths(value, previous);
   }
 
   @Option(FROM_LOG_OPTIONS.objective)
