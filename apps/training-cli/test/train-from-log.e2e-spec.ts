@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { formatCalendarDate, NUDGE_TYPES, parseCalendarDate } from '@app/learner';
 import { FEATURE_NAMES, loadModelSet, sigmoid } from '@app/ml';
 import { NUDGE_ACTIONS, OUTCOME_ACTIONS } from '@app/contract';
@@ -285,6 +286,74 @@ describe('training-cli train --from-log', () => {
     await trainFromLog(second);
 
     expect(await expectSameFiles(first, second)).toContain('manifest.json');
+  }, 60_000);
+
+  it('trains the same models on the logs rotated into files, a gzipped one repeating a batch', async () => {
+    // The first 250 decisions, then the last 50 of them again (a batch sent twice) and the rest.
+    const rotated = [
+      join(folder.dir, 'decisions-1.ndjson'),
+      join(folder.dir, 'decisions-2.ndjson.gz'),
+    ];
+    const second = gzipSync(ndjson(logs.decisions.slice(200)));
+    await writeFile(rotated[0], ndjson(logs.decisions.slice(0, 250)));
+    await writeFile(rotated[1], second);
+    const one = join(folder.dir, 'one-file');
+    const several = join(folder.dir, 'several-files');
+    const expected = await trainFromLog(one);
+    const pattern = join(folder.dir, 'decisions-*.ndjson*');
+
+    const sut = await runBuiltCli([
+      'train',
+      '--from-log',
+      '--decisions',
+      pattern,
+      '--outcomes',
+      folder.outcomes,
+      '--models-dir',
+      several,
+    ]);
+
+    expect(sut.code).toBe(0);
+    expect(sut.stderr).toBe(
+      `warning: ${pattern} (2 files): skipped 50 lines repeating an earlier line of the same decision_id byte for byte, as a batch sent twice leaves them (the first on ${rotated[1]} line 1)\n`,
+    );
+    // The summary names the logs as the flags did; the rest is the same but for the time.
+    const summary = (stdout: string) => stdout.split('\n').slice(0, 6);
+    expect(summary(sut.stdout)).toEqual(
+      summary(expected.stdout.replace(folder.decisions, `${pattern} (2 files)`)),
+    );
+    // The same weights; the manifests differ only in the files they name.
+    const weights = (await readdir(one, { recursive: true })).filter((name) =>
+      name.endsWith('.bin'),
+    );
+    expect(weights).toHaveLength(NUDGE_TYPES.length);
+    for (const file of weights) {
+      const bytes = await readFile(join(one, file));
+      expect({ file, identical: bytes.equals(await readFile(join(several, file))) }).toEqual({
+        file,
+        identical: true,
+      });
+    }
+    const manifest = (dir: string) =>
+      readFile(join(dir, 'manifest.json'), 'utf8').then((text) => JSON.parse(text));
+    const { logs: severalLogs, ...severalRest } = await manifest(several);
+    const { logs: oneLog, ...oneRest } = await manifest(one);
+    expect(severalRest).toEqual(oneRest);
+    expect(severalLogs).toEqual({
+      ...oneLog,
+      decisions: [
+        {
+          file: 'decisions-1.ndjson',
+          sha256: sha256(ndjson(logs.decisions.slice(0, 250))),
+          lines: 250,
+        },
+        {
+          file: 'decisions-2.ndjson.gz',
+          sha256: createHash('sha256').update(second).digest('hex'),
+          lines: 200,
+        },
+      ],
+    });
   }, 60_000);
 
   it('names the line of a decision without features, exits 2 and writes nothing', async () => {

@@ -1,0 +1,151 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { runBuiltCli } from './run-cli';
+
+/** The logging policy: rules only, exploring with ε = 0.2, a 10% holdout. */
+const LOGGING = { policy: { exploration_epsilon: 0.2 }, assignment: { holdout_percent: 10 } };
+/** ope's candidate: the same rules, one slot. */
+const ONE_SLOT = { max_nudges: 1, assignment: { holdout_percent: 10 } };
+
+/** Lines of the decisions log the collector received twice: the last batch of the first file. */
+const RETRIED = 40;
+
+/**
+ * A platform's logs as the API will write them: rotated into files, the older ones gzipped, and
+ * a batch a collector received twice. `uplift` and `ope` read them as they read the one file
+ * the simulator wrote, and say that they skipped the copies.
+ */
+describe('training-cli on logs kept in several files', () => {
+  let dir: string;
+  const path = (name: string) => join(dir, name);
+  const ndjson = (lines: string[]) => lines.map((line) => `${line}\n`).join('');
+
+  /** The simulator's log as lines, without the last empty one. */
+  async function lines(name: string): Promise<string[]> {
+    return (await readFile(path(`logs/${name}`), 'utf8')).split('\n').slice(0, -1);
+  }
+
+  /** The logs as the simulator wrote them, a file each. */
+  const original = () => [
+    '--decisions',
+    path('logs/decisions.ndjson'),
+    '--outcomes',
+    path('logs/outcomes.ndjson'),
+  ];
+  /** The same logs, rotated: a glob for the decisions, each outcomes file named. */
+  const rotated = () => [
+    '--decisions',
+    path('rotated/decisions-*.ndjson*'),
+    '--outcomes',
+    path('rotated/outcomes-1.ndjson.gz'),
+    '--outcomes',
+    path('rotated/outcomes-2.ndjson'),
+  ];
+  const copiesWarning = () =>
+    `warning: ${path('rotated/decisions-*.ndjson*')} (2 files): skipped ${RETRIED} lines repeating an earlier line of the same decision_id byte for byte, as a batch sent twice leaves them (the first on ${path('rotated/decisions-2.ndjson.gz')} line 1)\n`;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rotated-logs-'));
+    await writeFile(path('logging.json'), JSON.stringify(LOGGING));
+    await writeFile(path('one-slot.json'), JSON.stringify(ONE_SLOT));
+    const simulated = await runBuiltCli([
+      'simulate-platform',
+      '--users',
+      '400',
+      '--days',
+      '2',
+      '--seed',
+      '5',
+      '--config',
+      path('logging.json'),
+      '--models-dir',
+      path('no-models'),
+      '--out-dir',
+      path('logs'),
+    ]);
+    expect(simulated.code).toBe(0);
+
+    await mkdir(path('rotated'));
+    const decisions = await lines('decisions.ndjson');
+    const half = Math.floor(decisions.length / 2);
+    await writeFile(path('rotated/decisions-1.ndjson'), ndjson(decisions.slice(0, half)));
+    await writeFile(
+      path('rotated/decisions-2.ndjson.gz'),
+      gzipSync(ndjson(decisions.slice(half - RETRIED))),
+    );
+    const outcomes = await lines('outcomes.ndjson');
+    const middle = Math.floor(outcomes.length / 2);
+    await writeFile(
+      path('rotated/outcomes-1.ndjson.gz'),
+      gzipSync(ndjson(outcomes.slice(0, middle))),
+    );
+    await writeFile(path('rotated/outcomes-2.ndjson'), ndjson(outcomes.slice(middle)));
+  }, 60_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('uplift prints exactly what it prints for the one file, and warns of the copies', async () => {
+    for (const format of [[], ['--json']]) {
+      const uplift = (logs: string[]) =>
+        runBuiltCli(['uplift', ...logs, '--config', path('logging.json'), ...format]);
+      const expected = await uplift(original());
+      expect(expected.code).toBe(0);
+      expect(expected.stderr).toBe('');
+
+      const sut = await uplift(rotated());
+
+      expect(sut.code).toBe(0);
+      expect(sut.stdout).toBe(expected.stdout);
+      expect(sut.stderr).toBe(copiesWarning());
+    }
+  }, 30_000);
+
+  it('ope prints exactly what it prints for the one file, and warns of the copies', async () => {
+    const ope = (logs: string[]) =>
+      runBuiltCli([
+        'ope',
+        ...logs,
+        '--logging-config',
+        path('logging.json'),
+        '--logging-models-dir',
+        path('no-models'),
+        '--config',
+        path('one-slot.json'),
+        '--models-dir',
+        path('no-models'),
+        '--bootstrap',
+        '200',
+      ]);
+    const expected = await ope(original());
+    expect(expected.code).toBe(0);
+
+    const sut = await ope(rotated());
+
+    expect(sut.code).toBe(0);
+    expect(sut.stdout).toBe(expected.stdout);
+    // The same warnings (models that do not load), then the copies.
+    expect(sut.stderr).toBe(`${expected.stderr}${copiesWarning()}`);
+  }, 30_000);
+
+  it('refuses a glob that matches no file, and a damaged .gz file, naming them', async () => {
+    const uplift = (...logs: string[]) =>
+      runBuiltCli(['uplift', ...logs, '--config', path('logging.json')]);
+    const nothing = await uplift(...rotated(), '--decisions', path('rotated/decisions-9*'));
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toBe(
+      `error: --decisions ${path('rotated/decisions-9*')}: no file matches\n`,
+    );
+
+    await writeFile(path('damaged.ndjson.gz'), 'not gzip\n');
+    const damaged = await uplift(...rotated(), '--outcomes', path('damaged.ndjson.gz'));
+    expect(damaged.code).toBe(2);
+    expect(damaged.stdout).toBe('');
+    expect(damaged.stderr).toBe(
+      `error: ${path('damaged.ndjson.gz')}: not valid gzip: incorrect header check\n`,
+    );
+  }, 30_000);
+});
