@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { CalendarDay, formatCalendarDate } from '@app/learner';
 import { plural } from '../../cli/format';
 import { CliUsageError } from '../../cli/cli-errors';
@@ -25,12 +25,13 @@ export interface SkippedCopies {
   readonly first: LogLine;
 }
 
-/** A line's digest is the first 64 bits of its text's SHA-256, kept as two 32-bit words. */
-const DIGEST_WORDS = 2;
+/** A line's digest: the first 64 bits of its text's SHA-256, as two 32-bit words. */
+type LineDigest = readonly [number, number];
 
-function lineDigest(text: string): Uint32Array {
-  const hash = createHash('sha256').update(text).digest();
-  return Uint32Array.of(hash.readUInt32LE(0), hash.readUInt32LE(4));
+function lineDigest(text: string): LineDigest {
+  // The one-shot hash: a Hash object a line would take longer than hashing the line.
+  const digest = hash('sha256', text, 'buffer');
+  return [digest.readUInt32LE(0), digest.readUInt32LE(4)];
 }
 
 /**
@@ -109,8 +110,8 @@ export class DecisionTable {
     return this.learnerNumbers.get(userId);
   }
 
-  private hasDigest(decision: number, digest: Uint32Array): boolean {
-    return digest.every((word, i) => this.digests.at(decision * DIGEST_WORDS + i) === word);
+  private hasDigest(decision: number, [low, high]: LineDigest): boolean {
+    return this.digests.at(2 * decision) === low && this.digests.at(2 * decision + 1) === high;
   }
 
   /** Assignment is by user_id, so a learner is in one group for the whole log. */
