@@ -18,7 +18,7 @@ import {
 import { DecisionTable, OutcomeLineReader } from '../uplift/uplift-logs';
 import { GrowingArray } from '../../cli/growing-array';
 
-/** Where a model set trained from logs came from, a file of a log: recorded in its manifest. */
+/** One file of the logs a model set was trained from, as its manifest records it. */
 export interface LogProvenance {
   /** The file's name, without its folder: the same logs elsewhere give the same manifest. */
   readonly file: string;
