@@ -117,6 +117,7 @@ const LAYERS = {
     'http',
     'errors',
     'front-door',
+    'decision-log',
     'metrics',
     'health',
     'service',

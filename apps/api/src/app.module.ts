@@ -4,6 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { EngagementModule, HandedOverState } from '@app/engagement';
 import { Env, validateEnv } from './config/env.config';
+import { DecisionLogModule } from './decision-log/decision-log.module';
 import { Admission } from './front-door/admission.gate';
 import { AnalysisTelemetryService } from './engagement/analysis-telemetry.service';
 import { BatchService } from './engagement/batch.service';
@@ -55,6 +56,7 @@ export class AppModule {
         startFrom,
       }),
     });
+    const decisionLog = DecisionLogModule.forRoot(lifecycle);
     return {
       module: AppModule,
       imports: [
@@ -75,13 +77,14 @@ export class AppModule {
           useFactory: nestLoggerParams,
         }),
         engagement,
-        HealthModule.register(engagement, {
+        decisionLog,
+        HealthModule.register(engagement, decisionLog, {
           requireModels: env.REQUIRE_MODELS,
           lifecycle,
           httpAdapter: env.HTTP_ADAPTER,
           admission,
         }),
-        MetricsModule.register(engagement, admission),
+        MetricsModule.register(engagement, decisionLog, admission),
       ],
       controllers: [ServiceInfoController, EngagementController],
       providers: [

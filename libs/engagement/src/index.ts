@@ -1,4 +1,9 @@
-export { analyzeBatchItem, analyzeLearner, EngineState } from './pipeline/analyze-learner';
+export {
+  analyzeBatchItem,
+  analyzeLearner,
+  DecisionObserver,
+  EngineState,
+} from './pipeline/analyze-learner';
 export { mlNudgeApplies, mlNudges } from './candidates/model-drafts';
 export { NudgeDraft } from './candidates/nudge-draft';
 export { mergeRuleCandidates } from './candidates/rule-drafts';
@@ -28,6 +33,12 @@ export {
 } from './nest/live-engine';
 export { assign, fnv1a32, hashBucket } from './policy/assignment';
 export { policyVersion } from './answer/policy-answer';
+export {
+  DecisionLogRequest,
+  decisionLine,
+  decisionLineOf,
+  DecisionOfRecord,
+} from './answer/decision-line';
 export { ChosenNudge, chooseNudges } from './policy/choose-nudges';
 export { explorationPropensity } from './policy/exploration';
 export { Suppression } from './policy/fatigue';

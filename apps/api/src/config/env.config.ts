@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import type { DecisionLogRequest } from '@app/engagement';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -15,9 +16,17 @@ import {
   validateSync,
 } from 'class-validator';
 
+import { DECISION_LOG_FORMS, parseDecisionLogTarget } from './decision-log-target';
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const USER_ID_LOGGING = ['raw', 'hash'] as const;
 export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
+/** DECISION_LOG_REQUEST's choices: see decisionLineOf in @app/engagement. */
+const DECISION_LOG_REQUEST = [
+  'full',
+  'features',
+  'none',
+] as const satisfies readonly DecisionLogRequest[];
 export type HttpAdapterName = (typeof HTTP_ADAPTERS)[number];
 
 const SIZE = /^(\d+)\s*(b|kb|mb)?$/i;
@@ -61,6 +70,10 @@ function isProxyTrust(value: unknown): boolean {
     if (version === 0 || rest.length > 0) return false;
     return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
   });
+}
+
+function isDecisionLogTarget(value: unknown): boolean {
+  return typeof value === 'string' && parseDecisionLogTarget(value) !== undefined;
 }
 
 const size = (name: string) => `${name} must be a size such as 100kb, 5mb or 102400`;
@@ -300,6 +313,57 @@ export class Env {
   @IsInt({ message: int('SHUTDOWN_DELAY_MS', 0, 600_000) })
   @Transform(toInt)
   SHUTDOWN_DELAY_MS = 0;
+
+  /** Where the service writes a line per decision: off, file:PATH or a collector's URL. */
+  @ValidateBy(
+    {
+      name: 'decisionLogTarget',
+      validator: { validate: (value: unknown) => isDecisionLogTarget(value) },
+    },
+    { message: `DECISION_LOG must be ${DECISION_LOG_FORMS}` },
+  )
+  DECISION_LOG = 'off';
+
+  /** How much of the request each decision line keeps: full, features or none. */
+  @IsIn(DECISION_LOG_REQUEST, {
+    message: `DECISION_LOG_REQUEST must be one of ${DECISION_LOG_REQUEST.join(', ')}`,
+  })
+  DECISION_LOG_REQUEST: DecisionLogRequest = 'full';
+
+  /** `file:`: the size at which the next file is begun. */
+  @Max(1024 * 1024 * 1024, { message: 'DECISION_LOG_MAX_BYTES must be at most 1024mb' })
+  @Min(1024, { message: 'DECISION_LOG_MAX_BYTES must be at least 1kb' })
+  @IsInt({ message: size('DECISION_LOG_MAX_BYTES') })
+  @Transform(toBytes)
+  DECISION_LOG_MAX_BYTES = 64 * 1024 * 1024;
+
+  /** A collector: a batch is posted this often at the latest. */
+  @Max(600_000, { message: int('DECISION_LOG_FLUSH_MS', 10, 600_000) })
+  @Min(10, { message: int('DECISION_LOG_FLUSH_MS', 10, 600_000) })
+  @IsInt({ message: int('DECISION_LOG_FLUSH_MS', 10, 600_000) })
+  @Transform(toInt)
+  DECISION_LOG_FLUSH_MS = 1000;
+
+  /** A collector: a batch is posted as soon as this many bytes of lines wait. */
+  @Max(64 * 1024 * 1024, { message: 'DECISION_LOG_BATCH_BYTES must be at most 64mb' })
+  @Min(1024, { message: 'DECISION_LOG_BATCH_BYTES must be at least 1kb' })
+  @IsInt({ message: size('DECISION_LOG_BATCH_BYTES') })
+  @Transform(toBytes)
+  DECISION_LOG_BATCH_BYTES = 1024 * 1024;
+
+  /** Lines held while the collector (or the disk) is behind; the oldest are dropped beyond it. */
+  @Max(4 * 1024 * 1024 * 1024, { message: 'DECISION_LOG_BUFFER_BYTES must be at most 4096mb' })
+  @Min(1024, { message: 'DECISION_LOG_BUFFER_BYTES must be at least 1kb' })
+  @IsInt({ message: size('DECISION_LOG_BUFFER_BYTES') })
+  @Transform(toBytes)
+  DECISION_LOG_BUFFER_BYTES = 64 * 1024 * 1024;
+
+  /** A collector: one POST's time limit. */
+  @Max(600_000, { message: int('DECISION_LOG_TIMEOUT_MS', 100, 600_000) })
+  @Min(100, { message: int('DECISION_LOG_TIMEOUT_MS', 100, 600_000) })
+  @IsInt({ message: int('DECISION_LOG_TIMEOUT_MS', 100, 600_000) })
+  @Transform(toInt)
+  DECISION_LOG_TIMEOUT_MS = 10_000;
 }
 
 export class EnvError extends Error {
@@ -324,6 +388,11 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   );
   if (problems.length === 0 && env.REQUIRE_API_KEYS && env.API_KEYS.length === 0) {
     problems.push('API_KEYS must be set: REQUIRE_API_KEYS is true');
+  }
+  if (problems.length === 0 && env.DECISION_LOG_BUFFER_BYTES < 2 * env.DECISION_LOG_BATCH_BYTES) {
+    problems.push(
+      'DECISION_LOG_BUFFER_BYTES must be at least twice DECISION_LOG_BATCH_BYTES: a batch is posted while the next one fills',
+    );
   }
   if (problems.length > 0) throw new EnvError(problems);
   return Object.freeze(env);

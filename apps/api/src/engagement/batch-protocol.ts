@@ -1,4 +1,4 @@
-import type { PortableEngineState } from '@app/engagement';
+import type { DecisionLogRequest, PortableEngineState } from '@app/engagement';
 import type { CalendarDay } from '@app/learner';
 import type { BatchRefusal, BatchTally } from './batch-answer';
 
@@ -14,14 +14,23 @@ export type ToBatchThread =
       readonly today: CalendarDay;
       readonly maxItems: number;
       readonly acceptLanguage: string | undefined;
+      /** With the decision log on, how much of each request its line keeps. */
+      readonly decisionLog: DecisionLogRequest | undefined;
     };
 
 /**
  * A batch thread's answer to one batch: a refusal, or the answer's chunks as they are written
- * (transferred, not copied) and then its tally; or a failure, before or after some chunks.
+ * (transferred, not copied), with the decision log's lines of the items answered so far, and
+ * then its tally; or a failure, before or after some chunks.
  */
 export type FromBatchThread =
   | { readonly id: number; readonly kind: 'chunk'; readonly chunk: Uint8Array }
+  | {
+      readonly id: number;
+      readonly kind: 'decisions';
+      readonly text: string;
+      readonly lines: number;
+    }
   | { readonly id: number; readonly kind: 'answered'; readonly tally: BatchTally }
   | { readonly id: number; readonly kind: 'refused'; readonly refusal: BatchRefusal }
   | { readonly id: number; readonly kind: 'failed'; readonly message: string };

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
-import { EngineState, LiveEngine } from '@app/engagement';
+import { DecisionLogRequest, EngineState, LiveEngine } from '@app/engagement';
 import type { CalendarDay } from '@app/learner';
 import type { BatchRefusal, BatchTally } from './batch-answer';
 import { FromBatchThread, ToBatchThread } from './batch-protocol';
@@ -26,6 +26,11 @@ export interface BatchJob {
   readonly today: CalendarDay;
   readonly maxItems: number;
   readonly acceptLanguage: string | undefined;
+  /** With the decision log on: how much of each request a line keeps, and where lines go. */
+  readonly decisionLog?: {
+    readonly keep: DecisionLogRequest;
+    readonly record: (text: string, lines: number) => void;
+  };
 }
 
 /** A batch being answered: its body as it comes from the thread, then what it tallied. */
@@ -52,6 +57,7 @@ class PendingBatch {
     readonly bytes: number,
     private readonly resolve: (o: Outcome) => void,
     private readonly reject: (e: Error) => void,
+    private readonly record: ((text: string, lines: number) => void) | undefined,
   ) {}
 
   /** Takes one reply from the thread; true once the batch is done with. */
@@ -62,6 +68,9 @@ class PendingBatch {
         this.open().body.push(Buffer.from(buffer, byteOffset, byteLength));
         return false;
       }
+      case 'decisions':
+        this.record?.(reply.text, reply.lines);
+        return false;
       case 'answered':
         this.open();
         this.settleTally!.resolve(reply.tally);
@@ -139,7 +148,8 @@ export class BatchThreads {
     const id = this.nextId++;
     const body = ownBuffer(job.body);
     return new Promise<Outcome>((resolve, reject) => {
-      thread.pending.set(id, new PendingBatch(body.byteLength, resolve, reject));
+      const pending = new PendingBatch(body.byteLength, resolve, reject, job.decisionLog?.record);
+      thread.pending.set(id, pending);
       thread.load += body.byteLength;
       const message: ToBatchThread = {
         kind: 'batch',
@@ -148,6 +158,7 @@ export class BatchThreads {
         today: job.today,
         maxItems: job.maxItems,
         acceptLanguage: job.acceptLanguage,
+        decisionLog: job.decisionLog?.keep,
       };
       thread.worker.postMessage(message, [body.buffer as ArrayBuffer]);
     });

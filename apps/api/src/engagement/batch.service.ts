@@ -10,6 +10,7 @@ import { ConfigService } from '@nestjs/config';
 import { invalidRequestProblem } from '@app/contract';
 import { Clock, CLOCK, EngagementService, LiveEngine } from '@app/engagement';
 import { Env } from '../config/env.config';
+import { DecisionLog } from '../decision-log/decision-log.service';
 import { parseBody, RawJsonBody } from '../http/request-body';
 import { BatchAnswerWriter, BatchRefusal } from './batch-answer';
 import { BATCH_WORKER_SCRIPT, BatchAnswer, BatchThreads } from './batch-threads';
@@ -38,6 +39,7 @@ export class BatchService implements OnApplicationShutdown {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(BATCH_WORKER_SCRIPT) script: string,
     env: ConfigService<Env, true>,
+    private readonly decisionLog: DecisionLog,
   ) {
     this.maxItems = env.get('BATCH_MAX_ITEMS', { infer: true });
     const size = env.get('BATCH_THREADS', { infer: true });
@@ -52,6 +54,13 @@ export class BatchService implements OnApplicationShutdown {
           today: this.clock.today(),
           maxItems: this.maxItems,
           acceptLanguage,
+          decisionLog:
+            this.decisionLog.keep === undefined
+              ? undefined
+              : {
+                  keep: this.decisionLog.keep,
+                  record: (text, lines) => this.decisionLog.recordLines(text, lines),
+                },
         })
         .catch((error: Error) => {
           throw new InternalServerErrorException(error.message);
@@ -64,7 +73,12 @@ export class BatchService implements OnApplicationShutdown {
     if (!batch.ok) throw badRequest({ kind: 'envelope', errors: batch.errors });
     const chunks: Uint8Array[] = [];
     const writer = new BatchAnswerWriter((chunk) => chunks.push(chunk));
-    for (const result of await this.engagement.analyzeBatch(batch.value, acceptLanguage)) {
+    const results = await this.engagement.analyzeBatch(
+      batch.value,
+      acceptLanguage,
+      (valid, analysis) => this.decisionLog.record(valid, analysis),
+    );
+    for (const result of results) {
       writer.add(result);
     }
     const tally = writer.finish();

@@ -1,6 +1,12 @@
 import { parentPort } from 'node:worker_threads';
 import { validateBatch } from '@app/contract';
-import { analyzeBatchItem, EngineState, engineStateFrom } from '@app/engagement';
+import {
+  analyzeBatchItem,
+  decisionLineOf,
+  DecisionObserver,
+  EngineState,
+  engineStateFrom,
+} from '@app/engagement';
 import { readJsonBody } from '../http/request-body';
 import { BatchAnswerWriter, BatchRefusal, BatchTally, ChunkSink } from './batch-answer';
 import { FromBatchThread, ToBatchThread } from './batch-protocol';
@@ -11,10 +17,35 @@ import { FromBatchThread, ToBatchThread } from './batch-protocol';
  * written. It holds the engine state the event loop last sent, rebuilt from plain data (see
  * LiveEngine.portable), and never reads a file.
  */
+/** Decision lines are sent to the event loop in pieces of about this many characters. */
+const DECISION_TEXT_CHUNK = 256 * 1024;
+
+/** Collects the batch's decision lines and sends them on in pieces, in order. */
+class DecisionLines {
+  private text = '';
+  private lines = 0;
+
+  constructor(private readonly send: (text: string, lines: number) => void) {}
+
+  add(line: string): void {
+    this.text += line;
+    this.lines++;
+    if (this.text.length >= DECISION_TEXT_CHUNK) this.flush();
+  }
+
+  flush(): void {
+    if (this.lines === 0) return;
+    this.send(this.text, this.lines);
+    this.text = '';
+    this.lines = 0;
+  }
+}
+
 function answer(
   message: Extract<ToBatchThread, { kind: 'batch' }>,
   state: EngineState,
   sink: ChunkSink,
+  decisions: DecisionLines,
 ): BatchTally | BatchRefusal {
   const parsed = readJsonBody(message.body);
   if (!parsed.ok) return { kind: 'body', message: parsed.message };
@@ -26,11 +57,17 @@ function answer(
   // The parsed body is this thread's own: each item is let go once answered, so the parsed
   // items and the growing answer are not both held whole.
   const parsedItems = items as unknown[];
+  const keep = message.decisionLog;
+  const observe: DecisionObserver | undefined =
+    keep === undefined
+      ? undefined
+      : (valid, analysis) => decisions.add(decisionLineOf(valid, analysis, keep));
   for (let index = 0; index < parsedItems.length; index++) {
     const item = parsedItems[index];
     parsedItems[index] = undefined;
-    writer.add(analyzeBatchItem(item, index, asOf, state, hint));
+    writer.add(analyzeBatchItem(item, index, asOf, state, hint, observe));
   }
+  decisions.flush();
   return writer.finish();
 }
 
@@ -49,7 +86,15 @@ function main(): void {
     const { id } = message;
     try {
       if (state === undefined) throw new Error('no engine state was sent before the batch');
-      const outcome = answer(message, state, (chunk) => send({ id, kind: 'chunk', chunk }));
+      const decisions = new DecisionLines((text, lines) =>
+        send({ id, kind: 'decisions', text, lines }),
+      );
+      const outcome = answer(
+        message,
+        state,
+        (chunk) => send({ id, kind: 'chunk', chunk }),
+        decisions,
+      );
       send(
         'kind' in outcome
           ? { id, kind: 'refused', refusal: outcome }

@@ -24,6 +24,7 @@ import {
 import { EngagementService } from '@app/engagement';
 import { API_KEY_SCHEME, ApiProblems } from '../docs/api-docs';
 import { sendProblem } from '../errors/problem-response';
+import { DecisionLog } from '../decision-log/decision-log.service';
 import { NodeRequest } from '../http/node-request';
 import { AnalysisTelemetryService } from './analysis-telemetry.service';
 import { BatchService } from './batch.service';
@@ -46,6 +47,7 @@ export class EngagementController {
     private readonly engagement: EngagementService,
     private readonly telemetry: AnalysisTelemetryService,
     private readonly batches: BatchService,
+    private readonly decisionLog: DecisionLog,
   ) {}
 
   @Post()
@@ -71,10 +73,9 @@ export class EngagementController {
     @Body(AnalyzeRequestPipe) request: ValidRequest,
     @NodeRequest() http: IncomingMessage,
   ): EngagementAnalysis {
-    return this.telemetry.analysis(
-      http,
-      this.engagement.analyze(request, http.headers['accept-language']),
-    );
+    const analysis = this.engagement.analyze(request, http.headers['accept-language']);
+    this.decisionLog.record(request, analysis);
+    return this.telemetry.analysis(http, analysis);
   }
 
   @Post('batch')

@@ -15,6 +15,7 @@ import {
 import { ConfigHealthIndicator, LiveEngine } from '@app/engagement';
 import { MlHealthIndicator, MlService } from '@app/ml';
 import { API_KEY_SCHEME, ApiProblems } from '../docs/api-docs';
+import { DecisionLog } from '../decision-log/decision-log.service';
 import { APP_INFO } from '../config/app-info';
 import { HealthReportDto } from './health-report.dto';
 import { HEALTH_OPTIONS, HealthOptions } from './health.options';
@@ -30,6 +31,7 @@ export class HealthController {
     private readonly ml: MlService,
     private readonly indicators: HealthIndicatorService,
     private readonly engine: LiveEngine,
+    private readonly decisionLog: DecisionLog,
     @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
   ) {}
 
@@ -43,6 +45,8 @@ export class HealthController {
     return this.health.check([
       () => this.configIndicator.check('config'),
       () => this.modelsIndicator.check('models', { required: false }),
+      // Up even when degraded: a collector that is down must not restart a serving process.
+      () => this.indicators.check('decision_log').up({ ...this.decisionLog.health() }),
     ]);
   }
 

@@ -4,15 +4,19 @@ import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
 /**
- * `/metrics` and the service that records into it, reading the engine and the admission control
- * the app was built with.
+ * `/metrics` and the service that records into it, reading the engine, the decision log and the
+ * admission control the app was built with.
  */
 @Module({})
 export class MetricsModule {
-  static register(engagement: DynamicModule, admission: Admission): DynamicModule {
+  static register(
+    engagement: DynamicModule,
+    decisionLog: DynamicModule,
+    admission: Admission,
+  ): DynamicModule {
     return {
       module: MetricsModule,
-      imports: [engagement],
+      imports: [engagement, decisionLog],
       controllers: [MetricsController],
       providers: [MetricsService, { provide: Admission, useValue: admission }],
       exports: [MetricsService],

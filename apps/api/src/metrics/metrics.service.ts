@@ -4,6 +4,8 @@ import { LiveEngine, ReloadResult } from '@app/engagement';
 import { NudgeType } from '@app/learner';
 import { MlService } from '@app/ml';
 import { APP_INFO } from '../config/app-info';
+import { DecisionLog } from '../decision-log/decision-log.service';
+import type { DecisionLogTally } from '../decision-log/decision-sink';
 import { Admission, REFUSAL_REASONS } from '../front-door/admission.gate';
 import type { RequestObserver } from '../front-door/request-observer';
 
@@ -34,8 +36,9 @@ export class MetricsService implements RequestObserver {
     registers: [this.registry],
   });
 
-  constructor(ml: MlService, live: LiveEngine, admission: Admission) {
+  constructor(ml: MlService, live: LiveEngine, admission: Admission, decisionLog: DecisionLog) {
     collectDefaultMetrics({ register: this.registry });
+    this.decisionLogMetrics(decisionLog);
     new Gauge({
       name: 'http_requests_in_flight',
       help: 'Requests being answered, as admission control counts them (probes and /metrics aside).',
@@ -101,6 +104,45 @@ export class MetricsService implements RequestObserver {
           },
           1,
         );
+      },
+    });
+  }
+
+  /** The decision log's counts, read from its tally when scraped. */
+  private decisionLogMetrics(decisionLog: DecisionLog): void {
+    const counters: [string, string, keyof DecisionLogTally][] = [
+      ['decision_log_lines_total', 'Decision lines made: one per decision.', 'recorded'],
+      [
+        'decision_log_written_lines_total',
+        'Decision lines written to a file or delivered to the collector.',
+        'written',
+      ],
+      ['decision_log_written_bytes_total', 'Bytes of those lines, uncompressed.', 'writtenBytes'],
+      ['decision_log_batches_total', 'Batches the collector accepted.', 'batches'],
+      ['decision_log_retries_total', 'Posts to the collector tried again.', 'retries'],
+      [
+        'decision_log_dropped_total',
+        'Decision lines lost: pushed out of a full buffer, refused by the collector or left at shutdown.',
+        'dropped',
+      ],
+    ];
+    for (const [name, help, field] of counters) {
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(decisionLog.tally[field]);
+        },
+      });
+    }
+    new Gauge({
+      name: 'decision_log_buffer_bytes',
+      help: 'Decision-line bytes held in memory, not yet written or delivered.',
+      registers: [this.registry],
+      collect() {
+        this.set(decisionLog.bufferedBytes);
       },
     });
   }

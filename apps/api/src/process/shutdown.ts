@@ -37,6 +37,7 @@ export function exitOnSignals(
   const shutdown = (signal: NodeJS.Signals): void => {
     if (lifecycle.draining) return;
     lifecycle.draining = true;
+    lifecycle.deadline = Date.now() + delayMs + timeoutMs;
     tellSupervisor({ kind: 'draining' });
     drain.begin();
     logger.log(

@@ -9,7 +9,12 @@ import {
   Validated,
   ValidRequest,
 } from '@app/contract';
-import { analyzeBatchItem, analyzeLearner, EngineState } from '../pipeline/analyze-learner';
+import {
+  analyzeBatchItem,
+  analyzeLearner,
+  DecisionObserver,
+  EngineState,
+} from '../pipeline/analyze-learner';
 import { CLOCK, Clock } from './engagement.tokens';
 import { LiveEngine } from './live-engine';
 
@@ -47,12 +52,14 @@ export class EngagementService {
   async analyzeBatch(
     { asOf, items, locale }: ValidBatch,
     acceptLanguage?: string,
+    observe?: DecisionObserver,
   ): Promise<BatchResult[]> {
     const state = this.live.state;
+    const hint = locale ?? acceptLanguage;
     const results: BatchResult[] = [];
     for (let index = 0; index < items.length; index++) {
       if (index > 0 && index % BATCH_SLICE === 0) await setImmediate();
-      results.push(analyzeBatchItem(items[index], index, asOf, state, locale ?? acceptLanguage));
+      results.push(analyzeBatchItem(items[index], index, asOf, state, hint, observe));
     }
     return results;
   }

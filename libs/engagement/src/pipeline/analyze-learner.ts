@@ -174,6 +174,9 @@ export function analyzeLearner(
   };
 }
 
+/** Told of each decision made, with the request it was made for (the decision log). */
+export type DecisionObserver = (valid: ValidRequest, analysis: EngagementAnalysis) => void;
+
 /** One batch item: its analysis, or its own validation error. */
 export function analyzeBatchItem(
   item: unknown,
@@ -181,9 +184,11 @@ export function analyzeBatchItem(
   asOf: CalendarDay,
   state: EngineState,
   languageHint?: string,
+  observe?: DecisionObserver,
 ): BatchResult {
   const valid = validateAnalyzeRequest(item, asOf);
-  return valid.ok
-    ? { kind: 'analysis', ...analyzeLearner(valid.value, state, languageHint) }
-    : { kind: 'error', index, error: invalidRequestProblem(valid.errors) };
+  if (!valid.ok) return { kind: 'error', index, error: invalidRequestProblem(valid.errors) };
+  const analysis = analyzeLearner(valid.value, state, languageHint);
+  observe?.(valid.value, analysis);
+  return { kind: 'analysis', ...analysis };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEngineConfig, EngineState } from '@app/engagement';
+import { buildEngineConfig, decisionLine, EngineState } from '@app/engagement';
 import { parseCalendarDate } from '@app/learner';
 import { FEATURE_COUNT } from '@app/ml';
 import { parseDecisionLine, parseOutcomeLine } from '@app/contract';
@@ -14,13 +14,7 @@ import {
   PlatformRunOptions,
   PlatformSimulator,
 } from './platform-simulator';
-import {
-  decisionLine,
-  outcomeLines,
-  platformTruth,
-  TRUTH_FILE,
-  writePlatformRun,
-} from './platform-writer';
+import { outcomeLines, platformTruth, TRUTH_FILE, writePlatformRun } from './platform-writer';
 import { BUILT_IN_STORY } from './story';
 
 const STATE: EngineState = {

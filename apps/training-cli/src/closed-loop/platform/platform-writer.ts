@@ -1,13 +1,11 @@
 import { join } from 'node:path';
-import { EngineState } from '@app/engagement';
+import { decisionLine, EngineState } from '@app/engagement';
 import { formatCalendarDate } from '@app/learner';
-import { FEATURE_NAMES } from '@app/ml';
 import { TextFileWriter, writeTextFile } from '../../cli/text-file-writer';
-import { CLOSED_LOOP_FILES, DecisionRecord, NUDGE_ACTIONS, OutcomeRecord } from '@app/contract';
+import { CLOSED_LOOP_FILES, NUDGE_ACTIONS, OutcomeRecord } from '@app/contract';
 import { actionsOf } from './platform-learner';
 import {
   PlatformDecision,
-  PlatformRequest,
   PlatformRunOptions,
   PlatformSimulator,
   PlatformTally,
@@ -17,41 +15,6 @@ import { PlatformStory, storyHash } from './story';
 
 /** The simulator's third file, beside the two logs: what the logs should let one measure. */
 export const TRUTH_FILE = 'truth.json';
-
-/** A line of decisions.ndjson as the simulator writes it: always with its request. */
-export type PlatformDecisionLine = Omit<DecisionRecord, 'request'> & {
-  readonly request: PlatformRequest;
-};
-
-function featureObject(features: Float64Array): Record<string, number> {
-  const named: Record<string, number> = {};
-  FEATURE_NAMES.forEach((name, i) => (named[name] = features[i]));
-  return named;
-}
-
-/** A decision as the platform logs it, from the engine's answer and the request it sent. */
-export function decisionLine({ analysis, request, features }: PlatformDecision): string {
-  const holdout = analysis.assignment.holdout;
-  const shown = (holdout ? analysis.would_have_sent : analysis.nudges) ?? [];
-  const line: PlatformDecisionLine = {
-    decision_id: analysis.decision_id,
-    user_id: analysis.user_id,
-    as_of: analysis.as_of,
-    assignment: analysis.assignment,
-    policy_version: analysis.policy_version,
-    features: featureObject(features),
-    candidates: analysis.candidates,
-    delivered: analysis.nudges.map(({ type, rank, propensity }) => ({
-      type,
-      slot: rank,
-      propensity,
-    })),
-    ...(holdout ? { would_have_sent: shown.map(({ type, rank }) => ({ type, slot: rank })) } : {}),
-    slate_propensity: analysis.slate_propensity,
-    request,
-  };
-  return `${JSON.stringify(line)}\n`;
-}
 
 /**
  * A learner's actions, a line each, in day order. An action carries the day's decision when it
@@ -179,7 +142,7 @@ export async function writePlatformRun(
     await outcomesOut.open();
     for (let i = 0; i < options.users; i++) {
       const { decisions, actions, preActions } = simulator.nextLearner(i);
-      await decisionsOut.write(decisions.map(decisionLine).join(''));
+      await decisionsOut.write(decisions.map((decision) => decisionLine(decision)).join(''));
       // The pre-period's actions come first: they are dated before the first decision.
       const before = prePeriodLines(decisions[0].analysis.user_id, preActions, options.start);
       await outcomesOut.write(

@@ -1,0 +1,138 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { EngagementAnalysis, ValidRequest } from '@app/contract';
+import { decisionLineOf, DecisionLogRequest } from '@app/engagement';
+import { parseDecisionLogTarget } from '../config/decision-log-target';
+import { Env } from '../config/env.config';
+import { Lifecycle } from '../process/lifecycle';
+import { DecisionLogTally, DecisionSink, SinkHealth } from './decision-sink';
+import { FileDecisionSink } from './file-sink';
+import { HttpDecisionSink } from './http-sink';
+import { lineChunk } from './line-queue';
+
+export const DECISION_LOG_LIFECYCLE = Symbol('DECISION_LOG_LIFECYCLE');
+
+/** The log as /health reports it. */
+export type DecisionLogHealth =
+  | { readonly mode: 'off' }
+  | (SinkHealth & {
+      readonly mode: 'file' | 'http';
+      readonly request: DecisionLogRequest;
+      readonly dropped: number;
+    });
+
+function sinkFor(env: ConfigService<Env, true>, tally: DecisionLogTally, logger: Logger) {
+  const target = parseDecisionLogTarget(env.get('DECISION_LOG', { infer: true }));
+  const bufferBytes = env.get('DECISION_LOG_BUFFER_BYTES', { infer: true });
+  switch (target?.kind) {
+    case 'file':
+      return {
+        mode: target.kind,
+        sink: new FileDecisionSink(
+          {
+            path: target.path,
+            maxBytes: env.get('DECISION_LOG_MAX_BYTES', { infer: true }),
+            bufferBytes,
+          },
+          tally,
+          logger,
+        ),
+      };
+    case 'http':
+      return {
+        mode: target.kind,
+        sink: new HttpDecisionSink(
+          {
+            url: target.url,
+            flushMs: env.get('DECISION_LOG_FLUSH_MS', { infer: true }),
+            batchBytes: env.get('DECISION_LOG_BATCH_BYTES', { infer: true }),
+            bufferBytes,
+            timeoutMs: env.get('DECISION_LOG_TIMEOUT_MS', { infer: true }),
+          },
+          tally,
+          logger,
+        ),
+      };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The service's own decision log (DECISION_LOG): a line of decisions.ndjson for every decision
+ * the single and batch endpoints make, written to files or posted to a collector. Recording a
+ * line never waits on the destination and never fails the request: what cannot be written in
+ * time is dropped and counted (decision_log_dropped_total).
+ */
+@Injectable()
+export class DecisionLog implements OnApplicationShutdown {
+  readonly tally = new DecisionLogTally();
+  /** How much of the request a line keeps; undefined when the log is off. */
+  readonly keep: DecisionLogRequest | undefined;
+  private readonly logger = new Logger('DecisionLog');
+  private readonly mode: 'file' | 'http' | undefined;
+  private readonly sink: DecisionSink | undefined;
+  private readonly shutdownMs: number;
+
+  constructor(
+    env: ConfigService<Env, true>,
+    @Inject(DECISION_LOG_LIFECYCLE) private readonly lifecycle: Lifecycle,
+  ) {
+    const chosen = sinkFor(env, this.tally, this.logger);
+    this.mode = chosen?.mode;
+    this.sink = chosen?.sink;
+    this.keep = chosen === undefined ? undefined : env.get('DECISION_LOG_REQUEST', { infer: true });
+    this.shutdownMs = env.get('SHUTDOWN_TIMEOUT_MS', { infer: true });
+  }
+
+  get bufferedBytes(): number {
+    return this.sink?.bufferedBytes ?? 0;
+  }
+
+  /** Logs the decision just made for `valid`. */
+  record(valid: ValidRequest, analysis: EngagementAnalysis): void {
+    if (this.sink === undefined || this.keep === undefined) return;
+    this.tally.recorded++;
+    let text: string;
+    try {
+      text = decisionLineOf(valid, analysis, this.keep);
+    } catch (error) {
+      this.tally.dropped++;
+      this.logger.error(`decision ${analysis.decision_id} not logged: ${(error as Error).message}`);
+      return;
+    }
+    this.sink.write(lineChunk(text, 1));
+  }
+
+  /** Logs lines a batch thread made (`lines` of them, newlines included). */
+  recordLines(text: string, lines: number): void {
+    if (this.sink === undefined || lines === 0) return;
+    this.tally.recorded += lines;
+    this.sink.write(lineChunk(text, lines));
+  }
+
+  health(): DecisionLogHealth {
+    if (this.sink === undefined || this.mode === undefined || this.keep === undefined) {
+      return { mode: 'off' };
+    }
+    return {
+      mode: this.mode,
+      request: this.keep,
+      ...this.sink.health(),
+      dropped: this.tally.dropped,
+    };
+  }
+
+  /**
+   * Runs after the connections have drained: what is held is written or delivered until the
+   * shutdown's deadline (SHUTDOWN_TIMEOUT_MS from now when the app closes without a signal).
+   */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.sink === undefined) return;
+    await this.sink.close(this.lifecycle.deadline ?? Date.now() + this.shutdownMs);
+    const { recorded, written, dropped } = this.tally;
+    this.logger.log(
+      `decision log closed: ${recorded} lines made, ${written} written, ${dropped} dropped`,
+    );
+  }
+}

@@ -1,0 +1,270 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { LoggerService } from '@nestjs/common';
+import { DecisionLogTally, DecisionSink, SinkHealth } from './decision-sink';
+import { LineChunk, LineQueue } from './line-queue';
+
+const gzipped = promisify(gzip);
+
+export interface HttpSinkOptions {
+  readonly url: URL;
+  /** A batch is sent this long after the last one at the latest (DECISION_LOG_FLUSH_MS). */
+  readonly flushMs: number;
+  /** A batch is sent as soon as this many bytes wait (DECISION_LOG_BATCH_BYTES). */
+  readonly batchBytes: number;
+  /** Bytes held while the collector is slow or down; the oldest are dropped beyond it. */
+  readonly bufferBytes: number;
+  /** One POST's time limit (DECISION_LOG_TIMEOUT_MS). */
+  readonly timeoutMs: number;
+}
+
+/** The first retry waits up to this, each next one twice as long, up to RETRY_CAP_MS. */
+const RETRY_BASE_MS = 250;
+const RETRY_CAP_MS = 30_000;
+
+/** A POST's outcome: delivered, worth retrying (after `waitMs` if the collector said), or refused. */
+type PostResult =
+  | { readonly kind: 'delivered' }
+  | { readonly kind: 'retry'; readonly error: string; readonly waitMs?: number }
+  | { readonly kind: 'refused'; readonly error: string };
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from now; undefined when absent or bad. */
+export function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Exponential backoff with full jitter: a random wait up to base · 2^attempt, capped. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt));
+}
+
+/** The URL as /health and the logs show it: without its credentials. */
+export function displayUrl(url: URL): string {
+  const shown = new URL(url.href);
+  shown.username = '';
+  shown.password = '';
+  return shown.href;
+}
+
+/** 408, 429 and 5xx are the collector's trouble and worth another try; other 4xx are ours. */
+function isRetryable(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * Sends the decision lines to a collector: gzipped NDJSON, POSTed every `flushMs` or when
+ * `batchBytes` wait, one batch at a time, so batches arrive in the order the lines were made.
+ * A failed POST is tried again with exponential backoff and jitter (at least what Retry-After
+ * asks); meanwhile new lines wait in a buffer of `bufferBytes`, whose oldest lines are dropped
+ * when it is full. A batch the collector refuses (a 4xx other than 408 and 429) is dropped.
+ * Nothing here waits on a request or fails one. A batch whose POST timed out may have arrived:
+ * trying it again can deliver its lines twice, which readers drop by `decision_id`.
+ */
+export class HttpDecisionSink implements DecisionSink {
+  private readonly queue: LineQueue;
+  private readonly timer: NodeJS.Timeout;
+  /** The batch being posted, or waiting to be posted again. */
+  private inFlight: LineChunk | undefined;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private lastError: string | null = null;
+  /** Set while posts fail or lines are dropped; cleared by a delivery. */
+  private troubleSince: number | undefined;
+  private droppedAtTrouble = 0;
+  private droppingSaid = false;
+  private closing = false;
+  private closed = false;
+  /** The POST under way, if any. */
+  private posting: Promise<PostResult> | undefined;
+  /** Aborted at the shutdown deadline: a POST still under way then is cut off. */
+  private readonly stop = new AbortController();
+
+  constructor(
+    private readonly options: HttpSinkOptions,
+    private readonly tally: DecisionLogTally,
+    private readonly logger: LoggerService,
+    private readonly post: (body: Buffer, signal: AbortSignal) => Promise<PostResult> = (
+      body,
+      signal,
+    ) => postBatch(options.url, body, signal),
+  ) {
+    this.queue = new LineQueue(options.bufferBytes);
+    this.timer = setInterval(() => this.send(), options.flushMs).unref();
+  }
+
+  get bufferedBytes(): number {
+    return this.queue.bytes + (this.inFlight?.bytes ?? 0);
+  }
+
+  write(chunk: LineChunk): void {
+    if (this.closed) return this.drop(chunk.lines, 'the log is closed');
+    const room = this.options.bufferBytes - (this.inFlight?.bytes ?? 0);
+    const dropped = chunk.bytes > room ? chunk.lines : this.queue.push(chunk) + this.overflow(room);
+    if (dropped > 0) this.drop(dropped, 'the buffer is full');
+    if (this.queue.bytes >= this.options.batchBytes) this.send();
+  }
+
+  health(): SinkHealth {
+    return {
+      target: displayUrl(this.options.url),
+      degraded: this.troubleSince !== undefined,
+      buffered_bytes: this.bufferedBytes,
+      last_error: this.lastError,
+    };
+  }
+
+  async close(deadline: number): Promise<void> {
+    this.closing = true;
+    clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
+    const cutOff = setTimeout(() => this.stop.abort(), Math.max(0, deadline - Date.now()));
+    if (this.posting !== undefined) await this.posting;
+    while (!this.stop.signal.aborted && (this.inFlight !== undefined || this.queue.lines > 0)) {
+      this.inFlight ??= this.queue.take(this.options.batchBytes);
+      const outcome = await this.deliver();
+      if (outcome.kind !== 'retry') continue;
+      const wait = Math.max(outcome.waitMs ?? 0, backoffMs(this.attempt));
+      if (Date.now() + wait >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    clearTimeout(cutOff);
+    // A batch cut off at the deadline is counted dropped, though the collector may have got it.
+    const left = (this.inFlight?.lines ?? 0) + this.queue.clear();
+    this.inFlight = undefined;
+    this.closed = true;
+    if (left > 0) this.drop(left, 'the shutdown deadline came first');
+  }
+
+  /** Lines the queue holds beyond the room the batch in flight leaves. */
+  private overflow(room: number): number {
+    let dropped = 0;
+    while (this.queue.bytes > room) dropped += this.queue.take(0)?.lines ?? 0;
+    return dropped;
+  }
+
+  /** Starts a POST of the oldest lines unless one is under way or waiting to be retried. */
+  private send(): void {
+    if (this.closing || this.inFlight !== undefined) return;
+    this.inFlight = this.queue.take(this.options.batchBytes);
+    if (this.inFlight !== undefined) void this.deliver().then((outcome) => this.after(outcome));
+  }
+
+  private after(outcome: PostResult): void {
+    if (this.closing) return;
+    if (outcome.kind === 'retry') {
+      const wait = Math.max(outcome.waitMs ?? 0, backoffMs(this.attempt));
+      this.retryTimer = setTimeout(
+        () => void this.deliver().then((next) => this.after(next)),
+        wait,
+      );
+      this.retryTimer.unref();
+      return;
+    }
+    // Delivered or refused: the next batch may go at once if a whole one waits.
+    if (this.queue.bytes >= this.options.batchBytes) this.send();
+  }
+
+  /** Posts the batch in flight once; settles the books on its outcome. */
+  private deliver(): Promise<PostResult> {
+    this.posting = this.postInFlight().finally(() => (this.posting = undefined));
+    return this.posting;
+  }
+
+  private async postInFlight(): Promise<PostResult> {
+    const batch = this.inFlight as LineChunk;
+    const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(this.options.timeoutMs)]);
+    const outcome = await gzipped(batch.text).then(
+      (body) => this.post(body, signal),
+      (error: Error): PostResult => ({ kind: 'retry', error: error.message }),
+    );
+    if (outcome.kind === 'retry') {
+      this.attempt++;
+      this.tally.retries++;
+      this.trouble(outcome.error);
+      return outcome;
+    }
+    this.inFlight = undefined;
+    this.attempt = 0;
+    if (outcome.kind === 'refused') {
+      this.drop(batch.lines, outcome.error);
+      return outcome;
+    }
+    this.tally.written += batch.lines;
+    this.tally.writtenBytes += batch.bytes;
+    this.tally.batches++;
+    this.recovered();
+    return outcome;
+  }
+
+  private trouble(error: string): void {
+    this.lastError = error;
+    if (this.troubleSince !== undefined) return;
+    this.troubleSince = Date.now();
+    this.droppedAtTrouble = this.tally.dropped;
+    this.logger.warn(
+      `decision log degraded: ${error}; retrying with backoff, holding up to ${this.options.bufferBytes} bytes`,
+    );
+  }
+
+  private drop(lines: number, why: string): void {
+    this.tally.dropped += lines;
+    this.trouble(why);
+    if (this.droppingSaid) return;
+    this.droppingSaid = true;
+    this.logger.warn(`decision log dropping lines: ${why} (counted in decision_log_dropped_total)`);
+  }
+
+  private recovered(): void {
+    if (this.troubleSince === undefined) return;
+    const seconds = ((Date.now() - this.troubleSince) / 1000).toFixed(1);
+    const dropped = this.tally.dropped - this.droppedAtTrouble;
+    this.logger.log(
+      `decision log recovered after ${seconds} s; ${dropped} lines dropped meanwhile`,
+    );
+    this.troubleSince = undefined;
+    this.droppingSaid = false;
+  }
+}
+
+/** Credentials in the URL become a Basic Authorization header: fetch refuses them in a URL. */
+function requestTarget(url: URL): {
+  readonly href: string;
+  readonly headers: Record<string, string>;
+} {
+  if (url.username === '' && url.password === '') return { href: url.href, headers: {} };
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return {
+    href: displayUrl(url),
+    headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` },
+  };
+}
+
+/** One POST of a gzipped batch. */
+async function postBatch(url: URL, body: Buffer, signal: AbortSignal): Promise<PostResult> {
+  const { href, headers } = requestTarget(url);
+  try {
+    const response = await fetch(href, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' },
+      // A Buffer is a Uint8Array over an ArrayBuffer; the DOM types want that said.
+      body: body as Uint8Array<ArrayBuffer>,
+      signal,
+    });
+    await response.arrayBuffer().catch(() => undefined);
+    if (response.ok) return { kind: 'delivered' };
+    const error = `the collector answered ${response.status}`;
+    if (!isRetryable(response.status)) return { kind: 'refused', error };
+    return {
+      kind: 'retry',
+      error,
+      waitMs: retryAfterMs(response.headers.get('retry-after'), Date.now()),
+    };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return { kind: 'retry', error: cause ?? (error as Error).message };
+  }
+}

@@ -1,0 +1,47 @@
+import { lineChunk, LineQueue } from './line-queue';
+
+const line = (n: number) => lineChunk(`{"n":${n}}\n`, 1);
+
+describe(LineQueue.name, () => {
+  it('takes the oldest chunks first, up to the bytes asked for, at least one', () => {
+    const sut = new LineQueue(1000);
+    for (let n = 1; n <= 4; n++) sut.push(line(n));
+
+    expect(sut.take(20)?.text).toBe('{"n":1}\n{"n":2}\n');
+    expect(sut.take(1)?.text).toBe('{"n":3}\n');
+    expect(sut.take(1000)).toEqual({ text: '{"n":4}\n', lines: 1, bytes: 8 });
+    expect(sut.take(1000)).toBeUndefined();
+    expect([sut.bytes, sut.lines]).toEqual([0, 0]);
+  });
+
+  it('drops the oldest chunks to make room, and returns the lines dropped', () => {
+    const sut = new LineQueue(24);
+    expect([1, 2, 3].map((n) => sut.push(line(n)))).toEqual([0, 0, 0]);
+
+    expect(sut.push(lineChunk('{"n":4}\n{"n":5}\n', 2))).toBe(2);
+
+    expect(sut.take(100)?.text).toBe('{"n":3}\n{"n":4}\n{"n":5}\n');
+  });
+
+  it('refuses a chunk larger than the whole queue, keeping what it holds', () => {
+    const sut = new LineQueue(10);
+    sut.push(line(1));
+
+    expect(sut.push(lineChunk('x'.repeat(11), 3))).toBe(3);
+
+    expect([sut.bytes, sut.lines]).toEqual([8, 1]);
+  });
+
+  it('counts bytes, not characters', () => {
+    expect(lineChunk('é\n', 1).bytes).toBe(3);
+  });
+
+  it('clears, returning the lines it held', () => {
+    const sut = new LineQueue(100);
+    sut.push(line(1));
+    sut.push(lineChunk('{"n":2}\n{"n":3}\n', 2));
+
+    expect(sut.clear()).toBe(3);
+    expect(sut.take(100)).toBeUndefined();
+  });
+});

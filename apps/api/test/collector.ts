@@ -1,0 +1,61 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+
+/** How the collector answers a POST: 200, an error status (with Retry-After if given). */
+export interface CollectorAnswer {
+  readonly status: number;
+  readonly retryAfter?: string;
+}
+
+/**
+ * A decision-log collector on a real socket, as a platform would run one: it takes gzipped
+ * NDJSON batches, keeps the lines in the order they came, and can be taken down (its port
+ * refuses connections) and brought up again on the same port.
+ */
+export class Collector {
+  readonly batches: string[] = [];
+  readonly headers: IncomingMessage['headers'][] = [];
+  answer: CollectorAnswer = { status: 200 };
+  private server: Server | undefined;
+  private port = 0;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/decisions`;
+  }
+
+  /** Every line delivered, in order, duplicates included. */
+  get lines(): string[] {
+    return this.batches.flatMap((batch) => batch.split('\n').filter((line) => line !== ''));
+  }
+
+  async up(): Promise<void> {
+    const server = createServer((request, response) => this.take(request, response));
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Stops listening and cuts every connection: posts fail until `up`. */
+  async down(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server === undefined) return;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+
+  private take(request: IncomingMessage, response: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const { status, retryAfter } = this.answer;
+      if (status === 200) {
+        this.headers.push(request.headers);
+        this.batches.push(gunzipSync(Buffer.concat(chunks)).toString('utf8'));
+      }
+      response.writeHead(status, retryAfter === undefined ? {} : { 'retry-after': retryAfter });
+      response.end();
+    });
+  }
+}
