@@ -23,6 +23,7 @@ const ADAPTER_FREE = [
   'reload',
   'environment',
   'generated-client-types',
+  'decision-log-cluster',
 ].map((name) => `<rootDir>/apps/api/test/${name}\\.e2e-spec\\.ts$`);
 
 /** @type {import('jest').Config} */
