@@ -1,0 +1,226 @@
+// Decision-log bench (npm run bench:decision-log, after npm run build): the built service under
+// sustained load (wrk, CONNECTIONS connections posting analyses for DURATION_S seconds), three
+// runs per WORKERS value: DECISION_LOG=off; a collector up throughout; the collector down for
+// the middle third of the run. Each run ends with SIGTERM, so the log is flushed. Prints, per
+// run, throughput, p50/p99 and failures beside the run without the log, and the books of the
+// log: decisions made (the workers' closing lines; wrk's count leaves out the requests in flight
+// when it stops), delivered (distinct decision ids the collector got), copies and dropped, which
+// must add up.
+// Environment: DURATION_S (60), CONNECTIONS (32), WORKER_COUNTS (1,2), HTTP_ADAPTER (express).
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+const ROOT = join(import.meta.dirname, '..');
+const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
+const DURATION_S = Number(process.env.DURATION_S ?? 60);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
+const WORKER_COUNTS = (process.env.WORKER_COUNTS ?? '1,2').split(',').map(Number);
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+/** A collector on a fixed port that can go down (connections refused) and come back. */
+class Collector {
+  ids = new Set();
+  lines = 0;
+  server = undefined;
+
+  constructor(port) {
+    this.port = port;
+  }
+
+  up() {
+    this.server = createHttpServer((req, res) => {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => {
+        for (const line of gunzipSync(Buffer.concat(chunks)).toString().split('\n')) {
+          if (line === '') continue;
+          this.lines++;
+          this.ids.add(JSON.parse(line).decision_id);
+        }
+        res.end();
+      });
+    });
+    return new Promise((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  down() {
+    const server = this.server;
+    this.server = undefined;
+    server?.closeAllConnections();
+    return new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  }
+}
+
+function get(port, path) {
+  return new Promise((resolve) => {
+    request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    })
+      .on('error', () => resolve(0))
+      .end();
+  });
+}
+
+async function start(env) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--max-old-space-size=192', MAIN], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const closing = [];
+  let rest = '';
+  child.stdout.on('data', (chunk) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop();
+    for (const line of lines) {
+      if (!line.includes('"context":"DecisionLog"')) continue;
+      const match = /decision log closed: (\d+) lines made, (\d+) written, (\d+) dropped/.exec(
+        line,
+      );
+      if (match) closing.push(match.slice(1).map(Number));
+    }
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  while ((await get(port, '/health')) !== 200) await new Promise((r) => setTimeout(r, 200));
+  // Every worker listening and warm before the clock starts.
+  await new Promise((r) => setTimeout(r, 3000));
+  return { child, port, closing, exited };
+}
+
+function wrk(port, seconds) {
+  const script = join(tmpdir(), `bench-decision-log-${process.pid}.lua`);
+  const body = JSON.stringify({
+    user_data: {
+      user_id: 'stu_7',
+      profile: {
+        resume_uploaded: false,
+        goal_tags: ['GRE', 'data science'],
+        karma: 120,
+        projects_added: 1,
+        quiz_history: ['2025-06-01', 'python'],
+        clubs_joined: ['ai-club'],
+        buddy_count: 6,
+      },
+      activity: {
+        login_streak: 3,
+        posts_created: 2,
+        buddies_interacted: 4,
+        last_event_attended: '2025-06-14',
+        last_quiz_taken: '2025-06-01',
+      },
+    },
+    peer_snapshot: {
+      batch_avg_projects: 2,
+      batch_resume_uploaded_pct: 84,
+      batch_event_attendance: { 'startup-meetup': 12, 'coding-contest': 9 },
+      buddies_attending_events: ['coding-contest'],
+    },
+    as_of: '2025-06-30',
+  });
+  writeFileSync(
+    script,
+    `wrk.method = "POST"\nwrk.headers["content-type"] = "application/json"\nwrk.body = ${JSON.stringify(body)}\n`,
+  );
+  return new Promise((resolve) => {
+    const child = spawn('wrk', [
+      '-t2',
+      `-c${CONNECTIONS}`,
+      `-d${seconds}s`,
+      '--latency',
+      '-s',
+      script,
+      `http://127.0.0.1:${port}/analyze-engagement`,
+    ]);
+    let text = '';
+    child.stdout.on('data', (chunk) => (text += chunk));
+    child.on('exit', () => {
+      const ms = (pattern) => {
+        const match = pattern.exec(text);
+        if (!match) return NaN;
+        const unit = match[2];
+        return Number(match[1]) * (unit === 's' ? 1000 : unit === 'us' ? 0.001 : 1);
+      };
+      resolve({
+        requests: Number(/(\d+) requests in/.exec(text)?.[1] ?? NaN),
+        rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN),
+        p50: ms(/ 50%\s+([\d.]+)(us|ms|s)/),
+        p99: ms(/ 99%\s+([\d.]+)(us|ms|s)/),
+        non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0),
+        socketErrors: /Socket errors: (.*)/.exec(text)?.[1] ?? 'none',
+      });
+    });
+  });
+}
+
+async function run(workers, mode) {
+  const collector = new Collector(await freePort());
+  if (mode !== 'off') await collector.up();
+  const env = { WORKERS: String(workers) };
+  if (mode !== 'off') Object.assign(env, { DECISION_LOG: `http://127.0.0.1:${collector.port}/d` });
+  const service = await start(env);
+  const load = wrk(service.port, DURATION_S);
+  if (mode === 'down') {
+    await new Promise((r) => setTimeout(r, (DURATION_S * 1000) / 3));
+    await collector.down();
+    await new Promise((r) => setTimeout(r, (DURATION_S * 1000) / 3));
+    await collector.up();
+  }
+  const figures = await load;
+  service.child.kill('SIGTERM');
+  const code = await service.exited;
+  await collector.down();
+  const made = service.closing.reduce((sum, [lines]) => sum + lines, 0);
+  const dropped = service.closing.reduce((sum, [, , lost]) => sum + lost, 0);
+  return {
+    workers,
+    mode,
+    code,
+    ...figures,
+    made,
+    delivered: collector.ids.size,
+    copies: collector.lines - collector.ids.size,
+    dropped,
+  };
+}
+
+const rows = [];
+for (const workers of WORKER_COUNTS) {
+  for (const mode of ['off', 'up', 'down']) {
+    const row = await run(workers, mode);
+    rows.push(row);
+    console.error(`done: WORKERS=${workers} ${mode}`);
+  }
+}
+
+console.log(
+  `decision log under load: ${CONNECTIONS} connections, ${DURATION_S} s per run, ${process.env.HTTP_ADAPTER ?? 'express'}; collector down for the middle third in "down"`,
+);
+console.log(
+  '| WORKERS | log | req/s | p50 ms | p99 ms | p99 ÷ off | failed | exit | made | delivered | copies | dropped | books |',
+);
+console.log('| --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |');
+for (const row of rows) {
+  const off = rows.find((r) => r.workers === row.workers && r.mode === 'off');
+  const books =
+    row.mode === 'off'
+      ? '—'
+      : row.delivered + row.dropped === row.made
+        ? 'add up'
+        : 'DO NOT ADD UP';
+  console.log(
+    `| ${row.workers} | ${row.mode} | ${row.rps.toFixed(0)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${(row.p99 / off.p99).toFixed(3)} | ${row.non2xx} non-2xx, socket errors ${row.socketErrors} | ${row.code} | ${row.mode === 'off' ? '—' : row.made} | ${row.mode === 'off' ? '—' : row.delivered} | ${row.mode === 'off' ? '—' : row.copies} | ${row.mode === 'off' ? '—' : row.dropped} | ${books} |`,
+  );
+}
