@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -138,6 +138,19 @@ describe('training-cli on logs kept in several files', () => {
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toBe(
       `error: --decisions ${path('rotated/decisions-9*')}: no file matches\n`,
+    );
+
+    // An unquoted glob, expanded by the shell: the second file is an argument, refused.
+    const [first, second] = (await readdir(path('rotated'))).sort();
+    const expanded = await uplift(
+      ...rotated(),
+      '--decisions',
+      path(`rotated/${first}`),
+      path(`rotated/${second}`),
+    );
+    expect(expanded.code).toBe(2);
+    expect(expanded.stderr).toBe(
+      "error: too many arguments for 'uplift'. Expected 0 arguments but got 1.\n",
     );
 
     await writeFile(path('damaged.ndjson.gz'), 'not gzip\n');
