@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 const INDICATORS: ApiPropertyOptions = {
   type: 'object',
   description:
-    'One entry per check (`config`, `models`, and `shutdown` and `admission` for readiness).',
+    'One entry per check: `config` and `models`; `decision_log` for liveness (always up, `degraded` while lines cannot be delivered); `shutdown` and `admission` for readiness.',
   additionalProperties: {
     type: 'object',
     properties: { status: { type: 'string', enum: ['up', 'down'] } },
@@ -18,6 +18,7 @@ const INDICATORS: ApiPropertyOptions = {
       version: '3942fe755af03f3b',
       loaded: ['resume', 'project', 'quiz', 'event_fomo', 'comeback'],
     },
+    decision_log: { status: 'up', mode: 'off' },
   },
 };
 
