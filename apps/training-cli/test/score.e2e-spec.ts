@@ -7,8 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
 import { parseCalendarDate } from '@app/learner';
-import { validateAnalyzeRequest } from '@app/contract';
-import { EngagementModule, EngagementService, LiveEngine } from '@app/engagement';
+import { parseDecisionLine, validateAnalyzeRequest } from '@app/contract';
+import { decisionLineOf, EngagementModule, EngagementService, LiveEngine } from '@app/engagement';
 import {
   learnerRecord,
   simulateLearner,
@@ -65,7 +65,7 @@ describe(ScoreCommand.name, () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('answers every line in order, on 2 threads, exactly as the API engine does', async () => {
+  it('answers every line in order, on 2 threads, exactly as the API engine does, and logs each decision as the API does', async () => {
     const lines = inputLines();
     await writeFile(join(dir, 'in.ndjson'), lines.join('\n') + '\n');
     const run = await runBuiltCli([
@@ -74,6 +74,8 @@ describe(ScoreCommand.name, () => {
       join(dir, 'in.ndjson'),
       '--out',
       join(dir, 'out.ndjson'),
+      '--decisions-out',
+      join(dir, 'decisions.ndjson'),
       '--workers',
       '2',
       '--as-of',
@@ -90,6 +92,9 @@ describe(ScoreCommand.name, () => {
     const engagement = engine.get(EngagementService);
     const version = engineVersion(engine.get(LiveEngine).state);
     const asOf = parseCalendarDate(AS_OF)!;
+    const decisions = (await readFile(join(dir, 'decisions.ndjson'), 'utf8')).split('\n');
+    expect(decisions.pop()).toBe('');
+    const logged: string[] = [];
     output.forEach((line, i) => {
       const parsed = JSON.parse(line) as { line?: number; error?: { message: string } };
       if (i === 4 || i === 1199 || i === 2499) {
@@ -103,8 +108,13 @@ describe(ScoreCommand.name, () => {
       const id = scoredDecisionId(valid.value, version);
       expect(JSON.parse(line)).toMatchObject({ decision_id: id });
       valid.value.request.decision_id = id;
-      expect(line).toBe(JSON.stringify(engagement.analyze(valid.value)));
+      const analysis = engagement.analyze(valid.value);
+      expect(line).toBe(JSON.stringify(analysis));
+      logged.push(decisionLineOf(valid.value, analysis, 'full'));
     });
+    // One line per answered line, in order, each one the readers accept.
+    expect(decisions.map((line) => `${line}\n`)).toEqual(logged);
+    decisions.forEach((line, i) => parseDecisionLine(line, `line ${i + 1}`));
     expect(new Set(output.map((line) => JSON.parse(line).decision_id)).size).toBe(2500 - 3 + 1);
     const locales = output.map((line) => (JSON.parse(line) as { locale?: string }).locale);
     expect(locales.filter((locale) => locale === 'es')).toHaveLength(357);
@@ -124,7 +134,7 @@ describe(ScoreCommand.name, () => {
     });
   }, 60_000);
 
-  it('scores in shards whose outputs, concatenated in order, are the unsharded output, rerun or not', async () => {
+  it('scores in shards whose outputs and decisions logs, concatenated in order, are the unsharded ones, rerun or not', async () => {
     // No line carries a decision id: the derived ones make every run write the same bytes.
     const input = join(dir, 'sharded-in.ndjson');
     await writeFile(input, inputLines().join('\n') + '\n');
@@ -135,6 +145,8 @@ describe(ScoreCommand.name, () => {
         input,
         '--out',
         join(dir, out),
+        '--decisions-out',
+        join(dir, `decisions-${out}`),
         '--workers',
         '1',
         '--as-of',
@@ -161,6 +173,14 @@ describe(ScoreCommand.name, () => {
       [0, 1, 2].map((i) => readFile(join(dir, `shard-${i}.ndjson`))),
     );
     expect(Buffer.concat(shards).equals(whole)).toBe(true);
+    const decisions = await Promise.all(
+      ['whole', 'again', 'shard-0', 'shard-1', 'shard-2'].map((name) =>
+        readFile(join(dir, `decisions-${name}.ndjson`)),
+      ),
+    );
+    expect(decisions[1].equals(decisions[0])).toBe(true);
+    expect(Buffer.concat(decisions.slice(2)).equals(decisions[0])).toBe(true);
+    expect(decisions[0].toString().split('\n')).toHaveLength(2500 - 3 + 1);
     // Error lines keep their number in the whole file, whichever shard met them.
     const last = shards[2].toString().trimEnd().split('\n');
     expect(JSON.parse(last[last.length - 1])).toMatchObject({ line: 2500, error: { status: 400 } });
@@ -247,6 +267,14 @@ describe(ScoreCommand.name, () => {
     [
       ['score', '--in', 'a', '--out', 'b', '--max-line-bytes', '0'],
       "error: option '--max-line-bytes <bytes>' argument '0' is invalid.",
+    ],
+    [
+      ['score', '--in', 'a', '--out', 'b', '--decisions-request', 'some'],
+      "error: option '--decisions-request <keep>' argument 'some' is invalid. Expected one of full, features, none.",
+    ],
+    [
+      ['score', '--in', 'config/config.json', '--out', 'x.ndjson', '--decisions-out', './x.ndjson'],
+      'error: --decisions-out ./x.ndjson: the same file as --out',
     ],
     [
       ['score', '--in', 'config/config.json', '--out', '/no/such/dir/out.ndjson'],

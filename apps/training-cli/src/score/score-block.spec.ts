@@ -12,9 +12,23 @@ describe(scoreBlock.name, () => {
     const bytes = Buffer.from(`${valid}\r\n${valid}\n${valid}`);
     expect(scoreBlock(bytes, 41, AS_OF, analyze)).toEqual({
       output: `${answer}\n`.repeat(3),
+      decisions: '',
       lines: 3,
       errors: 0,
     });
+  });
+
+  it('gives the decisions log a line per answered line, keeping as much of the request as asked', () => {
+    const bytes = Buffer.from(`${valid}\nnot json\n${valid}\n`);
+    const sut = scoreBlock(bytes, 1, AS_OF, analyze, 'features');
+    const lines = sut.decisions.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((line) => JSON.parse(line).decision_id)).toEqual([
+      EXAMPLE_ANALYSIS.decision_id,
+      EXAMPLE_ANALYSIS.decision_id,
+    ]);
+    expect(lines.map((line) => 'request' in JSON.parse(line))).toEqual([false, false]);
+    expect(sut.errors).toBe(1);
   });
 
   it('answers a line that is not UTF-8 with an error, leaving its neighbours alone', () => {

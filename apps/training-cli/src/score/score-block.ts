@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { problem } from '@app/contract';
+import type { DecisionLogRequest } from '@app/engagement';
 import { CalendarDay } from '@app/learner';
 import { Analyze, scoreLine } from './score-line';
 
@@ -8,6 +9,8 @@ const CARRIAGE_RETURN = 0x0d;
 
 export interface ScoredBlock {
   readonly output: string;
+  /** The decisions log's lines of the answered lines, in order (empty without `keep`). */
+  readonly decisions: string;
   readonly lines: number;
   readonly errors: number;
 }
@@ -38,9 +41,11 @@ export function scoreBlock(
   first: number,
   asOf: CalendarDay,
   analyze: Analyze,
+  keep?: DecisionLogRequest,
 ): ScoredBlock {
   const lines = splitLines(bytes);
   let output = '';
+  let decisions = '';
   let errors = 0;
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i];
@@ -53,9 +58,10 @@ export function scoreBlock(
             }),
             failed: true,
           }
-        : scoreLine(text, first + i, asOf, analyze);
+        : scoreLine(text, first + i, asOf, analyze, keep);
     if (scored.failed) errors++;
     output += scored.output + '\n';
+    if (scored.decision !== undefined) decisions += scored.decision;
   }
-  return { output, lines: lines.length, errors };
+  return { output, decisions, lines: lines.length, errors };
 }

@@ -1,3 +1,4 @@
+import { decisionLineOf, DecisionLogRequest } from '@app/engagement';
 import { CalendarDay } from '@app/learner';
 import {
   EngagementAnalysis,
@@ -14,6 +15,8 @@ export type Analyze = (request: ValidRequest) => EngagementAnalysis;
 export interface ScoredLine {
   readonly output: string;
   readonly failed: boolean;
+  /** The decision's line for the decisions log (`--decisions-out`), newline included. */
+  readonly decision?: string;
 }
 
 function failure(line: number, error: object): ScoredLine {
@@ -23,12 +26,15 @@ function failure(line: number, error: object): ScoredLine {
 /**
  * One NDJSON line in, one out: the analysis the API would answer, or `{"line", "error"}` with
  * the same problem details the API's 400 carries. `asOf` applies to requests without their own.
+ * With `keep`, an answered line also gives its line of the decisions log, keeping `keep` of the
+ * request, as the API's decision log writes it.
  */
 export function scoreLine(
   text: string,
   line: number,
   asOf: CalendarDay,
   analyze: Analyze,
+  keep?: DecisionLogRequest,
 ): ScoredLine {
   if (text.trim() === '') {
     return failure(line, problem(400, 'line is empty; expected a JSON object'));
@@ -37,7 +43,10 @@ export function scoreLine(
   if (!parsed.ok) return failure(line, problem(400, parsed.message));
   const valid = validateAnalyzeRequest(parsed.value, asOf);
   if (!valid.ok) return failure(line, invalidRequestProblem(valid.errors));
-  return { output: JSON.stringify(analyze(valid.value)), failed: false };
+  const analysis = analyze(valid.value);
+  const output = JSON.stringify(analysis);
+  if (keep === undefined) return { output, failed: false };
+  return { output, failed: false, decision: decisionLineOf(valid.value, analysis, keep) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { PortableEngineState } from '@app/engagement';
+import type { DecisionLogRequest, PortableEngineState } from '@app/engagement';
 
 /**
  * What the scoring threads say to each other. A thread is given the engine state as data, as
@@ -7,6 +7,8 @@ import type { PortableEngineState } from '@app/engagement';
 export interface ScoreWorkerData {
   readonly state: PortableEngineState;
   readonly asOf: number;
+  /** With `--decisions-out`: how much of each request a decision's line keeps. */
+  readonly decisions?: DecisionLogRequest;
 }
 
 /**
@@ -26,6 +28,8 @@ export type WorkerMessage =
       readonly seq: number;
       /** The answers, one per input line, UTF-8 encoded and newline-terminated. */
       readonly output: Uint8Array;
+      /** The decisions log's lines of the answered lines (empty without `--decisions-out`). */
+      readonly decisions: Uint8Array;
       readonly lines: number;
       readonly errors: number;
     }

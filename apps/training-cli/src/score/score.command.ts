@@ -1,6 +1,7 @@
 import { availableParallelism, constants } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
+import type { DecisionLogRequest } from '@app/engagement';
 import { CalendarDay, parseCalendarDate, todayUtc } from '@app/learner';
 import { CliCommand } from '../cli/cli-command';
 import { OPTIONS, PARSE_OPTION, parseFilePath, parseInteger } from '../cli/cli-options';
@@ -18,6 +19,8 @@ const MAX_WORKERS = 64;
 const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 /** Past this a line could not become one string in a scoring thread (V8's limit is ~512 MiB). */
 const MAX_LINE_BYTES = 1 << 28;
+/** `--decisions-request`'s choices, as the API's DECISION_LOG_REQUEST. */
+const DECISIONS_REQUEST: readonly DecisionLogRequest[] = ['full', 'features', 'none'];
 /** What stops a run from outside; either leaves `--out` as it was. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
@@ -128,6 +131,28 @@ export class ScoreCommand extends CliCommand {
   })
   parseShard(value: string): Shard {
     return parseShard(value);
+  }
+
+  @Option({
+    flags: '--decisions-out <path>',
+    description:
+      'also write the decisions log (docs/closed-loop.md), a line per answered line, as the API does with DECISION_LOG; it appears only when complete, as --out does',
+  })
+  parseDecisionsOut(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option({
+    flags: '--decisions-request <keep>',
+    description: `how much of each request a decision's line keeps: ${DECISIONS_REQUEST.join(', ')} (as DECISION_LOG_REQUEST)`,
+    defaultValue: 'full',
+  })
+  parseDecisionsRequest(value: string): DecisionLogRequest {
+    const keep = DECISIONS_REQUEST.find((choice) => choice === value);
+    if (keep === undefined) {
+      throw new InvalidArgumentError(`Expected one of ${DECISIONS_REQUEST.join(', ')}.`);
+    }
+    return keep;
   }
 
   @Option(OPTIONS.modelsDir)

@@ -1,10 +1,10 @@
-import { createReadStream, ReadStream, WriteStream } from 'node:fs';
+import { createReadStream, ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Injectable } from '@nestjs/common';
 import { CalendarDay } from '@app/learner';
-import type { PortableEngineState } from '@app/engagement';
+import type { DecisionLogRequest, PortableEngineState } from '@app/engagement';
 import { loadModelSet } from '@app/ml';
 import { readConfigFlag, requireServable } from '../cli/engine-config';
 import { CliUsageError } from '../cli/cli-errors';
@@ -26,6 +26,10 @@ export interface ScoreOptions {
   readonly shard?: Shard;
   /** A line longer than this (line ending aside) is answered with an error, unread. */
   readonly maxLineBytes: number;
+  /** Also writes the decisions log here: a line per answered line, as the API's DECISION_LOG. */
+  readonly decisionsOut?: string;
+  /** How much of each request a decision's line keeps (as DECISION_LOG_REQUEST). */
+  readonly decisionsRequest: DecisionLogRequest;
   /** Stops the run, leaving `out` as it was: a ScoreStoppedError caused by the abort's reason. */
   readonly signal?: AbortSignal;
 }
@@ -52,6 +56,26 @@ export interface ScoreSummary {
   readonly errors: number;
   readonly seconds: number;
   readonly modelVersion: string | null;
+}
+
+/** The files a run writes: the answers, and with `--decisions-out` the decisions log. */
+interface OutputFiles {
+  readonly output: PendingFile;
+  readonly decisions: PendingFile | undefined;
+}
+
+/** A block's answers and its decisions' lines, waiting for their turn to be written. */
+interface ScoredBytes {
+  readonly output: Uint8Array;
+  readonly decisions: Uint8Array;
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+function pendingOutput(path: string, flag: string): Promise<PendingFile> {
+  return PendingFile.create(path).catch((error: Error) => {
+    throw new CliUsageError(`${flag} ${path}: cannot write it (${error.message})`);
+  });
 }
 
 /** Bytes of whole lines per message to a worker: large enough to amortise the hop. */
@@ -129,30 +153,51 @@ export class ScoreService {
   constructor(private readonly progress: ProgressService) {}
 
   async score(options: ScoreOptions): Promise<ScoreSummary> {
+    if (
+      options.decisionsOut !== undefined &&
+      resolve(options.decisionsOut) === resolve(options.out)
+    ) {
+      throw new CliUsageError(`--decisions-out ${options.decisionsOut}: the same file as --out`);
+    }
     const state = await readInputs(options);
     const started = process.hrtime.bigint();
-    const output = await PendingFile.create(options.out).catch((error: Error) => {
-      throw new CliUsageError(`--out ${options.out}: cannot write it (${error.message})`);
-    });
+    const output = await pendingOutput(options.out, '--out');
+    const decisions =
+      options.decisionsOut === undefined
+        ? undefined
+        : await pendingOutput(options.decisionsOut, '--decisions-out').catch(async (error) => {
+            await output.discard();
+            throw error;
+          });
     try {
-      const scored = await this.scoreTo(output.stream, state, options);
+      const scored = await this.scoreTo({ output, decisions }, state, options);
       options.signal?.throwIfAborted();
       await output.commit();
+      await decisions?.commit();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       return { ...scored, seconds };
     } catch (error) {
       await output.discard();
+      await decisions?.discard();
       // An abort surfaces as whatever it broke first (a destroyed stream); its reason is the news.
-      throw stoppedError(options.signal?.aborted ? options.signal.reason : error, options.out);
+      const outs = [options.out, options.decisionsOut].filter((out) => out !== undefined);
+      throw stoppedError(
+        options.signal?.aborted ? options.signal.reason : error,
+        outs.join(' and '),
+      );
     }
   }
 
   private async scoreTo(
-    output: WriteStream,
+    files: OutputFiles,
     state: PortableEngineState,
     options: ScoreOptions,
   ): Promise<Omit<ScoreSummary, 'seconds'>> {
-    const data: ScoreWorkerData = { state, asOf: options.asOf };
+    const data: ScoreWorkerData = {
+      state,
+      asOf: options.asOf,
+      ...(files.decisions === undefined ? {} : { decisions: options.decisionsRequest }),
+    };
     const starts = await Promise.all(
       Array.from({ length: options.workers }, () => startThread(data)),
     );
@@ -167,7 +212,7 @@ export class ScoreService {
           : await shardRange(options.in, size, options.shard);
       const progress = this.progress.task('score', range.end - range.start);
       task = progress;
-      const { lines, errors } = await this.stream(options, range, output, threads, (bytes) =>
+      const { lines, errors } = await this.stream(options, range, files, threads, (bytes) =>
         progress.increment(bytes),
       );
       return { lines, errors, modelVersion: starts[0].modelVersion };
@@ -180,12 +225,14 @@ export class ScoreService {
   private async stream(
     options: ScoreOptions,
     range: ShardRange,
-    output: WriteStream,
+    files: OutputFiles,
     threads: ScoringThread[],
     onBytes: (bytes: number) => void,
   ): Promise<{ lines: number; errors: number }> {
     const limit = threads.length * BLOCKS_PER_WORKER;
-    const finished = new Map<number, Uint8Array>();
+    const output = files.output.stream;
+    const decisionsOut = files.decisions?.stream;
+    const finished = new Map<number, ScoredBytes>();
     let nextToWrite = 0;
     let open = 0; // blocks sent and not yet written
     let errors = 0;
@@ -199,13 +246,24 @@ export class ScoreService {
 
     const flush = () => {
       while (finished.has(nextToWrite)) {
-        const bytes = finished.get(nextToWrite)!;
+        const { output: bytes, decisions } = finished.get(nextToWrite)!;
         finished.delete(nextToWrite++);
-        if (!output.write(bytes)) {
-          output.once('drain', () => {
-            open--;
-            flush();
-          });
+        // Each stream that is full is waited for before the next block is written.
+        const full = [
+          output.write(bytes) ? undefined : output,
+          decisions.length === 0 || decisionsOut?.write(decisions) !== false
+            ? undefined
+            : decisionsOut,
+        ].filter((stream) => stream !== undefined);
+        if (full.length > 0) {
+          let waiting = full.length;
+          for (const stream of full) {
+            stream.once('drain', () => {
+              if (--waiting > 0) return;
+              open--;
+              flush();
+            });
+          }
           return;
         }
         open--;
@@ -218,7 +276,7 @@ export class ScoreService {
         if (message.kind !== 'scored') return;
         thread.busy--;
         errors += message.errors;
-        finished.set(message.seq, message.output);
+        finished.set(message.seq, { output: message.output, decisions: message.decisions });
         flush();
       });
       thread.worker.on('error', (error) => {
@@ -230,10 +288,12 @@ export class ScoreService {
         wakeUp();
       });
     }
-    output.on('error', (error) => {
-      failure ??= error;
-      wakeUp();
-    });
+    for (const stream of [output, decisionsOut]) {
+      stream?.on('error', (error) => {
+        failure ??= error;
+        wakeUp();
+      });
+    }
 
     const waitFor = async (ready: () => boolean) => {
       while (!ready()) {
@@ -255,7 +315,7 @@ export class ScoreService {
         // Nothing of the line was kept, so its answer is made here, in its place in the order.
         const answer = tooLongLine(first + lines++, piece.bytes, maxLineBytes);
         errors++;
-        finished.set(seq++, Buffer.from(`${answer.output}\n`));
+        finished.set(seq++, { output: Buffer.from(`${answer.output}\n`), decisions: NO_BYTES });
         flush();
         return;
       }

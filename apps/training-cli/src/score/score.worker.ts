@@ -13,7 +13,7 @@ import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
 function main(): void {
   const port = parentPort;
   if (port === null) throw new Error('score.worker runs as a worker thread');
-  const { state: portable, asOf } = workerData as ScoreWorkerData;
+  const { state: portable, asOf, decisions: keep } = workerData as ScoreWorkerData;
   try {
     const state = engineStateFrom(portable);
     const version = engineVersion(state);
@@ -24,16 +24,18 @@ function main(): void {
     // share node's pool with unrelated data).
     const encoder = new TextEncoder();
     port.on('message', (block: ScoreBlock) => {
-      const scored = scoreBlock(block.bytes, block.first, asOf, analyze);
+      const scored = scoreBlock(block.bytes, block.first, asOf, analyze, keep);
       const output = encoder.encode(scored.output);
+      const decisions = encoder.encode(scored.decisions);
       const message: WorkerMessage = {
         kind: 'scored',
         seq: block.seq,
         output,
+        decisions,
         lines: scored.lines,
         errors: scored.errors,
       };
-      port.postMessage(message, [output.buffer]);
+      port.postMessage(message, [output.buffer, decisions.buffer]);
     });
     port.postMessage({
       kind: 'ready',
