@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DecisionLogTally } from './decision-sink';
@@ -50,6 +50,22 @@ describe(FileDecisionSink.name, () => {
     expect(texts.map((text) => text.split('\n').length - 1)).toEqual([4, 4, 2]);
     expect(texts.join('')).toBe(Array.from({ length: 10 }, (_, n) => line(n).text).join(''));
     expect([tally.written, tally.writtenBytes, tally.dropped]).toEqual([10, 230, 0]);
+  });
+
+  it('refuses to start when the folder cannot be made, naming the setting', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+
+    expect(
+      () =>
+        new FileDecisionSink(
+          { path: join(file, 'decisions.ndjson'), maxBytes: 1024, bufferBytes: 1024 },
+          tally,
+          quiet,
+        ),
+    ).toThrow(
+      `DECISION_LOG=file:${join(file, 'decisions.ndjson')}: cannot create its folder (EEXIST: file already exists, mkdir '${file}')`,
+    );
   });
 
   it('drops new lines, counted, while the disk is a whole buffer behind', () => {

@@ -63,7 +63,14 @@ export class FileDecisionSink implements DecisionSink {
     private readonly logger: LoggerService,
     private readonly now: () => Date = () => new Date(),
   ) {
-    mkdirSync(dirname(options.path), { recursive: true });
+    try {
+      mkdirSync(dirname(options.path), { recursive: true });
+    } catch (error) {
+      // At start-up: the service does not start with a log it cannot write.
+      throw new Error(
+        `DECISION_LOG=file:${options.path}: cannot create its folder (${(error as Error).message})`,
+      );
+    }
   }
 
   get bufferedBytes(): number {
