@@ -100,6 +100,7 @@ const LAYERS = {
     'offline/model',
     'closed-loop/uplift',
     'closed-loop/ope',
+    'closed-loop/combine',
     'closed-loop/platform',
     'closed-loop/retrain',
     'closed-loop/promote',

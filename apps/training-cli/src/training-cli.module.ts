@@ -16,6 +16,7 @@ import { ClosedLoopReportCommand } from './closed-loop/report/closed-loop-report
 import { ClosedLoopReportService } from './closed-loop/report/closed-loop-report.service';
 import { RetrainService } from './closed-loop/retrain/retrain.service';
 import { UpliftCommand } from './closed-loop/uplift/uplift.command';
+import { CombineCommand } from './closed-loop/combine/combine.command';
 import { UpliftService } from './closed-loop/uplift/uplift.service';
 import { DatasetCommand } from './offline/dataset/dataset.command';
 import { DatasetService } from './offline/dataset/dataset.service';
@@ -61,6 +62,7 @@ import { ScoreService } from './score/score.service';
     CheckCatalogsCommand,
     CheckConfigCommand,
     UpliftCommand,
+    CombineCommand,
     OpeCommand,
     PromoteCommand,
     SimulatePlatformCommand,

@@ -13,7 +13,7 @@ import {
   ScoreStoppedError,
   ScoreSummary,
 } from './score.service';
-import { parseShard, Shard } from './shard';
+import { parseShard, Shard } from '../cli/shard-option';
 
 const MAX_WORKERS = 64;
 const DEFAULT_MAX_LINE_BYTES = 1 << 20;

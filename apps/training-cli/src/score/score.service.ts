@@ -13,7 +13,8 @@ import { LinePiece, LineSplitter } from './line-splitter';
 import { PendingFile } from './pending-file';
 import { tooLongLine } from './score-line';
 import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
-import { Shard, ShardRange, shardRange } from './shard';
+import { Shard } from '../cli/shard-option';
+import { ShardRange, shardRange } from './shard';
 
 export interface ScoreOptions {
   readonly in: string;

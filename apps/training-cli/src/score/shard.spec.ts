@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseShard, shardRange } from './shard';
+import { parseShard } from '../cli/shard-option';
+import { shardRange } from './shard';
 
 describe(shardRange.name, () => {
   const dir = mkdtempSync(join(tmpdir(), 'shard-'));

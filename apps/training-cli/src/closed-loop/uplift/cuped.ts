@@ -1,11 +1,6 @@
 import { CalendarDay } from '@app/learner';
-import {
-  ConfidenceInterval,
-  CovariateTally,
-  interval95,
-  LearnerTally,
-  ratioEstimate,
-} from './ratio';
+import { ArmMoments } from './arm-moments';
+import { ConfidenceInterval, interval95 } from './ratio';
 
 /**
  * CUPED (Deng, Xu, Kohavi & Walker 2013, _Improving the Sensitivity of Online Controlled
@@ -51,37 +46,58 @@ export function preRate(
   return followed / (first - from);
 }
 
-/**
- * A learner's value in the linearised ratio metric (Deng, Knoblich & Lu 2018): the arm's rate
- * plus (x_i − rate·y_i)/ȳ. Its mean over the arm is the rate, and the variance of that mean is the
- * delta method's variance of the ratio, so CUPED on these values adjusts the rate the plain lift
- * uses, with the learner as the unit.
- */
-export function linearised(arm: readonly LearnerTally[]): number[] {
-  const { rate } = ratioEstimate(arm);
-  const meanDecisions = arm.reduce((sum, learner) => sum + learner.decisions, 0) / arm.length;
-  return arm.map((learner) => rate + (learner.acted - rate * learner.decisions) / meanDecisions);
+/** Relative rounding of a sum of squares over millions of learners, well above 2⁻⁵³·log₂(K). */
+const ROUNDING = 1e-12;
+
+/** One arm's part in CUPED, from its sums, with missing covariates filled. */
+interface CupedArm {
+  /** The arm's rate: the mean of its learners' linearised values. */
+  readonly rate: number;
+  /** The mean covariate. */
+  readonly meanZ: number;
+  /** Σ(ℓ − ℓ̄)², Σ(ℓ − ℓ̄)(z − z̄) and Σ(z − z̄)² over the arm's learners. */
+  readonly sll: number;
+  readonly slz: number;
+  readonly szz: number;
+  readonly learners: number;
 }
 
-function mean(values: readonly number[]): number {
-  return values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
 /**
- * The covariates with the missing ones filled: a learner without a pre-period gets the mean of
- * those with one (over both arms), not 0. A 0 would say "never acted", and the learners whose
- * logs start with their first decision would be read as the least active, dragging θ toward
- * whatever separates new learners from old ones. At the mean, their deviation is 0 (to within
- * the arms' small difference in means), so their metric is left as it was and they add nothing
- * to θ: CUPED uses what is known and assumes nothing of the rest. Null when no learner has one.
+ * A learner's value in the linearised ratio metric (Deng, Knoblich & Lu 2018) is the arm's rate
+ * r plus (a − r·d)/d̄, for a learner's acted a and decisions d. Its mean over the arm is r, and
+ * the variance of that mean is the delta method's variance of the ratio, so CUPED on these values
+ * adjusts the rate the plain lift uses, with the learner as the unit. Its sums of squares and
+ * cross products with the covariate follow from the arm's sums.
+ *
+ * A learner without a pre-period gets `fill`, the mean covariate of those with one, not 0: a 0
+ * would say "never acted", and the learners whose logs start with their first decision would be
+ * read as the least active, dragging θ toward whatever separates new learners from old ones. At
+ * the mean, their deviation is 0 (to within the arms' small difference in means), so their metric
+ * is left as it was and they add nothing to θ: CUPED uses what is known and assumes nothing of
+ * the rest.
  */
-export function filledCovariates(arms: readonly (readonly CovariateTally[])[]): number[][] | null {
-  const known = arms.flatMap((arm) =>
-    arm.flatMap((learner) => (learner.covariate == null ? [] : [learner.covariate])),
-  );
-  if (known.length === 0) return null;
-  const fill = mean(known);
-  return arms.map((arm) => arm.map((learner) => learner.covariate ?? fill));
+function cupedArm(arm: ArmMoments, fill: number): CupedArm {
+  const k = arm.learners;
+  const rate = arm.acted / arm.decisions;
+  const meanD = arm.decisions / k;
+  const missing = k - arm.covariates;
+  const sumZ = arm.covariateSum + fill * missing;
+  const sumAZ = arm.actedCovariate + fill * (arm.acted - arm.covariateActed);
+  const sumDZ = arm.decisionsCovariate + fill * (arm.decisions - arm.covariateDecisions);
+  const residualSquares =
+    arm.actedSquares - 2 * rate * arm.actedDecisions + rate * rate * arm.decisionSquares;
+  const squaresZ = arm.covariateSquares + fill * fill * missing;
+  const szz = squaresZ - (sumZ * sumZ) / k;
+  return {
+    rate,
+    meanZ: sumZ / k,
+    // Σ(a − r·d)² is 0 when every learner has the arm's rate, and rounding may leave −1e-13.
+    sll: Math.max(residualSquares, 0) / meanD ** 2,
+    slz: (sumAZ - rate * sumDZ) / meanD,
+    // A covariate that does not vary leaves only rounding: Σz² − (Σz)²/K within a few ulps of Σz².
+    szz: Math.abs(szz) <= ROUNDING * squaresZ ? 0 : szz,
+    learners: k,
+  };
 }
 
 /**
@@ -91,41 +107,30 @@ export function filledCovariates(arms: readonly (readonly CovariateTally[])[]): 
  * between the arms' means) does not leak into θ. With ℓ the linearised values, the lift is
  * (ℓ̄_t − ℓ̄_c) − θ·(z̄_t − z̄_c) and its variance Σ_arms s²(ℓ − θ·z) / K, as the plain lift's is
  * Σ_arms s²(ℓ) / K; θ is taken as known, as in Deng et al. (its estimation error is of a smaller
- * order). When the covariate does not
- * vary, θ is 0 and the CUPED lift is the plain one. Null when no learner has a pre-period.
+ * order). Missing covariates are filled with the mean over both arms (cupedArm). When the
+ * covariate does not vary, θ is 0 and the CUPED lift is the plain one. Null when no learner has
+ * a pre-period.
  */
-export function cupedLift(
-  treated: readonly CovariateTally[],
-  control: readonly CovariateTally[],
-): CupedLift | null {
-  const covariates = filledCovariates([treated, control]);
-  if (covariates === null) return null;
-  const arms = [treated, control].map((arm, a) => {
-    const y = linearised(arm);
-    const z = covariates[a];
-    return { y, z, meanY: mean(y), meanZ: mean(z) };
-  });
-  let cross = 0;
-  let squares = 0;
-  for (const { y, z, meanY, meanZ } of arms) {
-    y.forEach((value, i) => {
-      cross += (value - meanY) * (z[i] - meanZ);
-      squares += (z[i] - meanZ) ** 2;
-    });
-  }
+export function cupedLift(treated: ArmMoments, control: ArmMoments): CupedLift | null {
+  const known = treated.covariates + control.covariates;
+  if (known === 0) return null;
+  const fill = (treated.covariateSum + control.covariateSum) / known;
+  const arms = [treated, control].map((arm) => cupedArm(arm, fill));
+  const cross = arms.reduce((sum, arm) => sum + arm.slz, 0);
+  const squares = arms.reduce((sum, arm) => sum + arm.szz, 0);
   const theta = squares === 0 ? 0 : cross / squares;
   const [plain, adjusted] = [0, theta].map((slope) =>
     arms.reduce(
-      (sum, { y, z, meanY, meanZ }) =>
+      (sum, arm) =>
         sum +
-        y.reduce((s, value, i) => s + (value - meanY - slope * (z[i] - meanZ)) ** 2, 0) /
-          (y.length - 1) /
-          y.length,
+        (arm.sll - 2 * slope * arm.slz + slope * slope * arm.szz) /
+          (arm.learners - 1) /
+          arm.learners,
       0,
     ),
   );
   const [t, c] = arms;
-  const estimate = t.meanY - c.meanY - theta * (t.meanZ - c.meanZ);
+  const estimate = t.rate - c.rate - theta * (t.meanZ - c.meanZ);
   return {
     ...interval95(estimate, adjusted),
     variance_reduction: plain === 0 ? 0 : 1 - adjusted / plain,

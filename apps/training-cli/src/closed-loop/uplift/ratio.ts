@@ -1,3 +1,5 @@
+import { ArmMoments } from './arm-moments';
+
 /**
  * The action rate as a ratio metric over learners, and the lifts made of two of them: what
  * `uplift`, its CUPED adjustment and the variant lifts all build on.
@@ -6,12 +8,6 @@
 /** The two-sided 95% normal quantile. */
 export const Z_95 = 1.959963985;
 
-/** One learner's decisions and how many of them an action followed. */
-export interface LearnerTally {
-  readonly decisions: number;
-  readonly acted: number;
-}
-
 export interface RatioEstimate {
   readonly rate: number;
   /** NaN for a single learner: a sample variance needs two. */
@@ -19,47 +15,25 @@ export interface RatioEstimate {
 }
 
 /**
- * The action rate Σ acted / Σ decisions over learners, and its variance by the delta method
- * (Deng, Knoblich & Lu 2018). The learner, not the decision, is the unit assignment randomises,
- * and one learner's decisions are not independent, so the variance comes from per-learner sums:
- * var(x̄/ȳ) ≈ (s_x²/ȳ² − 2·x̄·s_xy/ȳ³ + x̄²·s_y²/ȳ⁴) / K with sample (co)variances over K learners.
+ * The action rate Σ acted / Σ decisions over an arm's learners, and its variance by the delta
+ * method (Deng, Knoblich & Lu 2018). The learner, not the decision, is the unit assignment
+ * randomises, and one learner's decisions are not independent, so the variance comes from
+ * per-learner sums: var(x̄/ȳ) ≈ (s_x²/ȳ² − 2·x̄·s_xy/ȳ³ + x̄²·s_y²/ȳ⁴) / K with sample
+ * (co)variances over K learners. Those come from the arm's sums of squares and products, which
+ * are integers: Σx² − (Σx)²/K loses no digits to cancellation before the one division.
  */
-export function ratioEstimate(learners: readonly LearnerTally[]): RatioEstimate {
-  const k = learners.length;
-  let acted = 0;
-  let decisions = 0;
-  for (const learner of learners) {
-    acted += learner.acted;
-    decisions += learner.decisions;
-  }
-  const meanX = acted / k;
-  const meanY = decisions / k;
-  // Deviations from the means, in a second pass: sums of squares lose digits over millions.
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
-  for (const learner of learners) {
-    const dx = learner.acted - meanX;
-    const dy = learner.decisions - meanY;
-    sxx += dx * dx;
-    syy += dy * dy;
-    sxy += dx * dy;
-  }
+export function ratioEstimate(arm: ArmMoments): RatioEstimate {
+  const k = arm.learners;
+  const meanX = arm.acted / k;
+  const meanY = arm.decisions / k;
+  const sxx = arm.actedSquares - arm.acted * meanX;
+  const syy = arm.decisionSquares - arm.decisions * meanY;
+  const sxy = arm.actedDecisions - arm.acted * meanY;
   const [varX, varY, covXY] = [sxx, syy, sxy].map((sum) => sum / (k - 1));
   const variance =
     (varX / meanY ** 2 - (2 * meanX * covXY) / meanY ** 3 + (meanX ** 2 * varY) / meanY ** 4) / k;
   // When every learner has the same rate the terms cancel, and rounding may leave −1e-18.
-  return { rate: acted / decisions, variance: Math.max(variance, 0) };
-}
-
-/** A learner's tally and their covariate: the pre-period action rate, null without a pre-period. */
-export interface CovariateTally extends LearnerTally {
-  readonly covariate?: number | null;
-}
-
-/** A learner's tally, pre-period covariate and group. */
-export interface GroupedTally extends CovariateTally {
-  readonly group: string;
+  return { rate: arm.acted / arm.decisions, variance: Math.max(variance, 0) };
 }
 
 /** A 95% confidence interval: its lower and upper bounds. */

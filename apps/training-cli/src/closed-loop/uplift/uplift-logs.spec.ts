@@ -5,7 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { parseCalendarDate } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
 import { oneFileLog } from '../../cli/log-file';
-import { readDecisions, readOutcomes, tallyLearners } from './uplift-logs';
+import { forEachLogLine, lineName, parseDecisionLine } from '@app/contract';
+import { LogFiles } from '../../cli/log-file';
+import { DecisionTable, forEachOutcome } from './uplift-logs';
 
 const HASH = '884005e8da4dd3cc';
 
@@ -35,7 +37,24 @@ function outcome(user: string, at: string, decisionId?: string): object {
 
 const day = (date: string) => parseCalendarDate(date)!;
 
-describe('reading the closed-loop logs', () => {
+/** The decisions log as ope and train --from-log keep it. */
+async function readDecisions(log: LogFiles): Promise<DecisionTable> {
+  const table = new DecisionTable(log);
+  await forEachLogLine(log.files, (text, at) => {
+    const { record, day } = parseDecisionLine(text, lineName(at));
+    table.add(record, day, text, at);
+  });
+  return table;
+}
+
+/** Each learner's action days, as the outcomes give them. */
+async function readOutcomes(log: LogFiles, table: DecisionTable): Promise<number[][]> {
+  const days = table.userIds.map((): number[] => []);
+  await forEachOutcome(log, table, (learner, _action, at) => days[learner].push(at));
+  return days.map((learnerDays) => learnerDays.sort((a, b) => a - b));
+}
+
+describe('reading the closed-loop logs into a DecisionTable', () => {
   let dir: string;
   let files = 0;
 
@@ -59,8 +78,6 @@ describe('reading the closed-loop logs', () => {
   /** The same, read as a log. */
   const fileLog = async (...lines: object[]) => oneFileLog(await log(...lines));
 
-  const hashOf = (group: string) => (group === 'tone=warm' ? 'warmhash' : HASH);
-
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'uplift-logs-'));
   });
@@ -76,37 +93,13 @@ describe('reading the closed-loop logs', () => {
       decision('d3', 'ana', '2025-06-03', 'holdout'),
     );
 
-    const { table, mismatch } = await readDecisions(oneFileLog(path), hashOf);
+    const table = await readDecisions(oneFileLog(path));
 
     expect(table.decisions).toBe(3);
     expect(table.learnerOf).toEqual([0, 1, 0]);
     expect(table.dayOf).toEqual([day('2025-06-01'), day('2025-06-02'), day('2025-06-03')]);
     expect(table.userIds).toEqual(['ana', 'ben']);
     expect(table.groups).toEqual(['holdout', 'tone=warm']);
-    expect(mismatch).toBeUndefined();
-  });
-
-  it("counts the decisions made under another config hash than their group's", async () => {
-    const path = await log(
-      decision('d1', 'ana', '2025-06-01', 'holdout'),
-      decision('d2', 'ben', '2025-06-02', 'tone=warm', HASH),
-      decision('d3', 'cy', '2025-06-02', 'treated', 'oldhash'),
-    );
-
-    const { mismatch } = await readDecisions(oneFileLog(path), hashOf);
-
-    expect(mismatch).toEqual({
-      decisions: 2,
-      first: { file: path, line: 2 },
-      hash: HASH,
-      expected: 'warmhash',
-    });
-  });
-
-  it('does not compare the hash of a group the config does not know', async () => {
-    const path = await log(decision('d1', 'ana', '2025-06-01', 'tone=hot', 'other'));
-    const { mismatch } = await readDecisions(oneFileLog(path), () => undefined);
-    expect(mismatch).toBeUndefined();
   });
 
   it('refuses a decision_id that appears twice, naming both lines', async () => {
@@ -115,7 +108,7 @@ describe('reading the closed-loop logs', () => {
       decision('d2', 'ben', '2025-06-01'),
       decision('d1', 'cy', '2025-06-02'),
     );
-    await expect(readDecisions(oneFileLog(path), hashOf)).rejects.toThrow(
+    await expect(readDecisions(oneFileLog(path))).rejects.toThrow(
       new CliUsageError(`${path} line 3: decision_id: "d1" is already on line 1`),
     );
   });
@@ -126,24 +119,10 @@ describe('reading the closed-loop logs', () => {
       decision('d2', 'ben', '2025-06-01'),
       decision('d3', 'ana', '2025-06-02'),
     );
-    await expect(readDecisions(oneFileLog(path), hashOf)).rejects.toThrow(
+    await expect(readDecisions(oneFileLog(path))).rejects.toThrow(
       new CliUsageError(
         `${path} line 3: assignment: user_id "ana" is in treated here but in holdout on line 1; a learner keeps one group for the whole log`,
       ),
-    );
-  });
-
-  it('refuses a decisions log without decisions', async () => {
-    const path = await log();
-    await expect(readDecisions(oneFileLog(path), hashOf)).rejects.toThrow(
-      new CliUsageError(`${path} has no decisions`),
-    );
-  });
-
-  it("names the first bad line's problem", async () => {
-    const path = await log(decision('d1', 'ana', '2025-06-01'), decision('d2', 'ben', 'x'));
-    await expect(readDecisions(oneFileLog(path), hashOf)).rejects.toThrow(
-      new CliUsageError(`${path} line 2: as_of: must be a YYYY-MM-DD date`),
     );
   });
 
@@ -154,7 +133,7 @@ describe('reading the closed-loop logs', () => {
         decision('d2', 'ben', '2025-06-01'),
       );
       const second = await gzippedLog(decision('d3', 'ana', '2025-06-02'));
-      const { table } = await readDecisions(filesLog(first, second), hashOf);
+      const table = await readDecisions(filesLog(first, second));
       expect(table.userIds).toEqual(['ana', 'ben']);
       expect(table.learnerOf).toEqual([0, 1, 0]);
       expect(table.lineOf(2)).toEqual({ file: second, line: 1 });
@@ -163,11 +142,11 @@ describe('reading the closed-loop logs', () => {
         decision('d4', 'cy', '2025-06-02'),
         decision('d2', 'cy', '2025-06-03'),
       );
-      await expect(readDecisions(filesLog(first, again), hashOf)).rejects.toThrow(
+      await expect(readDecisions(filesLog(first, again))).rejects.toThrow(
         new CliUsageError(`${again} line 2: decision_id: "d2" is already on ${first} line 2`),
       );
       const moved = await log(decision('d5', 'ben', '2025-06-03', 'holdout'));
-      await expect(readDecisions(filesLog(first, moved), hashOf)).rejects.toThrow(
+      await expect(readDecisions(filesLog(first, moved))).rejects.toThrow(
         new CliUsageError(
           `${moved} line 1: assignment: user_id "ben" is in holdout here but in treated on ${first} line 2; a learner keeps one group for the whole log`,
         ),
@@ -180,7 +159,7 @@ describe('reading the closed-loop logs', () => {
       // The collector received the batch twice, then d3.
       const second = await gzippedLog(...batch, decision('d3', 'cy', '2025-06-02'));
 
-      const { table } = await readDecisions(filesLog(first, second), hashOf);
+      const table = await readDecisions(filesLog(first, second));
 
       expect(table.decisions).toBe(3);
       expect(table.userIds).toEqual(['ana', 'ben', 'cy']);
@@ -189,10 +168,7 @@ describe('reading the closed-loop logs', () => {
     });
 
     it('counts no copy in a log without one', async () => {
-      const { table } = await readDecisions(
-        await fileLog(decision('d1', 'ana', '2025-06-01')),
-        hashOf,
-      );
+      const table = await readDecisions(await fileLog(decision('d1', 'ana', '2025-06-01')));
       expect(table.copies).toBeUndefined();
     });
 
@@ -201,7 +177,7 @@ describe('reading the closed-loop logs', () => {
       const path = join(dir, `log-${files++}.ndjson`);
       await writeFile(path, `${text}\n${text.replace(',', ', ')}\n`);
 
-      await expect(readDecisions(oneFileLog(path), hashOf)).rejects.toThrow(
+      await expect(readDecisions(oneFileLog(path))).rejects.toThrow(
         new CliUsageError(`${path} line 2: decision_id: "d1" is already on line 1`),
       );
     });
@@ -209,7 +185,7 @@ describe('reading the closed-loop logs', () => {
     it("names the file of the decision an outcome wrongly follows, and of a bad outcome's line", async () => {
       const decisions = await log(decision('d1', 'ana', '2025-06-01'));
       const more = await gzippedLog(decision('d2', 'ben', '2025-06-01', 'holdout'));
-      const { table } = await readDecisions(filesLog(decisions, more), hashOf);
+      const table = await readDecisions(filesLog(decisions, more));
       const outcomes = await log(outcome('ana', '2025-06-02'));
       const stolen = await gzippedLog(
         outcome('ben', '2025-06-02'),
@@ -224,7 +200,7 @@ describe('reading the closed-loop logs', () => {
     });
   });
 
-  describe(readOutcomes.name, () => {
+  describe('reading outcomes against it', () => {
     let decisionsPath: string;
 
     beforeAll(async () => {
@@ -235,7 +211,7 @@ describe('reading the closed-loop logs', () => {
     });
 
     it("gives each learner's action days, sorted, and skips learners without decisions", async () => {
-      const { table } = await readDecisions(oneFileLog(decisionsPath), hashOf);
+      const table = await readDecisions(oneFileLog(decisionsPath));
       const path = await log(
         outcome('ana', '2025-06-05T08:00:00Z', 'd1'),
         outcome('zoe', '2025-06-02'),
@@ -249,7 +225,7 @@ describe('reading the closed-loop logs', () => {
     });
 
     it('refuses an outcome whose decision_id is not in the decisions log', async () => {
-      const { table } = await readDecisions(oneFileLog(decisionsPath), hashOf);
+      const table = await readDecisions(oneFileLog(decisionsPath));
       const path = await log(outcome('ana', '2025-06-02'), outcome('ana', '2025-06-02', 'd9'));
 
       await expect(readOutcomes(oneFileLog(path), table)).rejects.toThrow(
@@ -258,7 +234,7 @@ describe('reading the closed-loop logs', () => {
     });
 
     it('refuses an empty outcomes log, which would read as nobody acting', async () => {
-      const { table } = await readDecisions(oneFileLog(decisionsPath), hashOf);
+      const table = await readDecisions(oneFileLog(decisionsPath));
       const path = await log();
 
       await expect(readOutcomes(oneFileLog(path), table)).rejects.toThrow(
@@ -269,7 +245,7 @@ describe('reading the closed-loop logs', () => {
     });
 
     it('refuses outcomes that are all before the decisions or by other learners', async () => {
-      const { table } = await readDecisions(oneFileLog(decisionsPath), hashOf);
+      const table = await readDecisions(oneFileLog(decisionsPath));
       const path = await log(outcome('ana', '2025-05-31'), outcome('zoe', '2025-06-02'));
 
       await expect(readOutcomes(oneFileLog(path), table)).rejects.toThrow(
@@ -280,7 +256,7 @@ describe('reading the closed-loop logs', () => {
     });
 
     it("refuses an outcome that follows another learner's decision", async () => {
-      const { table } = await readDecisions(oneFileLog(decisionsPath), hashOf);
+      const table = await readDecisions(oneFileLog(decisionsPath));
       const path = await log(outcome('ana', '2025-06-02', 'd2'));
 
       await expect(readOutcomes(oneFileLog(path), table)).rejects.toThrow(
@@ -288,73 +264,6 @@ describe('reading the closed-loop logs', () => {
           `${path} line 1: decision_id: "d2" was made for user_id "ben" (${decisionsPath} line 2), not "ana"`,
         ),
       );
-    });
-  });
-
-  describe(tallyLearners.name, () => {
-    it('counts per learner the decisions an action followed within the window', async () => {
-      const { table } = await readDecisions(
-        await fileLog(
-          decision('d1', 'ana', '2025-06-01'),
-          decision('d2', 'ana', '2025-06-08'),
-          decision('d3', 'ben', '2025-06-01', 'holdout'),
-          decision('d4', 'ana', '2025-06-20'),
-        ),
-        hashOf,
-      );
-      // ana acts on 06-08, the last day of d1's window with 8 days but past it with 7, and the
-      // first of d2's; ben acts the day before his decision.
-      const actions = await readOutcomes(
-        await fileLog(outcome('ana', '2025-06-08'), outcome('ben', '2025-05-31')),
-        table,
-      );
-
-      // The log's first action, ben's on 05-31, starts the pre-period: one day before the first
-      // decisions, on which ana did not act within the window (cut at 06-01) and ben did.
-      expect(tallyLearners(table, actions, 7)).toEqual([
-        { group: 'treated', decisions: 3, acted: 1, covariate: 0 },
-        { group: 'holdout', decisions: 1, acted: 0, covariate: 1 },
-      ]);
-      expect(tallyLearners(table, actions, 8)).toEqual([
-        { group: 'treated', decisions: 3, acted: 2, covariate: 0 },
-        { group: 'holdout', decisions: 1, acted: 0, covariate: 1 },
-      ]);
-    });
-
-    it("measures each learner's pre-period up to their own first decision, --pre-days of it at most", async () => {
-      const { table } = await readDecisions(
-        await fileLog(
-          decision('d1', 'ana', '2025-06-10'),
-          decision('d2', 'ben', '2025-06-05', 'holdout'),
-          decision('d3', 'cy', '2025-06-01'),
-        ),
-        hashOf,
-      );
-      // The log starts on 06-01 (cy's action, on his first decision's day: he has no pre-period).
-      const actions = await readOutcomes(
-        await fileLog(
-          outcome('cy', '2025-06-01'),
-          outcome('ana', '2025-06-02'),
-          outcome('ana', '2025-06-08'),
-          outcome('ben', '2025-06-04'),
-        ),
-        table,
-      );
-
-      // Window 1: ana acted on 2 of her 9 days 06-01 to 06-09, ben on 1 of his 4, 06-01 to 06-04.
-      expect(tallyLearners(table, actions, 1).map((learner) => learner.covariate)).toEqual([
-        2 / 9,
-        1 / 4,
-        null,
-      ]);
-      // With 3 days: ana's 06-07 to 06-09, ben's 06-02 to 06-04.
-      expect(tallyLearners(table, actions, 1, 3).map((learner) => learner.covariate)).toEqual([
-        1 / 3,
-        1 / 3,
-        null,
-      ]);
-      // Window 7: ana's days 06-01 to 06-08 see an action (each window cut at 06-10), 06-09 not.
-      expect(tallyLearners(table, actions, 7)[0].covariate).toBe(8 / 9);
     });
   });
 });

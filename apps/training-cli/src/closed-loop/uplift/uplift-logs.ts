@@ -13,10 +13,7 @@ import {
   parseDecisionLine,
   parseOutcomeLine,
 } from '@app/contract';
-import { groupOf, HOLDOUT, TREATED } from './groups';
-import { WeeklyRate } from './uplift-html';
-import { actedWithin, GroupedTally } from './uplift';
-import { preRate } from './cuped';
+import { groupOf } from './groups';
 import { DecisionLines } from './decision-lines';
 
 /** Copies of earlier decisions' lines that a decision table skipped: how many, and the first. */
@@ -28,7 +25,7 @@ export interface SkippedCopies {
 /** A line's digest: the first 64 bits of its text's SHA-256, as two 32-bit words. */
 type LineDigest = readonly [number, number];
 
-function lineDigest(text: string): LineDigest {
+export function lineDigest(text: string): LineDigest {
   // The one-shot hash: a Hash object a line would take longer than hashing the line.
   const digest = hash('sha256', text, 'buffer');
   return [digest.readUInt32LE(0), digest.readUInt32LE(4)];
@@ -134,46 +131,6 @@ export class DecisionTable {
   }
 }
 
-/** Decisions made under a config other than the one the split is expected from. */
-export interface ConfigHashMismatch {
-  readonly decisions: number;
-  readonly first: LogLine;
-  readonly hash: string;
-  readonly expected: string;
-}
-
-export interface DecisionLog {
-  readonly table: DecisionTable;
-  readonly mismatch: ConfigHashMismatch | undefined;
-}
-
-/**
- * Reads decisions.ndjson. `configHash` gives the config hash a group's decisions should carry
- * in their policy_version (a variant with overrides has a config, and a hash, of its own), or
- * undefined when the config does not know the group.
- */
-export async function readDecisions(
-  log: LogFiles,
-  configHash: (group: string) => string | undefined,
-): Promise<DecisionLog> {
-  const table = new DecisionTable(log);
-  let mismatch: ConfigHashMismatch | undefined;
-  await forEachLogLine(log.files, (text, at) => {
-    const { record, day } = parseDecisionLine(text, lineName(at));
-    if (!table.add(record, day, text, at)) return;
-    const hash = record.policy_version.split('/')[1];
-    const expected = configHash(groupOf(record.assignment));
-    if (expected !== undefined && hash !== expected) {
-      mismatch =
-        mismatch === undefined
-          ? { decisions: 1, first: at, hash, expected }
-          : { ...mismatch, decisions: mismatch.decisions + 1 };
-    }
-  });
-  if (table.decisions === 0) throw new CliUsageError(`${log.name} has no decisions`);
-  return { table, mismatch };
-}
-
 /** The first day of the decisions log: an outcome before it follows none of its decisions. */
 function firstDecisionDay(decisions: DecisionTable): CalendarDay {
   let first = decisions.dayOf[0];
@@ -239,17 +196,6 @@ export async function forEachOutcome(
   reader.requireOverlap(log.name);
 }
 
-/** Each learner's action days (any action), sorted: what the action rate is measured on. */
-export async function readOutcomes(
-  log: LogFiles,
-  decisions: DecisionTable,
-): Promise<CalendarDay[][]> {
-  const actionDays: CalendarDay[][] = decisions.userIds.map(() => []);
-  await forEachOutcome(log, decisions, (learner, _action, day) => actionDays[learner].push(day));
-  for (const days of actionDays) days.sort((a, b) => a - b);
-  return actionDays;
-}
-
 /** An outcome that names its decision must name one of the log's, made for the same learner. */
 export function requireOwnDecision(
   decisionId: string,
@@ -268,100 +214,4 @@ export function requireOwnDecision(
       `${where}: decision_id: ${id} was made for user_id ${JSON.stringify(owner)} (${lineName(decisions.lineOf(decision))}), not ${JSON.stringify(userId)}`,
     );
   }
-}
-
-/** The first day any of the decisions' learners acted: where the outcomes log's coverage begins. */
-function firstActionDay(actionDays: readonly (readonly CalendarDay[])[]): CalendarDay | undefined {
-  let first: CalendarDay | undefined;
-  for (const days of actionDays) {
-    if (days.length > 0 && (first === undefined || days[0] < first)) first = days[0];
-  }
-  return first;
-}
-
-/**
- * Each learner's pre-period (preRate): the days before their first decision, from the first day
- * the outcomes log has an action of the decisions' learners on, or with `preDays` the last
- * `preDays` of them. Never before that first day: what the log does not cover is not a day
- * without actions.
- */
-function preRates(
-  firstDecision: readonly CalendarDay[],
-  actionDays: readonly (readonly CalendarDay[])[],
-  windowDays: number,
-  preDays: number | undefined,
-): (number | null)[] {
-  const logStart = firstActionDay(actionDays);
-  return firstDecision.map((first, learner) => {
-    if (logStart === undefined) return null;
-    const from = preDays === undefined ? logStart : Math.max(logStart, first - preDays);
-    return preRate(actionDays[learner], from, first, windowDays);
-  });
-}
-
-/**
- * Per learner: decisions, how many an action followed within the window, the group, and the
- * pre-period's action rate (null without a pre-period day) that CUPED adjusts by.
- */
-export function tallyLearners(
-  decisions: DecisionTable,
-  actionDays: readonly (readonly CalendarDay[])[],
-  windowDays: number,
-  preDays?: number,
-): GroupedTally[] {
-  const made = new Array<number>(decisions.userIds.length).fill(0);
-  const acted = new Array<number>(decisions.userIds.length).fill(0);
-  const firstDecision = new Array<CalendarDay>(decisions.userIds.length).fill(Infinity);
-  for (let i = 0; i < decisions.decisions; i++) {
-    const learner = decisions.learnerOf[i];
-    made[learner]++;
-    firstDecision[learner] = Math.min(firstDecision[learner], decisions.dayOf[i]);
-    if (actedWithin(actionDays[learner], decisions.dayOf[i], windowDays)) acted[learner]++;
-  }
-  const covariates = preRates(firstDecision, actionDays, windowDays, preDays);
-  return decisions.groups.map((group, learner) => ({
-    group,
-    decisions: made[learner],
-    acted: acted[learner],
-    covariate: covariates[learner],
-  }));
-}
-
-/**
- * Each arm's action rate week by week, the weeks counted from the first decision's day: the
- * holdout, treated (every learner not held out), then each variant, as the report's arms. A
- * decision counts in the week of its day. Arms in `arms` order; a week without a decision of the
- * arm is null.
- */
-export function weeklyRates(
-  decisions: DecisionTable,
-  actionDays: readonly (readonly CalendarDay[])[],
-  windowDays: number,
-  arms: readonly string[],
-): WeeklyRate[] {
-  const first = firstDecisionDay(decisions);
-  let weeks = 0;
-  for (const day of decisions.dayOf) weeks = Math.max(weeks, Math.floor((day - first) / 7) + 1);
-  const tallies = new Map(
-    arms.map((arm) => [
-      arm,
-      { made: new Array<number>(weeks).fill(0), acted: new Array<number>(weeks).fill(0) },
-    ]),
-  );
-  for (let i = 0; i < decisions.decisions; i++) {
-    const learner = decisions.learnerOf[i];
-    const group = decisions.groups[learner];
-    const week = Math.floor((decisions.dayOf[i] - first) / 7);
-    const acted = actedWithin(actionDays[learner], decisions.dayOf[i], windowDays) ? 1 : 0;
-    for (const arm of group === HOLDOUT || group === TREATED ? [group] : [TREATED, group]) {
-      const tally = tallies.get(arm);
-      if (tally === undefined) continue;
-      tally.made[week]++;
-      tally.acted[week] += acted;
-    }
-  }
-  return arms.map((arm) => {
-    const { made, acted } = tallies.get(arm)!;
-    return { arm, rates: made.map((count, w) => (count === 0 ? null : acted[w] / count)) };
-  });
 }

@@ -2,7 +2,8 @@ import { percent, plural, signed, table } from '../../cli/format';
 import { ArmRow, ConfidenceInterval, Lift, NO_PRE_PERIOD, PrePeriod, UpliftReport } from './uplift';
 import { VariantLift } from './variants';
 import { lineIn, LogFiles } from '../../cli/log-file';
-import { ConfigHashMismatch, SkippedCopies } from './uplift-logs';
+import { SkippedCopies } from './uplift-logs';
+import { HashMismatch, placeLine } from './uplift-tally';
 
 function armCells(arm: ArmRow): string[] {
   return [
@@ -116,10 +117,6 @@ export function copiesWarning(log: LogFiles, copies: SkippedCopies): string {
 }
 
 /** Said before the report, as it may also explain why the groups do not fit the config. */
-export function hashWarning(
-  mismatch: ConfigHashMismatch,
-  decisions: LogFiles,
-  config: string,
-): string {
-  return `warning: ${plural(mismatch.decisions, 'decision')} in ${decisions.name} (the first on ${lineIn(decisions, mismatch.first)}) were made under config hash ${mismatch.hash}, not ${config}'s ${mismatch.expected}: the expected split may be wrong`;
+export function hashWarning(mismatch: HashMismatch, decisions: LogFiles, config: string): string {
+  return `warning: ${plural(mismatch.decisions, 'decision')} in ${decisions.name} (the first on ${lineIn(decisions, placeLine(decisions, mismatch.first))}) were made under config hash ${mismatch.hash}, not ${config}'s ${mismatch.expected}: the expected split may be wrong`;
 }

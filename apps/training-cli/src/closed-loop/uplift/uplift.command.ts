@@ -1,4 +1,4 @@
-import { Command, Option } from 'nest-commander';
+import { Command, Option, OptionMetadata } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
 import { parseFilePath, parseInteger, parseLiftPoints } from '../../cli/cli-options';
 import { LogPaths } from '../../cli/log-file';
@@ -10,13 +10,33 @@ import {
   parseLogPaths,
   printReport,
 } from '../../cli/log-options';
-import { warnOnStderr } from '../../cli/progress.service';
+import { ProgressService, warnOnStderr } from '../../cli/progress.service';
+import { CliUsageError } from '../../cli/cli-errors';
+import { plural } from '../../cli/format';
+import { ONE_SHARD } from '../../cli/learner-partitions';
+import { parseShard, Shard } from '../../cli/shard-option';
 import { upliftText } from './uplift-text';
 import { UPLIFT_DEFAULTS, UpliftRequest, UpliftService } from './uplift.service';
 
 export interface UpliftOptions extends UpliftRequest {
   readonly json?: boolean;
+  readonly shard?: Shard;
+  readonly partial?: string;
 }
+
+/** `--target-lift`, of `uplift` and of `combine`. */
+export const TARGET_LIFT_OPTION: OptionMetadata = {
+  flags: '--target-lift <points>',
+  description:
+    'a lift in percentage points to size the holdout for: the share of these learners to hold out to detect it',
+};
+
+/** `--html`, of `uplift` and of `combine`. */
+export const UPLIFT_HTML_OPTION: OptionMetadata = {
+  flags: '--html <path>',
+  description:
+    'also write the report as a self-contained HTML page: a forest plot of the lifts and the weekly action rate by arm',
+};
 
 const MAX_WINDOW_DAYS = 365;
 /** Ten years of days: a pre-period longer than any log. */
@@ -33,13 +53,39 @@ const MAX_PRE_DAYS = 3660;
     "measure the lift of nudging from a decisions log and an outcomes log: each arm's action rate within a window, treated against holdout with 95% CIs, and a sample ratio test against the config's split",
 })
 export class UpliftCommand extends CliCommand {
-  constructor(private readonly uplift: UpliftService) {
+  constructor(
+    private readonly uplift: UpliftService,
+    private readonly progress: ProgressService,
+  ) {
     super();
   }
 
   async run(_args: string[], options: UpliftOptions): Promise<void> {
-    const report = await this.uplift.measure(options, warnOnStderr);
-    printReport(report, options.json, () => upliftText(report));
+    if (options.partial === undefined) {
+      if (options.shard !== undefined) {
+        throw new CliUsageError(
+          '--shard: give --partial FILE too: a shard writes a partial for combine',
+        );
+      }
+      const report = await this.uplift.measure(options, warnOnStderr);
+      printReport(report, options.json, () => upliftText(report));
+      return;
+    }
+    const reportFlag = [
+      options.html !== undefined && '--html',
+      options.targetLift !== undefined && '--target-lift',
+      options.json === true && '--json',
+    ].find((flag) => flag !== false);
+    if (reportFlag !== undefined) {
+      throw new CliUsageError(`${reportFlag}: give it to combine: a partial has no report`);
+    }
+    const shard = options.shard ?? ONE_SHARD;
+    const started = performance.now();
+    const tally = await this.uplift.writePartial(options, shard, options.partial);
+    const seconds = (performance.now() - started) / 1000;
+    this.progress.summary(
+      `uplift shard ${shard.index}/${shard.count}: ${plural(tally.decisions, 'decision')} of the log's ${plural(tally.decisionLines, 'line')} in ${seconds.toFixed(1)} s -> ${options.partial}`,
+    );
   }
 
   @Option(
@@ -72,11 +118,7 @@ export class UpliftCommand extends CliCommand {
     return parseFilePath(value);
   }
 
-  @Option({
-    flags: '--target-lift <points>',
-    description:
-      'a lift in percentage points to size the holdout for: the share of these learners to hold out to detect it',
-  })
+  @Option(TARGET_LIFT_OPTION)
   parseTargetLift(value: string): number {
     return parseLiftPoints(value);
   }
@@ -89,12 +131,26 @@ export class UpliftCommand extends CliCommand {
     return parseInteger(value, 1, MAX_PRE_DAYS);
   }
 
-  @Option({
-    flags: '--html <path>',
-    description:
-      'also write the report as a self-contained HTML page: a forest plot of the lifts and the weekly action rate by arm',
-  })
+  @Option(UPLIFT_HTML_OPTION)
   parseHtml(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option({
+    flags: '--shard <i/n>',
+    description:
+      'tally only shard I of N (0-based): the learners whose user_id hashes to it, every line of theirs; with --partial, for combine',
+  })
+  parseShard(value: string): Shard {
+    return parseShard(value);
+  }
+
+  @Option({
+    flags: '--partial <path>',
+    description:
+      "write the shard's mergeable tally to this file instead of a report; combine --partial FILE... reports on all shards",
+  })
+  parsePartial(value: string): string {
     return parseFilePath(value);
   }
 

@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { CliUsageError } from '../../cli/cli-errors';
 import { LogPaths, resolveLogs } from '../../cli/log-file';
 import { loadConfigFlag } from '../../cli/engine-config';
+import { ONE_SHARD } from '../../cli/learner-partitions';
+import { Shard } from '../../cli/shard-option';
+import { writeHtmlPage, writeTextFile } from '../../cli/text-file-writer';
 import { expectedShares, groupConfig } from './groups';
-import { requireArms, UpliftReport, upliftReport } from './uplift';
-import { readDecisions, readOutcomes, tallyLearners, weeklyRates } from './uplift-logs';
+import { UpliftReport, upliftReport } from './uplift';
 import { upliftHtml } from './uplift-html';
-import { writeHtmlPage } from '../../cli/text-file-writer';
+import { partialJson, UpliftRun } from './uplift-partial';
+import { requireOverlap, tallyUplift } from './uplift-stream';
+import { placeLine, UpliftTally, weeklyRates } from './uplift-tally';
 import { copiesWarning, hashWarning } from './uplift-text';
 
 export interface UpliftRequest {
@@ -18,50 +23,97 @@ export interface UpliftRequest {
   readonly targetLift?: number;
   /**
    * CUPED's pre-period: the days before each learner's first decision; all the outcomes log has
-   * before it when left out.
+   * before it when undefined.
    */
   readonly preDays?: number;
-  /** Where to write the report as a self-contained HTML page, if anywhere. */
+  /** Also write the report as an HTML page here. */
   readonly html?: string;
 }
 
-/** The flags' defaults: `uplift` and closed-loop-report run with these. */
+/** What a report is made with, beside the tally. */
+export interface UpliftReportOptions {
+  readonly targetLift?: number;
+  readonly html?: string;
+}
+
 export const UPLIFT_DEFAULTS = { windowDays: 7, config: 'config/config.json' } as const;
 
-/**
- * `uplift`: whether nudges change what learners do, from a platform's decisions and outcomes
- * logs (docs/closed-loop.md). Any problem in the logs or the config is a usage error naming the
- * file, line and field.
- */
+/** `uplift`'s work, for the command and for the closed-loop report. */
 @Injectable()
 export class UpliftService {
-  /**
-   * `warn` hears, before the report is computed, that copies of decision lines were skipped, and
-   * why the expected split may be wrong: the decisions were made under another config.
-   */
+  /** Reads the logs and reports on every learner. */
   async measure(request: UpliftRequest, warn: (line: string) => void): Promise<UpliftReport> {
+    const { run, tally } = await this.tally(request, ONE_SHARD);
+    return this.report(run, tally, request, warn);
+  }
+
+  /**
+   * Reads the logs and tallies the learners of `shard` (docs/closed-loop.md "Evaluation at
+   * platform scale"), with what a report of the tally needs to know of the run.
+   */
+  async tally(
+    request: UpliftRequest,
+    shard: Shard,
+  ): Promise<{ run: UpliftRun; tally: UpliftTally }> {
     const config = loadConfigFlag(request.config);
     const logs = await resolveLogs(request);
-    const { table: decisions, mismatch } = await readDecisions(
-      logs.decisions,
-      (group) => groupConfig(config, group)?.hash,
-    );
-    // What the decisions alone lack is said before the outcomes are read.
-    requireArms(decisions.groups);
-    const actionDays = await readOutcomes(logs.outcomes, decisions);
-    if (decisions.copies !== undefined) warn(copiesWarning(logs.decisions, decisions.copies));
-    if (mismatch !== undefined) warn(hashWarning(mismatch, logs.decisions, request.config));
-    const learners = tallyLearners(decisions, actionDays, request.windowDays, request.preDays);
-    const report = upliftReport(learners, expectedShares(config.assignment), {
+    const tally = await tallyUplift(logs, {
       windowDays: request.windowDays,
-      targetLift: request.targetLift,
       preDays: request.preDays,
-      experiments: config.assignment.experiments,
+      configHash: (group) => groupConfig(config, group)?.hash,
+      shard,
     });
-    if (request.html !== undefined) {
+    const run: UpliftRun = {
+      windowDays: request.windowDays,
+      preDays: request.preDays,
+      config: { path: request.config, hash: config.hash },
+      shares: expectedShares(config.assignment),
+      experiments: config.assignment.experiments,
+      ...logs,
+    };
+    return { run, tally };
+  }
+
+  /** Tallies the learners of `shard` into a partial file, for `combine`. */
+  async writePartial(request: UpliftRequest, shard: Shard, path: string): Promise<UpliftTally> {
+    const { run, tally } = await this.tally(request, shard);
+    try {
+      await writeTextFile(path, (out) => out.write(`${partialJson({ shard, run, tally })}\n`));
+    } catch (error) {
+      throw new CliUsageError(`--partial ${path}: cannot write it (${(error as Error).message})`);
+    }
+    return tally;
+  }
+
+  /**
+   * The report of a tally of every learner: what only all of them can show (that the logs
+   * overlap, that both arms have learners) is checked here, and the warnings are said.
+   */
+  async report(
+    run: UpliftRun,
+    tally: UpliftTally,
+    options: UpliftReportOptions,
+    warn: (line: string) => void,
+  ): Promise<UpliftReport> {
+    requireOverlap(tally, run);
+    if (tally.copies !== undefined) {
+      const { lines, first } = tally.copies;
+      warn(copiesWarning(run.decisions, { lines, first: placeLine(run.decisions, first) }));
+    }
+    if (tally.mismatch !== undefined) {
+      warn(hashWarning(tally.mismatch, run.decisions, run.config.path));
+    }
+    // Groups by name: the report is the same whichever learner came first.
+    const groups = new Map([...tally.groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const report = upliftReport(groups, run.shares, {
+      windowDays: run.windowDays,
+      targetLift: options.targetLift,
+      preDays: run.preDays,
+      experiments: run.experiments,
+    });
+    if (options.html !== undefined) {
       const arms = report.arms.map((arm) => arm.arm);
-      const weekly = weeklyRates(decisions, actionDays, request.windowDays, arms);
-      await writeHtmlPage(request.html, upliftHtml(report, weekly));
+      await writeHtmlPage(options.html, upliftHtml(report, weeklyRates(tally, arms)));
     }
     return report;
   }

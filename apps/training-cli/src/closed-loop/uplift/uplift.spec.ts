@@ -4,13 +4,13 @@ import { chiSquarePValue, sampleRatioTest } from './sample-ratio';
 import {
   absoluteLift,
   actedWithin,
-  GroupedTally,
   liftPower,
   ratioEstimate,
   relativeLift,
   upliftReport,
 } from './uplift';
 import { expectedShares, groupOf } from './groups';
+import { ArmMoments, GroupedTally, momentsOf } from './arm-moments';
 
 /** Hand-computed example, treated: learners (acted, decisions) = (1, 2), (0, 1), (2, 3). */
 const TREATED = [
@@ -48,12 +48,20 @@ function grouped(group: string, learners: { acted: number; decisions: number }[]
   return learners.map((learner) => ({ group, ...learner }));
 }
 
+/** Each group's sums, the groups in the order their first learner comes. */
+function groupsOf(learners: readonly GroupedTally[]): Map<string, ArmMoments> {
+  const groups = new Map<string, GroupedTally[]>();
+  for (const learner of learners)
+    groups.set(learner.group, [...(groups.get(learner.group) ?? []), learner]);
+  return new Map([...groups].map(([group, members]) => [group, momentsOf(members)]));
+}
+
 describe(ratioEstimate.name, () => {
   it('is Σ acted / Σ decisions, with the delta-method variance over learners', () => {
     // K = 3, x = (1, 0, 2), y = (2, 1, 3): x̄ = 1, ȳ = 2, rate = 3 / 6 = 0.5.
     // Deviations x: (0, −1, 1), y: (0, −1, 1), so s_x² = s_y² = s_xy = 2 / (3 − 1) = 1.
     // var = (1/3)·(1/2² − 2·(1/2³)·1 + (1²/2⁴)·1) = (1/3)·(0.25 − 0.25 + 0.0625) = 0.0625 / 3.
-    const sut = ratioEstimate(TREATED);
+    const sut = ratioEstimate(momentsOf(TREATED));
 
     expect(sut.rate).toBe(0.5);
     expect(sut.variance).toBeCloseTo(0.0625 / 3, 15);
@@ -64,21 +72,24 @@ describe(ratioEstimate.name, () => {
     // s_x² = 4·0.25 / 3 = 1/3; y deviations (0, 0, −1, 1): s_y² = 2/3;
     // s_xy = (0 + 0 + (−0.5)(−1) + (0.5)(1)) / 3 = 1/3.
     // var = (1/4)·((1/3)/4 − 2·(0.5/8)·(1/3) + (0.25/16)·(2/3)) = (1/4)·(8 − 4 + 1)/96 = 5/384.
-    const sut = ratioEstimate(HOLDOUT);
+    const sut = ratioEstimate(momentsOf(HOLDOUT));
 
     expect(sut.rate).toBe(0.25);
     expect(sut.variance).toBeCloseTo(5 / 384, 15);
   });
 
   it('has no variance for a single learner', () => {
-    expect(ratioEstimate([{ acted: 1, decisions: 2 }])).toEqual({ rate: 0.5, variance: NaN });
+    expect(ratioEstimate(momentsOf([{ acted: 1, decisions: 2 }]))).toEqual({
+      rate: 0.5,
+      variance: NaN,
+    });
   });
 });
 
 describe(absoluteLift.name, () => {
   it('is the difference of the rates, ± 1.959963985·√(var_t + var_h)', () => {
     // 0.5 − 0.25 = 0.25, and var_t + var_h = 8/384 + 5/384 = 13/384.
-    const sut = absoluteLift(ratioEstimate(TREATED), ratioEstimate(HOLDOUT));
+    const sut = absoluteLift(ratioEstimate(momentsOf(TREATED)), ratioEstimate(momentsOf(HOLDOUT)));
 
     expect(sut.estimate).toBe(0.25);
     expect(sut.ci95[0]).toBeCloseTo(-0.11062360879447869, 9);
@@ -89,7 +100,7 @@ describe(absoluteLift.name, () => {
 describe(relativeLift.name, () => {
   it('is rate_t / rate_h − 1, with var_t/r_h² + r_t²·var_h/r_h⁴', () => {
     // 0.5 / 0.25 − 1 = 1; var = (1/48)/(1/16) + 0.25·(5/384)/(1/256) = 1/3 + 5/6 = 7/6.
-    const sut = relativeLift(ratioEstimate(TREATED), ratioEstimate(HOLDOUT));
+    const sut = relativeLift(ratioEstimate(momentsOf(TREATED)), ratioEstimate(momentsOf(HOLDOUT)));
 
     expect(sut?.estimate).toBe(1);
     expect(sut?.ci95[0]).toBeCloseTo(-1.1170030608338588, 9);
@@ -97,11 +108,13 @@ describe(relativeLift.name, () => {
   });
 
   it('is null when no held-out decision was followed by an action', () => {
-    const never = ratioEstimate([
-      { acted: 0, decisions: 2 },
-      { acted: 0, decisions: 1 },
-    ]);
-    expect(relativeLift(ratioEstimate(TREATED), never)).toBeNull();
+    const never = ratioEstimate(
+      momentsOf([
+        { acted: 0, decisions: 2 },
+        { acted: 0, decisions: 1 },
+      ]),
+    );
+    expect(relativeLift(ratioEstimate(momentsOf(TREATED)), never)).toBeNull();
   });
 });
 
@@ -220,7 +233,7 @@ describe(upliftReport.name, () => {
       ...grouped('holdout', HOLDOUT),
       ...grouped('tone=warm', TREATED.slice(0, 2)),
     ];
-    const sut = upliftReport(learners, shares, { windowDays: 7 });
+    const sut = upliftReport(groupsOf(learners), shares, { windowDays: 7 });
 
     expect(sut.window_days).toBe(7);
     expect(sut.arms.map(({ ci95: _, ...arm }) => arm)).toEqual([
@@ -253,7 +266,11 @@ describe(upliftReport.name, () => {
     ].map((learner, i) => ({ ...learner, covariate: covariates[i] }));
     const experiments = [{ key: 'tone', variants: [{ key: 'warm' }, { key: 'cold' }] }];
 
-    const sut = upliftReport(learners, shares, { windowDays: 7, preDays: 14, experiments });
+    const sut = upliftReport(groupsOf(learners), shares, {
+      windowDays: 7,
+      preDays: 14,
+      experiments,
+    });
 
     expect(sut.cuped!.estimate).toBeCloseTo(5 / 48, 15);
     expect(sut.cuped!.variance_reduction).toBeCloseTo(217 / 234, 15);
@@ -267,7 +284,7 @@ describe(upliftReport.name, () => {
   it('says why there is no CUPED lift when no learner has a pre-period', () => {
     const learners = [...grouped('holdout', HOLDOUT), ...grouped('tone=warm', TREATED)];
 
-    const sut = upliftReport(learners, shares, { windowDays: 7 });
+    const sut = upliftReport(groupsOf(learners), shares, { windowDays: 7 });
 
     expect(sut.cuped).toBeNull();
     expect(sut.pre_period).toEqual({
@@ -281,7 +298,7 @@ describe(upliftReport.name, () => {
 
   it('counts a configured group without learners in the sample ratio test', () => {
     const learners = [...grouped('holdout', HOLDOUT), ...grouped('tone=warm', TREATED)];
-    const sut = upliftReport(learners, shares, { windowDays: 7 });
+    const sut = upliftReport(groupsOf(learners), shares, { windowDays: 7 });
 
     expect(sut.arms.map((arm) => arm.arm)).toEqual(['holdout', 'treated', 'tone=warm']);
     // 4 / 3 / 0 against 1.4, 2.8, 2.8.
@@ -315,14 +332,16 @@ describe(upliftReport.name, () => {
       "the decisions have 1 learner in no experiment, where the config's assignment puts none: pass the config the decisions were made with (--config)",
     ],
   ])('refuses %s', (_case, learners, message) => {
-    expect(() => upliftReport(learners, shares, { windowDays: 7 })).toThrow(
+    expect(() => upliftReport(groupsOf(learners), shares, { windowDays: 7 })).toThrow(
       new CliUsageError(message),
     );
   });
 
   it('refuses held-out learners when the config holds none out', () => {
     const learners = [...grouped('holdout', HOLDOUT), ...grouped('treated', TREATED)];
-    expect(() => upliftReport(learners, expectedShares(assignment(0)), { windowDays: 7 })).toThrow(
+    expect(() =>
+      upliftReport(groupsOf(learners), expectedShares(assignment(0)), { windowDays: 7 }),
+    ).toThrow(
       new CliUsageError(
         "the decisions have 4 learners in the holdout, where the config's assignment puts none: pass the config the decisions were made with (--config)",
       ),

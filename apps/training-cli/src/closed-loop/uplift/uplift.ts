@@ -5,12 +5,11 @@ import { HOLDOUT, TREATED } from './groups';
 import { SampleRatioTest, sampleRatioTest } from './sample-ratio';
 import { CupedLift, cupedLift } from './cuped';
 import { ExperimentKeys, VariantLift, variantLifts } from './variants';
+import { ArmMoments, mergedMoments } from './arm-moments';
 import {
   absoluteLift,
   ConfidenceInterval,
-  GroupedTally,
   interval95,
-  LearnerTally,
   Lift,
   RatioEstimate,
   ratioEstimate,
@@ -20,10 +19,7 @@ import {
 export {
   absoluteLift,
   ConfidenceInterval,
-  CovariateTally,
-  GroupedTally,
   interval95,
-  LearnerTally,
   Lift,
   RatioEstimate,
   ratioEstimate,
@@ -121,8 +117,8 @@ export interface UpliftSettings {
 export const NO_PRE_PERIOD =
   'no learner has an outcome before their first decision, so there is no pre-period to adjust by';
 
-function prePeriod(learners: readonly GroupedTally[], days: number | undefined): PrePeriod {
-  const withOne = learners.filter((learner) => learner.covariate != null).length;
+function prePeriod(arms: readonly ArmMoments[], days: number | undefined): PrePeriod {
+  const withOne = arms.reduce((sum, arm) => sum + arm.covariates, 0);
   return {
     days: days ?? null,
     learners: withOne,
@@ -158,31 +154,18 @@ export function liftPower(
 }
 
 /** An arm's row and its rate's estimate, which the lifts reuse. */
-function measureArm(
-  arm: string,
-  learners: readonly LearnerTally[],
-): { row: ArmRow; estimate: RatioEstimate } {
-  const estimate = ratioEstimate(learners);
+function measureArm(arm: string, moments: ArmMoments): { row: ArmRow; estimate: RatioEstimate } {
+  const estimate = ratioEstimate(moments);
   const { rate, variance } = estimate;
   const row = {
     arm,
-    learners: learners.length,
-    decisions: learners.reduce((sum, learner) => sum + learner.decisions, 0),
-    acted: learners.reduce((sum, learner) => sum + learner.acted, 0),
+    learners: moments.learners,
+    decisions: moments.decisions,
+    acted: moments.acted,
     rate,
     ci95: Number.isNaN(variance) ? null : interval95(rate, variance).ci95,
   };
   return { row, estimate };
-}
-
-function byGroup(learners: readonly GroupedTally[]): Map<string, GroupedTally[]> {
-  const groups = new Map<string, GroupedTally[]>();
-  for (const learner of learners) {
-    const members = groups.get(learner.group);
-    if (members === undefined) groups.set(learner.group, [learner]);
-    else members.push(learner);
-  }
-  return groups;
 }
 
 /** Lift needs both arms, with two learners at least for a variance. */
@@ -200,22 +183,23 @@ function describeGroup(group: string): string {
   return group === TREATED ? 'no experiment' : `variant ${group}`;
 }
 
-/** Lift needs at least 2 learners in each arm: `groups` has each learner's group. */
-export function requireArms(groups: readonly string[]): void {
-  const heldOut = groups.filter((group) => group === HOLDOUT).length;
+/** Lift needs at least 2 learners in each arm: `groups` has each group's sums. */
+export function requireArms(groups: ReadonlyMap<string, ArmMoments>): void {
+  const all = [...groups.values()].reduce((sum, arm) => sum + arm.learners, 0);
+  const heldOut = groups.get(HOLDOUT)?.learners ?? 0;
   requireArm('held-out', heldOut, 'set assignment.holdout_percent above 0 to measure lift');
-  requireArm('treated', groups.length - heldOut, 'every learner was held out');
+  requireArm('treated', all - heldOut, 'every learner was held out');
 }
 
 /** Every group the decisions hold must be one the config expects learners in. */
 function requireExpectedGroups(
-  groups: ReadonlyMap<string, readonly GroupedTally[]>,
+  groups: ReadonlyMap<string, ArmMoments>,
   shares: ReadonlyMap<string, number>,
 ): void {
-  for (const [group, learners] of groups) {
+  for (const [group, arm] of groups) {
     if (!shares.has(group)) {
       throw new CliUsageError(
-        `the decisions have ${plural(learners.length, 'learner')} in ${describeGroup(group)}, where the config's assignment puts none: pass the config the decisions were made with (--config)`,
+        `the decisions have ${plural(arm.learners, 'learner')} in ${describeGroup(group)}, where the config's assignment puts none: pass the config the decisions were made with (--config)`,
       );
     }
   }
@@ -226,18 +210,18 @@ function requireExpectedGroups(
  * lift, and the sample ratio test of the groups against the config's split (`shares`).
  */
 export function upliftReport(
-  learners: readonly GroupedTally[],
+  groups: ReadonlyMap<string, ArmMoments>,
   shares: ReadonlyMap<string, number>,
   { windowDays, targetLift, preDays, experiments = [] }: UpliftSettings,
 ): UpliftReport {
-  const groups = byGroup(learners);
-  const heldOut = groups.get(HOLDOUT) ?? [];
-  const nudged = learners.filter((learner) => learner.group !== HOLDOUT);
-  requireArms(learners.map((learner) => learner.group));
+  requireArms(groups);
   requireExpectedGroups(groups, shares);
+  const heldOut = groups.get(HOLDOUT)!;
+  const nudged = mergedMoments(
+    [...groups].flatMap(([group, arm]) => (group === HOLDOUT ? [] : [arm])),
+  );
   const holdout = measureArm(HOLDOUT, heldOut);
   const treated = measureArm(TREATED, nudged);
-  // Variant rows in the config's order, for the variants that have learners.
   const variants = [...shares.keys()].flatMap((group) => {
     const members = groups.get(group);
     return group === HOLDOUT || group === TREATED || members === undefined
@@ -256,10 +240,10 @@ export function upliftReport(
       targetLift,
     ),
     srm: sampleRatioTest(
-      [...shares.keys()].map((group) => groups.get(group)?.length ?? 0),
+      [...shares.keys()].map((group) => groups.get(group)?.learners ?? 0),
       [...shares.values()],
     ),
-    pre_period: prePeriod(learners, preDays),
+    pre_period: prePeriod([...groups.values()], preDays),
     variants: variantLifts(groups, experiments),
   };
 }

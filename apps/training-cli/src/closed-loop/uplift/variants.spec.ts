@@ -1,5 +1,5 @@
 import { cupedLift } from './cuped';
-import { GroupedTally } from './uplift';
+import { ArmMoments, momentsOf } from './arm-moments';
 import { controlOf, variantLifts } from './variants';
 
 const WARM = [
@@ -14,13 +14,8 @@ const COLD = [
   { acted: 2, decisions: 3, covariate: 1 },
 ];
 
-function groups(entries: Record<string, typeof WARM>): Map<string, GroupedTally[]> {
-  return new Map(
-    Object.entries(entries).map(([group, learners]) => [
-      group,
-      learners.map((learner) => ({ group, ...learner })),
-    ]),
-  );
+function groups(entries: Record<string, typeof WARM>): Map<string, ArmMoments> {
+  return new Map(Object.entries(entries).map(([group, learners]) => [group, momentsOf(learners)]));
 }
 
 const keys = (...variants: string[]) => variants.map((key) => ({ key }));
@@ -47,7 +42,7 @@ describe(variantLifts.name, () => {
     expect(sut[1].absolute_lift!.estimate).toBe(0.25);
     expect(sut[1].absolute_lift!.ci95[0]).toBeCloseTo(-0.11062360879447869, 9);
     expect(sut[1].absolute_lift!.ci95[1]).toBeCloseTo(0.6106236087944787, 9);
-    expect(sut[1].cuped).toEqual(cupedLift(COLD, WARM));
+    expect(sut[1].cuped).toEqual(cupedLift(momentsOf(COLD), momentsOf(WARM)));
     expect(sut[1].cuped!.estimate).toBeCloseTo(5 / 48, 15);
   });
 

@@ -1,5 +1,6 @@
 import { CupedLift, cupedLift } from './cuped';
-import { absoluteLift, GroupedTally, Lift, ratioEstimate } from './ratio';
+import { ArmMoments } from './arm-moments';
+import { absoluteLift, Lift, ratioEstimate } from './ratio';
 
 /** An experiment as `uplift` needs it: its key and its variants' keys, in the config's order. */
 export interface ExperimentKeys {
@@ -37,25 +38,25 @@ export function controlOf(experiment: ExperimentKeys): string {
  * the experiment, so the difference of their rates is the variant's effect over the control's.
  */
 export function variantLifts(
-  groups: ReadonlyMap<string, readonly GroupedTally[]>,
+  groups: ReadonlyMap<string, ArmMoments>,
   experiments: readonly ExperimentKeys[],
 ): VariantLift[] {
   return experiments.flatMap((experiment) => {
     const control = controlOf(experiment);
-    const controls = groups.get(`${experiment.key}=${control}`) ?? [];
+    const controls = groups.get(`${experiment.key}=${control}`);
     return experiment.variants.flatMap(({ key }): VariantLift[] => {
       const members = groups.get(`${experiment.key}=${key}`);
       if (key === control || members === undefined) return [];
-      const comparable = members.length >= 2 && controls.length >= 2;
+      const both = controls !== undefined && members.learners >= 2 && controls.learners >= 2;
       return [
         {
           experiment: experiment.key,
           variant: key,
           control,
-          absolute_lift: comparable
+          absolute_lift: both
             ? absoluteLift(ratioEstimate(members), ratioEstimate(controls))
             : null,
-          cuped: comparable ? cupedLift(members, controls) : null,
+          cuped: both ? cupedLift(members, controls) : null,
         },
       ];
     });

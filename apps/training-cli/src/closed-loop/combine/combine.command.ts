@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'nest-commander';
+import { CliCommand } from '../../cli/cli-command';
+import { CliUsageError } from '../../cli/cli-errors';
+import { parseFilePath, parseLiftPoints } from '../../cli/cli-options';
+import { LogPaths, resolveLog } from '../../cli/log-file';
+import { JSON_OPTION, parseLogPaths, printReport } from '../../cli/log-options';
+import { warnOnStderr } from '../../cli/progress.service';
+import { combinePartials, readPartial } from '../uplift/uplift-partial';
+import { upliftText } from '../uplift/uplift-text';
+import { TARGET_LIFT_OPTION, UPLIFT_HTML_OPTION } from '../uplift/uplift.command';
+import { UpliftService } from '../uplift/uplift.service';
+
+export interface CombineOptions {
+  readonly partial?: LogPaths;
+  readonly targetLift?: number;
+  readonly html?: string;
+  readonly json?: boolean;
+}
+
+/**
+ * `combine`: the report of a sharded run, from the partials its shards wrote
+ * (`uplift --shard I/N --partial FILE`). The partials' tallies add up to the tally one process
+ * would have made, so the report is the one-process report (docs/closed-loop.md "Evaluation at
+ * platform scale").
+ */
+@Command({
+  name: 'combine',
+  description:
+    'report on a sharded run: merge the partials its shards wrote (uplift --shard I/N --partial FILE) and print the report one process would have printed',
+})
+export class CombineCommand extends CliCommand {
+  constructor(private readonly uplift: UpliftService) {
+    super();
+  }
+
+  async run(_args: string[], options: CombineOptions): Promise<void> {
+    if (options.partial === undefined) {
+      throw new CliUsageError('--partial: give the partial of every shard');
+    }
+    const { files } = await resolveLog(options.partial, '--partial');
+    const partials = await Promise.all(
+      files.map(async (file) => readPartial(await readFile(file, 'utf8'), file)),
+    );
+    const { run, tally } = combinePartials(partials, files);
+    const report = await this.uplift.report(run, tally, options, warnOnStderr);
+    printReport(report, options.json, () => upliftText(report));
+  }
+
+  @Option({
+    flags: '--partial <path>',
+    description:
+      'a partial a shard wrote, or a glob (quoted) of them; repeat the flag for more files',
+  })
+  parsePartial(value: string, previous: LogPaths | undefined): string[] {
+    return parseLogPaths(value, previous);
+  }
+
+  @Option(TARGET_LIFT_OPTION)
+  parseTargetLift(value: string): number {
+    return parseLiftPoints(value);
+  }
+
+  @Option(UPLIFT_HTML_OPTION)
+  parseHtml(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
+  }
+}
