@@ -9,6 +9,22 @@ const LOGGING = { policy: { exploration_epsilon: 0.2 }, assignment: { holdout_pe
 /** ope's candidate: the same rules, one slot. */
 const ONE_SLOT = { max_nudges: 1, assignment: { holdout_percent: 10 } };
 
+/** Every number in `actual` within `tolerance` of `expected`'s, and everything else equal. */
+function expectClose(actual: unknown, expected: unknown, tolerance: number, at = 'report'): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    if (Math.abs(actual - expected) > tolerance) {
+      throw new Error(`${at}: ${actual} is not within ${tolerance} of ${expected}`);
+    }
+  } else if (expected !== null && typeof expected === 'object') {
+    expect(Object.keys(actual as object)).toEqual(Object.keys(expected));
+    for (const [key, value] of Object.entries(expected)) {
+      expectClose((actual as Record<string, unknown>)[key], value, tolerance, `${at}.${key}`);
+    }
+  } else {
+    expect(actual).toEqual(expected);
+  }
+}
+
 /** Lines of the decisions log the collector received twice: the last batch of the first file. */
 const RETRIED = 40;
 
@@ -102,6 +118,86 @@ describe('training-cli on logs kept in several files', () => {
       expect(sut.stdout).toBe(expected.stdout);
       expect(sut.stderr).toBe(copiesWarning());
     }
+  }, 30_000);
+
+  it('uplift in 3 shards and combine give what one process gives, to 1e-9', async () => {
+    const uplift = (...extra: string[]) =>
+      runBuiltCli(['uplift', ...rotated(), '--config', path('logging.json'), ...extra]);
+    const combine = (...extra: string[]) =>
+      runBuiltCli(['combine', '--partial', path('parts/uplift-*.json'), ...extra]);
+    await mkdir(path('parts'), { recursive: true });
+    const one = await uplift('--json');
+    const text = await uplift();
+
+    const shards = await Promise.all(
+      [0, 1, 2].map((i) =>
+        uplift('--shard', `${i}/3`, '--partial', path(`parts/uplift-${i}.json`)),
+      ),
+    );
+    const sut = await combine('--json');
+
+    expect(shards.map((shard) => shard.code)).toEqual([0, 0, 0]);
+    expect(shards.map((shard) => shard.stdout)).toEqual(
+      [0, 1, 2].map((i) =>
+        expect.stringMatching(
+          new RegExp(
+            `^uplift shard ${i}/3: \\d+ decisions of the log's \\d+ lines in [\\d.]+ s -> .*uplift-${i}\\.json\n$`,
+          ),
+        ),
+      ),
+    );
+    expect(sut.code).toBe(0);
+    expect(sut.stderr).toBe(copiesWarning());
+    expectClose(JSON.parse(sut.stdout), JSON.parse(one.stdout), 1e-9);
+    expect((await combine()).stdout).toBe(text.stdout);
+  }, 60_000);
+
+  it('combine refuses a missing shard, a shard twice and partials of different runs', async () => {
+    const combine = (...partials: string[]) =>
+      runBuiltCli(['combine', ...partials.flatMap((partial) => ['--partial', path(partial)])]);
+    const other = await runBuiltCli([
+      'uplift',
+      ...original(),
+      '--config',
+      path('logging.json'),
+      '--window-days',
+      '3',
+      '--shard',
+      '1/3',
+      '--partial',
+      path('parts/other-1.json'),
+    ]);
+    expect(other.code).toBe(0);
+
+    const missing = await combine('parts/uplift-0.json', 'parts/uplift-2.json');
+    const twice = await combine(
+      'parts/uplift-0.json',
+      'parts/uplift-0.json',
+      'parts/uplift-2.json',
+    );
+    const mixed = await combine('parts/uplift-0.json', 'parts/other-1.json', 'parts/uplift-2.json');
+
+    expect(missing.stderr).toBe(
+      'error: shard 1/3 missing: combine needs the partial of every shard\n',
+    );
+    // The same file named twice is read once.
+    expect(twice.stderr).toBe(missing.stderr);
+    expect(mixed.stderr).toBe(
+      `error: ${path('parts/other-1.json')}: --window-days 3, but ${path('parts/uplift-0.json')} has 7: the partials are of different runs\n`,
+    );
+    expect([missing.code, mixed.code]).toEqual([2, 2]);
+  }, 30_000);
+
+  it('uplift refuses --shard without --partial, and a report flag with it', async () => {
+    const uplift = (...extra: string[]) =>
+      runBuiltCli(['uplift', ...original(), '--config', path('logging.json'), ...extra]);
+    expect((await uplift('--shard', '0/2')).stderr).toBe(
+      'error: --shard: give --partial FILE too: a shard writes a partial for combine\n',
+    );
+    expect((await uplift('--partial', path('parts/x.json'), '--html', path('x.html'))).stderr).toBe(
+      'error: --html: give it to combine: a partial has no report\n',
+    );
+    expect((await uplift('--shard', '3/3', '--partial', path('parts/x.json'))).code).toBe(2);
   }, 30_000);
 
   it('ope prints exactly what it prints for the one file, and warns of the copies', async () => {

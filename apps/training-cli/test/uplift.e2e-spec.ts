@@ -268,7 +268,12 @@ describe('training-cli uplift', () => {
 
   it('refuses logs without a held-out learner', async () => {
     const treatedOnly = decisions().filter((line) => !line.includes('"holdout":true'));
-    const sut = await uplift(await writeLogs('no-holdout', treatedOnly, []));
+    const heldOut = new Set(
+      LEARNERS.filter(([, group]) => group === 'holdout').map(([user]) => user),
+    );
+    const theirs = (line: string) => heldOut.has((JSON.parse(line) as { user_id: string }).user_id);
+    const treatedOutcomes = outcomes().filter((line) => !theirs(line));
+    const sut = await uplift(await writeLogs('no-holdout', treatedOnly, treatedOutcomes));
 
     expect(sut.code).toBe(2);
     expect(sut.stdout).toBe('');

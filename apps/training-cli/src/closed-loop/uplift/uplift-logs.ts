@@ -10,7 +10,6 @@ import {
   lineName,
   LogLine,
   OutcomeAction,
-  parseDecisionLine,
   parseOutcomeLine,
 } from '@app/contract';
 import { groupOf } from './groups';

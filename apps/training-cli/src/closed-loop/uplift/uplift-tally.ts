@@ -85,7 +85,7 @@ export function groupMoments(tally: UpliftTally, group: string): ArmMoments {
 /** The group's count for the day in the tally, made on first use. */
 export function dayCount(tally: UpliftTally, group: string, day: CalendarDay): DayCount {
   let days = tally.days.get(group);
-  if (days === undefined) tally.days.set(group, (days = new Map()));
+  if (days === undefined) tally.days.set(group, (days = new Map<CalendarDay, DayCount>()));
   let count = days.get(day);
   if (count === undefined) days.set(day, (count = { decisions: 0, acted: 0 }));
   return count;
