@@ -53,12 +53,13 @@ interface ObjectiveDrafts {
 
 function draftsFor(
   ruleDrafts: readonly NudgeDraft[],
-  signals: LearnerSignals,
+  facts: LearnerFacts,
   models: ModelSet | undefined,
   config: EngineConfig,
 ): ObjectiveDrafts {
   if (models === undefined) return { drafts: ruleDrafts, modelDrafts: [], withheldForUplift: [] };
-  const features = encodeFeatures(signals);
+  const { signals } = facts;
+  const features = facts.features();
   if (config.policy.objective === 'uplift') {
     const { drafts, withheld } = upliftDrafts(ruleDrafts, features, models, config);
     const minimum = config.policy.min_uplift;
@@ -94,6 +95,22 @@ export interface EngineState {
   readonly models: ModelSet | undefined;
 }
 
+/**
+ * What a request says about its learner: the signals, and the models' features of them, made
+ * when first asked for. A replay asks several policies about one request (slatePolicy) and
+ * reads the features itself, so it derives them once and passes them to each.
+ */
+export interface LearnerFacts {
+  readonly signals: LearnerSignals;
+  readonly features: () => Float64Array;
+}
+
+export function learnerFacts({ request, asOf }: ValidRequest): LearnerFacts {
+  const signals = deriveSignals(request, asOf);
+  let features: Float64Array | undefined;
+  return { signals, features: () => (features ??= encodeFeatures(signals)) };
+}
+
 /** What an answer decides before any of it is worded in a language. */
 export interface LearnerDecision {
   readonly assignment: AssignmentResult;
@@ -115,12 +132,13 @@ export interface LearnerDecision {
 export function decideForLearner(
   valid: ValidRequest,
   { config: live, models }: EngineState,
+  facts: LearnerFacts = learnerFacts(valid),
 ): LearnerDecision {
   const { request, asOf, deliveries } = valid;
   const assignment = assign(request.user_data.user_id, live.assignment);
   // A variant's FOMO settings and rule thresholds are its own, like everything below.
   const config = variantConfig(live, assignment);
-  const signals = deriveSignals(request, asOf);
+  const { signals } = facts;
   const fomoInput = {
     buddiesAttending: signals.buddiesAttendingEvents.length,
     buddyCount: signals.buddyCount,
@@ -134,7 +152,7 @@ export function decideForLearner(
   const ruleDrafts =
     disabled.length === 0 ? merged : merged.filter((draft) => !disabled.includes(draft.type));
   const decisionId = request.decision_id ?? newDecisionId();
-  const { drafts, modelDrafts, withheldForUplift } = draftsFor(ruleDrafts, signals, models, config);
+  const { drafts, modelDrafts, withheldForUplift } = draftsFor(ruleDrafts, facts, models, config);
   const selection = chooseNudges(drafts, modelDrafts, config, {
     fatigue: fatigueState(deliveries, asOf, config.fatigue),
     epsilon: config.policy.exploration_epsilon,

@@ -1,6 +1,6 @@
 import { ValidRequest } from '@app/contract';
 import { NudgeType } from '@app/learner';
-import { decideForLearner, EngineState } from './analyze-learner';
+import { decideForLearner, EngineState, LearnerFacts, learnerFacts } from './analyze-learner';
 import { variantConfig } from '../config/engine-config';
 import { rankingConfig } from '../policy/exploration';
 import { fatigueState } from '../policy/fatigue';
@@ -21,13 +21,19 @@ export interface RequestSlatePolicy extends SlatePolicy {
  * What the engine's policy (`state`) does with this request's slots, as probabilities: the
  * nudges it ranks (every rested, worded rule and model nudge, best first), the slots it may fill
  * and its ε, all from the learner's (variant's) config. The learner's holdout is not applied:
- * this is what the policy does for a learner it serves.
+ * this is what the policy does for a learner it serves. Pass the request's `facts` when asking
+ * more than one policy about it.
  */
-export function slatePolicy(valid: ValidRequest, state: EngineState): RequestSlatePolicy {
-  const ranking = decideForLearner(valid, {
-    config: rankingConfig(state.config),
-    models: state.models,
-  });
+export function slatePolicy(
+  valid: ValidRequest,
+  state: EngineState,
+  facts: LearnerFacts = learnerFacts(valid),
+): RequestSlatePolicy {
+  const ranking = decideForLearner(
+    valid,
+    { config: rankingConfig(state.config), models: state.models },
+    facts,
+  );
   const config = variantConfig(state.config, ranking.assignment);
   const fatigue = fatigueState(valid.deliveries, valid.asOf, config.fatigue);
   const rested = fatigueState([], valid.asOf, config.fatigue);
