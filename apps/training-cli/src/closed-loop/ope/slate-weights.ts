@@ -163,7 +163,9 @@ export class SlateWeightings {
   of(logging: SlatePolicy, candidate: SlatePolicy): SlateWeighting {
     const loggingKey = this.keyOf(logging);
     let forLogging = this.known.get(loggingKey);
-    if (forLogging === undefined) this.known.set(loggingKey, (forLogging = new Map()));
+    if (forLogging === undefined) {
+      this.known.set(loggingKey, (forLogging = new Map<number, SlateWeighting>()));
+    }
     const candidateKey = this.keyOf(candidate);
     let weighting = forLogging.get(candidateKey);
     if (weighting === undefined) {
