@@ -3,6 +3,8 @@ export {
   analyzeLearner,
   DecisionObserver,
   EngineState,
+  LearnerFacts,
+  learnerFacts,
 } from './pipeline/analyze-learner';
 export { mlNudgeApplies, mlNudges } from './candidates/model-drafts';
 export { NudgeDraft } from './candidates/nudge-draft';

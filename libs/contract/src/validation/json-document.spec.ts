@@ -19,6 +19,18 @@ describe(parseJsonDocument.name, () => {
       'body is not valid JSON: Object contains forbidden prototype property',
     ],
     [
+      Buffer.from('{"\\u005f_proto__":{"polluted":true}}'),
+      'body is not valid JSON: Object contains forbidden prototype property',
+    ],
+    [
+      Buffer.from('{"\\u005f_proto__":{"polluted":true}}'),
+      'body is not valid JSON: Object contains forbidden prototype property',
+    ],
+    [
+      Buffer.from(`${'['.repeat(40)}{"__proto__":{"polluted":true}}${']'.repeat(40)}`),
+      'body is not valid JSON: Object contains forbidden prototype property',
+    ],
+    [
       Buffer.from('{"a":{"constructor":{"prototype":{"polluted":true}}}}'),
       'body is not valid JSON: Object contains forbidden prototype property',
     ],
@@ -37,7 +49,19 @@ describe(parseJsonDocument.name, () => {
     expect(parseJsonDocument(nest(10_000)).ok).toBe(false);
   });
 
+  it('reads a document that starts with a byte order mark', () => {
+    expect(parseJsonDocument('\ufeff{"a":1}')).toEqual({ ok: true, value: { a: 1 } });
+  });
+
+  it('reads a document that starts with a byte order mark', () => {
+    expect(parseJsonDocument('\ufeff{"a":1}')).toEqual({ ok: true, value: { a: 1 } });
+  });
+
   it('keeps a plain "constructor" key as data', () => {
     expect(parseJsonDocument('{"constructor":1}')).toEqual({ ok: true, value: { constructor: 1 } });
+    expect(parseJsonDocument('[{"constructor":{"name":"x"}}]')).toEqual({
+      ok: true,
+      value: [{ constructor: { name: 'x' } }],
+    });
   });
 });

@@ -1,11 +1,12 @@
 import {
+  AssignmentResult,
   BatchResult,
   EngagementAnalysis,
   invalidRequestProblem,
   validateAnalyzeRequest,
   ValidRequest,
 } from '@app/contract';
-import { computeFomo } from '@app/fomo';
+import { computeFomo, FomoResult } from '@app/fomo';
 import {
   CalendarDay,
   deriveSignals,
@@ -24,7 +25,7 @@ import { mergeRuleCandidates } from '../candidates/rule-drafts';
 import { upliftDrafts } from '../candidates/uplift-drafts';
 import { EngineConfig, variantConfig } from '../config/engine-config';
 import { assign } from '../policy/assignment';
-import { chooseNudges } from '../policy/choose-nudges';
+import { chooseNudges, Selection } from '../policy/choose-nudges';
 import { decisionRandom, newDecisionId } from '../policy/decision';
 import { fatigueState, Suppression } from '../policy/fatigue';
 
@@ -52,12 +53,13 @@ interface ObjectiveDrafts {
 
 function draftsFor(
   ruleDrafts: readonly NudgeDraft[],
-  signals: LearnerSignals,
+  facts: LearnerFacts,
   models: ModelSet | undefined,
   config: EngineConfig,
 ): ObjectiveDrafts {
   if (models === undefined) return { drafts: ruleDrafts, modelDrafts: [], withheldForUplift: [] };
-  const features = encodeFeatures(signals);
+  const { signals } = facts;
+  const features = facts.features();
   if (config.policy.objective === 'uplift') {
     const { drafts, withheld } = upliftDrafts(ruleDrafts, features, models, config);
     const minimum = config.policy.min_uplift;
@@ -94,24 +96,49 @@ export interface EngineState {
 }
 
 /**
- * One learner's answer: assignment (holdout, variant) → rules → FOMO → one draft per type →
- * model drafts (or, under the uplift objective, each rule draft's predicted uplift) → the
- * delivery policy (cooldowns, cap, one claim once, exploration) → words.
- * A pure function of the request, the state and `languageHint` (Accept-Language, or a batch's
- * locale, which counts when the request has no locale of its own), so the API's event loop, its
- * batch threads and the offline scorer all answer alike.
+ * What a request says about its learner: the signals, and the models' features of them, made
+ * when first asked for. A replay asks several policies about one request (slatePolicy) and
+ * reads the features itself, so it derives them once and passes them to each.
  */
-export function analyzeLearner(
+export interface LearnerFacts {
+  readonly signals: LearnerSignals;
+  readonly features: () => Float64Array;
+}
+
+export function learnerFacts({ request, asOf }: ValidRequest): LearnerFacts {
+  const signals = deriveSignals(request, asOf);
+  let features: Float64Array | undefined;
+  return { signals, features: () => (features ??= encodeFeatures(signals)) };
+}
+
+/** What an answer decides before any of it is worded in a language. */
+export interface LearnerDecision {
+  readonly assignment: AssignmentResult;
+  /** The learner's variant's config, or the live one. */
+  readonly config: EngineConfig;
+  readonly decisionId: string;
+  readonly fomo: FomoResult;
+  readonly selection: Selection;
+  /** The selection's suppressions, after those the uplift objective withheld. */
+  readonly suppressed: readonly Suppression[];
+}
+
+/**
+ * One learner's decision: assignment (holdout, variant) → rules → FOMO → one draft per type →
+ * model drafts (or, under the uplift objective, each rule draft's predicted uplift) → the
+ * delivery policy (cooldowns, cap, one claim once, exploration). The answer words it; a replay
+ * of the policy (slatePolicy) needs only the chosen types, so it skips the words.
+ */
+export function decideForLearner(
   valid: ValidRequest,
   { config: live, models }: EngineState,
-  languageHint?: string,
-): EngagementAnalysis {
+  facts: LearnerFacts = learnerFacts(valid),
+): LearnerDecision {
   const { request, asOf, deliveries } = valid;
-  const userId = request.user_data.user_id;
-  const assignment = assign(userId, live.assignment);
+  const assignment = assign(request.user_data.user_id, live.assignment);
   // A variant's FOMO settings and rule thresholds are its own, like everything below.
   const config = variantConfig(live, assignment);
-  const signals = deriveSignals(request, asOf);
+  const { signals } = facts;
   const fomoInput = {
     buddiesAttending: signals.buddiesAttendingEvents.length,
     buddyCount: signals.buddyCount,
@@ -125,17 +152,36 @@ export function analyzeLearner(
   const ruleDrafts =
     disabled.length === 0 ? merged : merged.filter((draft) => !disabled.includes(draft.type));
   const decisionId = request.decision_id ?? newDecisionId();
-  const { drafts, modelDrafts, withheldForUplift } = draftsFor(ruleDrafts, signals, models, config);
+  const { drafts, modelDrafts, withheldForUplift } = draftsFor(ruleDrafts, facts, models, config);
   const selection = chooseNudges(drafts, modelDrafts, config, {
     fatigue: fatigueState(deliveries, asOf, config.fatigue),
     epsilon: config.policy.exploration_epsilon,
     random: decisionRandom(decisionId),
   });
-  const { chosen, eligible, slatePropensity } = selection;
   const suppressed =
     withheldForUplift.length === 0
       ? selection.suppressed
       : [...withheldForUplift, ...selection.suppressed];
+  return { assignment, config, decisionId, fomo, selection, suppressed };
+}
+
+/**
+ * One learner's answer: the decision (decideForLearner) → words.
+ * A pure function of the request, the state and `languageHint` (Accept-Language, or a batch's
+ * locale, which counts when the request has no locale of its own), so the API's event loop, its
+ * batch threads and the offline scorer all answer alike.
+ */
+export function analyzeLearner(
+  valid: ValidRequest,
+  state: EngineState,
+  languageHint?: string,
+): EngagementAnalysis {
+  const { request, asOf } = valid;
+  const { assignment, config, decisionId, fomo, selection, suppressed } = decideForLearner(
+    valid,
+    state,
+  );
+  const { chosen, eligible, slatePropensity } = selection;
   const locale = resolveLocale(request.locale, languageHint);
   const catalog = config.catalogs.catalog(locale);
   const names = request.peer_snapshot.event_names;
@@ -155,9 +201,9 @@ export function analyzeLearner(
         })),
       ]
     : suppressed;
-  const modelVersion = models?.version ?? null;
+  const modelVersion = state.models?.version ?? null;
   return {
-    user_id: userId,
+    user_id: request.user_data.user_id,
     status: assignment.holdout ? 'holdout' : 'generated',
     as_of: request.as_of ?? formatCalendarDate(asOf),
     locale,

@@ -1,6 +1,6 @@
 import { ValidRequest } from '@app/contract';
 import { NudgeType } from '@app/learner';
-import { analyzeLearner, EngineState } from './analyze-learner';
+import { decideForLearner, EngineState, LearnerFacts, learnerFacts } from './analyze-learner';
 import { variantConfig } from '../config/engine-config';
 import { rankingConfig } from '../policy/exploration';
 import { fatigueState } from '../policy/fatigue';
@@ -21,14 +21,20 @@ export interface RequestSlatePolicy extends SlatePolicy {
  * What the engine's policy (`state`) does with this request's slots, as probabilities: the
  * nudges it ranks (every rested, worded rule and model nudge, best first), the slots it may fill
  * and its ε, all from the learner's (variant's) config. The learner's holdout is not applied:
- * this is what the policy does for a learner it serves.
+ * this is what the policy does for a learner it serves. Pass the request's `facts` when asking
+ * more than one policy about it.
  */
-export function slatePolicy(valid: ValidRequest, state: EngineState): RequestSlatePolicy {
-  const ranked = analyzeLearner(valid, {
-    config: rankingConfig(state.config),
-    models: state.models,
-  });
-  const config = variantConfig(state.config, ranked.assignment);
+export function slatePolicy(
+  valid: ValidRequest,
+  state: EngineState,
+  facts: LearnerFacts = learnerFacts(valid),
+): RequestSlatePolicy {
+  const ranking = decideForLearner(
+    valid,
+    { config: rankingConfig(state.config), models: state.models },
+    facts,
+  );
+  const config = variantConfig(state.config, ranking.assignment);
   const fatigue = fatigueState(valid.deliveries, valid.asOf, config.fatigue);
   const rested = fatigueState([], valid.asOf, config.fatigue);
   const slots = Math.max(0, Math.min(config.max_nudges, fatigue.room));
@@ -40,7 +46,7 @@ export function slatePolicy(valid: ValidRequest, state: EngineState): RequestSla
       (fatigue.coolingDown.size > 0 ||
         [...fatigue.rankWeight.values()].some((weight) => weight !== 1)));
   return {
-    ranked: (ranked.would_have_sent ?? ranked.nudges).map((nudge) => nudge.type),
+    ranked: ranking.selection.chosen.map((nudge) => nudge.type),
     slots,
     epsilon: config.policy.exploration_epsilon,
     coolingDown: new Set(fatigue.coolingDown.keys()),

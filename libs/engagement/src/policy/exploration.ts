@@ -12,6 +12,9 @@ export function explorationPropensity(index: number, n: number, epsilon: number)
 /** Above any real weekly cap: the ranking run must show every candidate. */
 const NO_CAP = Number.MAX_SAFE_INTEGER;
 
+/** Made once per config: a replay of a log asks for it on every decision. */
+const rankingConfigs = new WeakMap<EngineConfig, EngineConfig>();
+
 /**
  * The config with exploration off, a slot for every type and no weekly cap: the engine then
  * delivers all of its candidates in rank order, and ranks and words them as the config itself
@@ -19,14 +22,18 @@ const NO_CAP = Number.MAX_SAFE_INTEGER;
  * is room at all, which slatePolicy reads on its own).
  */
 export function rankingConfig(config: EngineConfig): EngineConfig {
+  const known = rankingConfigs.get(config);
+  if (known !== undefined) return known;
   const rankAll = (settings: EngineConfig): EngineConfig => ({
     ...settings,
     max_nudges: NUDGE_TYPES.length,
     policy: { ...settings.policy, exploration_epsilon: 0 },
     fatigue: { ...settings.fatigue, max_nudges_per_7_days: NO_CAP },
   });
-  return {
+  const ranking = {
     ...rankAll(config),
     variants: new Map([...config.variants].map(([key, variant]) => [key, rankAll(variant)])),
   };
+  rankingConfigs.set(config, ranking);
+  return ranking;
 }

@@ -9,6 +9,7 @@ import {
 import {
   EngineState,
   explorationPropensity,
+  learnerFacts,
   policyVersion,
   RequestSlatePolicy,
   Slate,
@@ -16,8 +17,7 @@ import {
   slateProbability,
   variantConfig,
 } from '@app/engagement';
-import { CalendarDay, deriveSignals } from '@app/learner';
-import { encodeFeatures } from '@app/ml';
+import { CalendarDay } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
 import { LogFiles } from '../../cli/log-file';
 import { OpeDecision } from './ope';
@@ -182,11 +182,12 @@ async function readDecisionPass(log: LogFiles, policies: OpePolicies): Promise<D
     if (!table.add(record, day, text, at) || record.assignment.holdout) return;
     const valid = requireRequest(record, day, where);
     const slate = loggedSlate(record, where);
-    const logging = slatePolicy(valid, policies.logging);
+    const facts = learnerFacts(valid);
+    const logging = slatePolicy(valid, policies.logging, facts);
     checkLogging(record, slate, logging, policies, where);
-    const candidate = slatePolicy(valid, policies.candidate);
+    const candidate = slatePolicy(valid, policies.candidate, facts);
     const baseline =
-      policies.baseline === undefined ? logging : slatePolicy(valid, policies.baseline);
+      policies.baseline === undefined ? logging : slatePolicy(valid, policies.baseline, facts);
     const forCandidate = weightings.of(logging, candidate);
     const forBaseline = weightings.of(logging, baseline);
     support.add('candidate', forCandidate, logging, at);
@@ -199,7 +200,7 @@ async function readDecisionPass(log: LogFiles, policies: OpePolicies): Promise<D
       learner,
       logLearner,
       day,
-      features: encodeFeatures(deriveSignals(valid.request, valid.asOf)),
+      features: facts.features(),
       cells: slateCells(slate, slate.length),
       candidate: { weight: slateWeight(forCandidate, slate), marginals: cellMap(forCandidate) },
       baseline: { weight: slateWeight(forBaseline, slate), marginals: cellMap(forBaseline) },

@@ -95,4 +95,22 @@ describe(SlateWeightings.name, () => {
     expect(sut.of(LOGGING, candidate)).toBe(sut.of({ ...LOGGING }, { ...candidate }));
     expect(slateProbability(candidate, ['resume'])).toBeCloseTo(0.84, 12);
   });
+
+  it('tells apart policies that differ only in their order, slots or ε', () => {
+    const sut = new SlateWeightings();
+    const variants: SlatePolicy[] = [
+      LOGGING,
+      { ...LOGGING, ranked: ['quiz', 'resume', 'project', 'comeback'] },
+      { ...LOGGING, ranked: ['resume', 'quiz', 'project'] },
+      { ...LOGGING, slots: 2 },
+      { ...LOGGING, epsilon: 0.1 },
+      { ...LOGGING, ranked: [], slots: 0 },
+    ];
+    const weightings = variants.map((candidate) => sut.of(LOGGING, candidate));
+    expect(new Set(weightings).size).toBe(variants.length);
+    variants.forEach((candidate, i) => {
+      expect(weightings[i]).toEqual(slateWeighting(LOGGING, candidate));
+      expect(sut.of(candidate, LOGGING)).toEqual(slateWeighting(candidate, LOGGING));
+    });
+  });
 });

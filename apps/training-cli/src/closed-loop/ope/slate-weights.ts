@@ -144,23 +144,49 @@ export function slateWeight(weighting: SlateWeighting, slate: Slate): number {
   return weight;
 }
 
-const policyKey = ({ ranked, slots, epsilon }: SlatePolicy): string =>
-  `${ranked.join(',')}/${slots}/${epsilon}`;
+/** Above any policy's open slots: they are at most max_nudges, at most one per type. */
+const SLOT_BOUND = NUDGE_TYPES.length + 1;
+/** Above any ranking's number and slots together: a ranking names each type at most once. */
+const RANKING_BOUND = CELLS_PER_SLOT ** NUDGE_TYPES.length * SLOT_BOUND;
 
 /**
  * slateWeighting, remembered per pair of policies: a log has many decisions but few distinct
- * rankings, and the eigendecomposition is the costly part.
+ * rankings, and the eigendecomposition is the costly part. A policy is looked up by a number, as
+ * it is asked for twice on every decision of a log and a string key cost more than the rest of
+ * the weighing.
  */
 export class SlateWeightings {
-  private readonly known = new Map<string, SlateWeighting>();
+  private readonly known = new Map<number, Map<number, SlateWeighting>>();
+  /** Each ε seen, numbered in the order seen. */
+  private readonly epsilons = new Map<number, number>();
 
   of(logging: SlatePolicy, candidate: SlatePolicy): SlateWeighting {
-    const key = `${policyKey(logging)}|${policyKey(candidate)}`;
-    let weighting = this.known.get(key);
+    const loggingKey = this.keyOf(logging);
+    let forLogging = this.known.get(loggingKey);
+    if (forLogging === undefined) {
+      this.known.set(loggingKey, (forLogging = new Map<number, SlateWeighting>()));
+    }
+    const candidateKey = this.keyOf(candidate);
+    let weighting = forLogging.get(candidateKey);
     if (weighting === undefined) {
       weighting = slateWeighting(logging, candidate);
-      this.known.set(key, weighting);
+      forLogging.set(candidateKey, weighting);
     }
     return weighting;
+  }
+
+  /**
+   * The ranked types as digits in base CELLS_PER_SLOT (a type's cell in the first slot, plus 1
+   * so that no type is a leading 0), then the slots, then the ε's number: one number per policy,
+   * and another for every policy that differs.
+   */
+  private keyOf({ ranked, slots, epsilon }: SlatePolicy): number {
+    let key = 0;
+    for (const type of ranked) key = key * CELLS_PER_SLOT + cellOf(0, type) + 1;
+    let epsilonNumber = this.epsilons.get(epsilon);
+    if (epsilonNumber === undefined) {
+      this.epsilons.set(epsilon, (epsilonNumber = this.epsilons.size));
+    }
+    return epsilonNumber * RANKING_BOUND + key * SLOT_BOUND + slots;
   }
 }
