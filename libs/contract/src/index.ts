@@ -39,7 +39,14 @@ export {
   parseOutcomeLine,
   validDecisionRequest,
 } from './decision-log/decision-log-parsers';
-export { forEachLine, forEachLogLine, lineName, LogLine } from './decision-log/decision-log-reader';
+export {
+  ByteRange,
+  forEachLine,
+  forEachLogLine,
+  isGzipped,
+  lineName,
+  LogLine,
+} from './decision-log/decision-log-reader';
 export {
   CLOSED_LOOP_FILES,
   Dated,

@@ -1,7 +1,8 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isGzipped } from '@app/contract';
 import { Shard } from './shard-option';
 
 /**
@@ -63,94 +64,122 @@ const MAX_PARTITIONS = 4096;
  */
 export function partitionCount(files: readonly { path: string; bytes: number }[]): number {
   const bytes = files.reduce(
-    (sum, file) => sum + file.bytes * (file.path.endsWith('.gz') ? GZIP_RATIO : 1),
+    (sum, file) => sum + file.bytes * (isGzipped(file.path) ? GZIP_RATIO : 1),
     0,
   );
   return Math.min(MAX_PARTITIONS, Math.max(1, Math.ceil(bytes / INPUT_BYTES_PER_PARTITION)));
 }
 
 /** Bytes a partition's records wait in memory before they are written. */
-const FLUSH_BYTES = 64 * 1024;
+const FLUSH_BYTES = 16 * 1024;
 
 /**
- * What each partition keeps, each kind in a file of its own: decisions and outcomes by learner,
+ * What each partition keeps, each kind in files of its own: decisions and outcomes by learner,
  * decision ids by their own hash.
  */
 export type RecordKind = 'decisions' | 'outcomes' | 'ids';
-const KINDS: readonly RecordKind[] = ['decisions', 'outcomes', 'ids'];
+
+/** Where a pass's partitions are on disk, and how keys are spread over them. */
+export interface PartitionLayout {
+  readonly folder: string;
+  readonly count: number;
+  /** Shards in the run: the partition is taken from a hash's bits above the shard's. */
+  readonly shardCount: number;
+}
+
+function pathOf(layout: PartitionLayout, partition: number, kind: RecordKind, writer: string) {
+  return join(layout.folder, `${partition}-${kind}-${writer}.ndjson`);
+}
+
+/** A key's partition: from the hash's bits above the shard's, so a shard's keys fill them all. */
+function partitionOf(layout: PartitionLayout, hash: number): number {
+  return Math.floor(hash / layout.shardCount) % layout.count;
+}
 
 /**
- * A partition pass on disk: records (one line each, the caller's format) are appended to the
- * partition of their key's hash (a learner's, a decision's), and read back a partition at a time. Memory holds
- * one partition's records and a small buffer per partition file, whatever the log's length. The
- * files live in a private folder under the system's temporary folder (TMPDIR), removed by
- * `remove`.
+ * One writer's share of a partition pass on disk (the main thread's, a worker's): records (one
+ * line each, the caller's format) are appended to the partition of their key's hash, in files of
+ * the writer's own, so threads never share a file. Memory holds a small buffer per file.
  */
-export class LearnerPartitions {
-  private readonly buffers: string[];
-  private readonly descriptors: number[];
+export class PartitionWriter {
+  private readonly buffers = new Map<string, string[]>();
+  private readonly sizes = new Map<string, number>();
+  private readonly descriptors = new Map<string, number>();
 
-  private constructor(
-    private readonly folder: string,
-    readonly count: number,
-    private readonly shardCount: number,
-  ) {
-    this.buffers = new Array<string>(count * KINDS.length).fill('');
-    this.descriptors = Array.from({ length: count * KINDS.length }, (_, i) =>
-      openSync(this.pathOf(i), 'w'),
-    );
+  constructor(
+    private readonly layout: PartitionLayout,
+    private readonly name: string,
+  ) {}
+
+  /** Appends a record (no newline in it) to the partition of the key with this hash. */
+  add(hash: number, kind: RecordKind, record: string): void {
+    const path = pathOf(this.layout, partitionOf(this.layout, hash), kind, this.name);
+    const buffer = this.buffers.get(path);
+    if (buffer === undefined) {
+      this.buffers.set(path, [record]);
+      this.sizes.set(path, record.length + 1);
+      return;
+    }
+    buffer.push(record);
+    const size = this.sizes.get(path)! + record.length + 1;
+    if (size < FLUSH_BYTES) {
+      this.sizes.set(path, size);
+      return;
+    }
+    this.flush(path, buffer);
   }
 
-  /**
-   * Partitions for a shard's keys (`shardCount` shards in all): the partition is taken from the
-   * hash's bits above the shard's, so a shard's keys spread over all its partitions.
-   */
+  private flush(path: string, buffer: string[]): void {
+    let descriptor = this.descriptors.get(path);
+    if (descriptor === undefined) this.descriptors.set(path, (descriptor = openSync(path, 'a')));
+    writeSync(descriptor, `${buffer.join('\n')}\n`);
+    buffer.length = 0;
+    this.sizes.set(path, 0);
+  }
+
+  /** Writes what the buffers hold and closes the files: every record added is on disk. */
+  finish(): void {
+    for (const [path, buffer] of this.buffers) if (buffer.length > 0) this.flush(path, buffer);
+    this.close();
+  }
+
+  /** Closes the files, written or not: safe to call twice, and after a failure. */
+  close(): void {
+    for (const descriptor of this.descriptors.values()) closeSync(descriptor);
+    this.descriptors.clear();
+  }
+}
+
+/**
+ * A partition pass on disk: writers append records to the partition of their key's hash (a
+ * learner's, a decision's), and a partition's records are read back at once. Memory holds one
+ * partition's records, whatever the log's length. The files live in a private folder under the
+ * system's temporary folder (TMPDIR), removed by `remove`.
+ */
+export class LearnerPartitions implements PartitionLayout {
+  private constructor(
+    readonly folder: string,
+    readonly count: number,
+    readonly shardCount: number,
+  ) {}
+
   static async create(count: number, shardCount: number): Promise<LearnerPartitions> {
     const folder = await mkdtemp(join(tmpdir(), 'engagement-partitions-'));
     return new LearnerPartitions(folder, count, shardCount);
   }
 
-  private pathOf(file: number): string {
-    return join(this.folder, `${file}.ndjson`);
-  }
-
-  private fileOf(hash: number, kind: RecordKind): number {
-    const partition = Math.floor(hash / this.shardCount) % this.count;
-    return partition * KINDS.length + KINDS.indexOf(kind);
-  }
-
-  /** Appends a record (no newline in it) to the partition of the key with this hash. */
-  add(hash: number, kind: RecordKind, record: string): void {
-    const file = this.fileOf(hash, kind);
-    const buffered = `${this.buffers[file]}${record}\n`;
-    if (buffered.length < FLUSH_BYTES) {
-      this.buffers[file] = buffered;
-      return;
-    }
-    writeSync(this.descriptors[file], buffered);
-    this.buffers[file] = '';
-  }
-
-  /** Writes what the buffers hold and closes the files: every record added is on disk. */
-  finish(): void {
-    this.buffers.forEach((buffered, file) => {
-      if (buffered.length > 0) writeSync(this.descriptors[file], buffered);
-      this.buffers[file] = '';
-      closeSync(this.descriptors[file]);
+  /** A partition's records of one kind: each writer's (in `writers` order) in the order added. */
+  records(partition: number, kind: RecordKind, writers: readonly string[]): string[] {
+    return writers.flatMap((writer) => {
+      const path = pathOf(this, partition, kind, writer);
+      if (!existsSync(path)) return [];
+      const text = readFileSync(path, 'utf8');
+      return text.length === 0 ? [] : text.slice(0, -1).split('\n');
     });
-    this.descriptors.length = 0;
-  }
-
-  /** A partition's records of one kind, in the order they were added. */
-  records(partition: number, kind: RecordKind): string[] {
-    const text = readFileSync(this.pathOf(partition * KINDS.length + KINDS.indexOf(kind)), 'utf8');
-    return text.length === 0 ? [] : text.slice(0, -1).split('\n');
   }
 
   /** Removes the folder and its files; safe to call twice, and after a failure. */
   remove(): void {
-    for (const descriptor of this.descriptors) closeSync(descriptor);
-    this.descriptors.length = 0;
     rmSync(this.folder, { recursive: true, force: true });
   }
 }

@@ -18,11 +18,22 @@ export function lineName(at: LogLine): string {
 /** Operators compress old logs; a file so named is read through gunzip. */
 const GZIP_SUFFIX = '.gz';
 
+/** Bytes `start` ≤ b < `end` of a file: a part of a log that starts and ends with whole lines. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export function isGzipped(path: string): boolean {
+  return path.endsWith(GZIP_SUFFIX);
+}
+
 /** The file's text as a stream: gunzipped while read when its name ends in `.gz`. */
-function textOf(path: string): Readable {
-  const file = createReadStream(path);
+function textOf(path: string, range?: ByteRange): Readable {
+  // createReadStream's end is inclusive.
+  const file = createReadStream(path, range && { start: range.start, end: range.end - 1 });
   // pipeline hands a read error of the file on to the gunzip stream, where readline hears it.
-  const text = path.endsWith(GZIP_SUFFIX) ? pipeline(file, createGunzip(), () => undefined) : file;
+  const text = isGzipped(path) ? pipeline(file, createGunzip(), () => undefined) : file;
   return text.setEncoding('utf8');
 }
 
@@ -41,13 +52,15 @@ function gzipProblem(path: string, lines: number, error: Error): DecisionLogErro
 /**
  * Calls `visit` with each line of a log and its 1-based number, reading the file as a stream so
  * a log of millions of lines never sits in memory; a `.gz` file is gunzipped on the way, and one
- * that does not gunzip is a DecisionLogError naming it. Returns the number of lines.
+ * that does not gunzip is a DecisionLogError naming it. With `range` (a plain file's), only its
+ * lines, numbered from 1. Returns the number of lines.
  */
 export async function forEachLine(
   path: string,
   visit: (text: string, line: number) => void,
+  range?: ByteRange,
 ): Promise<number> {
-  const input = textOf(path);
+  const input = textOf(path, range);
   let line = 0;
   try {
     for await (const text of createInterface({ input, crlfDelay: Infinity })) {

@@ -80,6 +80,7 @@ describe(tallyUplift.name, () => {
         preDays: options.preDays,
         configHash: hashOf,
         shard: options.shard ?? ONE_SHARD,
+        threads: 1,
       },
     );
   }

@@ -1,4 +1,6 @@
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { forEachLogLine, lineName, parseDecisionLine, parseOutcomeLine } from '@app/contract';
 import { CalendarDay } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
@@ -7,16 +9,17 @@ import {
   inShard,
   keyHash,
   LearnerPartitions,
-  mayHoldShardKey,
   partitionCount,
+  PartitionWriter,
 } from '../../cli/learner-partitions';
+import { logUnits, LogUnit, UnitPlaces } from '../../cli/log-units';
 import { lineIn, LogFiles } from '../../cli/log-file';
 import { Shard } from '../../cli/shard-option';
 import { addLearner } from './arm-moments';
 import { preRate } from './cuped';
-import { groupOf } from './groups';
 import { actedWithin } from './uplift';
-import { lineDigest } from './uplift-logs';
+import { DecisionRecordLine, IdRecordLine, passDecisionUnit, UnitResult } from './decision-pass';
+import { DecisionPassData, DecisionPassMessage } from './decision-pass.worker';
 import {
   dayCount,
   emptyTally,
@@ -45,27 +48,9 @@ export interface UpliftReadSettings {
   readonly configHash: (group: string) => string | undefined;
   /** The learners to tally: every learner, or those of one shard. */
   readonly shard: Shard;
+  /** Threads that read the decisions log at once (1: this one alone). */
+  readonly threads: number;
 }
-
-/** A decision as its learner's partition keeps it. */
-type DecisionRecordLine = [
-  decisionId: string,
-  userId: string,
-  day: CalendarDay,
-  group: string,
-  file: number,
-  line: number,
-  configHash: string,
-];
-
-/** A decision's id as its own partition keeps it, with its line's digest. */
-type IdRecordLine = [
-  decisionId: string,
-  file: number,
-  line: number,
-  digestLow: number,
-  digestHigh: number,
-];
 
 /** An outcome as its partition keeps it: null for an outcome that names no decision. */
 type OutcomeRecordLine = [
@@ -85,48 +70,105 @@ function where(log: LogFiles, place: LinePlace): string {
   return lineName(placeLine(log, place));
 }
 
+/** Threads that read the decisions log, and the writer name of each. */
+const WORKER_FILE = join(__dirname, 'decision-pass.worker.js');
+/** A reading thread's heap: a unit's lines and a few buffers; the limit keeps the pass's RSS flat. */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
+
+/** Reads the units on `threads` worker threads, handing each the next unit as it is done. */
+async function readOnThreads(
+  units: readonly LogUnit[],
+  threads: number,
+  data: Omit<DecisionPassData, 'writer'>,
+): Promise<{ results: UnitResult[]; writers: string[] }> {
+  const results = new Array<UnitResult>(units.length);
+  const writers = Array.from({ length: threads }, (_, i) => `thread-${i}`);
+  let next = 0;
+  await Promise.all(
+    writers.map(
+      (writer) =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(WORKER_FILE, {
+            workerData: { ...data, writer } satisfies DecisionPassData,
+            resourceLimits: WORKER_LIMITS,
+          });
+          const send = () => {
+            const message: DecisionPassMessage =
+              next < units.length ? { unit: units[next], index: next++ } : 'finish';
+            worker.postMessage(message);
+          };
+          let done = false;
+          worker.on('message', (message: UnitResult | 'done') => {
+            if (message === 'done') {
+              done = true;
+              resolve();
+              void worker.terminate();
+              return;
+            }
+            results[message.unit] = message;
+            send();
+          });
+          worker.on('error', reject);
+          // terminate() ends a thread with code 1: only an exit before 'done' is a failure.
+          worker.on('exit', (code) => {
+            if (!done) reject(new Error(`a decision-pass thread stopped with code ${code}`));
+          });
+          send();
+        }),
+    ),
+  );
+  return { results, writers };
+}
+
 /**
- * Reads the decisions log and hands each decision of the shard's learners to its learner's
- * partition, and each decision whose id hashes into the shard to its id's partition: ids are
- * checked for repeats by id, in one shard, as two learners' decisions may share one. Only the
- * lines that may be the shard's are parsed (mayHoldShardKey), so N shards parse each line about
- * twice in all, not N times. Returns the log's lines.
+ * Reads the decisions log in units (a slice of a plain file, a whole .gz file), on `threads`
+ * threads at once when there are several, writing the shard's decisions and ids to the
+ * partitions (passDecisionUnit). Once every unit is read, its lines can be placed in their files,
+ * and the first bad line of the log is refused with the message one thread reading the log in
+ * order would have given.
  */
 async function partitionDecisions(
   log: LogFiles,
   shard: Shard,
   partitions: LearnerPartitions,
-): Promise<number> {
-  const fileIndex = new Map(log.files.map((file, i) => [file, i]));
-  return forEachLogLine(log.files, (text, at) => {
-    if (
-      shard.count > 1 &&
-      !mayHoldShardKey(text, 'user_id', shard) &&
-      !mayHoldShardKey(text, 'decision_id', shard)
-    ) {
-      return;
+  threads: number,
+): Promise<{ lines: number; places: UnitPlaces; writers: string[] }> {
+  const units = await logUnits(log);
+  let read: { results: UnitResult[]; writers: string[] };
+  if (threads > 1 && units.length > 1) {
+    read = await readOnThreads(units, Math.min(threads, units.length), {
+      layout: partitions,
+      shard,
+    });
+  } else {
+    const writer = new PartitionWriter(partitions, 'main');
+    try {
+      const results: UnitResult[] = [];
+      for (const [index, unit] of units.entries()) {
+        results.push(await passDecisionUnit(unit, index, shard, writer));
+      }
+      writer.finish();
+      read = { results, writers: ['main'] };
+    } finally {
+      writer.close();
     }
-    const { record, day } = parseDecisionLine(text, lineName(at));
-    const file = fileIndex.get(at.file)!;
-    const idHash = keyHash(record.decision_id);
-    if (inShard(idHash, shard)) {
-      const [low, high] = lineDigest(text);
-      const id: IdRecordLine = [record.decision_id, file, at.line, low, high];
-      partitions.add(idHash, 'ids', JSON.stringify(id));
+  }
+  const { results, writers } = read;
+  const places = new UnitPlaces(
+    units,
+    results.map((result) => result.lines),
+  );
+  for (const result of results) {
+    if (result.crash !== undefined) throw new Error(result.crash);
+    if (result.failure !== undefined) throw new CliUsageError(result.failure);
+    if (result.bad !== undefined) {
+      const at = places.logLine(result.unit, result.bad.line);
+      parseDecisionLine(result.bad.text, lineName(at));
+      throw new Error(`${lineName(at)} was refused on its thread, but not again`);
     }
-    const learnerHash = keyHash(record.user_id);
-    if (!inShard(learnerHash, shard)) return;
-    const kept: DecisionRecordLine = [
-      record.decision_id,
-      record.user_id,
-      day,
-      groupOf(record.assignment),
-      file,
-      at.line,
-      record.policy_version.split('/')[1],
-    ];
-    partitions.add(learnerHash, 'decisions', JSON.stringify(kept));
-  });
+  }
+  const lines = results.reduce((sum, result) => sum + result.lines, 0);
+  return { lines, places, writers };
 }
 
 /**
@@ -141,6 +183,7 @@ async function partitionOutcomes(
   partitions: LearnerPartitions,
 ): Promise<{ lines: number; firstDay: CalendarDay | undefined }> {
   const fileIndex = new Map(log.files.map((file, i) => [file, i]));
+  const writer = new PartitionWriter(partitions, 'main');
   let firstDay: CalendarDay | undefined;
   const lines = await forEachLogLine(log.files, (text, at) => {
     const { record, day } = parseOutcomeLine(text, lineName(at));
@@ -154,8 +197,9 @@ async function partitionOutcomes(
       fileIndex.get(at.file)!,
       at.line,
     ];
-    partitions.add(hash, 'outcomes', JSON.stringify(kept));
-  });
+    writer.add(hash, 'outcomes', JSON.stringify(kept));
+  }).finally(() => writer.close());
+  writer.finish();
   return { lines, firstDay };
 }
 
@@ -200,23 +244,21 @@ class PartitionLearners {
  */
 function checkIds(
   log: LogFiles,
-  partitions: LearnerPartitions,
+  decisions: DecisionPartitions,
   partition: number,
   tally: UpliftTally,
 ): void {
-  const firsts = new Map<string, IdRecordLine>();
-  for (const text of partitions.records(partition, 'ids')) {
-    const record = JSON.parse(text) as IdRecordLine;
-    const [id, file, line, low, high] = record;
+  const firsts = new Map<string, { place: LinePlace; low: number; high: number }>();
+  for (const { record, place } of decisions.placed<IdRecordLine>(partition, 'ids')) {
+    const [id, , , low, high] = record;
     const first = firsts.get(id);
     if (first === undefined) {
-      firsts.set(id, record);
+      firsts.set(id, { place, low, high });
       continue;
     }
-    const place = { file, line };
-    if (first[3] !== low || first[4] !== high) {
+    if (first.low !== low || first.high !== high) {
       throw new CliUsageError(
-        `${where(log, place)}: decision_id: ${JSON.stringify(id)} is already on ${placeName(log, { file: first[1], line: first[2] })}`,
+        `${where(log, place)}: decision_id: ${JSON.stringify(id)} is already on ${placeName(log, first.place)}`,
       );
     }
     const copies = tally.copies;
@@ -235,18 +277,17 @@ function checkIds(
  */
 function tallyPartition(
   logs: ClosedLoopLogs,
-  partitions: LearnerPartitions,
+  decisions: DecisionPartitions,
   partition: number,
   settings: UpliftReadSettings & { readonly logStart: CalendarDay | undefined },
   tally: UpliftTally,
 ): void {
   const owners = new Map<string, string>();
   const learners = new PartitionLearners(logs.decisions);
-  for (const text of partitions.records(partition, 'decisions')) {
-    const [id, userId, day, group, file, line, hash] = JSON.parse(text) as DecisionRecordLine;
+  for (const { record, place } of decisions.placed<DecisionRecordLine>(partition, 'decisions')) {
+    const [id, userId, day, group, , , hash] = record;
     if (owners.has(id)) continue;
     owners.set(id, userId);
-    const place = { file, line };
     learners.add(userId, group, day, place);
     tally.decisions++;
     const expected = settings.configHash(group);
@@ -265,7 +306,7 @@ function tallyPartition(
     days.reduce((first, day) => Math.min(first, day), Number.POSITIVE_INFINITY),
   );
   const actionDays = learners.userIds.map((): CalendarDay[] => []);
-  for (const text of partitions.records(partition, 'outcomes')) {
+  for (const text of decisions.partitions.records(partition, 'outcomes', ['main'])) {
     const [userId, day, decisionId, file, line] = JSON.parse(text) as OutcomeRecordLine;
     if (decisionId !== null && owners.get(decisionId) !== userId) {
       throw new CliUsageError(
@@ -307,11 +348,38 @@ async function fileSizes(files: readonly string[]) {
 }
 
 /**
+ * The decisions' partitions once every unit is read: a partition's records, each with its line's
+ * place in the log, in the log's order whichever thread read them.
+ */
+class DecisionPartitions {
+  constructor(
+    readonly partitions: LearnerPartitions,
+    private readonly places: UnitPlaces,
+    private readonly writers: readonly string[],
+  ) {}
+
+  placed<T extends DecisionRecordLine | IdRecordLine>(
+    partition: number,
+    kind: 'decisions' | 'ids',
+  ): { record: T; place: LinePlace }[] {
+    const unitAt = kind === 'decisions' ? 4 : 1;
+    return this.partitions
+      .records(partition, kind, this.writers)
+      .map((text) => {
+        const record = JSON.parse(text) as T;
+        const place = this.places.place(record[unitAt] as number, record[unitAt + 1] as number);
+        return { record, place };
+      })
+      .sort((a, b) => a.place.file - b.place.file || a.place.line - b.place.line);
+  }
+}
+
+/**
  * Tallies the logs' learners of `settings.shard` (docs/closed-loop.md "Evaluation at platform
  * scale"). Memory does not grow with the logs: a first pass checks every line of both logs and
  * writes each decision and outcome of the shard's learners, in a few fields, to its learner's
- * partition on disk; then each partition, a slice of the learners with all their decisions and
- * outcomes, is read back and tallied on its own.
+ * partition on disk (the decisions on `settings.threads` threads); then each partition, a slice
+ * of the learners with all their decisions and outcomes, is read back and tallied on its own.
  */
 export async function tallyUplift(
   logs: ClosedLoopLogs,
@@ -320,20 +388,28 @@ export async function tallyUplift(
   const count = partitionCount(await fileSizes(logs.decisions.files));
   const partitions = await LearnerPartitions.create(count, settings.shard.count);
   try {
-    const decisionLines = await partitionDecisions(logs.decisions, settings.shard, partitions);
+    // The outcomes are read on this thread while other threads read the decisions; a problem
+    // with the decisions is said first, as when the logs are read one after the other.
+    const [decisionPass, outcomePass] = await Promise.allSettled([
+      partitionDecisions(logs.decisions, settings.shard, partitions, settings.threads),
+      partitionOutcomes(logs.outcomes, settings.shard, partitions),
+    ]);
+    if (decisionPass.status === 'rejected') throw decisionPass.reason;
+    const { lines: decisionLines, places, writers } = decisionPass.value;
     if (decisionLines === 0) throw new CliUsageError(`${logs.decisions.name} has no decisions`);
-    const outcomes = await partitionOutcomes(logs.outcomes, settings.shard, partitions);
+    if (outcomePass.status === 'rejected') throw outcomePass.reason;
+    const outcomes = outcomePass.value;
     if (outcomes.lines === 0) {
       throw new CliUsageError(
         `${logs.outcomes.name} has no outcomes: an empty log would read as no learner ever acting; export the platform's actions for the decisions' days`,
       );
     }
-    partitions.finish();
+    const decisions = new DecisionPartitions(partitions, places, writers);
     const tally = emptyTally(decisionLines, outcomes.lines);
     const read = { ...settings, logStart: outcomes.firstDay };
     for (let partition = 0; partition < count; partition++) {
-      checkIds(logs.decisions, partitions, partition, tally);
-      tallyPartition(logs, partitions, partition, read, tally);
+      checkIds(logs.decisions, decisions, partition, tally);
+      tallyPartition(logs, decisions, partition, read, tally);
     }
     return tally;
   } finally {

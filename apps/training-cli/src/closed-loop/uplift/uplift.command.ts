@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Command, Option, OptionMetadata } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
 import { parseFilePath, parseInteger, parseLiftPoints } from '../../cli/cli-options';
@@ -39,6 +40,7 @@ export const UPLIFT_HTML_OPTION: OptionMetadata = {
 };
 
 const MAX_WINDOW_DAYS = 365;
+const MAX_THREADS = 64;
 /** Ten years of days: a pre-period longer than any log. */
 const MAX_PRE_DAYS = 3660;
 
@@ -134,6 +136,14 @@ export class UpliftCommand extends CliCommand {
   @Option(UPLIFT_HTML_OPTION)
   parseHtml(value: string): string {
     return parseFilePath(value);
+  }
+
+  @Option({
+    flags: '--threads <n>',
+    description: `threads that read the decisions log at once, 1 to ${MAX_THREADS} (default: the CPUs available, ${availableParallelism()} here)`,
+  })
+  parseThreads(value: string): number {
+    return parseInteger(value, 1, MAX_THREADS);
   }
 
   @Option({

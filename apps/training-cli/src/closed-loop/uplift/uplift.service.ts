@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { CliUsageError } from '../../cli/cli-errors';
 import { LogPaths, resolveLogs } from '../../cli/log-file';
@@ -28,6 +29,8 @@ export interface UpliftRequest {
   readonly preDays?: number;
   /** Also write the report as an HTML page here. */
   readonly html?: string;
+  /** Threads that read the decisions log at once; the CPUs available by default. */
+  readonly threads?: number;
 }
 
 /** What a report is made with, beside the tally. */
@@ -62,6 +65,7 @@ export class UpliftService {
       preDays: request.preDays,
       configHash: (group) => groupConfig(config, group)?.hash,
       shard,
+      threads: request.threads ?? availableParallelism(),
     });
     const run: UpliftRun = {
       windowDays: request.windowDays,

@@ -1,0 +1,100 @@
+import { DecisionLogError, parseDecisionLine } from '@app/contract';
+import { CalendarDay } from '@app/learner';
+import { inShard, keyHash, mayHoldShardKey, PartitionWriter } from '../../cli/learner-partitions';
+import { forEachUnitLine, LogUnit } from '../../cli/log-units';
+import { Shard } from '../../cli/shard-option';
+import { groupOf } from './groups';
+import { lineDigest } from './uplift-logs';
+
+/** A decision as its learner's partition keeps it; its line is the unit's and the unit's line. */
+export type DecisionRecordLine = [
+  decisionId: string,
+  userId: string,
+  day: CalendarDay,
+  group: string,
+  unit: number,
+  line: number,
+  configHash: string,
+];
+
+/** A decision's id as its own partition keeps it, with its line's digest. */
+export type IdRecordLine = [
+  decisionId: string,
+  unit: number,
+  line: number,
+  digestLow: number,
+  digestHigh: number,
+];
+
+/** What reading a unit of the decisions log gave. */
+export interface UnitResult {
+  readonly unit: number;
+  /** The unit's lines, counted to the end even past a bad one. */
+  readonly lines: number;
+  /** The first bad line, by its number in the unit, and its text, for the message. */
+  readonly bad?: { readonly line: number; readonly text: string };
+  /** A unit that could not be read (a damaged .gz file): the reader's message. */
+  readonly failure?: string;
+  /** A thread's unexpected error, with its stack: a fault of the program, not of the log. */
+  readonly crash?: string;
+}
+
+/**
+ * Reads one unit of the decisions log (unit number `index`), handing each decision of the
+ * shard's learners to its learner's partition and each decision whose id hashes into the shard
+ * to its id's partition: ids are checked for repeats by id, as two learners' decisions may share
+ * one. Only the lines that may be the shard's are parsed (mayHoldShardKey), so N shards parse
+ * each line about twice in all, not N times. The first bad line stops the writing: the thread
+ * that reads it cannot name its line, so it hands back its text and number in the unit.
+ */
+export async function passDecisionUnit(
+  unit: LogUnit,
+  index: number,
+  shard: Shard,
+  writer: PartitionWriter,
+): Promise<UnitResult> {
+  let bad: UnitResult['bad'];
+  try {
+    const lines = await forEachUnitLine(unit, (text, line) => {
+      if (bad !== undefined) return;
+      if (
+        shard.count > 1 &&
+        !mayHoldShardKey(text, 'user_id', shard) &&
+        !mayHoldShardKey(text, 'decision_id', shard)
+      ) {
+        return;
+      }
+      let parsed;
+      try {
+        parsed = parseDecisionLine(text, '');
+      } catch (error) {
+        if (!(error instanceof DecisionLogError)) throw error;
+        bad = { line, text };
+        return;
+      }
+      const { record, day } = parsed;
+      const idHash = keyHash(record.decision_id);
+      if (inShard(idHash, shard)) {
+        const [low, high] = lineDigest(text);
+        const id: IdRecordLine = [record.decision_id, index, line, low, high];
+        writer.add(idHash, 'ids', JSON.stringify(id));
+      }
+      const learnerHash = keyHash(record.user_id);
+      if (!inShard(learnerHash, shard)) return;
+      const kept: DecisionRecordLine = [
+        record.decision_id,
+        record.user_id,
+        day,
+        groupOf(record.assignment),
+        index,
+        line,
+        record.policy_version.split('/')[1],
+      ];
+      writer.add(learnerHash, 'decisions', JSON.stringify(kept));
+    });
+    return { unit: index, lines, bad };
+  } catch (error) {
+    if (!(error instanceof DecisionLogError)) throw error;
+    return { unit: index, lines: 0, failure: error.message };
+  }
+}
