@@ -53,7 +53,7 @@ describe('deploy/kubernetes/evaluation', () => {
     expect(() => job.validate()).not.toThrow();
   });
 
-  it('tallies one shard per completion index, every shard over the whole log', () => {
+  it('tallies one shard per completion index, every shard over the whole log, a thread per CPU', () => {
     expect(shards.spec).toMatchObject({ completionMode: 'Indexed', maxFailedIndexes: 0 });
     expect(uplift.image).toBe('engagement-insight-engine-training');
     expect(uplift.args![0]).toBe('uplift');
@@ -61,6 +61,7 @@ describe('deploy/kubernetes/evaluation', () => {
     expect(uplift.env?.find((v) => v.name === 'SHARD')?.valueFrom?.fieldRef?.fieldPath).toBe(
       "metadata.annotations['batch.kubernetes.io/job-completion-index']",
     );
+    expect(Number(arg(uplift, '--threads'))).toBe(Number(uplift.resources?.limits?.cpu));
     expect(arg(uplift, '--decisions')).toBe('/work/decisions/*');
     expect(arg(uplift, '--outcomes')).toBe('/work/outcomes/*');
     expect(fetch.args![0]).toContain('rclone copy "$LOG_PATH/decisions" /work/decisions');
