@@ -19,7 +19,7 @@ import { addLearner } from './arm-moments';
 import { preRate } from './cuped';
 import { actedWithin } from './uplift';
 import { DecisionRecordLine, IdRecordLine, passDecisionUnit, UnitResult } from './decision-pass';
-import { DecisionPassData, DecisionPassMessage } from './decision-pass.worker';
+import type { DecisionPassData, DecisionPassMessage } from './decision-pass.worker';
 import {
   dayCount,
   emptyTally,
@@ -70,7 +70,7 @@ function where(log: LogFiles, place: LinePlace): string {
   return lineName(placeLine(log, place));
 }
 
-/** Threads that read the decisions log, and the writer name of each. */
+/** The script of a decision-pass thread, built beside this file. */
 const WORKER_FILE = join(__dirname, 'decision-pass.worker.js');
 /** A reading thread's heap: a unit's lines and a few buffers; the limit keeps the pass's RSS flat. */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
@@ -83,40 +83,45 @@ async function readOnThreads(
 ): Promise<{ results: UnitResult[]; writers: string[] }> {
   const results = new Array<UnitResult>(units.length);
   const writers = Array.from({ length: threads }, (_, i) => `thread-${i}`);
+  const workers: Worker[] = [];
   let next = 0;
-  await Promise.all(
-    writers.map(
-      (writer) =>
-        new Promise<void>((resolve, reject) => {
-          const worker = new Worker(WORKER_FILE, {
-            workerData: { ...data, writer } satisfies DecisionPassData,
-            resourceLimits: WORKER_LIMITS,
-          });
-          const send = () => {
-            const message: DecisionPassMessage =
-              next < units.length ? { unit: units[next], index: next++ } : 'finish';
-            worker.postMessage(message);
-          };
-          let done = false;
-          worker.on('message', (message: UnitResult | 'done') => {
-            if (message === 'done') {
-              done = true;
-              resolve();
-              void worker.terminate();
-              return;
-            }
-            results[message.unit] = message;
-            send();
-          });
-          worker.on('error', reject);
-          // terminate() ends a thread with code 1: only an exit before 'done' is a failure.
-          worker.on('exit', (code) => {
-            if (!done) reject(new Error(`a decision-pass thread stopped with code ${code}`));
-          });
-          send();
-        }),
-    ),
-  );
+  const read = (writer: string) =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker(WORKER_FILE, {
+        workerData: { ...data, writer } satisfies DecisionPassData,
+        resourceLimits: WORKER_LIMITS,
+      });
+      workers.push(worker);
+      const send = () => {
+        const message: DecisionPassMessage =
+          next < units.length ? { unit: units[next], index: next++ } : 'finish';
+        worker.postMessage(message);
+      };
+      let done = false;
+      worker.on('message', (message: UnitResult | 'done') => {
+        if (message === 'done') {
+          done = true;
+          resolve();
+          void worker.terminate();
+          return;
+        }
+        results[message.unit] = message;
+        send();
+      });
+      worker.on('error', reject);
+      // terminate() ends a thread with code 1: only an exit before 'done' is a failure.
+      worker.on('exit', (code) => {
+        if (!done) reject(new Error(`a decision-pass thread stopped with code ${code}`));
+      });
+      send();
+    });
+  try {
+    await Promise.all(writers.map(read));
+  } catch (error) {
+    // The others would write on into partitions about to be removed, and keep the process up.
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    throw error;
+  }
   return { results, writers };
 }
 
