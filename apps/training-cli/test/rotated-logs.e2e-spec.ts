@@ -227,6 +227,36 @@ describe('training-cli on logs kept in several files', () => {
     expect(sut.stderr).toBe(`${expected.stderr}${copiesWarning()}`);
   }, 30_000);
 
+  it('uplift on two threads names the first bad line of the log, whichever thread read it', async () => {
+    const decisions = await lines('decisions.ndjson');
+    const broken = (line: string) => line.replace(/"as_of":"[^"]*"/, '"as_of":"June"');
+    await mkdir(path('bad'), { recursive: true });
+    const [first, second] = [path('bad/decisions-1.ndjson'), path('bad/decisions-2.ndjson.gz')];
+    const uplift = () =>
+      runBuiltCli([
+        'uplift',
+        ...['--decisions', path('bad/decisions-*'), '--outcomes', path('logs/outcomes.ndjson')],
+        ...['--config', path('logging.json'), '--threads', '2'],
+      ]);
+    const write = async (one: string[], two: string[]) => {
+      await writeFile(first, ndjson(one));
+      await writeFile(second, gzipSync(ndjson(two)));
+    };
+    const [one, two] = [decisions.slice(0, 300), decisions.slice(300)];
+
+    await write(
+      [...one.slice(0, 250), broken(one[250]), ...one.slice(251)],
+      [broken(two[0]), ...two.slice(1)],
+    );
+    const both = await uplift();
+    await write(one, [...two.slice(0, 9), broken(two[9]), ...two.slice(10)]);
+    const later = await uplift();
+
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe(`error: ${first} line 251: as_of: must be a YYYY-MM-DD date\n`);
+    expect(later.stderr).toBe(`error: ${second} line 10: as_of: must be a YYYY-MM-DD date\n`);
+  }, 30_000);
+
   it('refuses a glob that matches no file, and a damaged .gz file, naming them', async () => {
     const uplift = (...logs: string[]) =>
       runBuiltCli(['uplift', ...logs, '--config', path('logging.json')]);
