@@ -105,6 +105,8 @@ export class PartitionWriter {
   private readonly buffers = new Map<string, string[]>();
   private readonly sizes = new Map<string, number>();
   private readonly descriptors = new Map<string, number>();
+  /** Each partition's file per kind, made once: a path per record would cost more than it. */
+  private readonly paths: Record<RecordKind, string[]> = { decisions: [], outcomes: [], ids: [] };
 
   constructor(
     private readonly layout: PartitionLayout,
@@ -113,7 +115,9 @@ export class PartitionWriter {
 
   /** Appends a record (no newline in it) to the partition of the key with this hash. */
   add(hash: number, kind: RecordKind, record: string): void {
-    const path = pathOf(this.layout, partitionOf(this.layout, hash), kind, this.name);
+    const partition = partitionOf(this.layout, hash);
+    const paths = this.paths[kind];
+    const path = (paths[partition] ??= pathOf(this.layout, partition, kind, this.name));
     const buffer = this.buffers.get(path);
     if (buffer === undefined) {
       this.buffers.set(path, [record]);
@@ -150,9 +154,24 @@ export class PartitionWriter {
   }
 }
 
+/** A partition's records of one kind: each writer's (in `writers` order) in the order added. */
+export function readRecords(
+  layout: PartitionLayout,
+  partition: number,
+  kind: RecordKind,
+  writers: readonly string[],
+): string[] {
+  return writers.flatMap((writer) => {
+    const path = pathOf(layout, partition, kind, writer);
+    if (!existsSync(path)) return [];
+    const text = readFileSync(path, 'utf8');
+    return text.length === 0 ? [] : text.slice(0, -1).split('\n');
+  });
+}
+
 /**
- * A partition pass on disk: writers append records to the partition of their key's hash (a
- * learner's, a decision's), and a partition's records are read back at once. Memory holds one
+ * A partition pass's folder: writers append records to the partition of their key's hash (a
+ * learner's, a decision's), and a partition's records are read back at once (readRecords). Memory holds one
  * partition's records, whatever the log's length. The files live in a private folder under the
  * system's temporary folder (TMPDIR), removed by `remove`.
  */
@@ -166,16 +185,6 @@ export class LearnerPartitions implements PartitionLayout {
   static async create(count: number, shardCount: number): Promise<LearnerPartitions> {
     const folder = await mkdtemp(join(tmpdir(), 'engagement-partitions-'));
     return new LearnerPartitions(folder, count, shardCount);
-  }
-
-  /** A partition's records of one kind: each writer's (in `writers` order) in the order added. */
-  records(partition: number, kind: RecordKind, writers: readonly string[]): string[] {
-    return writers.flatMap((writer) => {
-      const path = pathOf(this, partition, kind, writer);
-      if (!existsSync(path)) return [];
-      const text = readFileSync(path, 'utf8');
-      return text.length === 0 ? [] : text.slice(0, -1).split('\n');
-    });
   }
 
   /** Removes the folder and its files; safe to call twice, and after a failure. */

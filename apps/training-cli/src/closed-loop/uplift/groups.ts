@@ -59,3 +59,24 @@ export function groupConfig(config: EngineConfig, group: string): EngineConfig |
     variant: group.slice(at + 1),
   });
 }
+
+/**
+ * The config hash each group the config knows carries in its decisions' policy_version: the base
+ * config's for the holdout and treated, each variant's own (a variant with overrides has a config,
+ * and a hash, of its own).
+ */
+export function configHashes(config: EngineConfig): Record<string, string> {
+  const groups = [
+    HOLDOUT,
+    TREATED,
+    ...config.assignment.experiments.flatMap(({ key, variants }) =>
+      variants.map((variant) => `${key}=${variant.key}`),
+    ),
+  ];
+  return Object.fromEntries(
+    groups.flatMap((group) => {
+      const hash = groupConfig(config, group)?.hash;
+      return hash === undefined ? [] : [[group, hash]];
+    }),
+  );
+}

@@ -62,8 +62,7 @@ describe(tallyUplift.name, () => {
   const filesLog = (...paths: string[]): LogFiles => ({ name: 'the log', files: paths });
 
   /** The config knows every group but tone=hot; tone=warm has a hash of its own. */
-  const hashOf = (group: string) =>
-    group === 'tone=hot' ? undefined : group === 'tone=warm' ? 'warmhash' : HASH;
+  const configHashes = { holdout: HASH, treated: HASH, 'tone=warm': 'warmhash' };
 
   /** The tally of these logs (a path is a log of one file), with a 7-day window by default. */
   function tally(
@@ -78,7 +77,7 @@ describe(tallyUplift.name, () => {
       {
         windowDays: options.windowDays ?? 7,
         preDays: options.preDays,
-        configHash: hashOf,
+        configHashes,
         shard: options.shard ?? ONE_SHARD,
         threads: 1,
       },

@@ -12,153 +12,136 @@ import {
   partitionCount,
   PartitionWriter,
 } from '../../cli/learner-partitions';
+import { LogFiles } from '../../cli/log-file';
 import { logUnits, LogUnit, UnitPlaces } from '../../cli/log-units';
-import { lineIn, LogFiles } from '../../cli/log-file';
 import { Shard } from '../../cli/shard-option';
-import { addLearner } from './arm-moments';
-import { preRate } from './cuped';
-import { actedWithin } from './uplift';
-import { DecisionRecordLine, IdRecordLine, passDecisionUnit, UnitResult } from './decision-pass';
-import type { DecisionPassData, DecisionPassMessage } from './decision-pass.worker';
+import { passDecisionUnit, UnitResult } from './decision-pass';
 import {
-  dayCount,
-  emptyTally,
-  groupMoments,
-  isBefore,
-  LinePlace,
-  placeLine,
-  UpliftTally,
-} from './uplift-tally';
+  ClosedLoopLogs,
+  OutcomeRecordLine,
+  OUTCOMES_WRITER,
+  PartitionJob,
+  tallyPartition,
+} from './partition-tally';
+import type { PartitionResult, UpliftThreadData, UpliftThreadMessage } from './uplift.worker';
+import { addTally, emptyTally, UpliftTally } from './uplift-tally';
 
-/** The two logs of the closed loop, resolved to their files. */
-export interface ClosedLoopLogs {
-  readonly decisions: LogFiles;
-  readonly outcomes: LogFiles;
-}
+export { ClosedLoopLogs } from './partition-tally';
 
 export interface UpliftReadSettings {
   readonly windowDays: number;
   /** `--pre-days`, if given. */
   readonly preDays?: number;
   /**
-   * The config hash a group's decisions should carry in their policy_version (a variant with
-   * overrides has a config, and a hash, of its own), or undefined when the config does not know
-   * the group.
+   * The config hash each group the config knows should carry in its decisions' policy_version (a
+   * variant with overrides has a config, and a hash, of its own).
    */
-  readonly configHash: (group: string) => string | undefined;
+  readonly configHashes: Readonly<Record<string, string>>;
   /** The learners to tally: every learner, or those of one shard. */
   readonly shard: Shard;
   /** Threads that read the decisions log at once (1: this one alone). */
   readonly threads: number;
 }
 
-/** An outcome as its partition keeps it: null for an outcome that names no decision. */
-type OutcomeRecordLine = [
-  userId: string,
-  day: CalendarDay,
-  decisionId: string | null,
-  file: number,
-  line: number,
-];
-
-function placeName(log: LogFiles, place: LinePlace): string {
-  return lineIn(log, placeLine(log, place));
-}
-
-/** `<file> line <n>`: how a message about a line starts. */
-function where(log: LogFiles, place: LinePlace): string {
-  return lineName(placeLine(log, place));
-}
-
-/** The script of a decision-pass thread, built beside this file. */
-const WORKER_FILE = join(__dirname, 'decision-pass.worker.js');
-/** A reading thread's heap: a unit's lines and a few buffers; the limit keeps the pass's RSS flat. */
+/** The script of an `uplift` thread, built beside this file. */
+const WORKER_FILE = join(__dirname, 'uplift.worker.js');
+/** A thread's heap: a unit's lines, or a partition's records, and a few buffers. */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
 
-/** Reads the units on `threads` worker threads, handing each the next unit as it is done. */
-async function readOnThreads(
-  units: readonly LogUnit[],
-  threads: number,
-  data: Omit<DecisionPassData, 'writer'>,
-): Promise<{ results: UnitResult[]; writers: string[] }> {
-  const results = new Array<UnitResult>(units.length);
-  const writers = Array.from({ length: threads }, (_, i) => `thread-${i}`);
-  const workers: Worker[] = [];
-  let next = 0;
-  const read = (writer: string) =>
-    new Promise<void>((resolve, reject) => {
-      const worker = new Worker(WORKER_FILE, {
-        workerData: { ...data, writer } satisfies DecisionPassData,
-        resourceLimits: WORKER_LIMITS,
-      });
-      workers.push(worker);
-      const send = () => {
-        const message: DecisionPassMessage =
-          next < units.length ? { unit: units[next], index: next++ } : 'finish';
-        worker.postMessage(message);
-      };
-      let done = false;
-      worker.on('message', (message: UnitResult | 'done') => {
-        if (message === 'done') {
-          done = true;
-          resolve();
-          void worker.terminate();
-          return;
-        }
-        results[message.unit] = message;
-        send();
-      });
-      worker.on('error', reject);
-      // terminate() ends a thread with code 1: only an exit before 'done' is a failure.
-      worker.on('exit', (code) => {
-        if (!done) reject(new Error(`a decision-pass thread stopped with code ${code}`));
-      });
-      send();
-    });
-  try {
-    await Promise.all(writers.map(read));
-  } catch (error) {
-    // The others would write on into partitions about to be removed, and keep the process up.
-    await Promise.all(workers.map((worker) => worker.terminate()));
-    throw error;
+/**
+ * `uplift`'s worker threads (uplift.worker.ts): each takes one job at a time, and the next job
+ * goes to the first thread free, so a slow unit holds up one thread only.
+ */
+class UpliftThreads {
+  private constructor(
+    private readonly workers: readonly Worker[],
+    readonly writers: readonly string[],
+  ) {}
+
+  static start(count: number, data: Omit<UpliftThreadData, 'writer'>): UpliftThreads {
+    const writers = Array.from({ length: count }, (_, i) => `thread-${i}`);
+    const workers = writers.map(
+      (writer) =>
+        new Worker(WORKER_FILE, {
+          workerData: { ...data, writer } satisfies UpliftThreadData,
+          resourceLimits: WORKER_LIMITS,
+        }),
+    );
+    return new UpliftThreads(workers, writers);
   }
-  return { results, writers };
+
+  /** Sends a job to a thread; resolves with its answer, rejects if the thread fails. */
+  private ask<T>(worker: Worker, message: UpliftThreadMessage): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const settle = (settled: () => void) => {
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        settled();
+      };
+      const onMessage = (answer: T) => settle(() => resolve(answer));
+      const onError = (error: Error) => settle(() => reject(error));
+      const onExit = (code: number) =>
+        settle(() => reject(new Error(`an uplift thread stopped with code ${code}`)));
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+      worker.postMessage(message);
+    });
+  }
+
+  /** Each job's answer, in job order. */
+  async map<T>(jobs: readonly UpliftThreadMessage[]): Promise<T[]> {
+    const answers = new Array<T>(jobs.length);
+    let next = 0;
+    await Promise.all(
+      this.workers.map(async (worker) => {
+        while (next < jobs.length) {
+          const job = next++;
+          answers[job] = await this.ask<T>(worker, jobs[job]);
+        }
+      }),
+    );
+    return answers;
+  }
+
+  /** Every thread writes out its partition files. */
+  async finish(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => this.ask(worker, 'finish')));
+  }
+
+  /** Ends the threads, done or not: none writes on, or keeps the process up. */
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
 }
 
 /**
- * Reads the decisions log in units (a slice of a plain file, a whole .gz file), on `threads`
- * threads at once when there are several, writing the shard's decisions and ids to the
- * partitions (passDecisionUnit). Once every unit is read, its lines can be placed in their files,
- * and the first bad line of the log is refused with the message one thread reading the log in
- * order would have given.
+ * Reads the decisions log in units (a slice of a plain file, a whole .gz file), on the threads
+ * when there are any, writing the shard's decisions and ids to the partitions
+ * (passDecisionUnit). Once every unit is read, its lines can be placed in their files, and the
+ * first bad line of the log is refused with the message one thread reading the log in order
+ * would have given.
  */
 async function partitionDecisions(
   log: LogFiles,
   shard: Shard,
   partitions: LearnerPartitions,
-  threads: number,
-): Promise<{ lines: number; places: UnitPlaces; writers: string[] }> {
+  threads: UpliftThreads | undefined,
+): Promise<{ units: LogUnit[]; results: UnitResult[]; writers: readonly string[] }> {
   const units = await logUnits(log);
-  let read: { results: UnitResult[]; writers: string[] };
-  if (threads > 1 && units.length > 1) {
-    read = await readOnThreads(units, Math.min(threads, units.length), {
-      layout: partitions,
-      shard,
-    });
+  let results: UnitResult[];
+  if (threads !== undefined) {
+    results = await threads.map<UnitResult>(units.map((unit, index) => ({ unit, index })));
+    await threads.finish();
   } else {
     const writer = new PartitionWriter(partitions, 'main');
     try {
-      const results: UnitResult[] = [];
+      results = [];
       for (const [index, unit] of units.entries()) {
         results.push(await passDecisionUnit(unit, index, shard, writer));
       }
       writer.finish();
-      read = { results, writers: ['main'] };
     } finally {
       writer.close();
     }
   }
-  const { results, writers } = read;
   const places = new UnitPlaces(
     units,
     results.map((result) => result.lines),
@@ -172,8 +155,25 @@ async function partitionDecisions(
       throw new Error(`${lineName(at)} was refused on its thread, but not again`);
     }
   }
-  const lines = results.reduce((sum, result) => sum + result.lines, 0);
-  return { lines, places, writers };
+  return { units, results, writers: threads?.writers ?? ['main'] };
+}
+
+/** Tallies every partition, on the threads when there are any, adding them up in order. */
+async function tallyPartitions(
+  job: PartitionJob,
+  threads: UpliftThreads | undefined,
+  tally: UpliftTally,
+): Promise<void> {
+  const partitions = Array.from({ length: job.layout.count }, (_, partition) => partition);
+  const results: PartitionResult[] =
+    threads === undefined
+      ? partitions.map((partition) => ({ partition, tally: tallyPartition(job, partition) }))
+      : await threads.map<PartitionResult>(partitions.map((partition) => ({ job, partition })));
+  for (const result of results) {
+    if (result.crash !== undefined) throw new Error(result.crash);
+    if (result.refusal !== undefined) throw new CliUsageError(result.refusal);
+    addTally(tally, result.tally!);
+  }
 }
 
 /**
@@ -188,7 +188,7 @@ async function partitionOutcomes(
   partitions: LearnerPartitions,
 ): Promise<{ lines: number; firstDay: CalendarDay | undefined }> {
   const fileIndex = new Map(log.files.map((file, i) => [file, i]));
-  const writer = new PartitionWriter(partitions, 'main');
+  const writer = new PartitionWriter(partitions, OUTCOMES_WRITER);
   let firstDay: CalendarDay | undefined;
   const lines = await forEachLogLine(log.files, (text, at) => {
     const { record, day } = parseOutcomeLine(text, lineName(at));
@@ -208,175 +208,8 @@ async function partitionOutcomes(
   return { lines, firstDay };
 }
 
-/** One partition's learners, as its decisions give them. */
-class PartitionLearners {
-  private readonly numbers = new Map<string, number>();
-  readonly userIds: string[] = [];
-  readonly groups: string[] = [];
-  /** Where each learner's first decision is, for the message of a learner changing group. */
-  readonly firstPlace: LinePlace[] = [];
-  readonly decisionDays: CalendarDay[][] = [];
-
-  constructor(private readonly log: LogFiles) {}
-
-  numberOf(userId: string): number | undefined {
-    return this.numbers.get(userId);
-  }
-
-  /** Assignment is by user_id, so a learner is in one group for the whole log. */
-  add(userId: string, group: string, day: CalendarDay, place: LinePlace): void {
-    let learner = this.numbers.get(userId);
-    if (learner === undefined) {
-      learner = this.userIds.length;
-      this.numbers.set(userId, learner);
-      this.userIds.push(userId);
-      this.groups.push(group);
-      this.firstPlace.push(place);
-      this.decisionDays.push([]);
-    } else if (this.groups[learner] !== group) {
-      throw new CliUsageError(
-        `${where(this.log, place)}: assignment: user_id ${JSON.stringify(userId)} is in ${group} here but in ${this.groups[learner]} on ${placeName(this.log, this.firstPlace[learner])}; a learner keeps one group for the whole log`,
-      );
-    }
-    this.decisionDays[learner].push(day);
-  }
-}
-
-/**
- * Checks one partition's decision ids: a line repeating the first line of its decision_id byte
- * for byte is a copy (a batch a collector received twice), counted into `tally`; a repeated id
- * on other text is refused, naming both lines.
- */
-function checkIds(
-  log: LogFiles,
-  decisions: DecisionPartitions,
-  partition: number,
-  tally: UpliftTally,
-): void {
-  const firsts = new Map<string, { place: LinePlace; low: number; high: number }>();
-  for (const { record, place } of decisions.placed<IdRecordLine>(partition, 'ids')) {
-    const [id, , , low, high] = record;
-    const first = firsts.get(id);
-    if (first === undefined) {
-      firsts.set(id, { place, low, high });
-      continue;
-    }
-    if (first.low !== low || first.high !== high) {
-      throw new CliUsageError(
-        `${where(log, place)}: decision_id: ${JSON.stringify(id)} is already on ${placeName(log, first.place)}`,
-      );
-    }
-    const copies = tally.copies;
-    tally.copies = {
-      lines: (copies?.lines ?? 0) + 1,
-      first: copies === undefined || isBefore(place, copies.first) ? place : copies.first,
-    };
-  }
-}
-
-/**
- * Tallies one partition's learners into `tally`: their decisions (a repeated id, a copy that
- * checkIds counts, is skipped), their outcomes (one naming a decision must name one of its
- * learner's), and each learner's decisions an action followed within the window and pre-period
- * rate.
- */
-function tallyPartition(
-  logs: ClosedLoopLogs,
-  decisions: DecisionPartitions,
-  partition: number,
-  settings: UpliftReadSettings & { readonly logStart: CalendarDay | undefined },
-  tally: UpliftTally,
-): void {
-  const owners = new Map<string, string>();
-  const learners = new PartitionLearners(logs.decisions);
-  for (const { record, place } of decisions.placed<DecisionRecordLine>(partition, 'decisions')) {
-    const [id, userId, day, group, , , hash] = record;
-    if (owners.has(id)) continue;
-    owners.set(id, userId);
-    learners.add(userId, group, day, place);
-    tally.decisions++;
-    const expected = settings.configHash(group);
-    if (expected !== undefined && hash !== expected) {
-      const mismatch = tally.mismatch;
-      tally.mismatch =
-        mismatch === undefined
-          ? { decisions: 1, first: place, hash, expected }
-          : {
-              ...(isBefore(place, mismatch.first) ? { first: place, hash, expected } : mismatch),
-              decisions: mismatch.decisions + 1,
-            };
-    }
-  }
-  const firstDays = learners.decisionDays.map((days) =>
-    days.reduce((first, day) => Math.min(first, day), Number.POSITIVE_INFINITY),
-  );
-  const actionDays = learners.userIds.map((): CalendarDay[] => []);
-  for (const text of decisions.partitions.records(partition, 'outcomes', ['main'])) {
-    const [userId, day, decisionId, file, line] = JSON.parse(text) as OutcomeRecordLine;
-    if (decisionId !== null && owners.get(decisionId) !== userId) {
-      throw new CliUsageError(
-        `${where(logs.outcomes, { file, line })}: decision_id: ${JSON.stringify(decisionId)} is not a decision of user_id ${JSON.stringify(userId)} in ${logs.decisions.name}`,
-      );
-    }
-    const learner = learners.numberOf(userId);
-    if (learner === undefined) continue;
-    if (day >= firstDays[learner]) tally.following++;
-    actionDays[learner].push(day);
-  }
-  const { windowDays, preDays, logStart } = settings;
-  learners.userIds.forEach((_, learner) => {
-    const days = actionDays[learner].sort((a, b) => a - b);
-    const group = learners.groups[learner];
-    let acted = 0;
-    for (const day of learners.decisionDays[learner]) {
-      const followed = actedWithin(days, day, windowDays);
-      if (followed) acted++;
-      const count = dayCount(tally, group, day);
-      count.decisions++;
-      if (followed) count.acted++;
-    }
-    const first = firstDays[learner];
-    const from =
-      logStart === undefined || preDays === undefined
-        ? logStart
-        : Math.max(logStart, first - preDays);
-    addLearner(groupMoments(tally, group), {
-      decisions: learners.decisionDays[learner].length,
-      acted,
-      covariate: from === undefined ? null : preRate(days, from, first, windowDays),
-    });
-  });
-}
-
 async function fileSizes(files: readonly string[]) {
   return Promise.all(files.map(async (path) => ({ path, bytes: (await stat(path)).size })));
-}
-
-/**
- * The decisions' partitions once every unit is read: a partition's records, each with its line's
- * place in the log, in the log's order whichever thread read them.
- */
-class DecisionPartitions {
-  constructor(
-    readonly partitions: LearnerPartitions,
-    private readonly places: UnitPlaces,
-    private readonly writers: readonly string[],
-  ) {}
-
-  placed<T extends DecisionRecordLine | IdRecordLine>(
-    partition: number,
-    kind: 'decisions' | 'ids',
-  ): { record: T; place: LinePlace }[] {
-    const unitAt = kind === 'decisions' ? 4 : 1;
-    return this.partitions
-      .records(partition, kind, this.writers)
-      .map((text) => {
-        const record = JSON.parse(text) as T;
-        const place = this.places.place(record[unitAt] as number, record[unitAt + 1] as number);
-        return { record, place };
-      })
-      .sort((a, b) => a.place.file - b.place.file || a.place.line - b.place.line);
-  }
 }
 
 /**
@@ -392,15 +225,20 @@ export async function tallyUplift(
 ): Promise<UpliftTally> {
   const count = partitionCount(await fileSizes(logs.decisions.files));
   const partitions = await LearnerPartitions.create(count, settings.shard.count);
+  const threads =
+    settings.threads > 1
+      ? UpliftThreads.start(settings.threads, { layout: partitions, shard: settings.shard })
+      : undefined;
   try {
     // The outcomes are read on this thread while other threads read the decisions; a problem
     // with the decisions is said first, as when the logs are read one after the other.
     const [decisionPass, outcomePass] = await Promise.allSettled([
-      partitionDecisions(logs.decisions, settings.shard, partitions, settings.threads),
+      partitionDecisions(logs.decisions, settings.shard, partitions, threads),
       partitionOutcomes(logs.outcomes, settings.shard, partitions),
     ]);
     if (decisionPass.status === 'rejected') throw decisionPass.reason;
-    const { lines: decisionLines, places, writers } = decisionPass.value;
+    const { units, results, writers } = decisionPass.value;
+    const decisionLines = results.reduce((sum, result) => sum + result.lines, 0);
     if (decisionLines === 0) throw new CliUsageError(`${logs.decisions.name} has no decisions`);
     if (outcomePass.status === 'rejected') throw outcomePass.reason;
     const outcomes = outcomePass.value;
@@ -409,15 +247,22 @@ export async function tallyUplift(
         `${logs.outcomes.name} has no outcomes: an empty log would read as no learner ever acting; export the platform's actions for the decisions' days`,
       );
     }
-    const decisions = new DecisionPartitions(partitions, places, writers);
     const tally = emptyTally(decisionLines, outcomes.lines);
-    const read = { ...settings, logStart: outcomes.firstDay };
-    for (let partition = 0; partition < count; partition++) {
-      checkIds(logs.decisions, decisions, partition, tally);
-      tallyPartition(logs, decisions, partition, read, tally);
-    }
+    const job: PartitionJob = {
+      layout: { folder: partitions.folder, count, shardCount: settings.shard.count },
+      logs,
+      units,
+      unitLines: results.map((result) => result.lines),
+      writers,
+      windowDays: settings.windowDays,
+      preDays: settings.preDays,
+      logStart: outcomes.firstDay,
+      configHashes: settings.configHashes,
+    };
+    await tallyPartitions(job, threads, tally);
     return tally;
   } finally {
+    await threads?.stop();
     partitions.remove();
   }
 }

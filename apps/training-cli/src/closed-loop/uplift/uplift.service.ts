@@ -6,7 +6,7 @@ import { loadConfigFlag } from '../../cli/engine-config';
 import { ONE_SHARD } from '../../cli/learner-partitions';
 import { Shard } from '../../cli/shard-option';
 import { writeHtmlPage, writeTextFile } from '../../cli/text-file-writer';
-import { expectedShares, groupConfig } from './groups';
+import { configHashes, expectedShares } from './groups';
 import { UpliftReport, upliftReport } from './uplift';
 import { upliftHtml } from './uplift-html';
 import { partialJson, UpliftRun } from './uplift-partial';
@@ -63,7 +63,7 @@ export class UpliftService {
     const tally = await tallyUplift(logs, {
       windowDays: request.windowDays,
       preDays: request.preDays,
-      configHash: (group) => groupConfig(config, group)?.hash,
+      configHashes: configHashes(config),
       shard,
       threads: request.threads ?? availableParallelism(),
     });

@@ -1,0 +1,248 @@
+import { lineName } from '@app/contract';
+import { CalendarDay } from '@app/learner';
+import { CliUsageError } from '../../cli/cli-errors';
+import { PartitionLayout, readRecords } from '../../cli/learner-partitions';
+import { lineIn, LogFiles } from '../../cli/log-file';
+import { LogUnit, UnitPlaces } from '../../cli/log-units';
+import { addLearner } from './arm-moments';
+import { preRate } from './cuped';
+import { DecisionRecordLine, IdRecordLine } from './decision-pass';
+import { actedWithin } from './uplift';
+import {
+  dayCount,
+  emptyTally,
+  groupMoments,
+  isBefore,
+  LinePlace,
+  placeLine,
+  UpliftTally,
+} from './uplift-tally';
+
+/** The two logs of the closed loop, resolved to their files. */
+export interface ClosedLoopLogs {
+  readonly decisions: LogFiles;
+  readonly outcomes: LogFiles;
+}
+
+/** The writer of the outcomes' partition files: the main thread. */
+export const OUTCOMES_WRITER = 'main';
+
+/**
+ * What tallying a partition needs once both logs are read, as plain data, so that a thread of
+ * its own can tally it.
+ */
+export interface PartitionJob {
+  readonly layout: PartitionLayout;
+  readonly logs: ClosedLoopLogs;
+  /** The decisions log's units and each unit's lines: where each decision's line is. */
+  readonly units: readonly LogUnit[];
+  readonly unitLines: readonly number[];
+  /** The writers of the decisions' partition files. */
+  readonly writers: readonly string[];
+  readonly windowDays: number;
+  readonly preDays: number | undefined;
+  /** The outcomes log's first day: where every pre-period may start. */
+  readonly logStart: CalendarDay | undefined;
+  /**
+   * The config hash each group the config knows should carry in its decisions' policy_version (a
+   * variant with overrides has a config, and a hash, of its own).
+   */
+  readonly configHashes: Readonly<Record<string, string>>;
+}
+
+/** An outcome as its partition keeps it: null for an outcome that names no decision. */
+export type OutcomeRecordLine = [
+  userId: string,
+  day: CalendarDay,
+  decisionId: string | null,
+  file: number,
+  line: number,
+];
+
+function placeName(log: LogFiles, place: LinePlace): string {
+  return lineIn(log, placeLine(log, place));
+}
+
+/** `<file> line <n>`: how a message about a line starts. */
+function where(log: LogFiles, place: LinePlace): string {
+  return lineName(placeLine(log, place));
+}
+
+/** One partition's learners, as its decisions give them. */
+class PartitionLearners {
+  private readonly numbers = new Map<string, number>();
+  readonly userIds: string[] = [];
+  readonly groups: string[] = [];
+  /** Where each learner's first decision is, for the message of a learner changing group. */
+  readonly firstPlace: LinePlace[] = [];
+  readonly decisionDays: CalendarDay[][] = [];
+
+  constructor(private readonly log: LogFiles) {}
+
+  numberOf(userId: string): number | undefined {
+    return this.numbers.get(userId);
+  }
+
+  /** Assignment is by user_id, so a learner is in one group for the whole log. */
+  add(userId: string, group: string, day: CalendarDay, place: LinePlace): void {
+    let learner = this.numbers.get(userId);
+    if (learner === undefined) {
+      learner = this.userIds.length;
+      this.numbers.set(userId, learner);
+      this.userIds.push(userId);
+      this.groups.push(group);
+      this.firstPlace.push(place);
+      this.decisionDays.push([]);
+    } else if (this.groups[learner] !== group) {
+      throw new CliUsageError(
+        `${where(this.log, place)}: assignment: user_id ${JSON.stringify(userId)} is in ${group} here but in ${this.groups[learner]} on ${placeName(this.log, this.firstPlace[learner])}; a learner keeps one group for the whole log`,
+      );
+    }
+    this.decisionDays[learner].push(day);
+  }
+}
+
+/**
+ * The decisions' partitions once every unit is read: a partition's records, each with its line's
+ * place in the log, in the log's order whichever thread read them.
+ */
+class DecisionPartitions {
+  private readonly places: UnitPlaces;
+
+  constructor(private readonly job: PartitionJob) {
+    this.places = new UnitPlaces(job.units, job.unitLines);
+  }
+
+  placed<T extends DecisionRecordLine | IdRecordLine>(
+    partition: number,
+    kind: 'decisions' | 'ids',
+  ): { record: T; place: LinePlace }[] {
+    const unitAt = kind === 'decisions' ? 4 : 1;
+    return readRecords(this.job.layout, partition, kind, this.job.writers)
+      .map((text) => {
+        const record = JSON.parse(text) as T;
+        const place = this.places.place(record[unitAt] as number, record[unitAt + 1] as number);
+        return { record, place };
+      })
+      .sort((a, b) => a.place.file - b.place.file || a.place.line - b.place.line);
+  }
+}
+
+/**
+ * Checks one partition's decision ids: a line repeating the first line of its decision_id byte
+ * for byte is a copy (a batch a collector received twice), counted into `tally`; a repeated id
+ * on other text is refused, naming both lines.
+ */
+function checkIds(
+  log: LogFiles,
+  decisions: DecisionPartitions,
+  partition: number,
+  tally: UpliftTally,
+): void {
+  const firsts = new Map<string, { place: LinePlace; low: number; high: number }>();
+  for (const { record, place } of decisions.placed<IdRecordLine>(partition, 'ids')) {
+    const [id, , , low, high] = record;
+    const first = firsts.get(id);
+    if (first === undefined) {
+      firsts.set(id, { place, low, high });
+      continue;
+    }
+    if (first.low !== low || first.high !== high) {
+      throw new CliUsageError(
+        `${where(log, place)}: decision_id: ${JSON.stringify(id)} is already on ${placeName(log, first.place)}`,
+      );
+    }
+    const copies = tally.copies;
+    tally.copies = {
+      lines: (copies?.lines ?? 0) + 1,
+      first: copies === undefined || isBefore(place, copies.first) ? place : copies.first,
+    };
+  }
+}
+
+/**
+ * Tallies one partition's learners into `tally`: their decisions (a repeated id, a copy that
+ * checkIds counts, is skipped), their outcomes (one naming a decision must name one of its
+ * learner's), and each learner's decisions an action followed within the window and pre-period
+ * rate.
+ */
+function tallyLearners(
+  job: PartitionJob,
+  decisions: DecisionPartitions,
+  partition: number,
+  tally: UpliftTally,
+): void {
+  const { logs } = job;
+  const owners = new Map<string, string>();
+  const learners = new PartitionLearners(logs.decisions);
+  for (const { record, place } of decisions.placed<DecisionRecordLine>(partition, 'decisions')) {
+    const [id, userId, day, group, , , hash] = record;
+    if (owners.has(id)) continue;
+    owners.set(id, userId);
+    learners.add(userId, group, day, place);
+    tally.decisions++;
+    const expected = job.configHashes[group];
+    if (expected !== undefined && hash !== expected) {
+      const mismatch = tally.mismatch;
+      tally.mismatch =
+        mismatch === undefined
+          ? { decisions: 1, first: place, hash, expected }
+          : {
+              ...(isBefore(place, mismatch.first) ? { first: place, hash, expected } : mismatch),
+              decisions: mismatch.decisions + 1,
+            };
+    }
+  }
+  const firstDays = learners.decisionDays.map((days) =>
+    days.reduce((first, day) => Math.min(first, day), Number.POSITIVE_INFINITY),
+  );
+  const actionDays = learners.userIds.map((): CalendarDay[] => []);
+  for (const text of readRecords(job.layout, partition, 'outcomes', [OUTCOMES_WRITER])) {
+    const [userId, day, decisionId, file, line] = JSON.parse(text) as OutcomeRecordLine;
+    if (decisionId !== null && owners.get(decisionId) !== userId) {
+      throw new CliUsageError(
+        `${where(logs.outcomes, { file, line })}: decision_id: ${JSON.stringify(decisionId)} is not a decision of user_id ${JSON.stringify(userId)} in ${logs.decisions.name}`,
+      );
+    }
+    const learner = learners.numberOf(userId);
+    if (learner === undefined) continue;
+    if (day >= firstDays[learner]) tally.following++;
+    actionDays[learner].push(day);
+  }
+  const { windowDays, preDays, logStart } = job;
+  learners.userIds.forEach((_, learner) => {
+    const days = actionDays[learner].sort((a, b) => a - b);
+    const group = learners.groups[learner];
+    let acted = 0;
+    for (const day of learners.decisionDays[learner]) {
+      const followed = actedWithin(days, day, windowDays);
+      if (followed) acted++;
+      const count = dayCount(tally, group, day);
+      count.decisions++;
+      if (followed) count.acted++;
+    }
+    const first = firstDays[learner];
+    const from =
+      logStart === undefined || preDays === undefined
+        ? logStart
+        : Math.max(logStart, first - preDays);
+    addLearner(groupMoments(tally, group), {
+      decisions: learners.decisionDays[learner].length,
+      acted,
+      covariate: from === undefined ? null : preRate(days, from, first, windowDays),
+    });
+  });
+}
+
+/**
+ * Tallies one partition's learners: a tally of its own (the log's line counts left at 0), which
+ * the caller adds to the others' in partition order, so that the sums are added in the same order
+ * whichever thread tallied which partition.
+ */
+export function tallyPartition(job: PartitionJob, partition: number): UpliftTally {
+  const tally = emptyTally(0, 0);
+  const decisions = new DecisionPartitions(job);
+  checkIds(job.logs.decisions, decisions, partition, tally);
+  tallyLearners(job, decisions, partition, tally);
+  return tally;
+}
