@@ -52,22 +52,30 @@ export function mayHoldShardKey(text: string, field: string, shard: Shard): bool
   return !found;
 }
 
-/** Bytes of input per partition: a partition's learners, read back at once, stay a few MB. */
-const INPUT_BYTES_PER_PARTITION = 48 * 1024 * 1024;
+/**
+ * Bytes of input per partition: a partition's records, read back at once, stay a few MB even for
+ * a log of short lines (a line of 300 bytes leaves a record of about 100).
+ */
+const INPUT_BYTES_PER_PARTITION = 16 * 1024 * 1024;
 /** A gzipped log is about this many times smaller than its lines. */
 const GZIP_RATIO = 8;
 const MAX_PARTITIONS = 4096;
 
 /**
- * How many partitions a log of these file sizes (bytes as stored) is split into, so that one
- * partition's records fit in a few tens of MB whatever the log's length.
+ * How many partitions a shard of a log of these file sizes (bytes as stored) is split into, so
+ * that one partition's records fit in a few MB whatever the log's length: a shard keeps 1/N of
+ * the records.
  */
-export function partitionCount(files: readonly { path: string; bytes: number }[]): number {
+export function partitionCount(
+  files: readonly { path: string; bytes: number }[],
+  shardCount: number,
+): number {
   const bytes = files.reduce(
     (sum, file) => sum + file.bytes * (isGzipped(file.path) ? GZIP_RATIO : 1),
     0,
   );
-  return Math.min(MAX_PARTITIONS, Math.max(1, Math.ceil(bytes / INPUT_BYTES_PER_PARTITION)));
+  const partitions = Math.ceil(bytes / shardCount / INPUT_BYTES_PER_PARTITION);
+  return Math.min(MAX_PARTITIONS, Math.max(1, partitions));
 }
 
 /** Bytes a partition's records wait in memory before they are written. */
@@ -171,9 +179,9 @@ export function readRecords(
 
 /**
  * A partition pass's folder: writers append records to the partition of their key's hash (a
- * learner's, a decision's), and a partition's records are read back at once (readRecords). Memory holds one
- * partition's records, whatever the log's length. The files live in a private folder under the
- * system's temporary folder (TMPDIR), removed by `remove`.
+ * learner's, a decision's), and a partition's records are read back at once (readRecords).
+ * Memory holds one partition's records, whatever the log's length. The files live in a private
+ * folder under the system's temporary folder (TMPDIR), removed by `remove`.
  */
 export class LearnerPartitions implements PartitionLayout {
   private constructor(

@@ -46,7 +46,7 @@ export interface UpliftReadSettings {
 /** The script of an `uplift` thread, built beside this file. */
 const WORKER_FILE = join(__dirname, 'uplift.worker.js');
 /** A thread's heap: a unit's lines, or a partition's records, and a few buffers. */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
 
 /**
  * `uplift`'s worker threads (uplift.worker.ts): each takes one job at a time, and the next job
@@ -223,7 +223,7 @@ export async function tallyUplift(
   logs: ClosedLoopLogs,
   settings: UpliftReadSettings,
 ): Promise<UpliftTally> {
-  const count = partitionCount(await fileSizes(logs.decisions.files));
+  const count = partitionCount(await fileSizes(logs.decisions.files), settings.shard.count);
   const partitions = await LearnerPartitions.create(count, settings.shard.count);
   const threads =
     settings.threads > 1
