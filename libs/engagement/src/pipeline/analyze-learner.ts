@@ -53,11 +53,11 @@ interface ObjectiveDrafts {
 function draftsFor(
   ruleDrafts: readonly NudgeDraft[],
   signals: LearnerSignals,
+  features: Float64Array,
   models: ModelSet | undefined,
   config: EngineConfig,
 ): ObjectiveDrafts {
   if (models === undefined) return { drafts: ruleDrafts, modelDrafts: [], withheldForUplift: [] };
-  const features = encodeFeatures(signals);
   if (config.policy.objective === 'uplift') {
     const { drafts, withheld } = upliftDrafts(ruleDrafts, features, models, config);
     const minimum = config.policy.min_uplift;
@@ -93,6 +93,12 @@ export interface EngineState {
   readonly models: ModelSet | undefined;
 }
 
+/** An answer and the model features it was made from, which its decision line keeps. */
+interface Decision {
+  readonly analysis: EngagementAnalysis;
+  readonly features: Float64Array;
+}
+
 /**
  * One learner's answer: assignment (holdout, variant) → rules → FOMO → one draft per type →
  * model drafts (or, under the uplift objective, each rule draft's predicted uplift) → the
@@ -103,15 +109,28 @@ export interface EngineState {
  */
 export function analyzeLearner(
   valid: ValidRequest,
-  { config: live, models }: EngineState,
+  state: EngineState,
   languageHint?: string,
 ): EngagementAnalysis {
+  return decide(valid, state, languageHint).analysis;
+}
+
+/**
+ * analyzeLearner's answer with its features: encoded even without models (a microsecond), so the
+ * decision log never derives them again.
+ */
+function decide(
+  valid: ValidRequest,
+  { config: live, models }: EngineState,
+  languageHint?: string,
+): Decision {
   const { request, asOf, deliveries } = valid;
   const userId = request.user_data.user_id;
   const assignment = assign(userId, live.assignment);
   // A variant's FOMO settings and rule thresholds are its own, like everything below.
   const config = variantConfig(live, assignment);
   const signals = deriveSignals(request, asOf);
+  const features = encodeFeatures(signals);
   const fomoInput = {
     buddiesAttending: signals.buddiesAttendingEvents.length,
     buddyCount: signals.buddyCount,
@@ -125,7 +144,13 @@ export function analyzeLearner(
   const ruleDrafts =
     disabled.length === 0 ? merged : merged.filter((draft) => !disabled.includes(draft.type));
   const decisionId = request.decision_id ?? newDecisionId();
-  const { drafts, modelDrafts, withheldForUplift } = draftsFor(ruleDrafts, signals, models, config);
+  const { drafts, modelDrafts, withheldForUplift } = draftsFor(
+    ruleDrafts,
+    signals,
+    features,
+    models,
+    config,
+  );
   const selection = chooseNudges(drafts, modelDrafts, config, {
     fatigue: fatigueState(deliveries, asOf, config.fatigue),
     epsilon: config.policy.exploration_epsilon,
@@ -156,7 +181,7 @@ export function analyzeLearner(
       ]
     : suppressed;
   const modelVersion = models?.version ?? null;
-  return {
+  const analysis: EngagementAnalysis = {
     user_id: userId,
     status: assignment.holdout ? 'holdout' : 'generated',
     as_of: request.as_of ?? formatCalendarDate(asOf),
@@ -172,10 +197,30 @@ export function analyzeLearner(
     fomo,
     model_version: modelVersion,
   };
+  return { analysis, features };
 }
 
-/** Told of each decision made, with the request it was made for (the decision log). */
-export type DecisionObserver = (valid: ValidRequest, analysis: EngagementAnalysis) => void;
+/**
+ * Told of each decision made, with the request it was made for and the model features it was made
+ * from (the decision log).
+ */
+export type DecisionObserver = (
+  valid: ValidRequest,
+  analysis: EngagementAnalysis,
+  features: Float64Array,
+) => void;
+
+/** One learner's answer (analyzeLearner), of which `observe` is told. */
+export function analyzeObserved(
+  valid: ValidRequest,
+  state: EngineState,
+  languageHint: string | undefined,
+  observe: DecisionObserver | undefined,
+): EngagementAnalysis {
+  const { analysis, features } = decide(valid, state, languageHint);
+  observe?.(valid, analysis, features);
+  return analysis;
+}
 
 /** One batch item: its analysis, or its own validation error. */
 export function analyzeBatchItem(
@@ -188,7 +233,6 @@ export function analyzeBatchItem(
 ): BatchResult {
   const valid = validateAnalyzeRequest(item, asOf);
   if (!valid.ok) return { kind: 'error', index, error: invalidRequestProblem(valid.errors) };
-  const analysis = analyzeLearner(valid.value, state, languageHint);
-  observe?.(valid.value, analysis);
+  const analysis = analyzeObserved(valid.value, state, languageHint, observe);
   return { kind: 'analysis', ...analysis };
 }
