@@ -27,11 +27,11 @@ interface Batch {
   readonly body: Promise<Buffer | Error>;
 }
 
-function batchOf({ text, lines, bytes }: LineChunk): Batch {
+function batchOf({ data, lines, bytes }: LineChunk): Batch {
   return {
     lines,
     bytes,
-    body: gzipped(text, { level: GZIP_LEVEL }).catch((error: Error) => error),
+    body: gzipped(data, { level: GZIP_LEVEL }).catch((error: Error) => error),
   };
 }
 
