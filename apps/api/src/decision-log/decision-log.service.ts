@@ -110,7 +110,7 @@ export class DecisionLog implements OnApplicationShutdown {
    * were written: an answer never waits on its line, and the turn's lines reach the sink as one
    * chunk.
    */
-  record(valid: ValidRequest, analysis: EngagementAnalysis, features: Float64Array): void {
+  private record(valid: ValidRequest, analysis: EngagementAnalysis, features: Float64Array): void {
     if (this.sink === undefined) return;
     this.tally.recorded++;
     if (this.decided.length === 0) setImmediate(() => this.writeDecided());

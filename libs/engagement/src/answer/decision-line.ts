@@ -30,8 +30,8 @@ const FEATURE_KEYS = FEATURE_NAMES.map(
 
 /**
  * The `features` object of a line as JSON.stringify writes it, written from the vector with keys
- * serialized once: an object of 18 named numbers built per line only to be serialized cost more
- * than the rest of the line but the request.
+ * serialized once: an object of 18 named numbers built per line only to be serialized cost about
+ * as much as the rest of the line but the request.
  */
 function featuresJson(features: Float64Array | undefined): string {
   if (features === undefined) return '{}';
