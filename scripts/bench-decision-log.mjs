@@ -29,6 +29,10 @@ const freePort = () =>
     });
   });
 
+const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const LINE_START = Buffer.from('{"decision_id":"');
+
 /** A collector on a fixed port that can go down (connections refused) and come back. */
 class Collector {
   ids = new Set();
@@ -44,15 +48,33 @@ class Collector {
       const chunks = [];
       req.on('data', (chunk) => chunks.push(chunk));
       req.on('end', () => {
-        for (const line of gunzipSync(Buffer.concat(chunks)).toString().split('\n')) {
-          if (line === '') continue;
-          this.lines++;
-          this.ids.add(JSON.parse(line).decision_id);
-        }
+        this.read(gunzipSync(Buffer.concat(chunks)));
         res.end();
       });
     });
     return new Promise((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  /**
+   * Counts the lines of a batch and notes their decision ids without parsing them: the collector
+   * runs on the cores the service is measured on, and JSON.parse of every line cost about as much
+   * CPU as the service spends building it. decisionLine writes decision_id first, a UUID or a
+   * client's id, neither with escapes.
+   */
+  read(body) {
+    for (let start = 0; start < body.length;) {
+      const newline = body.indexOf(NEWLINE, start);
+      const end = newline === -1 ? body.length : newline;
+      if (end > start) {
+        const from = start + LINE_START.length;
+        if (!LINE_START.equals(body.subarray(start, from))) {
+          throw new Error(`the collector got a line not beginning ${LINE_START}`);
+        }
+        this.lines++;
+        this.ids.add(body.toString('latin1', from, body.indexOf(QUOTE, from)));
+      }
+      start = end + 1;
+    }
   }
 
   down() {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EngagementAnalysis, ValidRequest } from '@app/contract';
-import { decisionLineOf, DecisionLogRequest } from '@app/engagement';
+import { decisionLineOf, DecisionLogRequest, DecisionObserver } from '@app/engagement';
 import { parseDecisionLogTarget } from '../config/decision-log-target';
 import { Env } from '../config/env.config';
 import { Lifecycle } from '../process/lifecycle';
@@ -20,6 +20,13 @@ export type DecisionLogHealth =
       readonly request: DecisionLogRequest;
       readonly dropped: number;
     });
+
+/** A decision whose line is yet to be built. */
+interface Decided {
+  readonly valid: ValidRequest;
+  readonly analysis: EngagementAnalysis;
+  readonly features: Float64Array;
+}
 
 function sinkFor(env: ConfigService<Env, true>, tally: DecisionLogTally, logger: Logger) {
   const target = parseDecisionLogTarget(env.get('DECISION_LOG', { infer: true }));
@@ -69,10 +76,14 @@ export class DecisionLog implements OnApplicationShutdown {
   readonly tally = new DecisionLogTally();
   /** How much of the request a line keeps; undefined when the log is off. */
   readonly keep: DecisionLogRequest | undefined;
+  /** For the engine to tell of each decision made (record); undefined when the log is off. */
+  readonly observe: DecisionObserver | undefined;
   private readonly logger = new Logger('DecisionLog');
   private readonly mode: 'file' | 'http' | undefined;
   private readonly sink: DecisionSink | undefined;
   private readonly shutdownMs: number;
+  /** Decisions recorded in this turn of the event loop, their lines not yet built. */
+  private decided: Decided[] = [];
 
   constructor(
     env: ConfigService<Env, true>,
@@ -83,25 +94,48 @@ export class DecisionLog implements OnApplicationShutdown {
     this.sink = chosen?.sink;
     this.keep = chosen === undefined ? undefined : env.get('DECISION_LOG_REQUEST', { infer: true });
     this.shutdownMs = env.get('SHUTDOWN_TIMEOUT_MS', { infer: true });
+    this.observe =
+      chosen === undefined
+        ? undefined
+        : (valid, analysis, features) => this.record(valid, analysis, features);
   }
 
   get bufferedBytes(): number {
     return this.sink?.bufferedBytes ?? 0;
   }
 
-  /** Logs the decision just made for `valid`. */
-  record(valid: ValidRequest, analysis: EngagementAnalysis): void {
-    if (this.sink === undefined || this.keep === undefined) return;
+  /**
+   * Logs the decision just made for `valid` from `features`. Its line is built once the turn of
+   * the event loop is over (setImmediate), with the turn's other decisions, after the answers
+   * were written: an answer never waits on its line, and the turn's lines reach the sink as one
+   * chunk.
+   */
+  private record(valid: ValidRequest, analysis: EngagementAnalysis, features: Float64Array): void {
+    if (this.sink === undefined) return;
     this.tally.recorded++;
-    let text: string;
-    try {
-      text = decisionLineOf(valid, analysis, this.keep);
-    } catch (error) {
-      this.tally.dropped++;
-      this.logger.error(`decision ${analysis.decision_id} not logged: ${(error as Error).message}`);
-      return;
+    if (this.decided.length === 0) setImmediate(() => this.writeDecided());
+    this.decided.push({ valid, analysis, features });
+  }
+
+  /** Builds the lines of the decisions recorded and writes them to the sink. */
+  private writeDecided(): void {
+    if (this.sink === undefined || this.keep === undefined || this.decided.length === 0) return;
+    const decided = this.decided;
+    this.decided = [];
+    let text = '';
+    let lines = 0;
+    for (const { valid, analysis, features } of decided) {
+      try {
+        text += decisionLineOf(valid, analysis, this.keep, features);
+        lines++;
+      } catch (error) {
+        this.tally.dropped++;
+        this.logger.error(
+          `decision ${analysis.decision_id} not logged: ${(error as Error).message}`,
+        );
+      }
     }
-    this.sink.write(lineChunk(text, 1));
+    if (lines > 0) this.sink.write(lineChunk(text, lines));
   }
 
   /** Logs lines a batch thread made (`lines` of them, newlines included). */
@@ -129,6 +163,7 @@ export class DecisionLog implements OnApplicationShutdown {
    */
   async onApplicationShutdown(): Promise<void> {
     if (this.sink === undefined) return;
+    this.writeDecided();
     await this.sink.close(this.lifecycle.deadline ?? Date.now() + this.shutdownMs);
     const { recorded, written, dropped } = this.tally;
     this.logger.log(

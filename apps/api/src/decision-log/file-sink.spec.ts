@@ -48,7 +48,9 @@ describe(FileDecisionSink.name, () => {
     const texts = files.map((name) => readFileSync(join(dir, 'logs', name), 'utf8'));
     // 23-byte lines: four fit in 100 bytes.
     expect(texts.map((text) => text.split('\n').length - 1)).toEqual([4, 4, 2]);
-    expect(texts.join('')).toBe(Array.from({ length: 10 }, (_, n) => line(n).text).join(''));
+    expect(texts.join('')).toBe(
+      Array.from({ length: 10 }, (_, n) => line(n).data.toString()).join(''),
+    );
     expect([tally.written, tally.writtenBytes, tally.dropped]).toEqual([10, 230, 0]);
   });
 

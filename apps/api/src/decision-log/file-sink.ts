@@ -90,7 +90,7 @@ export class FileDecisionSink implements DecisionSink {
     }
     const stream = this.stream as WriteStream;
     this.fileBytes += chunk.bytes;
-    stream.write(chunk.text, () => {
+    stream.write(chunk.data, () => {
       this.tally.written += chunk.lines;
       this.tally.writtenBytes += chunk.bytes;
     });

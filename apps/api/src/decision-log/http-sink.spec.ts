@@ -141,6 +141,39 @@ describe(HttpDecisionSink.name, () => {
     );
   });
 
+  it('drops a whole waiting batch, the oldest, when the buffer is full behind a batch being retried', async () => {
+    await collector.down();
+    // 22-byte lines: batches of four (88 bytes); the batch in flight leaves 412 bytes of room.
+    const sut = sink({ bufferBytes: 500, batchBytes: 100 });
+    for (let n = 0; n < 40; n++) sut.write(line(n));
+    await collector.up();
+
+    await until(() => tally.written + tally.dropped === 40, 10_000);
+
+    expect(collector.lines).toEqual(
+      [0, 1, 2, 3, ...Array.from({ length: 16 }, (_, n) => 24 + n)].map(
+        (n) => `{"decision_id":"d-${n}"}`,
+      ),
+    );
+    expect([tally.written, tally.dropped, tally.batches]).toEqual([20, 20, 5]);
+  });
+
+  it('delivers the batches waiting behind one being retried, in order, at close', async () => {
+    await collector.down();
+    const sut = sink({ flushMs: 60_000, batchBytes: 100 });
+    for (let n = 0; n < 12; n++) sut.write(line(n));
+    await until(() => tally.retries >= 1);
+    await collector.up();
+
+    await sut.close(Date.now() + 5000);
+
+    expect(collector.lines).toEqual(
+      Array.from({ length: 12 }, (_, n) => `{"decision_id":"d-${n}"}`),
+    );
+    expect(collector.batches.map((batch) => batch.split('\n').length - 1)).toEqual([4, 4, 4]);
+    expect([tally.written, tally.dropped]).toEqual([12, 0]);
+  });
+
   it('delivers what is held at close, and counts as dropped what the deadline leaves', async () => {
     const sut = sink({ flushMs: 60_000 });
     for (let n = 0; n < 3; n++) sut.write(line(n));

@@ -6,6 +6,35 @@ import { LineChunk, LineQueue } from './line-queue';
 
 const gzipped = promisify(gzip);
 
+/**
+ * zlib's level 4 rather than its default 6: measured on a 2-core VM, it gzips a megabyte of lines
+ * in about three quarters of the time (14.5 against 20 ms for varied learners), ending 10% larger,
+ * and is the fastest on lines as alike as a load test's (4 ms). Levels 1 to 3 are no faster on
+ * varied lines and slower on alike ones (level 1 two to three times).
+ */
+const GZIP_LEVEL = 4;
+
+/**
+ * Lines gzipped for a POST: what is in flight, and the whole batches that wait behind it. Those
+ * are gzipped as they fill, not when they go, so a backlog is held compressed and the catch-up
+ * after an outage posts what is ready instead of compressing megabytes back to back.
+ */
+interface Batch {
+  readonly lines: number;
+  /** The lines' bytes before gzip: what the buffer's bound and the tally count. */
+  readonly bytes: number;
+  /** The gzipped lines, or why they could not be gzipped. */
+  readonly body: Promise<Buffer | Error>;
+}
+
+function batchOf({ data, lines, bytes }: LineChunk): Batch {
+  return {
+    lines,
+    bytes,
+    body: gzipped(data, { level: GZIP_LEVEL }).catch((error: Error) => error),
+  };
+}
+
 export interface HttpSinkOptions {
   readonly url: URL;
   /** A batch is sent this long after the last one at the latest (DECISION_LOG_FLUSH_MS). */
@@ -59,16 +88,21 @@ function isRetryable(status: number): boolean {
  * Sends the decision lines to a collector: gzipped NDJSON, POSTed every `flushMs` or when
  * `batchBytes` wait, one batch at a time, so batches arrive in the order the lines were made.
  * A failed POST is tried again with exponential backoff and jitter (at least what Retry-After
- * asks); meanwhile new lines wait in a buffer of `bufferBytes`, whose oldest lines are dropped
- * when it is full. A batch the collector refuses (a 4xx other than 408 and 429) is dropped.
+ * asks); meanwhile new lines wait in a buffer of `bufferBytes`, each whole batch of them gzipped
+ * (Batch), and the oldest (a whole batch, or lines not yet in one) are dropped when it is full.
+ * A batch the collector refuses (a 4xx other than 408 and 429) is dropped.
  * Nothing here waits on a request or fails one. A batch whose POST timed out may have arrived:
  * trying it again can deliver its lines twice, which readers drop by `decision_id`.
  */
 export class HttpDecisionSink implements DecisionSink {
+  /** Lines not yet in a batch. */
   private readonly queue: LineQueue;
+  /** Whole batches waiting behind the one in flight, oldest first. */
+  private waiting: Batch[] = [];
+  private waitingBytes = 0;
   private readonly timer: NodeJS.Timeout;
   /** The batch being posted, or waiting to be posted again. */
-  private inFlight: LineChunk | undefined;
+  private inFlight: Batch | undefined;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private lastError: string | null = null;
@@ -97,15 +131,21 @@ export class HttpDecisionSink implements DecisionSink {
   }
 
   get bufferedBytes(): number {
-    return this.queue.bytes + (this.inFlight?.bytes ?? 0);
+    return this.queue.bytes + this.waitingBytes + (this.inFlight?.bytes ?? 0);
   }
 
   write(chunk: LineChunk): void {
     if (this.closed) return this.drop(chunk.lines, 'the log is closed');
-    const room = this.options.bufferBytes - (this.inFlight?.bytes ?? 0);
-    const dropped = chunk.bytes > room ? chunk.lines : this.queue.push(chunk) + this.overflow(room);
+    const dropped = this.hold(chunk);
     if (dropped > 0) this.drop(dropped, 'the buffer is full');
-    if (this.queue.bytes >= this.options.batchBytes) this.send();
+    if (this.queue.bytes < this.options.batchBytes) return;
+    this.send();
+    // Behind a batch in flight, each whole batch is gzipped now, while the lines come.
+    while (this.queue.bytes >= this.options.batchBytes) {
+      const lines = this.queue.take(this.options.batchBytes) as LineChunk;
+      this.waiting.push(batchOf(lines));
+      this.waitingBytes += lines.bytes;
+    }
   }
 
   health(): SinkHealth {
@@ -123,8 +163,8 @@ export class HttpDecisionSink implements DecisionSink {
     clearTimeout(this.retryTimer);
     const cutOff = setTimeout(() => this.stop.abort(), Math.max(0, deadline - Date.now()));
     if (this.posting !== undefined) await this.posting;
-    while (!this.stop.signal.aborted && (this.inFlight !== undefined || this.queue.lines > 0)) {
-      this.inFlight ??= this.queue.take(this.options.batchBytes);
+    while (!this.stop.signal.aborted && this.bufferedBytes > 0) {
+      this.inFlight ??= this.next();
       const outcome = await this.deliver();
       if (outcome.kind !== 'retry') continue;
       const wait = Math.max(outcome.waitMs ?? 0, backoffMs(this.attempt));
@@ -133,23 +173,51 @@ export class HttpDecisionSink implements DecisionSink {
     }
     clearTimeout(cutOff);
     // A batch cut off at the deadline is counted dropped, though the collector may have got it.
-    const left = (this.inFlight?.lines ?? 0) + this.queue.clear();
+    const left =
+      (this.inFlight?.lines ?? 0) +
+      this.waiting.reduce((sum, batch) => sum + batch.lines, 0) +
+      this.queue.clear();
     this.inFlight = undefined;
+    this.waiting = [];
+    this.waitingBytes = 0;
     this.closed = true;
     if (left > 0) this.drop(left, 'the shutdown deadline came first');
   }
 
-  /** Lines the queue holds beyond the room the batch in flight leaves. */
-  private overflow(room: number): number {
+  /**
+   * Queues `chunk` in the room the batch in flight leaves, dropping the oldest lines held to make
+   * it: whole waiting batches first, then lines of the queue. Returns the lines dropped (the
+   * chunk itself when it is bigger than the room).
+   */
+  private hold(chunk: LineChunk): number {
+    const room = this.options.bufferBytes - (this.inFlight?.bytes ?? 0);
+    if (chunk.bytes > room) return chunk.lines;
     let dropped = 0;
-    while (this.queue.bytes > room) dropped += this.queue.take(0)?.lines ?? 0;
+    while (this.waiting.length > 0 && this.bufferedBytes + chunk.bytes > this.options.bufferBytes) {
+      const oldest = this.waiting.shift() as Batch;
+      this.waitingBytes -= oldest.bytes;
+      dropped += oldest.lines;
+    }
+    dropped += this.queue.push(chunk);
+    while (this.queue.bytes > room - this.waitingBytes) dropped += this.queue.take(0)?.lines ?? 0;
     return dropped;
+  }
+
+  /** The oldest batch waiting, or else one of the oldest lines; undefined when nothing is held. */
+  private next(): Batch | undefined {
+    const waiting = this.waiting.shift();
+    if (waiting !== undefined) {
+      this.waitingBytes -= waiting.bytes;
+      return waiting;
+    }
+    const lines = this.queue.take(this.options.batchBytes);
+    return lines === undefined ? undefined : batchOf(lines);
   }
 
   /** Starts a POST of the oldest lines unless one is under way or waiting to be retried. */
   private send(): void {
     if (this.closing || this.inFlight !== undefined) return;
-    this.inFlight = this.queue.take(this.options.batchBytes);
+    this.inFlight = this.next();
     if (this.inFlight !== undefined) void this.deliver().then((outcome) => this.after(outcome));
   }
 
@@ -165,7 +233,7 @@ export class HttpDecisionSink implements DecisionSink {
       return;
     }
     // Delivered or refused: the next batch may go at once if a whole one waits.
-    if (this.queue.bytes >= this.options.batchBytes) this.send();
+    if (this.waiting.length > 0 || this.queue.bytes >= this.options.batchBytes) this.send();
   }
 
   /** Posts the batch in flight once; settles the books on its outcome. */
@@ -175,12 +243,14 @@ export class HttpDecisionSink implements DecisionSink {
   }
 
   private async postInFlight(): Promise<PostResult> {
-    const batch = this.inFlight as LineChunk;
+    const batch = this.inFlight as Batch;
+    const body = await batch.body;
     const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(this.options.timeoutMs)]);
-    const outcome = await gzipped(batch.text).then(
-      (body) => this.post(body, signal),
-      (error: Error): PostResult => ({ kind: 'retry', error: error.message }),
-    );
+    // Lines that could not be gzipped would fail so again: they are dropped, as a refused batch.
+    const outcome: PostResult =
+      body instanceof Error
+        ? { kind: 'refused', error: `the batch could not be gzipped: ${body.message}` }
+        : await this.post(body, signal);
     if (outcome.kind === 'retry') {
       this.attempt++;
       this.tally.retries++;

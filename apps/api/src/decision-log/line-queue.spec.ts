@@ -7,9 +7,9 @@ describe(LineQueue.name, () => {
     const sut = new LineQueue(1000);
     for (let n = 1; n <= 4; n++) sut.push(line(n));
 
-    expect(sut.take(20)?.text).toBe('{"n":1}\n{"n":2}\n');
-    expect(sut.take(1)?.text).toBe('{"n":3}\n');
-    expect(sut.take(1000)).toEqual({ text: '{"n":4}\n', lines: 1, bytes: 8 });
+    expect(sut.take(20)?.data.toString()).toBe('{"n":1}\n{"n":2}\n');
+    expect(sut.take(1)?.data.toString()).toBe('{"n":3}\n');
+    expect(sut.take(1000)).toEqual({ data: Buffer.from('{"n":4}\n'), lines: 1, bytes: 8 });
     expect(sut.take(1000)).toBeUndefined();
     expect([sut.bytes, sut.lines]).toEqual([0, 0]);
   });
@@ -20,7 +20,7 @@ describe(LineQueue.name, () => {
 
     expect(sut.push(lineChunk('{"n":4}\n{"n":5}\n', 2))).toBe(2);
 
-    expect(sut.take(100)?.text).toBe('{"n":3}\n{"n":4}\n{"n":5}\n');
+    expect(sut.take(100)?.data.toString()).toBe('{"n":3}\n{"n":4}\n{"n":5}\n');
   });
 
   it('refuses a chunk larger than the whole queue, keeping what it holds', () => {
@@ -33,7 +33,7 @@ describe(LineQueue.name, () => {
   });
 
   it('counts bytes, not characters', () => {
-    expect(lineChunk('é\n', 1).bytes).toBe(3);
+    expect(lineChunk('é\n', 1)).toEqual({ data: Buffer.from('é\n'), lines: 1, bytes: 3 });
   });
 
   it('clears, returning the lines it held', () => {

@@ -76,7 +76,7 @@ export class BatchService implements OnApplicationShutdown {
     const results = await this.engagement.analyzeBatch(
       batch.value,
       acceptLanguage,
-      (valid, analysis) => this.decisionLog.record(valid, analysis),
+      this.decisionLog.observe,
     );
     for (const result of results) {
       writer.add(result);

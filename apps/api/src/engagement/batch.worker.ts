@@ -61,7 +61,8 @@ function answer(
   const observe: DecisionObserver | undefined =
     keep === undefined
       ? undefined
-      : (valid, analysis) => decisions.add(decisionLineOf(valid, analysis, keep));
+      : (valid, analysis, features) =>
+          decisions.add(decisionLineOf(valid, analysis, keep, features));
   for (let index = 0; index < parsedItems.length; index++) {
     const item = parsedItems[index];
     parsedItems[index] = undefined;

@@ -73,8 +73,11 @@ export class EngagementController {
     @Body(AnalyzeRequestPipe) request: ValidRequest,
     @NodeRequest() http: IncomingMessage,
   ): EngagementAnalysis {
-    const analysis = this.engagement.analyze(request, http.headers['accept-language']);
-    this.decisionLog.record(request, analysis);
+    const analysis = this.engagement.analyze(
+      request,
+      http.headers['accept-language'],
+      this.decisionLog.observe,
+    );
     return this.telemetry.analysis(http, analysis);
   }
 

@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { join } from 'node:path';
 import { parseCalendarDate } from '@app/learner';
-import { ModelSet, MlService } from '@app/ml';
+import { featureVector, ModelSet, MlService } from '@app/ml';
 import { EXAMPLE_REQUEST } from '@app/contract';
 import { EngagementModule } from './engagement.module';
 import { EngagementService } from './engagement.service';
@@ -90,6 +90,20 @@ describe(EngagementService.name, () => {
     expect(results.map((result) => ('decision_id' in result ? result.decision_id : null))).toEqual(
       items.map((_, i) => (i === 70 ? null : `d${i}`)),
     );
+  });
+
+  it('tells the observer of each decision with its request and the features it was made from', async () => {
+    const sut = await createSut(constantModels({ project: 0.9 }));
+    const valid = sut.validate(EXAMPLE_REQUEST);
+    if (!valid.ok) throw new Error(JSON.stringify(valid.errors));
+    const observe = jest.fn();
+
+    const analysis = sut.analyze(valid.value, undefined, observe);
+
+    expect(observe.mock.calls).toEqual([
+      [valid.value, analysis, featureVector(valid.value.request, valid.value.asOf)],
+    ]);
+    expect(observe.mock.calls[0][1]).toBe(analysis);
   });
 
   it('answers the example request with resume, comeback and the stronger medium nudge', async () => {

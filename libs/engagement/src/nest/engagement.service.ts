@@ -11,7 +11,7 @@ import {
 } from '@app/contract';
 import {
   analyzeBatchItem,
-  analyzeLearner,
+  analyzeObserved,
   DecisionObserver,
   EngineState,
 } from '../pipeline/analyze-learner';
@@ -64,12 +64,16 @@ export class EngagementService {
     return results;
   }
 
-  /** `languageHint` (Accept-Language, or a batch's locale) counts when the request has no locale. */
+  /**
+   * `languageHint` (Accept-Language, or a batch's locale) counts when the request has no locale;
+   * `observe` is told of the decision, as analyzeBatch's is of each.
+   */
   analyze(
     valid: ValidRequest,
     languageHint?: string,
+    observe?: DecisionObserver,
     state: EngineState = this.live.state,
   ): EngagementAnalysis {
-    return analyzeLearner(valid, state, languageHint);
+    return analyzeObserved(valid, state, languageHint, observe);
   }
 }

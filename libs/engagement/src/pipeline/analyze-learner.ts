@@ -95,6 +95,12 @@ export interface EngineState {
   readonly models: ModelSet | undefined;
 }
 
+/** An answer and the model features it was made from, which its decision line keeps. */
+interface Decision {
+  readonly analysis: EngagementAnalysis;
+  readonly features: Float64Array;
+}
+
 /**
  * What a request says about its learner: the signals, and the models' features of them, made
  * when first asked for. A replay asks several policies about one request (slatePolicy) and
@@ -176,10 +182,20 @@ export function analyzeLearner(
   state: EngineState,
   languageHint?: string,
 ): EngagementAnalysis {
+  return decide(valid, state, languageHint).analysis;
+}
+
+/**
+ * analyzeLearner's answer with its features: encoded even without models (a microsecond), so the
+ * decision log never derives them again.
+ */
+function decide(valid: ValidRequest, state: EngineState, languageHint?: string): Decision {
   const { request, asOf } = valid;
+  const facts = learnerFacts(valid);
   const { assignment, config, decisionId, fomo, selection, suppressed } = decideForLearner(
     valid,
     state,
+    facts,
   );
   const { chosen, eligible, slatePropensity } = selection;
   const locale = resolveLocale(request.locale, languageHint);
@@ -202,7 +218,7 @@ export function analyzeLearner(
       ]
     : suppressed;
   const modelVersion = state.models?.version ?? null;
-  return {
+  const analysis: EngagementAnalysis = {
     user_id: request.user_data.user_id,
     status: assignment.holdout ? 'holdout' : 'generated',
     as_of: request.as_of ?? formatCalendarDate(asOf),
@@ -218,10 +234,30 @@ export function analyzeLearner(
     fomo,
     model_version: modelVersion,
   };
+  return { analysis, features: facts.features() };
 }
 
-/** Told of each decision made, with the request it was made for (the decision log). */
-export type DecisionObserver = (valid: ValidRequest, analysis: EngagementAnalysis) => void;
+/**
+ * Told of each decision made, with the request it was made for and the model features it was made
+ * from (the decision log).
+ */
+export type DecisionObserver = (
+  valid: ValidRequest,
+  analysis: EngagementAnalysis,
+  features: Float64Array,
+) => void;
+
+/** One learner's answer (analyzeLearner), of which `observe` is told. */
+export function analyzeObserved(
+  valid: ValidRequest,
+  state: EngineState,
+  languageHint: string | undefined,
+  observe: DecisionObserver | undefined,
+): EngagementAnalysis {
+  const { analysis, features } = decide(valid, state, languageHint);
+  observe?.(valid, analysis, features);
+  return analysis;
+}
 
 /** One batch item: its analysis, or its own validation error. */
 export function analyzeBatchItem(
@@ -234,7 +270,6 @@ export function analyzeBatchItem(
 ): BatchResult {
   const valid = validateAnalyzeRequest(item, asOf);
   if (!valid.ok) return { kind: 'error', index, error: invalidRequestProblem(valid.errors) };
-  const analysis = analyzeLearner(valid.value, state, languageHint);
-  observe?.(valid.value, analysis);
+  const analysis = analyzeObserved(valid.value, state, languageHint, observe);
   return { kind: 'analysis', ...analysis };
 }
