@@ -37,7 +37,7 @@ describe(FileDecisionSink.name, () => {
       quiet,
     );
     for (let n = 0; n < 10; n++) sut.write(line(n));
-    await sut.close(Date.now() + 2000);
+    await sut.close(Date.now() + 20_000);
 
     const files = readdirSync(join(dir, 'logs')).sort();
     expect(files.map((name) => name.replace(/-\d{8}T\d{6}Z-.*-(\d{4})\.ndjson$/, '-$1'))).toEqual([

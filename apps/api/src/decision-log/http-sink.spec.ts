@@ -165,7 +165,7 @@ describe(HttpDecisionSink.name, () => {
     await until(() => tally.retries >= 1);
     await collector.up();
 
-    await sut.close(Date.now() + 5000);
+    await sut.close(Date.now() + 20_000);
 
     expect(collector.lines).toEqual(
       Array.from({ length: 12 }, (_, n) => `{"decision_id":"d-${n}"}`),
@@ -178,7 +178,7 @@ describe(HttpDecisionSink.name, () => {
     const sut = sink({ flushMs: 60_000 });
     for (let n = 0; n < 3; n++) sut.write(line(n));
 
-    await sut.close(Date.now() + 2000);
+    await sut.close(Date.now() + 20_000);
 
     expect(collector.lines.length).toBe(3);
     sut.write(line(4));
