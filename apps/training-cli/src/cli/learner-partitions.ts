@@ -56,7 +56,7 @@ export function mayHoldShardKey(text: string, field: string, shard: Shard): bool
  * Bytes of input per partition: a partition's records, read back at once, stay a few MB even for
  * a log of short lines (a line of 300 bytes leaves a record of about 100).
  */
-const INPUT_BYTES_PER_PARTITION = 16 * 1024 * 1024;
+const INPUT_BYTES_PER_PARTITION = 8 * 1024 * 1024;
 /** A gzipped log is about this many times smaller than its lines. */
 const GZIP_RATIO = 8;
 const MAX_PARTITIONS = 4096;
@@ -78,8 +78,11 @@ export function partitionCount(
   return Math.min(MAX_PARTITIONS, Math.max(1, partitions));
 }
 
-/** Bytes a partition's records wait in memory before they are written. */
-const FLUSH_BYTES = 16 * 1024;
+/**
+ * Bytes of records a writer holds, over all its partitions, before it writes them out: the
+ * memory of a pass does not grow with the partitions' count, and each write is still a few KB.
+ */
+const FLUSH_BYTES = 2 * 1024 * 1024;
 
 /**
  * What each partition keeps, each kind in files of its own: decisions and outcomes by learner,
@@ -107,14 +110,14 @@ function partitionOf(layout: PartitionLayout, hash: number): number {
 /**
  * One writer's share of a partition pass on disk (the main thread's, a worker's): records (one
  * line each, the caller's format) are appended to the partition of their key's hash, in files of
- * the writer's own, so threads never share a file. Memory holds a small buffer per file.
+ * the writer's own, so threads never share a file. Memory holds at most FLUSH_BYTES of records.
  */
 export class PartitionWriter {
   private readonly buffers = new Map<string, string[]>();
-  private readonly sizes = new Map<string, number>();
   private readonly descriptors = new Map<string, number>();
   /** Each partition's file per kind, made once: a path per record would cost more than it. */
   private readonly paths: Record<RecordKind, string[]> = { decisions: [], outcomes: [], ids: [] };
+  private buffered = 0;
 
   constructor(
     private readonly layout: PartitionLayout,
@@ -127,31 +130,27 @@ export class PartitionWriter {
     const paths = this.paths[kind];
     const path = (paths[partition] ??= pathOf(this.layout, partition, kind, this.name));
     const buffer = this.buffers.get(path);
-    if (buffer === undefined) {
-      this.buffers.set(path, [record]);
-      this.sizes.set(path, record.length + 1);
-      return;
-    }
-    buffer.push(record);
-    const size = this.sizes.get(path)! + record.length + 1;
-    if (size < FLUSH_BYTES) {
-      this.sizes.set(path, size);
-      return;
-    }
-    this.flush(path, buffer);
+    if (buffer === undefined) this.buffers.set(path, [record]);
+    else buffer.push(record);
+    this.buffered += record.length + 1;
+    if (this.buffered >= FLUSH_BYTES) this.flush();
   }
 
-  private flush(path: string, buffer: string[]): void {
-    let descriptor = this.descriptors.get(path);
-    if (descriptor === undefined) this.descriptors.set(path, (descriptor = openSync(path, 'a')));
-    writeSync(descriptor, `${buffer.join('\n')}\n`);
-    buffer.length = 0;
-    this.sizes.set(path, 0);
+  /** Writes every buffer out, each to the end of its file. */
+  private flush(): void {
+    for (const [path, buffer] of this.buffers) {
+      if (buffer.length === 0) continue;
+      let descriptor = this.descriptors.get(path);
+      if (descriptor === undefined) this.descriptors.set(path, (descriptor = openSync(path, 'a')));
+      writeSync(descriptor, `${buffer.join('\n')}\n`);
+      buffer.length = 0;
+    }
+    this.buffered = 0;
   }
 
   /** Writes what the buffers hold and closes the files: every record added is on disk. */
   finish(): void {
-    for (const [path, buffer] of this.buffers) if (buffer.length > 0) this.flush(path, buffer);
+    this.flush();
     this.close();
   }
 

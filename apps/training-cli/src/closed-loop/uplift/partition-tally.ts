@@ -24,8 +24,8 @@ export interface ClosedLoopLogs {
   readonly outcomes: LogFiles;
 }
 
-/** The writer of the outcomes' partition files: the main thread. */
-export const OUTCOMES_WRITER = 'main';
+/** The writer of the outcomes' partition files: the one that reads the outcomes log. */
+export const OUTCOMES_WRITER = 'outcomes';
 
 /**
  * What tallying a partition needs once both logs are read, as plain data, so that a thread of

@@ -1,29 +1,27 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { forEachLogLine, lineName, parseDecisionLine, parseOutcomeLine } from '@app/contract';
-import { CalendarDay } from '@app/learner';
+import { lineName, parseDecisionLine } from '@app/contract';
 import { CliUsageError } from '../../cli/cli-errors';
 import { plural } from '../../cli/format';
 import {
-  inShard,
-  keyHash,
   LearnerPartitions,
   partitionCount,
+  PartitionLayout,
   PartitionWriter,
 } from '../../cli/learner-partitions';
 import { LogFiles } from '../../cli/log-file';
 import { logUnits, LogUnit, UnitPlaces } from '../../cli/log-units';
 import { Shard } from '../../cli/shard-option';
 import { passDecisionUnit, UnitResult } from './decision-pass';
-import {
-  ClosedLoopLogs,
-  OutcomeRecordLine,
-  OUTCOMES_WRITER,
-  PartitionJob,
-  tallyPartition,
-} from './partition-tally';
-import type { PartitionResult, UpliftThreadData, UpliftThreadMessage } from './uplift.worker';
+import { ClosedLoopLogs, PartitionJob, tallyPartition } from './partition-tally';
+import { OutcomePass, passOutcomes } from './outcome-pass';
+import type {
+  OutcomeResult,
+  PartitionResult,
+  UpliftThreadData,
+  UpliftThreadMessage,
+} from './uplift.worker';
 import { addTally, emptyTally, UpliftTally } from './uplift-tally';
 
 export { ClosedLoopLogs } from './partition-tally';
@@ -46,7 +44,7 @@ export interface UpliftReadSettings {
 /** The script of an `uplift` thread, built beside this file. */
 const WORKER_FILE = join(__dirname, 'uplift.worker.js');
 /** A thread's heap: a unit's lines, or a partition's records, and a few buffers. */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
 
 /**
  * `uplift`'s worker threads (uplift.worker.ts): each takes one job at a time, and the next job
@@ -176,40 +174,30 @@ async function tallyPartitions(
   }
 }
 
-/**
- * Reads the outcomes log: checks every line, and hands each outcome of the shard's learners to
- * its learner's partition. Returns the log's lines and its first day: where the log's coverage
- * begins, as no shard could know the first day of its own learners' outcomes before it has read
- * them all.
- */
-async function partitionOutcomes(
-  log: LogFiles,
-  shard: Shard,
-  partitions: LearnerPartitions,
-): Promise<{ lines: number; firstDay: CalendarDay | undefined }> {
-  const fileIndex = new Map(log.files.map((file, i) => [file, i]));
-  const writer = new PartitionWriter(partitions, OUTCOMES_WRITER);
-  let firstDay: CalendarDay | undefined;
-  const lines = await forEachLogLine(log.files, (text, at) => {
-    const { record, day } = parseOutcomeLine(text, lineName(at));
-    if (firstDay === undefined || day < firstDay) firstDay = day;
-    const hash = keyHash(record.user_id);
-    if (!inShard(hash, shard)) return;
-    const kept: OutcomeRecordLine = [
-      record.user_id,
-      day,
-      record.decision_id ?? null,
-      fileIndex.get(at.file)!,
-      at.line,
-    ];
-    writer.add(hash, 'outcomes', JSON.stringify(kept));
-  }).finally(() => writer.close());
-  writer.finish();
-  return { lines, firstDay };
-}
-
 async function fileSizes(files: readonly string[]) {
   return Promise.all(files.map(async (path) => ({ path, bytes: (await stat(path)).size })));
+}
+
+/**
+ * Reads the outcomes log (passOutcomes): on a thread of its own beside the threads that read the
+ * decisions, so this thread's heap, which no limit holds, stays small.
+ */
+async function readOutcomes(
+  log: LogFiles,
+  shard: Shard,
+  layout: PartitionLayout,
+  onThread: boolean,
+): Promise<OutcomePass> {
+  if (!onThread) return passOutcomes(log, shard, layout);
+  const thread = UpliftThreads.start(1, { layout, shard });
+  try {
+    const [result] = await thread.map<OutcomeResult>([{ outcomes: log }]);
+    if (result.crash !== undefined) throw new Error(result.crash);
+    if (result.refusal !== undefined) throw new CliUsageError(result.refusal);
+    return result.pass!;
+  } finally {
+    await thread.stop();
+  }
 }
 
 /**
@@ -234,7 +222,7 @@ export async function tallyUplift(
     // with the decisions is said first, as when the logs are read one after the other.
     const [decisionPass, outcomePass] = await Promise.allSettled([
       partitionDecisions(logs.decisions, settings.shard, partitions, threads),
-      partitionOutcomes(logs.outcomes, settings.shard, partitions),
+      readOutcomes(logs.outcomes, settings.shard, partitions, threads !== undefined),
     ]);
     if (decisionPass.status === 'rejected') throw decisionPass.reason;
     const { units, results, writers } = decisionPass.value;

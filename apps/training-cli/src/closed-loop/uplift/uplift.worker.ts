@@ -1,8 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { DecisionLogError } from '@app/contract';
+import { LogFiles } from '../../cli/log-file';
 import { PartitionLayout, PartitionWriter } from '../../cli/learner-partitions';
 import { LogUnit } from '../../cli/log-units';
 import { Shard } from '../../cli/shard-option';
 import { passDecisionUnit } from './decision-pass';
+import { OutcomePass, passOutcomes } from './outcome-pass';
 import { PartitionJob, tallyPartition } from './partition-tally';
 import { UpliftTally } from './uplift-tally';
 
@@ -21,7 +24,15 @@ export interface UpliftThreadData {
 export type UpliftThreadMessage =
   | { readonly unit: LogUnit; readonly index: number }
   | 'finish'
-  | { readonly job: PartitionJob; readonly partition: number };
+  | { readonly job: PartitionJob; readonly partition: number }
+  | { readonly outcomes: LogFiles };
+
+/** The outcomes log's pass, or the refusal of its first bad line. */
+export interface OutcomeResult {
+  readonly pass?: OutcomePass;
+  readonly refusal?: string;
+  readonly crash?: string;
+}
 
 /** A partition's tally, or the refusal its learners' lines earned (a CliUsageError's message). */
 export interface PartitionResult {
@@ -34,7 +45,8 @@ export interface PartitionResult {
 /**
  * An `uplift` thread: reads the units the main thread hands it, one at a time, answering each
  * with its UnitResult; on 'finish' writes out its partition files and answers 'done'; then
- * tallies the partitions it is handed, answering each with a PartitionResult.
+ * tallies the partitions it is handed, answering each with a PartitionResult. A thread of its
+ * own reads the outcomes log, answering with an OutcomeResult.
  */
 function main(): void {
   const port = parentPort;
@@ -47,6 +59,11 @@ function main(): void {
       port.postMessage('done');
     } else if ('job' in message) {
       port.postMessage(tallyOnThread(message.job, message.partition));
+    } else if ('outcomes' in message) {
+      passOutcomes(message.outcomes, shard, layout).then(
+        (pass) => port.postMessage({ pass } satisfies OutcomeResult),
+        (error: Error) => port.postMessage(refusalOrCrash(error) satisfies OutcomeResult),
+      );
     } else {
       passDecisionUnit(message.unit, message.index, shard, writer).then(
         (result) => port.postMessage(result),
@@ -56,12 +73,18 @@ function main(): void {
   });
 }
 
+/** A refusal of the logs (a usage error, a bad line), or a fault of the program. */
+function refusalOrCrash(error: unknown): { refusal: string } | { crash: string | undefined } {
+  const { name, message, stack } = error as Error;
+  const refused = name === 'CliUsageError' || error instanceof DecisionLogError;
+  return refused ? { refusal: message } : { crash: stack };
+}
+
 function tallyOnThread(job: PartitionJob, partition: number): PartitionResult {
   try {
     return { partition, tally: tallyPartition(job, partition) };
   } catch (error) {
-    const { name, message, stack } = error as Error;
-    return name === 'CliUsageError' ? { partition, refusal: message } : { partition, crash: stack };
+    return { partition, ...refusalOrCrash(error) };
   }
 }
 
