@@ -218,8 +218,8 @@ export async function tallyUplift(
       ? UpliftThreads.start(settings.threads, { layout: partitions, shard: settings.shard })
       : undefined;
   try {
-    // The outcomes are read on this thread while other threads read the decisions; a problem
-    // with the decisions is said first, as when the logs are read one after the other.
+    // The two logs are read at once; a problem with the decisions is said first, as when the
+    // logs are read one after the other.
     const [decisionPass, outcomePass] = await Promise.allSettled([
       partitionDecisions(logs.decisions, settings.shard, partitions, threads),
       readOutcomes(logs.outcomes, settings.shard, partitions, threads !== undefined),
