@@ -118,12 +118,11 @@ class UpliftThreads {
  * would have given.
  */
 async function partitionDecisions(
-  log: LogFiles,
+  units: readonly LogUnit[],
   shard: Shard,
   partitions: LearnerPartitions,
   threads: UpliftThreads | undefined,
-): Promise<{ units: LogUnit[]; results: UnitResult[]; writers: readonly string[] }> {
-  const units = await logUnits(log);
+): Promise<{ results: UnitResult[]; writers: readonly string[] }> {
   let results: UnitResult[];
   if (threads !== undefined) {
     results = await threads.map<UnitResult>(units.map((unit, index) => ({ unit, index })));
@@ -153,7 +152,7 @@ async function partitionDecisions(
       throw new Error(`${lineName(at)} was refused on its thread, but not again`);
     }
   }
-  return { units, results, writers: threads?.writers ?? ['main'] };
+  return { results, writers: threads?.writers ?? ['main'] };
 }
 
 /** Tallies every partition, on the threads when there are any, adding them up in order. */
@@ -212,20 +211,22 @@ export async function tallyUplift(
   settings: UpliftReadSettings,
 ): Promise<UpliftTally> {
   const count = partitionCount(await fileSizes(logs.decisions.files), settings.shard.count);
+  const units = await logUnits(logs.decisions);
   const partitions = await LearnerPartitions.create(count, settings.shard.count);
+  // A log of one unit is read at once on this thread: threads would only cost their start.
   const threads =
-    settings.threads > 1
+    settings.threads > 1 && units.length > 1
       ? UpliftThreads.start(settings.threads, { layout: partitions, shard: settings.shard })
       : undefined;
   try {
     // The two logs are read at once; a problem with the decisions is said first, as when the
     // logs are read one after the other.
     const [decisionPass, outcomePass] = await Promise.allSettled([
-      partitionDecisions(logs.decisions, settings.shard, partitions, threads),
+      partitionDecisions(units, settings.shard, partitions, threads),
       readOutcomes(logs.outcomes, settings.shard, partitions, threads !== undefined),
     ]);
     if (decisionPass.status === 'rejected') throw decisionPass.reason;
-    const { units, results, writers } = decisionPass.value;
+    const { results, writers } = decisionPass.value;
     const decisionLines = results.reduce((sum, result) => sum + result.lines, 0);
     if (decisionLines === 0) throw new CliUsageError(`${logs.decisions.name} has no decisions`);
     if (outcomePass.status === 'rejected') throw outcomePass.reason;
