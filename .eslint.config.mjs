@@ -173,7 +173,8 @@ export default tseslint.config(
     rules: { 'layers/folder-order': ['error', { roots: LAYERS, kit: 'testing' }] },
   },
   {
-    files: ['apps/*/test/**/*.ts', 'test/**/*.ts'],
+    // Tests outside a lib may use its kit: the e2e suites, and the apps' unit specs.
+    files: ['apps/*/test/**/*.ts', 'apps/*/src/**/*.spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [KIT_ALLOWED] }],
     },

@@ -1,39 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { LogFolder, loggedDecision, loggedOutcome } from '@app/contract/testing';
 import { parseCalendarDate } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
 import { oneFileLog } from '../../cli/log-file';
 import { forEachLogLine, lineName, parseDecisionLine } from '@app/contract';
 import { LogFiles } from '../../cli/log-file';
 import { DecisionTable, forEachOutcome } from './uplift-logs';
-
-const HASH = '884005e8da4dd3cc';
-
-function decision(id: string, user: string, asOf: string, group = 'treated', hash = HASH): object {
-  const [experiment, variant] = group.split('=');
-  const assignment =
-    group === 'holdout'
-      ? { holdout: true, bucket: 0.01 }
-      : variant === undefined
-        ? { holdout: false, bucket: 0.5 }
-        : { holdout: false, bucket: 0.5, experiment, variant };
-  return {
-    decision_id: id,
-    user_id: user,
-    as_of: asOf,
-    assignment,
-    policy_version: `rules-only/${hash}${variant === undefined ? '' : `/${group}`}`,
-    features: {},
-    candidates: [],
-    delivered: [],
-  };
-}
-
-function outcome(user: string, at: string, decisionId?: string): object {
-  return { user_id: user, action: 'take_quiz', at, decision_id: decisionId };
-}
 
 const day = (date: string) => parseCalendarDate(date)!;
 
@@ -55,22 +26,9 @@ async function readOutcomes(log: LogFiles, table: DecisionTable): Promise<number
 }
 
 describe('reading the closed-loop logs into a DecisionTable', () => {
-  let dir: string;
-  let files = 0;
-
-  /** A log of these lines in a file of its own. */
-  async function log(...lines: object[]): Promise<string> {
-    const path = join(dir, `log-${files++}.ndjson`);
-    await writeFile(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
-    return path;
-  }
-
-  /** A gzipped file of these lines, as an operator compresses an old log. */
-  async function gzippedLog(...lines: object[]): Promise<string> {
-    const path = join(dir, `log-${files++}.ndjson.gz`);
-    await writeFile(path, gzipSync(lines.map((line) => `${JSON.stringify(line)}\n`).join('')));
-    return path;
-  }
+  let logs: LogFolder;
+  const log = (...lines: object[]) => logs.log(...lines);
+  const gzippedLog = (...lines: object[]) => logs.gzipped(...lines);
 
   /** A log kept in these files, read in this order. */
   const filesLog = (...paths: string[]) => ({ name: 'the log', files: paths });
@@ -79,18 +37,18 @@ describe('reading the closed-loop logs into a DecisionTable', () => {
   const fileLog = async (...lines: object[]) => oneFileLog(await log(...lines));
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'uplift-logs-'));
+    logs = await LogFolder.create();
   });
 
   afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await logs.remove();
   });
 
   it('keeps each decision as learner and day, and each learner with its group', async () => {
     const path = await log(
-      decision('d1', 'ana', '2025-06-01', 'holdout'),
-      decision('d2', 'ben', '2025-06-02', 'tone=warm', 'warmhash'),
-      decision('d3', 'ana', '2025-06-03', 'holdout'),
+      loggedDecision('d1', 'ana', '2025-06-01', 'holdout'),
+      loggedDecision('d2', 'ben', '2025-06-02', 'tone=warm', 'warmhash'),
+      loggedDecision('d3', 'ana', '2025-06-03', 'holdout'),
     );
 
     const table = await readDecisions(oneFileLog(path));
@@ -104,9 +62,9 @@ describe('reading the closed-loop logs into a DecisionTable', () => {
 
   it('refuses a decision_id that appears twice, naming both lines', async () => {
     const path = await log(
-      decision('d1', 'ana', '2025-06-01'),
-      decision('d2', 'ben', '2025-06-01'),
-      decision('d1', 'cy', '2025-06-02'),
+      loggedDecision('d1', 'ana', '2025-06-01'),
+      loggedDecision('d2', 'ben', '2025-06-01'),
+      loggedDecision('d1', 'cy', '2025-06-02'),
     );
     await expect(readDecisions(oneFileLog(path))).rejects.toThrow(
       new CliUsageError(`${path} line 3: decision_id: "d1" is already on line 1`),
@@ -115,9 +73,9 @@ describe('reading the closed-loop logs into a DecisionTable', () => {
 
   it('refuses a learner who changes group', async () => {
     const path = await log(
-      decision('d1', 'ana', '2025-06-01', 'holdout'),
-      decision('d2', 'ben', '2025-06-01'),
-      decision('d3', 'ana', '2025-06-02'),
+      loggedDecision('d1', 'ana', '2025-06-01', 'holdout'),
+      loggedDecision('d2', 'ben', '2025-06-01'),
+      loggedDecision('d3', 'ana', '2025-06-02'),
     );
     await expect(readDecisions(oneFileLog(path))).rejects.toThrow(
       new CliUsageError(
@@ -129,23 +87,23 @@ describe('reading the closed-loop logs into a DecisionTable', () => {
   describe('a log in several files', () => {
     it('reads the files in turn, and names an earlier line by its file', async () => {
       const first = await log(
-        decision('d1', 'ana', '2025-06-01'),
-        decision('d2', 'ben', '2025-06-01'),
+        loggedDecision('d1', 'ana', '2025-06-01'),
+        loggedDecision('d2', 'ben', '2025-06-01'),
       );
-      const second = await gzippedLog(decision('d3', 'ana', '2025-06-02'));
+      const second = await gzippedLog(loggedDecision('d3', 'ana', '2025-06-02'));
       const table = await readDecisions(filesLog(first, second));
       expect(table.userIds).toEqual(['ana', 'ben']);
       expect(table.learnerOf).toEqual([0, 1, 0]);
       expect(table.lineOf(2)).toEqual({ file: second, line: 1 });
 
       const again = await gzippedLog(
-        decision('d4', 'cy', '2025-06-02'),
-        decision('d2', 'cy', '2025-06-03'),
+        loggedDecision('d4', 'cy', '2025-06-02'),
+        loggedDecision('d2', 'cy', '2025-06-03'),
       );
       await expect(readDecisions(filesLog(first, again))).rejects.toThrow(
         new CliUsageError(`${again} line 2: decision_id: "d2" is already on ${first} line 2`),
       );
-      const moved = await log(decision('d5', 'ben', '2025-06-03', 'holdout'));
+      const moved = await log(loggedDecision('d5', 'ben', '2025-06-03', 'holdout'));
       await expect(readDecisions(filesLog(first, moved))).rejects.toThrow(
         new CliUsageError(
           `${moved} line 1: assignment: user_id "ben" is in holdout here but in treated on ${first} line 2; a learner keeps one group for the whole log`,
@@ -154,10 +112,13 @@ describe('reading the closed-loop logs into a DecisionTable', () => {
     });
 
     it('skips a line that repeats the first of its decision_id byte for byte, and counts it', async () => {
-      const batch = [decision('d1', 'ana', '2025-06-01'), decision('d2', 'ben', '2025-06-01')];
+      const batch = [
+        loggedDecision('d1', 'ana', '2025-06-01'),
+        loggedDecision('d2', 'ben', '2025-06-01'),
+      ];
       const first = await log(...batch);
       // The collector received the batch twice, then d3.
-      const second = await gzippedLog(...batch, decision('d3', 'cy', '2025-06-02'));
+      const second = await gzippedLog(...batch, loggedDecision('d3', 'cy', '2025-06-02'));
 
       const table = await readDecisions(filesLog(first, second));
 
@@ -168,14 +129,13 @@ describe('reading the closed-loop logs into a DecisionTable', () => {
     });
 
     it('counts no copy in a log without one', async () => {
-      const table = await readDecisions(await fileLog(decision('d1', 'ana', '2025-06-01')));
+      const table = await readDecisions(await fileLog(loggedDecision('d1', 'ana', '2025-06-01')));
       expect(table.copies).toBeUndefined();
     });
 
     it('refuses a repeated decision_id whose line differs, if only by a space', async () => {
-      const text = JSON.stringify(decision('d1', 'ana', '2025-06-01'));
-      const path = join(dir, `log-${files++}.ndjson`);
-      await writeFile(path, `${text}\n${text.replace(',', ', ')}\n`);
+      const text = JSON.stringify(loggedDecision('d1', 'ana', '2025-06-01'));
+      const path = await logs.file(`${text}\n${text.replace(',', ', ')}\n`);
 
       await expect(readDecisions(oneFileLog(path))).rejects.toThrow(
         new CliUsageError(`${path} line 2: decision_id: "d1" is already on line 1`),
@@ -183,13 +143,13 @@ describe('reading the closed-loop logs into a DecisionTable', () => {
     });
 
     it("names the file of the decision an outcome wrongly follows, and of a bad outcome's line", async () => {
-      const decisions = await log(decision('d1', 'ana', '2025-06-01'));
-      const more = await gzippedLog(decision('d2', 'ben', '2025-06-01', 'holdout'));
+      const decisions = await log(loggedDecision('d1', 'ana', '2025-06-01'));
+      const more = await gzippedLog(loggedDecision('d2', 'ben', '2025-06-01', 'holdout'));
       const table = await readDecisions(filesLog(decisions, more));
-      const outcomes = await log(outcome('ana', '2025-06-02'));
+      const outcomes = await log(loggedOutcome('ana', '2025-06-02'));
       const stolen = await gzippedLog(
-        outcome('ben', '2025-06-02'),
-        outcome('ana', '2025-06-02', 'd2'),
+        loggedOutcome('ben', '2025-06-02'),
+        loggedOutcome('ana', '2025-06-02', 'd2'),
       );
 
       await expect(readOutcomes(filesLog(outcomes, stolen), table)).rejects.toThrow(
@@ -205,18 +165,18 @@ describe('reading the closed-loop logs into a DecisionTable', () => {
 
     beforeAll(async () => {
       decisionsPath = await log(
-        decision('d1', 'ana', '2025-06-01'),
-        decision('d2', 'ben', '2025-06-01', 'holdout'),
+        loggedDecision('d1', 'ana', '2025-06-01'),
+        loggedDecision('d2', 'ben', '2025-06-01', 'holdout'),
       );
     });
 
     it("gives each learner's action days, sorted, and skips learners without decisions", async () => {
       const table = await readDecisions(oneFileLog(decisionsPath));
       const path = await log(
-        outcome('ana', '2025-06-05T08:00:00Z', 'd1'),
-        outcome('zoe', '2025-06-02'),
-        outcome('ana', '2025-06-02'),
-        outcome('ana', '2025-06-05'),
+        loggedOutcome('ana', '2025-06-05T08:00:00Z', 'd1'),
+        loggedOutcome('zoe', '2025-06-02'),
+        loggedOutcome('ana', '2025-06-02'),
+        loggedOutcome('ana', '2025-06-05'),
       );
 
       const sut = await readOutcomes(oneFileLog(path), table);
@@ -226,7 +186,10 @@ describe('reading the closed-loop logs into a DecisionTable', () => {
 
     it('refuses an outcome whose decision_id is not in the decisions log', async () => {
       const table = await readDecisions(oneFileLog(decisionsPath));
-      const path = await log(outcome('ana', '2025-06-02'), outcome('ana', '2025-06-02', 'd9'));
+      const path = await log(
+        loggedOutcome('ana', '2025-06-02'),
+        loggedOutcome('ana', '2025-06-02', 'd9'),
+      );
 
       await expect(readOutcomes(oneFileLog(path), table)).rejects.toThrow(
         new CliUsageError(`${path} line 2: decision_id: "d9" is not in ${decisionsPath}`),
@@ -246,7 +209,10 @@ describe('reading the closed-loop logs into a DecisionTable', () => {
 
     it('refuses outcomes that are all before the decisions or by other learners', async () => {
       const table = await readDecisions(oneFileLog(decisionsPath));
-      const path = await log(outcome('ana', '2025-05-31'), outcome('zoe', '2025-06-02'));
+      const path = await log(
+        loggedOutcome('ana', '2025-05-31'),
+        loggedOutcome('zoe', '2025-06-02'),
+      );
 
       await expect(readOutcomes(oneFileLog(path), table)).rejects.toThrow(
         new CliUsageError(
@@ -257,7 +223,7 @@ describe('reading the closed-loop logs into a DecisionTable', () => {
 
     it("refuses an outcome that follows another learner's decision", async () => {
       const table = await readDecisions(oneFileLog(decisionsPath));
-      const path = await log(outcome('ana', '2025-06-02', 'd2'));
+      const path = await log(loggedOutcome('ana', '2025-06-02', 'd2'));
 
       await expect(readOutcomes(oneFileLog(path), table)).rejects.toThrow(
         new CliUsageError(

@@ -1,7 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import {
+  EXAMPLE_CONFIG_HASH,
+  LogFolder,
+  loggedDecision,
+  loggedOutcome,
+} from '@app/contract/testing';
 import { parseCalendarDate } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
 import { oneFileLog } from '../../cli/log-file';
@@ -12,57 +14,22 @@ import { ArmMoments } from './arm-moments';
 import { tallyUplift } from './uplift-stream';
 import { addTally, emptyTally, UpliftTally } from './uplift-tally';
 
-const HASH = '884005e8da4dd3cc';
-
-function decision(id: string, user: string, asOf: string, group = 'treated', hash = HASH): object {
-  const [experiment, variant] = group.split('=');
-  const assignment =
-    group === 'holdout'
-      ? { holdout: true, bucket: 0.01 }
-      : variant === undefined
-        ? { holdout: false, bucket: 0.5 }
-        : { holdout: false, bucket: 0.5, experiment, variant };
-  return {
-    decision_id: id,
-    user_id: user,
-    as_of: asOf,
-    assignment,
-    policy_version: `rules-only/${hash}${variant === undefined ? '' : `/${group}`}`,
-    features: {},
-    candidates: [],
-    delivered: [],
-  };
-}
-
-function outcome(user: string, at: string, decisionId?: string): object {
-  return { user_id: user, action: 'take_quiz', at, decision_id: decisionId };
-}
-
 const day = (date: string) => parseCalendarDate(date)!;
 
 describe(tallyUplift.name, () => {
-  let dir: string;
-  let files = 0;
-
-  /** A log of these lines in a file of its own. */
-  async function log(...lines: object[]): Promise<string> {
-    const path = join(dir, `log-${files++}.ndjson`);
-    await writeFile(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
-    return path;
-  }
-
-  /** A gzipped file of these lines, as an operator compresses an old log. */
-  async function gzippedLog(...lines: object[]): Promise<string> {
-    const path = join(dir, `log-${files++}.ndjson.gz`);
-    await writeFile(path, gzipSync(lines.map((line) => `${JSON.stringify(line)}\n`).join('')));
-    return path;
-  }
+  let logs: LogFolder;
+  const log = (...lines: object[]) => logs.log(...lines);
+  const gzippedLog = (...lines: object[]) => logs.gzipped(...lines);
 
   /** A log kept in these files, read in this order. */
   const filesLog = (...paths: string[]): LogFiles => ({ name: 'the log', files: paths });
 
   /** The config knows every group but tone=hot; tone=warm has a hash of its own. */
-  const configHashes = { holdout: HASH, treated: HASH, 'tone=warm': 'warmhash' };
+  const configHashes = {
+    holdout: EXAMPLE_CONFIG_HASH,
+    treated: EXAMPLE_CONFIG_HASH,
+    'tone=warm': 'warmhash',
+  };
 
   /** The tally of these logs (a path is a log of one file), with a 7-day window by default. */
   function tally(
@@ -97,24 +64,27 @@ describe(tallyUplift.name, () => {
   let anyOutcome: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'uplift-stream-'));
-    anyOutcome = await log(outcome('ana', '2025-06-20'));
+    logs = await LogFolder.create();
+    anyOutcome = await log(loggedOutcome('ana', '2025-06-20'));
   });
 
   afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await logs.remove();
   });
 
   it('counts per group the decisions an action followed within the window', async () => {
     const decisions = await log(
-      decision('d1', 'ana', '2025-06-01'),
-      decision('d2', 'ana', '2025-06-08'),
-      decision('d3', 'ben', '2025-06-01', 'holdout'),
-      decision('d4', 'ana', '2025-06-20'),
+      loggedDecision('d1', 'ana', '2025-06-01'),
+      loggedDecision('d2', 'ana', '2025-06-08'),
+      loggedDecision('d3', 'ben', '2025-06-01', 'holdout'),
+      loggedDecision('d4', 'ana', '2025-06-20'),
     );
     // ana acts on 06-08, the last day of d1's window with 8 days but past it with 7, and the
     // first of d2's; ben acts the day before his decision.
-    const outcomes = await log(outcome('ana', '2025-06-08'), outcome('ben', '2025-05-31'));
+    const outcomes = await log(
+      loggedOutcome('ana', '2025-06-08'),
+      loggedOutcome('ben', '2025-05-31'),
+    );
 
     const week = await tally(decisions, outcomes);
     const eight = await tally(decisions, outcomes, { windowDays: 8 });
@@ -152,16 +122,16 @@ describe(tallyUplift.name, () => {
 
   it("measures each learner's pre-period up to their own first decision, --pre-days of it at most", async () => {
     const decisions = await log(
-      decision('d1', 'ana', '2025-06-10'),
-      decision('d2', 'ben', '2025-06-05', 'holdout'),
-      decision('d3', 'cy', '2025-06-01', 'tone=warm', 'warmhash'),
+      loggedDecision('d1', 'ana', '2025-06-10'),
+      loggedDecision('d2', 'ben', '2025-06-05', 'holdout'),
+      loggedDecision('d3', 'cy', '2025-06-01', 'tone=warm', 'warmhash'),
     );
     // The log starts on 06-01 (cy's action, on his first decision's day: he has no pre-period).
     const outcomes = await log(
-      outcome('cy', '2025-06-01'),
-      outcome('ana', '2025-06-02'),
-      outcome('ana', '2025-06-08'),
-      outcome('ben', '2025-06-04'),
+      loggedOutcome('cy', '2025-06-01'),
+      loggedOutcome('ana', '2025-06-02'),
+      loggedOutcome('ana', '2025-06-08'),
+      loggedOutcome('ben', '2025-06-04'),
     );
     const covariate = (t: UpliftTally, group: string) => {
       const arm = t.groups.get(group)!;
@@ -184,10 +154,10 @@ describe(tallyUplift.name, () => {
 
   it("counts the decisions made under another config hash than their group's", async () => {
     const path = await log(
-      decision('d1', 'ana', '2025-06-01', 'holdout'),
-      decision('d2', 'ben', '2025-06-02', 'tone=warm', HASH),
-      decision('d3', 'cy', '2025-06-02', 'treated', 'oldhash'),
-      decision('d4', 'dee', '2025-06-02', 'tone=hot', 'other'),
+      loggedDecision('d1', 'ana', '2025-06-01', 'holdout'),
+      loggedDecision('d2', 'ben', '2025-06-02', 'tone=warm', EXAMPLE_CONFIG_HASH),
+      loggedDecision('d3', 'cy', '2025-06-02', 'treated', 'oldhash'),
+      loggedDecision('d4', 'dee', '2025-06-02', 'tone=hot', 'other'),
     );
 
     const sut = await tally(path, anyOutcome);
@@ -196,16 +166,16 @@ describe(tallyUplift.name, () => {
     expect(sut.mismatch).toEqual({
       decisions: 2,
       first: { file: 0, line: 2 },
-      hash: HASH,
+      hash: EXAMPLE_CONFIG_HASH,
       expected: 'warmhash',
     });
   });
 
   it('refuses a decision_id that appears twice, naming both lines, whoever the learners', async () => {
     const path = await log(
-      decision('d1', 'ana', '2025-06-01'),
-      decision('d2', 'ben', '2025-06-01'),
-      decision('d1', 'cy', '2025-06-02'),
+      loggedDecision('d1', 'ana', '2025-06-01'),
+      loggedDecision('d2', 'ben', '2025-06-01'),
+      loggedDecision('d1', 'cy', '2025-06-02'),
     );
     await expect(tally(path, anyOutcome)).rejects.toThrow(
       new CliUsageError(`${path} line 3: decision_id: "d1" is already on line 1`),
@@ -214,9 +184,9 @@ describe(tallyUplift.name, () => {
 
   it('refuses a learner who changes group', async () => {
     const path = await log(
-      decision('d1', 'ana', '2025-06-01', 'holdout'),
-      decision('d2', 'ben', '2025-06-01'),
-      decision('d3', 'ana', '2025-06-02'),
+      loggedDecision('d1', 'ana', '2025-06-01', 'holdout'),
+      loggedDecision('d2', 'ben', '2025-06-01'),
+      loggedDecision('d3', 'ana', '2025-06-02'),
     );
     await expect(tally(path, anyOutcome)).rejects.toThrow(
       new CliUsageError(
@@ -227,7 +197,7 @@ describe(tallyUplift.name, () => {
 
   it('refuses a decisions log without decisions, and an outcomes log without outcomes', async () => {
     const empty = await log();
-    const decisions = await log(decision('d1', 'ana', '2025-06-01'));
+    const decisions = await log(loggedDecision('d1', 'ana', '2025-06-01'));
     await expect(tally(empty, anyOutcome)).rejects.toThrow(
       new CliUsageError(`${empty} has no decisions`),
     );
@@ -239,7 +209,10 @@ describe(tallyUplift.name, () => {
   });
 
   it("names the first bad line's problem", async () => {
-    const path = await log(decision('d1', 'ana', '2025-06-01'), decision('d2', 'ben', 'x'));
+    const path = await log(
+      loggedDecision('d1', 'ana', '2025-06-01'),
+      loggedDecision('d2', 'ben', 'x'),
+    );
     await expect(tally(path, anyOutcome)).rejects.toThrow(
       new CliUsageError(`${path} line 2: as_of: must be a YYYY-MM-DD date`),
     );
@@ -247,11 +220,14 @@ describe(tallyUplift.name, () => {
 
   it("refuses an outcome naming a decision that is not its learner's, or not in the log", async () => {
     const decisions = await log(
-      decision('d1', 'ana', '2025-06-01'),
-      decision('d2', 'ben', '2025-06-01', 'holdout'),
+      loggedDecision('d1', 'ana', '2025-06-01'),
+      loggedDecision('d2', 'ben', '2025-06-01', 'holdout'),
     );
-    const stolen = await log(outcome('ana', '2025-06-02'), outcome('ana', '2025-06-02', 'd2'));
-    const unknown = await log(outcome('ana', '2025-06-02', 'd9'));
+    const stolen = await log(
+      loggedOutcome('ana', '2025-06-02'),
+      loggedOutcome('ana', '2025-06-02', 'd2'),
+    );
+    const unknown = await log(loggedOutcome('ana', '2025-06-02', 'd9'));
 
     await expect(tally(decisions, stolen)).rejects.toThrow(
       new CliUsageError(
@@ -268,21 +244,21 @@ describe(tallyUplift.name, () => {
   describe('a log in several files', () => {
     it('reads the files in turn, and names an earlier line by its file', async () => {
       const first = await log(
-        decision('d1', 'ana', '2025-06-01'),
-        decision('d2', 'ben', '2025-06-01'),
+        loggedDecision('d1', 'ana', '2025-06-01'),
+        loggedDecision('d2', 'ben', '2025-06-01'),
       );
-      const second = await gzippedLog(decision('d3', 'ana', '2025-06-02'));
+      const second = await gzippedLog(loggedDecision('d3', 'ana', '2025-06-02'));
       const sut = await tally(filesLog(first, second), anyOutcome);
       expect(counts(sut.groups.get('treated'))).toMatchObject({ learners: 2, decisions: 3 });
 
       const again = await gzippedLog(
-        decision('d4', 'cy', '2025-06-02'),
-        decision('d2', 'cy', '2025-06-03'),
+        loggedDecision('d4', 'cy', '2025-06-02'),
+        loggedDecision('d2', 'cy', '2025-06-03'),
       );
       await expect(tally(filesLog(first, again), anyOutcome)).rejects.toThrow(
         new CliUsageError(`${again} line 2: decision_id: "d2" is already on ${first} line 2`),
       );
-      const moved = await log(decision('d5', 'ben', '2025-06-03', 'holdout'));
+      const moved = await log(loggedDecision('d5', 'ben', '2025-06-03', 'holdout'));
       await expect(tally(filesLog(first, moved), anyOutcome)).rejects.toThrow(
         new CliUsageError(
           `${moved} line 1: assignment: user_id "ben" is in holdout here but in treated on ${first} line 2; a learner keeps one group for the whole log`,
@@ -291,10 +267,13 @@ describe(tallyUplift.name, () => {
     });
 
     it('skips a line that repeats the first of its decision_id byte for byte, and counts it', async () => {
-      const batch = [decision('d1', 'ana', '2025-06-01'), decision('d2', 'ben', '2025-06-01')];
+      const batch = [
+        loggedDecision('d1', 'ana', '2025-06-01'),
+        loggedDecision('d2', 'ben', '2025-06-01'),
+      ];
       const first = await log(...batch);
       // The collector received the batch twice, then d3.
-      const second = await gzippedLog(...batch, decision('d3', 'cy', '2025-06-02'));
+      const second = await gzippedLog(...batch, loggedDecision('d3', 'cy', '2025-06-02'));
 
       const sut = await tally(filesLog(first, second), anyOutcome);
 
@@ -305,14 +284,13 @@ describe(tallyUplift.name, () => {
     });
 
     it('counts no copy in a log without one', async () => {
-      const sut = await tally(await log(decision('d1', 'ana', '2025-06-01')), anyOutcome);
+      const sut = await tally(await log(loggedDecision('d1', 'ana', '2025-06-01')), anyOutcome);
       expect(sut.copies).toBeUndefined();
     });
 
     it('refuses a repeated decision_id whose line differs, if only by a space', async () => {
-      const text = JSON.stringify(decision('d1', 'ana', '2025-06-01'));
-      const path = join(dir, `log-${files++}.ndjson`);
-      await writeFile(path, `${text}\n${text.replace(',', ', ')}\n`);
+      const text = JSON.stringify(loggedDecision('d1', 'ana', '2025-06-01'));
+      const path = await logs.file(`${text}\n${text.replace(',', ', ')}\n`);
 
       await expect(tally(path, anyOutcome)).rejects.toThrow(
         new CliUsageError(`${path} line 2: decision_id: "d1" is already on line 1`),
@@ -323,7 +301,7 @@ describe(tallyUplift.name, () => {
   describe('in shards', () => {
     it("gives each learner to one shard, and the shards' tallies add up to the whole log's", async () => {
       const lines = Array.from({ length: 60 }, (_, i) =>
-        decision(
+        loggedDecision(
           `d${i}`,
           `learner-${i % 23}`,
           `2025-06-0${1 + (i % 7)}`,
@@ -333,7 +311,7 @@ describe(tallyUplift.name, () => {
       const decisions = await log(...lines, lines[4], lines[40]);
       const outcomes = await log(
         ...Array.from({ length: 30 }, (_, i) =>
-          outcome(`learner-${(i * 7) % 23}`, `2025-06-0${1 + (i % 8)}`),
+          loggedOutcome(`learner-${(i * 7) % 23}`, `2025-06-0${1 + (i % 8)}`),
         ),
       );
 
