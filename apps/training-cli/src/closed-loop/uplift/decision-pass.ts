@@ -4,6 +4,7 @@ import { inShard, keyHash, mayHoldShardKey, PartitionWriter } from '../../cli/le
 import { forEachUnitLine, LogUnit } from '../../cli/log-units';
 import { Shard } from '../../cli/shard-option';
 import { groupOf } from './groups';
+import { ThreadFault } from './thread-fault';
 import { lineDigest } from './uplift-logs';
 
 /** A decision as its learner's partition keeps it; its line is the unit's and the unit's line. */
@@ -26,17 +27,13 @@ export type IdRecordLine = [
   digestHigh: number,
 ];
 
-/** What reading a unit of the decisions log gave. */
-export interface UnitResult {
+/** What reading a unit of the decisions log gave; a refusal is a unit that could not be read. */
+export interface UnitResult extends ThreadFault {
   readonly unit: number;
   /** The unit's lines, counted to the end even past a bad one. */
   readonly lines: number;
   /** The first bad line, by its number in the unit, and its text, for the message. */
   readonly bad?: { readonly line: number; readonly text: string };
-  /** A unit that could not be read (a damaged .gz file): the reader's message. */
-  readonly failure?: string;
-  /** A thread's unexpected error, with its stack: a fault of the program, not of the log. */
-  readonly crash?: string;
 }
 
 /**
@@ -95,6 +92,6 @@ export async function passDecisionUnit(
     return { unit: index, lines, bad };
   } catch (error) {
     if (!(error instanceof DecisionLogError)) throw error;
-    return { unit: index, lines: 0, failure: error.message };
+    return { unit: index, lines: 0, refusal: error.message };
   }
 }

@@ -6,6 +6,7 @@ import { ArmMoments, emptyMoments, MOMENT_KEYS } from './arm-moments';
 import { ExperimentKeys } from './variants';
 import {
   addTally,
+  byKey,
   CopyCount,
   dayCount,
   emptyTally,
@@ -43,8 +44,6 @@ export const PARTIAL_FORMAT = 1;
 
 /** The partial as JSON: numbers as doubles print, which read back to the same doubles. */
 export function partialJson({ shard, run, tally }: UpliftPartial): string {
-  const sortedEntries = <T>(map: ReadonlyMap<string, T>) =>
-    [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify({
     kind: UPLIFT_PARTIAL_KIND,
     format: PARTIAL_FORMAT,
@@ -66,9 +65,9 @@ export function partialJson({ shard, run, tally }: UpliftPartial): string {
       outcome_lines: tally.outcomeLines,
       decisions: tally.decisions,
       following: tally.following,
-      groups: Object.fromEntries(sortedEntries(tally.groups)),
+      groups: Object.fromEntries(byKey(tally.groups)),
       days: Object.fromEntries(
-        sortedEntries(tally.days).map(([group, days]) => [
+        byKey(tally.days).map(([group, days]) => [
           group,
           [...days]
             .sort(([a], [b]) => a - b)

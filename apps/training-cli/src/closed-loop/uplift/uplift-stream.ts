@@ -22,6 +22,7 @@ import type {
   UpliftThreadData,
   UpliftThreadMessage,
 } from './uplift.worker';
+import { throwFault } from './thread-fault';
 import { addTally, emptyTally, UpliftTally } from './uplift-tally';
 
 export { ClosedLoopLogs } from './partition-tally';
@@ -144,8 +145,7 @@ async function partitionDecisions(
     results.map((result) => result.lines),
   );
   for (const result of results) {
-    if (result.crash !== undefined) throw new Error(result.crash);
-    if (result.failure !== undefined) throw new CliUsageError(result.failure);
+    throwFault(result);
     if (result.bad !== undefined) {
       const at = places.logLine(result.unit, result.bad.line);
       parseDecisionLine(result.bad.text, lineName(at));
@@ -167,8 +167,7 @@ async function tallyPartitions(
       ? partitions.map((partition) => ({ partition, tally: tallyPartition(job, partition) }))
       : await threads.map<PartitionResult>(partitions.map((partition) => ({ job, partition })));
   for (const result of results) {
-    if (result.crash !== undefined) throw new Error(result.crash);
-    if (result.refusal !== undefined) throw new CliUsageError(result.refusal);
+    throwFault(result);
     addTally(tally, result.tally!);
   }
 }
@@ -191,8 +190,7 @@ async function readOutcomes(
   const thread = UpliftThreads.start(1, { layout, shard });
   try {
     const [result] = await thread.map<OutcomeResult>([{ outcomes: log }]);
-    if (result.crash !== undefined) throw new Error(result.crash);
-    if (result.refusal !== undefined) throw new CliUsageError(result.refusal);
+    throwFault(result);
     return result.pass!;
   } finally {
     await thread.stop();

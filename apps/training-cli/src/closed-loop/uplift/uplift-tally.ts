@@ -5,6 +5,14 @@ import { addMoments, ArmMoments, emptyMoments } from './arm-moments';
 import { HOLDOUT, TREATED } from './groups';
 import { WeeklyRate } from './uplift-html';
 
+/**
+ * A map's entries by key: a report, and a partial, are the same whichever learner came first.
+ * (Not localeCompare: the order must not depend on the machine's locale.)
+ */
+export function byKey<T>(map: ReadonlyMap<string, T>): [string, T][] {
+  return [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** Where a line is, in an order that every shard of a run shares: its file's index, its number. */
 export interface LinePlace {
   readonly file: number;

@@ -11,7 +11,7 @@ import { UpliftReport, upliftReport } from './uplift';
 import { upliftHtml } from './uplift-html';
 import { partialJson, UpliftRun } from './uplift-partial';
 import { requireOverlap, tallyUplift } from './uplift-stream';
-import { placeLine, UpliftTally, weeklyRates } from './uplift-tally';
+import { byKey, placeLine, UpliftTally, weeklyRates } from './uplift-tally';
 import { copiesWarning, hashWarning } from './uplift-text';
 
 export interface UpliftRequest {
@@ -107,9 +107,7 @@ export class UpliftService {
     if (tally.mismatch !== undefined) {
       warn(hashWarning(tally.mismatch, run.decisions, run.config.path));
     }
-    // Groups by name: the report is the same whichever learner came first.
-    const groups = new Map([...tally.groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    const report = upliftReport(groups, run.shares, {
+    const report = upliftReport(new Map(byKey(tally.groups)), run.shares, {
       windowDays: run.windowDays,
       targetLift: options.targetLift,
       preDays: run.preDays,

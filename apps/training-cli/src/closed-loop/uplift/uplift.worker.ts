@@ -1,5 +1,4 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { DecisionLogError } from '@app/contract';
 import { LogFiles } from '../../cli/log-file';
 import { PartitionLayout, PartitionWriter } from '../../cli/learner-partitions';
 import { LogUnit } from '../../cli/log-units';
@@ -7,6 +6,7 @@ import { Shard } from '../../cli/shard-option';
 import { passDecisionUnit } from './decision-pass';
 import { OutcomePass, passOutcomes } from './outcome-pass';
 import { PartitionJob, tallyPartition } from './partition-tally';
+import { faultOf, ThreadFault } from './thread-fault';
 import { UpliftTally } from './uplift-tally';
 
 /** What the main thread gives an `uplift` thread. */
@@ -28,18 +28,14 @@ export type UpliftThreadMessage =
   | { readonly outcomes: LogFiles };
 
 /** The outcomes log's pass, or the refusal of its first bad line. */
-export interface OutcomeResult {
+export interface OutcomeResult extends ThreadFault {
   readonly pass?: OutcomePass;
-  readonly refusal?: string;
-  readonly crash?: string;
 }
 
 /** A partition's tally, or the refusal its learners' lines earned (a CliUsageError's message). */
-export interface PartitionResult {
+export interface PartitionResult extends ThreadFault {
   readonly partition: number;
   readonly tally?: UpliftTally;
-  readonly refusal?: string;
-  readonly crash?: string;
 }
 
 /**
@@ -62,29 +58,22 @@ function main(): void {
     } else if ('outcomes' in message) {
       passOutcomes(message.outcomes, shard, layout).then(
         (pass) => port.postMessage({ pass } satisfies OutcomeResult),
-        (error: Error) => port.postMessage(refusalOrCrash(error) satisfies OutcomeResult),
+        (error: Error) => port.postMessage(faultOf(error) satisfies OutcomeResult),
       );
     } else {
       passDecisionUnit(message.unit, message.index, shard, writer).then(
         (result) => port.postMessage(result),
-        (error: Error) => port.postMessage({ unit: message.index, lines: 0, crash: error.stack }),
+        (error: Error) => port.postMessage({ unit: message.index, lines: 0, ...faultOf(error) }),
       );
     }
   });
-}
-
-/** A refusal of the logs (a usage error, a bad line), or a fault of the program. */
-function refusalOrCrash(error: unknown): { refusal: string } | { crash: string | undefined } {
-  const { name, message, stack } = error as Error;
-  const refused = name === 'CliUsageError' || error instanceof DecisionLogError;
-  return refused ? { refusal: message } : { crash: stack };
 }
 
 function tallyOnThread(job: PartitionJob, partition: number): PartitionResult {
   try {
     return { partition, tally: tallyPartition(job, partition) };
   } catch (error) {
-    return { partition, ...refusalOrCrash(error) };
+    return { partition, ...faultOf(error) };
   }
 }
 
