@@ -88,14 +88,14 @@ describe('training-cli promote', () => {
     const sut = await promote(current);
     expect(sut.code).toBe(3);
     expect(sut.stderr).toBe(
-      'promote: refused: DR says candidate − current is −0.0018 (95% CI −0.0087 to +0.0059); the lower end must exceed +0.0000 (--min-gain)\n',
+      'promote: refused: DR says candidate − current is −0.0039 (95% CI −0.0106 to +0.0044); the lower end must exceed +0.0000 (--min-gain)\n',
     );
     const table = sut.stdout.split('\n').slice(3, 7);
     expect(table.map((line) => line.trim().split(/ {2,}/))).toEqual([
       ['estimator', 'difference', '95% CI'],
-      ['IPS', '−0.0111', '−0.0220 to +0.0008'],
-      ['SNIPS', '−0.0130', '−0.0310 to +0.0006'],
-      ['DR', '−0.0018', '−0.0087 to +0.0059', 'decides'],
+      ['IPS', '−0.0111', '−0.0243 to +0.0007'],
+      ['SNIPS', '−0.0130', '−0.0292 to +0.0025'],
+      ['DR', '−0.0039', '−0.0106 to +0.0044', 'decides'],
     ]);
     expect(await snapshot(current)).toEqual(before);
     expect(await snapshot(path('candidate'))).toEqual(candidate);
@@ -113,7 +113,7 @@ describe('training-cli promote', () => {
     expect(json).toMatchObject({
       promoted: true,
       reason:
-        'DR says candidate − current is −0.0018 (95% CI −0.0087 to +0.0059); the lower end exceeds −1.0000 (--min-gain)',
+        'DR says candidate − current is −0.0039 (95% CI −0.0106 to +0.0044); the lower end exceeds −1.0000 (--min-gain)',
       estimator: 'dr',
       min_gain: -1,
       candidate: { version: 'c0ffee0000000001' },
@@ -230,7 +230,7 @@ describe('training-cli promote', () => {
     expect(sut.code).toBe(0);
     const lines = sut.stdout.trimEnd().split('\n');
     expect(lines.at(-1)).toBe(
-      'promote: promoted: DR says candidate − current is −0.0018 (95% CI −0.0087 to +0.0059); the lower end exceeds −1.0000 (--min-gain)',
+      'promote: promoted: DR says candidate − current is −0.0039 (95% CI −0.0106 to +0.0044); the lower end exceeds −1.0000 (--min-gain)',
     );
     expect(lines).toContain(
       'decisions: 400 not held out, from 400 learners; weights: effective sample 319, largest 10.59, 0.0% without support',

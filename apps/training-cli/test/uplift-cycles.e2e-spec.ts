@@ -46,8 +46,8 @@ describe('training-cli uplift-cycles', () => {
       '',
       'Promotion, per seed and cycle:',
       '',
-      '- seed 1, cycle 1: refused: DR says candidate − current is −0.0073 (95% CI −0.0259 to +0.0119); the lower end must exceed +0.0000 (--min-gain)',
-      '- seed 1, cycle 2: refused: DR says candidate − current is +0.0027 (95% CI −0.0143 to +0.0212); the lower end must exceed +0.0000 (--min-gain)',
+      '- seed 1, cycle 1: refused: DR says candidate − current is −0.0087 (95% CI −0.0284 to +0.0117); the lower end must exceed +0.0000 (--min-gain)',
+      '- seed 1, cycle 2: refused: DR says candidate − current is +0.0004 (95% CI −0.0165 to +0.0194); the lower end must exceed +0.0000 (--min-gain)',
       '',
     ]);
 

@@ -30,11 +30,17 @@ export function readConfigFlag(path: string): ConfigFlag {
  * `policy.objective` set to that (each experiment variant keeps what it overrides).
  */
 export function loadConfigFlag(path: string, objective?: ModelObjective): EngineConfig {
+  return configWithObjective(path, objective).config;
+}
+
+/** loadConfigFlag's config, with the document it was built from, for another thread. */
+export function configWithObjective(path: string, objective?: ModelObjective): ConfigFlag {
   const flag = readConfigFlag(path);
-  if (objective === undefined || flag.config.policy.objective === objective) return flag.config;
+  if (objective === undefined || flag.config.policy.objective === objective) return flag;
   const document = flag.document as Record<string, unknown>;
   const policy = (document.policy ?? {}) as Record<string, unknown>;
-  return buildEngineConfig({ ...document, policy: { ...policy, objective } }, path);
+  const changed = { ...document, policy: { ...policy, objective } };
+  return { config: buildEngineConfig(changed, path), document: changed };
 }
 
 /**

@@ -6,10 +6,13 @@ import { parseFilePath, parseLiftPoints } from '../../cli/cli-options';
 import { LogPaths, resolveLog } from '../../cli/log-file';
 import { JSON_OPTION, parseLogPaths, printReport } from '../../cli/log-options';
 import { warnOnStderr } from '../../cli/progress.service';
-import { combinePartials, readPartial } from '../uplift/uplift-partial';
+import { combinePartials, readPartialJson, readUpliftPartial } from '../uplift/uplift-partial';
 import { upliftText } from '../uplift/uplift-text';
 import { TARGET_LIFT_OPTION, UPLIFT_HTML_OPTION } from '../uplift/uplift.command';
 import { UpliftService } from '../uplift/uplift.service';
+import { combineOpePartials, readOpePartial } from '../ope/ope-partial';
+import { opeText } from '../ope/ope-text';
+import { OpeService } from '../ope/ope.service';
 
 export interface CombineOptions {
   readonly partial?: LogPaths;
@@ -20,17 +23,21 @@ export interface CombineOptions {
 
 /**
  * `combine`: the report of a sharded run, from the partials its shards wrote
- * (`uplift --shard I/N --partial FILE`). The partials' tallies add up to the tally one process
- * would have made, so the report is the one-process report (docs/closed-loop.md "Evaluation at
+ * (`uplift --shard I/N --partial FILE` or `ope --shard I/N --partial FILE`). The partials'
+ * tallies add up to the tally one process would have made, so the report is the one-process
+ * report (docs/closed-loop.md "Evaluation at
  * platform scale").
  */
 @Command({
   name: 'combine',
   description:
-    'report on a sharded run: merge the partials its shards wrote (uplift --shard I/N --partial FILE) and print the report one process would have printed',
+    'report on a sharded run: merge the partials its shards wrote (uplift or ope --shard I/N --partial FILE) and print the report one process would have printed',
 })
 export class CombineCommand extends CliCommand {
-  constructor(private readonly uplift: UpliftService) {
+  constructor(
+    private readonly uplift: UpliftService,
+    private readonly ope: OpeService,
+  ) {
     super();
   }
 
@@ -39,9 +46,28 @@ export class CombineCommand extends CliCommand {
       throw new CliUsageError('--partial: give the partial of every shard');
     }
     const { files } = await resolveLog(options.partial, '--partial');
-    const partials = await Promise.all(
-      files.map(async (file) => readPartial(await readFile(file, 'utf8'), file)),
+    const read = await Promise.all(
+      files.map(async (file) => readPartialJson(await readFile(file, 'utf8'), file)),
     );
+    const kind = read[0].kind;
+    read.forEach((partial, i) => {
+      if (partial.kind !== kind) {
+        throw new CliUsageError(
+          `${files[i]}: a partial of ${partial.kind}, but ${files[0]} is of ${kind}: the partials are of different runs`,
+        );
+      }
+    });
+    if (kind === 'ope') {
+      if (options.targetLift !== undefined) {
+        throw new CliUsageError('--target-lift: an uplift setting, but these are ope partials');
+      }
+      const partials = read.map(({ json }, i) => readOpePartial(json, files[i]));
+      const { run, tally } = combineOpePartials(partials, files);
+      const { report, candidate } = await this.ope.report(run, tally, options.html, warnOnStderr);
+      printReport(report, options.json, () => opeText(report, candidate));
+      return;
+    }
+    const partials = read.map(({ json }, i) => readUpliftPartial(json, files[i]));
     const { run, tally } = combinePartials(partials, files);
     const report = await this.uplift.report(run, tally, options, warnOnStderr);
     printReport(report, options.json, () => upliftText(report));

@@ -11,9 +11,14 @@ import {
 } from '@app/engagement';
 import { parseCalendarDate } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
+import { ONE_SHARD } from '../../cli/learner-partitions';
 import { LogFiles, oneFileLog } from '../../cli/log-file';
-import { OpePolicies, readOpeLogs } from './ope-logs';
+import { OpePolicies, PortablePolicies, tallyOpe } from './ope-logs';
+import { BUCKET_COLUMNS, OpeTally, served } from './ope-tally';
+import { bucketOf } from './reward-model';
+import { OpeService } from './ope.service';
 import { slateWeight, slateWeighting } from './slate-weights';
+import { requireSupport } from './support';
 
 const DAY = parseCalendarDate('2025-06-30')!;
 
@@ -26,17 +31,22 @@ function requestFor(user: string, decisionId: string): Record<string, unknown> {
   };
 }
 
+/** A rules-only policy of this config document, and the document for the threads. */
+const documents = new WeakMap<EngineState, object>();
+function rulesOnly(document: object): EngineState {
+  const state = { config: buildEngineConfig(document), models: undefined };
+  documents.set(state, document);
+  return state;
+}
+
 /** Logs with ε = 0.2 and a 30% holdout; rules only. */
-const LOGGING: EngineState = {
-  config: buildEngineConfig({
-    policy: { exploration_epsilon: 0.2 },
-    assignment: { holdout_percent: 30 },
-  }),
-  models: undefined,
-};
+const LOGGING = rulesOnly({
+  policy: { exploration_epsilon: 0.2 },
+  assignment: { holdout_percent: 30 },
+});
 
 /** The same rules, one slot, no exploration. */
-const ONE_SLOT: EngineState = { config: buildEngineConfig({ max_nudges: 1 }), models: undefined };
+const ONE_SLOT = rulesOnly({ max_nudges: 1 });
 
 const policies = (candidate: EngineState, logging = LOGGING): OpePolicies => ({
   logging,
@@ -44,6 +54,40 @@ const policies = (candidate: EngineState, logging = LOGGING): OpePolicies => ({
   baseline: undefined,
   loggingName: '--logging-config test.json',
 });
+
+const portable = (state: EngineState) => ({
+  configDocument: documents.get(state),
+  configSource: 'config',
+  models: undefined,
+});
+
+const SETTINGS = { rewardDays: 1, folds: 2, seed: 1, clip: 100, shard: ONE_SHARD, threads: 1 };
+
+/** Tallies the logs for `ope` with these policies, on this thread. */
+function read(
+  logs: { decisions: LogFiles; outcomes: LogFiles },
+  with_: OpePolicies,
+  settings: Partial<typeof SETTINGS> = {},
+): Promise<OpeTally> {
+  const threads: PortablePolicies = {
+    logging: portable(with_.logging),
+    candidate: portable(with_.candidate),
+    baseline: undefined,
+    loggingName: with_.loggingName,
+  };
+  return tallyOpe(logs, threads, with_, { ...SETTINGS, ...settings });
+}
+
+/** The report's checks of a tally: decisions not held out, the logs overlapping. */
+async function report(logs: { decisions: LogFiles; outcomes: LogFiles }, tally: OpeTally) {
+  const run = {
+    settings: { clip: 100, rewardDays: 1, resamples: 10, folds: 2, seed: 1 },
+    candidate: 'the candidate',
+    baseline: 'the baseline',
+    ...logs,
+  };
+  return new OpeService().report(run, tally, undefined, () => undefined);
+}
 
 /** The decision line a platform logs for the logging policy's answer to this request. */
 function logged(user: string, decisionId: string, state = LOGGING): Record<string, unknown> {
@@ -69,7 +113,7 @@ function logged(user: string, decisionId: string, state = LOGGING): Record<strin
   };
 }
 
-describe(readOpeLogs.name, () => {
+describe(tallyOpe.name, () => {
   let dir: string;
   let files = 0;
 
@@ -109,81 +153,78 @@ describe(readOpeLogs.name, () => {
   }
 
   it('keeps each decision not held out with its outcome: any action within the window', async () => {
-    const settings = { rewardDays: 1, folds: 2, seed: 1 };
-    const sut = await readOpeLogs(await exampleLogs(), policies(LOGGING), settings);
+    const sut = await read(await exampleLogs(), policies(LOGGING));
+    expect(sut.decisions).toBe(3);
     expect(sut.heldOut).toBe(1);
+    expect(served(sut)).toBe(2);
     expect(sut.learners).toBe(2);
-    expect(sut.decisions.map((d) => [d.learner, d.reward])).toEqual([
-      [0, 1],
-      [1, 0],
-    ]);
-    const later = await readOpeLogs(await exampleLogs(), policies(LOGGING), {
-      ...settings,
-      rewardDays: 2,
-    });
-    expect(later.decisions.map((d) => d.reward)).toEqual([1, 1]);
+    // ana acted on her day, dee only the day after.
+    expect(sut.rewards).toBe(1);
+    // ana's and dee's buckets each hold their decision; no other bucket holds one.
+    const decisionsIn = (user: string) => sut.buckets[bucketOf(user, 1) * BUCKET_COLUMNS];
+    expect([decisionsIn('ana'), decisionsIn('dee'), decisionsIn('stu_2')]).toEqual([1, 1, 0]);
+    const all = sut.buckets.filter((_, i) => i % BUCKET_COLUMNS === 0);
+    expect(all.reduce((sum, n) => sum + n, 0)).toBe(2);
+    const later = await read(await exampleLogs(), policies(LOGGING), { rewardDays: 2 });
+    expect(later.rewards).toBe(2);
   });
 
   it('reads decisions kept in two files as in one, a copy of a line skipped and counted', async () => {
-    const settings = { rewardDays: 1, folds: 2, seed: 1 };
     const { decisions, outcomes } = await exampleLogs();
     // A batch of ana's and stu_2's lines, then the batch again and dee's.
     const first = await log(ana(), held());
     const second = await log(ana(), held(), cal());
 
-    const sut = await readOpeLogs(
+    const sut = await read(
       { decisions: { name: 'the log', files: [first, second] }, outcomes },
       policies(ONE_SLOT),
-      settings,
     );
 
-    const { copies, ...estimates } = sut;
-    const { copies: none, ...expected } = await readOpeLogs(
-      { decisions, outcomes },
-      policies(ONE_SLOT),
-      settings,
-    );
+    const { copies, decisionLines, ...estimates } = sut;
+    const {
+      copies: none,
+      decisionLines: lines,
+      ...expected
+    } = await read({ decisions, outcomes }, policies(ONE_SLOT));
     expect(estimates).toEqual(expected);
-    expect(copies).toEqual({ lines: 2, first: { file: second, line: 1 } });
+    expect([decisionLines, lines]).toEqual([5, 3]);
+    expect(copies).toEqual({ lines: 2, first: { file: 1, line: 1 } });
     expect(none).toBeUndefined();
   });
 
   it('weighs the logged slate 1 for the logging policy and by the pseudo-inverse for another', async () => {
-    const settings = { rewardDays: 1, folds: 2, seed: 1 };
-    const same = await readOpeLogs(await exampleLogs(), policies(LOGGING), settings);
-    for (const decision of same.decisions) {
-      expect(decision.candidate.weight).toBeCloseTo(1, 9);
-      expect(decision.baseline.weight).toBeCloseTo(1, 9);
-    }
-    const sut = await readOpeLogs(await exampleLogs(), policies(ONE_SLOT), settings);
-    const valid = validateAnalyzeRequest(requestFor('dee', 'd-3'), DAY);
-    if (!valid.ok) throw new Error('invalid');
-    const weighting = slateWeighting(
-      slatePolicy(valid.value, LOGGING),
-      slatePolicy(valid.value, ONE_SLOT),
-    );
-    const calSlate = (cal().delivered as { type: never }[]).map((n) => n.type);
-    expect(sut.decisions[1].candidate.weight).toBeCloseTo(slateWeight(weighting, calSlate), 12);
-    expect(sut.support.share('candidate', 2)).toBe(0);
+    const same = await read(await exampleLogs(), policies(LOGGING));
+    expect(same.weights.sum).toBeCloseTo(2, 9);
+    expect(same.weights.squares).toBeCloseTo(2, 9);
+    const sut = await read(await exampleLogs(), policies(ONE_SLOT));
+    const weightOf = (user: string, id: string, line: Record<string, unknown>) => {
+      const valid = validateAnalyzeRequest(requestFor(user, id), DAY);
+      if (!valid.ok) throw new Error('invalid');
+      const weighting = slateWeighting(
+        slatePolicy(valid.value, LOGGING),
+        slatePolicy(valid.value, ONE_SLOT),
+      );
+      return slateWeight(
+        weighting,
+        (line.delivered as { type: never }[]).map((n) => n.type),
+      );
+    };
+    const weights = [weightOf('ana', 'd-1', ana()), weightOf('dee', 'd-3', cal())];
+    expect(sut.weights.sum).toBeCloseTo(weights[0] + weights[1], 12);
+    expect(sut.weights.squares).toBeCloseTo(weights[0] ** 2 + weights[1] ** 2, 12);
+    expect(sut.support.mass).toEqual({ candidate: 0, baseline: 0 });
     expect(sut.historyDependent).toBe(0);
   });
 
   it('counts what a greedy logging policy cannot support', async () => {
-    const greedy: EngineState = {
-      config: buildEngineConfig({ assignment: { holdout_percent: 30 } }),
-      models: undefined,
-    };
+    const greedy = rulesOnly({ assignment: { holdout_percent: 30 } });
     const decisions = await log(logged('ana', 'd-1', greedy), logged('dee', 'd-3', greedy));
     const outcomes = await log({ user_id: 'ana', action: 'take_quiz', at: '2025-06-30' });
     const logs = { decisions: oneFileLog(decisions), outcomes: oneFileLog(outcomes) };
-    const sut = await readOpeLogs(logs, policies(ONE_SLOT, greedy), {
-      rewardDays: 1,
-      folds: 2,
-      seed: 1,
-    });
+    const sut = await read(logs, policies(ONE_SLOT, greedy));
     // The greedy policy always fills three slots; the candidate always leaves slot 2 empty.
-    expect(sut.support.share('candidate', 2)).toBe(1);
-    expect(() => sut.support.require(2)).toThrow(
+    expect(sut.support.mass.candidate).toBe(2);
+    expect(() => requireSupport(sut.support, 2, logs.decisions)).toThrow(
       new CliUsageError(
         `${decisions} line 1: the candidate policy leaves the second slot empty, which the logging policy never does there: the logging policy never explored (policy.exploration_epsilon 0), so its logs give no weight to a slate it did not choose. Log with policy.exploration_epsilon > 0: exploring then draws every nudge, and stopping, into every slot; 100.0% of the candidate's probability over 2 decisions lacks support (at most 1.0% may)`,
       ),
@@ -238,12 +279,9 @@ describe(readOpeLogs.name, () => {
   ])('refuses %s', async (_case, lines, message) => {
     const decisions = await log(...lines());
     const outcomes = await log({ user_id: 'ana', action: 'take_quiz', at: '2025-06-30' });
+    const logs = { decisions: oneFileLog(decisions), outcomes: oneFileLog(outcomes) };
     await expect(
-      readOpeLogs(
-        { decisions: oneFileLog(decisions), outcomes: oneFileLog(outcomes) },
-        policies(LOGGING),
-        { rewardDays: 1, folds: 2, seed: 1 },
-      ),
+      read(logs, policies(LOGGING)).then((tally) => report(logs, tally)),
     ).rejects.toThrow(new CliUsageError(`${decisions} ${message}`));
   });
 
@@ -256,14 +294,10 @@ describe(readOpeLogs.name, () => {
       decision_id: 'd-1',
     });
     await expect(
-      readOpeLogs(
-        { decisions: oneFileLog(decisions), outcomes: oneFileLog(outcomes) },
-        policies(LOGGING),
-        { rewardDays: 1, folds: 2, seed: 1 },
-      ),
+      read({ decisions: oneFileLog(decisions), outcomes: oneFileLog(outcomes) }, policies(LOGGING)),
     ).rejects.toThrow(
       new CliUsageError(
-        `${outcomes} line 1: decision_id: "d-1" was made for user_id "ana" (${decisions} line 1), not "ben"`,
+        `${outcomes} line 1: decision_id: "d-1" is not a decision of user_id "ben" in ${decisions}`,
       ),
     );
   });

@@ -1,6 +1,12 @@
 import { Command, Option } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
-import { OPTIONS, PARSE_OPTION, parseDirectory, parseFilePath } from '../../cli/cli-options';
+import {
+  OPTIONS,
+  PARSE_OPTION,
+  parseDirectory,
+  parseFilePath,
+  parseInteger,
+} from '../../cli/cli-options';
 import { LogPaths } from '../../cli/log-file';
 import {
   JSON_OPTION,
@@ -10,13 +16,19 @@ import {
   parseLogPaths,
   printReport,
 } from '../../cli/log-options';
-import { warnOnStderr } from '../../cli/progress.service';
+import { ProgressService, warnOnStderr } from '../../cli/progress.service';
+import { CliUsageError } from '../../cli/cli-errors';
+import { plural } from '../../cli/format';
+import { ONE_SHARD } from '../../cli/learner-partitions';
+import { MAX_THREADS, parseShard, Shard, STREAM_OPTIONS } from '../../cli/shard-option';
 import { OPE_OPTIONS, PARSE_OPE_OPTION } from './ope-options';
 import { opeText } from './ope-text';
 import { OPE_DEFAULTS, OpeRequest, OpeService } from './ope.service';
 
 export interface OpeOptions extends OpeRequest {
   readonly json?: boolean;
+  readonly shard?: Shard;
+  readonly partial?: string;
 }
 
 /**
@@ -26,16 +38,41 @@ export interface OpeOptions extends OpeRequest {
 @Command({
   name: 'ope',
   description:
-    "estimate a candidate policy's value from logs another policy made (off-policy evaluation, slate-aware): IPS, SNIPS and doubly robust estimates of its mean outcome per decision and of its difference from a baseline, with learner-level bootstrap 95% CIs",
+    "estimate a candidate policy's value from logs another policy made (off-policy evaluation, slate-aware): IPS, SNIPS and doubly robust estimates of its mean outcome per decision and of its difference from a baseline, with learner-level bootstrap 95% CIs; --shard I/N --partial FILE for a sharded run (combine)",
 })
 export class OpeCommand extends CliCommand {
-  constructor(private readonly ope: OpeService) {
+  constructor(
+    private readonly ope: OpeService,
+    private readonly progress: ProgressService,
+  ) {
     super();
   }
 
   async run(_args: string[], options: OpeOptions): Promise<void> {
-    const { report, candidate } = await this.ope.evaluate(options, warnOnStderr);
-    printReport(report, options.json, () => opeText(report, candidate));
+    if (options.partial === undefined) {
+      if (options.shard !== undefined) {
+        throw new CliUsageError(
+          '--shard: give --partial FILE too: a shard writes a partial for combine',
+        );
+      }
+      const { report, candidate } = await this.ope.evaluate(options, warnOnStderr);
+      printReport(report, options.json, () => opeText(report, candidate));
+      return;
+    }
+    const reportFlag = [
+      options.html !== undefined && '--html',
+      options.json === true && '--json',
+    ].find((flag) => flag !== false);
+    if (reportFlag !== undefined) {
+      throw new CliUsageError(`${reportFlag}: give it to combine: a partial has no report`);
+    }
+    const shard = options.shard ?? ONE_SHARD;
+    const started = performance.now();
+    const tally = await this.ope.writePartial(options, shard, options.partial, warnOnStderr);
+    const seconds = (performance.now() - started) / 1000;
+    this.progress.summary(
+      `ope shard ${shard.index}/${shard.count}: ${plural(tally.decisions, 'decision')} of the log's ${plural(tally.decisionLines, 'line')} in ${seconds.toFixed(1)} s -> ${options.partial}`,
+    );
   }
 
   @Option(
@@ -134,6 +171,21 @@ export class OpeCommand extends CliCommand {
       "also write the report as a self-contained HTML page: each estimate of the candidate beside the baseline's, their difference, the diagnostics",
   })
   parseHtml(value: string): string {
+    return parseFilePath(value);
+  }
+
+  @Option(STREAM_OPTIONS.threads)
+  parseThreads(value: string): number {
+    return parseInteger(value, 1, MAX_THREADS);
+  }
+
+  @Option(STREAM_OPTIONS.shard)
+  parseShard(value: string): Shard {
+    return parseShard(value);
+  }
+
+  @Option(STREAM_OPTIONS.partial)
+  parsePartial(value: string): string {
     return parseFilePath(value);
   }
 

@@ -1,13 +1,22 @@
+import { availableParallelism } from 'node:os';
 import { Injectable } from '@nestjs/common';
-import { EngineState } from '@app/engagement';
+import { EngineState, PortableEngineState } from '@app/engagement';
 import { loadModelSet, ModelSet } from '@app/ml';
-import { loadConfigFlag, requireServable } from '../../cli/engine-config';
+import { CliUsageError } from '../../cli/cli-errors';
+import { configWithObjective, requireServable } from '../../cli/engine-config';
+import { ONE_SHARD } from '../../cli/learner-partitions';
 import { LogPaths, resolveLogs } from '../../cli/log-file';
-import { writeHtmlPage } from '../../cli/text-file-writer';
-import { opeHtml } from './ope-html';
-import { opeReport, OpeReport } from './ope';
-import { readOpeLogs } from './ope-logs';
+import { Shard } from '../../cli/shard-option';
+import { writeHtmlPage, writeTextFile } from '../../cli/text-file-writer';
+import { requireOverlap } from '../uplift/uplift-stream';
+import { placeLine } from '../uplift/uplift-tally';
 import { copiesWarning } from '../uplift/uplift-text';
+import { opeHtml } from './ope-html';
+import { opeReport, OpeReport, OpeSettings } from './ope';
+import { tallyOpe } from './ope-logs';
+import { OpeRun, opePartialJson } from './ope-partial';
+import { OpeTally, served } from './ope-tally';
+import { requireSupport } from './support';
 
 /** A policy as flags name it: an engine config and a models folder. */
 export interface PolicyFlags {
@@ -39,6 +48,8 @@ export interface OpeRequest {
    * otherwise as given: promote compares a propensity set with an uplift set under one config.
    */
   readonly objectiveFromModels?: boolean;
+  /** Threads that read the decisions log at once; the CPUs available by default. */
+  readonly threads?: number;
 }
 
 /** The flags' defaults: `ope` and closed-loop-report run with these. */
@@ -75,6 +86,13 @@ async function loadModels(
 const policyName = (config: string, models: ModelSet | undefined) =>
   `${config} (${models === undefined ? 'rules only' : `models ${models.version}`})`;
 
+/** A policy loaded: its state, as plain data for the threads, and its name in the report. */
+interface LoadedPolicy {
+  readonly state: EngineState;
+  readonly portable: PortableEngineState;
+  readonly name: string;
+}
+
 /**
  * `ope`: what a candidate policy (a config and a model set) would have earned on the decisions
  * another policy made, and how that compares with a baseline, from the decisions and outcomes
@@ -88,16 +106,40 @@ export class OpeService {
    * copies of decision lines were skipped, once the logs are read.
    */
   async evaluate(request: OpeRequest, warn: (line: string) => void): Promise<OpeResult> {
-    const policy = async (flags: [config: string, models: string], config: string, dir: string) => {
+    const { run, tally } = await this.tally(request, ONE_SHARD, warn);
+    return this.report(run, tally, request.html, warn);
+  }
+
+  /**
+   * Reads the logs and tallies the learners of `shard` (docs/closed-loop.md "Evaluation at
+   * platform scale"), with what a report of the tally needs to know of the run.
+   */
+  async tally(
+    request: OpeRequest,
+    shard: Shard,
+    warn: (line: string) => void,
+  ): Promise<{ run: OpeRun; tally: OpeTally }> {
+    const policy = async (
+      flags: [config: string, models: string],
+      config: string,
+      dir: string,
+    ): Promise<LoadedPolicy> => {
       const models = await loadModels(flags[1], dir, warn);
-      const state: EngineState = {
-        config: request.objectiveFromModels
-          ? loadConfigFlag(config, models?.objective)
-          : loadConfigFlag(config),
-        models,
-      };
+      const flag = configWithObjective(
+        config,
+        request.objectiveFromModels ? models?.objective : undefined,
+      );
+      const state: EngineState = { config: flag.config, models };
       requireServable(state.config, state.models, flags[0]);
-      return { state, name: policyName(config, state.models) };
+      const portable: PortableEngineState = {
+        configDocument: flag.document,
+        configSource: config,
+        models:
+          models === undefined
+            ? undefined
+            : { manifest: models.manifest, models: models.models, controls: models.controls },
+      };
+      return { state, portable, name: policyName(config, state.models) };
     };
     const logs = await resolveLogs(request);
     const candidate = await policy(['--config', '--models-dir'], request.config, request.modelsDir);
@@ -114,38 +156,84 @@ export class OpeService {
             request.baseline,
             request.baselineModelsDir ?? request.loggingModelsDir,
           );
-    const log = await readOpeLogs(
+    const loggingName = `--logging-config ${logging.name}`;
+    const settings: OpeSettings = {
+      clip: request.clip,
+      rewardDays: request.rewardDays,
+      resamples: request.bootstrap,
+      folds: request.folds,
+      seed: request.seed,
+    };
+    const tally = await tallyOpe(
       logs,
+      {
+        logging: logging.portable,
+        candidate: candidate.portable,
+        baseline: baseline?.portable,
+        loggingName,
+      },
       {
         logging: logging.state,
         candidate: candidate.state,
         baseline: baseline?.state,
-        loggingName: `--logging-config ${logging.name}`,
-      },
-      request,
-    );
-    const unsupportedShare = log.support.require(log.decisions.length);
-    if (log.copies !== undefined) warn(copiesWarning(logs.decisions, log.copies));
-    const report = opeReport(
-      {
-        decisions: log.decisions,
-        learners: log.learners,
-        heldOut: log.heldOut,
-        unsupportedShare,
-        historyDependent: log.historyDependent,
-        baseline: baseline === undefined ? `the logging policy, ${logging.name}` : baseline.name,
+        loggingName,
       },
       {
-        clip: request.clip,
-        rewardDays: request.rewardDays,
-        resamples: request.bootstrap,
-        folds: request.folds,
-        seed: request.seed,
+        ...settings,
+        shard,
+        threads: request.threads ?? availableParallelism(),
       },
     );
-    if (request.html !== undefined) {
-      await writeHtmlPage(request.html, opeHtml(report, candidate.name));
+    const run: OpeRun = {
+      settings,
+      candidate: candidate.name,
+      baseline: baseline === undefined ? `the logging policy, ${logging.name}` : baseline.name,
+      ...logs,
+    };
+    return { run, tally };
+  }
+
+  /** Tallies the learners of `shard` into a partial file, for `combine`. */
+  async writePartial(
+    request: OpeRequest,
+    shard: Shard,
+    path: string,
+    warn: (line: string) => void,
+  ): Promise<OpeTally> {
+    const { run, tally } = await this.tally(request, shard, warn);
+    try {
+      await writeTextFile(path, (out) => out.write(`${opePartialJson({ shard, run, tally })}\n`));
+    } catch (error) {
+      throw new CliUsageError(`--partial ${path}: cannot write it (${(error as Error).message})`);
     }
-    return { report, candidate: candidate.name };
+    return tally;
+  }
+
+  /**
+   * The report of a tally of every learner: what only all of them can show (decisions not held
+   * out, the logs overlapping, the logs' support for each policy) is checked here, and the
+   * copies said.
+   */
+  async report(
+    run: OpeRun,
+    tally: OpeTally,
+    html: string | undefined,
+    warn: (line: string) => void,
+  ): Promise<OpeResult> {
+    const decisions = served(tally);
+    if (decisions === 0) {
+      throw new CliUsageError(
+        `${run.decisions.name} has no decisions that were not held out: a policy's value is its mean outcome over those`,
+      );
+    }
+    requireOverlap(tally, run);
+    const unsupportedShare = requireSupport(tally.support, decisions, run.decisions);
+    if (tally.copies !== undefined) {
+      const { lines, first } = tally.copies;
+      warn(copiesWarning(run.decisions, { lines, first: placeLine(run.decisions, first) }));
+    }
+    const report = opeReport(tally, { unsupportedShare, baseline: run.baseline }, run.settings);
+    if (html !== undefined) await writeHtmlPage(html, opeHtml(report, run.candidate));
+    return { report, candidate: run.candidate };
   }
 }

@@ -1,5 +1,17 @@
 import { Random } from '../../cli/random';
 import { ConfidenceInterval } from '../uplift/uplift';
+import {
+  BASELINE_SUMS,
+  BUCKET_COLUMNS,
+  BUCKET_DECISIONS,
+  CANDIDATE_SUMS,
+  OpeCounts,
+  OpeTally,
+  served,
+  V_BASELINE,
+  V_CANDIDATE,
+} from './ope-tally';
+import { fitRewardModels, foldOf } from './reward-model';
 
 /**
  * Off-policy evaluation: the value a candidate policy would have had on the decisions a logging
@@ -7,64 +19,47 @@ import { ConfidenceInterval } from '../uplift/uplift';
  * within the reward window, whatever was sent; a policy's value is its mean outcome per decision
  * over the learners it serves (docs/closed-loop.md, "What a decision earns"). Each decision's
  * slate is reweighted by the pseudo-inverse estimator (slate-weights.ts), and the doubly robust
- * estimate adds a cross-fitted reward model (reward-model.ts). Every estimate is made for the
+ * estimate adds a cross-fitted reward model (reward-model.ts); the sums they are made of are
+ * tallied per bucket of learners (ope-tally.ts). Every estimate is made for the
  * candidate and for a baseline (the logging policy, or another config) on the same decisions, so
  * their difference, the number a ship decision needs, gets a paired interval.
  */
 
-/** A policy's share of one decision. */
-export interface PolicyTerms {
-  /** The logged slate's weight for this policy (1 for the logging policy itself), unclipped. */
-  readonly weight: number;
-  /** The reward model's prediction averaged over the policy's slates: Σ_s π(s)·r̂(x, s). */
-  readonly direct: number;
-}
-
-/** One decision not held out, as the estimators see it. */
-export interface OpeDecision {
-  readonly learner: number;
-  /** 1 when the learner did any nudgeable action within the reward window, else 0. */
-  readonly reward: number;
-  /** The reward model's prediction for the slate that was sent. */
-  readonly predicted: number;
-  readonly candidate: PolicyTerms;
-  readonly baseline: PolicyTerms;
-}
-
 const ESTIMATORS = ['ips', 'snips', 'dr'] as const;
 export type Estimator = (typeof ESTIMATORS)[number];
 
-/** Per learner, the sums each estimate is a ratio of: for candidate and baseline, Σw, Σw·r, Σdr. */
+/** Per unit (a bucket of learners), the sums each estimate is a ratio of: n, then for candidate and baseline Σw, Σw·r, Σdr. */
 const COLUMNS = 7;
 const COUNT = 0;
 const CANDIDATE = 1;
 const BASELINE = 4;
 
 /**
- * Each learner's sums. A weight is clipped to [−clip, clip] (pseudo-inverse weights may be
- * negative); the doubly robust term is Σ_s π(s)·r̂(x, s) + w·(r − r̂(x, s_logged)).
+ * Each bucket's sums, for the buckets that hold a decision, once the reward models are fitted:
+ * its DR sum is β_f·V + Σw·r, β_f being the model of the bucket's fold.
  */
-export function learnerSums(
-  decisions: readonly OpeDecision[],
-  learners: number,
-  clip: number,
-): { sums: Float64Array; clipped: number } {
-  const sums = new Float64Array(learners * COLUMNS);
-  let clipped = 0;
-  const add = (row: number, column: number, terms: PolicyTerms, decision: OpeDecision) => {
-    const w = Math.max(-clip, Math.min(clip, terms.weight));
-    sums[row + column] += w;
-    sums[row + column + 1] += w * decision.reward;
-    sums[row + column + 2] += terms.direct + w * (decision.reward - decision.predicted);
+export function unitSums(buckets: Float64Array, betas: readonly Float64Array[]): Float64Array {
+  const rows: number[] = [];
+  const dr = (row: number, sums: number, v: number, beta: Float64Array) => {
+    let sum = buckets[row + sums + 1];
+    for (let i = 0; i < beta.length; i++) sum += beta[i] * buckets[row + v + i];
+    return sum;
   };
-  for (const decision of decisions) {
-    const row = decision.learner * COLUMNS;
-    sums[row + COUNT]++;
-    if (Math.abs(decision.candidate.weight) > clip) clipped++;
-    add(row, CANDIDATE, decision.candidate, decision);
-    add(row, BASELINE, decision.baseline, decision);
+  for (let bucket = 0; bucket < buckets.length / BUCKET_COLUMNS; bucket++) {
+    const row = bucket * BUCKET_COLUMNS;
+    if (buckets[row + BUCKET_DECISIONS] === 0) continue;
+    const beta = betas[foldOf(bucket, betas.length)];
+    rows.push(
+      buckets[row + BUCKET_DECISIONS],
+      buckets[row + CANDIDATE_SUMS],
+      buckets[row + CANDIDATE_SUMS + 1],
+      dr(row, CANDIDATE_SUMS, V_CANDIDATE, beta),
+      buckets[row + BASELINE_SUMS],
+      buckets[row + BASELINE_SUMS + 1],
+      dr(row, BASELINE_SUMS, V_BASELINE, beta),
+    );
   }
-  return { sums, clipped };
+  return Float64Array.from(rows);
 }
 
 /** IPS Σw·r / n, SNIPS Σw·r / Σw (0 when Σw is 0) and DR Σdr / n, from summed columns. */
@@ -76,11 +71,11 @@ function estimates(total: Float64Array, column: number): Record<Estimator, numbe
 
 function columnTotals(sums: Float64Array, times?: Uint32Array): Float64Array {
   const total = new Float64Array(COLUMNS);
-  const learners = sums.length / COLUMNS;
-  for (let learner = 0; learner < learners; learner++) {
-    const k = times === undefined ? 1 : times[learner];
+  const units = sums.length / COLUMNS;
+  for (let unit = 0; unit < units; unit++) {
+    const k = times === undefined ? 1 : times[unit];
     if (k === 0) continue;
-    for (let c = 0; c < COLUMNS; c++) total[c] += k * sums[learner * COLUMNS + c];
+    for (let c = 0; c < COLUMNS; c++) total[c] += k * sums[unit * COLUMNS + c];
   }
   return total;
 }
@@ -109,11 +104,14 @@ export interface PairedEstimates {
 }
 
 /**
- * Point estimates and percentile 95% intervals from `resamples` bootstrap replicates over
- * learners: a learner's decisions are not independent (one learner, one habit), and the learner
- * is what assignment randomises, so each replicate draws learners with replacement and keeps all
- * of their decisions. Candidate and baseline are resampled together, so the difference's interval
- * is paired. The reward model stays the one cross-fitted on all decisions. The draws come from
+ * Point estimates and percentile 95% intervals from `resamples` bootstrap replicates over units
+ * (`sums`, COLUMNS a unit): a learner's decisions are not independent (one learner, one habit),
+ * and the learner is what assignment randomises, so each replicate draws units of whole learners
+ * with replacement and keeps all of their decisions. The units are the buckets of learners
+ * (reward-model.ts): as many as the learners while they are few, and a fixed number of random
+ * groups of learners once they are many, which keeps the bootstrap's cost and a shard's partial
+ * bounded. Candidate and baseline are resampled together, so the difference's interval is
+ * paired. The reward model stays the one cross-fitted on all decisions. The draws come from
  * `seed` alone, so a run is repeatable.
  */
 export function pairedEstimates(
@@ -121,9 +119,9 @@ export function pairedEstimates(
   resamples: number,
   seed: number,
 ): PairedEstimates {
-  const learners = sums.length / COLUMNS;
+  const units = sums.length / COLUMNS;
   const random = new Random(seed);
-  const drawn = new Uint32Array(learners);
+  const drawn = new Uint32Array(units);
   const replicate = {
     candidate: ESTIMATORS.map(() => new Float64Array(resamples)),
     baseline: ESTIMATORS.map(() => new Float64Array(resamples)),
@@ -131,7 +129,7 @@ export function pairedEstimates(
   };
   for (let b = 0; b < resamples; b++) {
     drawn.fill(0);
-    for (let draw = 0; draw < learners; draw++) drawn[random.int(learners)]++;
+    for (let draw = 0; draw < units; draw++) drawn[random.int(units)]++;
     const total = columnTotals(sums, drawn);
     const candidate = estimates(total, CANDIDATE);
     const baseline = estimates(total, BASELINE);
@@ -185,28 +183,16 @@ export interface OpeDiagnostics {
   readonly history_dependent_share: number;
 }
 
-export function weightDiagnostics(
-  decisions: readonly OpeDecision[],
-  clipped: number,
-  unsupportedShare: number,
-  historyDependent: number,
-): OpeDiagnostics {
-  let sum = 0;
-  let squares = 0;
-  let largest = 0;
-  for (const { candidate } of decisions) {
-    sum += candidate.weight;
-    squares += candidate.weight ** 2;
-    largest = Math.max(largest, Math.abs(candidate.weight));
-  }
-  const n = decisions.length;
+export function weightDiagnostics(counts: OpeCounts, unsupportedShare: number): OpeDiagnostics {
+  const { sum, squares, largest, clipped } = counts.weights;
+  const n = served(counts);
   return {
     effective_sample_size: squares === 0 ? 0 : sum ** 2 / squares,
     max_weight: largest,
     mean_weight: sum / n,
     clipped_share: clipped / n,
     unsupported_share: unsupportedShare,
-    history_dependent_share: historyDependent / n,
+    history_dependent_share: counts.historyDependent / n,
   };
 }
 
@@ -240,36 +226,26 @@ export interface OpeReport {
   readonly seed: number;
 }
 
-/** What the report is made from, beside the decisions. */
+/** What the report is made from, beside the tally. */
 export interface OpeInputs {
-  readonly decisions: readonly OpeDecision[];
-  readonly learners: number;
-  readonly heldOut: number;
   readonly unsupportedShare: number;
-  readonly historyDependent: number;
   readonly baseline: string;
 }
 
 /** The candidate's and the baseline's values by IPS, SNIPS and DR, and their difference. */
-export function opeReport(inputs: OpeInputs, settings: OpeSettings): OpeReport {
-  const { decisions, learners } = inputs;
-  const { sums, clipped } = learnerSums(decisions, learners, settings.clip);
-  const paired = pairedEstimates(sums, settings.resamples, settings.seed);
-  const n = decisions.length;
+export function opeReport(tally: OpeTally, inputs: OpeInputs, settings: OpeSettings): OpeReport {
+  const betas = fitRewardModels(tally.reward);
+  const paired = pairedEstimates(unitSums(tally.buckets, betas), settings.resamples, settings.seed);
+  const n = served(tally);
   return {
     ...paired.candidate,
     baseline: { policy: inputs.baseline, ...paired.baseline },
     difference: paired.difference,
-    diagnostics: weightDiagnostics(
-      decisions,
-      clipped,
-      inputs.unsupportedShare,
-      inputs.historyDependent,
-    ),
+    diagnostics: weightDiagnostics(tally, inputs.unsupportedShare),
     decisions: n,
-    learners,
-    held_out: inputs.heldOut,
-    logged_value: decisions.reduce((total, decision) => total + decision.reward, 0) / n,
+    learners: tally.learners,
+    held_out: tally.heldOut,
+    logged_value: tally.rewards / n,
     clip: settings.clip,
     reward_days: settings.rewardDays,
     bootstrap: settings.resamples,

@@ -1,148 +1,149 @@
 import { Matrix, solve } from 'ml-matrix';
 import { NUDGE_TYPES } from '@app/learner';
-import { Random, RANDOM_STREAMS } from '../../cli/random';
+import { keyHash } from '../../cli/learner-partitions';
 import { CELLS_PER_SLOT } from './slate-weights';
 
 /**
  * The doubly robust estimate's reward model: the logged outcome regressed on the decision's
  * features and the cells of the slate it sent (one indicator per slot and type, an empty slot
- * being the reference), by ridge least squares. Linear in the cells, like the pseudo-inverse
- * weights' own assumption, so a policy's expected prediction needs only its cell probabilities.
- * Cross-fitted (Chernozhukov et al. 2018): learners are split into k folds, and each decision is
- * predicted by the model fitted on the other folds, so no outcome predicts itself.
+ * being the reference), by ridge least squares on standardized features. Linear in the cells,
+ * like the pseudo-inverse weights' own assumption, so a policy's expected prediction needs only
+ * its cell probabilities. Cross-fitted (Chernozhukov et al. 2018): learners are split into k
+ * folds, and each decision is predicted by the model fitted on the other folds, so no outcome
+ * predicts itself.
+ *
+ * Everything is kept as sums that add up across partitions, threads and shards: the raw design's
+ * Gram matrix XᵀX and moment Xᵀy per fold. The standardization (each feature's mean and standard
+ * deviation) is read off the Gram's first row and diagonal once all of it is in, and the
+ * standardized system is that raw one transformed, so no decision is read twice.
  */
 
-/** One decision as the reward model sees it. */
-export interface RewardRow {
-  readonly learner: number;
-  readonly features: Float64Array;
-  /** The logged slate's cells (slot × CELLS_PER_SLOT + type index, or the empty cell). */
-  readonly cells: readonly number[];
-  readonly reward: number;
-}
+const TYPES = NUDGE_TYPES.length;
+/** The most slots a slate fills: at most one nudge of each type. */
+export const MAX_SLOTS = TYPES;
 
 /** The ridge penalty on every coefficient but the intercept: the features are standardized. */
 const RIDGE = 1;
 
-const TYPES = NUDGE_TYPES.length;
+/**
+ * Learners are dealt into this many buckets by a seeded hash of their user_id: a bucket's
+ * learners share a fold, and the bootstrap draws buckets (ope.ts).
+ */
+export const BUCKETS = 8192;
 
-/** The column of a slate cell, or -1 for an empty slot (the reference). */
-function cellColumn(cell: number, featureCount: number): number {
+/** A learner's bucket: from its user_id and the seed alone, so every shard deals the same. */
+export function bucketOf(userId: string, seed: number): number {
+  let h = (keyHash(userId) ^ Math.imul(seed >>> 0, 0x9e3779b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) % BUCKETS;
+}
+
+/** A bucket's fold: buckets are dealt round-robin, so folds differ by at most one bucket. */
+export const foldOf = (bucket: number, folds: number): number => bucket % folds;
+
+/** The design's width: 1, the features, a column per slot and type. */
+export const designWidth = (featureCount: number): number => 1 + featureCount + MAX_SLOTS * TYPES;
+
+/** The column of a slate cell, or -1 for an empty slot (the reference) or a slot past MAX_SLOTS. */
+export function cellColumn(cell: number, featureCount: number): number {
   const slot = Math.floor(cell / CELLS_PER_SLOT);
   const type = cell % CELLS_PER_SLOT;
-  return type === TYPES ? -1 : 1 + featureCount + slot * TYPES + type;
+  return type === TYPES || slot >= MAX_SLOTS ? -1 : 1 + featureCount + slot * TYPES + type;
 }
 
-export class CrossFittedRewardModel {
-  private constructor(
-    private readonly coefficients: Float64Array[],
-    private readonly foldOf: Int32Array,
-    private readonly mean: Float64Array,
-    private readonly scale: Float64Array,
-    private readonly slots: number,
-  ) {}
+/** Per fold, the raw design's XᵀX (row-major, width²) and Xᵀy. */
+export interface RewardSums {
+  readonly featureCount: number;
+  readonly folds: number;
+  readonly gram: Float64Array;
+  readonly moment: Float64Array;
+}
 
-  /**
-   * Fits k models, model f on every learner outside fold f. Folds are a seeded shuffle of the
-   * learners dealt round-robin, so they differ in size by at most one learner.
-   */
-  static fit(
-    rows: readonly RewardRow[],
-    learners: number,
-    folds: number,
-    seed: number,
-  ): CrossFittedRewardModel {
-    const featureCount = rows[0]?.features.length ?? 0;
-    // A loop, not Math.max(...): a spread of 280,000 rows overflows the call stack.
-    const slots = rows.reduce((most, row) => Math.max(most, row.cells.length), 1);
-    const { mean, scale } = standardization(rows, featureCount);
-    const order = new Random(seed, RANDOM_STREAMS.folds).permutation(learners);
-    const foldOf = new Int32Array(learners);
-    order.forEach((learner, position) => (foldOf[learner] = position % folds));
-    const width = 1 + featureCount + slots * TYPES;
-    const gram = Array.from({ length: folds }, () => new Float64Array(width * width));
-    const moment = Array.from({ length: folds }, () => new Float64Array(width));
-    const x = new Float64Array(width);
-    for (const row of rows) {
-      design(row, mean, scale, x);
-      const g = gram[foldOf[row.learner]];
-      const m = moment[foldOf[row.learner]];
-      for (let a = 0; a < width; a++) {
-        if (x[a] === 0) continue;
-        m[a] += x[a] * row.reward;
-        for (let b = 0; b < width; b++) g[a * width + b] += x[a] * x[b];
-      }
-    }
-    const total = (parts: Float64Array[]) =>
-      parts.reduce(
-        (sum, part) => sum.map((value, i) => value + part[i]),
-        new Float64Array(parts[0].length),
-      );
-    const allGram = total(gram);
-    const allMoment = total(moment);
-    const coefficients = gram.map((foldGram, f) => {
-      const a = Matrix.zeros(width, width);
-      const y = Matrix.zeros(width, 1);
-      for (let i = 0; i < width; i++) {
-        y.set(i, 0, allMoment[i] - moment[f][i]);
-        for (let j = 0; j < width; j++) {
-          a.set(
-            i,
-            j,
-            allGram[i * width + j] - foldGram[i * width + j] + (i === j && i > 0 ? RIDGE : 0),
-          );
-        }
-      }
-      return Float64Array.from(solve(a, y, true).to1DArray());
-    });
-    return new CrossFittedRewardModel(coefficients, foldOf, mean, scale, slots);
-  }
+export function emptyRewardSums(featureCount: number, folds: number): RewardSums {
+  const width = designWidth(featureCount);
+  return {
+    featureCount,
+    folds,
+    gram: new Float64Array(folds * width * width),
+    moment: new Float64Array(folds * width),
+  };
+}
 
-  /**
-   * The predicted outcome of a learner's decision with these features when each slate cell is
-   * filled with the given probability: a logged slate's indicators give its prediction, a
-   * policy's cell probabilities its expected prediction.
-   */
-  predict(
-    learner: number,
-    features: Float64Array,
-    cellProbabilities: ReadonlyMap<number, number>,
-  ): number {
-    const beta = this.coefficients[this.foldOf[learner]];
-    let prediction = beta[0];
-    for (let i = 0; i < features.length; i++) {
-      prediction += (beta[1 + i] * (features[i] - this.mean[i])) / this.scale[i];
-    }
-    for (const [cell, probability] of cellProbabilities) {
-      const column = cellColumn(cell, features.length);
-      if (column >= 0 && Math.floor(cell / CELLS_PER_SLOT) < this.slots) {
-        prediction += beta[column] * probability;
-      }
-    }
-    return prediction;
+/**
+ * Adds one decision: `x` its raw design vector, `columns` the columns where x is not 0 (the
+ * intercept and features, then the slate's cells).
+ */
+export function addRewardRow(
+  sums: RewardSums,
+  fold: number,
+  x: Float64Array,
+  columns: readonly number[],
+  reward: number,
+): void {
+  const width = x.length;
+  const gram = fold * width * width;
+  const moment = fold * width;
+  for (const a of columns) {
+    const xa = x[a];
+    sums.moment[moment + a] += xa * reward;
+    const row = gram + a * width;
+    for (const b of columns) sums.gram[row + b] += xa * x[b];
   }
 }
 
-/** Each feature's mean and standard deviation (1 for a constant feature). */
-function standardization(rows: readonly RewardRow[], count: number) {
-  const mean = new Float64Array(count);
-  const scale = new Float64Array(count);
-  for (const row of rows) for (let i = 0; i < count; i++) mean[i] += row.features[i];
-  for (let i = 0; i < count; i++) mean[i] /= Math.max(1, rows.length);
-  for (const row of rows)
-    for (let i = 0; i < count; i++) scale[i] += (row.features[i] - mean[i]) ** 2;
-  for (let i = 0; i < count; i++) scale[i] = Math.sqrt(scale[i] / Math.max(1, rows.length)) || 1;
-  return { mean, scale };
+export function addRewardSums(into: RewardSums, from: RewardSums): void {
+  for (let i = 0; i < into.gram.length; i++) into.gram[i] += from.gram[i];
+  for (let i = 0; i < into.moment.length; i++) into.moment[i] += from.moment[i];
 }
 
-/** A row's design vector: 1, the standardized features, the slate's type cells. */
-function design(row: RewardRow, mean: Float64Array, scale: Float64Array, x: Float64Array): void {
-  x.fill(0);
-  x[0] = 1;
-  const count = row.features.length;
-  for (let i = 0; i < count; i++) x[1 + i] = (row.features[i] - mean[i]) / scale[i];
-  for (const cell of row.cells) {
-    const column = cellColumn(cell, count);
-    if (column >= 0) x[column] = 1;
+/**
+ * A feature whose spread is below this share of its size counts as constant: read off raw sums,
+ * a constant feature's variance is rounding noise, not 0.
+ */
+const CONSTANT = 1e-12;
+
+/**
+ * The k cross-fitted models, model f fitted on every fold but f, each as coefficients of the raw
+ * design vector: prediction = βᵀx. Each is fitted on standardized features (mean 0, standard
+ * deviation 1, a constant feature left as is), which is the raw system transformed by
+ * x_std = T·x, and turned back: β_raw = Tᵀ·β_std.
+ */
+export function fitRewardModels(sums: RewardSums): Float64Array[] {
+  const { featureCount, folds } = sums;
+  const width = designWidth(featureCount);
+  const gram = new Float64Array(width * width);
+  const moment = new Float64Array(width);
+  for (let f = 0; f < folds; f++) {
+    for (let i = 0; i < gram.length; i++) gram[i] += sums.gram[f * gram.length + i];
+    for (let i = 0; i < width; i++) moment[i] += sums.moment[f * width + i];
   }
+  const n = gram[0];
+  const mean = new Float64Array(width);
+  const scale = new Float64Array(width).fill(1);
+  for (let i = 1; i <= featureCount; i++) {
+    mean[i] = gram[i] / n;
+    const variance = gram[i * width + i] / n - mean[i] ** 2;
+    if (variance > CONSTANT * Math.max(1, mean[i] ** 2)) scale[i] = Math.sqrt(variance);
+  }
+  // T is the identity but for the feature rows: T[i][0] = −mean/scale, T[i][i] = 1/scale.
+  const t = Matrix.eye(width, width);
+  for (let i = 1; i <= featureCount; i++) {
+    t.set(i, 0, -mean[i] / scale[i]);
+    t.set(i, i, 1 / scale[i]);
+  }
+  return Array.from({ length: folds }, (_, f) => {
+    const a = Matrix.zeros(width, width);
+    const y = Matrix.zeros(width, 1);
+    for (let i = 0; i < width; i++) {
+      y.set(i, 0, moment[i] - sums.moment[f * width + i]);
+      for (let j = 0; j < width; j++) {
+        a.set(i, j, gram[i * width + j] - sums.gram[f * gram.length + i * width + j]);
+      }
+    }
+    const standardized = t.mmul(a).mmul(t.transpose());
+    for (let i = 1; i < width; i++) standardized.set(i, i, standardized.get(i, i) + RIDGE);
+    const beta = solve(standardized, t.mmul(y), true);
+    return Float64Array.from(t.transpose().mmul(beta).to1DArray());
+  });
 }

@@ -1,8 +1,10 @@
-import { lineName, LogLine } from '@app/contract';
+import { lineName } from '@app/contract';
 import { RequestSlatePolicy } from '@app/engagement';
 import { CliUsageError } from '../../cli/cli-errors';
 import { percent } from '../../cli/format';
+import { LogFiles } from '../../cli/log-file';
 import { SlateWeighting, SupportGap } from './slate-weights';
+import { isBefore, LinePlace, placeLine } from '../uplift/uplift-tally';
 
 /** Above this share of the policy's probability without support, its estimate is refused. */
 export const MAX_UNSUPPORTED_SHARE = 0.01;
@@ -10,16 +12,24 @@ export const MAX_UNSUPPORTED_SHARE = 0.01;
 /** Why the logs lack what a policy would do at a decision. */
 export type GapCause = 'exploration' | 'cooldown' | 'slots' | 'unranked' | 'unidentified';
 
-interface FirstGap {
-  readonly at: LogLine;
-  readonly gap: SupportGap | undefined;
+/** What of a policy's probability the logs do not support at one decision, and why. */
+export interface SupportNote {
+  /** The probability lacking support: all of it when no weighting reproduces the policy. */
+  readonly lacking: number;
+  readonly gap: SupportGap | null;
   readonly cause: GapCause;
+  /** The logging policy's open slots there. */
   readonly loggingSlots: number;
 }
 
+/** The first gap of the log, by its line's place. */
+interface FirstGap extends SupportNote {
+  readonly place: LinePlace;
+}
+
 /** The gap's cause, from what the logging policy could do at that decision. */
-export function gapCause(gap: SupportGap | undefined, logging: RequestSlatePolicy): GapCause {
-  if (gap === undefined) return 'unidentified';
+export function gapCause(gap: SupportGap | null, logging: RequestSlatePolicy): GapCause {
+  if (gap === null) return 'unidentified';
   if (gap.type === undefined) return 'exploration';
   if (!logging.ranked.includes(gap.type)) {
     return logging.coolingDown.has(gap.type) ? 'cooldown' : 'unranked';
@@ -30,15 +40,15 @@ export function gapCause(gap: SupportGap | undefined, logging: RequestSlatePolic
 const ordinal = (slot: number) =>
   ['first', 'second', 'third', 'fourth', 'fifth'][slot] ?? `#${slot + 1}`;
 
-function whatDiffers(gap: SupportGap | undefined): string {
-  if (gap === undefined) return 'weighs slots in a way no mix of the logged slates reproduces';
+function whatDiffers(gap: SupportGap | null): string {
+  if (gap === null) return 'weighs slots in a way no mix of the logged slates reproduces';
   return gap.type === undefined
     ? `leaves the ${ordinal(gap.slot)} slot empty`
     : `puts ${gap.type} in the ${ordinal(gap.slot)} slot`;
 }
 
 /** What went wrong, and what logging would let these logs judge the policy. */
-function causeAndAdvice(first: FirstGap): string {
+function causeAndAdvice(first: SupportNote): string {
   const type = first.gap?.type;
   switch (first.cause) {
     case 'exploration':
@@ -54,47 +64,64 @@ function causeAndAdvice(first: FirstGap): string {
   }
 }
 
+/** A policy's note at a decision: undefined where the logs support all of it. */
+export function supportNote(
+  weighting: SlateWeighting,
+  logging: RequestSlatePolicy,
+): SupportNote | undefined {
+  const lacking = weighting.unidentified ? 1 : weighting.unsupported;
+  if (lacking === 0) return undefined;
+  const gap = weighting.gap ?? null;
+  return { lacking, gap, cause: gapCause(gap, logging), loggingSlots: logging.slots };
+}
+
+type Policy = 'candidate' | 'baseline';
+
 /**
- * How much of each policy's probability the logs do not support. Where a policy would send a
- * slate with a slot-action cell the logging policy never fills, no logged decision stands for it
- * and every estimate is biased; a small share is reported, more stops the command.
+ * How much of each policy's probability the logs do not support, and the first decision that
+ * lacks it. Where a policy would send a slate with a slot-action cell the logging policy never
+ * fills, no logged decision stands for it and every estimate is biased; a small share is
+ * reported, more stops the command. Sums and a first: they merge across partitions and shards.
  */
-export class SupportTally {
-  private readonly mass = { candidate: 0, baseline: 0 };
-  private readonly first: { candidate?: FirstGap; baseline?: FirstGap } = {};
+export interface SupportSums {
+  readonly mass: Record<Policy, number>;
+  readonly first: Partial<Record<Policy, FirstGap>>;
+}
 
-  add(
-    policy: 'candidate' | 'baseline',
-    weighting: SlateWeighting,
-    logging: RequestSlatePolicy,
-    at: LogLine,
-  ): void {
-    const lacking = weighting.unidentified ? 1 : weighting.unsupported;
-    if (lacking === 0) return;
-    this.mass[policy] += lacking;
-    this.first[policy] ??= {
-      at,
-      gap: weighting.gap,
-      cause: gapCause(weighting.gap, logging),
-      loggingSlots: logging.slots,
-    };
-  }
+export const emptySupport = (): SupportSums => ({ mass: { candidate: 0, baseline: 0 }, first: {} });
 
-  share(policy: 'candidate' | 'baseline', decisions: number): number {
-    return this.mass[policy] / decisions;
-  }
+export function addSupportNote(
+  sums: SupportSums,
+  policy: Policy,
+  note: SupportNote,
+  place: LinePlace,
+): void {
+  sums.mass[policy] += note.lacking;
+  const first = sums.first[policy];
+  if (first === undefined || isBefore(place, first.place)) sums.first[policy] = { ...note, place };
+}
 
-  /** The candidate's unsupported share; a refusal naming the first gap when either is too large. */
-  require(decisions: number): number {
-    for (const policy of ['baseline', 'candidate'] as const) {
-      const share = this.share(policy, decisions);
-      const first = this.first[policy];
-      if (share <= MAX_UNSUPPORTED_SHARE || first === undefined) continue;
-      const extent = `${percent(share, 1)} of the ${policy}'s probability over ${decisions} decisions lacks support (at most ${percent(MAX_UNSUPPORTED_SHARE, 1)} may)`;
-      throw new CliUsageError(
-        `${lineName(first.at)}: the ${policy} policy ${whatDiffers(first.gap)}, which the logging policy never does there: ${causeAndAdvice(first)}; ${extent}`,
-      );
-    }
-    return this.share('candidate', decisions);
+export function addSupport(into: SupportSums, from: SupportSums): void {
+  for (const policy of ['candidate', 'baseline'] as const) {
+    into.mass[policy] += from.mass[policy];
+    const first = from.first[policy];
+    if (first !== undefined) addSupportNote(into, policy, { ...first, lacking: 0 }, first.place);
   }
+}
+
+/**
+ * The candidate's unsupported share over `decisions`; a refusal naming the first gap (a line of
+ * `log`) when either policy's share is too large.
+ */
+export function requireSupport(sums: SupportSums, decisions: number, log: LogFiles): number {
+  for (const policy of ['baseline', 'candidate'] as const) {
+    const share = sums.mass[policy] / decisions;
+    const first = sums.first[policy];
+    if (share <= MAX_UNSUPPORTED_SHARE || first === undefined) continue;
+    const extent = `${percent(share, 1)} of the ${policy}'s probability over ${decisions} decisions lacks support (at most ${percent(MAX_UNSUPPORTED_SHARE, 1)} may)`;
+    throw new CliUsageError(
+      `${lineName(placeLine(log, first.place))}: the ${policy} policy ${whatDiffers(first.gap)}, which the logging policy never does there: ${causeAndAdvice(first)}; ${extent}`,
+    );
+  }
+  return sums.mass.candidate / decisions;
 }

@@ -1,4 +1,5 @@
-import { DecisionLogError, parseDecisionLine } from '@app/contract';
+import { DecisionLogError, DecisionRecord, parseDecisionLine } from '@app/contract';
+import { CliUsageError } from '../../cli/cli-errors';
 import { CalendarDay } from '@app/learner';
 import { inShard, keyHash, mayHoldShardKey, PartitionWriter } from '../../cli/learner-partitions';
 import { forEachUnitLine, LogUnit } from '../../cli/log-units';
@@ -16,7 +17,16 @@ export type DecisionRecordLine = [
   unit: number,
   line: number,
   configHash: string,
+  /** What a command adds (DecisionExtra); absent when it adds nothing. */
+  extra?: unknown,
 ];
+
+/**
+ * What a command keeps of a decision of the shard's learners beside its DecisionRecordLine, as
+ * JSON text (`ope`: the decision weighed for each policy); undefined for nothing. A usage error
+ * it throws makes the line a bad one, as a line that does not parse.
+ */
+export type DecisionExtra = (record: DecisionRecord, day: CalendarDay) => string | undefined;
 
 /** A decision's id as its own partition keeps it, with its line's digest. */
 export type IdRecordLine = [
@@ -49,6 +59,7 @@ export async function passDecisionUnit(
   index: number,
   shard: Shard,
   writer: PartitionWriter,
+  extra?: DecisionExtra,
 ): Promise<UnitResult> {
   let bad: UnitResult['bad'];
   try {
@@ -61,37 +72,44 @@ export async function passDecisionUnit(
       ) {
         return;
       }
-      let parsed;
       try {
-        parsed = parseDecisionLine(text, '');
+        keep(text, line);
       } catch (error) {
-        if (!(error instanceof DecisionLogError)) throw error;
+        if (!(error instanceof DecisionLogError || error instanceof CliUsageError)) throw error;
         bad = { line, text };
-        return;
       }
-      const { record, day } = parsed;
-      const idHash = keyHash(record.decision_id);
-      if (inShard(idHash, shard)) {
-        const [low, high] = lineDigest(text);
-        const id: IdRecordLine = [record.decision_id, index, line, low, high];
-        writer.add(idHash, 'ids', JSON.stringify(id));
-      }
-      const learnerHash = keyHash(record.user_id);
-      if (!inShard(learnerHash, shard)) return;
-      const kept: DecisionRecordLine = [
-        record.decision_id,
-        record.user_id,
-        day,
-        groupOf(record.assignment),
-        index,
-        line,
-        record.policy_version.split('/')[1],
-      ];
-      writer.add(learnerHash, 'decisions', JSON.stringify(kept));
     });
     return { unit: index, lines, bad };
   } catch (error) {
     if (!(error instanceof DecisionLogError)) throw error;
     return { unit: index, lines: 0, refusal: error.message };
+  }
+
+  function keep(text: string, line: number): void {
+    const { record, day } = parseDecisionLine(text, '');
+    const idHash = keyHash(record.decision_id);
+    if (inShard(idHash, shard)) {
+      const [low, high] = lineDigest(text);
+      const id: IdRecordLine = [record.decision_id, index, line, low, high];
+      writer.add(idHash, 'ids', JSON.stringify(id));
+    }
+    const learnerHash = keyHash(record.user_id);
+    if (!inShard(learnerHash, shard)) return;
+    const kept: DecisionRecordLine = [
+      record.decision_id,
+      record.user_id,
+      day,
+      groupOf(record.assignment),
+      index,
+      line,
+      record.policy_version.split('/')[1],
+    ];
+    const added = extra?.(record, day);
+    const json = JSON.stringify(kept);
+    writer.add(
+      learnerHash,
+      'decisions',
+      added === undefined ? json : `${json.slice(0, -1)},${added}]`,
+    );
   }
 }

@@ -9,6 +9,7 @@ import { preRate } from './cuped';
 import { DecisionRecordLine, IdRecordLine } from './decision-pass';
 import { actedWithin } from './uplift';
 import {
+  CopyCount,
   dayCount,
   emptyTally,
   groupMoments,
@@ -28,10 +29,10 @@ export interface ClosedLoopLogs {
 export const OUTCOMES_WRITER = 'outcomes';
 
 /**
- * What tallying a partition needs once both logs are read, as plain data, so that a thread of
- * its own can tally it.
+ * What joining a partition's decisions and outcomes needs once both logs are read, as plain
+ * data, so that a thread of its own can do it.
  */
-export interface PartitionJob {
+export interface PartitionJoin {
   readonly layout: PartitionLayout;
   readonly logs: ClosedLoopLogs;
   /** The decisions log's units and each unit's lines: where each decision's line is. */
@@ -39,6 +40,10 @@ export interface PartitionJob {
   readonly unitLines: readonly number[];
   /** The writers of the decisions' partition files. */
   readonly writers: readonly string[];
+}
+
+/** What tallying a partition for `uplift` needs beside the join. */
+export interface PartitionJob extends PartitionJoin {
   readonly windowDays: number;
   readonly preDays: number | undefined;
   /** The outcomes log's first day: where every pre-period may start. */
@@ -69,7 +74,7 @@ function where(log: LogFiles, place: LinePlace): string {
 }
 
 /** One partition's learners, as its decisions give them. */
-class PartitionLearners {
+export class PartitionLearners {
   private readonly numbers = new Map<string, number>();
   readonly userIds: string[] = [];
   readonly groups: string[] = [];
@@ -84,7 +89,7 @@ class PartitionLearners {
   }
 
   /** Assignment is by user_id, so a learner is in one group for the whole log. */
-  add(userId: string, group: string, day: CalendarDay, place: LinePlace): void {
+  add(userId: string, group: string, day: CalendarDay, place: LinePlace): number {
     let learner = this.numbers.get(userId);
     if (learner === undefined) {
       learner = this.userIds.length;
@@ -99,6 +104,7 @@ class PartitionLearners {
       );
     }
     this.decisionDays[learner].push(day);
+    return learner;
   }
 }
 
@@ -109,7 +115,7 @@ class PartitionLearners {
 class DecisionPartitions {
   private readonly places: UnitPlaces;
 
-  constructor(private readonly job: PartitionJob) {
+  constructor(private readonly job: PartitionJoin) {
     this.places = new UnitPlaces(job.units, job.unitLines);
   }
 
@@ -130,14 +136,14 @@ class DecisionPartitions {
 
 /**
  * Checks one partition's decision ids: a line repeating the first line of its decision_id byte
- * for byte is a copy (a batch a collector received twice), counted into `tally`; a repeated id
+ * for byte is a copy (a batch a collector received twice), counted into `counts`; a repeated id
  * on other text is refused, naming both lines.
  */
 function checkIds(
   log: LogFiles,
   decisions: DecisionPartitions,
   partition: number,
-  tally: UpliftTally,
+  counts: { copies: CopyCount | undefined },
 ): void {
   const firsts = new Map<string, { place: LinePlace; low: number; high: number }>();
   for (const { record, place } of decisions.placed<IdRecordLine>(partition, 'ids')) {
@@ -152,46 +158,51 @@ function checkIds(
         `${where(log, place)}: decision_id: ${JSON.stringify(id)} is already on ${placeName(log, first.place)}`,
       );
     }
-    const copies = tally.copies;
-    tally.copies = {
+    const copies = counts.copies;
+    counts.copies = {
       lines: (copies?.lines ?? 0) + 1,
       first: copies === undefined || isBefore(place, copies.first) ? place : copies.first,
     };
   }
 }
 
+/** What joining a partition counts: decisions (copies skipped), and outcomes after them. */
+export interface JoinCounts {
+  decisions: number;
+  following: number;
+  copies: CopyCount | undefined;
+}
+
+/** A partition's learners with their decisions and, sorted, their action days. */
+export interface JoinedPartition {
+  readonly learners: PartitionLearners;
+  readonly actionDays: readonly CalendarDay[][];
+  /** Each learner's first decision's day. */
+  readonly firstDays: readonly CalendarDay[];
+}
+
 /**
- * Tallies one partition's learners into `tally`: their decisions (a repeated id, a copy that
- * checkIds counts, is skipped), their outcomes (one naming a decision must name one of its
- * learner's), and each learner's decisions an action followed within the window and pre-period
- * rate.
+ * Joins one partition's decisions and outcomes: its ids are checked (checkIds), its decisions
+ * read in log order, a copy skipped, each handed to `visit` with its place and learner number,
+ * and its outcomes checked: one naming a decision must name one of its learner's.
  */
-function tallyLearners(
-  job: PartitionJob,
-  decisions: DecisionPartitions,
+export function joinPartition(
+  job: PartitionJoin,
   partition: number,
-  tally: UpliftTally,
-): void {
+  counts: JoinCounts,
+  visit: (record: DecisionRecordLine, place: LinePlace, learner: number) => void,
+): JoinedPartition {
   const { logs } = job;
+  const decisions = new DecisionPartitions(job);
+  checkIds(logs.decisions, decisions, partition, counts);
   const owners = new Map<string, string>();
   const learners = new PartitionLearners(logs.decisions);
   for (const { record, place } of decisions.placed<DecisionRecordLine>(partition, 'decisions')) {
-    const [id, userId, day, group, , , hash] = record;
+    const [id, userId, day, group] = record;
     if (owners.has(id)) continue;
     owners.set(id, userId);
-    learners.add(userId, group, day, place);
-    tally.decisions++;
-    const expected = job.configHashes[group];
-    if (expected !== undefined && hash !== expected) {
-      const mismatch = tally.mismatch;
-      tally.mismatch =
-        mismatch === undefined
-          ? { decisions: 1, first: place, hash, expected }
-          : {
-              ...(isBefore(place, mismatch.first) ? { first: place, hash, expected } : mismatch),
-              decisions: mismatch.decisions + 1,
-            };
-    }
+    visit(record, place, learners.add(userId, group, day, place));
+    counts.decisions++;
   }
   const firstDays = learners.decisionDays.map((days) =>
     days.reduce((first, day) => Math.min(first, day), Number.POSITIVE_INFINITY),
@@ -206,12 +217,39 @@ function tallyLearners(
     }
     const learner = learners.numberOf(userId);
     if (learner === undefined) continue;
-    if (day >= firstDays[learner]) tally.following++;
+    if (day >= firstDays[learner]) counts.following++;
     actionDays[learner].push(day);
   }
+  for (const days of actionDays) days.sort((a, b) => a - b);
+  return { learners, actionDays, firstDays };
+}
+
+/**
+ * Tallies one partition's learners into `tally`: their decisions (joinPartition) and each
+ * learner's decisions an action followed within the window and pre-period rate.
+ */
+function tallyLearners(job: PartitionJob, partition: number, tally: UpliftTally): void {
+  const { learners, actionDays, firstDays } = joinPartition(
+    job,
+    partition,
+    tally,
+    (record, place) => {
+      const [, , , group, , , hash] = record;
+      const expected = job.configHashes[group];
+      if (expected === undefined || hash === expected) return;
+      const mismatch = tally.mismatch;
+      tally.mismatch =
+        mismatch === undefined
+          ? { decisions: 1, first: place, hash, expected }
+          : {
+              ...(isBefore(place, mismatch.first) ? { first: place, hash, expected } : mismatch),
+              decisions: mismatch.decisions + 1,
+            };
+    },
+  );
   const { windowDays, preDays, logStart } = job;
   learners.userIds.forEach((_, learner) => {
-    const days = actionDays[learner].sort((a, b) => a - b);
+    const days = actionDays[learner];
     const group = learners.groups[learner];
     let acted = 0;
     for (const day of learners.decisionDays[learner]) {
@@ -241,8 +279,6 @@ function tallyLearners(
  */
 export function tallyPartition(job: PartitionJob, partition: number): UpliftTally {
   const tally = emptyTally(0, 0);
-  const decisions = new DecisionPartitions(job);
-  checkIds(job.logs.decisions, decisions, partition, tally);
-  tallyLearners(job, decisions, partition, tally);
+  tallyLearners(job, partition, tally);
   return tally;
 }

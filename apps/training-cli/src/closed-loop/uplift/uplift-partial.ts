@@ -42,12 +42,48 @@ export const UPLIFT_PARTIAL_KIND = 'uplift';
 /** The partial's format: a reader refuses another, as its fields may mean something else. */
 export const PARTIAL_FORMAT = 1;
 
+/** What every partial starts with: its kind (the command that wrote it), format and shard. */
+export const partialHeader = (kind: string, shard: Shard) => ({
+  kind,
+  format: PARTIAL_FORMAT,
+  shard,
+});
+
+/** The commands that write partials. */
+const PARTIAL_KINDS = ['uplift', 'ope'];
+
+/**
+ * Reads a partial file's JSON and checks its header; `name` names it in errors. A file of no
+ * known kind or of another format, or one that is not JSON, is refused.
+ */
+export function readPartialJson(
+  text: string,
+  name: string,
+): { kind: string; json: Record<string, unknown> } {
+  let json: Record<string, unknown> | null;
+  try {
+    json = JSON.parse(text) as Record<string, unknown> | null;
+  } catch {
+    throw new CliUsageError(`${name}: not a partial: not JSON`);
+  }
+  const kind = json?.kind;
+  if (json === null || typeof kind !== 'string' || !PARTIAL_KINDS.includes(kind)) {
+    throw new CliUsageError(
+      `${name}: kind: ${JSON.stringify(kind)}, not ${PARTIAL_KINDS.map((known) => `"${known}"`).join(' or ')}: not a partial written by uplift --partial or ope --partial`,
+    );
+  }
+  if (json.format !== PARTIAL_FORMAT) {
+    throw new CliUsageError(
+      `${name}: format: ${JSON.stringify(json.format)}, but this version reads format ${PARTIAL_FORMAT}: write the partials again with this version`,
+    );
+  }
+  return { kind, json };
+}
+
 /** The partial as JSON: numbers as doubles print, which read back to the same doubles. */
 export function partialJson({ shard, run, tally }: UpliftPartial): string {
   return JSON.stringify({
-    kind: UPLIFT_PARTIAL_KIND,
-    format: PARTIAL_FORMAT,
-    shard,
+    ...partialHeader(UPLIFT_PARTIAL_KIND, shard),
     run: {
       window_days: run.windowDays,
       pre_days: run.preDays ?? null,
@@ -116,27 +152,9 @@ function moments(value: Record<string, unknown>, where: string): ArmMoments {
   return arm;
 }
 
-/**
- * Reads a partial written by `uplift --partial`; `name` names it in errors. A file of another
- * kind or format, or one that is not JSON, is refused.
- */
-export function readPartial(text: string, name: string): UpliftPartial {
-  let json: PartialJson;
-  try {
-    json = JSON.parse(text) as PartialJson;
-  } catch {
-    throw new CliUsageError(`${name}: not a partial: not JSON`);
-  }
-  if (json?.kind !== UPLIFT_PARTIAL_KIND) {
-    throw new CliUsageError(
-      `${name}: kind: ${JSON.stringify(json?.kind)}, not "${UPLIFT_PARTIAL_KIND}": not a partial written by uplift --partial`,
-    );
-  }
-  if (json.format !== PARTIAL_FORMAT) {
-    throw new CliUsageError(
-      `${name}: format: ${JSON.stringify(json.format)}, but this version reads format ${PARTIAL_FORMAT}: write the partials again with this version`,
-    );
-  }
+/** Reads a partial written by `uplift --partial` (its header checked by readPartialJson). */
+export function readUpliftPartial(value: Record<string, unknown>, name: string): UpliftPartial {
+  const json = value as unknown as PartialJson;
   const { run, tally: fields } = json;
   const tally = emptyTally(fields.decision_lines, fields.outcome_lines);
   tally.decisions = fields.decisions;
@@ -178,13 +196,14 @@ function runFacts(run: UpliftRun): [string, string][] {
 }
 
 /**
- * The tally of all shards: the partials (named by `names`) must be the N shards of one run, each
- * once; merged in shard order.
+ * The order in which to merge partials (named by `names`): they must be the N shards of one run,
+ * each once, their runs agreeing on every fact `facts` gives; in shard order.
  */
-export function combinePartials(
-  partials: readonly UpliftPartial[],
+export function checkShards<Run>(
+  partials: readonly { readonly shard: Shard; readonly run: Run }[],
   names: readonly string[],
-): { run: UpliftRun; tally: UpliftTally } {
+  facts: (run: Run) => [string, string][],
+): number[] {
   const count = partials[0].shard.count;
   const byIndex = new Array<number | undefined>(count);
   partials.forEach((partial, i) => {
@@ -200,11 +219,11 @@ export function combinePartials(
       );
     }
     byIndex[partial.shard.index] = i;
-    const facts = runFacts(partial.run);
-    runFacts(partials[0].run).forEach(([field, value], f) => {
-      if (facts[f][1] !== value) {
+    const own = facts(partial.run);
+    facts(partials[0].run).forEach(([field, value], f) => {
+      if (own[f][1] !== value) {
         throw new CliUsageError(
-          `${names[i]}: ${field} ${facts[f][1]}, but ${names[0]} has ${value}: the partials are of different runs`,
+          `${names[i]}: ${field} ${own[f][1]}, but ${names[0]} has ${value}: the partials are of different runs`,
         );
       }
     });
@@ -215,8 +234,17 @@ export function combinePartials(
       `shard ${missing.map((index) => `${index}/${count}`).join(', ')} missing: combine needs the partial of every shard`,
     );
   }
-  const first = partials[byIndex[0]!];
+  return byIndex as number[];
+}
+
+/** The tally of all shards (checkShards), merged in shard order. */
+export function combinePartials(
+  partials: readonly UpliftPartial[],
+  names: readonly string[],
+): { run: UpliftRun; tally: UpliftTally } {
+  const order = checkShards(partials, names, runFacts);
+  const first = partials[order[0]];
   const tally = emptyTally(first.tally.decisionLines, first.tally.outcomeLines);
-  for (const index of byIndex) addTally(tally, partials[index!].tally);
+  for (const index of order) addTally(tally, partials[index].tally);
   return { run: first.run, tally };
 }

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Command, Option, OptionMetadata } from 'nest-commander';
 import { CliCommand } from '../../cli/cli-command';
 import { parseFilePath, parseInteger, parseLiftPoints } from '../../cli/cli-options';
@@ -15,7 +14,7 @@ import { ProgressService, warnOnStderr } from '../../cli/progress.service';
 import { CliUsageError } from '../../cli/cli-errors';
 import { plural } from '../../cli/format';
 import { ONE_SHARD } from '../../cli/learner-partitions';
-import { parseShard, Shard } from '../../cli/shard-option';
+import { MAX_THREADS, parseShard, Shard, STREAM_OPTIONS } from '../../cli/shard-option';
 import { upliftText } from './uplift-text';
 import { UPLIFT_DEFAULTS, UpliftRequest, UpliftService } from './uplift.service';
 
@@ -40,7 +39,6 @@ export const UPLIFT_HTML_OPTION: OptionMetadata = {
 };
 
 const MAX_WINDOW_DAYS = 365;
-const MAX_THREADS = 64;
 /** Ten years of days: a pre-period longer than any log. */
 const MAX_PRE_DAYS = 3660;
 
@@ -138,28 +136,17 @@ export class UpliftCommand extends CliCommand {
     return parseFilePath(value);
   }
 
-  @Option({
-    flags: '--threads <n>',
-    description: `threads that read the decisions log at once, 1 to ${MAX_THREADS} (default: the CPUs available, ${availableParallelism()} here)`,
-  })
+  @Option(STREAM_OPTIONS.threads)
   parseThreads(value: string): number {
     return parseInteger(value, 1, MAX_THREADS);
   }
 
-  @Option({
-    flags: '--shard <i/n>',
-    description:
-      'tally only shard I of N (0-based): the learners whose user_id hashes to it, every line of theirs; with --partial, for combine',
-  })
+  @Option(STREAM_OPTIONS.shard)
   parseShard(value: string): Shard {
     return parseShard(value);
   }
 
-  @Option({
-    flags: '--partial <path>',
-    description:
-      "write the shard's mergeable tally to this file instead of a report; combine --partial FILE... reports on all shards",
-  })
+  @Option(STREAM_OPTIONS.partial)
   parsePartial(value: string): string {
     return parseFilePath(value);
   }

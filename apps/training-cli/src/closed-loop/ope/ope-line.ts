@@ -1,0 +1,222 @@
+import { DecisionRecord, ValidRequest, validDecisionRequest } from '@app/contract';
+import {
+  EngineState,
+  explorationPropensity,
+  learnerFacts,
+  policyVersion,
+  RequestSlatePolicy,
+  Slate,
+  slatePolicy,
+  slateProbability,
+  variantConfig,
+} from '@app/engagement';
+import { CalendarDay } from '@app/learner';
+import { CliUsageError } from '../../cli/cli-errors';
+import { SlateWeighting, SlateWeightings, slateCells, slateWeight } from './slate-weights';
+import { SupportNote, supportNote } from './support';
+
+/**
+ * One decision of the log as `ope` weighs it, on its own: the logging policy replayed on its
+ * request (and checked against what the line logged), the candidate and the baseline asked what
+ * they would have done, and the slate that was sent weighed for each. A thread that reads a unit
+ * of the log weighs its lines; the partition pass (ope-tally.ts) joins them with outcomes.
+ */
+
+/** The three policies `ope` weighs: the one that made the logs, the candidate, the baseline. */
+export interface OpePolicies {
+  readonly logging: EngineState;
+  readonly candidate: EngineState;
+  /** Undefined: the baseline is the logging policy itself. */
+  readonly baseline: EngineState | undefined;
+  /** How the logging policy is named in errors: its flags. */
+  readonly loggingName: string;
+}
+
+/** The delivered nudges in slot order; slots must run 1, 2, … without a gap. */
+function loggedSlate(record: DecisionRecord, where: string): Slate {
+  const bySlot = [...record.delivered].sort((a, b) => a.slot - b.slot);
+  bySlot.forEach((nudge, i) => {
+    if (nudge.slot !== i + 1) {
+      throw new CliUsageError(
+        `${where}: delivered: has no nudge in slot ${i + 1} but one in slot ${nudge.slot}; a slate fills its slots in order`,
+      );
+    }
+  });
+  return bySlot.map((nudge) => nudge.type);
+}
+
+/** The candidate's answer needs the request the logging policy answered. */
+function requireRequest(decision: DecisionRecord, day: CalendarDay, where: string): ValidRequest {
+  const valid = validDecisionRequest(decision, day, where);
+  if (valid === undefined) {
+    throw new CliUsageError(
+      `${where}: request: missing; ope asks the logging and candidate policies what they would have done for the request this decision answered, so every decision not held out must log it`,
+    );
+  }
+  return valid;
+}
+
+const SAME = 1e-9;
+
+/**
+ * The log's integrity: the decision was made by the logging policy ope was given (its
+ * policy_version), and that policy, replayed on the request, gives the logged slate the logged
+ * propensities. Otherwise every weight would be computed against the wrong policy.
+ */
+function checkLogging(
+  record: DecisionRecord,
+  slate: Slate,
+  logging: RequestSlatePolicy,
+  policies: OpePolicies,
+  where: string,
+): void {
+  const { config, models } = policies.logging;
+  const expected = policyVersion(
+    models?.version ?? null,
+    variantConfig(config, record.assignment).hash,
+    record.assignment,
+  );
+  if (record.policy_version !== expected) {
+    throw new CliUsageError(
+      `${where}: policy_version: ${JSON.stringify(record.policy_version)}, but the logging policy (${policies.loggingName}) would log ${JSON.stringify(expected)}; ope replays the policy that made the logs to know every slate it could have sent, so pass the config and models that made them`,
+    );
+  }
+  const left = [...logging.ranked];
+  const delivered = [...record.delivered].sort((a, b) => a.slot - b.slot);
+  for (const nudge of delivered) {
+    const index = left.indexOf(nudge.type);
+    const replayed =
+      index < 0 || nudge.slot > logging.slots
+        ? 0
+        : explorationPropensity(index, left.length + 1, logging.epsilon);
+    if (Math.abs(replayed - nudge.propensity) > SAME) {
+      throw new CliUsageError(
+        `${where}: delivered[slot ${nudge.slot}].propensity: logged ${nudge.propensity}, but the logging policy (${policies.loggingName}) gives ${replayed} (exploration_epsilon ${logging.epsilon}, ${left.length} nudges left and stopping); the propensities must be the ones the logging policy drew with`,
+      );
+    }
+    left.splice(index, 1);
+  }
+  const logged = record.slate_propensity;
+  const replayed = slateProbability(logging, slate);
+  if (logged !== undefined ? Math.abs(logged - replayed) > SAME : replayed === 0) {
+    throw new CliUsageError(
+      `${where}: slate_propensity: logged ${logged ?? 'none'}, but the logging policy (${policies.loggingName}) gives ${replayed} for sending ${slate.length === 0 ? 'nothing' : slate.join(', ')}`,
+    );
+  }
+}
+
+/**
+ * A weighting's cell probabilities above 0, made once per weighting: the decisions that share a
+ * pair of policies share the map, so a long log keeps few of them.
+ */
+const cellMaps = new WeakMap<SlateWeighting, ReadonlyMap<number, number>>();
+function cellMap(weighting: SlateWeighting): ReadonlyMap<number, number> {
+  let map = cellMaps.get(weighting);
+  if (map === undefined) {
+    const cells = new Map<number, number>();
+    weighting.marginals.forEach((probability, cell) => {
+      if (probability > 0) cells.set(cell, probability);
+    });
+    cellMaps.set(weighting, (map = cells));
+  }
+  return map;
+}
+
+/** A policy's weight of the logged slate and its cell probabilities at one decision. */
+export interface Weighed {
+  /** Unclipped. */
+  readonly weight: number;
+  readonly marginals: ReadonlyMap<number, number>;
+}
+
+/** A decision not held out, weighed. */
+export interface WeighedDecision {
+  /** The model features of the learner at the decision, as the engine computed them. */
+  readonly features: Float64Array;
+  /** The logged slate's cells, one per nudge sent. */
+  readonly cells: readonly number[];
+  readonly candidate: Weighed;
+  readonly baseline: Weighed;
+  /** Whether the candidate's choice read the delivery history. */
+  readonly historyMatters: boolean;
+  /** What of each policy's probability the logs do not support here, if any. */
+  readonly support: { readonly candidate?: SupportNote; readonly baseline?: SupportNote };
+}
+
+/**
+ * Weighs a decision not held out (`where` names its line in errors): any line the logging policy
+ * could not have made, or that lacks its request, is a usage error. `weightings` remembers the
+ * weighting of each pair of policies met.
+ */
+export function weighDecision(
+  record: DecisionRecord,
+  day: CalendarDay,
+  where: string,
+  policies: OpePolicies,
+  weightings: SlateWeightings,
+): WeighedDecision {
+  const valid = requireRequest(record, day, where);
+  const slate = loggedSlate(record, where);
+  const facts = learnerFacts(valid);
+  const logging = slatePolicy(valid, policies.logging, facts);
+  checkLogging(record, slate, logging, policies, where);
+  const candidate = slatePolicy(valid, policies.candidate, facts);
+  const baseline =
+    policies.baseline === undefined ? logging : slatePolicy(valid, policies.baseline, facts);
+  const forCandidate = weightings.of(logging, candidate);
+  const forBaseline = weightings.of(logging, baseline);
+  const candidateNote = supportNote(forCandidate, logging);
+  const baselineNote = supportNote(forBaseline, logging);
+  return {
+    features: facts.features(),
+    cells: slateCells(slate, slate.length),
+    candidate: { weight: slateWeight(forCandidate, slate), marginals: cellMap(forCandidate) },
+    baseline: { weight: slateWeight(forBaseline, slate), marginals: cellMap(forBaseline) },
+    historyMatters: candidate.historyMatters,
+    support: {
+      ...(candidateNote === undefined ? {} : { candidate: candidateNote }),
+      ...(baselineNote === undefined ? {} : { baseline: baselineNote }),
+    },
+  };
+}
+
+/** A weighed decision as its partition record keeps it: see weighedJson. */
+export type WeighedJson = [
+  features: string,
+  cells: number[],
+  candidateWeight: number,
+  baselineWeight: number,
+  candidateMarginals: number[],
+  baselineMarginals: number[],
+  historyMatters: 0 | 1,
+  candidateSupport: SupportNote | null,
+  baselineSupport: SupportNote | null,
+];
+
+/** A weighting's cell probabilities as JSON (cell, probability, cell, …): made once each. */
+const marginalsJson = new WeakMap<ReadonlyMap<number, number>, string>();
+function marginalsText(marginals: ReadonlyMap<number, number>): string {
+  let text = marginalsJson.get(marginals);
+  if (text === undefined) {
+    text = JSON.stringify([...marginals].flat());
+    marginalsJson.set(marginals, text);
+  }
+  return text;
+}
+
+/**
+ * A weighed decision as JSON text (a WeighedJson): the features as their doubles' bytes in
+ * base64, exact and a third of their decimal length; numbers as doubles print, which read back
+ * to the same doubles.
+ */
+export function weighedText(decision: WeighedDecision): string {
+  const { features, candidate, baseline, support } = decision;
+  const bytes = Buffer.from(features.buffer, features.byteOffset, features.byteLength);
+  return `["${bytes.toString('base64')}",${JSON.stringify(decision.cells)},${candidate.weight},${baseline.weight},${marginalsText(candidate.marginals)},${marginalsText(baseline.marginals)},${decision.historyMatters ? 1 : 0},${JSON.stringify(support.candidate ?? null)},${JSON.stringify(support.baseline ?? null)}]`;
+}
+
+/** The features of a WeighedJson, into `into` (as long as the features). */
+export function readFeatures(base64: string, into: Float64Array): void {
+  const bytes = Buffer.from(base64, 'base64');
+  for (let i = 0; i < into.length; i++) into[i] = bytes.readDoubleLE(8 * i);
+}

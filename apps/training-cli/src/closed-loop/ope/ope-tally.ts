@@ -1,0 +1,242 @@
+import { FEATURE_COUNT } from '@app/ml';
+import { CalendarDay } from '@app/learner';
+import { LinePlace, CopyCount, isBefore } from '../uplift/uplift-tally';
+import { actedWithin } from '../uplift/uplift';
+import { joinPartition, PartitionJoin } from '../uplift/partition-tally';
+import { readFeatures, WeighedJson } from './ope-line';
+import {
+  addRewardRow,
+  addRewardSums,
+  bucketOf,
+  cellColumn,
+  designWidth,
+  emptyRewardSums,
+  foldOf,
+  RewardSums,
+} from './reward-model';
+import { addSupport, addSupportNote, emptySupport, SupportSums } from './support';
+
+/**
+ * What `ope` knows of a set of learners once their decisions and outcomes are read: sums that
+ * merge by adding (or, for the first of something, by taking the earlier). One process tallies
+ * every learner; a shard those whose hash falls in it; the shards' tallies, merged, are the
+ * one-process tally but for the order of the additions.
+ *
+ * The estimates are ratios of per-decision sums, and the doubly robust term is linear in the
+ * reward model's coefficients β, which are only known once every decision is in: a decision's
+ * DR term is β·z + w·(r − β·x), with x its raw design vector (1, its features, the cells of the
+ * slate sent) and z the policy's expected design (1, the features, the policy's cell
+ * probabilities), so a set of decisions' DR sum is β·Σ(z − w·x) + Σw·r. Each bucket of learners
+ * (reward-model.ts) keeps these sums, and the bootstrap draws buckets (ope.ts).
+ */
+
+/** Per bucket: decisions, Σw, Σw·r and V = Σ(z − w·x) for the candidate, then the baseline. */
+export const BUCKET_DECISIONS = 0;
+export const CANDIDATE_SUMS = 1;
+export const BASELINE_SUMS = 3;
+export const V_CANDIDATE = 5;
+const WIDTH = designWidth(FEATURE_COUNT);
+export const V_BASELINE = V_CANDIDATE + WIDTH;
+export const BUCKET_COLUMNS = V_BASELINE + WIDTH;
+
+/** The candidate's weights over decisions, unclipped: for the diagnostics. */
+export interface WeightSums {
+  sum: number;
+  squares: number;
+  largest: number;
+  /** Decisions whose |w| was above the clip. */
+  clipped: number;
+}
+
+export interface OpeTally extends OpeCounts {
+  /** Lines in the whole decisions and outcomes logs: every shard reads them all. */
+  readonly decisionLines: number;
+  readonly outcomeLines: number;
+  /** Each bucket's sums (BUCKET_COLUMNS a bucket), in bucket order. */
+  readonly buckets: Float64Array;
+}
+
+/** A partition's or a shard's counts and sums, beside the buckets. */
+export interface OpeCounts {
+  /** Decisions, copies skipped. */
+  decisions: number;
+  heldOut: number;
+  /** Learners with a decision not held out. */
+  learners: number;
+  /** Outcomes by a learner on or after its first decision. */
+  following: number;
+  copies: CopyCount | undefined;
+  /** Σr over decisions not held out. */
+  rewards: number;
+  historyDependent: number;
+  readonly weights: WeightSums;
+  readonly support: SupportSums;
+  readonly reward: RewardSums;
+}
+
+export function emptyCounts(folds: number): OpeCounts {
+  return {
+    decisions: 0,
+    heldOut: 0,
+    learners: 0,
+    following: 0,
+    copies: undefined,
+    rewards: 0,
+    historyDependent: 0,
+    weights: { sum: 0, squares: 0, largest: 0, clipped: 0 },
+    support: emptySupport(),
+    reward: emptyRewardSums(FEATURE_COUNT, folds),
+  };
+}
+
+/** Decisions not held out: the unit every estimate averages over. */
+export const served = (counts: OpeCounts): number => counts.decisions - counts.heldOut;
+
+export function addCounts(into: OpeCounts, from: OpeCounts): void {
+  into.decisions += from.decisions;
+  into.heldOut += from.heldOut;
+  into.learners += from.learners;
+  into.following += from.following;
+  into.rewards += from.rewards;
+  into.historyDependent += from.historyDependent;
+  into.weights.sum += from.weights.sum;
+  into.weights.squares += from.weights.squares;
+  into.weights.largest = Math.max(into.weights.largest, from.weights.largest);
+  into.weights.clipped += from.weights.clipped;
+  if (from.copies !== undefined) {
+    const copies = into.copies;
+    into.copies = {
+      lines: (copies?.lines ?? 0) + from.copies.lines,
+      first:
+        copies === undefined || isBefore(from.copies.first, copies.first)
+          ? from.copies.first
+          : copies.first,
+    };
+  }
+  addSupport(into.support, from.support);
+  addRewardSums(into.reward, from.reward);
+}
+
+/** A partition's tally: its counts, and the sums of the buckets its learners fall in. */
+export interface OpePartitionTally {
+  readonly counts: OpeCounts;
+  /** The buckets met, ascending, and their sums (BUCKET_COLUMNS each), in that order. */
+  readonly buckets: Int32Array;
+  readonly sums: Float64Array;
+}
+
+/** Adds a partition's (or a shard's) bucket sums into a whole table. */
+export function addBucketSums(into: Float64Array, buckets: Int32Array, sums: Float64Array): void {
+  buckets.forEach((bucket, i) => {
+    const at = bucket * BUCKET_COLUMNS;
+    for (let c = 0; c < BUCKET_COLUMNS; c++) into[at + c] += sums[i * BUCKET_COLUMNS + c];
+  });
+}
+
+/** What tallying a partition for `ope` needs beside the join. */
+export interface OpePartitionJob extends PartitionJoin {
+  readonly clip: number;
+  readonly rewardDays: number;
+  readonly folds: number;
+  readonly seed: number;
+}
+
+/** A decision not held out, until its learner's outcomes are read. */
+interface Pending {
+  readonly day: CalendarDay;
+  readonly weighed: WeighedJson;
+  readonly place: LinePlace;
+}
+
+/**
+ * Adds one decision's terms to its bucket's sums and its fold's reward sums: `x` is filled with
+ * its raw design vector.
+ */
+function addDecision(
+  job: OpePartitionJob,
+  counts: OpeCounts,
+  row: Float64Array,
+  fold: number,
+  decision: Pending,
+  reward: number,
+  x: Float64Array,
+): void {
+  const [features, cells, candidateWeight, baselineWeight, candidateCells, baselineCells] =
+    decision.weighed;
+  x.fill(0);
+  x[0] = 1;
+  readFeatures(features, x.subarray(1, 1 + FEATURE_COUNT));
+  const columns = Array.from({ length: 1 + FEATURE_COUNT }, (_, i) => i);
+  for (const cell of cells) {
+    const column = cellColumn(cell, FEATURE_COUNT);
+    if (column < 0) continue;
+    x[column] = 1;
+    columns.push(column);
+  }
+  addRewardRow(counts.reward, fold, x, columns, reward);
+  const { clip } = job;
+  const policy = (weight: number, marginals: number[], sums: number, v: number) => {
+    const w = Math.max(-clip, Math.min(clip, weight));
+    row[sums] += w;
+    row[sums + 1] += w * reward;
+    // z − w·x: z and x share the intercept and the features; z has the policy's cells.
+    for (const column of columns) row[v + column] -= w * x[column];
+    for (let i = 0; i <= FEATURE_COUNT; i++) row[v + i] += x[i];
+    for (let i = 0; i < marginals.length; i += 2) {
+      const column = cellColumn(marginals[i], FEATURE_COUNT);
+      if (column >= 0) row[v + column] += marginals[i + 1];
+    }
+  };
+  row[BUCKET_DECISIONS]++;
+  policy(candidateWeight, candidateCells, CANDIDATE_SUMS, V_CANDIDATE);
+  policy(baselineWeight, baselineCells, BASELINE_SUMS, V_BASELINE);
+  const weights = counts.weights;
+  weights.sum += candidateWeight;
+  weights.squares += candidateWeight ** 2;
+  weights.largest = Math.max(weights.largest, Math.abs(candidateWeight));
+  if (Math.abs(candidateWeight) > clip) weights.clipped++;
+  counts.rewards += reward;
+}
+
+/**
+ * Tallies one partition's learners for `ope`: their decisions and outcomes joined
+ * (joinPartition), each decision not held out earning 1 when its learner did any nudgeable
+ * action within `rewardDays` of its day (docs/closed-loop.md "What a decision earns"), and its
+ * terms added to its learner's bucket.
+ */
+export function tallyOpePartition(job: OpePartitionJob, partition: number): OpePartitionTally {
+  const counts = emptyCounts(job.folds);
+  const pending: Pending[][] = [];
+  const { learners, actionDays } = joinPartition(job, partition, counts, (record, place, n) => {
+    const weighed = record[7] as WeighedJson | undefined;
+    pending[n] ??= [];
+    if (weighed === undefined) {
+      counts.heldOut++;
+      return;
+    }
+    pending[n].push({ day: record[2], weighed, place });
+    const [, , , , , , history, candidateNote, baselineNote] = weighed;
+    if (history === 1) counts.historyDependent++;
+    if (candidateNote !== null) addSupportNote(counts.support, 'candidate', candidateNote, place);
+    if (baselineNote !== null) addSupportNote(counts.support, 'baseline', baselineNote, place);
+  });
+  const rows = new Map<number, Float64Array>();
+  const x = new Float64Array(WIDTH);
+  learners.userIds.forEach((userId, learner) => {
+    const decisions = pending[learner];
+    if (decisions.length === 0) return;
+    counts.learners++;
+    const bucket = bucketOf(userId, job.seed);
+    let row = rows.get(bucket);
+    if (row === undefined) rows.set(bucket, (row = new Float64Array(BUCKET_COLUMNS)));
+    const fold = foldOf(bucket, job.folds);
+    for (const decision of decisions) {
+      const reward = actedWithin(actionDays[learner], decision.day, job.rewardDays) ? 1 : 0;
+      addDecision(job, counts, row, fold, decision, reward, x);
+    }
+  });
+  const buckets = Int32Array.from([...rows.keys()].sort((a, b) => a - b));
+  const sums = new Float64Array(buckets.length * BUCKET_COLUMNS);
+  buckets.forEach((bucket, i) => sums.set(rows.get(bucket)!, i * BUCKET_COLUMNS));
+  return { counts, buckets, sums };
+}

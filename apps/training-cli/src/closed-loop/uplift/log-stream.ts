@@ -1,0 +1,345 @@
+import { stat } from 'node:fs/promises';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { lineName } from '@app/contract';
+import { CliUsageError } from '../../cli/cli-errors';
+import {
+  LearnerPartitions,
+  partitionCount,
+  PartitionLayout,
+  PartitionWriter,
+} from '../../cli/learner-partitions';
+import { LogFiles } from '../../cli/log-file';
+import { logUnits, LogUnit, UnitPlaces } from '../../cli/log-units';
+import { Shard } from '../../cli/shard-option';
+import { DecisionExtra, passDecisionUnit, UnitResult } from './decision-pass';
+import { ClosedLoopLogs, PartitionJoin } from './partition-tally';
+import { OutcomePass, passOutcomes } from './outcome-pass';
+import { faultOf, ThreadFault, throwFault } from './thread-fault';
+
+/**
+ * The two passes `uplift` and `ope` make over the closed loop's logs, with memory that does not
+ * grow with the logs (docs/closed-loop.md "Evaluation at platform scale"). A first pass checks
+ * every line of both logs and writes each decision and outcome of the shard's learners, in a few
+ * fields, to its learner's partition on disk (the decisions on worker threads, a unit of the log
+ * at a time, the outcomes on a thread of their own); then each partition, a slice of the learners
+ * with all their decisions and outcomes, is read back and tallied on its own, on the threads.
+ * What a command keeps of a decision beyond the join, and how it tallies a partition, are its
+ * own (LogCommand); the threads run its worker script (serveLogThread).
+ */
+
+/** What a command's threads are given: the partitions and shard, and the command's own data. */
+export interface LogThreadData<Command> {
+  readonly layout: PartitionLayout;
+  readonly shard: Shard;
+  /** The thread's name among the writers: its partition files are its own. */
+  readonly writer: string;
+  readonly command: Command;
+}
+
+/**
+ * A job for a thread: a unit of the decisions log to read; the end of the reading (write out the
+ * partition files); the outcomes log to read; or, once both logs are read, a partition to tally.
+ */
+export type LogThreadMessage<Job> =
+  | { readonly unit: LogUnit; readonly index: number }
+  | 'finish'
+  | { readonly job: Job; readonly partition: number }
+  | { readonly outcomes: LogFiles };
+
+/** The outcomes log's pass, or the refusal of its first bad line. */
+interface OutcomeResult extends ThreadFault {
+  readonly pass?: OutcomePass;
+}
+
+/** A partition's tally, or the refusal its learners' lines earned. */
+interface PartitionResult<Tally> extends ThreadFault {
+  readonly tally?: Tally;
+}
+
+/** What a command does on a thread. */
+export interface ThreadHooks<Job, Tally> {
+  /** What it keeps of a decision beyond the join. */
+  readonly extra?: DecisionExtra;
+  readonly tally: (job: Job, partition: number) => Tally;
+}
+
+/**
+ * A command's worker script: reads the units the main thread hands it, one at a time, answering
+ * each with its UnitResult; on 'finish' writes out its partition files and answers 'done'; then
+ * tallies the partitions it is handed. A thread of its own reads the outcomes log.
+ */
+export function serveLogThread<Job, Tally>(hooks: ThreadHooks<Job, Tally>): void {
+  const port = parentPort;
+  if (port === null) throw new Error('a log thread runs as a worker thread');
+  const { layout, shard, writer: name } = workerData as LogThreadData<unknown>;
+  const writer = new PartitionWriter(layout, name);
+  port.on('message', (message: LogThreadMessage<Job>) => {
+    if (message === 'finish') {
+      writer.finish();
+      port.postMessage('done');
+    } else if ('job' in message) {
+      let result: PartitionResult<Tally>;
+      try {
+        result = { tally: hooks.tally(message.job, message.partition) };
+      } catch (error) {
+        result = faultOf(error);
+      }
+      port.postMessage(result);
+    } else if ('outcomes' in message) {
+      passOutcomes(message.outcomes, shard, layout).then(
+        (pass) => port.postMessage({ pass } satisfies OutcomeResult),
+        (error: Error) => port.postMessage(faultOf(error) satisfies OutcomeResult),
+      );
+    } else {
+      passDecisionUnit(message.unit, message.index, shard, writer, hooks.extra).then(
+        (result) => port.postMessage(result),
+        (error: Error) => port.postMessage({ unit: message.index, lines: 0, ...faultOf(error) }),
+      );
+    }
+  });
+}
+
+/** A heap for a thread: a unit's lines, or a partition's records, and what the command keeps. */
+export interface ThreadLimits {
+  readonly maxOldGenerationSizeMb: number;
+  readonly maxYoungGenerationSizeMb: number;
+}
+
+/**
+ * A command's worker threads: each takes one job at a time, and the next job goes to the first
+ * thread free, so a slow unit holds up one thread only.
+ */
+class LogThreads<Job> {
+  private constructor(
+    private readonly workers: readonly Worker[],
+    readonly writers: readonly string[],
+  ) {}
+
+  static start<Job>(
+    script: string,
+    limits: ThreadLimits,
+    count: number,
+    data: Omit<LogThreadData<unknown>, 'writer'>,
+  ): LogThreads<Job> {
+    const writers = Array.from({ length: count }, (_, i) => `thread-${i}`);
+    const workers = writers.map(
+      (writer) =>
+        new Worker(script, {
+          workerData: { ...data, writer } satisfies LogThreadData<unknown>,
+          resourceLimits: limits,
+        }),
+    );
+    return new LogThreads<Job>(workers, writers);
+  }
+
+  /** Sends a job to a thread; resolves with its answer, rejects if the thread fails. */
+  private ask<T>(worker: Worker, message: LogThreadMessage<Job>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const settle = (settled: () => void) => {
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        settled();
+      };
+      const onMessage = (answer: T) => settle(() => resolve(answer));
+      const onError = (error: Error) => settle(() => reject(error));
+      const onExit = (code: number) =>
+        settle(() => reject(new Error(`a log thread stopped with code ${code}`)));
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+      worker.postMessage(message);
+    });
+  }
+
+  /** Each job's answer, in job order. */
+  async map<T>(jobs: readonly LogThreadMessage<Job>[]): Promise<T[]> {
+    const answers = new Array<T>(jobs.length);
+    let next = 0;
+    await Promise.all(
+      this.workers.map(async (worker) => {
+        while (next < jobs.length) {
+          const job = next++;
+          answers[job] = await this.ask<T>(worker, jobs[job]);
+        }
+      }),
+    );
+    return answers;
+  }
+
+  /** Every thread writes out its partition files. */
+  async finish(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => this.ask(worker, 'finish')));
+  }
+
+  /** Ends the threads, done or not: none writes on, or keeps the process up. */
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** A command that streams the closed loop's logs: `uplift` or `ope`. */
+export interface LogCommand<Job extends PartitionJoin, Tally> extends ThreadHooks<Job, Tally> {
+  /** Its worker script (which calls serveLogThread with the same hooks) and the thread heap. */
+  readonly script: string;
+  readonly limits: ThreadLimits;
+  /** What its threads are given to rebuild the hooks (policies, for `ope`). */
+  readonly threadData: unknown;
+  /**
+   * Refuses a line that a thread found bad, now that it can be named: as `extra`, or the
+   * parsing, would have refused it on this thread.
+   */
+  readonly refuse: (text: string, where: string) => void;
+  /** The partition job, from the join's. */
+  readonly job: (join: PartitionJoin, outcomes: OutcomePass) => Job;
+}
+
+/** Where the settings of a stream come from: the shard and the threads. */
+export interface StreamSettings {
+  /** The learners to tally: every learner, or those of one shard. */
+  readonly shard: Shard;
+  /** Threads that read the decisions log at once (1: this one alone). */
+  readonly threads: number;
+}
+
+/** What streaming the logs gave: the lines read, and each partition's tally in order. */
+export interface StreamResult<Tally> {
+  readonly decisionLines: number;
+  readonly outcomes: OutcomePass;
+  readonly tallies: Tally[];
+}
+
+/**
+ * Reads the decisions log in units (a slice of a plain file, a whole .gz file), on the threads
+ * when there are any. Once every unit is read, its lines can be placed in their files, and the
+ * first bad line of the log is refused with the message one thread reading the log in order
+ * would have given.
+ */
+async function partitionDecisions<Job extends PartitionJoin, Tally>(
+  units: readonly LogUnit[],
+  shard: Shard,
+  partitions: LearnerPartitions,
+  threads: LogThreads<Job> | undefined,
+  command: LogCommand<Job, Tally>,
+): Promise<{ results: UnitResult[]; writers: readonly string[] }> {
+  let results: UnitResult[];
+  if (threads !== undefined) {
+    results = await threads.map<UnitResult>(units.map((unit, index) => ({ unit, index })));
+    await threads.finish();
+  } else {
+    const writer = new PartitionWriter(partitions, 'main');
+    try {
+      results = [];
+      for (const [index, unit] of units.entries()) {
+        results.push(await passDecisionUnit(unit, index, shard, writer, command.extra));
+      }
+      writer.finish();
+    } finally {
+      writer.close();
+    }
+  }
+  const places = new UnitPlaces(
+    units,
+    results.map((result) => result.lines),
+  );
+  for (const result of results) {
+    throwFault(result);
+    if (result.bad !== undefined) {
+      const at = places.logLine(result.unit, result.bad.line);
+      command.refuse(result.bad.text, lineName(at));
+      throw new Error(`${lineName(at)} was refused on its thread, but not again`);
+    }
+  }
+  return { results, writers: threads?.writers ?? ['main'] };
+}
+
+async function fileSizes(files: readonly string[]) {
+  return Promise.all(files.map(async (path) => ({ path, bytes: (await stat(path)).size })));
+}
+
+/** Reads the outcomes log (passOutcomes): on a thread of its own when the decisions have threads. */
+async function readOutcomes<Job extends PartitionJoin, Tally>(
+  log: LogFiles,
+  shard: Shard,
+  layout: PartitionLayout,
+  command: LogCommand<Job, Tally> | undefined,
+): Promise<OutcomePass> {
+  if (command === undefined) return passOutcomes(log, shard, layout);
+  const thread = LogThreads.start<Job>(command.script, command.limits, 1, {
+    layout,
+    shard,
+    command: command.threadData,
+  });
+  try {
+    const [result] = await thread.map<OutcomeResult>([{ outcomes: log }]);
+    throwFault(result);
+    return result.pass!;
+  } finally {
+    await thread.stop();
+  }
+}
+
+/** The two passes over the logs for `command`, for the learners of `settings.shard`. */
+export async function streamLogs<Job extends PartitionJoin, Tally>(
+  logs: ClosedLoopLogs,
+  settings: StreamSettings,
+  command: LogCommand<Job, Tally>,
+): Promise<StreamResult<Tally>> {
+  const count = partitionCount(await fileSizes(logs.decisions.files), settings.shard.count);
+  const units = await logUnits(logs.decisions);
+  const partitions = await LearnerPartitions.create(count, settings.shard.count);
+  // A log of one unit is read at once on this thread: threads would only cost their start.
+  const threads =
+    settings.threads > 1 && units.length > 1
+      ? LogThreads.start<Job>(command.script, command.limits, settings.threads, {
+          layout: partitions,
+          shard: settings.shard,
+          command: command.threadData,
+        })
+      : undefined;
+  try {
+    // The two logs are read at once; a problem with the decisions is said first, as when the
+    // logs are read one after the other.
+    const [decisionPass, outcomePass] = await Promise.allSettled([
+      partitionDecisions(units, settings.shard, partitions, threads, command),
+      readOutcomes(
+        logs.outcomes,
+        settings.shard,
+        partitions,
+        threads === undefined ? undefined : command,
+      ),
+    ]);
+    if (decisionPass.status === 'rejected') throw decisionPass.reason;
+    const { results, writers } = decisionPass.value;
+    const decisionLines = results.reduce((sum, result) => sum + result.lines, 0);
+    if (decisionLines === 0) throw new CliUsageError(`${logs.decisions.name} has no decisions`);
+    if (outcomePass.status === 'rejected') throw outcomePass.reason;
+    const outcomes = outcomePass.value;
+    if (outcomes.lines === 0) {
+      throw new CliUsageError(
+        `${logs.outcomes.name} has no outcomes: an empty log would read as no learner ever acting; export the platform's actions for the decisions' days`,
+      );
+    }
+    const job = command.job(
+      {
+        layout: { folder: partitions.folder, count, shardCount: settings.shard.count },
+        logs,
+        units,
+        unitLines: results.map((result) => result.lines),
+        writers,
+      },
+      outcomes,
+    );
+    const numbers = Array.from({ length: count }, (_, partition) => partition);
+    const answers: PartitionResult<Tally>[] =
+      threads === undefined
+        ? numbers.map((partition) => ({ tally: command.tally(job, partition) }))
+        : await threads.map<PartitionResult<Tally>>(
+            numbers.map((partition) => ({ job, partition })),
+          );
+    const tallies = answers.map((answer) => {
+      throwFault(answer);
+      return answer.tally!;
+    });
+    return { decisionLines, outcomes, tallies };
+  } finally {
+    await threads?.stop();
+    partitions.remove();
+  }
+}
