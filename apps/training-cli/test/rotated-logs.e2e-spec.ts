@@ -200,22 +200,24 @@ describe('training-cli on logs kept in several files', () => {
     expect((await uplift('--shard', '3/3', '--partial', path('parts/x.json'))).code).toBe(2);
   }, 30_000);
 
+  /** `ope` of the one-slot candidate on the logging policy's logs, without models. */
+  const opeArgs = (logs: string[]) => [
+    'ope',
+    ...logs,
+    '--logging-config',
+    path('logging.json'),
+    '--logging-models-dir',
+    path('no-models'),
+    '--config',
+    path('one-slot.json'),
+    '--models-dir',
+    path('no-models'),
+    '--bootstrap',
+    '200',
+  ];
+
   it('ope prints exactly what it prints for the one file, and warns of the copies', async () => {
-    const ope = (logs: string[]) =>
-      runBuiltCli([
-        'ope',
-        ...logs,
-        '--logging-config',
-        path('logging.json'),
-        '--logging-models-dir',
-        path('no-models'),
-        '--config',
-        path('one-slot.json'),
-        '--models-dir',
-        path('no-models'),
-        '--bootstrap',
-        '200',
-      ]);
+    const ope = (logs: string[]) => runBuiltCli(opeArgs(logs));
     const expected = await ope(original());
     expect(expected.code).toBe(0);
 
@@ -225,6 +227,86 @@ describe('training-cli on logs kept in several files', () => {
     expect(sut.stdout).toBe(expected.stdout);
     // The same warnings (models that do not load), then the copies.
     expect(sut.stderr).toBe(`${expected.stderr}${copiesWarning()}`);
+  }, 30_000);
+
+  it('ope in 3 shards and combine give what one process on two threads gives, to 1e-9', async () => {
+    const ope = (...extra: string[]) => runBuiltCli([...opeArgs(rotated()), ...extra]);
+    const combine = (...extra: string[]) =>
+      runBuiltCli(['combine', '--partial', path('parts/ope-*.json'), ...extra]);
+    await mkdir(path('parts'), { recursive: true });
+    const one = await ope('--json', '--threads', '2');
+    const text = await ope('--threads', '1');
+
+    const shards = await Promise.all(
+      [0, 1, 2].map((i) => ope('--shard', `${i}/3`, '--partial', path(`parts/ope-${i}.json`))),
+    );
+    const sut = await combine('--json');
+
+    expect(shards.map((shard) => shard.code)).toEqual([0, 0, 0]);
+    expect(shards.map((shard) => shard.stdout)).toEqual(
+      [0, 1, 2].map((i) =>
+        expect.stringMatching(
+          new RegExp(
+            `^ope shard ${i}/3: \\d+ decisions of the log's \\d+ lines in [\\d.]+ s -> .*ope-${i}\\.json\n$`,
+          ),
+        ),
+      ),
+    );
+    expect(sut.code).toBe(0);
+    expect(sut.stderr).toBe(copiesWarning());
+    const report = JSON.parse(one.stdout);
+    expect(report.decisions).toBeGreaterThan(600);
+    expectClose(JSON.parse(sut.stdout), report, 1e-9);
+    expect((await combine()).stdout).toBe(text.stdout);
+
+    // Partials of uplift and ope do not mix; an uplift flag is refused for ope's.
+    const mixed = await runBuiltCli([
+      'combine',
+      ...['--partial', path('parts/ope-0.json'), '--partial', path('parts/uplift-1.json')],
+    ]);
+    expect(mixed.stderr).toBe(
+      `error: ${path('parts/uplift-1.json')}: a partial of uplift, but ${path('parts/ope-0.json')} is of ope: the partials are of different runs\n`,
+    );
+    expect((await combine('--target-lift', '1')).stderr).toBe(
+      'error: --target-lift: an uplift setting, but these are ope partials\n',
+    );
+  }, 90_000);
+
+  it('ope on two threads names the first line the logging policy could not have made', async () => {
+    const decisions = await lines('decisions.ndjson');
+    const served = (line: string) => !line.includes('"holdout":true');
+    const forged = (line: string) =>
+      line.replace(/"policy_version":"[^"]*"/, '"policy_version":"rules-only/0000000000000000"');
+    await mkdir(path('forged'), { recursive: true });
+    const [first, second] = [
+      path('forged/decisions-1.ndjson'),
+      path('forged/decisions-2.ndjson.gz'),
+    ];
+    const [one, two] = [decisions.slice(0, 300), decisions.slice(300)];
+    const at = two.findIndex(served);
+    await writeFile(first, ndjson(one));
+    await writeFile(
+      second,
+      gzipSync(ndjson(two.map((line, i) => (i === at ? forged(line) : line)))),
+    );
+
+    const sut = await runBuiltCli([
+      ...opeArgs([
+        '--decisions',
+        path('forged/decisions-*'),
+        '--outcomes',
+        path('logs/outcomes.ndjson'),
+      ]),
+      '--threads',
+      '2',
+    ]);
+
+    expect(sut.code).toBe(2);
+    expect(sut.stderr).toMatch(
+      new RegExp(
+        `error: ${second.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line ${at + 1}: policy_version: "rules-only/0000000000000000", but the logging policy \\(--logging-config .*\\) would log "[^"]+"; ope replays the policy that made the logs`,
+      ),
+    );
   }, 30_000);
 
   it('uplift on two threads names the first bad line of the log, whichever thread read it', async () => {
