@@ -14,8 +14,8 @@ function load<T>(file: string): T {
 const kustomization = load<{ resources: string[]; configMapGenerator: { files: string[] }[] }>(
   'kustomization.yaml',
 );
-const shards = new Job(load('uplift-shards-job.yaml'));
-const combine = new Job(load('uplift-combine-job.yaml'));
+const shards = new Job(load('shards-job.yaml'));
+const combine = new Job(load('combine-job.yaml'));
 
 /** A pod's containers by name, init containers first. */
 function containers(job: Job): Record<string, Container> {
@@ -32,18 +32,20 @@ const arg = (container: Container, flag: string) =>
   container.args![container.args!.indexOf(flag) + 1];
 
 describe('deploy/kubernetes/evaluation', () => {
-  const { fetch, uplift, upload } = containers(shards);
+  const { fetch, uplift, ope, upload } = containers(shards);
   const combined = containers(combine);
 
-  it('lists every manifest in the folder, and ships the committed config', () => {
+  it("lists every manifest in the folder, and ships the example's logging and candidate configs", () => {
     const manifests = readdirSync(DIR).filter(
       (file) => file.endsWith('.yaml') && file !== 'kustomization.yaml',
     );
     expect([...kustomization.resources].sort()).toEqual(manifests.sort());
-    expect(kustomization.configMapGenerator[0].files).toEqual(['config.json']);
-    expect(readFileSync(join(DIR, 'config.json'), 'utf8')).toBe(
-      readFileSync(join(ROOT, 'config/config.json'), 'utf8'),
-    );
+    expect(kustomization.configMapGenerator[0].files).toEqual(['logging.json', 'candidate.json']);
+    for (const file of ['logging.json', 'candidate.json']) {
+      expect(readFileSync(join(DIR, file), 'utf8')).toBe(
+        readFileSync(join(ROOT, 'data/example', file), 'utf8'),
+      );
+    }
   });
 
   it.each([
@@ -53,52 +55,68 @@ describe('deploy/kubernetes/evaluation', () => {
     expect(() => job.validate()).not.toThrow();
   });
 
-  it('tallies one shard per completion index, every shard over the whole log, a thread per CPU', () => {
-    expect(shards.spec).toMatchObject({ completionMode: 'Indexed', maxFailedIndexes: 0 });
-    expect(uplift.image).toBe('engagement-insight-engine-training');
-    expect(uplift.args![0]).toBe('uplift');
-    expect(arg(uplift, '--shard')).toBe(`$(SHARD)/${shards.spec!.completions}`);
-    expect(uplift.env?.find((v) => v.name === 'SHARD')?.valueFrom?.fieldRef?.fieldPath).toBe(
-      "metadata.annotations['batch.kubernetes.io/job-completion-index']",
-    );
-    expect(Number(arg(uplift, '--threads'))).toBe(Number(uplift.resources?.limits?.cpu));
-    expect(arg(uplift, '--decisions')).toBe('/work/decisions/*');
-    expect(arg(uplift, '--outcomes')).toBe('/work/outcomes/*');
+  it.each([
+    ['uplift', uplift],
+    ['ope', ope],
+  ])(
+    'runs %s for one shard per completion index, over the whole log, a thread per CPU',
+    (command, container) => {
+      expect(shards.spec).toMatchObject({ completionMode: 'Indexed', maxFailedIndexes: 0 });
+      expect(container.image).toBe('engagement-insight-engine-training');
+      expect(container.args![0]).toBe(command);
+      expect(arg(container, '--shard')).toBe(`$(SHARD)/${shards.spec!.completions}`);
+      expect(container.env?.find((v) => v.name === 'SHARD')?.valueFrom?.fieldRef?.fieldPath).toBe(
+        "metadata.annotations['batch.kubernetes.io/job-completion-index']",
+      );
+      expect(Number(arg(container, '--threads'))).toBe(Number(container.resources?.limits?.cpu));
+      expect(arg(container, '--decisions')).toBe('/work/decisions/*');
+      expect(arg(container, '--outcomes')).toBe('/work/outcomes/*');
+      expect(arg(container, '--partial')).toBe(`/work/out/${command}-partial-$(SHARD).json`);
+      // The partitions go to the pod volume, as the root filesystem is read-only.
+      expect(container.env?.find((v) => v.name === 'TMPDIR')?.value).toBe('/work/tmp');
+      expect(container.securityContext?.readOnlyRootFilesystem).toBe(true);
+    },
+  );
+
+  it('fetches the logs and makes the folders the commands write to', () => {
     expect(fetch.args![0]).toContain('rclone copy "$LOG_PATH/decisions" /work/decisions');
     expect(fetch.args![0]).toContain('rclone copy "$LOG_PATH/outcomes" /work/outcomes');
+    expect(fetch.args![0]).toContain('mkdir -p /work/tmp /work/out');
   });
 
-  it('keeps the partitions on the pod volume, as the root filesystem is read-only', () => {
-    expect(uplift.env?.find((v) => v.name === 'TMPDIR')?.value).toBe('/work/tmp');
-    expect(fetch.args![0]).toContain('mkdir -p /work/tmp');
-    expect(uplift.securityContext?.readOnlyRootFilesystem).toBe(true);
+  it('weighs the candidate against the config that made the logs', () => {
+    expect(arg(uplift, '--config')).toBe('/etc/engagement/logging.json');
+    expect(arg(ope, '--logging-config')).toBe('/etc/engagement/logging.json');
+    expect(arg(ope, '--config')).toBe('/etc/engagement/candidate.json');
   });
 
-  it('hands each partial through the store to combine, which waits suspended', () => {
-    expect(upload.args).toEqual([
-      'copyto',
-      arg(uplift, '--partial'),
-      '$(EVALUATION_PATH)/uplift-partial-$(SHARD).json',
-    ]);
+  it('hands the partials through the store to combine, which waits suspended', () => {
+    expect(upload.args).toEqual(['copy', '/work/out', '$(EVALUATION_PATH)']);
     expect(combine.spec!.suspend).toBe(true);
     expect(combined.fetch.args).toEqual([
       'copy',
       '$(EVALUATION_PATH)',
       '/work/parts',
       '--include',
-      'uplift-partial-*.json',
+      '*-partial-*.json',
     ]);
-    expect(combined.combine.args).toEqual([
-      'combine',
-      '--partial',
-      '/work/parts/uplift-partial-*.json',
-      '--html',
-      '/work/uplift.html',
-    ]);
+    for (const command of ['uplift', 'ope']) {
+      expect(combined[`combine-${command}`].args).toEqual([
+        'combine',
+        '--partial',
+        `/work/parts/${command}-partial-*.json`,
+        '--html',
+        `/work/${command}.html`,
+      ]);
+    }
     expect(combined.upload.args).toEqual([
-      'copyto',
-      '/work/uplift.html',
-      '$(EVALUATION_PATH)/uplift.html',
+      'copy',
+      '/work',
+      '$(EVALUATION_PATH)',
+      '--include',
+      '*.html',
+      '--max-depth',
+      '1',
     ]);
   });
 

@@ -97,13 +97,13 @@ export async function tallyOpe(
   policies: OpePolicies,
   settings: OpeReadSettings,
 ): Promise<OpeTally> {
-  const stream = await streamLogs(logs, settings, opeCommand(portable, policies, settings));
   const counts = emptyCounts(settings.folds);
   const buckets = new Float64Array(BUCKETS * BUCKET_COLUMNS);
-  for (const partition of stream.tallies) {
+  const command = opeCommand(portable, policies, settings);
+  const stream = await streamLogs(logs, settings, command, (partition) => {
     addCounts(counts, partition.counts);
     addBucketSums(buckets, partition.buckets, partition.sums);
-  }
+  });
   return {
     ...counts,
     decisionLines: stream.decisionLines,

@@ -150,17 +150,35 @@ class LogThreads<Job> {
 
   /** Each job's answer, in job order. */
   async map<T>(jobs: readonly LogThreadMessage<Job>[]): Promise<T[]> {
-    const answers = new Array<T>(jobs.length);
+    const answers: T[] = [];
+    await this.forEach<T>(jobs, (answer) => answers.push(answer));
+    return answers;
+  }
+
+  /**
+   * Hands each job's answer to `take` in job order, as soon as it and every earlier one are in:
+   * only answers that came early are held.
+   */
+  async forEach<T>(
+    jobs: readonly LogThreadMessage<Job>[],
+    take: (answer: T) => void,
+  ): Promise<void> {
+    const early = new Map<number, T>();
     let next = 0;
+    let taken = 0;
     await Promise.all(
       this.workers.map(async (worker) => {
         while (next < jobs.length) {
           const job = next++;
-          answers[job] = await this.ask<T>(worker, jobs[job]);
+          early.set(job, await this.ask<T>(worker, jobs[job]));
+          while (early.has(taken)) {
+            const answer = early.get(taken) as T;
+            early.delete(taken++);
+            take(answer);
+          }
         }
       }),
     );
-    return answers;
   }
 
   /** Every thread writes out its partition files. */
@@ -198,11 +216,10 @@ export interface StreamSettings {
   readonly threads: number;
 }
 
-/** What streaming the logs gave: the lines read, and each partition's tally in order. */
-export interface StreamResult<Tally> {
+/** What streaming the logs gave: the lines read (each partition's tally went to `add`). */
+export interface StreamResult {
   readonly decisionLines: number;
   readonly outcomes: OutcomePass;
-  readonly tallies: Tally[];
 }
 
 /**
@@ -275,12 +292,16 @@ async function readOutcomes<Job extends PartitionJoin, Tally>(
   }
 }
 
-/** The two passes over the logs for `command`, for the learners of `settings.shard`. */
+/**
+ * The two passes over the logs for `command`, for the learners of `settings.shard`: each
+ * partition's tally is handed to `add` in partition order (whichever thread made it), and let go.
+ */
 export async function streamLogs<Job extends PartitionJoin, Tally>(
   logs: ClosedLoopLogs,
   settings: StreamSettings,
   command: LogCommand<Job, Tally>,
-): Promise<StreamResult<Tally>> {
+  add: (tally: Tally) => void,
+): Promise<StreamResult> {
   const count = partitionCount(await fileSizes(logs.decisions.files), settings.shard.count);
   const units = await logUnits(logs.decisions);
   const partitions = await LearnerPartitions.create(count, settings.shard.count);
@@ -326,18 +347,16 @@ export async function streamLogs<Job extends PartitionJoin, Tally>(
       },
       outcomes,
     );
-    const numbers = Array.from({ length: count }, (_, partition) => partition);
-    const answers: PartitionResult<Tally>[] =
-      threads === undefined
-        ? numbers.map((partition) => ({ tally: command.tally(job, partition) }))
-        : await threads.map<PartitionResult<Tally>>(
-            numbers.map((partition) => ({ job, partition })),
-          );
-    const tallies = answers.map((answer) => {
-      throwFault(answer);
-      return answer.tally!;
-    });
-    return { decisionLines, outcomes, tallies };
+    if (threads === undefined) {
+      for (let partition = 0; partition < count; partition++) add(command.tally(job, partition));
+    } else {
+      const jobs = Array.from({ length: count }, (_, partition) => ({ job, partition }));
+      await threads.forEach<PartitionResult<Tally>>(jobs, (answer) => {
+        throwFault(answer);
+        add(answer.tally!);
+      });
+    }
+    return { decisionLines, outcomes };
   } finally {
     await threads?.stop();
     partitions.remove();

@@ -49,10 +49,11 @@ export async function tallyUplift(
   logs: ClosedLoopLogs,
   settings: UpliftReadSettings,
 ): Promise<UpliftTally> {
-  const stream = await streamLogs(logs, settings, upliftCommand(settings));
-  const tally = emptyTally(stream.decisionLines, stream.outcomes.lines);
-  for (const partition of stream.tallies) addTally(tally, partition);
-  return tally;
+  const tally = emptyTally(0, 0);
+  const stream = await streamLogs(logs, settings, upliftCommand(settings), (partition) =>
+    addTally(tally, partition),
+  );
+  return { ...tally, decisionLines: stream.decisionLines, outcomeLines: stream.outcomes.lines };
 }
 
 /**
