@@ -5,13 +5,15 @@ import tseslint from 'typescript-eslint';
 import { layersPlugin } from './scripts/eslint-layers.mjs';
 
 /**
- * `@app/contract/problem` is the one way around the contract's barrel: the barrel loads the DTOs
- * and with them @nestjs/swagger and class-validator, tens of MB that the cluster supervisor, which
- * only answers probes with problem+json, must not pay for.
+ * `@app/contract/problem` and `@app/contract/decision-log` are the ways around the contract's
+ * barrel: the barrel loads the DTOs and with them @nestjs/swagger and class-validator, tens of MB
+ * that the cluster supervisor, which only answers probes with problem+json, and the CLI's threads
+ * that only read logs, must not pay for.
  */
 const BARREL_ONLY = {
-  group: ['@app/*/*', '!@app/contract/problem'],
-  message: 'Import libraries only through @app/<lib> (or @app/contract/problem).',
+  group: ['@app/*/*', '!@app/contract/problem', '!@app/contract/decision-log'],
+  message:
+    'Import libraries only through @app/<lib> (or @app/contract/problem, @app/contract/decision-log).',
 };
 
 /** A test, or a test kit, may also use the kit of a lib it can import: `@app/<lib>/testing`. */

@@ -35,17 +35,25 @@ describe('deploy/kubernetes/evaluation', () => {
   const { fetch, uplift, ope, upload } = containers(shards);
   const combined = containers(combine);
 
-  it("lists every manifest in the folder, and ships the example's logging and candidate configs", () => {
+  it('lists every manifest in the folder, and ships an exploring logging config and a candidate', () => {
     const manifests = readdirSync(DIR).filter(
       (file) => file.endsWith('.yaml') && file !== 'kustomization.yaml',
     );
     expect([...kustomization.resources].sort()).toEqual(manifests.sort());
     expect(kustomization.configMapGenerator[0].files).toEqual(['logging.json', 'candidate.json']);
-    for (const file of ['logging.json', 'candidate.json']) {
-      expect(readFileSync(join(DIR, file), 'utf8')).toBe(
-        readFileSync(join(ROOT, 'data/example', file), 'utf8'),
-      );
-    }
+    // The committed config, exploring with a holdout; the candidate sends one nudge.
+    const committed = JSON.parse(readFileSync(join(ROOT, 'config/config.json'), 'utf8'));
+    const logging = {
+      ...committed,
+      assignment: { holdout_percent: 10 },
+      policy: { exploration_epsilon: 0.2 },
+    };
+    expect(load('logging.json')).toEqual(logging);
+    expect(load('candidate.json')).toEqual({
+      ...committed,
+      assignment: logging.assignment,
+      max_nudges: 1,
+    });
   });
 
   it.each([

@@ -34,11 +34,8 @@ export {
   NudgeDto,
 } from './dto/analyze-engagement-response.dto';
 export { DecisionLogError } from './decision-log/decision-log-error';
-export {
-  parseDecisionLine,
-  parseOutcomeLine,
-  validDecisionRequest,
-} from './decision-log/decision-log-parsers';
+export { parseDecisionLine, parseOutcomeLine } from './decision-log/decision-log-parsers';
+export { validDecisionRequest } from './decision-log/decision-request';
 export {
   ByteRange,
   forEachLine,

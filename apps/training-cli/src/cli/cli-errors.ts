@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { DecisionLogError } from '@app/contract';
+import { DecisionLogError } from '@app/contract/decision-log';
 
 /** Exit code for anything the user can fix: a bad flag, a missing or malformed input file. */
 export const USAGE_EXIT_CODE = 2;

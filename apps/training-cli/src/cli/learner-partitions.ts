@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isGzipped } from '@app/contract';
+import { isGzipped } from '@app/contract/decision-log';
 import { Shard } from './shard-option';
 
 /**

@@ -1,7 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { lineName, LogLine } from '@app/contract';
+import { lineName, LogLine } from '@app/contract/decision-log';
 import { CliUsageError } from './cli-errors';
 
 /**

@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { forEachLine, isGzipped, LogLine } from '@app/contract';
+import { forEachLine, isGzipped, LogLine } from '@app/contract/decision-log';
 import { LogFiles } from './log-file';
 
 /**

@@ -1,8 +1,7 @@
-import { CalendarDay, NUDGE_TYPES, NudgeType, parseCalendarDate, utcDayOf } from '@app/learner';
+import { NUDGE_TYPES, NudgeType, parseCalendarDate, utcDayOf } from '@app/learner';
 import { AssignmentResult } from '../answer/analysis';
 import { MAX_DECISION_ID_LENGTH } from '../request/limits';
 import { parseJsonDocument } from '../validation/json-document';
-import { validateAnalyzeRequest, ValidRequest } from '../validation/validate-request';
 import { DecisionLogError } from './decision-log-error';
 import { DecisionRecord, Dated, OUTCOME_ACTIONS, OutcomeRecord } from './decision-log-records';
 
@@ -39,7 +38,7 @@ function isSlot(value: unknown): value is number {
 }
 
 /** `where` is `<file> line <n>`; the message names the field, as every log error does. */
-function fieldProblem(where: string, field: string, problem: string): DecisionLogError {
+export function fieldProblem(where: string, field: string, problem: string): DecisionLogError {
   return new DecisionLogError(`${where}: ${field}: ${problem}`);
 }
 
@@ -193,36 +192,6 @@ export function parseDecisionLine(text: string, where: string): Dated<DecisionRe
     throw fieldProblem(where, 'request', 'must be an object (an analyze request)');
   }
   return { record: line as unknown as DecisionRecord, day };
-}
-
-/**
- * The decision's `request` as the engine validates it, the decision's day standing in for a
- * missing `as_of`; undefined when the line has none. Only a command that asks the engine again
- * pays for the validation. A request the API would refuse, or one about another learner or day
- * than the decision's, is an error naming the line and the field.
- */
-export function validDecisionRequest(
-  decision: DecisionRecord,
-  day: CalendarDay,
-  where: string,
-): ValidRequest | undefined {
-  if (decision.request === undefined) return undefined;
-  const validated = validateAnalyzeRequest(decision.request, day);
-  if (!validated.ok) {
-    throw fieldProblem(where, 'request', validated.errors.map((e) => e.message).join('; '));
-  }
-  const { request, asOf } = validated.value;
-  if (request.user_data.user_id !== decision.user_id) {
-    throw fieldProblem(
-      where,
-      'request.user_data.user_id',
-      `must be the decision's user_id ${JSON.stringify(decision.user_id)}`,
-    );
-  }
-  if (asOf !== day) {
-    throw fieldProblem(where, 'request.as_of', `must be the decision's as_of ${decision.as_of}`);
-  }
-  return validated.value;
 }
 
 /** One line of outcomes.ndjson, checked like a decision line; its day is the UTC day of `at`. */

@@ -7,7 +7,8 @@ import { EXAMPLE_HISTORY_REQUEST } from '../dto/examples';
 import { DecisionLogError } from './decision-log-error';
 import { forEachLine, forEachLogLine, lineName, LogLine } from './decision-log-reader';
 import { NUDGE_ACTIONS, OUTCOME_ACTIONS } from './decision-log-records';
-import { parseDecisionLine, parseOutcomeLine, validDecisionRequest } from './decision-log-parsers';
+import { parseDecisionLine, parseOutcomeLine } from './decision-log-parsers';
+import { validDecisionRequest } from './decision-request';
 
 const WHERE = 'decisions.ndjson line 3';
 const DAY = parseCalendarDate('2025-06-30')!;

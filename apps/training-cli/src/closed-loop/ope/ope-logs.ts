@@ -66,7 +66,7 @@ function opeCommand(
     script: WORKER_FILE,
     // A thread's heap: a unit's lines or a partition's records, the policies and their
     // weightings.
-    limits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
+    limits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 },
     threadData: portable,
     extra,
     tally: tallyOpePartition,

@@ -1,4 +1,4 @@
-import { LogLine } from '@app/contract';
+import { LogLine } from '@app/contract/decision-log';
 
 /**
  * Where each decision of a log is, its file and line, for the messages that name an earlier

@@ -1,10 +1,10 @@
-import { DecisionLogError, DecisionRecord, parseDecisionLine } from '@app/contract';
+import { DecisionLogError, DecisionRecord, parseDecisionLine } from '@app/contract/decision-log';
 import { CliUsageError } from '../../cli/cli-errors';
 import { CalendarDay } from '@app/learner';
 import { inShard, keyHash, mayHoldShardKey, PartitionWriter } from '../../cli/learner-partitions';
 import { forEachUnitLine, LogUnit } from '../../cli/log-units';
 import { Shard } from '../../cli/shard-option';
-import { groupOf } from './groups';
+import { groupOf } from './group-of';
 import { ThreadFault } from './thread-fault';
 import { lineDigest } from './uplift-logs';
 

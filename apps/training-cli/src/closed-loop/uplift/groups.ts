@@ -1,23 +1,11 @@
 import { EngineConfig, findVariantConfig } from '@app/engagement';
-import { AssignmentResult } from '@app/contract';
 
 /** Expected shares smaller than this are rounding left over from weights that add up to 1. */
 const NO_SHARE = 1e-9;
 
-export const HOLDOUT = 'holdout';
-/** All learners not held out; as a group, those of them in no experiment. */
-export const TREATED = 'treated';
+import { HOLDOUT, TREATED } from './group-of';
 
-/**
- * The group a decision's learner was assigned to: `holdout`, `<experiment>=<variant>`, or
- * `treated` for a learner nudged outside any experiment.
- */
-export function groupOf(assignment: AssignmentResult): string {
-  if (assignment.holdout) return HOLDOUT;
-  return assignment.experiment === undefined
-    ? TREATED
-    : `${assignment.experiment}=${assignment.variant}`;
-}
+export { groupOf, HOLDOUT, TREATED } from './group-of';
 
 /**
  * Each group's expected share of learners under the config, as the API assigns them: the holdout

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { lineName } from '@app/contract';
+import { lineName } from '@app/contract/decision-log';
 import { CliUsageError } from '../../cli/cli-errors';
 import {
   LearnerPartitions,
@@ -270,18 +271,26 @@ async function fileSizes(files: readonly string[]) {
   return Promise.all(files.map(async (path) => ({ path, bytes: (await stat(path)).size })));
 }
 
-/** Reads the outcomes log (passOutcomes): on a thread of its own when the decisions have threads. */
-async function readOutcomes<Job extends PartitionJoin, Tally>(
+/** The script of the thread that reads the outcomes log, built beside this file. */
+const OUTCOMES_SCRIPT = join(__dirname, 'outcomes.worker.js');
+/** Its heap: a batch of lines and the partition writer's buffers. */
+const OUTCOMES_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
+
+/**
+ * Reads the outcomes log (passOutcomes): on a thread of its own when the decisions have threads,
+ * so that this thread's heap, which no limit holds, stays small.
+ */
+async function readOutcomes(
   log: LogFiles,
   shard: Shard,
   layout: PartitionLayout,
-  command: LogCommand<Job, Tally> | undefined,
+  onThread: boolean,
 ): Promise<OutcomePass> {
-  if (command === undefined) return passOutcomes(log, shard, layout);
-  const thread = LogThreads.start<Job>(command.script, command.limits, 1, {
+  if (!onThread) return passOutcomes(log, shard, layout);
+  const thread = LogThreads.start<never>(OUTCOMES_SCRIPT, OUTCOMES_LIMITS, 1, {
     layout,
     shard,
-    command: command.threadData,
+    command: null,
   });
   try {
     const [result] = await thread.map<OutcomeResult>([{ outcomes: log }]);
@@ -319,12 +328,7 @@ export async function streamLogs<Job extends PartitionJoin, Tally>(
     // logs are read one after the other.
     const [decisionPass, outcomePass] = await Promise.allSettled([
       partitionDecisions(units, settings.shard, partitions, threads, command),
-      readOutcomes(
-        logs.outcomes,
-        settings.shard,
-        partitions,
-        threads === undefined ? undefined : command,
-      ),
+      readOutcomes(logs.outcomes, settings.shard, partitions, threads !== undefined),
     ]);
     if (decisionPass.status === 'rejected') throw decisionPass.reason;
     const { results, writers } = decisionPass.value;

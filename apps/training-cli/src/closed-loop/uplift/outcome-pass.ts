@@ -1,4 +1,4 @@
-import { forEachLogLine, lineName, parseOutcomeLine } from '@app/contract';
+import { forEachLogLine, lineName, parseOutcomeLine } from '@app/contract/decision-log';
 import { CalendarDay } from '@app/learner';
 import { inShard, keyHash, PartitionLayout, PartitionWriter } from '../../cli/learner-partitions';
 import { LogFiles } from '../../cli/log-file';

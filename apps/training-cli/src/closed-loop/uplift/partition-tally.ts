@@ -1,4 +1,4 @@
-import { lineName } from '@app/contract';
+import { lineName } from '@app/contract/decision-log';
 import { CalendarDay } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
 import { PartitionLayout, readRecords } from '../../cli/learner-partitions';

@@ -1,4 +1,4 @@
-import { DecisionLogError } from '@app/contract';
+import { DecisionLogError } from '@app/contract/decision-log';
 import { CliUsageError } from '../../cli/cli-errors';
 
 /**

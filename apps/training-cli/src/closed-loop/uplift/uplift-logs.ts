@@ -11,8 +11,8 @@ import {
   LogLine,
   OutcomeAction,
   parseOutcomeLine,
-} from '@app/contract';
-import { groupOf } from './groups';
+} from '@app/contract/decision-log';
+import { groupOf } from './group-of';
 import { DecisionLines } from './decision-lines';
 
 /** Copies of earlier decisions' lines that a decision table skipped: how many, and the first. */

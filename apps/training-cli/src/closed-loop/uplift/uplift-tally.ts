@@ -1,8 +1,8 @@
-import { LogLine } from '@app/contract';
+import { LogLine } from '@app/contract/decision-log';
 import { CalendarDay } from '@app/learner';
 import { LogFiles } from '../../cli/log-file';
 import { addMoments, ArmMoments, emptyMoments } from './arm-moments';
-import { HOLDOUT, TREATED } from './groups';
+import { HOLDOUT, TREATED } from './group-of';
 import { WeeklyRate } from './uplift-html';
 
 /**

@@ -1,7 +1,7 @@
 import { CalendarDay } from '@app/learner';
 import { plural } from '../../cli/format';
 import { CliUsageError } from '../../cli/cli-errors';
-import { HOLDOUT, TREATED } from './groups';
+import { HOLDOUT, TREATED } from './group-of';
 import { SampleRatioTest, sampleRatioTest } from './sample-ratio';
 import { CupedLift, cupedLift } from './cuped';
 import { ExperimentKeys, VariantLift, variantLifts } from './variants';
