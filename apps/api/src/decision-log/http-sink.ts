@@ -49,7 +49,12 @@ export interface HttpSinkOptions {
 
 /** The first retry waits up to this, each next one twice as long, up to RETRY_CAP_MS. */
 const RETRY_BASE_MS = 250;
-const RETRY_CAP_MS = 30_000;
+/**
+ * A down collector is asked again within 5 s: one connection attempt, which costs it nothing, and
+ * the service notices it is back within 5 s, where a 30 s cap let the buffer fill (and drop) for
+ * up to half a minute after it was.
+ */
+const RETRY_CAP_MS = 5_000;
 
 /** A POST's outcome: delivered, worth retrying (after `waitMs` if the collector said), or refused. */
 type PostResult =
