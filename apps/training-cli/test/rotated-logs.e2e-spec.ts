@@ -25,6 +25,16 @@ function expectClose(actual: unknown, expected: unknown, tolerance: number, at =
   }
 }
 
+/** What each of 3 shards of `command` prints: one line, its partial `parts/<command>-<i>.json`. */
+const shardSummaries = (command: string) =>
+  [0, 1, 2].map((i) =>
+    expect.stringMatching(
+      new RegExp(
+        `^${command} shard ${i}/3: \\d+ decisions of the log's \\d+ lines in [\\d.]+ s -> .*${command}-${i}\\.json\n$`,
+      ),
+    ),
+  );
+
 /** Lines of the decisions log the collector received twice: the last batch of the first file. */
 const RETRIED = 40;
 
@@ -137,15 +147,7 @@ describe('training-cli on logs kept in several files', () => {
     const sut = await combine('--json');
 
     expect(shards.map((shard) => shard.code)).toEqual([0, 0, 0]);
-    expect(shards.map((shard) => shard.stdout)).toEqual(
-      [0, 1, 2].map((i) =>
-        expect.stringMatching(
-          new RegExp(
-            `^uplift shard ${i}/3: \\d+ decisions of the log's \\d+ lines in [\\d.]+ s -> .*uplift-${i}\\.json\n$`,
-          ),
-        ),
-      ),
-    );
+    expect(shards.map((shard) => shard.stdout)).toEqual(shardSummaries('uplift'));
     expect(sut.code).toBe(0);
     expect(sut.stderr).toBe(copiesWarning());
     expectClose(JSON.parse(sut.stdout), JSON.parse(one.stdout), 1e-9);
@@ -243,15 +245,7 @@ describe('training-cli on logs kept in several files', () => {
     const sut = await combine('--json');
 
     expect(shards.map((shard) => shard.code)).toEqual([0, 0, 0]);
-    expect(shards.map((shard) => shard.stdout)).toEqual(
-      [0, 1, 2].map((i) =>
-        expect.stringMatching(
-          new RegExp(
-            `^ope shard ${i}/3: \\d+ decisions of the log's \\d+ lines in [\\d.]+ s -> .*ope-${i}\\.json\n$`,
-          ),
-        ),
-      ),
-    );
+    expect(shards.map((shard) => shard.stdout)).toEqual(shardSummaries('ope'));
     expect(sut.code).toBe(0);
     expect(sut.stderr).toBe(copiesWarning());
     const report = JSON.parse(one.stdout);

@@ -33,29 +33,8 @@ export {
   FomoFactorsDto,
   NudgeDto,
 } from './dto/analyze-engagement-response.dto';
-export { DecisionLogError } from './decision-log/decision-log-error';
-export { parseDecisionLine, parseOutcomeLine } from './decision-log/decision-log-parsers';
+export * from './decision-log';
 export { validDecisionRequest } from './decision-log/decision-request';
-export {
-  ByteRange,
-  forEachLine,
-  forEachLogLine,
-  isGzipped,
-  lineName,
-  LogLine,
-} from './decision-log/decision-log-reader';
-export {
-  CLOSED_LOOP_FILES,
-  Dated,
-  DecisionRecord,
-  DeliveredNudge,
-  GhostNudge,
-  NUDGE_ACTIONS,
-  OUTCOME_ACTIONS,
-  OutcomeAction,
-  OutcomeRecord,
-  SlottedNudge,
-} from './decision-log/decision-log-records';
 export {
   EXAMPLE_ANALYSIS,
   EXAMPLE_BATCH_REQUEST,

@@ -17,18 +17,14 @@ import {
   printReport,
 } from '../../cli/log-options';
 import { ProgressService, warnOnStderr } from '../../cli/progress.service';
-import { CliUsageError } from '../../cli/cli-errors';
-import { plural } from '../../cli/format';
-import { ONE_SHARD } from '../../cli/learner-partitions';
+import { runShardable, ShardFlags } from '../../cli/sharded-run';
 import { MAX_THREADS, parseShard, Shard, STREAM_OPTIONS } from '../../cli/shard-option';
 import { OPE_OPTIONS, PARSE_OPE_OPTION } from './ope-options';
 import { opeText } from './ope-text';
 import { OPE_DEFAULTS, OpeRequest, OpeService } from './ope.service';
 
-export interface OpeOptions extends OpeRequest {
+export interface OpeOptions extends OpeRequest, ShardFlags {
   readonly json?: boolean;
-  readonly shard?: Shard;
-  readonly partial?: string;
 }
 
 /**
@@ -49,29 +45,19 @@ export class OpeCommand extends CliCommand {
   }
 
   async run(_args: string[], options: OpeOptions): Promise<void> {
-    if (options.partial === undefined) {
-      if (options.shard !== undefined) {
-        throw new CliUsageError(
-          '--shard: give --partial FILE too: a shard writes a partial for combine',
-        );
-      }
-      const { report, candidate } = await this.ope.evaluate(options, warnOnStderr);
-      printReport(report, options.json, () => opeText(report, candidate));
-      return;
-    }
-    const reportFlag = [
-      options.html !== undefined && '--html',
-      options.json === true && '--json',
-    ].find((flag) => flag !== false);
-    if (reportFlag !== undefined) {
-      throw new CliUsageError(`${reportFlag}: give it to combine: a partial has no report`);
-    }
-    const shard = options.shard ?? ONE_SHARD;
-    const started = performance.now();
-    const tally = await this.ope.writePartial(options, shard, options.partial, warnOnStderr);
-    const seconds = (performance.now() - started) / 1000;
-    this.progress.summary(
-      `ope shard ${shard.index}/${shard.count}: ${plural(tally.decisions, 'decision')} of the log's ${plural(tally.decisionLines, 'line')} in ${seconds.toFixed(1)} s -> ${options.partial}`,
+    const reportFlags = [options.html !== undefined && '--html', options.json === true && '--json'];
+    await runShardable(
+      'ope',
+      options,
+      reportFlags,
+      {
+        report: async () => {
+          const { report, candidate } = await this.ope.evaluate(options, warnOnStderr);
+          printReport(report, options.json, () => opeText(report, candidate));
+        },
+        write: (shard, partial) => this.ope.writePartial(options, shard, partial, warnOnStderr),
+      },
+      this.progress,
     );
   }
 

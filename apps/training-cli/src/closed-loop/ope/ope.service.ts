@@ -7,7 +7,8 @@ import { configWithObjective, requireServable } from '../../cli/engine-config';
 import { ONE_SHARD } from '../../cli/learner-partitions';
 import { LogPaths, resolveLogs } from '../../cli/log-file';
 import { Shard } from '../../cli/shard-option';
-import { writeHtmlPage, writeTextFile } from '../../cli/text-file-writer';
+import { writePartialFile } from '../../cli/sharded-run';
+import { writeHtmlPage } from '../../cli/text-file-writer';
 import { requireOverlap } from '../uplift/uplift-stream';
 import { placeLine } from '../uplift/uplift-tally';
 import { copiesWarning } from '../uplift/uplift-text';
@@ -201,11 +202,7 @@ export class OpeService {
     warn: (line: string) => void,
   ): Promise<OpeTally> {
     const { run, tally } = await this.tally(request, shard, warn);
-    try {
-      await writeTextFile(path, (out) => out.write(`${opePartialJson({ shard, run, tally })}\n`));
-    } catch (error) {
-      throw new CliUsageError(`--partial ${path}: cannot write it (${(error as Error).message})`);
-    }
+    await writePartialFile(path, opePartialJson({ shard, run, tally }));
     return tally;
   }
 

@@ -11,17 +11,13 @@ import {
   printReport,
 } from '../../cli/log-options';
 import { ProgressService, warnOnStderr } from '../../cli/progress.service';
-import { CliUsageError } from '../../cli/cli-errors';
-import { plural } from '../../cli/format';
-import { ONE_SHARD } from '../../cli/learner-partitions';
+import { runShardable, ShardFlags } from '../../cli/sharded-run';
 import { MAX_THREADS, parseShard, Shard, STREAM_OPTIONS } from '../../cli/shard-option';
 import { upliftText } from './uplift-text';
 import { UPLIFT_DEFAULTS, UpliftRequest, UpliftService } from './uplift.service';
 
-export interface UpliftOptions extends UpliftRequest {
+export interface UpliftOptions extends UpliftRequest, ShardFlags {
   readonly json?: boolean;
-  readonly shard?: Shard;
-  readonly partial?: string;
 }
 
 /** `--target-lift`, of `uplift` and of `combine`. */
@@ -61,30 +57,23 @@ export class UpliftCommand extends CliCommand {
   }
 
   async run(_args: string[], options: UpliftOptions): Promise<void> {
-    if (options.partial === undefined) {
-      if (options.shard !== undefined) {
-        throw new CliUsageError(
-          '--shard: give --partial FILE too: a shard writes a partial for combine',
-        );
-      }
-      const report = await this.uplift.measure(options, warnOnStderr);
-      printReport(report, options.json, () => upliftText(report));
-      return;
-    }
-    const reportFlag = [
+    const reportFlags = [
       options.html !== undefined && '--html',
       options.targetLift !== undefined && '--target-lift',
       options.json === true && '--json',
-    ].find((flag) => flag !== false);
-    if (reportFlag !== undefined) {
-      throw new CliUsageError(`${reportFlag}: give it to combine: a partial has no report`);
-    }
-    const shard = options.shard ?? ONE_SHARD;
-    const started = performance.now();
-    const tally = await this.uplift.writePartial(options, shard, options.partial);
-    const seconds = (performance.now() - started) / 1000;
-    this.progress.summary(
-      `uplift shard ${shard.index}/${shard.count}: ${plural(tally.decisions, 'decision')} of the log's ${plural(tally.decisionLines, 'line')} in ${seconds.toFixed(1)} s -> ${options.partial}`,
+    ];
+    await runShardable(
+      'uplift',
+      options,
+      reportFlags,
+      {
+        report: async () => {
+          const report = await this.uplift.measure(options, warnOnStderr);
+          printReport(report, options.json, () => upliftText(report));
+        },
+        write: (shard, partial) => this.uplift.writePartial(options, shard, partial),
+      },
+      this.progress,
     );
   }
 

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Injectable } from '@nestjs/common';
-import { CliUsageError } from '../../cli/cli-errors';
 import { LogPaths, resolveLogs } from '../../cli/log-file';
 import { loadConfigFlag } from '../../cli/engine-config';
 import { ONE_SHARD } from '../../cli/learner-partitions';
 import { Shard } from '../../cli/shard-option';
-import { writeHtmlPage, writeTextFile } from '../../cli/text-file-writer';
+import { writePartialFile } from '../../cli/sharded-run';
+import { writeHtmlPage } from '../../cli/text-file-writer';
 import { configHashes, expectedShares } from './groups';
 import { UpliftReport, upliftReport } from './uplift';
 import { upliftHtml } from './uplift-html';
@@ -81,11 +81,7 @@ export class UpliftService {
   /** Tallies the learners of `shard` into a partial file, for `combine`. */
   async writePartial(request: UpliftRequest, shard: Shard, path: string): Promise<UpliftTally> {
     const { run, tally } = await this.tally(request, shard);
-    try {
-      await writeTextFile(path, (out) => out.write(`${partialJson({ shard, run, tally })}\n`));
-    } catch (error) {
-      throw new CliUsageError(`--partial ${path}: cannot write it (${(error as Error).message})`);
-    }
+    await writePartialFile(path, partialJson({ shard, run, tally }));
     return tally;
   }
 
