@@ -72,8 +72,8 @@ function opeCommand(
     tally: tallyOpePartition,
     refuse: (text, where) => {
       const { record, day } = parseDecisionLine(text, where);
-      if (!record.assignment.holdout)
-        weighDecision(record, day, where, policies, new SlateWeightings());
+      if (record.assignment.holdout) return;
+      weighDecision(record, day, where, policies, new SlateWeightings());
     },
     job: (join) => ({
       ...join,
