@@ -54,7 +54,7 @@ export async function runShardable(
   );
 }
 
-/** Writes a shard's partial (its JSON text) to `path`; a file that cannot be written is a usage error. */
+/** Writes a shard's partial (its JSON) to `path`; a file it cannot write is a usage error. */
 export async function writePartialFile(path: string, json: string): Promise<void> {
   try {
     await writeTextFile(path, (out) => out.write(`${json}\n`));

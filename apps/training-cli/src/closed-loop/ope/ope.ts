@@ -20,15 +20,18 @@ import { fitRewardModels, foldOf } from './reward-model';
  * over the learners it serves (docs/closed-loop.md, "What a decision earns"). Each decision's
  * slate is reweighted by the pseudo-inverse estimator (slate-weights.ts), and the doubly robust
  * estimate adds a cross-fitted reward model (reward-model.ts); the sums they are made of are
- * tallied per bucket of learners (ope-tally.ts). Every estimate is made for the
- * candidate and for a baseline (the logging policy, or another config) on the same decisions, so
- * their difference, the number a ship decision needs, gets a paired interval.
+ * tallied per bucket of learners (ope-tally.ts). Every estimate is made for the candidate and for
+ * a baseline (the logging policy, or another config) on the same decisions, so their difference,
+ * the number a ship decision needs, gets a paired interval.
  */
 
 const ESTIMATORS = ['ips', 'snips', 'dr'] as const;
 export type Estimator = (typeof ESTIMATORS)[number];
 
-/** Per unit (a bucket of learners), the sums each estimate is a ratio of: n, then for candidate and baseline Σw, Σw·r, Σdr. */
+/**
+ * Per unit (a bucket of learners), the sums each estimate is a ratio of: n, then for the
+ * candidate and the baseline Σw, Σw·r and Σdr.
+ */
 const COLUMNS = 7;
 const COUNT = 0;
 const CANDIDATE = 1;

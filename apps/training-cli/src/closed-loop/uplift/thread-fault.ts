@@ -2,9 +2,9 @@ import { DecisionLogError } from '@app/contract/decision-log';
 import { CliUsageError } from '../../cli/cli-errors';
 
 /**
- * How a job on an `uplift` thread may end besides its answer, as data a thread can post: the
- * logs refused (a bad line, a damaged file: a usage error's message), or a fault of the program
- * (its stack).
+ * How a job on a log thread (`uplift`'s, `ope`'s) may end besides its answer, as data it can
+ * post: the logs refused (a bad line, a damaged file: a usage error's message), or a fault of the
+ * program (its stack).
  */
 export interface ThreadFault {
   readonly refusal?: string;
