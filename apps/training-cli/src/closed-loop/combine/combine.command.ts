@@ -10,7 +10,7 @@ import { combinePartials, readPartialJson, readUpliftPartial } from '../uplift/u
 import { upliftText } from '../uplift/uplift-text';
 import { TARGET_LIFT_OPTION, UPLIFT_HTML_OPTION } from '../uplift/uplift.command';
 import { UpliftService } from '../uplift/uplift.service';
-import { combineOpePartials, readOpePartial } from '../ope/ope-partial';
+import { combineOpePartials, PartialHead, partialHead, readOpePartial } from '../ope/ope-partial';
 import { opeText } from '../ope/ope-text';
 import { OpeService } from '../ope/ope.service';
 
@@ -25,8 +25,7 @@ export interface CombineOptions {
  * `combine`: the report of a sharded run, from the partials its shards wrote
  * (`uplift --shard I/N --partial FILE` or `ope --shard I/N --partial FILE`). The partials'
  * tallies add up to the tally one process would have made, so the report is the one-process
- * report (docs/closed-loop.md "Evaluation at
- * platform scale").
+ * report (docs/closed-loop.md "Evaluation at platform scale").
  */
 @Command({
   name: 'combine',
@@ -46,9 +45,15 @@ export class CombineCommand extends CliCommand {
       throw new CliUsageError('--partial: give the partial of every shard');
     }
     const { files } = await resolveLog(options.partial, '--partial');
-    const read = await Promise.all(
-      files.map(async (file) => readPartialJson(await readFile(file, 'utf8'), file)),
-    );
+    const readJson = async (i: number) =>
+      readPartialJson(await readFile(files[i], 'utf8'), files[i]);
+    // An ope partial is 8 MB: of each, only its kind, shard and run are kept here, and the
+    // tallies are read again one at a time as they are merged.
+    const read = [];
+    for (let i = 0; i < files.length; i++) {
+      const { kind, json } = await readJson(i);
+      read.push(kind === 'ope' ? { kind, json: partialHead(json) } : { kind, json });
+    }
     const kind = read[0].kind;
     read.forEach((partial, i) => {
       if (partial.kind !== kind) {
@@ -61,13 +66,17 @@ export class CombineCommand extends CliCommand {
       if (options.targetLift !== undefined) {
         throw new CliUsageError('--target-lift: an uplift setting, but these are ope partials');
       }
-      const partials = read.map(({ json }, i) => readOpePartial(json, files[i]));
-      const { run, tally } = combineOpePartials(partials, files);
+      const heads = read.map(({ json }) => json as PartialHead);
+      const { run, tally } = await combineOpePartials(heads, files, async (i) =>
+        readOpePartial((await readJson(i)).json, files[i]),
+      );
       const { report, candidate } = await this.ope.report(run, tally, options.html, warnOnStderr);
       printReport(report, options.json, () => opeText(report, candidate));
       return;
     }
-    const partials = read.map(({ json }, i) => readUpliftPartial(json, files[i]));
+    const partials = read.map(({ json }, i) =>
+      readUpliftPartial(json as Record<string, unknown>, files[i]),
+    );
     const { run, tally } = combinePartials(partials, files);
     const report = await this.uplift.report(run, tally, options, warnOnStderr);
     printReport(report, options.json, () => upliftText(report));

@@ -1,6 +1,6 @@
 import { CliUsageError } from '../../cli/cli-errors';
 import { readPartialJson } from '../uplift/uplift-partial';
-import { OpeRun, combineOpePartials, opePartialJson, readOpePartial } from './ope-partial';
+import { combineOpePartials, OpeRun, opePartialJson, readOpePartial } from './ope-partial';
 import { BUCKET_COLUMNS, emptyCounts, OpeTally } from './ope-tally';
 import { BUCKETS } from './reward-model';
 
@@ -38,7 +38,7 @@ describe('ope partials', () => {
     expect(sut.tally).toEqual(written.tally);
   });
 
-  it("combine into the shards' sums, in shard order", () => {
+  it("combine into the shards' sums, in shard order", async () => {
     const parts = [1, 0].map((index) =>
       read(
         opePartialJson({ shard: { index, count: 2 }, run: RUN, tally: tally(index + 2, index) }),
@@ -46,7 +46,9 @@ describe('ope partials', () => {
       ),
     );
 
-    const { run, tally: sut } = combineOpePartials(parts, ['p1.json', 'p0.json']);
+    const { run, tally: sut } = await combineOpePartials(parts, ['p1.json', 'p0.json'], (i) =>
+      Promise.resolve(parts[i]),
+    );
 
     expect(run).toEqual(RUN);
     expect([sut.decisions, sut.learners, sut.rewards]).toEqual([5, 5, 2 / 3]);
@@ -57,7 +59,7 @@ describe('ope partials', () => {
     expect([sut.decisionLines, sut.outcomeLines]).toEqual([10, 4]);
   });
 
-  it('are refused from different runs, or cut short', () => {
+  it('are refused from different runs, or cut short', async () => {
     const part = (index: number, run: OpeRun) =>
       read(
         opePartialJson({ shard: { index, count: 2 }, run, tally: tally(1, 0) }),
@@ -65,9 +67,10 @@ describe('ope partials', () => {
       );
     const reseeded = { ...RUN, settings: { ...RUN.settings, seed: 2 } };
 
-    expect(() =>
-      combineOpePartials([part(0, RUN), part(1, reseeded)], ['p0.json', 'p1.json']),
-    ).toThrow(
+    const parts = [part(0, RUN), part(1, reseeded)];
+    await expect(
+      combineOpePartials(parts, ['p0.json', 'p1.json'], (i) => Promise.resolve(parts[i])),
+    ).rejects.toThrow(
       new CliUsageError('p1.json: --seed 2, but p0.json has 1: the partials are of different runs'),
     );
     const text = opePartialJson({ shard: { index: 0, count: 1 }, run: RUN, tally: tally(1, 0) });

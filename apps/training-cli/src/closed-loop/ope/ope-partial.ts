@@ -101,30 +101,38 @@ function runFacts(run: OpeRun): [string, string][] {
   ];
 }
 
+/** What a partial says of itself before its tally is read: its shard and its run. */
+export interface PartialHead {
+  readonly shard: Shard;
+  readonly run: OpeRun;
+}
+
+export const partialHead = (json: Record<string, unknown>): PartialHead => ({
+  shard: json.shard as Shard,
+  run: json.run as OpeRun,
+});
+
 /**
- * The tally of all shards: the partials (named by `names`) must be the N shards of one run, each
- * once; merged in shard order.
+ * The tally of all shards: the partials (`heads`, named by `names`) must be the N shards of one
+ * run, each once. Each is read (`read`) and merged in shard order, one at a time, so memory holds
+ * one partial's 8 MB whatever the number of shards.
  */
-export function combineOpePartials(
-  partials: readonly OpePartial[],
+export async function combineOpePartials(
+  heads: readonly PartialHead[],
   names: readonly string[],
-): { run: OpeRun; tally: OpeTally } {
-  const order = checkShards(partials, names, runFacts);
-  const first = partials[order[0]];
-  const counts = emptyCounts(first.run.settings.folds);
+  read: (index: number) => Promise<OpePartial>,
+): Promise<{ run: OpeRun; tally: OpeTally }> {
+  const order = checkShards(heads, names, runFacts);
+  const { run } = heads[order[0]];
+  const counts = emptyCounts(run.settings.folds);
   const buckets = new Float64Array(BUCKETS * BUCKET_COLUMNS);
   const all = Int32Array.from({ length: BUCKETS }, (_, bucket) => bucket);
+  let lines = { decisionLines: 0, outcomeLines: 0 };
   for (const index of order) {
-    addCounts(counts, partials[index].tally);
-    addBucketSums(buckets, all, partials[index].tally.buckets);
+    const { tally } = await read(index);
+    addCounts(counts, tally);
+    addBucketSums(buckets, all, tally.buckets);
+    lines = { decisionLines: tally.decisionLines, outcomeLines: tally.outcomeLines };
   }
-  return {
-    run: first.run,
-    tally: {
-      ...counts,
-      decisionLines: first.tally.decisionLines,
-      outcomeLines: first.tally.outcomeLines,
-      buckets,
-    },
-  };
+  return { run, tally: { ...counts, ...lines, buckets } };
 }
