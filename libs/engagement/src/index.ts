@@ -45,5 +45,10 @@ export { ChosenNudge, chooseNudges } from './policy/choose-nudges';
 export { explorationPropensity } from './policy/exploration';
 export { Suppression } from './policy/fatigue';
 export { compareNudges } from './policy/ranking';
-export { RequestSlatePolicy, slatePolicy } from './pipeline/slate-policy';
+export {
+  ranksAlike,
+  requestRanking,
+  RequestSlatePolicy,
+  slatePolicy,
+} from './pipeline/slate-policy';
 export { forEachSlate, Slate, SlatePolicy, slateProbability } from './policy/slate';

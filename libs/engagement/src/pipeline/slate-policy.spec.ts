@@ -8,7 +8,7 @@ import {
 } from '@app/contract';
 import { analyzeLearner } from './analyze-learner';
 import { buildEngineConfig } from '../config/engine-config.loader';
-import { slatePolicy } from './slate-policy';
+import { ranksAlike, requestRanking, slatePolicy } from './slate-policy';
 import { forEachSlate, Slate, slateProbability } from '../policy/slate';
 import { constantModels } from '../testing/model-fixtures';
 
@@ -122,6 +122,58 @@ describe(slatePolicy.name, () => {
     }
     // Exploring draws every type into the first slot, and sending nothing too.
     expect([...drawn].sort()).toEqual([...RANKED, 'none'].sort());
+  });
+});
+
+describe(ranksAlike.name, () => {
+  const models = constantModels({ event_fomo: 0.9 });
+  const stateOf = (settings: object, set: ModelSet | undefined = models) => ({
+    config: buildEngineConfig(settings),
+    models: set,
+  });
+  const experiment = (overrides: object) => ({
+    assignment: {
+      experiments: [
+        {
+          key: 'fewer',
+          variants: [
+            { key: 'control', weight: 0.5 },
+            { key: 'one', weight: 0.5, overrides },
+          ],
+        },
+      ],
+    },
+  });
+
+  it('holds for policies that differ only in ε, max_nudges and the weekly cap, and then one ranking serves both', () => {
+    const logging = stateOf({ policy: { exploration_epsilon: 0.2 } });
+    const candidate = stateOf({ max_nudges: 1, fatigue: { max_nudges_per_7_days: 2 } });
+    expect(ranksAlike(logging, candidate)).toBe(true);
+    for (const body of [EXAMPLE_REQUEST, EXAMPLE_HISTORY_REQUEST]) {
+      const request = valid(body);
+      const shared = requestRanking(request, logging);
+      const own = slatePolicy(request, candidate);
+      expect(slatePolicy(request, candidate, undefined, shared)).toEqual(own);
+      // max_nudges 1 leaves one slot; the history's one delivery this week leaves the cap room.
+      expect(own.slots).toBe(1);
+    }
+  });
+
+  it('fails for anything else the ranking reads, or other models', () => {
+    const logging = stateOf({});
+    for (const settings of [
+      { policy: { disabled_types: ['quiz'] } },
+      { fatigue: { cooldown_days: { quiz: 1 } } },
+      { assignment: { holdout_percent: 30 } },
+      experiment({ max_nudges: 1 }),
+      { messages: { resume_peer_gap: { title: 'Your resume, please', action: 'Upload it' } } },
+    ]) {
+      expect([settings, ranksAlike(logging, stateOf(settings))]).toEqual([settings, false]);
+    }
+    expect(ranksAlike(logging, { config: logging.config, models: undefined })).toBe(false);
+    expect(
+      ranksAlike(stateOf(experiment({ max_nudges: 1 })), stateOf(experiment({ max_nudges: 1 }))),
+    ).toBe(true);
   });
 });
 

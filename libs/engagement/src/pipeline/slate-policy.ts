@@ -1,7 +1,14 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ValidRequest } from '@app/contract';
 import { NudgeType } from '@app/learner';
-import { decideForLearner, EngineState, LearnerFacts, learnerFacts } from './analyze-learner';
-import { variantConfig } from '../config/engine-config';
+import {
+  decideForLearner,
+  EngineState,
+  LearnerDecision,
+  LearnerFacts,
+  learnerFacts,
+} from './analyze-learner';
+import { EngineConfig, variantConfig } from '../config/engine-config';
 import { rankingConfig } from '../policy/exploration';
 import { fatigueState } from '../policy/fatigue';
 import { SlatePolicy } from '../policy/slate';
@@ -18,22 +25,35 @@ export interface RequestSlatePolicy extends SlatePolicy {
 }
 
 /**
+ * The ranking behind a policy's slate: the engine's decision under rankingConfig, which
+ * delivers every candidate in rank order. Policies that rank alike (ranksAlike) share it.
+ */
+export function requestRanking(
+  valid: ValidRequest,
+  state: EngineState,
+  facts: LearnerFacts = learnerFacts(valid),
+): LearnerDecision {
+  return decideForLearner(
+    valid,
+    { config: rankingConfig(state.config), models: state.models },
+    facts,
+  );
+}
+
+/**
  * What the engine's policy (`state`) does with this request's slots, as probabilities: the
  * nudges it ranks (every rested, worded rule and model nudge, best first), the slots it may fill
  * and its ε, all from the learner's (variant's) config. The learner's holdout is not applied:
  * this is what the policy does for a learner it serves. Pass the request's `facts` when asking
- * more than one policy about it.
+ * more than one policy about it, and its `ranking` (requestRanking) when another policy that
+ * ranks alike has made it.
  */
 export function slatePolicy(
   valid: ValidRequest,
   state: EngineState,
   facts: LearnerFacts = learnerFacts(valid),
+  ranking: LearnerDecision = requestRanking(valid, state, facts),
 ): RequestSlatePolicy {
-  const ranking = decideForLearner(
-    valid,
-    { config: rankingConfig(state.config), models: state.models },
-    facts,
-  );
   const config = variantConfig(state.config, ranking.assignment);
   const fatigue = fatigueState(valid.deliveries, valid.asOf, config.fatigue);
   const rested = fatigueState([], valid.asOf, config.fatigue);
@@ -52,4 +72,50 @@ export function slatePolicy(
     coolingDown: new Set(fatigue.coolingDown.keys()),
     historyMatters,
   };
+}
+
+/**
+ * What of a config the ranking reads: all of rankingConfig but its texts (`canonical`, `hash`,
+ * `deprecations`), the compiled catalogs (their sources, in `canonical`, stand for them) and the
+ * variants, which are compared one by one (a variant's config lists the variants again).
+ */
+function rankingSettings(config: EngineConfig) {
+  const ranking = rankingConfig(config);
+  const settings = Object.entries(ranking).filter(([key]) => !NOT_COMPARED.has(key));
+  const sources = (JSON.parse(ranking.canonical) as { catalogs: unknown }).catalogs;
+  return { settings, sources };
+}
+const NOT_COMPARED = new Set<string>(['canonical', 'hash', 'deprecations', 'catalogs', 'variants']);
+
+/** A config's own settings rank alike (its variants aside). */
+function settingsRankAlike(a: EngineConfig, b: EngineConfig): boolean {
+  const left = rankingSettings(a);
+  const right = rankingSettings(b);
+  return (
+    isDeepStrictEqual(left.settings, right.settings) &&
+    isDeepStrictEqual(left.sources, right.sources)
+  );
+}
+
+function configsRankAlike(a: EngineConfig, b: EngineConfig): boolean {
+  return (
+    settingsRankAlike(a, b) &&
+    a.variants.size === b.variants.size &&
+    [...a.variants].every(([key, variant]) => {
+      const other = b.variants.get(key);
+      return other !== undefined && settingsRankAlike(variant, other);
+    })
+  );
+}
+
+/**
+ * Whether two policies rank every request alike: their configs differ at most in what
+ * slatePolicy reads on its own (ε, `max_nudges`, the weekly cap), and their models are the same
+ * (the same set, or sets of the same version). Then one requestRanking serves both.
+ */
+export function ranksAlike(a: EngineState, b: EngineState): boolean {
+  const sameModels =
+    a.models === b.models ||
+    (a.models !== undefined && b.models !== undefined && a.models.version === b.models.version);
+  return sameModels && (a.config === b.config || configsRankAlike(a.config, b.config));
 }

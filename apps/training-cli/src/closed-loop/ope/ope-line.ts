@@ -4,6 +4,8 @@ import {
   explorationPropensity,
   learnerFacts,
   policyVersion,
+  ranksAlike,
+  requestRanking,
   RequestSlatePolicy,
   Slate,
   slatePolicy,
@@ -143,6 +145,24 @@ export interface WeighedDecision {
   readonly support: { readonly candidate?: SupportNote; readonly baseline?: SupportNote };
 }
 
+/** Which of the candidate and the baseline rank as the logging policy does: found once each. */
+interface SharedRankings {
+  readonly candidate: boolean;
+  readonly baseline: boolean;
+}
+const sharedRankings = new WeakMap<OpePolicies, SharedRankings>();
+function sharedRankingsOf(policies: OpePolicies): SharedRankings {
+  let shared = sharedRankings.get(policies);
+  if (shared === undefined) {
+    shared = {
+      candidate: ranksAlike(policies.logging, policies.candidate),
+      baseline: policies.baseline !== undefined && ranksAlike(policies.logging, policies.baseline),
+    };
+    sharedRankings.set(policies, shared);
+  }
+  return shared;
+}
+
 /**
  * Weighs a decision not held out (`where` names its line in errors): any line the logging policy
  * could not have made, or that lacks its request, is a usage error. `weightings` remembers the
@@ -158,11 +178,22 @@ export function weighDecision(
   const valid = requireRequest(record, day, where);
   const slate = loggedSlate(record, where);
   const facts = learnerFacts(valid);
-  const logging = slatePolicy(valid, policies.logging, facts);
+  // A candidate that differs from the logging policy only in its slots or ε (the common case)
+  // ranks as it does: the ranking, most of a policy's cost, is made once.
+  const shared = sharedRankingsOf(policies);
+  const ranking = requestRanking(valid, policies.logging, facts);
+  const logging = slatePolicy(valid, policies.logging, facts, ranking);
   checkLogging(record, slate, logging, policies, where);
-  const candidate = slatePolicy(valid, policies.candidate, facts);
+  const candidate = slatePolicy(
+    valid,
+    policies.candidate,
+    facts,
+    shared.candidate ? ranking : undefined,
+  );
   const baseline =
-    policies.baseline === undefined ? logging : slatePolicy(valid, policies.baseline, facts);
+    policies.baseline === undefined
+      ? logging
+      : slatePolicy(valid, policies.baseline, facts, shared.baseline ? ranking : undefined);
   const forCandidate = weightings.of(logging, candidate);
   const forBaseline = weightings.of(logging, baseline);
   const candidateNote = supportNote(forCandidate, logging);
