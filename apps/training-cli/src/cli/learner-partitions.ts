@@ -107,17 +107,32 @@ function partitionOf(layout: PartitionLayout, hash: number): number {
   return Math.floor(hash / layout.shardCount) % layout.count;
 }
 
+/** The most UTF-8 bytes a string of `length` UTF-16 units can take. */
+const utf8Bound = (length: number) => 3 * length;
+const NEWLINE = 0x0a;
+
 /**
  * One writer's share of a partition pass on disk (the main thread's, a worker's): records (one
  * line each, the caller's format) are appended to the partition of their key's hash, in files of
- * the writer's own, so threads never share a file. Memory holds at most FLUSH_BYTES of records.
+ * the writer's own, so threads never share a file. Each record is copied as UTF-8 into a buffer
+ * of FLUSH_BYTES outside the JavaScript heap as it is added, so its string dies young instead of
+ * being carried through garbage collections until the write; a full buffer is written out file
+ * by file, each file's records in the order added.
  */
 export class PartitionWriter {
-  private readonly buffers = new Map<string, string[]>();
-  private readonly descriptors = new Map<string, number>();
-  /** Each partition's file per kind, made once: a path per record would cost more than it. */
-  private readonly paths: Record<RecordKind, string[]> = { decisions: [], outcomes: [], ids: [] };
-  private buffered = 0;
+  private readonly arena = Buffer.allocUnsafe(FLUSH_BYTES);
+  /** The arena's records regrouped by file for writing. */
+  private readonly grouped = Buffer.allocUnsafe(FLUSH_BYTES);
+  private used = 0;
+  /** Per record in the arena: its file's number and its end. */
+  private recordFiles: Int32Array = new Int32Array(4096);
+  private recordEnds: Int32Array = new Int32Array(4096);
+  private records = 0;
+  /** Each file's path, by number; a file is numbered when its first record comes. */
+  private readonly paths: string[] = [];
+  private readonly descriptors: (number | undefined)[] = [];
+  /** Each partition's file number per kind: a path per record would cost more than it. */
+  private readonly files: Record<RecordKind, number[]> = { decisions: [], outcomes: [], ids: [] };
 
   constructor(
     private readonly layout: PartitionLayout,
@@ -127,25 +142,54 @@ export class PartitionWriter {
   /** Appends a record (no newline in it) to the partition of the key with this hash. */
   add(hash: number, kind: RecordKind, record: string): void {
     const partition = partitionOf(this.layout, hash);
-    const paths = this.paths[kind];
-    const path = (paths[partition] ??= pathOf(this.layout, partition, kind, this.name));
-    const buffer = this.buffers.get(path);
-    if (buffer === undefined) this.buffers.set(path, [record]);
-    else buffer.push(record);
-    this.buffered += record.length + 1;
-    if (this.buffered >= FLUSH_BYTES) this.flush();
+    const files = this.files[kind];
+    let file = files[partition];
+    if (file === undefined) {
+      file = files[partition] = this.paths.length;
+      this.paths.push(pathOf(this.layout, partition, kind, this.name));
+    }
+    const bound = utf8Bound(record.length) + 1;
+    if (this.used + bound > FLUSH_BYTES) this.flush();
+    if (bound > FLUSH_BYTES) {
+      writeSync(this.descriptor(file), `${record}\n`);
+      return;
+    }
+    this.used += this.arena.write(record, this.used);
+    this.arena[this.used++] = NEWLINE;
+    if (this.records === this.recordEnds.length) {
+      this.recordFiles = grown(this.recordFiles);
+      this.recordEnds = grown(this.recordEnds);
+    }
+    this.recordFiles[this.records] = file;
+    this.recordEnds[this.records++] = this.used;
   }
 
-  /** Writes every buffer out, each to the end of its file. */
+  private descriptor(file: number): number {
+    return (this.descriptors[file] ??= openSync(this.paths[file], 'a'));
+  }
+
+  /** Writes the arena out: its records regrouped by file, then one write per file. */
   private flush(): void {
-    for (const [path, buffer] of this.buffers) {
-      if (buffer.length === 0) continue;
-      let descriptor = this.descriptors.get(path);
-      if (descriptor === undefined) this.descriptors.set(path, (descriptor = openSync(path, 'a')));
-      writeSync(descriptor, `${buffer.join('\n')}\n`);
-      buffer.length = 0;
+    const count = this.records;
+    // Each file's bytes, then where its records start in `grouped` (a counting sort).
+    const starts = new Float64Array(this.paths.length + 1);
+    for (let i = 0; i < count; i++) {
+      const begin = i === 0 ? 0 : this.recordEnds[i - 1];
+      starts[this.recordFiles[i] + 1] += this.recordEnds[i] - begin;
     }
-    this.buffered = 0;
+    for (let file = 0; file < this.paths.length; file++) starts[file + 1] += starts[file];
+    const at = starts.slice(0, this.paths.length);
+    for (let i = 0; i < count; i++) {
+      const begin = i === 0 ? 0 : this.recordEnds[i - 1];
+      const file = this.recordFiles[i];
+      at[file] += this.arena.copy(this.grouped, at[file], begin, this.recordEnds[i]);
+    }
+    for (let file = 0; file < this.paths.length; file++) {
+      const length = starts[file + 1] - starts[file];
+      if (length > 0) writeSync(this.descriptor(file), this.grouped, starts[file], length);
+    }
+    this.used = 0;
+    this.records = 0;
   }
 
   /** Writes what the buffers hold and closes the files: every record added is on disk. */
@@ -156,9 +200,15 @@ export class PartitionWriter {
 
   /** Closes the files, written or not: safe to call twice, and after a failure. */
   close(): void {
-    for (const descriptor of this.descriptors.values()) closeSync(descriptor);
-    this.descriptors.clear();
+    for (const descriptor of this.descriptors) if (descriptor !== undefined) closeSync(descriptor);
+    this.descriptors.length = 0;
   }
+}
+
+function grown(array: Int32Array): Int32Array {
+  const larger = new Int32Array(2 * array.length);
+  larger.set(array);
+  return larger;
 }
 
 /** A partition's records of one kind: each writer's (in `writers` order) in the order added. */

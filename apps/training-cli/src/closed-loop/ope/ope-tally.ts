@@ -148,9 +148,37 @@ interface Pending {
   readonly place: LinePlace;
 }
 
+/** The columns of a design vector that are not 0: the intercept, the features, the slate's cells. */
+interface Columns {
+  readonly at: Int32Array;
+  count: number;
+}
+
+/** Adds a policy's terms of one decision to its bucket's row (at `sums` and `v`). */
+function addPolicy(
+  row: Float64Array,
+  x: Float64Array,
+  columns: Columns,
+  reward: number,
+  w: number,
+  marginals: readonly number[],
+  sums: number,
+  v: number,
+): void {
+  row[sums] += w;
+  row[sums + 1] += w * reward;
+  // z − w·x: z and x share the intercept and the features; z has the policy's cells.
+  for (let k = 0; k < columns.count; k++) row[v + columns.at[k]] -= w * x[columns.at[k]];
+  for (let i = 0; i <= FEATURE_COUNT; i++) row[v + i] += x[i];
+  for (let i = 0; i < marginals.length; i += 2) {
+    const column = cellColumn(marginals[i], FEATURE_COUNT);
+    if (column >= 0) row[v + column] += marginals[i + 1];
+  }
+}
+
 /**
  * Adds one decision's terms to its bucket's sums and its fold's reward sums: `x` is filled with
- * its raw design vector.
+ * its raw design vector, `columns` with its columns that are not 0.
  */
 function addDecision(
   job: OpePartitionJob,
@@ -160,36 +188,44 @@ function addDecision(
   decision: Pending,
   reward: number,
   x: Float64Array,
+  columns: Columns,
 ): void {
   const [features, cells, candidateWeight, baselineWeight, candidateCells, baselineCells] =
     decision.weighed;
   x.fill(0);
   x[0] = 1;
   readFeatures(features, x.subarray(1, 1 + FEATURE_COUNT));
-  const columns = Array.from({ length: 1 + FEATURE_COUNT }, (_, i) => i);
+  columns.count = 1 + FEATURE_COUNT;
   for (const cell of cells) {
     const column = cellColumn(cell, FEATURE_COUNT);
     if (column < 0) continue;
     x[column] = 1;
-    columns.push(column);
+    columns.at[columns.count++] = column;
   }
-  addRewardRow(counts.reward, fold, x, columns, reward);
+  addRewardRow(counts.reward, fold, x, columns.at.subarray(0, columns.count), reward);
   const { clip } = job;
-  const policy = (weight: number, marginals: number[], sums: number, v: number) => {
-    const w = Math.max(-clip, Math.min(clip, weight));
-    row[sums] += w;
-    row[sums + 1] += w * reward;
-    // z − w·x: z and x share the intercept and the features; z has the policy's cells.
-    for (const column of columns) row[v + column] -= w * x[column];
-    for (let i = 0; i <= FEATURE_COUNT; i++) row[v + i] += x[i];
-    for (let i = 0; i < marginals.length; i += 2) {
-      const column = cellColumn(marginals[i], FEATURE_COUNT);
-      if (column >= 0) row[v + column] += marginals[i + 1];
-    }
-  };
+  const clipped = (weight: number) => Math.max(-clip, Math.min(clip, weight));
   row[BUCKET_DECISIONS]++;
-  policy(candidateWeight, candidateCells, CANDIDATE_SUMS, V_CANDIDATE);
-  policy(baselineWeight, baselineCells, BASELINE_SUMS, V_BASELINE);
+  addPolicy(
+    row,
+    x,
+    columns,
+    reward,
+    clipped(candidateWeight),
+    candidateCells,
+    CANDIDATE_SUMS,
+    V_CANDIDATE,
+  );
+  addPolicy(
+    row,
+    x,
+    columns,
+    reward,
+    clipped(baselineWeight),
+    baselineCells,
+    BASELINE_SUMS,
+    V_BASELINE,
+  );
   const weights = counts.weights;
   weights.sum += candidateWeight;
   weights.squares += candidateWeight ** 2;
@@ -222,6 +258,7 @@ export function tallyOpePartition(job: OpePartitionJob, partition: number): OpeP
   });
   const rows = new Map<number, Float64Array>();
   const x = new Float64Array(WIDTH);
+  const columns: Columns = { at: Int32Array.from({ length: WIDTH }, (_, i) => i), count: 0 };
   learners.userIds.forEach((userId, learner) => {
     const decisions = pending[learner];
     if (decisions.length === 0) return;
@@ -232,7 +269,7 @@ export function tallyOpePartition(job: OpePartitionJob, partition: number): OpeP
     const fold = foldOf(bucket, job.folds);
     for (const decision of decisions) {
       const reward = actedWithin(actionDays[learner], decision.day, job.rewardDays) ? 1 : 0;
-      addDecision(job, counts, row, fold, decision, reward, x);
+      addDecision(job, counts, row, fold, decision, reward, x, columns);
     }
   });
   const buckets = Int32Array.from([...rows.keys()].sort((a, b) => a - b));

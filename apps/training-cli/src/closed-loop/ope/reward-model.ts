@@ -78,17 +78,18 @@ export function addRewardRow(
   sums: RewardSums,
   fold: number,
   x: Float64Array,
-  columns: readonly number[],
+  columns: ArrayLike<number>,
   reward: number,
 ): void {
   const width = x.length;
   const gram = fold * width * width;
   const moment = fold * width;
-  for (const a of columns) {
+  for (let i = 0; i < columns.length; i++) {
+    const a = columns[i];
     const xa = x[a];
     sums.moment[moment + a] += xa * reward;
     const row = gram + a * width;
-    for (const b of columns) sums.gram[row + b] += xa * x[b];
+    for (let j = 0; j < columns.length; j++) sums.gram[row + columns[j]] += xa * x[columns[j]];
   }
 }
 

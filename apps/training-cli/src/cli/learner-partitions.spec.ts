@@ -1,0 +1,46 @@
+import { keyHash, LearnerPartitions, PartitionWriter, readRecords } from './learner-partitions';
+
+describe(PartitionWriter.name, () => {
+  let partitions: LearnerPartitions;
+  beforeEach(async () => (partitions = await LearnerPartitions.create(7, 1)));
+  afterEach(() => partitions.remove());
+
+  it("gives back each partition's records in the order added, through many flushes, for each writer and kind", () => {
+    // About 6 MB of records: the writer's 2 MB buffer fills and is written out three times.
+    // By writer, partition and kind.
+    const expected = new Map<string, string[]>();
+    const expectRecord = (writer: string, key: string, kind: string, record: string) => {
+      const slot = `${writer}-${keyHash(key) % 7}-${kind}`;
+      expected.set(slot, [...(expected.get(slot) ?? []), record]);
+    };
+    const writers = ['a', 'b'].map((name) => ({
+      name,
+      writer: new PartitionWriter(partitions, name),
+    }));
+    for (let i = 0; i < 12_000; i++) {
+      const { name, writer } = writers[i % 2];
+      const kind = i % 3 === 0 ? 'ids' : 'decisions';
+      const key = `learner-${i % 500}`;
+      // Multi-byte text, so a record's bytes are not its length.
+      const record = JSON.stringify([key, i, 'é→😀'.repeat(i % 7), 'x'.repeat(400)]);
+      writer.add(keyHash(key), kind, record);
+      expectRecord(name, key, kind, record);
+    }
+    // A record larger than the buffer is written on its own, after what was added before it.
+    const large = JSON.stringify(['learner-3', 'y'.repeat(3 * 1024 * 1024)]);
+    writers[1].writer.add(keyHash('learner-3'), 'decisions', large);
+    expectRecord('b', 'learner-3', 'decisions', large);
+    for (const { writer } of writers) writer.finish();
+
+    for (let partition = 0; partition < 7; partition++) {
+      for (const kind of ['decisions', 'ids'] as const) {
+        // Writer a's records, then b's: each in the order added.
+        const of = (writer: string) => expected.get(`${writer}-${partition}-${kind}`) ?? [];
+        expect(readRecords(partitions, partition, kind, ['a', 'b'])).toEqual([
+          ...of('a'),
+          ...of('b'),
+        ]);
+      }
+    }
+  });
+});
