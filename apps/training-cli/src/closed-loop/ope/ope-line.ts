@@ -8,13 +8,14 @@ import {
   requestRanking,
   RequestSlatePolicy,
   Slate,
+  SlatePolicy,
   slatePolicy,
   slateProbability,
   variantConfig,
 } from '@app/engagement';
-import { CalendarDay } from '@app/learner';
+import { CalendarDay, NudgeType } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
-import { SlateWeighting, SlateWeightings, slateCells, slateWeight } from './slate-weights';
+import { SlateWeightings, slateCells, slateWeight } from './slate-weights';
 import { SupportNote, supportNote } from './support';
 
 /**
@@ -107,28 +108,11 @@ function checkLogging(
   }
 }
 
-/**
- * A weighting's cell probabilities above 0, made once per weighting: the decisions that share a
- * pair of policies share the map, so a long log keeps few of them.
- */
-const cellMaps = new WeakMap<SlateWeighting, ReadonlyMap<number, number>>();
-function cellMap(weighting: SlateWeighting): ReadonlyMap<number, number> {
-  let map = cellMaps.get(weighting);
-  if (map === undefined) {
-    const cells = new Map<number, number>();
-    weighting.marginals.forEach((probability, cell) => {
-      if (probability > 0) cells.set(cell, probability);
-    });
-    cellMaps.set(weighting, (map = cells));
-  }
-  return map;
-}
-
-/** A policy's weight of the logged slate and its cell probabilities at one decision. */
+/** A policy's weight of the logged slate at one decision, and the policy there. */
 export interface Weighed {
   /** Unclipped. */
   readonly weight: number;
-  readonly marginals: ReadonlyMap<number, number>;
+  readonly policy: SlatePolicy;
 }
 
 /** A decision not held out, weighed. */
@@ -137,6 +121,8 @@ export interface WeighedDecision {
   readonly features: Float64Array;
   /** The logged slate's cells, one per nudge sent. */
   readonly cells: readonly number[];
+  /** The logging policy at the decision: the candidate's and the baseline's weights are against it. */
+  readonly logging: SlatePolicy;
   readonly candidate: Weighed;
   readonly baseline: Weighed;
   /** Whether the candidate's choice read the delivery history. */
@@ -201,8 +187,9 @@ export function weighDecision(
   return {
     features: facts.features(),
     cells: slateCells(slate, slate.length),
-    candidate: { weight: slateWeight(forCandidate, slate), marginals: cellMap(forCandidate) },
-    baseline: { weight: slateWeight(forBaseline, slate), marginals: cellMap(forBaseline) },
+    logging,
+    candidate: { weight: slateWeight(forCandidate, slate), policy: candidate },
+    baseline: { weight: slateWeight(forBaseline, slate), policy: baseline },
     historyMatters: candidate.historyMatters,
     support: {
       ...(candidateNote === undefined ? {} : { candidate: candidateNote }),
@@ -211,28 +198,60 @@ export function weighDecision(
   };
 }
 
-/** A weighed decision as its partition record keeps it: see weighedJson. */
+/** A weighed decision as its partition record keeps it: see weighedText. */
 export type WeighedJson = [
   features: string,
   cells: number[],
   candidateWeight: number,
   baselineWeight: number,
-  candidateMarginals: number[],
-  baselineMarginals: number[],
+  /** The policies at the decision (policyKey): the tally works out their cell probabilities. */
+  loggingPolicy: string,
+  candidatePolicy: string,
+  baselinePolicy: string,
   historyMatters: 0 | 1,
   candidateSupport: SupportNote | null,
   baselineSupport: SupportNote | null,
 ];
 
-/** A weighting's cell probabilities as JSON (cell, probability, cell, …): made once each. */
-const marginalsJson = new WeakMap<ReadonlyMap<number, number>, string>();
-function marginalsText(marginals: ReadonlyMap<number, number>): string {
-  let text = marginalsJson.get(marginals);
-  if (text === undefined) {
-    text = JSON.stringify([...marginals].flat());
-    marginalsJson.set(marginals, text);
+/**
+ * A slate policy as a record names it: its ranked types, slots and ε. A decision's record names
+ * its policies rather than listing their cell probabilities (up to 36 numbers each), which the
+ * tally works out once per pair of policies it meets (CellProbabilities).
+ */
+export function policyKey({ ranked, slots, epsilon }: SlatePolicy): string {
+  return `${ranked.join(',')}/${slots}/${epsilon}`;
+}
+
+function policyOfKey(key: string): SlatePolicy {
+  const [ranked, slots, epsilon] = key.split('/');
+  return {
+    ranked: ranked === '' ? [] : (ranked.split(',') as NudgeType[]),
+    slots: Number(slots),
+    epsilon: Number(epsilon),
+  };
+}
+
+/**
+ * A policy's cell probabilities above 0 against the logging policy, as (cell, probability,
+ * cell, …) in cell order, from the two policies' keys: worked out once per pair met.
+ */
+export class CellProbabilities {
+  private readonly weightings = new SlateWeightings();
+  private readonly known = new Map<string, readonly number[]>();
+
+  of(loggingKey: string, key: string): readonly number[] {
+    const pair = `${loggingKey} ${key}`;
+    let cells = this.known.get(pair);
+    if (cells === undefined) {
+      const weighting = this.weightings.of(policyOfKey(loggingKey), policyOfKey(key));
+      const list: number[] = [];
+      weighting.marginals.forEach((probability, cell) => {
+        if (probability > 0) list.push(cell, probability);
+      });
+      this.known.set(pair, (cells = list));
+    }
+    return cells;
   }
-  return text;
 }
 
 /**
@@ -241,9 +260,9 @@ function marginalsText(marginals: ReadonlyMap<number, number>): string {
  * to the same doubles.
  */
 export function weighedText(decision: WeighedDecision): string {
-  const { features, candidate, baseline, support } = decision;
+  const { features, logging, candidate, baseline, support } = decision;
   const bytes = Buffer.from(features.buffer, features.byteOffset, features.byteLength);
-  return `["${bytes.toString('base64')}",${JSON.stringify(decision.cells)},${candidate.weight},${baseline.weight},${marginalsText(candidate.marginals)},${marginalsText(baseline.marginals)},${decision.historyMatters ? 1 : 0},${JSON.stringify(support.candidate ?? null)},${JSON.stringify(support.baseline ?? null)}]`;
+  return `["${bytes.toString('base64')}",${JSON.stringify(decision.cells)},${candidate.weight},${baseline.weight},${JSON.stringify(policyKey(logging))},${JSON.stringify(policyKey(candidate.policy))},${JSON.stringify(policyKey(baseline.policy))},${decision.historyMatters ? 1 : 0},${JSON.stringify(support.candidate ?? null)},${JSON.stringify(support.baseline ?? null)}]`;
 }
 
 /** The features of a WeighedJson, into `into` (as long as the features). */

@@ -3,7 +3,7 @@ import { CalendarDay } from '@app/learner';
 import { LinePlace, CopyCount, isBefore } from '../uplift/uplift-tally';
 import { actedWithin } from '../uplift/uplift';
 import { joinPartition, PartitionJoin } from '../uplift/partition-tally';
-import { readFeatures, WeighedJson } from './ope-line';
+import { CellProbabilities, readFeatures, WeighedJson } from './ope-line';
 import {
   addRewardRow,
   addRewardSums,
@@ -176,6 +176,9 @@ function addPolicy(
   }
 }
 
+/** The policies' cell probabilities a thread has met, kept from partition to partition. */
+const cellProbabilities = new CellProbabilities();
+
 /**
  * Adds one decision's terms to its bucket's sums and its fold's reward sums: `x` is filled with
  * its raw design vector, `columns` with its columns that are not 0.
@@ -190,7 +193,7 @@ function addDecision(
   x: Float64Array,
   columns: Columns,
 ): void {
-  const [features, cells, candidateWeight, baselineWeight, candidateCells, baselineCells] =
+  const [features, cells, candidateWeight, baselineWeight, logging, candidate, baseline] =
     decision.weighed;
   x.fill(0);
   x[0] = 1;
@@ -212,7 +215,7 @@ function addDecision(
     columns,
     reward,
     clipped(candidateWeight),
-    candidateCells,
+    cellProbabilities.of(logging, candidate),
     CANDIDATE_SUMS,
     V_CANDIDATE,
   );
@@ -222,7 +225,7 @@ function addDecision(
     columns,
     reward,
     clipped(baselineWeight),
-    baselineCells,
+    cellProbabilities.of(logging, baseline),
     BASELINE_SUMS,
     V_BASELINE,
   );
@@ -251,7 +254,7 @@ export function tallyOpePartition(job: OpePartitionJob, partition: number): OpeP
       return;
     }
     pending[n].push({ day: record[2], weighed, place });
-    const [, , , , , , history, candidateNote, baselineNote] = weighed;
+    const [, , , , , , , history, candidateNote, baselineNote] = weighed;
     if (history === 1) counts.historyDependent++;
     if (candidateNote !== null) addSupportNote(counts.support, 'candidate', candidateNote, place);
     if (baselineNote !== null) addSupportNote(counts.support, 'baseline', baselineNote, place);
