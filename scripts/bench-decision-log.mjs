@@ -1,14 +1,18 @@
 // Decision-log bench (npm run bench:decision-log, after npm run build): the built service under
 // sustained load (wrk, CONNECTIONS connections posting analyses for DURATION_S seconds), three
-// runs per WORKERS value: DECISION_LOG=off; a collector up throughout; the collector down for
-// the middle third of the run. Each run ends with SIGTERM, so the log is flushed. Prints, per
-// run, throughput, p50/p99 and failures beside the run without the log, and the books of the
-// log: decisions made (the workers' closing lines; wrk's count leaves out the requests in flight
-// when it stops), delivered (distinct decision ids the collector got), copies and dropped, which
-// must add up.
-// Environment: DURATION_S (60), CONNECTIONS (32), WORKER_COUNTS (1,2), HTTP_ADAPTER (express).
+// runs per WORKERS value and round: DECISION_LOG=off; a collector up throughout; the collector
+// down for the middle third of the run. Each run ends with SIGTERM, so the log is flushed.
+// Prints, per run, throughput, p50/p99 and failures beside the same round's run without the log,
+// the CPU the service and the collector took, and the books of the log: decisions made (the
+// workers' closing lines; wrk's count leaves out the requests in flight when it stops),
+// delivered (distinct decision ids the collector got), copies and dropped, which must add up.
+// On a shared 2-core machine two identical runs differ by up to 15% in throughput and 30% at
+// p99, so the runs are repeated in ROUNDS rounds, each in another order of the three modes, and
+// a summary gives the median of each round's ratio to its own run without the log.
+// Environment: DURATION_S (60), CONNECTIONS (32), WORKER_COUNTS (1,2), ROUNDS (3),
+// HTTP_ADAPTER (express).
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +24,10 @@ const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
 const DURATION_S = Number(process.env.DURATION_S ?? 60);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 const WORKER_COUNTS = (process.env.WORKER_COUNTS ?? '1,2').split(',').map(Number);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const MODES = ['off', 'up', 'down'];
+/** Clock ticks a second in /proc/PID/stat (USER_HZ, 100 on Linux). */
+const TICKS = 100;
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -94,6 +102,29 @@ function get(port, path) {
       .on('error', () => resolve(0))
       .end();
   });
+}
+
+/** CPU seconds (user + system) of a process and its children alive now, from /proc. */
+function cpuSecondsOfTree(pid) {
+  const stat = (id) => {
+    try {
+      // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+      const text = readFileSync(`/proc/${id}/stat`, 'utf8');
+      return text.slice(text.lastIndexOf(')') + 2).split(' ');
+    } catch {
+      return undefined;
+    }
+  };
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = stat(entry);
+    if (fields === undefined) continue;
+    if (Number(entry) === pid || Number(fields[1]) === pid) {
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+  }
+  return ticks / TICKS;
 }
 
 async function start(env) {
@@ -187,12 +218,14 @@ function wrk(port, seconds) {
   });
 }
 
-async function run(workers, mode) {
+async function run(workers, mode, round) {
   const collector = new Collector(await freePort());
   if (mode !== 'off') await collector.up();
   const env = { WORKERS: String(workers) };
   if (mode !== 'off') Object.assign(env, { DECISION_LOG: `http://127.0.0.1:${collector.port}/d` });
   const service = await start(env);
+  const serviceCpuBefore = cpuSecondsOfTree(service.child.pid);
+  const collectorCpuBefore = process.cpuUsage();
   const load = wrk(service.port, DURATION_S);
   if (mode === 'down') {
     await new Promise((r) => setTimeout(r, (DURATION_S * 1000) / 3));
@@ -201,6 +234,8 @@ async function run(workers, mode) {
     await collector.up();
   }
   const figures = await load;
+  const serviceCpu = cpuSecondsOfTree(service.child.pid) - serviceCpuBefore;
+  const { user, system } = process.cpuUsage(collectorCpuBefore);
   service.child.kill('SIGTERM');
   const code = await service.exited;
   await collector.down();
@@ -209,6 +244,10 @@ async function run(workers, mode) {
   return {
     workers,
     mode,
+    round,
+    serviceCpu,
+    // The bench's own process: the collector, and the little it does to run wrk.
+    collectorCpu: (user + system) / 1e6,
     code,
     ...figures,
     made,
@@ -220,29 +259,58 @@ async function run(workers, mode) {
 
 const rows = [];
 for (const workers of WORKER_COUNTS) {
-  for (const mode of ['off', 'up', 'down']) {
-    const row = await run(workers, mode);
-    rows.push(row);
-    console.error(`done: WORKERS=${workers} ${mode}`);
+  for (let round = 1; round <= ROUNDS; round++) {
+    // Each round starts from another mode, so no mode always runs first or last.
+    for (let k = 0; k < MODES.length; k++) {
+      const mode = MODES[(k + round - 1) % MODES.length];
+      rows.push(await run(workers, mode, round));
+      console.error(`done: WORKERS=${workers} round ${round} ${mode}`);
+    }
   }
 }
 
+const offOf = (row) =>
+  rows.find((r) => r.workers === row.workers && r.round === row.round && r.mode === 'off');
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const addsUp = (row) => row.delivered + row.dropped === row.made;
+
 console.log(
-  `decision log under load: ${CONNECTIONS} connections, ${DURATION_S} s per run, ${process.env.HTTP_ADAPTER ?? 'express'}; collector down for the middle third in "down"`,
+  `decision log under load: ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds, ${process.env.HTTP_ADAPTER ?? 'express'}; collector down for the middle third in "down"`,
 );
 console.log(
-  '| WORKERS | log | req/s | p50 ms | p99 ms | p99 ÷ off | failed | exit | made | delivered | copies | dropped | books |',
+  '| WORKERS | round | log | req/s | p50 ms | p99 ms | p99 ÷ off | failed | exit | service CPU s | µs CPU/req | collector CPU s | made | delivered | copies | dropped | books |',
 );
-console.log('| --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |');
+console.log(
+  '| --: | --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |',
+);
 for (const row of rows) {
-  const off = rows.find((r) => r.workers === row.workers && r.mode === 'off');
-  const books =
-    row.mode === 'off'
-      ? '—'
-      : row.delivered + row.dropped === row.made
-        ? 'add up'
-        : 'DO NOT ADD UP';
+  const off = offOf(row);
+  const logged = row.mode !== 'off';
+  const books = logged ? (addsUp(row) ? 'add up' : 'DO NOT ADD UP') : '—';
   console.log(
-    `| ${row.workers} | ${row.mode} | ${row.rps.toFixed(0)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${(row.p99 / off.p99).toFixed(3)} | ${row.non2xx} non-2xx, socket errors ${row.socketErrors} | ${row.code} | ${row.mode === 'off' ? '—' : row.made} | ${row.mode === 'off' ? '—' : row.delivered} | ${row.mode === 'off' ? '—' : row.copies} | ${row.mode === 'off' ? '—' : row.dropped} | ${books} |`,
+    `| ${row.workers} | ${row.round} | ${row.mode} | ${row.rps.toFixed(0)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${(row.p99 / off.p99).toFixed(3)} | ${row.non2xx} non-2xx, socket errors ${row.socketErrors} | ${row.code} | ${row.serviceCpu.toFixed(1)} | ${((row.serviceCpu / row.requests) * 1e6).toFixed(0)} | ${row.collectorCpu.toFixed(1)} | ${logged ? row.made : '—'} | ${logged ? row.delivered : '—'} | ${logged ? row.copies : '—'} | ${logged ? row.dropped : '—'} | ${books} |`,
   );
+}
+
+console.log('');
+console.log("medians over the rounds, each ratio to its own round's run without the log:");
+console.log(
+  '| WORKERS | log | req/s ÷ off | p50 ÷ off | p99 ÷ off | µs CPU/req ÷ off | failed | dropped | books |',
+);
+console.log('| --: | --- | --: | --: | --: | --: | --: | --: | --- |');
+for (const workers of WORKER_COUNTS) {
+  for (const mode of ['up', 'down']) {
+    const runs = rows.filter((r) => r.workers === workers && r.mode === mode);
+    const ratio = (key) => median(runs.map((r) => r[key] / offOf(r)[key])).toFixed(3);
+    const cpuPerRequest = (r) => r.serviceCpu / r.requests;
+    const cpuRatio = median(runs.map((r) => cpuPerRequest(r) / cpuPerRequest(offOf(r))));
+    const failed = runs.reduce((sum, r) => sum + r.non2xx + (r.socketErrors === 'none' ? 0 : 1), 0);
+    console.log(
+      `| ${workers} | ${mode} | ${ratio('rps')} | ${ratio('p50')} | ${ratio('p99')} | ${cpuRatio.toFixed(3)} | ${failed} | ${runs.map((r) => r.dropped).join(', ')} | ${runs.every(addsUp) ? 'add up' : 'DO NOT ADD UP'} |`,
+    );
+  }
 }
