@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { EXAMPLE_REQUEST } from '@app/contract';
+import { compactAnalysis, EngagementAnalysis, EXAMPLE_REQUEST } from '@app/contract';
 import { withField } from '@app/contract/testing';
 import { requestCorpus } from '../../../test/bench/src/corpus';
 import { HttpClient, listenForTests } from './http-client';
@@ -72,6 +72,28 @@ describe('batch threads answer exactly as the event loop does', () => {
     expect(a.statusCode).toBe(b.statusCode);
     expect(a.headers['content-type']).toBe(b.headers['content-type']);
     expect(a.body).toBe(b.body);
+  });
+
+  it('answers the compact view as the event loop does, each analysis cut from the full one', async () => {
+    const exchange = (view: string) => ({
+      method: 'POST',
+      url: `/analyze-engagement/batch?view=${view}`,
+      headers: { 'content-type': 'application/json' },
+      payload: BODIES[0][1],
+    });
+    // Both apps answer the same batches, so their nudge counts stay comparable (below).
+    const [a, b, full] = await Promise.all([
+      threadedClient.send(exchange('compact')),
+      inlineClient.send(exchange('compact')),
+      threadedClient.send(exchange('full')),
+      inlineClient.send(exchange('full')),
+    ]);
+    expect(a.statusCode).toBe(200);
+    expect(a.body).toBe(b.body);
+    const cut = (result: { kind: string } & EngagementAnalysis) =>
+      result.kind === 'error' ? result : { kind: 'analysis', ...compactAnalysis(result) };
+    const expected = (full.json().results as ({ kind: string } & EngagementAnalysis)[]).map(cut);
+    expect(a.body).toBe(JSON.stringify({ results: expected }));
   });
 
   it('answers the varied batch with 270 analyses and 30 item errors, in order', async () => {

@@ -1,6 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST, INVALID_REQUEST_TYPE } from '@app/contract';
+import {
+  compactAnalysis,
+  EngagementAnalysis,
+  EXAMPLE_BATCH_REQUEST,
+  EXAMPLE_REQUEST,
+  INVALID_REQUEST_TYPE,
+} from '@app/contract';
 import type * as Ml from '@app/ml';
 import { exampleAnswer } from '@app/contract/testing';
 import { createTestApp } from './test-app';
@@ -70,6 +76,37 @@ describe('POST /analyze-engagement/batch', () => {
         },
       ],
     });
+  });
+
+  it('answers ?view=compact with each analysis cut as the single endpoint cuts it, errors as they are', async () => {
+    const [good, other] = EXAMPLE_BATCH_REQUEST.items;
+    const items = [
+      { ...good, decision_id: 'compact-batch-1' },
+      { ...other, user_data: null },
+      { ...other, decision_id: 'compact-batch-2' },
+    ];
+    const full = await postBatch({ as_of: '2025-06-30', items });
+    const compact = await request(app.getHttpServer())
+      .post('/analyze-engagement/batch?view=compact')
+      .send({ as_of: '2025-06-30', items });
+    expect(compact.status).toBe(200);
+    const [first, failed, third] = full.body.results;
+    const cut = ({ kind, ...analysis }: { kind: 'analysis' } & EngagementAnalysis) => ({
+      kind,
+      ...compactAnalysis(analysis),
+    });
+    expect(compact.text).toBe(JSON.stringify({ results: [cut(first), failed, cut(third)] }));
+    expect(failed).toMatchObject({ kind: 'error', index: 1 });
+  });
+
+  it('refuses a batch with a view it does not have, naming view', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/analyze-engagement/batch?view=short')
+      .send(EXAMPLE_BATCH_REQUEST);
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([
+      { path: 'view', message: 'view must be one of full, compact' },
+    ]);
   });
 
   it('keeps the order and answers each item as the single endpoint would', async () => {

@@ -1,6 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { EXAMPLE_HISTORY_REQUEST, EXAMPLE_REQUEST, INVALID_REQUEST_TYPE } from '@app/contract';
+import {
+  compactAnalysis,
+  EngagementAnalysis,
+  EXAMPLE_HISTORY_REQUEST,
+  EXAMPLE_REQUEST,
+  INVALID_REQUEST_TYPE,
+} from '@app/contract';
 import type * as Ml from '@app/ml';
 import { exampleAnswer } from '@app/contract/testing';
 import { createTestApp } from './test-app';
@@ -36,6 +42,66 @@ describe('EngagementController', () => {
     const response = await post(EXAMPLE_REQUEST);
     expect(response.status).toBe(200);
     expect(response.body).toEqual(exampleAnswer(modelVersion));
+  });
+
+  describe('views', () => {
+    const postIn = (view: string, body: unknown) =>
+      request(app.getHttpServer())
+        .post(`/analyze-engagement?view=${view}`)
+        .set('content-type', 'application/json')
+        .send(JSON.stringify(body));
+
+    it('answers ?view=compact with the full answer cut to the compact fields, in their order', async () => {
+      // The history request carries its decision id, so both answers draw alike.
+      const full = await post(EXAMPLE_HISTORY_REQUEST);
+      const compact = await postIn('compact', EXAMPLE_HISTORY_REQUEST);
+      expect(compact.status).toBe(200);
+      expect(compact.body).toEqual(compactAnalysis(full.body as EngagementAnalysis));
+      expect(compact.text).toBe(JSON.stringify(compactAnalysis(full.body as EngagementAnalysis)));
+      expect(Object.keys(compact.body)).toEqual([
+        'user_id',
+        'status',
+        'as_of',
+        'locale',
+        'decision_id',
+        'assignment',
+        'policy_version',
+        'nudges',
+        'slate_propensity',
+      ]);
+      expect(compact.body.nudges.map((nudge: object) => Object.keys(nudge))).toEqual(
+        full.body.nudges.map(() => [
+          'type',
+          'title',
+          'action',
+          'priority',
+          'rank',
+          'propensity',
+          'message_key',
+          'params',
+        ]),
+      );
+    });
+
+    it('answers ?view=full as without a view', async () => {
+      const plain = await post(EXAMPLE_HISTORY_REQUEST);
+      const full = await postIn('full', EXAMPLE_HISTORY_REQUEST);
+      expect(full.status).toBe(200);
+      expect(full.text).toBe(plain.text);
+    });
+
+    it.each([['brief'], ['COMPACT'], ['compact&view=full'], ['']])(
+      'refuses ?view=%s with a 400 naming view',
+      async (view) => {
+        const response = await postIn(view, EXAMPLE_REQUEST);
+        expect(response.status).toBe(400);
+        expect(response.body).toMatchObject({
+          type: INVALID_REQUEST_TYPE,
+          status: 400,
+          errors: [{ path: 'view', message: 'view must be one of full, compact' }],
+        });
+      },
+    );
   });
 
   describe('languages', () => {

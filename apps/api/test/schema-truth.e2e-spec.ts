@@ -5,21 +5,18 @@ import request from 'supertest';
 import { requestCorpus } from '../../../test/bench/src/corpus';
 import { createTestApp } from './test-app';
 
-/** The 200 answer's schema of an operation, by reference into the served document. */
-function answerValidator(ajv: Ajv, path: string): ValidateFunction {
-  const pointer = [
-    'paths',
-    path,
-    'post',
-    'responses',
-    '200',
-    'content',
-    'application/json',
-    'schema',
-  ]
-    .map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1'))
-    .join('/');
-  return ajv.compile({ $ref: `openapi.json#/${pointer}` });
+/** The 200 answer's schema of an operation in the served document. */
+function answerSchema(doc: any, path: string): { anyOf: { $ref: string }[] } {
+  return doc.paths[path].post.responses['200'].content['application/json'].schema;
+}
+
+/**
+ * A component's schema, by reference into the served document. The answers are checked against
+ * their view's schema, not the operation's anyOf of both views: a full answer missing its
+ * reasons would still pass as a compact one.
+ */
+function componentValidator(ajv: Ajv, name: string): ValidateFunction {
+  return ajv.compile({ $ref: `openapi.json#/components/schemas/${name}` });
 }
 
 /**
@@ -116,18 +113,35 @@ function edgeLearners(): Record<string, unknown>[] {
 
 describe('the served OpenAPI document is true of every answer', () => {
   let app: INestApplication;
+  let doc: any;
   let single: ValidateFunction;
   let batch: ValidateFunction;
+  let singleCompact: ValidateFunction;
+  let batchCompact: ValidateFunction;
 
   beforeAll(async () => {
     app = await createTestApp();
-    const doc = (await request(app.getHttpServer()).get('/docs-json')).body as object;
+    doc = (await request(app.getHttpServer()).get('/docs-json')).body;
     // OpenAPI 3.0 schemas: `nullable`, `discriminator`, and `example` beside the JSON Schema.
     const ajv = new Ajv({ strict: false, allErrors: true, discriminator: true });
     addFormats(ajv);
     ajv.addSchema(laterBounds(doc) as object, 'openapi.json');
-    single = answerValidator(ajv, '/analyze-engagement');
-    batch = answerValidator(ajv, '/analyze-engagement/batch');
+    single = componentValidator(ajv, 'AnalyzeEngagementResponseDto');
+    batch = componentValidator(ajv, 'AnalyzeEngagementBatchResponseDto');
+    singleCompact = componentValidator(ajv, 'CompactAnalysisResponseDto');
+    batchCompact = componentValidator(ajv, 'AnalyzeEngagementCompactBatchResponseDto');
+  });
+
+  it('documents each 200 answer as one of its two views', () => {
+    const refs = (path: string) => answerSchema(doc, path).anyOf.map((entry) => entry.$ref);
+    expect(refs('/analyze-engagement')).toEqual([
+      '#/components/schemas/AnalyzeEngagementResponseDto',
+      '#/components/schemas/CompactAnalysisResponseDto',
+    ]);
+    expect(refs('/analyze-engagement/batch')).toEqual([
+      '#/components/schemas/AnalyzeEngagementBatchResponseDto',
+      '#/components/schemas/AnalyzeEngagementCompactBatchResponseDto',
+    ]);
   });
 
   afterAll(() => app.close());
@@ -156,20 +170,42 @@ describe('the served OpenAPI document is true of every answer', () => {
     expect(failures).toEqual([]);
   }, 120_000);
 
-  it('validates every batch answer, failed items included', async () => {
-    const items = requests();
-    // Every seventh item broken, so failed items are checked too.
-    const mixed = items.map((item, i) => (i % 7 === 3 ? { ...item, user_data: null } : item));
+  it('validates each compact single answer against the compact schema', async () => {
     const failures: string[] = [];
-    for (let start = 0; start < mixed.length; start += 50) {
+    for (const body of requests().filter((_, i) => i % 3 === 0)) {
       const response = await request(app.getHttpServer())
-        .post('/analyze-engagement/batch')
-        .send({ items: mixed.slice(start, start + 50) });
+        .post('/analyze-engagement?view=compact')
+        .send(body);
       expect(response.status).toBe(200);
-      if (!batch(response.body)) failures.push(`batch at ${start}: ${ajvErrors(batch)}`);
+      if (!singleCompact(response.body)) {
+        failures.push(`${JSON.stringify(body).slice(0, 80)}…: ${ajvErrors(singleCompact)}`);
+      }
     }
     expect(failures).toEqual([]);
   }, 120_000);
+
+  it.each([
+    ['full', () => batch],
+    ['compact', () => batchCompact],
+  ])(
+    'validates every batch answer in the %s view, failed items included',
+    async (view, of) => {
+      const validate = of();
+      const items = requests();
+      // Every seventh item broken, so failed items are checked too.
+      const mixed = items.map((item, i) => (i % 7 === 3 ? { ...item, user_data: null } : item));
+      const failures: string[] = [];
+      for (let start = 0; start < mixed.length; start += 50) {
+        const response = await request(app.getHttpServer())
+          .post(`/analyze-engagement/batch?view=${view}`)
+          .send({ items: mixed.slice(start, start + 50) });
+        expect(response.status).toBe(200);
+        if (!validate(response.body)) failures.push(`batch at ${start}: ${ajvErrors(validate)}`);
+      }
+      expect(failures).toEqual([]);
+    },
+    120_000,
+  );
 });
 
 function ajvErrors(validate: ValidateFunction): string {

@@ -12,6 +12,16 @@ export {
 } from './answer/analysis';
 export { Nudge } from './answer/nudge';
 export {
+  ANALYSIS_VIEWS,
+  AnalysisView,
+  batchResultInView,
+  CompactAnalysis,
+  compactAnalysis,
+  CompactNudge,
+  inView,
+  parseView,
+} from './answer/view';
+export {
   AnalyzeEngagementBatchRequestDto,
   AnalyzeEngagementBatchResponseDto,
   BatchAnalysisDto,
@@ -33,6 +43,12 @@ export {
   FomoFactorsDto,
   NudgeDto,
 } from './dto/analyze-engagement-response.dto';
+export {
+  AnalyzeEngagementCompactBatchResponseDto,
+  BatchCompactAnalysisDto,
+  CompactAnalysisResponseDto,
+  CompactNudgeDto,
+} from './dto/compact-response.dto';
 export * from './decision-log';
 export { validDecisionRequest } from './decision-log/decision-request';
 export {

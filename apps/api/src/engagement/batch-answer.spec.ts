@@ -18,7 +18,7 @@ const failed = (index: number): BatchResult =>
 /** A writer whose sink keeps the chunks. */
 function writer(chunkBytes?: number) {
   const chunks: Uint8Array[] = [];
-  const sut = new BatchAnswerWriter((chunk) => chunks.push(chunk), chunkBytes);
+  const sut = new BatchAnswerWriter((chunk) => chunks.push(chunk), 'full', chunkBytes);
   return { sut, chunks, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 

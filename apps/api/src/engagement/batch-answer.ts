@@ -1,4 +1,4 @@
-import { BatchResult, FieldError } from '@app/contract';
+import { AnalysisView, BatchResult, batchResultInView, FieldError } from '@app/contract';
 import { NudgeType } from '@app/learner';
 
 /** Nudges a batch answered, by type and source, for the nudge counters. */
@@ -37,7 +37,7 @@ export type BatchRefusal =
  * waits; each chunk goes to the sink at once. An answer is several times its request (about
  * 25 MB for a 5 MB batch): a batch thread hands each chunk to the event loop, which sends it, so
  * the answer is never held whole, let alone as one string copied between threads. The text is
- * `{"results":[…]}`, as a JSON body of `{ results }` would be.
+ * `{"results":[…]}`, as a JSON body of `{ results }` would be, each answer in `view`.
  */
 export class BatchAnswerWriter {
   private waiting: string[] = ['{"results":['];
@@ -50,11 +50,12 @@ export class BatchAnswerWriter {
 
   constructor(
     private readonly sink: ChunkSink,
+    private readonly view: AnalysisView = 'full',
     private readonly chunkBytes = ANSWER_CHUNK_BYTES,
   ) {}
 
   add(result: BatchResult): void {
-    const text = JSON.stringify(result);
+    const text = JSON.stringify(batchResultInView(result, this.view));
     this.waiting.push(this.items++ === 0 ? text : `,${text}`);
     this.waitingLength += text.length + 1;
     if (this.waitingLength >= this.chunkBytes) this.encodeWaiting();

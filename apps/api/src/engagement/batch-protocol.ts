@@ -1,3 +1,4 @@
+import type { AnalysisView } from '@app/contract';
 import type { DecisionLogRequest, PortableEngineState } from '@app/engagement';
 import type { CalendarDay } from '@app/learner';
 import type { BatchRefusal, BatchTally } from './batch-answer';
@@ -14,6 +15,8 @@ export type ToBatchThread =
       readonly today: CalendarDay;
       readonly maxItems: number;
       readonly acceptLanguage: string | undefined;
+      /** How much of each answer the client asked for (`?view=`). */
+      readonly view: AnalysisView;
       /** With the decision log on, how much of each request its line keeps. */
       readonly decisionLog: DecisionLogRequest | undefined;
     };

@@ -58,6 +58,7 @@ const job = (text: string): BatchJob => ({
   body: Buffer.from(text),
   today: 20_000,
   maxItems: 10,
+  view: 'full',
   acceptLanguage: undefined,
 });
 

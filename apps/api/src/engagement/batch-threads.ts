@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
+import type { AnalysisView } from '@app/contract';
 import { DecisionLogRequest, EngineState, LiveEngine } from '@app/engagement';
 import type { CalendarDay } from '@app/learner';
 import type { BatchRefusal, BatchTally } from './batch-answer';
@@ -26,6 +27,7 @@ export interface BatchJob {
   readonly today: CalendarDay;
   readonly maxItems: number;
   readonly acceptLanguage: string | undefined;
+  readonly view: AnalysisView;
   /** With the decision log on: how much of each request a line keeps, and where lines go. */
   readonly decisionLog?: {
     readonly keep: DecisionLogRequest;
@@ -158,6 +160,7 @@ export class BatchThreads {
         today: job.today,
         maxItems: job.maxItems,
         acceptLanguage: job.acceptLanguage,
+        view: job.view,
         decisionLog: job.decisionLog?.keep,
       };
       thread.worker.postMessage(message, [body.buffer as ArrayBuffer]);

@@ -7,7 +7,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { invalidRequestProblem } from '@app/contract';
+import { AnalysisView, invalidRequestProblem } from '@app/contract';
 import { Clock, CLOCK, EngagementService, LiveEngine } from '@app/engagement';
 import { Env } from '../config/env.config';
 import { DecisionLog } from '../decision-log/decision-log.service';
@@ -46,7 +46,11 @@ export class BatchService implements OnApplicationShutdown {
     this.threads = size > 0 ? new BatchThreads(size, live, script) : undefined;
   }
 
-  async answer(body: unknown, acceptLanguage: string | undefined): Promise<BatchAnswer> {
+  async answer(
+    body: unknown,
+    acceptLanguage: string | undefined,
+    view: AnalysisView = 'full',
+  ): Promise<BatchAnswer> {
     if (body instanceof RawJsonBody && this.threads !== undefined) {
       const outcome = await this.threads
         .run({
@@ -54,6 +58,7 @@ export class BatchService implements OnApplicationShutdown {
           today: this.clock.today(),
           maxItems: this.maxItems,
           acceptLanguage,
+          view,
           decisionLog:
             this.decisionLog.keep === undefined
               ? undefined
@@ -72,7 +77,7 @@ export class BatchService implements OnApplicationShutdown {
     const batch = this.engagement.validateBatch(document, this.maxItems);
     if (!batch.ok) throw badRequest({ kind: 'envelope', errors: batch.errors });
     const chunks: Uint8Array[] = [];
-    const writer = new BatchAnswerWriter((chunk) => chunks.push(chunk));
+    const writer = new BatchAnswerWriter((chunk) => chunks.push(chunk), view);
     const results = await this.engagement.analyzeBatch(
       batch.value,
       acceptLanguage,

@@ -53,7 +53,7 @@ function answer(
   if (!batch.ok) return { kind: 'envelope', errors: batch.errors };
   const { asOf, items, locale } = batch.value;
   const hint = locale ?? message.acceptLanguage;
-  const writer = new BatchAnswerWriter(sink);
+  const writer = new BatchAnswerWriter(sink, message.view);
   // The parsed body is this thread's own: each item is let go once answered, so the parsed
   // items and the growing answer are not both held whole.
   const parsedItems = items as unknown[];

@@ -1,19 +1,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Body, Controller, Header, HttpCode, Post, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiBody,
+  ApiExtraModels,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
+  ApiQuery,
   ApiSecurity,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import {
+  ANALYSIS_VIEWS,
+  AnalysisView,
   AnalyzeEngagementBatchRequestDto,
   AnalyzeEngagementBatchResponseDto,
+  AnalyzeEngagementCompactBatchResponseDto,
   AnalyzeEngagementRequestDto,
   AnalyzeEngagementResponseDto,
+  CompactAnalysis,
+  CompactAnalysisResponseDto,
   EngagementAnalysis,
+  inView,
   problem,
   EXAMPLE_ANALYSIS,
   EXAMPLE_BATCH_REQUEST,
@@ -29,6 +38,7 @@ import { NodeRequest } from '../http/node-request';
 import { AnalysisTelemetryService } from './analysis-telemetry.service';
 import { BatchService } from './batch.service';
 import { AnalyzeRequestPipe } from './analyze-request.pipe';
+import { ViewPipe } from './view.pipe';
 
 const BATCH_ANSWER_TYPE = 'application/json; charset=utf-8';
 
@@ -40,6 +50,20 @@ const BATCH_ANSWER_TYPE = 'application/json; charset=utf-8';
   required: false,
   description:
     'The language of titles, actions and reasons when the body has no `locale` (en, es, hi; others fall back to en).',
+})
+// Both views of both endpoints, for the answers' anyOf.
+@ApiExtraModels(
+  AnalyzeEngagementResponseDto,
+  CompactAnalysisResponseDto,
+  AnalyzeEngagementBatchResponseDto,
+  AnalyzeEngagementCompactBatchResponseDto,
+)
+@ApiQuery({
+  name: 'view',
+  required: false,
+  enum: ANALYSIS_VIEWS,
+  description:
+    "`full` (the default): every nudge explained (reasons, evidence), with the candidates, the suppressed nudges and the FOMO score. `compact`: the decision id, assignment, policy version and each nudge's type, title, action, priority, rank, propensity, message key and params, for a client that does not show the explanation.",
 })
 @Controller('analyze-engagement')
 export class EngagementController {
@@ -65,20 +89,30 @@ export class EngagementController {
       'with delivery history and a decision id': { value: EXAMPLE_HISTORY_REQUEST },
     },
   })
-  @ApiOkResponse({ type: AnalyzeEngagementResponseDto, example: EXAMPLE_ANALYSIS })
+  @ApiOkResponse({
+    description: 'The full view, or the compact one with `view=compact`.',
+    schema: {
+      anyOf: [
+        { $ref: getSchemaPath(AnalyzeEngagementResponseDto) },
+        { $ref: getSchemaPath(CompactAnalysisResponseDto) },
+      ],
+    },
+    example: EXAMPLE_ANALYSIS,
+  })
   @ApiProblems([400, 401, 413, 415, 429, 500], {
     400: 'Malformed JSON, an invalid URL, or invalid fields (type `…:invalid-request`, each field named by its path in `errors`).',
   })
   analyze(
     @Body(AnalyzeRequestPipe) request: ValidRequest,
+    @Query('view', ViewPipe) view: AnalysisView,
     @NodeRequest() http: IncomingMessage,
-  ): EngagementAnalysis {
+  ): EngagementAnalysis | CompactAnalysis {
     const analysis = this.engagement.analyze(
       request,
       http.headers['accept-language'],
       this.decisionLog.observe,
     );
-    return this.telemetry.analysis(http, analysis);
+    return inView(this.telemetry.analysis(http, analysis), view);
   }
 
   @Post('batch')
@@ -97,16 +131,25 @@ export class EngagementController {
       'An item that fails validation does not fail the batch: its entry in `results` is `{kind: "error", index, error}` with the problem details a single request would get; an answered one is the single answer with `kind: "analysis"`.',
     examples: { 'two learners': { value: EXAMPLE_BATCH_REQUEST } },
   })
-  @ApiOkResponse({ type: AnalyzeEngagementBatchResponseDto })
+  @ApiOkResponse({
+    description: 'Each answered item in the full view, or the compact one with `view=compact`.',
+    schema: {
+      anyOf: [
+        { $ref: getSchemaPath(AnalyzeEngagementBatchResponseDto) },
+        { $ref: getSchemaPath(AnalyzeEngagementCompactBatchResponseDto) },
+      ],
+    },
+  })
   @ApiProblems([400, 401, 413, 415, 429, 500], {
     400: 'Malformed JSON, an invalid URL, or an invalid envelope (no items array, too many items, a bad as_of). Invalid items are not a 400: each answers in `results` with its index and problem details.',
   })
   async analyzeBatch(
     // The bytes as received (RawJsonBody): BatchService parses them, off the event loop.
     @Body() body: unknown,
+    @Query('view', ViewPipe) view: AnalysisView,
     @NodeRequest() http: IncomingMessage,
   ): Promise<StreamableFile> {
-    const answer = await this.batches.answer(body, http.headers['accept-language']);
+    const answer = await this.batches.answer(body, http.headers['accept-language'], view);
     // Tallied once the last chunk is written, before the response ends and its line is logged.
     answer.tally.then(
       (tally) => this.telemetry.batch(http, tally),

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { problem } from '@app/contract';
+import { AnalysisView, problem } from '@app/contract';
 import type { DecisionLogRequest } from '@app/engagement';
 import { CalendarDay } from '@app/learner';
 import { Analyze, scoreLine } from './score-line';
@@ -42,6 +42,7 @@ export function scoreBlock(
   asOf: CalendarDay,
   analyze: Analyze,
   keep?: DecisionLogRequest,
+  view: AnalysisView = 'full',
 ): ScoredBlock {
   const lines = splitLines(bytes);
   let output = '';
@@ -58,7 +59,7 @@ export function scoreBlock(
             }),
             failed: true,
           }
-        : scoreLine(text, first + i, asOf, analyze, keep);
+        : scoreLine(text, first + i, asOf, analyze, keep, view);
     if (scored.failed) errors++;
     output += scored.output + '\n';
     if (scored.decision !== undefined) decisions += scored.decision;

@@ -1,5 +1,6 @@
 import { formatCalendarDate, parseCalendarDate } from '@app/learner';
 import {
+  compactAnalysis,
   EngagementAnalysis,
   EXAMPLE_ANALYSIS,
   EXAMPLE_REQUEST,
@@ -21,6 +22,18 @@ describe(scoreLine.name, () => {
   it('answers a valid line with the analysis, keeping its own as_of', () => {
     const sut = scoreLine(JSON.stringify(EXAMPLE_REQUEST), 1, AS_OF, analyze);
     expect(sut).toEqual({ output: JSON.stringify(EXAMPLE_ANALYSIS), failed: false });
+  });
+
+  it('writes the compact view with --view compact, and the same decision line as the full view', () => {
+    const text = JSON.stringify(EXAMPLE_REQUEST);
+    const full = scoreLine(text, 1, AS_OF, analyze, 'full');
+    const sut = scoreLine(text, 1, AS_OF, analyze, 'full', 'compact');
+    expect(sut).toEqual({
+      output: JSON.stringify(compactAnalysis(EXAMPLE_ANALYSIS)),
+      failed: false,
+      decision: full.decision,
+    });
+    expect(full.output).toBe(JSON.stringify(EXAMPLE_ANALYSIS));
   });
 
   it('uses the run as_of for a line without one', () => {

@@ -1,7 +1,9 @@
 import { decisionLineOf, DecisionLogRequest } from '@app/engagement';
 import { CalendarDay } from '@app/learner';
 import {
+  AnalysisView,
   EngagementAnalysis,
+  inView,
   invalidRequestProblem,
   parseJsonDocument,
   problem,
@@ -27,7 +29,8 @@ function failure(line: number, error: object): ScoredLine {
  * One NDJSON line in, one out: the analysis the API would answer, or `{"line", "error"}` with
  * the same problem details the API's 400 carries. `asOf` applies to requests without their own.
  * With `keep`, an answered line also gives its line of the decisions log, keeping `keep` of the
- * request, as the API's decision log writes it.
+ * request, as the API's decision log writes it. The answer is in `view`, the decision's line
+ * the same in either.
  */
 export function scoreLine(
   text: string,
@@ -35,6 +38,7 @@ export function scoreLine(
   asOf: CalendarDay,
   analyze: Analyze,
   keep?: DecisionLogRequest,
+  view: AnalysisView = 'full',
 ): ScoredLine {
   if (text.trim() === '') {
     return failure(line, problem(400, 'line is empty; expected a JSON object'));
@@ -44,7 +48,7 @@ export function scoreLine(
   const valid = validateAnalyzeRequest(parsed.value, asOf);
   if (!valid.ok) return failure(line, invalidRequestProblem(valid.errors));
   const analysis = analyze(valid.value);
-  const output = JSON.stringify(analysis);
+  const output = JSON.stringify(inView(analysis, view));
   if (keep === undefined) return { output, failed: false };
   return { output, failed: false, decision: decisionLineOf(valid.value, analysis, keep) };
 }

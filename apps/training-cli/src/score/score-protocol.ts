@@ -1,3 +1,4 @@
+import type { AnalysisView } from '@app/contract';
 import type { DecisionLogRequest, PortableEngineState } from '@app/engagement';
 
 /**
@@ -7,6 +8,8 @@ import type { DecisionLogRequest, PortableEngineState } from '@app/engagement';
 export interface ScoreWorkerData {
   readonly state: PortableEngineState;
   readonly asOf: number;
+  /** How much of each answer is written (`--view`). */
+  readonly view: AnalysisView;
   /** With `--decisions-out`: how much of each request a decision's line keeps. */
   readonly decisions?: DecisionLogRequest;
 }

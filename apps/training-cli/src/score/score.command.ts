@@ -1,6 +1,7 @@
 import { availableParallelism, constants } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import { Command, Option } from 'nest-commander';
+import { ANALYSIS_VIEWS, AnalysisView } from '@app/contract';
 import type { DecisionLogRequest } from '@app/engagement';
 import { CalendarDay, parseCalendarDate, todayUtc } from '@app/learner';
 import { CliCommand } from '../cli/cli-command';
@@ -153,6 +154,19 @@ export class ScoreCommand extends CliCommand {
       throw new InvalidArgumentError(`Expected one of ${DECISIONS_REQUEST.join(', ')}.`);
     }
     return keep;
+  }
+
+  @Option({
+    flags: '--view <view>',
+    description: `how much of each answer is written: ${ANALYSIS_VIEWS.join(', ')} (as the API's ?view=; compact leaves out reasons, evidence, candidates, suppressed nudges and the FOMO score)`,
+    defaultValue: 'full',
+  })
+  parseView(value: string): AnalysisView {
+    const view = ANALYSIS_VIEWS.find((choice) => choice === value);
+    if (view === undefined) {
+      throw new InvalidArgumentError(`Expected one of ${ANALYSIS_VIEWS.join(', ')}.`);
+    }
+    return view;
   }
 
   @Option(OPTIONS.modelsDir)

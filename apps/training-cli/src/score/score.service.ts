@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Injectable } from '@nestjs/common';
 import { CalendarDay } from '@app/learner';
+import type { AnalysisView } from '@app/contract';
 import type { DecisionLogRequest, PortableEngineState } from '@app/engagement';
 import { loadModelSet } from '@app/ml';
 import { readConfigFlag, requireServable } from '../cli/engine-config';
@@ -31,6 +32,8 @@ export interface ScoreOptions {
   readonly decisionsOut?: string;
   /** How much of each request a decision's line keeps (as DECISION_LOG_REQUEST). */
   readonly decisionsRequest: DecisionLogRequest;
+  /** How much of each answer is written: the API's full view, or its compact one. */
+  readonly view: AnalysisView;
   /** Stops the run, leaving `out` as it was: a ScoreStoppedError caused by the abort's reason. */
   readonly signal?: AbortSignal;
 }
@@ -197,6 +200,7 @@ export class ScoreService {
     const data: ScoreWorkerData = {
       state,
       asOf: options.asOf,
+      view: options.view,
       ...(files.decisions === undefined ? {} : { decisions: options.decisionsRequest }),
     };
     const starts = await Promise.all(

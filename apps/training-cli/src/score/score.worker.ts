@@ -13,7 +13,7 @@ import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
 function main(): void {
   const port = parentPort;
   if (port === null) throw new Error('score.worker runs as a worker thread');
-  const { state: portable, asOf, decisions: keep } = workerData as ScoreWorkerData;
+  const { state: portable, asOf, view, decisions: keep } = workerData as ScoreWorkerData;
   try {
     const state = engineStateFrom(portable);
     const version = engineVersion(state);
@@ -24,7 +24,7 @@ function main(): void {
     // share node's pool with unrelated data).
     const encoder = new TextEncoder();
     port.on('message', (block: ScoreBlock) => {
-      const scored = scoreBlock(block.bytes, block.first, asOf, analyze, keep);
+      const scored = scoreBlock(block.bytes, block.first, asOf, analyze, keep, view);
       const output = encoder.encode(scored.output);
       const decisions = encoder.encode(scored.decisions);
       const message: WorkerMessage = {
