@@ -32,7 +32,8 @@ parentPort.on('message', (message) => {
   const bytes = chunk.byteLength + 1;
   parentPort.postMessage({ id: message.id, kind: 'chunk', chunk }, [chunk.buffer]);
   if (body === 'half') return parentPort.postMessage({ id: message.id, kind: 'failed', message: 'midway' });
-  if (body === 'half-die') process.exit(4);
+  // Dies a moment after its chunk: an exit right after postMessage can reach the event loop first.
+  if (body === 'half-die') return void setTimeout(() => process.exit(4), 100);
   parentPort.postMessage({ id: message.id, kind: 'chunk', chunk: new TextEncoder().encode('!') });
   parentPort.postMessage({ id: message.id, kind: 'answered', tally: { bytes } });
 });
