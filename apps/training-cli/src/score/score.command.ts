@@ -5,7 +5,13 @@ import { ANALYSIS_VIEWS, AnalysisView } from '@app/contract';
 import type { DecisionLogRequest } from '@app/engagement';
 import { CalendarDay, parseCalendarDate, todayUtc } from '@app/learner';
 import { CliCommand } from '../cli/cli-command';
-import { OPTIONS, PARSE_OPTION, parseFilePath, parseInteger } from '../cli/cli-options';
+import {
+  OPTIONS,
+  PARSE_OPTION,
+  parseChoice,
+  parseFilePath,
+  parseInteger,
+} from '../cli/cli-options';
 import { ProgressService } from '../cli/progress.service';
 import {
   InterruptedError,
@@ -149,11 +155,7 @@ export class ScoreCommand extends CliCommand {
     defaultValue: 'full',
   })
   parseDecisionsRequest(value: string): DecisionLogRequest {
-    const keep = DECISIONS_REQUEST.find((choice) => choice === value);
-    if (keep === undefined) {
-      throw new InvalidArgumentError(`Expected one of ${DECISIONS_REQUEST.join(', ')}.`);
-    }
-    return keep;
+    return parseChoice(value, DECISIONS_REQUEST);
   }
 
   @Option({
@@ -162,11 +164,7 @@ export class ScoreCommand extends CliCommand {
     defaultValue: 'full',
   })
   parseView(value: string): AnalysisView {
-    const view = ANALYSIS_VIEWS.find((choice) => choice === value);
-    if (view === undefined) {
-      throw new InvalidArgumentError(`Expected one of ${ANALYSIS_VIEWS.join(', ')}.`);
-    }
-    return view;
+    return parseChoice(value, ANALYSIS_VIEWS);
   }
 
   @Option(OPTIONS.modelsDir)

@@ -10,11 +10,30 @@ import { fieldError, FieldError } from '../problem/field-error';
 export const ANALYSIS_VIEWS = ['full', 'compact'] as const;
 export type AnalysisView = (typeof ANALYSIS_VIEWS)[number];
 
-/** A nudge of the compact view: what to show, and its slot and propensity. */
-export type CompactNudge = Pick<
-  Nudge,
-  'type' | 'title' | 'action' | 'priority' | 'rank' | 'propensity' | 'message_key' | 'params'
->;
+/** What a nudge of the compact view keeps: what to show, and its slot and propensity. */
+export const COMPACT_NUDGE_KEYS = [
+  'type',
+  'title',
+  'action',
+  'priority',
+  'rank',
+  'propensity',
+  'message_key',
+  'params',
+] as const;
+export type CompactNudge = Pick<Nudge, (typeof COMPACT_NUDGE_KEYS)[number]>;
+
+/** What the compact view keeps of an answer besides its nudges. */
+export const COMPACT_ANALYSIS_KEYS = [
+  'user_id',
+  'status',
+  'as_of',
+  'locale',
+  'decision_id',
+  'assignment',
+  'policy_version',
+  'slate_propensity',
+] as const;
 
 /**
  * An answer in the compact view: no reasons, evidence, candidates, suppressed nudges, FOMO score
@@ -23,14 +42,7 @@ export type CompactNudge = Pick<
  */
 export interface CompactAnalysis extends Pick<
   EngagementAnalysis,
-  | 'user_id'
-  | 'status'
-  | 'as_of'
-  | 'locale'
-  | 'decision_id'
-  | 'assignment'
-  | 'policy_version'
-  | 'slate_propensity'
+  (typeof COMPACT_ANALYSIS_KEYS)[number]
 > {
   readonly nudges: readonly CompactNudge[];
 }
@@ -48,7 +60,10 @@ function compactNudge(nudge: Nudge): CompactNudge {
   };
 }
 
-/** The compact view of an answer: its fields in the full view's order. */
+/**
+ * The compact view of an answer, built as a literal of a fixed shape (the keys above, the
+ * nudges before slate_propensity as in the full view).
+ */
 export function compactAnalysis(analysis: EngagementAnalysis): CompactAnalysis {
   return {
     user_id: analysis.user_id,

@@ -1,20 +1,16 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath, PickType } from '@nestjs/swagger';
-import { CompactAnalysis, CompactNudge } from '../answer/view';
+import {
+  COMPACT_ANALYSIS_KEYS,
+  COMPACT_NUDGE_KEYS,
+  CompactAnalysis,
+  CompactNudge,
+} from '../answer/view';
 import { AnalyzeEngagementResponseDto, NudgeDto } from './analyze-engagement-response.dto';
 import { BatchItemErrorDto } from './analyze-engagement-batch.dto';
 
 /** A nudge of the compact view (`?view=compact`): no reasons, evidence, source or score. */
 export class CompactNudgeDto
-  extends PickType(NudgeDto, [
-    'type',
-    'title',
-    'action',
-    'priority',
-    'rank',
-    'propensity',
-    'message_key',
-    'params',
-  ] as const)
+  extends PickType(NudgeDto, COMPACT_NUDGE_KEYS)
   implements CompactNudge {}
 
 /**
@@ -22,16 +18,7 @@ export class CompactNudgeDto
  * explanation (reasons, evidence, candidates, suppressed nudges, FOMO score, `would_have_sent`).
  */
 export class CompactAnalysisResponseDto
-  extends PickType(AnalyzeEngagementResponseDto, [
-    'user_id',
-    'status',
-    'as_of',
-    'locale',
-    'decision_id',
-    'assignment',
-    'policy_version',
-    'slate_propensity',
-  ] as const)
+  extends PickType(AnalyzeEngagementResponseDto, COMPACT_ANALYSIS_KEYS)
   implements CompactAnalysis
 {
   /** At most `max_nudges`, most important first; empty for an engaged or held-out learner. */
