@@ -82,6 +82,7 @@ export class BatchService implements OnApplicationShutdown {
       batch.value,
       acceptLanguage,
       this.decisionLog.observe,
+      view,
     );
     for (const result of results) {
       writer.add(result);

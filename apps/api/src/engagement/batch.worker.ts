@@ -66,7 +66,7 @@ function answer(
   for (let index = 0; index < parsedItems.length; index++) {
     const item = parsedItems[index];
     parsedItems[index] = undefined;
-    writer.add(analyzeBatchItem(item, index, asOf, state, hint, observe));
+    writer.add(analyzeBatchItem(item, index, asOf, state, hint, observe, message.view));
   }
   decisions.flush();
   return writer.finish();

@@ -111,6 +111,8 @@ export class EngagementController {
       request,
       http.headers['accept-language'],
       this.decisionLog.observe,
+      undefined,
+      view,
     );
     return inView(this.telemetry.analysis(http, analysis), view);
   }

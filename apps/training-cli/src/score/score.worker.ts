@@ -18,8 +18,9 @@ function main(): void {
     const state = engineStateFrom(portable);
     const version = engineVersion(state);
     // A line without a decision id gets one derived from it, so reruns write the same bytes.
+    // Worded for the view the lines are written in (the compact one leaves out the reasons).
     const analyze = (valid: ValidRequest) =>
-      analyzeLearner(withScoredDecisionId(valid, version), state);
+      analyzeLearner(withScoredDecisionId(valid, version), state, undefined, view);
     // TextEncoder gives each output its own ArrayBuffer, safe to transfer (a small Buffer may
     // share node's pool with unrelated data).
     const encoder = new TextEncoder();

@@ -2,8 +2,11 @@ import { Nudge } from '@app/contract';
 import { messageKeys, RenderContext, renderParams, renderPhrase } from '@app/messages';
 import { ChosenNudge } from '../policy/choose-nudges';
 
-/** A chosen nudge as the answer gives it: its title, action and reasons in the reader's language. */
-export function renderNudge(nudge: ChosenNudge, ctx: RenderContext): Nudge {
+/**
+ * A chosen nudge as the answer gives it: its title, action and reasons in the reader's language.
+ * Without `reasons` (an answer in the compact view, which leaves them out) they are not worded.
+ */
+export function renderNudge(nudge: ChosenNudge, ctx: RenderContext, reasons = true): Nudge {
   const { message } = nudge.wording;
   const params = renderParams(nudge.wording.params, ctx);
   const keys = messageKeys(message);
@@ -18,7 +21,7 @@ export function renderNudge(nudge: ChosenNudge, ctx: RenderContext): Nudge {
     propensity: nudge.propensity,
     message_key: message,
     params,
-    reasons: nudge.reasons.map((reason) => renderPhrase(reason, ctx)),
+    reasons: reasons ? nudge.reasons.map((reason) => renderPhrase(reason, ctx)) : [],
     evidence: nudge.evidence,
   };
 }

@@ -1,6 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  AnalysisView,
   BatchResult,
   EngagementAnalysis,
   ValidBatch,
@@ -53,27 +54,30 @@ export class EngagementService {
     { asOf, items, locale }: ValidBatch,
     acceptLanguage?: string,
     observe?: DecisionObserver,
+    view: AnalysisView = 'full',
   ): Promise<BatchResult[]> {
     const state = this.live.state;
     const hint = locale ?? acceptLanguage;
     const results: BatchResult[] = [];
     for (let index = 0; index < items.length; index++) {
       if (index > 0 && index % BATCH_SLICE === 0) await setImmediate();
-      results.push(analyzeBatchItem(items[index], index, asOf, state, hint, observe));
+      results.push(analyzeBatchItem(items[index], index, asOf, state, hint, observe, view));
     }
     return results;
   }
 
   /**
    * `languageHint` (Accept-Language, or a batch's locale) counts when the request has no locale;
-   * `observe` is told of the decision, as analyzeBatch's is of each.
+   * `observe` is told of the decision, as analyzeBatch's is of each. For the compact `view` the
+   * texts it leaves out are not worded (analyzeLearner); the caller cuts the answer.
    */
   analyze(
     valid: ValidRequest,
     languageHint?: string,
     observe?: DecisionObserver,
     state: EngineState = this.live.state,
+    view: AnalysisView = 'full',
   ): EngagementAnalysis {
-    return analyzeObserved(valid, state, languageHint, observe);
+    return analyzeObserved(valid, state, languageHint, observe, view);
   }
 }

@@ -1,4 +1,5 @@
 import {
+  AnalysisView,
   AssignmentResult,
   BatchResult,
   EngagementAnalysis,
@@ -181,15 +182,24 @@ export function analyzeLearner(
   valid: ValidRequest,
   state: EngineState,
   languageHint?: string,
+  view: AnalysisView = 'full',
 ): EngagementAnalysis {
-  return decide(valid, state, languageHint).analysis;
+  return decide(valid, state, languageHint, view).analysis;
 }
 
 /**
  * analyzeLearner's answer with its features: encoded even without models (a microsecond), so the
- * decision log never derives them again.
+ * decision log never derives them again. For the compact `view` the texts it leaves out (the
+ * nudges' reasons, the suppressed nudges' messages) are not worded: those fields are empty, and
+ * the caller cuts the answer (compactAnalysis). The decision log reads neither.
  */
-function decide(valid: ValidRequest, state: EngineState, languageHint?: string): Decision {
+function decide(
+  valid: ValidRequest,
+  state: EngineState,
+  languageHint: string | undefined,
+  view: AnalysisView,
+): Decision {
+  const explained = view === 'full';
   const { request, asOf } = valid;
   const facts = learnerFacts(valid);
   const { assignment, config, decisionId, fomo, selection, suppressed } = decideForLearner(
@@ -206,7 +216,7 @@ function decide(valid: ValidRequest, state: EngineState, languageHint?: string):
     eventName: (key) =>
       names !== undefined && Object.hasOwn(names, key) ? names[key] : readableEventName(key),
   };
-  const nudges = chosen.map((nudge) => renderNudge(nudge, context));
+  const nudges = chosen.map((nudge) => renderNudge(nudge, context, explained));
   const withheld = assignment.holdout
     ? [
         ...suppressed,
@@ -230,7 +240,7 @@ function decide(valid: ValidRequest, state: EngineState, languageHint?: string):
     ...(assignment.holdout ? { would_have_sent: nudges } : {}),
     slate_propensity: slatePropensity,
     candidates: eligible.map(({ type, source, score }) => ({ type, source, score })),
-    suppressed: withheld.map((s) => renderSuppression(s, catalog)),
+    suppressed: explained ? withheld.map((s) => renderSuppression(s, catalog)) : [],
     fomo,
     model_version: modelVersion,
   };
@@ -247,19 +257,20 @@ export type DecisionObserver = (
   features: Float64Array,
 ) => void;
 
-/** One learner's answer (analyzeLearner), of which `observe` is told. */
+/** One learner's answer (analyzeLearner) for `view`, of which `observe` is told. */
 export function analyzeObserved(
   valid: ValidRequest,
   state: EngineState,
   languageHint: string | undefined,
   observe: DecisionObserver | undefined,
+  view: AnalysisView = 'full',
 ): EngagementAnalysis {
-  const { analysis, features } = decide(valid, state, languageHint);
+  const { analysis, features } = decide(valid, state, languageHint, view);
   observe?.(valid, analysis, features);
   return analysis;
 }
 
-/** One batch item: its analysis, or its own validation error. */
+/** One batch item: its analysis (worded for `view`), or its own validation error. */
 export function analyzeBatchItem(
   item: unknown,
   index: number,
@@ -267,9 +278,10 @@ export function analyzeBatchItem(
   state: EngineState,
   languageHint?: string,
   observe?: DecisionObserver,
+  view: AnalysisView = 'full',
 ): BatchResult {
   const valid = validateAnalyzeRequest(item, asOf);
   if (!valid.ok) return { kind: 'error', index, error: invalidRequestProblem(valid.errors) };
-  const analysis = analyzeObserved(valid.value, state, languageHint, observe);
+  const analysis = analyzeObserved(valid.value, state, languageHint, observe, view);
   return { kind: 'analysis', ...analysis };
 }
