@@ -1,5 +1,6 @@
+import { v5 as uuidv5 } from 'uuid';
 import type { ValidRequest } from '@app/contract';
-import { scoredDecisionId, withScoredDecisionId } from './decision-ids';
+import { nameUuid, SCORE_NAMESPACE, scoredDecisionId, withScoredDecisionId } from './decision-ids';
 
 const valid = (userId: string, asOf: string, decisionId?: string) =>
   ({
@@ -9,6 +10,20 @@ const valid = (userId: string, asOf: string, decisionId?: string) =>
       ...(decisionId !== undefined && { decision_id: decisionId }),
     },
   }) as unknown as ValidRequest;
+
+describe(nameUuid.name, () => {
+  it("gives the uuid package's version-5 ids, names in any script and of any length", () => {
+    const names = [
+      '',
+      'stu_1',
+      '["stu_1","2025-06-30","3942fe755af03f3b/884005e8da4dd3cc"]',
+      'Ünïcødé 学生 छात्र 🎓',
+      'x'.repeat(10_000),
+      ...Array.from({ length: 200 }, (_, i) => JSON.stringify([`stu_${i * 7919}`, `2025-${i}`])),
+    ];
+    for (const name of names) expect(nameUuid(name)).toBe(uuidv5(name, SCORE_NAMESPACE));
+  });
+});
 
 describe(scoredDecisionId.name, () => {
   it('is a version-5 UUID of the learner, the day and the engine version, the same every time', () => {

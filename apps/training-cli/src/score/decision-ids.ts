@@ -1,9 +1,24 @@
-import { v5 as uuidv5 } from 'uuid';
+import { hash } from 'node:crypto';
 import type { ValidRequest } from '@app/contract';
 import type { EngineState } from '@app/engagement';
 
 /** The namespace of the scorer's decision ids (a fixed random UUID: the ids are this tool's). */
-const SCORE_NAMESPACE = '8f3c2b1e-5d47-4a96-b0e2-6c1f9a7d4e53';
+export const SCORE_NAMESPACE = '8f3c2b1e-5d47-4a96-b0e2-6c1f9a7d4e53';
+const NAMESPACE_BYTES = Buffer.from(SCORE_NAMESPACE.replaceAll('-', ''), 'hex');
+
+/**
+ * A name-based UUID, version 5 (RFC 9562 §5.5), of `name` in the scorer's namespace: SHA-1 of
+ * the namespace's bytes and the name's UTF-8, its first 16 bytes with the version and variant
+ * set. The same ids as the uuid package's v5, which built a Hash object and re-parsed the
+ * namespace per call: a sixth of a scoring thread's time on a log without decision ids.
+ */
+export function nameUuid(name: string): string {
+  const digest = hash('sha1', Buffer.concat([NAMESPACE_BYTES, Buffer.from(name)]), 'buffer');
+  digest[6] = (digest[6] & 0x0f) | 0x50;
+  digest[8] = (digest[8] & 0x3f) | 0x80;
+  const hex = digest.toString('hex', 0, 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 /** What decides an answer besides the request: the models and the config. */
 export function engineVersion(state: EngineState): string {
@@ -19,7 +34,7 @@ export function engineVersion(state: EngineState): string {
  */
 export function scoredDecisionId(valid: ValidRequest, version: string): string {
   const { user_data, as_of } = valid.request;
-  return uuidv5(JSON.stringify([user_data.user_id, as_of, version]), SCORE_NAMESPACE);
+  return nameUuid(JSON.stringify([user_data.user_id, as_of, version]));
 }
 
 /** The request with its own decision id, or the derived one written in. */
