@@ -56,6 +56,8 @@ export class FileDecisionSink implements DecisionSink {
   private currentFile = '';
   private lastError: string | null = null;
   private dropping = false;
+  /** Files ended (by a rotation, or at close) whose writes may not all have landed yet. */
+  private readonly ending = new Set<Promise<void>>();
 
   constructor(
     private readonly options: FileSinkOptions,
@@ -105,22 +107,32 @@ export class FileDecisionSink implements DecisionSink {
     };
   }
 
+  /**
+   * Ends the current file and waits, until the deadline, for every file's writes to land: a
+   * file a rotation ended may still be writing, and its lines are counted written only then.
+   */
   async close(deadline: number): Promise<void> {
-    const stream = this.stream;
-    if (stream === undefined) return;
+    if (this.stream !== undefined) this.end(this.stream);
     this.stream = undefined;
-    const finished = new Promise<void>((resolve) => stream.end(resolve));
+    if (this.ending.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
     });
-    await Promise.race([finished, late]);
+    await Promise.race([Promise.all([...this.ending]), late]);
     clearTimeout(timer);
+  }
+
+  /** Ends a file; its pending writes still land, and `ending` holds it until they have. */
+  private end(stream: WriteStream): void {
+    const ended = new Promise<void>((resolve) => stream.end(() => resolve()));
+    this.ending.add(ended);
+    void ended.then(() => this.ending.delete(ended));
   }
 
   /** Ends the current file (its pending writes still land) and starts the next. */
   private open(): void {
-    this.stream?.end();
+    if (this.stream !== undefined) this.end(this.stream);
     this.seq++;
     this.currentFile = logFileName(
       this.options.path,
