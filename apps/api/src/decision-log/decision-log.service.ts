@@ -12,6 +12,17 @@ import { lineChunk } from './line-queue';
 
 export const DECISION_LOG_LIFECYCLE = Symbol('DECISION_LOG_LIFECYCLE');
 
+/**
+ * The turns' lines are gathered into chunks of about this many characters (or HELD_MS) before
+ * they go to the sink: a turn makes one to a few lines, and a Buffer and a queue entry for each
+ * turn's lines, kept until their batch left, showed in the answers' throughput. Four rounds of
+ * 20 s runs, one worker, 32 connections, a 2-core VM: 1,960 req/s with a chunk per turn, 2,124
+ * gathered, 2,057 without the log (single runs spread by ±10%).
+ */
+const HELD_CHARS = 64 * 1024;
+/** Lines wait at most this long to be gathered: a quiet service still hands them on. */
+const HELD_MS = 50;
+
 /** The log as /health reports it. */
 export type DecisionLogHealth =
   | { readonly mode: 'off' }
@@ -84,6 +95,10 @@ export class DecisionLog implements OnApplicationShutdown {
   private readonly shutdownMs: number;
   /** Decisions recorded in this turn of the event loop, their lines not yet built. */
   private decided: Decided[] = [];
+  /** Lines built and not yet handed to the sink (HELD_CHARS, HELD_MS). */
+  private heldText = '';
+  private heldLines = 0;
+  private heldTimer: NodeJS.Timeout | undefined;
 
   constructor(
     env: ConfigService<Env, true>,
@@ -101,14 +116,14 @@ export class DecisionLog implements OnApplicationShutdown {
   }
 
   get bufferedBytes(): number {
-    return this.sink?.bufferedBytes ?? 0;
+    return (this.sink?.bufferedBytes ?? 0) + Buffer.byteLength(this.heldText);
   }
 
   /**
    * Logs the decision just made for `valid` from `features`. Its line is built once the turn of
    * the event loop is over (setImmediate), with the turn's other decisions, after the answers
-   * were written: an answer never waits on its line, and the turn's lines reach the sink as one
-   * chunk.
+   * were written: an answer never waits on its line. The lines of the turns that follow are
+   * gathered and reach the sink together (HELD_CHARS).
    */
   private record(valid: ValidRequest, analysis: EngagementAnalysis, features: Float64Array): void {
     if (this.sink === undefined) return;
@@ -135,13 +150,29 @@ export class DecisionLog implements OnApplicationShutdown {
         );
       }
     }
-    if (lines > 0) this.sink.write(lineChunk(text, lines));
+    if (lines === 0) return;
+    this.heldText += text;
+    this.heldLines += lines;
+    if (this.heldText.length >= HELD_CHARS) this.writeHeld();
+    else this.heldTimer ??= setTimeout(() => this.writeHeld(), HELD_MS).unref();
   }
 
-  /** Logs lines a batch thread made (`lines` of them, newlines included). */
+  /** Hands the lines gathered to the sink. */
+  private writeHeld(): void {
+    clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
+    if (this.sink === undefined || this.heldLines === 0) return;
+    const chunk = lineChunk(this.heldText, this.heldLines);
+    this.heldText = '';
+    this.heldLines = 0;
+    this.sink.write(chunk);
+  }
+
+  /** Logs lines a batch thread made (`lines` of them, newlines included), after those held. */
   recordLines(text: string, lines: number): void {
     if (this.sink === undefined || lines === 0) return;
     this.tally.recorded += lines;
+    this.writeHeld();
     this.sink.write(lineChunk(text, lines));
   }
 
@@ -164,6 +195,7 @@ export class DecisionLog implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.sink === undefined) return;
     this.writeDecided();
+    this.writeHeld();
     await this.sink.close(this.lifecycle.deadline ?? Date.now() + this.shutdownMs);
     const { recorded, written, dropped } = this.tally;
     this.logger.log(
