@@ -34,5 +34,5 @@ export {
   types,
 } from './hostile-cases';
 export { DATE_PLACES, DATES, EVENT_COUNT, FIELDS, Field, Kind } from './hostile-fields';
-export { withField } from './request-fixtures';
+export { validRequest, withField } from './request-fixtures';
 export { EXAMPLE_CONFIG_HASH, LogFolder, loggedDecision, loggedOutcome } from './log-lines';

@@ -1,4 +1,6 @@
 import { EXAMPLE_REQUEST } from '../dto/examples';
+import { validateAnalyzeRequest, ValidRequest } from '../validation/validate-request';
+import { parseCalendarDate } from '@app/learner';
 import { DELETE } from './hostile-bodies';
 
 /** A deep copy of the example request with `path` set to `value` (or removed with DELETE). */
@@ -11,4 +13,11 @@ export function withField(path: string, value: unknown): Record<string, unknown>
   if (value === DELETE) delete node[last];
   else node[last] = value;
   return copy;
+}
+
+/** A request the test knows is valid, validated as of the example's day (2025-06-30); throws if not. */
+export function validRequest(body: object): ValidRequest {
+  const validated = validateAnalyzeRequest(body, parseCalendarDate(EXAMPLE_REQUEST.as_of)!);
+  if (!validated.ok) throw new Error(JSON.stringify(validated.errors));
+  return validated.value;
 }

@@ -1,23 +1,13 @@
-import { parseCalendarDate } from '@app/learner';
 import {
   compactAnalysis,
   EngagementAnalysis,
   EXAMPLE_HISTORY_REQUEST,
   EXAMPLE_REQUEST,
-  validateAnalyzeRequest,
-  ValidRequest,
 } from '@app/contract';
+import { validRequest as valid } from '@app/contract/testing';
 import { analyzeLearner } from './analyze-learner';
 import { buildEngineConfig } from '../config/engine-config.loader';
 import { constantModels } from '../testing/model-fixtures';
-
-const AS_OF = parseCalendarDate('2025-06-30')!;
-
-function valid(body: object): ValidRequest {
-  const validated = validateAnalyzeRequest(body, AS_OF);
-  if (!validated.ok) throw new Error(JSON.stringify(validated.errors));
-  return validated.value;
-}
 
 const models = constantModels({ event_fomo: 0.9 });
 const live = { config: buildEngineConfig({}), models };

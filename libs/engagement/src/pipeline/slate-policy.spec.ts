@@ -1,24 +1,11 @@
-import { parseCalendarDate } from '@app/learner';
 import { ModelSet } from '@app/ml';
-import {
-  EXAMPLE_HISTORY_REQUEST,
-  EXAMPLE_REQUEST,
-  validateAnalyzeRequest,
-  ValidRequest,
-} from '@app/contract';
+import { EXAMPLE_HISTORY_REQUEST, EXAMPLE_REQUEST } from '@app/contract';
+import { validRequest as valid } from '@app/contract/testing';
 import { analyzeLearner } from './analyze-learner';
 import { buildEngineConfig } from '../config/engine-config.loader';
 import { ranksAlike, requestRanking, slatePolicy } from './slate-policy';
 import { forEachSlate, Slate, slateProbability } from '../policy/slate';
 import { constantModels } from '../testing/model-fixtures';
-
-const AS_OF = parseCalendarDate('2025-06-30')!;
-
-function valid(body: object): ValidRequest {
-  const validated = validateAnalyzeRequest(body, AS_OF);
-  if (!validated.ok) throw new Error(JSON.stringify(validated.errors));
-  return validated.value;
-}
 
 const policyOf = (body: object, settings: object, models?: ModelSet) => {
   const { ranked, slots, epsilon, coolingDown, historyMatters } = slatePolicy(valid(body), {

@@ -1,18 +1,10 @@
-import { parseCalendarDate } from '@app/learner';
 import { ModelSet } from '@app/ml';
-import { EXAMPLE_REQUEST, validateAnalyzeRequest, ValidRequest } from '@app/contract';
+import { EXAMPLE_REQUEST } from '@app/contract';
+import { validRequest as valid } from '@app/contract/testing';
 import { analyzeLearner } from './analyze-learner';
 import { buildEngineConfig } from '../config/engine-config.loader';
 import { slatePolicy } from './slate-policy';
 import { constantModels, constantUpliftModels } from '../testing/model-fixtures';
-
-const AS_OF = parseCalendarDate('2025-06-30')!;
-
-function valid(body: object): ValidRequest {
-  const validated = validateAnalyzeRequest(body, AS_OF);
-  if (!validated.ok) throw new Error(JSON.stringify(validated.errors));
-  return validated.value;
-}
 
 const UPLIFT = { policy: { objective: 'uplift' } };
 
