@@ -20,6 +20,12 @@ export const DECISION_LOG_LIFECYCLE = Symbol('DECISION_LOG_LIFECYCLE');
  * gathered, 2,057 without the log (single runs spread by ±10%).
  */
 const HELD_CHARS = 64 * 1024;
+/**
+ * A gathered chunk stays within a twelfth of DECISION_LOG_BUFFER_BYTES in characters (a quarter
+ * in bytes: a UTF-16 unit is at most 3 bytes of UTF-8), so a small buffer is never handed one
+ * chunk larger than it can take, which its sink would drop whole.
+ */
+const HELD_SHARE_OF_BUFFER = 12;
 /** Lines wait at most this long to be gathered: a quiet service still hands them on. */
 const HELD_MS = 50;
 
@@ -95,10 +101,12 @@ export class DecisionLog implements OnApplicationShutdown {
   private readonly shutdownMs: number;
   /** Decisions recorded in this turn of the event loop, their lines not yet built. */
   private decided: Decided[] = [];
-  /** Lines built and not yet handed to the sink (HELD_CHARS, HELD_MS). */
+  /** Lines built and not yet handed to the sink (heldChars, HELD_MS). */
   private heldText = '';
   private heldLines = 0;
   private heldTimer: NodeJS.Timeout | undefined;
+  /** HELD_CHARS, or less for a small buffer (HELD_SHARE_OF_BUFFER). */
+  private readonly heldChars: number;
 
   constructor(
     env: ConfigService<Env, true>,
@@ -109,6 +117,10 @@ export class DecisionLog implements OnApplicationShutdown {
     this.sink = chosen?.sink;
     this.keep = chosen === undefined ? undefined : env.get('DECISION_LOG_REQUEST', { infer: true });
     this.shutdownMs = env.get('SHUTDOWN_TIMEOUT_MS', { infer: true });
+    this.heldChars = Math.min(
+      HELD_CHARS,
+      Math.floor(env.get('DECISION_LOG_BUFFER_BYTES', { infer: true }) / HELD_SHARE_OF_BUFFER),
+    );
     this.observe =
       chosen === undefined
         ? undefined
@@ -123,7 +135,7 @@ export class DecisionLog implements OnApplicationShutdown {
    * Logs the decision just made for `valid` from `features`. Its line is built once the turn of
    * the event loop is over (setImmediate), with the turn's other decisions, after the answers
    * were written: an answer never waits on its line. The lines of the turns that follow are
-   * gathered and reach the sink together (HELD_CHARS).
+   * gathered and reach the sink together (heldChars).
    */
   private record(valid: ValidRequest, analysis: EngagementAnalysis, features: Float64Array): void {
     if (this.sink === undefined) return;
@@ -153,7 +165,7 @@ export class DecisionLog implements OnApplicationShutdown {
     if (lines === 0) return;
     this.heldText += text;
     this.heldLines += lines;
-    if (this.heldText.length >= HELD_CHARS) this.writeHeld();
+    if (this.heldText.length >= this.heldChars) this.writeHeld();
     else this.heldTimer ??= setTimeout(() => this.writeHeld(), HELD_MS).unref();
   }
 
