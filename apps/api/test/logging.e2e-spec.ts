@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST, INVALID_REQUEST_TYPE } from '@app/contract';
+import { waitFor } from './cluster-log';
 import { ServerProcess, startServer } from './server-process';
 
 const SALT = 'pepper-for-the-tests-0123';
@@ -33,7 +34,8 @@ describe('request logging', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBe('trace-77');
-    await new Promise((r) => setTimeout(r, 200));
+    // Lines reach stdout in chunks, at the latest STDOUT_FLUSH_MS after they are logged.
+    await waitFor('the request line', () => server.stdout().includes('trace-77'));
 
     const lines = server
       .stdout()
@@ -77,7 +79,7 @@ describe('request logging', () => {
       );
       expect(response.status).toBe(status);
       await response.arrayBuffer();
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor('the request line', () => server.stdout().includes(`"${id}"`));
 
       const lines = server
         .stdout()

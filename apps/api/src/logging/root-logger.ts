@@ -25,6 +25,25 @@ function censor(value: unknown, path: string[]): unknown {
     : '[redacted]';
 }
 
+/** Bytes of log lines gathered before stdout is written. */
+const STDOUT_CHUNK_BYTES = 4096;
+/** The longest a gathered line waits for the chunk to fill before it is written anyway. */
+export const STDOUT_FLUSH_MS = 100;
+
+/**
+ * stdout gathered into chunks of about 4 KB, written at least every 100 ms: pino's default writes
+ * each line as it comes, one system call through libuv's thread pool a request, which took about
+ * a tenth of a worker's time under load. pino flushes what is left when the process exits.
+ */
+function bufferedStdout(): DestinationStream {
+  return pino.destination({
+    fd: 1,
+    sync: false,
+    minLength: STDOUT_CHUNK_BYTES,
+    periodicFlush: STDOUT_FLUSH_MS,
+  });
+}
+
 /** Writes to stdout, or to `destination` (tests read the lines there). */
 export function createRootLogger(
   env: Pick<Env, 'LOG_LEVEL' | 'LOG_PRETTY'>,
@@ -37,7 +56,8 @@ export function createRootLogger(
       ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
       : {}),
   };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  if (env.LOG_PRETTY) return pino(options);
+  return pino(options, destination ?? bufferedStdout());
 }
 
 /**
