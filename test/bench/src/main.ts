@@ -126,24 +126,44 @@ async function singleRequests(bodies: string[]): Promise<void> {
   }
 }
 
-async function fixedRate(bodies: string[]): Promise<void> {
-  const service = await startNode(API, SERVICE_ENV);
-  const offer = poster(service.port, '/analyze-engagement', bodies);
+/** p99 at a fixed offered rate of 1000 req/s against a server started for it. */
+async function offerRate(
+  bodies: string[],
+  script: string,
+  env: Record<string, string>,
+  probe?: string,
+) {
+  const server = await startNode(script, env, probe);
+  const offer = poster(server.port, '/analyze-engagement', bodies);
   await offer(32, 3);
   // autocannon paces each connection with its own timer and they fire in step: 32 connections
   // at 1000 req/s send bursts of 32 requests every 32 ms, which measures the burst. 8
   // connections (bursts of 8 every 8 ms) is closer to a steady stream; both are printed.
   const steady = await offer(8, 15, 1000);
   const lockstep = await offer(32, 15, 1000);
-  await service.stop();
+  await server.stop();
+  return { steady, lockstep };
+}
+
+/**
+ * The service at 1000 req/s offered, and in the same run the two floors under it at the same
+ * rate: the bare node:http server and a bare Nest app on the default adapter answering a fixed
+ * body. A p99 the bare Nest app does not reach itself is out of the service's reach.
+ */
+async function fixedRate(bodies: string[]): Promise<void> {
+  const bare = await offerRate(bodies, BARE, {}, '/');
+  const nest = await offerRate(bodies, BARE_NEST, { HTTP_ADAPTER: 'express' }, '/');
+  const { steady, lockstep } = await offerRate(bodies, API, SERVICE_ENV);
   record('1000 req/s offered, 8 connections: achieved', steady.requestsPerSecond, 'req/s');
   record('  p50', steady.p50Ms, 'ms');
   record('  p99', steady.p99Ms, 'ms', '≤ 10 ms', steady.p99Ms <= 10);
+  record('  for comparison, bare node:http p99', bare.steady.p99Ms, 'ms');
+  record('  for comparison, bare Nest app (express) p99', nest.steady.p99Ms, 'ms');
   record(
     '1000 req/s offered, 32 connections in lockstep: p99',
     lockstep.p99Ms,
     'ms',
-    `p50 ${lockstep.p50Ms} ms`,
+    `p50 ${lockstep.p50Ms} ms; bare node:http ${bare.lockstep.p99Ms} ms, bare Nest ${nest.lockstep.p99Ms} ms`,
   );
 }
 
