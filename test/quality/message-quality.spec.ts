@@ -69,6 +69,13 @@ const DEVANAGARI = /[\u0900-\u097F]/;
 const SINGULAR_AS_PLURAL = /(?<![\d.,])1 (?:days|months)\b/;
 const DAY_COUNT = /(\d[\d,]*) days?/g;
 const DAYS_PER_YEAR = 365;
+/** A count of months in any served language: "12 months", "12 meses", "12 महीने". */
+const MONTH_COUNT = /(\d+) (?:months?|mes(?:es)?|महीने)/g;
+const MONTHS_PER_YEAR = 12;
+/** A date as the machine writes it (2025-07-12), which no text for a reader may hold. */
+const ISO_DATE = /\d{4}-\d{2}-\d{2}/;
+/** The nudge types whose names are not words a reader knows (resume, project and quiz are). */
+const INTERNAL_TYPE_NAME = /\b(?:event_fomo|comeback)\b/;
 
 interface Answered extends QualityCase {
   readonly answer: EngagementAnalysis;
@@ -243,13 +250,16 @@ describe('messages over 10,000 seeded learners', () => {
     ).toEqual([]);
   });
 
-  it('says day and month counts in plain English, years as "over a year"', () => {
+  it('says spans of a year or more in years and never counts 12 months or more, in every language', () => {
     expect(
       overNudges(({ body, answer }, nudge, flag) => {
         for (const text of textsOf(nudge)) {
           if (answer.locale === 'en' && SINGULAR_AS_PLURAL.test(text)) flag(`"${text}"`);
           for (const [, count] of text.matchAll(DAY_COUNT)) {
             if (Number(count.replace(/,/g, '')) > DAYS_PER_YEAR) flag(`"${text}"`);
+          }
+          for (const [, count] of text.matchAll(MONTH_COUNT)) {
+            if (Number(count) >= MONTHS_PER_YEAR) flag(`"${text}"`);
           }
         }
         if (answer.locale !== 'en') return;
@@ -258,11 +268,35 @@ describe('messages over 10,000 seeded learners', () => {
           : QUIZ_GAP_TITLES.includes(nudge.message_key)
             ? quizGap(body)
             : null;
-        if (gap !== null && gap > DAYS_PER_YEAR && !nudge.title.includes('over a year')) {
-          flag(`${gap} days away, titled "${nudge.title}"`);
-        }
+        if (gap === null || gap < DAYS_PER_YEAR) return;
+        const years = Math.floor(gap / DAYS_PER_YEAR);
+        const span = years === 1 ? 'a year' : `${years} years`;
+        const said = gap % DAYS_PER_YEAR === 0 ? `been ${span} ` : `been over ${span} `;
+        if (!nudge.title.includes(said)) flag(`${gap} days away, titled "${nudge.title}"`);
       }),
     ).toEqual([]);
+  });
+
+  it("words every date in the reader's language and every nudge type by a human name, in nudges and suppressions", () => {
+    const violations = new Violations();
+    const reasons = new Map<string, number>();
+    for (const c of answered) {
+      const texts = [
+        ...c.answer.nudges.flatMap(textsOf),
+        ...c.answer.suppressed.map((s) => {
+          reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
+          return s.message;
+        }),
+      ];
+      for (const text of texts) {
+        if (ISO_DATE.test(text)) violations.add(`${label(c)}: "${text}"`);
+        if (INTERNAL_TYPE_NAME.test(text)) violations.add(`${label(c)}: "${text}"`);
+      }
+    }
+    expect(violations.list()).toEqual([]);
+    // The corpus must hold the suppressions that carry a date.
+    expect(reasons.get('cooldown')).toBeGreaterThanOrEqual(MIN_ANSWERS);
+    expect(reasons.get('weekly_cap')).toBeGreaterThanOrEqual(MIN_ANSWERS);
   });
 
   it('names no config key, request field or other identifier', () => {
@@ -375,8 +409,10 @@ describe('messages over 10,000 seeded learners', () => {
     const probes = {
       fomo_peers_or_score: count('fomo_peers') + count('fomo_score'),
       ml_any: [...answers].filter(([key]) => key.startsWith('ml_')).reduce((n, [, k]) => n + k, 0),
-      over_a_year: answered.filter((c) =>
-        c.answer.nudges.some((n) => n.title.includes('over a year')),
+      a_year: answered.filter((c) => c.answer.nudges.some((n) => n.title.includes('been a year ')))
+        .length,
+      over_years: answered.filter((c) =>
+        c.answer.nudges.some((n) => / been over (?:a|\d+) years? /.test(n.title)),
       ).length,
       display_names: answered.filter((c) => {
         const names = Object.values(c.body.peer_snapshot.event_names ?? {});

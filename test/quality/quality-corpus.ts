@@ -1,4 +1,11 @@
-import { CalendarDay, formatCalendarDate, LearnerRecord, parseCalendarDate } from '@app/learner';
+import {
+  CalendarDay,
+  formatCalendarDate,
+  LearnerRecord,
+  NUDGE_TYPES,
+  NudgeType,
+  parseCalendarDate,
+} from '@app/learner';
 import {
   learnerRecord,
   simulateLearner,
@@ -14,6 +21,7 @@ export const QUALITY_AS_OF = '2025-06-30';
 export interface QualityRequest extends LearnerRecord {
   as_of: string;
   locale?: string;
+  history?: { type: NudgeType; sent_at: string }[];
 }
 
 /** One learner of the corpus and the edge case it was bent into, to name it in a failure. */
@@ -24,7 +32,9 @@ export interface QualityCase {
 
 /**
  * The edge cases beyond what the simulator draws: gaps of decades, yesterday's event, batches
- * without events or with only empty ones, display names, snake_case keys, a streaky learner.
+ * without events or with only empty ones, display names, snake_case keys, a streaky learner, and
+ * an event or a quiz about a year or two away, where spans turn from months to years, and a
+ * history of nudges delivered in the last week, which cooldowns and the weekly cap hold back.
  */
 export const VARIANTS = [
   'simulated',
@@ -35,6 +45,8 @@ export const VARIANTS = [
   'event_names',
   'snake_case_keys',
   'streak_recent_event',
+  'year_away',
+  'recent_history',
 ] as const;
 
 export type Variant = (typeof VARIANTS)[number];
@@ -56,6 +68,8 @@ export const EVENT_DISPLAY_NAMES: Readonly<Record<string, string>> = {
 };
 
 const LONG_GAP_DAYS = { min: 400, max: 13_000 } as const;
+/** Spans at the turn from months to years, and a whole two years. */
+const YEAR_AWAY_DAYS = [360, 364, 365, 366, 729, 730, 731] as const;
 
 /** Event keys renamed in place: the dictionaries keep their order, buddies their events. */
 function renameEvents(record: LearnerRecord, rename: (key: string) => string): void {
@@ -124,7 +138,35 @@ function bend(record: LearnerRecord, variant: Variant, random: Random, asOf: Cal
       activity.login_streak = 60;
       activity.last_event_attended = daysAgo(3);
       return;
+    case 'year_away': {
+      const day = daysAgo(YEAR_AWAY_DAYS[random.int(YEAR_AWAY_DAYS.length)]);
+      if (random.bernoulli(0.5)) {
+        activity.last_event_attended = day;
+      } else {
+        const topics = profile.quiz_history.filter((entry) => parseCalendarDate(entry) === null);
+        profile.quiz_history = [day, ...topics];
+        activity.last_quiz_taken = day;
+      }
+      return;
+    }
   }
+}
+
+/**
+ * Nudges delivered in the week before as_of: two to five of any types (their cooldowns hold them
+ * back), or, for half the learners, nine to twelve of one or two types, which fill the weekly cap
+ * (10 in the shipped config) so the other types wait for a place.
+ */
+function recentHistory(random: Random, asOf: CalendarDay): QualityRequest['history'] {
+  const heavy = random.bernoulli(0.5);
+  const types = heavy
+    ? [NUDGE_TYPES[random.int(NUDGE_TYPES.length)], NUDGE_TYPES[random.int(NUDGE_TYPES.length)]]
+    : NUDGE_TYPES;
+  const size = heavy ? 9 + random.int(4) : 2 + random.int(4);
+  return Array.from({ length: size }, () => ({
+    type: types[random.int(types.length)],
+    sent_at: formatCalendarDate(asOf - random.int(7)),
+  }));
 }
 
 /**
@@ -147,6 +189,7 @@ export function qualityCorpus(size: number, seed: number): QualityCase[] {
     const variant = VARIANTS[bends.int(VARIANTS.length)];
     bend(record, variant, bends, asOf);
     const body: QualityRequest = { ...record, as_of: QUALITY_AS_OF };
+    if (variant === 'recent_history') body.history = recentHistory(bends, asOf);
     const language = bends.int(6);
     if (language === 0) body.locale = 'es';
     else if (language === 1) body.locale = 'hi';

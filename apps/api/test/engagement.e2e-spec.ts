@@ -202,13 +202,15 @@ describe('EngagementController', () => {
         type: 'resume',
         reason: 'cooldown',
         eligible_again_on: '2025-07-04',
-        message: 'A resume nudge went out recently, so this one waits until 2025-07-04.',
+        message:
+          'A nudge about uploading a resume went out recently, so this one waits until July 4, 2025.',
       },
       {
         type: 'quiz',
         reason: 'cooldown',
         eligible_again_on: '2025-07-02',
-        message: 'A quiz nudge went out recently, so this one waits until 2025-07-02.',
+        message:
+          'A nudge about taking a quiz went out recently, so this one waits until July 2, 2025.',
       },
     ]);
     const replay = await post(EXAMPLE_HISTORY_REQUEST);

@@ -99,7 +99,7 @@ export class SuppressedNudgeDto {
   /** The first day it may be sent again; null when no day is known. @example "2025-07-02" */
   @ApiProperty({ type: String, format: 'date', nullable: true, example: '2025-07-02' })
   eligible_again_on!: string | null;
-  /** @example "A quiz nudge went out recently, so this one waits until 2025-07-02." */
+  /** @example "A nudge about taking a quiz went out recently, so this one waits until July 2, 2025." */
   message!: string;
 }
 

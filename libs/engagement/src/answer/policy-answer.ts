@@ -22,19 +22,26 @@ export function renderSuppression(s: Suppression, catalog: LocaleCatalog): Suppr
     type: s.type,
     reason: s.reason,
     eligible_again_on: date,
-    message: message(s, date, catalog),
+    message: message(s, catalog),
   };
 }
 
 /** Points of a chance, one decimal: 0.042 reads "4.2". */
 const points = (share: number): number => Math.round(share * 1000) / 10;
 
-function message(s: Suppression, date: string | null, catalog: LocaleCatalog): string {
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * A suppression's message. Its date goes to the catalog as a day (UTC midnight in milliseconds),
+ * which the message formats in the reader's words (`{date, date, long}`), never as YYYY-MM-DD.
+ */
+function message(s: Suppression, catalog: LocaleCatalog): string {
+  const date = s.eligibleAgainOn === null ? null : s.eligibleAgainOn * MS_PER_DAY;
   switch (s.reason) {
     case 'cooldown':
       return catalog.format('suppressed.cooldown', {
         type: catalog.format(`type.${s.type}`, {}),
-        date: date ?? '',
+        date: date ?? 0,
       });
     case 'weekly_cap':
       return date === null

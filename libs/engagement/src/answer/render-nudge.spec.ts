@@ -29,7 +29,7 @@ function chosen(message: string, params: ChosenNudge['wording']['params']): Chos
 }
 
 describe(renderNudge.name, () => {
-  it('says a long gap in months and a very long one as over a year, never a raw count', () => {
+  it('says a long gap in months and one of a year or more in years, never a raw count', () => {
     const render = (days: number) => renderNudge(chosen('comeback', { days }), context('en')).title;
     expect(render(1)).toBe(
       "It's been 1 day since your last event. There's one for every schedule.",
@@ -37,8 +37,17 @@ describe(renderNudge.name, () => {
     expect(render(64)).toBe(
       "It's been over 2 months since your last event. There's one for every schedule.",
     );
-    expect(render(12964)).toBe(
+    expect(render(364)).toBe(
+      "It's been over 11 months since your last event. There's one for every schedule.",
+    );
+    expect(render(365)).toBe(
+      "It's been a year since your last event. There's one for every schedule.",
+    );
+    expect(render(500)).toBe(
       "It's been over a year since your last event. There's one for every schedule.",
+    );
+    expect(render(12964)).toBe(
+      "It's been over 35 years since your last event. There's one for every schedule.",
     );
   });
 

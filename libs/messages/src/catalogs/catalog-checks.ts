@@ -29,10 +29,17 @@ const TEXT_VALUES: ReadonlySet<string> = new Set([
   'factors',
   'unit',
   'type',
-  'date',
 ]);
 
-/** Text values used as numbers, plurals, dates or times. */
+/**
+ * Values the engine passes as a day (milliseconds since 1970, UTC midnight): written as text they
+ * would read as a raw number, so each must be formatted as a date in the locale's words.
+ */
+const DATE_VALUES: ReadonlySet<string> = new Set(['date']);
+/** The one date style the catalogs format with (DATE_FORMATS in message-catalogs.ts). */
+const DATE_STYLE = 'long';
+
+/** Text values used as numbers, plurals, dates or times; dates not used as dates. */
 function typeProblems(elements: readonly MessageFormatElement[], out: string[] = []): string[] {
   for (const element of elements) {
     if (element.type === TYPE.tag) typeProblems(element.children, out);
@@ -44,6 +51,26 @@ function typeProblems(elements: readonly MessageFormatElement[], out: string[] =
       TEXT_VALUES.has(element.value)
     ) {
       out.push(`uses {${element.value}} as a number, but it is text: write {${element.value}}`);
+    }
+    if (
+      element.type !== TYPE.literal &&
+      element.type !== TYPE.pound &&
+      element.type !== TYPE.tag &&
+      DATE_VALUES.has(element.value) &&
+      (element.type !== TYPE.date || element.style !== DATE_STYLE)
+    ) {
+      // Only the `long` style is the service's own, in UTC: the others would read the day in
+      // the server's time zone, a day early west of Greenwich.
+      out.push(
+        `uses {${element.value}} as text, a number or another date style, but it is a day: write {${element.value}, date, ${DATE_STYLE}}`,
+      );
+    }
+    if (
+      (element.type === TYPE.date || element.type === TYPE.time) &&
+      !DATE_VALUES.has(element.value) &&
+      !TEXT_VALUES.has(element.value)
+    ) {
+      out.push(`uses {${element.value}} as a date or time, but it is a number`);
     }
     if (element.type === TYPE.plural || element.type === TYPE.select) {
       for (const option of Object.values(element.options)) typeProblems(option.value, out);

@@ -48,6 +48,35 @@ describe(catalogProblems.name, () => {
     ]);
   });
 
+  it.each([
+    ['as text', 'Wait until {date}.'],
+    ['as a number', 'Wait until {date, number}.'],
+    ['in a style that reads the server time zone', 'Wait until {date, date, short}.'],
+    ['as a skeleton', 'Wait until {date, date, ::yyyyMMdd}.'],
+    ['as a time', 'Wait until {date, time, long}.'],
+  ])('rejects a date formatted %s', (_, text) => {
+    const sut = catalogProblems('en', { ...en, 'suppressed.weekly_cap': text });
+
+    expect(sut).toEqual([
+      {
+        path: 'messages.en["suppressed.weekly_cap"]',
+        message:
+          'messages.en["suppressed.weekly_cap"] uses {date} as text, a number or another date style, but it is a day: write {date, date, long}',
+      },
+    ]);
+  });
+
+  it('rejects a number formatted as a date', () => {
+    const sut = catalogProblems('en', { ...en, 'comeback.title': '{days, date, long}' });
+
+    expect(sut).toEqual([
+      {
+        path: 'messages.en["comeback.title"]',
+        message: 'messages.en["comeback.title"] uses {days} as a date or time, but it is a number',
+      },
+    ]);
+  });
+
   it.each([null, [], 'text', 3])('rejects %p as a catalog', (catalog) => {
     const sut = catalogProblems('en', catalog);
 
@@ -112,11 +141,11 @@ describe(catalogProblems.name, () => {
     const sut = catalogProblems('en', {
       ...en,
       more_events: '{count, plural, one {# more} other {# more of {total}}}',
-      gap: '{unit, select, days {{days} days} other {{years} years}}',
+      gap: '{unit, select, days {{days} days} other {{decades} decades}}',
     });
 
     expect(sut.map((problem) => problem.message)).toEqual([
-      'messages.en["gap"] uses {years}, which is not passed (passed: {unit}, {days}, {months})',
+      'messages.en["gap"] uses {decades}, which is not passed (passed: {unit}, {days}, {months}, {years})',
       'messages.en["more_events"] uses {total}, which is not passed (passed: {count})',
     ]);
   });
@@ -230,12 +259,18 @@ describe(MessageCatalogs.name, () => {
   });
 
   it.each([
-    ['en', 'over 2 months', 'over a year'],
-    ['es', 'más de 2 meses', 'más de un año'],
-    ['hi', '2 महीने से ज़्यादा', 'एक साल से ज़्यादा'],
-  ] as const)('renders %s spans in months and years', (locale, months, year) => {
-    expect(sut.format(locale, 'gap', { unit: 'months', days: 60, months: 2 })).toBe(months);
-    expect(sut.format(locale, 'gap', { unit: 'year', days: 400 })).toBe(year);
+    ['en', ['over 2 months', 'a year', 'over a year', '2 years', 'over 2 years']],
+    ['es', ['más de 2 meses', 'un año', 'más de un año', '2 años', 'más de 2 años']],
+    ['hi', ['2 महीने से ज़्यादा', 'एक साल', 'एक साल से ज़्यादा', '2 साल', '2 साल से ज़्यादा']],
+  ] as const)('renders %s spans in months and years', (locale, texts) => {
+    const spans: Record<string, string | number>[] = [
+      { unit: 'months', days: 61, months: 2 },
+      { unit: 'years', days: 365, years: 1 },
+      { unit: 'over_years', days: 400, years: 1 },
+      { unit: 'years', days: 730, years: 2 },
+      { unit: 'over_years', days: 800, years: 2 },
+    ];
+    expect(spans.map((span) => sut.format(locale, 'gap', span))).toEqual(texts);
   });
 
   it.each([
@@ -297,6 +332,24 @@ describe(MessageCatalogs.name, () => {
     ['hi', ['Meetup', 'Hackathon'], 'Meetup और Hackathon'],
   ] as const)('lists in %s %j as %p', (locale, items, text) => {
     expect(sut.list(locale, items)).toBe(text);
+  });
+
+  it.each([
+    ['en', 'July 12, 2025'],
+    ['es', '12 de julio de 2025'],
+    ['hi', '12 जुलाई 2025'],
+  ] as const)('writes a %s date in words, in UTC whatever the time zone', (locale, text) => {
+    const day = Date.UTC(2025, 6, 12);
+    const zone = process.env.TZ;
+    // West of Greenwich, UTC midnight is the evening before: a local format would say the 11th.
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      const fresh = compileCatalogs(BUNDLED_CATALOGS);
+      expect(fresh.format(locale, 'suppressed.weekly_cap', { date: day })).toContain(text);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   it('throws on a key no catalog has: a programming error, not a reader one', () => {

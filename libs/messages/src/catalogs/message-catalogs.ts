@@ -28,6 +28,14 @@ const MEMO_LIMIT = 4096;
 /** Texts by their arguments' values, one level per argument: no key string is built per call. */
 type Memo = Map<unknown, Memo | string>;
 
+/**
+ * How `{date, date, long}` reads: the day in the locale's words ("July 12, 2025", "12 de julio de
+ * 2025", "12 जुलाई 2025"), in UTC, as the day numbers are, whatever the server's time zone.
+ */
+const DATE_FORMATS = {
+  date: { long: { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' } },
+} as const;
+
 /** One message, parsed once. Most answers repeat values (a day count, a share), so texts are memoized. */
 class CompiledMessage {
   private readonly format: IntlMessageFormat;
@@ -39,7 +47,7 @@ class CompiledMessage {
   private constant: string | undefined;
 
   constructor(text: string, locale: Locale) {
-    this.format = new IntlMessageFormat(text, locale);
+    this.format = new IntlMessageFormat(text, locale, DATE_FORMATS);
     this.names = [...argumentsOf(parse(text))].sort();
   }
 

@@ -17,8 +17,8 @@ function withGap(params: readonly string[]): readonly string[] {
 }
 
 const CONTRACT: Readonly<Record<string, readonly string[]>> = {
-  // A time span: `unit` is days, months or year; `days` and `months` are whole numbers.
-  gap: ['unit', 'days', 'months'],
+  // A time span: `unit` is days, months, years or over_years; the counts are whole numbers.
+  gap: ['unit', 'days', 'months', 'years'],
   more_events: ['count'],
   ...Object.fromEntries(
     Object.entries(MESSAGE_PARAMS).flatMap(([id, params]) => [
@@ -56,8 +56,9 @@ const CONTRACT: Readonly<Record<string, readonly string[]>> = {
 /**
  * Every message the engine renders, with the parameters the code passes to it. A catalog must
  * hold every key, and may use only these parameters (it need not use them all). Values are
- * numbers (shares are 0..1, so `{share, number, percent}` reads 84%) or already-rendered text
- * (`gap`, `events`, `factors`).
+ * numbers (shares are 0..1, so `{share, number, percent}` reads 84%), already-rendered text
+ * (`gap`, `events`, `factors`, `type`) or a day (`date`, UTC midnight in milliseconds, written
+ * `{date, date, long}`).
  */
 export const CATALOG_PARAMS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
   Object.entries(CONTRACT).map(([key, params]) => [key, key === 'gap' ? params : withGap(params)]),

@@ -7,9 +7,13 @@ describe(gapParams.name, () => {
     [61, { unit: 'months', days: 61, months: 2 }],
     [90, { unit: 'months', days: 90, months: 2 }],
     [91, { unit: 'months', days: 91, months: 3 }],
-    [365, { unit: 'months', days: 365, months: 12 }],
-    [366, { unit: 'year', days: 366 }],
-    [12964, { unit: 'year', days: 12964 }],
+    [360, { unit: 'months', days: 360, months: 11 }],
+    [364, { unit: 'months', days: 364, months: 11 }],
+    [365, { unit: 'years', days: 365, years: 1 }],
+    [366, { unit: 'over_years', days: 366, years: 1 }],
+    [729, { unit: 'over_years', days: 729, years: 1 }],
+    [730, { unit: 'years', days: 730, years: 2 }],
+    [12964, { unit: 'over_years', days: 12964, years: 35 }],
   ])('%p days → %j', (days, params) => {
     expect(gapParams(days)).toEqual(params);
   });

@@ -18,18 +18,28 @@ export interface RenderContext {
 const LISTED_EVENTS = 2;
 const MOST_DAYS = 60;
 const DAYS_PER_MONTH = 30;
+/** Past this many months a span reads in years. */
+const MOST_MONTHS = 11;
 const DAYS_PER_YEAR = 365;
 
 /**
  * A span of days for the `gap` message: up to 60 days as days, then "over N months" (N whole
- * months that have passed, so "over" holds), then "over a year". No count reaches the hundreds.
+ * 30-day months that have passed, so "over" holds, at most 11), then from 365 days in years: "a
+ * year" or "N years" for a whole number of 365-day years, else "over a year", "over N years"
+ * (unit `over_years`, the select's `other`). No count reaches the hundreds, and no span reads
+ * "over 12 months".
  */
 export function gapParams(days: number): Record<string, string | number> {
   if (days <= MOST_DAYS) return { unit: 'days', days };
-  if (days <= DAYS_PER_YEAR) {
-    return { unit: 'months', days, months: Math.floor((days - 1) / DAYS_PER_MONTH) };
+  if (days < DAYS_PER_YEAR) {
+    return {
+      unit: 'months',
+      days,
+      months: Math.min(MOST_MONTHS, Math.floor((days - 1) / DAYS_PER_MONTH)),
+    };
   }
-  return { unit: 'year', days };
+  const years = Math.floor(days / DAYS_PER_YEAR);
+  return { unit: days % DAYS_PER_YEAR === 0 ? 'years' : 'over_years', days, years };
 }
 
 /** Two-letter words that are words; any other two Latin letters in a key are an acronym. */
