@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { EngagementAnalysis, Nudge } from '@app/contract';
 import { EngagementModule, EngagementService } from '@app/engagement';
 import { CalendarDay, looksLikeIsoDate, NudgeType, parseCalendarDate } from '@app/learner';
+import { peersGoing } from '@app/rules';
 import { QualityCase, qualityCorpus, QualityRequest, VARIANTS } from './quality-corpus';
 
 const ROOT = join(__dirname, '../..');
@@ -74,6 +75,11 @@ const MONTH_COUNT = /(\d+) (?:months?|mes(?:es)?|महीने)/g;
 const MONTHS_PER_YEAR = 12;
 /** A date as the machine writes it (2025-07-12), which no text for a reader may hold. */
 const ISO_DATE = /\d{4}-\d{2}-\d{2}/;
+/** "Going to events" in each served language. */
+const EVENTS_PLURAL = /going to events|van a eventos|इवेंट्स में जा रहे/;
+/** Peers or buddies said to go in the plural: "your peers are", "3 of your peers are". */
+const PEERS_PLURAL =
+  /(?:peers|buddies) are going|compañeros van|amigos van|साथी .*जा रहे|दोस्त .*जा रहे/;
 /** The nudge types whose names are not words a reader knows (resume, project and quiz are). */
 const INTERNAL_TYPE_NAME = /\b(?:event_fomo|comeback)\b/;
 
@@ -297,6 +303,27 @@ describe('messages over 10,000 seeded learners', () => {
     // The corpus must hold the suppressions that carry a date.
     expect(reasons.get('cooldown')).toBeGreaterThanOrEqual(MIN_ANSWERS);
     expect(reasons.get('weekly_cap')).toBeGreaterThanOrEqual(MIN_ANSWERS);
+  });
+
+  it('claims events and peers in the plural only when the request shows several, in every language', () => {
+    const violations = new Violations();
+    let single = 0;
+    for (const c of answered) {
+      const peers = c.body.peer_snapshot;
+      const going = peersGoing({
+        eventAttendance: Object.entries(peers.batch_event_attendance),
+        buddiesAttendingEvents: peers.buddies_attending_events,
+      });
+      if (going.events > 1) continue;
+      if (c.answer.nudges.some((n) => n.type === 'event_fomo')) single++;
+      for (const text of c.answer.nudges.flatMap(textsOf)) {
+        if (EVENTS_PLURAL.test(text)) violations.add(`${label(c)}: "${text}"`);
+        if (going.peers <= 1 && PEERS_PLURAL.test(text)) violations.add(`${label(c)}: "${text}"`);
+      }
+    }
+    expect(violations.list()).toEqual([]);
+    // The corpus must hold event nudges for learners whose peers go to one event at most.
+    expect(single).toBeGreaterThanOrEqual(MIN_ANSWERS);
   });
 
   it('names no config key, request field or other identifier', () => {

@@ -34,7 +34,8 @@ export interface QualityCase {
  * The edge cases beyond what the simulator draws: gaps of decades, yesterday's event, batches
  * without events or with only empty ones, display names, snake_case keys, a streaky learner, and
  * an event or a quiz about a year or two away, where spans turn from months to years, and a
- * history of nudges delivered in the last week, which cooldowns and the weekly cap hold back.
+ * history of nudges delivered in the last week, which cooldowns and the weekly cap hold back,
+ * and a batch where one peer goes to one event (at times a buddy's), the rest to none.
  */
 export const VARIANTS = [
   'simulated',
@@ -47,6 +48,7 @@ export const VARIANTS = [
   'streak_recent_event',
   'year_away',
   'recent_history',
+  'one_peer_one_event',
 ] as const;
 
 export type Variant = (typeof VARIANTS)[number];
@@ -138,6 +140,14 @@ function bend(record: LearnerRecord, variant: Variant, random: Random, asOf: Cal
       activity.login_streak = 60;
       activity.last_event_attended = daysAgo(3);
       return;
+    case 'one_peer_one_event': {
+      const keys = Object.keys(peers.batch_event_attendance);
+      for (const key of keys) peers.batch_event_attendance[key] = 0;
+      const [event] = keys;
+      if (event !== undefined) peers.batch_event_attendance[event] = 1;
+      peers.buddies_attending_events = event !== undefined && random.bernoulli(0.5) ? [event] : [];
+      return;
+    }
     case 'year_away': {
       const day = daysAgo(YEAR_AWAY_DAYS[random.int(YEAR_AWAY_DAYS.length)]);
       if (random.bernoulli(0.5)) {

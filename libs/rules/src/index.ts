@@ -14,5 +14,5 @@ export {
   RuleMessageId,
   Wording,
 } from './rule-candidate';
-export { evaluateRules, peersAttendEvents } from './rules';
+export { evaluateRules, peersAttendEvents, PeersGoing, peersGoing } from './rules';
 export { DEFAULT_RULES_CONFIG, RulesConfig } from './rules.config';

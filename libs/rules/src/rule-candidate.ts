@@ -16,7 +16,9 @@ export type RuleId = (typeof RULE_IDS)[number];
 /**
  * The messages a rule candidate can use, with the parameters it gives them (`days` also yields
  * `gap`, the span in words). A rule with two situations has two messages; `fomo_peers` is the
- * FOMO message that leaves the learner's event recency to another nudge.
+ * FOMO message that leaves the learner's event recency to another nudge. The FOMO messages say
+ * who is going where (peersGoing): `event_count` events, `peer_count` peers at the least, and
+ * `event`, the one most peers go to, so a message can name it when it is the only one.
  */
 export const MESSAGE_PARAMS = {
   resume_peer_gap: ['share', 'pct'],
@@ -26,9 +28,9 @@ export const MESSAGE_PARAMS = {
   comeback: ['days'],
   buddies_at_events: ['count', 'events'],
   trending_event: ['event', 'peers'],
-  fomo_score: ['days', 'score'],
-  fomo_first_event: ['score'],
-  fomo_peers: ['score'],
+  fomo_score: ['days', 'score', 'event_count', 'peer_count', 'event'],
+  fomo_first_event: ['score', 'event_count', 'peer_count', 'event'],
+  fomo_peers: ['score', 'event_count', 'peer_count', 'event'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Why a rule fired, in the terms a person reads; thresholds as the reader would write them. */

@@ -1,5 +1,5 @@
 import { RuleCandidate, RuleInput } from './rule-candidate';
-import { evaluateRules, peersAttendEvents } from './rules';
+import { evaluateRules, peersAttendEvents, peersGoing } from './rules';
 import { DEFAULT_RULES_CONFIG, RulesConfig } from './rules.config';
 
 /** A learner no rule fires for: resume up, a project, a recent quiz and event, quiet peers. */
@@ -225,7 +225,7 @@ describe(evaluateRules.name, () => {
         rule: 'fomo_score',
         type: 'event_fomo',
         message: 'fomo_first_event',
-        params: { score: 0.1 },
+        params: { score: 0.1, event_count: 1, peer_count: 4, event: 'meetup' },
         claims: ['peers_at_events'],
         score: 0.1,
         reasons: [{ id: 'never_attended', params: {} }],
@@ -267,7 +267,7 @@ describe(evaluateRules.name, () => {
         rule: 'fomo_score',
         type: 'event_fomo',
         message: 'fomo_score',
-        params: { days: 45, score: 0.72 },
+        params: { days: 45, score: 0.72, event_count: 1, peer_count: 4, event: 'meetup' },
         claims: ['peers_at_events', 'event_recency'],
         score: 0.72,
         reasons: [
@@ -279,7 +279,11 @@ describe(evaluateRules.name, () => {
           inputs: { fomo_score: 0.72, days_since_last_event: 45 },
           threshold: 0.6,
         },
-        fallback: { message: 'fomo_peers', params: { score: 0.72 }, claims: ['peers_at_events'] },
+        fallback: {
+          message: 'fomo_peers',
+          params: { score: 0.72, event_count: 1, peer_count: 4, event: 'meetup' },
+          claims: ['peers_at_events'],
+        },
       });
     });
   });
@@ -302,6 +306,49 @@ describe(peersAttendEvents.name, () => {
     'attendance %p, buddies at %p → %p',
     (eventAttendance, buddiesAttendingEvents, expected) => {
       expect(peersAttendEvents({ eventAttendance, buddiesAttendingEvents })).toBe(expected);
+    },
+  );
+});
+
+describe(peersGoing.name, () => {
+  it.each([
+    ['nobody', [], [], { events: 0, peers: 0, event: '' }],
+    [
+      'one peer at one event',
+      [
+        ['a', 0],
+        ['b', 1],
+      ],
+      [],
+      { events: 1, peers: 1, event: 'b' },
+    ],
+    [
+      'peers at several events, the most attended named',
+      [
+        ['a', 2],
+        ['b', 5],
+        ['c', 5],
+      ],
+      [],
+      { events: 3, peers: 12, event: 'b' },
+    ],
+    [
+      'a buddy at an event nobody in the batch attends',
+      [['a', 0]],
+      ['x'],
+      { events: 1, peers: 1, event: 'x' },
+    ],
+    [
+      'buddies at an event the batch counts: counted once',
+      [['a', 3]],
+      ['a', 'a'],
+      { events: 1, peers: 3, event: 'a' },
+    ],
+    ['the same buddy event twice: one event', [], ['x', 'x'], { events: 1, peers: 1, event: 'x' }],
+  ] as [string, [string, number][], string[], object][])(
+    '%s',
+    (_, eventAttendance, buddiesAttendingEvents, expected) => {
+      expect(peersGoing({ eventAttendance, buddiesAttendingEvents })).toEqual(expected);
     },
   );
 });

@@ -20,6 +20,54 @@ export function peersAttendEvents(
   return false;
 }
 
+/** Who is going to events, as far as the request tells (peersGoing). */
+export interface PeersGoing {
+  /** Events at least one peer goes to: attended in the batch, or by a buddy. */
+  readonly events: number;
+  /**
+   * Peers going, at the least: each event's batch attendance, and one for an event only buddies
+   * are known to attend. A peer at two events counts twice: the request cannot tell.
+   */
+  readonly peers: number;
+  /** The event most peers go to (ties to the first name in alphabetical order); '' for none. */
+  readonly event: string;
+}
+
+/**
+ * Who is going where, so that a FOMO message claims no more than the request shows: one peer at
+ * one event is "a peer of yours is going to Startup Meetup", never "your peers are going to
+ * events".
+ */
+export function peersGoing(
+  s: Pick<RuleInput, 'eventAttendance' | 'buddiesAttendingEvents'>,
+): PeersGoing {
+  let events = 0;
+  let peers = 0;
+  let event = '';
+  let most = 0;
+  const count = (name: string, going: number): void => {
+    events++;
+    peers += going;
+    if (going > most || (going === most && name < event)) {
+      event = name;
+      most = going;
+    }
+  };
+  for (const [name, going] of s.eventAttendance) if (going > 0) count(name, going);
+  const buddies = s.buddiesAttendingEvents;
+  for (let i = 0; i < buddies.length; i++) {
+    // Each event once, and only one no batch peer is counted at.
+    const name = buddies[i];
+    if (buddies.indexOf(name) === i && !attendedInBatch(s.eventAttendance, name)) count(name, 1);
+  }
+  return { events, peers, event };
+}
+
+function attendedInBatch(attendance: RuleInput['eventAttendance'], name: string): boolean {
+  for (const [event, going] of attendance) if (event === name && going > 0) return true;
+  return false;
+}
+
 function resumePeerGap(s: RuleInput, c: RulesConfig): RuleCandidate | null {
   const threshold = percentOf(c.profile_rules.resume_threshold);
   if (s.resumeUploaded || !(s.batchResumeUploadedPct > threshold)) return null;
@@ -171,19 +219,26 @@ function fomoScoreRule(s: RuleInput, c: RulesConfig, fomoScore: number): RuleCan
   if (days === null) reasons.push({ id: 'never_attended', params: {} });
   else if (days > gap) reasons.push({ id: 'event_gap', params: { days, limit: gap } });
   if (reasons.length === 0) return null;
+  const going = peersGoing(s);
+  const who = {
+    score: fomoScore,
+    event_count: going.events,
+    peer_count: going.peers,
+    event: going.event,
+  };
   const peersOnly: Wording = {
     message: 'fomo_peers',
-    params: { score: fomoScore },
+    params: who,
     claims: ['peers_at_events'],
   };
   const away = days !== null && days > c.engagement_rules.user_inactive_days;
   const wording: Wording =
     days === null
-      ? { message: 'fomo_first_event', params: { score: fomoScore }, claims: ['peers_at_events'] }
+      ? { message: 'fomo_first_event', params: who, claims: ['peers_at_events'] }
       : away
         ? {
             message: 'fomo_score',
-            params: { days, score: fomoScore },
+            params: { days, ...who },
             claims: ['peers_at_events', 'event_recency'],
           }
         : peersOnly;

@@ -215,7 +215,7 @@ describe(catalogProblems.name, () => {
     expect(sut.map((problem) => problem.message)).toEqual([
       'messages.hi["more_events"] plural {count} lacks the categories one',
       'messages.hi["quiz_none.title"] is not ICU MessageFormat: EXPECT_ARGUMENT_CLOSING_BRACE at character 7',
-      'messages.hi["fomo_peers.title"] uses {name}, which is not passed (passed: {score})',
+      'messages.hi["fomo_peers.title"] uses {name}, which is not passed (passed: {score}, {event_count}, {peer_count}, {event})',
       'messages.hi["gap"] is missing',
     ]);
   });
@@ -351,6 +351,47 @@ describe(MessageCatalogs.name, () => {
       else process.env.TZ = zone;
     }
   });
+
+  it.each([
+    [
+      'en',
+      [
+        'A peer of yours is going to Startup Meetup. Join them!',
+        '3 of your peers are going to Startup Meetup. Join them!',
+        'Your peers are going to events. Pick one and join them!',
+      ],
+    ],
+    [
+      'es',
+      [
+        'Un compañero tuyo va a Startup Meetup. ¡Únete!',
+        '3 de tus compañeros van a Startup Meetup. ¡Únete!',
+        'Tus compañeros van a eventos. ¡Elige uno y únete a ellos!',
+      ],
+    ],
+    [
+      'hi',
+      [
+        'आपका एक साथी Startup Meetup में जा रहा है। उनके साथ जुड़ें!',
+        'आपके 3 साथी Startup Meetup में जा रहे हैं। उनके साथ जुड़ें!',
+        'आपके साथी इवेंट्स में जा रहे हैं। कोई एक चुनें और उनके साथ जुड़ें!',
+      ],
+    ],
+  ] as const)(
+    'says in %s one peer at one event in the singular, names a lone event, and counts peers',
+    (locale, texts) => {
+      const going = [
+        { event_count: 1, peer_count: 1 },
+        { event_count: 1, peer_count: 3 },
+        { event_count: 4, peer_count: 9 },
+      ];
+      expect(
+        going.map((who) =>
+          sut.format(locale, 'fomo_peers.title', { ...who, event: 'Startup Meetup', score: 0.7 }),
+        ),
+      ).toEqual(texts);
+    },
+  );
 
   it('throws on a key no catalog has: a programming error, not a reader one', () => {
     expect(() => sut.format('es', 'quiz_none.subtitle', {})).toThrow(
