@@ -349,8 +349,14 @@ describe('messages over 10,000 seeded learners', () => {
 
   it("shows events by their display name, never by a slug's raw key", () => {
     expect(
-      overNudges(({ body }, nudge, flag) => {
+      overNudges(({ body, answer }, nudge, flag) => {
         const names = body.peer_snapshot.event_names ?? {};
+        // The name the answer's locale must show: a single name, or the one given for exactly
+        // that locale (the fallbacks between tags have unit tests).
+        const nameOf = (key: string): string | undefined => {
+          const name = names[key];
+          return typeof name === 'string' ? name : name?.[answer.locale];
+        };
         const slugs = eventKeys(body).filter((key) => /[-_]/.test(key));
         const shown = [...textsOf(nudge), ...Object.values(nudge.params).map(String)];
         for (const slug of slugs) {
@@ -359,10 +365,12 @@ describe('messages over 10,000 seeded learners', () => {
         }
         if (nudge.message_key === 'trending_event') {
           const key = nudge.evidence.find((e) => e.rule === 'trending_event')?.inputs.event;
-          if (typeof key === 'string' && Object.hasOwn(names, key)) {
+          const name =
+            typeof key === 'string' && Object.hasOwn(names, key) ? nameOf(key) : undefined;
+          if (name !== undefined) {
             const said = [nudge.title, nudge.action, nudge.reasons.join(' ')];
-            if (nudge.params.event !== names[key] || !said.every((t) => t.includes(names[key]))) {
-              flag(`${key} is named "${names[key]}", but says ${JSON.stringify(said)}`);
+            if (nudge.params.event !== name || !said.every((t) => t.includes(name))) {
+              flag(`${String(key)} is named "${name}", but says ${JSON.stringify(said)}`);
             }
           }
         }
@@ -371,10 +379,16 @@ describe('messages over 10,000 seeded learners', () => {
           const events = body.peer_snapshot.buddies_attending_events;
           const listed = events.length <= 3 ? events : events.slice(0, 2);
           for (const key of listed.filter((event) => Object.hasOwn(names, event))) {
-            if (!nudge.title.includes(names[key])) {
-              flag(`${key} is named "${names[key]}", titled "${nudge.title}"`);
+            const name = nameOf(key);
+            if (name !== undefined && !nudge.title.includes(name)) {
+              flag(`${key} is named "${name}", titled "${nudge.title}"`);
             }
           }
+        }
+        if (answer.locale === 'en') {
+          // A name given for Hindi only never shows in an English answer.
+          const where = textsOf(nudge).find((text) => DEVANAGARI.test(text));
+          if (where !== undefined) flag(`Devanagari in an English answer: "${where}"`);
         }
       }),
     ).toEqual([]);
@@ -442,7 +456,9 @@ describe('messages over 10,000 seeded learners', () => {
         c.answer.nudges.some((n) => / been over (?:a|\d+) years? /.test(n.title)),
       ).length,
       display_names: answered.filter((c) => {
-        const names = Object.values(c.body.peer_snapshot.event_names ?? {});
+        const names = Object.values(c.body.peer_snapshot.event_names ?? {}).flatMap((name) =>
+          typeof name === 'string' ? [name] : Object.values(name),
+        );
         return c.answer.nudges.some((n) => names.some((name) => n.title.includes(name)));
       }).length,
       snake_keys_named: answered.filter(
@@ -453,6 +469,15 @@ describe('messages over 10,000 seeded learners', () => {
           ),
       ).length,
       es: answered.filter((c) => c.answer.locale === 'es' && c.answer.nudges.length > 0).length,
+      names_per_locale: answered.filter((c) => {
+        const names = c.body.peer_snapshot.event_names ?? {};
+        return c.answer.nudges.some((n) =>
+          Object.values(names).some(
+            (name) =>
+              typeof name !== 'string' && n.title.includes(name[c.answer.locale] ?? '\u0000'),
+          ),
+        );
+      }).length,
       hi: answered.filter((c) => c.answer.locale === 'hi' && c.answer.nudges.length > 0).length,
     };
     const observed = {

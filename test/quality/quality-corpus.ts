@@ -1,5 +1,6 @@
 import {
   CalendarDay,
+  EventDisplayName,
   formatCalendarDate,
   LearnerRecord,
   NUDGE_TYPES,
@@ -82,12 +83,24 @@ function renameEvents(record: LearnerRecord, rename: (key: string) => string): v
   peers.buddies_attending_events = peers.buddies_attending_events.map(rename);
 }
 
-/** Display names for about half of the batch's events, so named and unnamed keys mix. */
+/** Names an organiser gives per locale, with tags of a language as well as languages. */
+export const EVENT_LOCALE_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  hackathon: { en: 'HackNight', hi: 'हैकनाइट' },
+  'career-fair': { en: 'Campus Careers Expo', es: 'Feria de Empleo', hi: 'कैंपस करियर मेला' },
+  'tech-talk': { 'en-US': 'Tuesday Tech Talk', 'es-419': 'Charla Técnica del Martes' },
+};
+
+/**
+ * Display names for about half of the batch's events, so named and unnamed keys mix; an event
+ * with names per locale gets those half of the time it is named.
+ */
 function nameSomeEvents(record: LearnerRecord, random: Random, original: (key: string) => string) {
-  const names: Record<string, string> = {};
+  const names: Record<string, EventDisplayName> = {};
   for (const key of Object.keys(record.peer_snapshot.batch_event_attendance)) {
     const name = EVENT_DISPLAY_NAMES[original(key)];
-    if (name !== undefined && random.bernoulli(0.5)) names[key] = name;
+    if (name === undefined || !random.bernoulli(0.5)) continue;
+    const perLocale = EVENT_LOCALE_NAMES[original(key)];
+    names[key] = perLocale !== undefined && random.bernoulli(0.5) ? perLocale : name;
   }
   record.peer_snapshot.event_names = names;
 }

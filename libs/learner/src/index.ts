@@ -8,6 +8,7 @@ export {
   utcDayOf,
 } from './calendar';
 export {
+  EventDisplayName,
   LearnerActivity,
   LearnerData,
   LearnerProfile,

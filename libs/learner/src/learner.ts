@@ -21,13 +21,20 @@ export interface LearnerActivity {
   last_quiz_taken?: string | null;
 }
 
+/** An event's display name: one for every language, or one per BCP 47 locale tag. */
+export type EventDisplayName = string | Readonly<Record<string, string>>;
+
 export interface PeerSnapshot {
   batch_avg_projects: number;
   batch_resume_uploaded_pct: number;
   batch_event_attendance: Record<string, number>;
   buddies_attending_events: string[];
-  /** Display names of events by key, for messages; a key without one is shown in readable form. */
-  event_names?: Record<string, string>;
+  /**
+   * Display names of events by key, for messages: one name for every language, or a name per
+   * locale (`{ "en": "Hackathon 2025", "hi": "हैकाथॉन 2025" }`). A key without one is shown in
+   * readable form.
+   */
+  event_names?: Record<string, EventDisplayName>;
 }
 
 export interface LearnerData {

@@ -15,6 +15,7 @@ export {
   gapParams,
   messageKeys,
   Phrase,
+  eventDisplayName,
   readableEventName,
   RenderContext,
   renderParams,

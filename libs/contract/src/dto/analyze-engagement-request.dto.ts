@@ -19,6 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
+  type EventDisplayName,
   type LearnerActivity,
   type LearnerData,
   type LearnerProfile,
@@ -202,20 +203,38 @@ export class PeerSnapshotDto implements PeerSnapshot {
   @IsArray({ message: PROBLEMS.eventList })
   buddies_attending_events!: string[];
 
-  /** Display names of events by key; messages show a readable form of a key without one. */
+  /**
+   * Display names of events by key: one name for every language, or a name per locale tag (the
+   * answer's locale, else a tag of its language, else English, else the first); messages show a
+   * readable form of a key without one.
+   */
   @IsOptional()
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: {
-      type: 'string',
-      minLength: 1,
-      maxLength: REQUEST_LIMITS.eventNameLength,
+      oneOf: [
+        { type: 'string', minLength: 1, maxLength: REQUEST_LIMITS.eventNameLength },
+        {
+          type: 'object',
+          description: 'A name per BCP 47 locale tag.',
+          additionalProperties: {
+            type: 'string',
+            minLength: 1,
+            maxLength: REQUEST_LIMITS.eventNameLength,
+          },
+          minProperties: 1,
+          maxProperties: REQUEST_LIMITS.eventNameLocales,
+        },
+      ],
     },
     maxProperties: REQUEST_LIMITS.events,
-    example: { 'coding-contest': 'Coding Contest', 'startup-meetup': 'Startup Meetup' },
+    example: {
+      'coding-contest': 'Coding Contest',
+      hackathon: { en: 'Hackathon 2025', hi: 'हैकाथॉन 2025' },
+    },
   })
   @IsEventNames()
-  event_names?: Record<string, string>;
+  event_names?: Record<string, EventDisplayName>;
 }
 
 /** A nudge the platform delivered to the learner. */

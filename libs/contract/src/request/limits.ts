@@ -11,6 +11,8 @@ export const REQUEST_LIMITS = {
   quizHistory: 500,
   clubs: 100,
   eventNameLength: 128,
+  /** Locales one event may be named in (`event_names`). */
+  eventNameLocales: 16,
   localeLength: 35,
   events: 200,
   /** Delivered nudges in `history`. */

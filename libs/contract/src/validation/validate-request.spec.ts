@@ -176,6 +176,36 @@ describe(validateAnalyzeRequest.name, () => {
     ]);
   });
 
+  describe('event_names', () => {
+    const NAMES = 'peer_snapshot.event_names';
+    const SHAPE =
+      'must be a display name of 1 to 128 characters, or an object of locale tags to such names';
+
+    it.each([
+      [{ hackathon: 'HackNight' }],
+      [{ hackathon: { en: 'HackNight', hi: 'हैकनाइट', 'es-419': 'Hackatón' } }],
+    ])('accepts one name for every language or a name per locale: %j', (names) => {
+      expect(errorsOf(withField(NAMES, names))).toEqual([]);
+    });
+
+    it.each([
+      [{ hackathon: '' }, `${NAMES}["hackathon"] ${SHAPE}`],
+      [{ hackathon: ['HackNight'] }, `${NAMES}["hackathon"] ${SHAPE}`],
+      [{ hackathon: { en: 3 } }, `${NAMES}["hackathon"] ${SHAPE}`],
+      [{ hackathon: {} }, `${NAMES}["hackathon"] must name the event in 1 to 16 locales`],
+      [
+        { hackathon: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`x-a${i}`, 'n'])) },
+        `${NAMES}["hackathon"] must name the event in 1 to 16 locales`,
+      ],
+      [
+        { hackathon: { 'not a tag': 'HackNight' } },
+        `${NAMES}["hackathon"] has "not a tag", which is not a BCP 47 language tag`,
+      ],
+    ])('refuses %j, naming the event', (names, message) => {
+      expect(errorsOf(withField(NAMES, names))).toEqual([message]);
+    });
+  });
+
   it('names every offending field at once', () => {
     const body = withField('user_data.profile.karma', -3);
     (body.peer_snapshot as Record<string, unknown>).batch_resume_uploaded_pct = 101;

@@ -114,6 +114,30 @@ function attendanceProblem(value: unknown): string | null {
   return null;
 }
 
+/** Whether `name` is a display name: 1 to eventNameLength characters, counted as @Length does. */
+function isDisplayName(name: unknown): name is string {
+  return typeof name === 'string' && length(name, 1, REQUEST_LIMITS.eventNameLength);
+}
+
+/** What is wrong with one event's name: a display name, or one per locale tag. */
+function eventNameProblem(event: string, name: unknown): string | null {
+  const which = JSON.stringify([event]);
+  if (isDisplayName(name)) return null;
+  const shape = `${which} must be a display name of 1 to ${REQUEST_LIMITS.eventNameLength} characters, or an object of locale tags to such names`;
+  if (typeof name !== 'object' || name === null || Array.isArray(name)) return shape;
+  const names = Object.entries(name);
+  if (names.length === 0 || names.length > REQUEST_LIMITS.eventNameLocales) {
+    return `${which} must name the event in 1 to ${REQUEST_LIMITS.eventNameLocales} locales`;
+  }
+  for (const [locale, text] of names) {
+    if (RESERVED_KEYS.has(locale) || !isLocaleTag(locale)) {
+      return `${which} has ${JSON.stringify(locale)}, which is not a BCP 47 language tag`;
+    }
+    if (!isDisplayName(text)) return shape;
+  }
+  return null;
+}
+
 function eventNamesProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return 'must be an object mapping event keys to display names';
@@ -127,14 +151,16 @@ function eventNamesProblem(value: unknown): string | null {
       return `must have event keys of 1 to ${REQUEST_LIMITS.eventNameLength} characters`;
     }
     if (RESERVED_KEYS.has(event)) return `must not use the reserved event key "${event}"`;
-    if (typeof name !== 'string' || !length(name, 1, REQUEST_LIMITS.eventNameLength)) {
-      return `${JSON.stringify([event])} must be a display name of 1 to ${REQUEST_LIMITS.eventNameLength} characters`;
-    }
+    const problem = eventNameProblem(event, name);
+    if (problem !== null) return problem;
   }
   return null;
 }
 
-/** `event_names`: event key → display name, bounded like the attendance map. */
+/**
+ * `event_names`: event key → display name, or → { locale tag → display name }, bounded like the
+ * attendance map.
+ */
 export function IsEventNames(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {

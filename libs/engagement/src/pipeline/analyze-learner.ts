@@ -15,7 +15,7 @@ import {
   LearnerSignals,
   NudgeType,
 } from '@app/learner';
-import { readableEventName, RenderContext, resolveLocale } from '@app/messages';
+import { eventDisplayName, RenderContext, resolveLocale } from '@app/messages';
 import { encodeFeatures, ModelSet } from '@app/ml';
 import { evaluateRules } from '@app/rules';
 import { renderSuppression, policyVersion } from '../answer/policy-answer';
@@ -214,7 +214,11 @@ function decide(
   const context: RenderContext = {
     catalog,
     eventName: (key) =>
-      names !== undefined && Object.hasOwn(names, key) ? names[key] : readableEventName(key),
+      eventDisplayName(
+        key,
+        names !== undefined && Object.hasOwn(names, key) ? names[key] : undefined,
+        locale,
+      ),
   };
   const nudges = chosen.map((nudge) => renderNudge(nudge, context, explained));
   const withheld = assignment.holdout

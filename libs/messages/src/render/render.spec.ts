@@ -1,4 +1,4 @@
-import { gapParams, readableEventName } from './render';
+import { eventDisplayName, gapParams, readableEventName } from './render';
 
 describe(gapParams.name, () => {
   it.each([
@@ -32,5 +32,23 @@ describe(readableEventName.name, () => {
     ['--', '--'],
   ])('%p reads %p', (key, name) => {
     expect(readableEventName(key)).toBe(name);
+  });
+});
+
+describe(eventDisplayName.name, () => {
+  const names = { en: 'HackNight', 'es-419': 'Hackatón', hi: 'हैकनाइट' };
+
+  it.each([
+    ['one name for every language', 'HackNight 2025', 'hi', 'HackNight 2025'],
+    ['the locale itself', names, 'hi', 'हैकनाइट'],
+    ['a tag of its language', names, 'es', 'Hackatón'],
+    ['English when the locale has none', { en: 'HackNight', hi: 'हैकनाइट' }, 'es', 'HackNight'],
+    ['a tag of English', { 'en-GB': 'Hack Night', hi: 'हैकनाइट' }, 'es', 'Hack Night'],
+    ['the first name without English', { fr: 'Nuit du hack', hi: 'हैकनाइट' }, 'es', 'Nuit du hack'],
+    ['the readable key without a name', undefined, 'en', 'AI Summit'],
+  ] as const)('takes %s', (_, name, locale, shown) => {
+    expect(eventDisplayName(name === undefined ? 'ai-summit' : 'hackathon', name, locale)).toBe(
+      shown,
+    );
   });
 });

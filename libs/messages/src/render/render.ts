@@ -1,5 +1,7 @@
 import { MessageParams } from '@app/rules';
+import { EventDisplayName } from '@app/learner';
 import { LocaleCatalog } from '../catalogs/message-catalogs';
+import { DEFAULT_LOCALE, Locale } from '../locale/locales';
 
 /** A catalog message and its parameters, rendered in the reader's language later. */
 export interface Phrase {
@@ -85,6 +87,41 @@ export function readableEventName(key: string): string {
     READABLE_NAMES.set(key, name);
   }
   return name;
+}
+
+/**
+ * The name an event shows in `locale`: a single name as given; of names per locale tag, the one
+ * for the locale itself (`es`), else for a tag of its language (`es-MX`), else English's, else
+ * the first given; without a name, the readable form of the key.
+ */
+export function eventDisplayName(
+  key: string,
+  name: EventDisplayName | undefined,
+  locale: Locale,
+): string {
+  if (name === undefined) return readableEventName(key);
+  if (typeof name === 'string') return name;
+  return (
+    nameIn(name, locale) ??
+    nameIn(name, DEFAULT_LOCALE) ??
+    firstName(name) ??
+    readableEventName(key)
+  );
+}
+
+function nameIn(names: Readonly<Record<string, string>>, locale: Locale): string | undefined {
+  let ofLanguage: string | undefined;
+  for (const tag in names) {
+    const lower = tag.toLowerCase();
+    if (lower === locale) return names[tag];
+    if (ofLanguage === undefined && lower.startsWith(`${locale}-`)) ofLanguage = names[tag];
+  }
+  return ofLanguage;
+}
+
+function firstName(names: Readonly<Record<string, string>>): string | undefined {
+  for (const tag in names) return names[tag];
+  return undefined;
 }
 
 /** Platforms reuse a small set of event keys: each is made readable once. */
