@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { EngagementAnalysis, Nudge } from '@app/contract';
 import { EngagementModule, EngagementService } from '@app/engagement';
 import { CalendarDay, looksLikeIsoDate, NudgeType, parseCalendarDate } from '@app/learner';
+import { BUNDLED_CATALOGS, Locale } from '@app/messages';
 import { peersGoing } from '@app/rules';
 import { QualityCase, qualityCorpus, QualityRequest, VARIANTS } from './quality-corpus';
 
@@ -62,6 +63,8 @@ const KEYS_BY_TYPE: Readonly<Record<NudgeType, readonly string[]>> = {
 
 /** Titles that put the learner's time away in words: the event gap, or the quiz gap. */
 const EVENT_GAP_TITLES = ['comeback', 'ml_comeback', 'fomo_score'];
+/** Messages whose premise is the learner's time away from events. */
+const AWAY_FROM_EVENTS = EVENT_GAP_TITLES;
 const QUIZ_GAP_TITLES = ['quiz_inactive'];
 
 const SNAKE_CASE = /\b[a-z]+(?:_[a-z0-9]+)+\b/;
@@ -324,6 +327,31 @@ describe('messages over 10,000 seeded learners', () => {
     expect(violations.list()).toEqual([]);
     // The corpus must hold event nudges for learners whose peers go to one event at most.
     expect(single).toBeGreaterThanOrEqual(MIN_ANSWERS);
+  });
+
+  it('tells one story: no model reason calls recent what a nudge of the answer says is long ago', () => {
+    const violations = new Violations();
+    let told = 0;
+    for (const c of answered) {
+      const catalog = BUNDLED_CATALOGS[c.answer.locale as Locale];
+      const keys = new Set(c.answer.nudges.map((n) => n.message_key));
+      const contradictions = [
+        ...(AWAY_FROM_EVENTS.some((key) => keys.has(key))
+          ? [catalog['feature.event_recency_months.low']]
+          : []),
+        ...(keys.has('quiz_inactive') ? [catalog['feature.quiz_recency_months.low']] : []),
+      ];
+      if (contradictions.length === 0) continue;
+      if (c.answer.nudges.some((n) => n.source === 'ml')) told++;
+      for (const text of c.answer.nudges.flatMap((n) => n.reasons)) {
+        const said = contradictions.find((phrase) => text.includes(phrase));
+        if (said !== undefined)
+          violations.add(`${label(c)}: "${text}" beside ${[...keys].join(', ')}`);
+      }
+    }
+    expect(violations.list()).toEqual([]);
+    // Answers with a model nudge beside a nudge about the time away must be there to check.
+    expect(told).toBeGreaterThanOrEqual(MIN_ANSWERS);
   });
 
   it('names no config key, request field or other identifier', () => {

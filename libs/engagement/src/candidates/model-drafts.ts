@@ -41,6 +41,43 @@ const ML_MESSAGES = Object.fromEntries(NUDGE_TYPES.map((type) => [type, `ml_${ty
   string
 >;
 
+/**
+ * Whether a factor would say the opposite of what the rules hold true of the learner: "a recent
+ * event" (recency below the batch's mean) for a learner away from events by the config's own
+ * definition (`user_inactive_days`, the comeback's premise), or "a recent quiz" for one past
+ * `quiz_inactive_days` (the quiz nudge's). An answer tells one story, so such a factor is left
+ * out and the next one named.
+ */
+function contradictsRules(
+  c: FeatureContribution,
+  s: LearnerSignals,
+  config: EngineConfig,
+): boolean {
+  if (c.above) return false;
+  const { quiz_inactive_days, user_inactive_days } = config.rules.engagement_rules;
+  if (c.feature === 'event_recency_months') {
+    return s.daysSinceLastEvent !== null && s.daysSinceLastEvent > user_inactive_days;
+  }
+  if (c.feature === 'quiz_recency_months') {
+    return s.daysSinceLastQuiz !== null && s.daysSinceLastQuiz > quiz_inactive_days;
+  }
+  return false;
+}
+
+/** The first `count` factors that do not contradict the rules (contradictsRules). */
+function consistent(
+  contributions: readonly FeatureContribution[],
+  s: LearnerSignals,
+  config: EngineConfig,
+): FeatureContribution[] {
+  const kept: FeatureContribution[] = [];
+  for (const c of contributions) {
+    if (kept.length === EXPLAINED_FEATURES) break;
+    if (!contradictsRules(c, s, config)) kept.push(c);
+  }
+  return kept;
+}
+
 const factorKeys = (contributions: readonly FeatureContribution[]): string[] =>
   contributions.map((c) => FEATURE_KEYS[c.feature][c.above ? 'high' : 'low']);
 
@@ -65,7 +102,10 @@ function mlDraft(
   config: EngineConfig,
 ): NudgeDraft {
   const threshold = config.ml.nudge_probability_threshold;
-  const { up, down } = models.explain(type, features, EXPLAINED_FEATURES);
+  // Two more than are named each way: those that contradict the rules give way to the next.
+  const explained = models.explain(type, features, EXPLAINED_FEATURES + 2);
+  const up = consistent(explained.up, signals, config);
+  const down = consistent(explained.down, signals, config);
   // Messages show the probability as a whole percentage; the score has 2 decimals too.
   const shown = round2(probability);
   const wording = mlWording(type, shown, signals);
