@@ -53,19 +53,21 @@ export function peersGoing(
       most = going;
     }
   };
-  for (const [name, going] of s.eventAttendance) if (going > 0) count(name, going);
-  const buddies = s.buddiesAttendingEvents;
-  for (let i = 0; i < buddies.length; i++) {
-    // Each event once, and only one no batch peer is counted at.
-    const name = buddies[i];
-    if (buddies.indexOf(name) === i && !attendedInBatch(s.eventAttendance, name)) count(name, 1);
+  const counted = new Set<string>();
+  for (const [name, going] of s.eventAttendance) {
+    if (going > 0) {
+      counted.add(name);
+      count(name, going);
+    }
+  }
+  // A buddy's event counts once, with one peer, unless the batch counts its peers already.
+  for (const name of s.buddiesAttendingEvents) {
+    if (!counted.has(name)) {
+      counted.add(name);
+      count(name, 1);
+    }
   }
   return { events, peers, event };
-}
-
-function attendedInBatch(attendance: RuleInput['eventAttendance'], name: string): boolean {
-  for (const [event, going] of attendance) if (event === name && going > 0) return true;
-  return false;
 }
 
 function resumePeerGap(s: RuleInput, c: RulesConfig): RuleCandidate | null {
