@@ -83,6 +83,8 @@ const EVENTS_PLURAL = /going to events|van a eventos|इवेंट्स म�
 /** Peers or buddies said to go in the plural: "your peers are", "3 of your peers are". */
 const PEERS_PLURAL =
   /(?:peers|buddies) are going|compañeros van|amigos van|साथी .*जा रहे|दोस्त .*जा रहे/;
+/** ACRONYM_KEYS's acronyms written as words ("Gdg Devfest", "Ai Ml Meetup"). */
+const MANGLED_ACRONYM = /\b(?:Gdg|Nlp|Css|Ai|Ml|Ux)\b/;
 /** The nudge types whose names are not words a reader knows (resume, project and quiz are). */
 const INTERNAL_TYPE_NAME = /\b(?:event_fomo|comeback)\b/;
 
@@ -352,6 +354,21 @@ describe('messages over 10,000 seeded learners', () => {
     expect(violations.list()).toEqual([]);
     // Answers with a model nudge beside a nudge about the time away must be there to check.
     expect(told).toBeGreaterThanOrEqual(MIN_ANSWERS);
+  });
+
+  it('writes acronyms in event keys in capitals, never as a capitalised word', () => {
+    expect(
+      overNudges(({ variant }, nudge, flag) => {
+        if (variant !== 'acronym_slugs') return;
+        for (const text of textsOf(nudge)) if (MANGLED_ACRONYM.test(text)) flag(`"${text}"`);
+      }),
+    ).toEqual([]);
+    const named = answered.filter(
+      (c) =>
+        c.variant === 'acronym_slugs' &&
+        c.answer.nudges.some((n) => /\b(?:GDG|NLP|CSS|AI ML|UX)\b/.test(n.title)),
+    );
+    expect(named.length).toBeGreaterThanOrEqual(MIN_ANSWERS);
   });
 
   it('names no config key, request field or other identifier', () => {

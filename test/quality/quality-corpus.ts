@@ -36,7 +36,8 @@ export interface QualityCase {
  * without events or with only empty ones, display names, snake_case keys, a streaky learner, and
  * an event or a quiz about a year or two away, where spans turn from months to years, and a
  * history of nudges delivered in the last week, which cooldowns and the weekly cap hold back,
- * and a batch where one peer goes to one event (at times a buddy's), the rest to none.
+ * and a batch where one peer goes to one event (at times a buddy's), the rest to none, and events
+ * whose keys hold acronyms (`gdg-devfest`, `nlp-night`).
  */
 export const VARIANTS = [
   'simulated',
@@ -50,6 +51,7 @@ export const VARIANTS = [
   'year_away',
   'recent_history',
   'one_peer_one_event',
+  'acronym_slugs',
 ] as const;
 
 export type Variant = (typeof VARIANTS)[number];
@@ -71,6 +73,9 @@ export const EVENT_DISPLAY_NAMES: Readonly<Record<string, string>> = {
 };
 
 const LONG_GAP_DAYS = { min: 400, max: 13_000 } as const;
+/** Event keys with acronyms, given in turn to a batch's events. */
+export const ACRONYM_KEYS = ['gdg-devfest', 'nlp-night', 'css-battle', 'ai-ml-meetup', 'ux-jam'];
+
 /** Spans at the turn from months to years, and a whole two years. */
 const YEAR_AWAY_DAYS = [360, 364, 365, 366, 729, 730, 731] as const;
 
@@ -159,6 +164,12 @@ function bend(record: LearnerRecord, variant: Variant, random: Random, asOf: Cal
       const [event] = keys;
       if (event !== undefined) peers.batch_event_attendance[event] = 1;
       peers.buddies_attending_events = event !== undefined && random.bernoulli(0.5) ? [event] : [];
+      return;
+    }
+    case 'acronym_slugs': {
+      const keys = Object.keys(peers.batch_event_attendance);
+      const renamed = new Map(keys.map((key, i) => [key, ACRONYM_KEYS[i] ?? key]));
+      renameEvents(record, (key) => renamed.get(key) ?? key);
       return;
     }
     case 'year_away': {

@@ -16,6 +16,7 @@ export {
   messageKeys,
   Phrase,
   eventDisplayName,
+  EventWords,
   readableEventName,
   RenderContext,
   renderParams,

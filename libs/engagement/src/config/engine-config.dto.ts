@@ -3,7 +3,7 @@ import { DEFAULT_FOMO_SETTINGS } from '@app/fomo';
 import { NUDGE_TYPES, NudgeType, PRIORITIES, Priority } from '@app/learner';
 import { DEFAULT_RULES_CONFIG } from '@app/rules';
 import { AssignmentSection, FatigueSection, PolicySection } from './policy-config.dto';
-import { MessagesSection, OverlapsSection } from './wording-config.dto';
+import { IsEventWords, MessagesSection, OverlapsSection } from './wording-config.dto';
 
 const share = { message: 'must be a number from 0 to 1' };
 const nonNegative = { message: 'must be a non-negative number' };
@@ -159,4 +159,11 @@ export class EngineConfigFile {
   @IsObject(section)
   @ValidateNested(section)
   messages: MessagesSection = new MessagesSection();
+
+  /**
+   * How words of event keys are written when an event has no display name: a lowercase word →
+   * the same word in its own case (`"iit": "IIT"`, `"pydata": "PyData"`).
+   */
+  @IsEventWords()
+  event_words: Record<string, string> = {};
 }

@@ -155,8 +155,27 @@ describe(buildEngineConfig.name, () => {
       { messages: { comeback: { title: 'Hi' } } },
       'messages.comeback.action must be a string of 1 to 200 characters',
     ],
+    [
+      { event_words: ['IIT'] },
+      'event_words must be an object of lowercase words to how each is written',
+    ],
+    [
+      { event_words: { IIT: 'IIT' } },
+      'event_words has "IIT": a word is 1 to 32 lowercase letters or digits',
+    ],
+    [
+      { event_words: { iit: 'Indian Institute of Technology' } },
+      'event_words has "iit" written "Indian Institute of Technology": only its case may differ',
+    ],
   ])('%j → %p', (raw, message) => {
     expect(errorsOf({ ...ORIGINAL_CONFIG, ...raw })).toEqual([message]);
+  });
+
+  it('keeps the words of event_words as written, none of them an unknown key', () => {
+    const words = { iit: 'IIT', pydata: 'PyData', '2025': '2025' };
+    expect(buildEngineConfig({ ...ORIGINAL_CONFIG, event_words: words }).event_words).toEqual(
+      words,
+    );
   });
 
   it('builds a config for each experiment variant, its overrides merged over the file', () => {

@@ -14,6 +14,8 @@ import { MESSAGE_IDS } from './message-templates';
 const KNOWN_KEYS = {
   ...new EngineConfigFile(),
   messages: Object.fromEntries(MESSAGE_IDS.map((id) => [id, { title: '', action: '' }])),
+  // A map of the config's own words: its validator checks every entry.
+  event_words: null,
 };
 
 /** Validates one config document (no variants) into its frozen settings. */
@@ -48,6 +50,7 @@ function buildSettings(
     ml: { ...file.ml_rules },
     priority_labels: { ...file.priority_labels },
     max_nudges: file.max_nudges,
+    event_words: { ...file.event_words },
     overlaps: {
       event_recency: [...file.overlaps.event_recency],
       peers_at_events: [...file.overlaps.peers_at_events],

@@ -13,6 +13,8 @@ export interface EngineConfig {
   readonly ml: { readonly nudge_probability_threshold: number; readonly priority: Priority };
   readonly priority_labels: Readonly<Record<NudgeType, Priority>>;
   readonly max_nudges: number;
+  /** How words of event keys are written when an event has no display name (`iit` → `IIT`). */
+  readonly event_words: Readonly<Record<string, string>>;
   /** For each fact, the nudge types that may not both state it in one answer. */
   readonly overlaps: Readonly<Record<Claim, readonly NudgeType[]>>;
   /** How often a learner may be nudged, judged from the request's history. */

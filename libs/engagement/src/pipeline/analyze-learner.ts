@@ -218,6 +218,7 @@ function decide(
         key,
         names !== undefined && Object.hasOwn(names, key) ? names[key] : undefined,
         locale,
+        config.event_words,
       ),
   };
   const nudges = chosen.map((nudge) => renderNudge(nudge, context, explained));

@@ -30,8 +30,28 @@ describe(readableEventName.name, () => {
     ['toString', 'toString'],
     ['東京ハッカソン', '東京ハッカソン'],
     ['--', '--'],
+    ['gdg-devfest', 'GDG Devfest'],
+    ['nlp_night', 'NLP Night'],
+    ['gym-jam-2025', 'Gym Jam 2025'],
+    ['iit-bombay-techfest', 'Iit Bombay Techfest'],
   ])('%p reads %p', (key, name) => {
     expect(readableEventName(key)).toBe(name);
+  });
+
+  it.each([
+    ['iit-bombay-techfest', 'IIT Bombay Techfest'],
+    ['gdg-devfest', 'GDG DevFest'],
+    ['pydata_meetup', 'PyData Meetup'],
+    ['ai-summit', 'AI Summit'],
+  ])("%p reads %p with the config's event_words", (key, name) => {
+    const words = { iit: 'IIT', devfest: 'DevFest', pydata: 'PyData' };
+    expect(readableEventName(key, words)).toBe(name);
+  });
+
+  it("keeps each config's names apart: one config's words never name another's events", () => {
+    expect(readableEventName('iit-techfest', { iit: 'IIT' })).toBe('IIT Techfest');
+    expect(readableEventName('iit-techfest', { techfest: 'TechFest' })).toBe('Iit TechFest');
+    expect(readableEventName('iit-techfest')).toBe('Iit Techfest');
   });
 });
 

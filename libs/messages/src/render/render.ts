@@ -69,22 +69,44 @@ const SHORT_WORDS = new Set([
   'we',
 ]);
 
-function readableWord(word: string): string {
+/** How the config writes words of event keys (`event_words`): none by default. */
+export type EventWords = Readonly<Record<string, string>>;
+const NO_WORDS: EventWords = Object.freeze({});
+
+/** Letters that make a word pronounceable; a word without any is read letter by letter. */
+const VOWEL = /[aeiouy]/;
+
+/**
+ * One word of an event key, as people write it: as the config's `event_words` writes it; a
+ * two-letter word that is not an English word (`ai`, `ux`) or a word of letters without a
+ * vowel (`gdg`, `nlp`, `css`) in capitals, being read letter by letter; any other word with a
+ * capital first letter. A mixed-case name ("PyData", "DevFest") or an acronym with a vowel
+ * ("IIT") cannot be told from the key: `event_words` says how to write it.
+ */
+function readableWord(word: string, words: EventWords): string {
+  if (Object.hasOwn(words, word)) return words[word];
   if (/^[a-z]{2}$/.test(word) && !SHORT_WORDS.has(word)) return word.toUpperCase();
+  if (/^[a-z]{2,}$/.test(word) && !VOWEL.test(word)) return word.toUpperCase();
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 /**
- * A key such as `ai-summit` as people would read it ("AI Summit"); a key that already has
- * capitals or spaces is taken to be a name and kept.
+ * A key such as `ai-summit` as people would read it ("AI Summit"), its words written as
+ * `words` says (readableWord); a key that already has capitals or spaces is taken to be a name
+ * and kept.
  */
-export function readableEventName(key: string): string {
-  let name = READABLE_NAMES.get(key);
+export function readableEventName(key: string, words: EventWords = NO_WORDS): string {
+  let names = READABLE_NAMES.get(words);
+  if (names === undefined) {
+    names = new Map();
+    READABLE_NAMES.set(words, names);
+  }
+  let name = names.get(key);
   if (name === undefined) {
-    name = readableForm(key);
+    name = readableForm(key, words);
     // Keys come from requests: the cache starts over rather than grow without bound.
-    if (READABLE_NAMES.size >= READABLE_NAMES_LIMIT) READABLE_NAMES.clear();
-    READABLE_NAMES.set(key, name);
+    if (names.size >= READABLE_NAMES_LIMIT) names.clear();
+    names.set(key, name);
   }
   return name;
 }
@@ -92,20 +114,21 @@ export function readableEventName(key: string): string {
 /**
  * The name an event shows in `locale`: a single name as given; of names per locale tag, the one
  * for the locale itself (`es`), else for a tag of its language (`es-MX`), else English's, else
- * the first given; without a name, the readable form of the key.
+ * the first given; without a name, the readable form of the key (readableEventName).
  */
 export function eventDisplayName(
   key: string,
   name: EventDisplayName | undefined,
   locale: Locale,
+  words: EventWords = NO_WORDS,
 ): string {
-  if (name === undefined) return readableEventName(key);
+  if (name === undefined) return readableEventName(key, words);
   if (typeof name === 'string') return name;
   return (
     nameIn(name, locale) ??
     nameIn(name, DEFAULT_LOCALE) ??
     firstName(name) ??
-    readableEventName(key)
+    readableEventName(key, words)
   );
 }
 
@@ -124,15 +147,18 @@ function firstName(names: Readonly<Record<string, string>>): string | undefined 
   return undefined;
 }
 
-/** Platforms reuse a small set of event keys: each is made readable once. */
-const READABLE_NAMES = new Map<string, string>();
+/**
+ * Platforms reuse a small set of event keys: each is made readable once per config's words (a
+ * reloaded config brings its own).
+ */
+const READABLE_NAMES = new WeakMap<EventWords, Map<string, string>>();
 const READABLE_NAMES_LIMIT = 4096;
 
-function readableForm(key: string): string {
+function readableForm(key: string, words: EventWords): string {
   if (/[\p{Lu}\s]/u.test(key)) return key;
-  const words = key.split(/[-_]+/).filter((word) => word !== '');
-  if (words.length === 0) return key;
-  return words.map(readableWord).join(' ');
+  const parts = key.split(/[-_]+/).filter((word) => word !== '');
+  if (parts.length === 0) return key;
+  return parts.map((word) => readableWord(word, words)).join(' ');
 }
 
 const KEYS = new Map<string, { readonly title: string; readonly action: string }>();
