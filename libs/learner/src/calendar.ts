@@ -87,6 +87,11 @@ export function formatCalendarDate(day: CalendarDay): string {
   return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(date)}`;
 }
 
+/** A day's start, UTC midnight, in milliseconds since 1970: what `Intl` date formats take. */
+export function utcMidnightOf(day: CalendarDay): number {
+  return day * MS_PER_DAY;
+}
+
 /** Today's date in UTC: the default `as_of`. The only wall-clock read; callers pass it in. */
 export function todayUtc(now: Date = new Date()): CalendarDay {
   return Math.floor(now.getTime() / MS_PER_DAY);

@@ -6,6 +6,7 @@ export {
   parseCalendarDate,
   todayUtc,
   utcDayOf,
+  utcMidnightOf,
 } from './calendar';
 export {
   EventDisplayName,

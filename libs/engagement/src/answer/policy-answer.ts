@@ -1,5 +1,5 @@
 import { AssignmentResult, SuppressedNudge } from '@app/contract';
-import { formatCalendarDate } from '@app/learner';
+import { formatCalendarDate, utcMidnightOf } from '@app/learner';
 import { LocaleCatalog } from '@app/messages';
 import { Suppression } from '../policy/fatigue';
 
@@ -29,14 +29,12 @@ export function renderSuppression(s: Suppression, catalog: LocaleCatalog): Suppr
 /** Points of a chance, one decimal: 0.042 reads "4.2". */
 const points = (share: number): number => Math.round(share * 1000) / 10;
 
-const MS_PER_DAY = 86_400_000;
-
 /**
  * A suppression's message. Its date goes to the catalog as a day (UTC midnight in milliseconds),
  * which the message formats in the reader's words (`{date, date, long}`), never as YYYY-MM-DD.
  */
 function message(s: Suppression, catalog: LocaleCatalog): string {
-  const date = s.eligibleAgainOn === null ? null : s.eligibleAgainOn * MS_PER_DAY;
+  const date = s.eligibleAgainOn === null ? null : utcMidnightOf(s.eligibleAgainOn);
   switch (s.reason) {
     case 'cooldown':
       return catalog.format('suppressed.cooldown', {
