@@ -63,8 +63,6 @@ const KEYS_BY_TYPE: Readonly<Record<NudgeType, readonly string[]>> = {
 
 /** Titles that put the learner's time away in words: the event gap, or the quiz gap. */
 const EVENT_GAP_TITLES = ['comeback', 'ml_comeback', 'fomo_score'];
-/** Messages whose premise is the learner's time away from events. */
-const AWAY_FROM_EVENTS = EVENT_GAP_TITLES;
 const QUIZ_GAP_TITLES = ['quiz_inactive'];
 
 const SNAKE_CASE = /\b[a-z]+(?:_[a-z0-9]+)+\b/;
@@ -338,7 +336,7 @@ describe('messages over 10,000 seeded learners', () => {
       const catalog = BUNDLED_CATALOGS[c.answer.locale as Locale];
       const keys = new Set(c.answer.nudges.map((n) => n.message_key));
       const contradictions = [
-        ...(AWAY_FROM_EVENTS.some((key) => keys.has(key))
+        ...(EVENT_GAP_TITLES.some((key) => keys.has(key))
           ? [catalog['feature.event_recency_months.low']]
           : []),
         ...(keys.has('quiz_inactive') ? [catalog['feature.quiz_recency_months.low']] : []),

@@ -110,6 +110,17 @@ function nameSomeEvents(record: LearnerRecord, random: Random, original: (key: s
   record.peer_snapshot.event_names = names;
 }
 
+/**
+ * The learner's latest quiz is on `day`: it heads the quiz history, whose other dates are dropped
+ * (the topics stay), and `last_quiz_taken` says `lastTaken`.
+ */
+function quizzedOn(record: LearnerRecord, day: string, lastTaken: string | null): void {
+  const { profile, activity } = record.user_data;
+  const topics = profile.quiz_history.filter((entry) => parseCalendarDate(entry) === null);
+  profile.quiz_history = [day, ...topics];
+  activity.last_quiz_taken = lastTaken;
+}
+
 function bend(record: LearnerRecord, variant: Variant, random: Random, asOf: CalendarDay): void {
   const { profile, activity } = record.user_data;
   const peers = record.peer_snapshot;
@@ -125,9 +136,7 @@ function bend(record: LearnerRecord, variant: Variant, random: Random, asOf: Cal
       if (which !== 1) activity.last_event_attended = daysAgo(longGap());
       if (which !== 0) {
         const quiz = daysAgo(longGap());
-        const topics = profile.quiz_history.filter((entry) => parseCalendarDate(entry) === null);
-        profile.quiz_history = [quiz, ...topics];
-        activity.last_quiz_taken = random.bernoulli(0.5) ? quiz : null;
+        quizzedOn(record, quiz, random.bernoulli(0.5) ? quiz : null);
       }
       return;
     }
@@ -177,9 +186,7 @@ function bend(record: LearnerRecord, variant: Variant, random: Random, asOf: Cal
       if (random.bernoulli(0.5)) {
         activity.last_event_attended = day;
       } else {
-        const topics = profile.quiz_history.filter((entry) => parseCalendarDate(entry) === null);
-        profile.quiz_history = [day, ...topics];
-        activity.last_quiz_taken = day;
+        quizzedOn(record, day, day);
       }
       return;
     }
