@@ -31,23 +31,23 @@ describe('training-cli uplift-cycles', () => {
       '| policy | mean | 95% interval | per seed | × propensity |',
       '| --- | --: | --: | --- | --: |',
       '| no nudges | +0.00 | +0.00 to +0.00 | +0.00 | 0.00× |',
-      "| rules only, no fatigue (the seed report's behaviour) | +0.75 | +0.75 to +0.75 | +0.75 | 0.35× |",
-      '| propensity: today’s models and config | +2.16 | +2.16 to +2.16 | +2.16 | 1.00× |',
-      '| uplift set of cycle 1 | +3.04 | +3.04 to +3.04 | +3.04 | 1.40× |',
-      '| the same, without fatigue (no cooldowns, cap or recency penalty) | +1.29 | +1.29 to +1.29 | +1.29 | 0.60× |',
-      "| its controls with the story's true effects (what unlimited logs would teach this model class) | +4.13 | +4.13 to +4.13 | +4.13 | 1.91× |",
-      '| serving after cycle 1 (promoted in 0 of 1 seeds) | +2.16 | +2.16 to +2.16 | +2.16 | 1.00× |',
-      '| uplift set of cycle 2 | +3.02 | +3.02 to +3.02 | +3.02 | 1.40× |',
-      '| the same, without fatigue (no cooldowns, cap or recency penalty) | +2.02 | +2.02 to +2.02 | +2.02 | 0.93× |',
-      "| its controls with the story's true effects (what unlimited logs would teach this model class) | +3.96 | +3.96 to +3.96 | +3.96 | 1.83× |",
-      '| serving after cycle 2 (promoted in 0 of 1 seeds) | +2.16 | +2.16 to +2.16 | +2.16 | 1.00× |',
+      "| rules only, no fatigue (the seed report's behaviour) | +1.00 | +1.00 to +1.00 | +1.00 | 0.36× |",
+      '| propensity: today’s models and config | +2.79 | +2.79 to +2.79 | +2.79 | 1.00× |',
+      '| uplift set of cycle 1 | +3.64 | +3.64 to +3.64 | +3.64 | 1.31× |',
+      '| the same, without fatigue (no cooldowns, cap or recency penalty) | +1.34 | +1.34 to +1.34 | +1.34 | 0.48× |',
+      "| its controls with the story's true effects (what unlimited logs would teach this model class) | +4.14 | +4.14 to +4.14 | +4.14 | 1.49× |",
+      '| serving after cycle 1 (promoted in 0 of 1 seeds) | +2.79 | +2.79 to +2.79 | +2.79 | 1.00× |',
+      '| uplift set of cycle 2 | +3.93 | +3.93 to +3.93 | +3.93 | 1.41× |',
+      '| the same, without fatigue (no cooldowns, cap or recency penalty) | +2.05 | +2.05 to +2.05 | +2.05 | 0.74× |',
+      "| its controls with the story's true effects (what unlimited logs would teach this model class) | +4.25 | +4.25 to +4.25 | +4.25 | 1.53× |",
+      '| serving after cycle 2 (promoted in 0 of 1 seeds) | +2.79 | +2.79 to +2.79 | +2.79 | 1.00× |',
       '',
-      'The uplift set of the first month lifts 1.40× as much as the propensity policy (target 1.25×); the paired difference is +0.87 points (95% +0.87 to +0.87, SD over seeds 0.00), and its worst seed is 0.87 points above the propensity policy: it meets the target.',
+      'The uplift set of the first month lifts 1.31× as much as the propensity policy (target 1.25×); the paired difference is +0.86 points (95% +0.86 to +0.86, SD over seeds 0.00), and its worst seed is 0.86 points above the propensity policy: it meets the target.',
       '',
       'Promotion, per seed and cycle:',
       '',
-      '- seed 1, cycle 1: refused: DR says candidate − current is −0.0087 (95% CI −0.0284 to +0.0117); the lower end must exceed +0.0000 (--min-gain)',
-      '- seed 1, cycle 2: refused: DR says candidate − current is +0.0004 (95% CI −0.0165 to +0.0194); the lower end must exceed +0.0000 (--min-gain)',
+      '- seed 1, cycle 1: refused: DR says candidate − current is −0.0147 (95% CI −0.0340 to +0.0055); the lower end must exceed +0.0000 (--min-gain)',
+      '- seed 1, cycle 2: refused: DR says candidate − current is +0.0021 (95% CI −0.0148 to +0.0208); the lower end must exceed +0.0000 (--min-gain)',
       '',
     ]);
 
@@ -64,7 +64,7 @@ describe('training-cli uplift-cycles', () => {
       'propensity',
     ]);
     expect(runs[0].cycles.map((c: { trueEffectLift: number }) => c.trueEffectLift)).toEqual([
-      0.04125, 0.039643,
+      0.041429, 0.0425,
     ]);
     const truth = JSON.parse(readFileSync(join(dir, 'work', 'evaluation', 'truth.json'), 'utf8'));
     expect(truth.seed).toBe(1_000_001);

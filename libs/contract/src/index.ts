@@ -52,6 +52,8 @@ export {
 export * from './decision-log';
 export { validDecisionRequest } from './decision-log/decision-request';
 export {
+  COMMITTED_CONFIG_HASH,
+  COMMITTED_MODEL_VERSION,
   EXAMPLE_ANALYSIS,
   EXAMPLE_BATCH_REQUEST,
   EXAMPLE_HISTORY_REQUEST,

@@ -4,6 +4,7 @@ export {
   Evidence,
   MESSAGE_PARAMS,
   MessageParams,
+  namesAnEvent,
   Reason,
   REASON_PARAMS,
   ReasonId,
@@ -13,6 +14,7 @@ export {
   RuleInput,
   RuleMessageId,
   Wording,
+  WITH_TIME_AWAY,
 } from './rule-candidate';
 export { evaluateRules, peersAttendEvents, PeersGoing, peersGoing } from './rules';
 export { DEFAULT_RULES_CONFIG, RulesConfig } from './rules.config';

@@ -31,6 +31,8 @@ export const MESSAGE_PARAMS = {
   fomo_score: ['days', 'score', 'event_count', 'peer_count', 'event'],
   fomo_first_event: ['score', 'event_count', 'peer_count', 'event'],
   fomo_peers: ['score', 'event_count', 'peer_count', 'event'],
+  comeback_buddies: ['days', 'count', 'events'],
+  comeback_trending: ['days', 'event', 'peers'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Why a rule fired, in the terms a person reads; thresholds as the reader would write them. */
@@ -50,6 +52,41 @@ export const REASON_PARAMS = {
 export type ReasonId = keyof typeof REASON_PARAMS;
 
 export type RuleMessageId = keyof typeof MESSAGE_PARAMS;
+
+/**
+ * Event messages that leave the learner's time away unsaid, and the message that says the same
+ * with the time away too (given `days`): how an event nudge speaks when a comeback nudge, which
+ * asks for the same action, merges into it. `comeback_buddies` and `comeback_trending` exist for
+ * that alone; `fomo_score` is the FOMO rule's own message for a learner away.
+ */
+export const WITH_TIME_AWAY: Readonly<Partial<Record<RuleMessageId, RuleMessageId>>> = {
+  buddies_at_events: 'comeback_buddies',
+  trending_event: 'comeback_trending',
+  fomo_peers: 'fomo_score',
+};
+
+/**
+ * Whether a wording names the event it asks the learner to: the buddies' events, the trending
+ * one, or the only event peers go to. "Your peers are going to events" names none.
+ */
+export function namesAnEvent({
+  message,
+  params,
+}: Pick<Wording, 'params'> & { message: string }): boolean {
+  switch (message) {
+    case 'buddies_at_events':
+    case 'comeback_buddies':
+    case 'trending_event':
+    case 'comeback_trending':
+      return true;
+    case 'fomo_score':
+    case 'fomo_first_event':
+    case 'fomo_peers':
+      return params.event_count === 1;
+    default:
+      return false;
+  }
+}
 
 /** The signals the rules read. */
 export type RuleInput = Pick<

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
+import { COMMITTED_CONFIG_HASH, COMMITTED_MODEL_VERSION } from '@app/contract';
 
 const INDICATORS: ApiPropertyOptions = {
   type: 'object',
@@ -11,11 +12,11 @@ const INDICATORS: ApiPropertyOptions = {
     additionalProperties: true,
   },
   example: {
-    config: { status: 'up', hash: '884005e8da4dd3cc' },
+    config: { status: 'up', hash: COMMITTED_CONFIG_HASH },
     models: {
       status: 'up',
       mode: 'ml',
-      version: '3942fe755af03f3b',
+      version: COMMITTED_MODEL_VERSION,
       loaded: ['resume', 'project', 'quiz', 'event_fomo', 'comeback'],
     },
     decision_log: { status: 'up', mode: 'off' },

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { HTTP_ADAPTERS, HttpAdapterName } from '../config/env.config';
+import { COMMITTED_CONFIG_HASH } from '@app/contract';
 
 export class TfjsInfoDto {
   /** The tfjs package serving the models. @example "@tensorflow/tfjs" */
@@ -26,7 +27,8 @@ export class VersionDto {
   /** `ml`, or `rules-only` when the models could not be loaded. */
   @ApiProperty({ enum: ['ml', 'rules-only'] })
   mode!: 'ml' | 'rules-only';
-  /** First 16 hex digits of the SHA-256 of the effective config and message catalogs. @example "3f2a9c1b7d4e8f60" */
+  /** First 16 hex digits of the SHA-256 of the effective config and message catalogs. */
+  @ApiProperty({ example: COMMITTED_CONFIG_HASH })
   config_hash!: string;
   /** The HTTP framework serving this process (HTTP_ADAPTER). */
   @ApiProperty({ enum: HTTP_ADAPTERS })

@@ -192,7 +192,16 @@ function firingTypes(r: Request, asOf: number, fomoScore: number): Set<NudgeType
 // What every answer must look like
 
 const NUDGE_KEYS =
-  'action,evidence,message_key,params,priority,propensity,rank,reasons,score,source,title,type';
+  'action,evidence,merged_types,message_key,params,priority,propensity,rank,reasons,score,source,title,type';
+
+/** What each type asks the learner to do: comeback and event_fomo both ask for an event. */
+const ACTION: Readonly<Record<NudgeType, string>> = {
+  resume: 'upload_resume',
+  project: 'add_project',
+  quiz: 'take_quiz',
+  event_fomo: 'attend_event',
+  comeback: 'attend_event',
+};
 const ANALYSIS_KEYS =
   'as_of,assignment,candidates,decision_id,fomo,locale,model_version,nudges,policy_version,slate_propensity,status,suppressed,user_id';
 const CANDIDATE_KEYS = 'score,source,type';
@@ -224,10 +233,19 @@ export function analysisProblems(a: any): string[] {
   check(a.nudges.length <= S.maxNudges, `more than ${S.maxNudges} nudges`);
   const types = a.nudges.map((n: { type: string }) => n.type);
   check(new Set(types).size === types.length, `a type twice: ${types.join(', ')}`);
+  const actions = types.map((type: NudgeType) => ACTION[type]);
+  check(new Set(actions).size === actions.length, `an action twice: ${types.join(', ')}`);
   a.nudges.forEach((n: any, i: number) => {
     const at = `nudges[${i}]`;
     check(keysOf(n) === NUDGE_KEYS, `${at} keys are ${keysOf(n)}`);
     check(NUDGE_TYPES.includes(n.type), `${at}.type ${n.type}`);
+    check(
+      Array.isArray(n.merged_types) &&
+        n.merged_types.every(
+          (t: NudgeType) => t !== n.type && ACTION[t] === ACTION[n.type as NudgeType],
+        ),
+      `${at}.merged_types ${JSON.stringify(n.merged_types)} for a ${n.type} nudge`,
+    );
     check(isText(n.title) && isText(n.action), `${at} title or action empty`);
     check(n.priority in PRIORITY_RANK, `${at}.priority ${n.priority}`);
     check(n.source === 'rule' || n.source === 'ml', `${at}.source ${n.source}`);
@@ -334,38 +352,54 @@ export function ruleProblems(r: Request, a: any): string[] {
     `fomo ${answered}, the FOMO formula gives ${JSON.stringify(fomo)}`,
   );
   const fired = firingTypes(r, asOf, fomo.score);
-  // A comeback and a FOMO nudge both naming the time away: the weaker yields. The FOMO nudge
-  // has a wording without it; a comeback has none, so it is left out.
-  const fomoStatesRecency = a.nudges.some((n: any) => n.message_key === 'fomo_score');
-  if (fomoStatesRecency) fired.delete('comeback');
-  const rule: NudgeType[] = a.nudges
-    .filter((n: any) => n.source === 'rule')
-    .map((n: any) => n.type);
+  // Types that ask for the same action merge into one nudge: the rule table fires actions.
+  const firedActions = new Map<string, NudgeType[]>();
+  for (const type of fired)
+    firedActions.set(ACTION[type], [...(firedActions.get(ACTION[type]) ?? []), type]);
+  const actionRank = (action: string) =>
+    Math.min(...(firedActions.get(action) ?? []).map((t) => PRIORITY_RANK[S.priorities[t]]));
+  const ruleNudges: any[] = a.nudges.filter((n: any) => n.source === 'rule');
+  const rule: string[] = ruleNudges.map((n: any) => ACTION[n.type as NudgeType]);
   const ml: any[] = a.nudges.filter((n: any) => n.source === 'ml');
-  const firedList = [...fired].sort().join(', ');
-  for (const type of rule) check(fired.has(type), `rule nudge ${type}, but only ${firedList} fire`);
-  if (fired.size < S.maxNudges) {
+  const firedList = [...firedActions.keys()].sort().join(', ');
+  for (const n of ruleNudges) {
+    const merged = [n.type, ...n.merged_types].sort().join(', ');
+    const same = [...(firedActions.get(ACTION[n.type as NudgeType]) ?? [])].sort().join(', ');
+    check(
+      merged === same,
+      `rule nudge ${merged}, but the rule table fires ${same || 'none'} for its action`,
+    );
+  }
+  if (firedActions.size < S.maxNudges) {
     const got = [...rule].sort().join(', ');
-    check(got === firedList, `rule nudges ${got}, the rule table fires ${firedList}`);
+    check(got === firedList, `rule nudges ask for ${got}, the rule table fires ${firedList}`);
   } else {
     check(rule.length === S.maxNudges, `${rule.length} rule nudges while ${firedList} fire`);
     // Capping keeps the most important: nothing left out outranks anything kept.
-    const kept = Math.max(...rule.map((t) => PRIORITY_RANK[S.priorities[t]]));
-    for (const type of fired) {
+    const kept = Math.max(...rule.map(actionRank));
+    for (const action of firedActions.keys()) {
       check(
-        rule.includes(type) || PRIORITY_RANK[S.priorities[type]] >= kept,
-        `${type} left out for a lower-priority nudge`,
+        rule.includes(action) || actionRank(action) >= kept,
+        `${action} left out for a lower-priority nudge`,
       );
     }
   }
   for (const n of a.nudges) {
+    // A merged nudge ranks as the stronger of its types.
+    const best = Math.min(
+      ...[n.type, ...n.merged_types].map((t: NudgeType) => PRIORITY_RANK[S.priorities[t]]),
+    );
     if (n.source === 'rule')
-      check(n.priority === S.priorities[n.type as NudgeType], `${n.type} priority ${n.priority}`);
+      check(PRIORITY_RANK[n.priority] === best, `${n.type} priority ${n.priority}`);
   }
   // Models only fill places the rules left, with types no rule produced.
-  check(ml.length === 0 || rule.length === fired.size, 'an ml nudge displaced a rule nudge');
+  check(ml.length === 0 || rule.length === firedActions.size, 'an ml nudge displaced a rule nudge');
   for (const n of ml) {
-    check(!fired.has(n.type), `ml nudge ${n.type} duplicates a rule type`);
+    check(
+      !firedActions.has(ACTION[n.type as NudgeType]),
+      `ml nudge ${n.type} repeats a rule's action`,
+    );
+    check(n.merged_types.length === 0, `ml nudge ${n.type} merged ${n.merged_types.join(', ')}`);
     check(n.priority === S.mlPriority, `ml nudge priority ${n.priority}`);
     check(n.score >= S.mlThreshold, `ml nudge score ${n.score} under the threshold`);
     check(

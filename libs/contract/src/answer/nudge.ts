@@ -21,4 +21,9 @@ export interface Nudge {
   readonly reasons: readonly string[];
   /** Why, as data: rule or model, its inputs and its threshold. */
   readonly evidence: readonly Evidence[];
+  /**
+   * Other types asking for the same action, merged into this nudge with their reasons and
+   * evidence (one nudge per action); empty when none.
+   */
+  readonly merged_types: readonly NudgeType[];
 }

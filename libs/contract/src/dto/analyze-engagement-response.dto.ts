@@ -7,6 +7,9 @@ import {
   SuppressionReason,
 } from '../answer/analysis';
 import { Nudge } from '../answer/nudge';
+import { EXAMPLE_ANALYSIS } from './examples';
+
+const [EXAMPLE_NUDGE] = EXAMPLE_ANALYSIS.nudges;
 
 export class EvidenceDto {
   /** The rule's id, or `model_<type>` for a model. @example "resume_peer_gap" */
@@ -34,7 +37,8 @@ export class NudgeDto implements Nudge {
   @ApiProperty({ enum: NUDGE_TYPES, example: 'resume' })
   type!: NudgeType;
 
-  /** @example "84% of your peers have uploaded a resume. You haven't yet!" */
+  /** The nudge in the reader's language. */
+  @ApiProperty({ example: EXAMPLE_NUDGE.title })
   title!: string;
 
   /** @example "Upload your resume" */
@@ -78,16 +82,26 @@ export class NudgeDto implements Nudge {
 
   /** Why the nudge fired, as data: one entry per rule (or model) behind it. */
   evidence!: EvidenceDto[];
+
+  /**
+   * Other nudge types that ask for the same action (`comeback` and `event_fomo`: attend an event)
+   * and were merged into this nudge, with their reasons and evidence; empty when none. The
+   * decision log and the closed loop know the nudge by its `type` alone (`event_fomo` for a
+   * merged event nudge, under every policy).
+   */
+  @ApiProperty({ enum: NUDGE_TYPES, isArray: true, example: [] })
+  merged_types!: NudgeType[];
 }
 
 export class AssignmentDto implements AssignmentResult {
   /** Whether the learner is in the global holdout. @example false */
   holdout!: boolean;
-  /** The learner's bucket in [0, 1): GrowthBook's hash v2 of `user_id` with the holdout salt. @example 0.4821 */
+  /** The learner's bucket in [0, 1): GrowthBook's hash v2 of `user_id` with the holdout salt. */
+  @ApiProperty({ example: EXAMPLE_ANALYSIS.assignment.bucket })
   bucket!: number;
-  /** The experiment the learner is in, if any. @example "short-cooldowns" */
+  /** The experiment the learner is in, if any (config `assignment.experiments[].key`). */
   experiment?: string;
-  /** The experiment variant. @example "treatment" */
+  /** The experiment variant (config `assignment.experiments[].variants[].key`). */
   variant?: string;
 }
 
@@ -151,12 +165,14 @@ export class AnalyzeEngagementResponseDto implements EngagementAnalysis {
   /** The language of titles, actions and reasons: en, es or hi. @example "en" */
   locale!: string;
 
-  /** The caller's `decision_id`, or a UUIDv7 the service made. @example "0190a6f0-9a3b-7c4d-8e5f-6a7b8c9d0e1f" */
+  /** The caller's `decision_id`, or a UUIDv7 the service made. */
+  @ApiProperty({ example: EXAMPLE_ANALYSIS.decision_id })
   decision_id!: string;
 
   assignment!: AssignmentDto;
 
-  /** The model set, config hash and experiment variant that decided. @example "3942fe755af03f3b/5d41402abc4b2a76" */
+  /** The model set, config hash and experiment variant that decided. */
+  @ApiProperty({ example: EXAMPLE_ANALYSIS.policy_version })
   policy_version!: string;
 
   /** At most `max_nudges`, one per type, most important first; empty for an engaged learner. */

@@ -30,10 +30,15 @@ export const EXAMPLE_REQUEST = {
   as_of: '2025-06-30',
 };
 
+/** The committed model set's version and the committed config's hash (with its catalogs). */
+export const COMMITTED_MODEL_VERSION = '3942fe755af03f3b';
+export const COMMITTED_CONFIG_HASH = '18b5ac518d2542df';
+
 /**
- * The service's answer to EXAMPLE_REQUEST with the committed config: the rules fill all three
- * places, so no model is consulted. The decision id is made per call and the policy version
- * names the model set and config hash, so tests compare those two by shape.
+ * The service's answer to EXAMPLE_REQUEST with the committed config and models, made with
+ * decision id `0197c1a2-…` (without one, the service makes a new id per call): the rules fill all
+ * three places, so no model is consulted. The OpenAPI document shows it, and its e2e suite checks
+ * that the service still answers so, the policy version (model set / config hash) included.
  */
 export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
   user_id: 'stu_7023',
@@ -42,7 +47,7 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
   locale: 'en',
   decision_id: '0197c1a2-5e00-7d1c-9a3e-2b4f6c8d0e1f',
   assignment: { holdout: false, bucket: 0.6919 },
-  policy_version: 'rules-only/884005e8da4dd3cc',
+  policy_version: `${COMMITTED_MODEL_VERSION}/${COMMITTED_CONFIG_HASH}`,
   nudges: [
     {
       type: 'resume',
@@ -65,6 +70,7 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
           threshold: 70,
         },
       ],
+      merged_types: [],
     },
     {
       type: 'comeback',
@@ -79,6 +85,7 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
       params: { days: 16, gap: '16 days' },
       reasons: ['The last event was 16 days ago (the rule fires after 5 days).'],
       evidence: [{ rule: 'comeback', inputs: { days_since_last_event: 16 }, threshold: 5 }],
+      merged_types: [],
     },
     {
       type: 'quiz',
@@ -93,6 +100,7 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
       params: { days: 29, gap: '29 days' },
       reasons: ['The last quiz was 29 days ago (the rule fires after 7 days).'],
       evidence: [{ rule: 'quiz_inactive', inputs: { days_since_last_quiz: 29 }, threshold: 7 }],
+      merged_types: [],
     },
   ],
   slate_propensity: 1,
@@ -109,7 +117,7 @@ export const EXAMPLE_ANALYSIS: EngagementAnalysis = {
     days_since_last_event: 16,
     factors: { buddies: 0.33, batch: 0.7, recency: 0.53 },
   },
-  model_version: null,
+  model_version: COMMITTED_MODEL_VERSION,
 };
 
 /**

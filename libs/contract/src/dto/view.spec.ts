@@ -11,7 +11,7 @@ describe('the compact view', () => {
       locale: 'en',
       decision_id: '0197c1a2-5e00-7d1c-9a3e-2b4f6c8d0e1f',
       assignment: { holdout: false, bucket: 0.6919 },
-      policy_version: 'rules-only/884005e8da4dd3cc',
+      policy_version: EXAMPLE_ANALYSIS.policy_version,
       nudges: [
         {
           type: 'resume',
@@ -63,7 +63,7 @@ describe('the compact view', () => {
       locale: 'en',
       decision_id: '0197c1a2-5e00-7d1c-9a3e-2b4f6c8d0e1f',
       assignment: { holdout: true, bucket: 0.01 },
-      policy_version: 'rules-only/884005e8da4dd3cc',
+      policy_version: EXAMPLE_ANALYSIS.policy_version,
       nudges: [],
       slate_propensity: 1,
     });

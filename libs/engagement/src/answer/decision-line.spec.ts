@@ -38,7 +38,7 @@ describe(decisionLineOf.name, () => {
         user_id: 'stu_7023',
         as_of: '2025-06-30',
         assignment: { holdout: false, bucket: 0.6919 },
-        policy_version: 'rules-only/884005e8da4dd3cc',
+        policy_version: EXAMPLE_ANALYSIS.policy_version,
         features: named,
         candidates: EXAMPLE_ANALYSIS.candidates,
         delivered: EXAMPLE_ANALYSIS.nudges.map(({ type, rank, propensity }) => ({

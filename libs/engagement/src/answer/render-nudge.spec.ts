@@ -84,7 +84,25 @@ describe(renderNudge.name, () => {
       params: { event: 'AI Summit', peers: 1 },
       reasons: [],
       evidence: [],
+      merged_types: [],
     });
+  });
+
+  it('words a merged nudge by the message that joins both premises, naming the types merged in', () => {
+    const sut = renderNudge(
+      {
+        ...chosen('comeback_buddies', { days: 21, count: 1, events: ['startup-meetup'] }),
+        type: 'event_fomo',
+        merged: ['comeback'],
+      },
+      context('en'),
+    );
+    expect([sut.type, sut.title, sut.action, sut.merged_types]).toEqual([
+      'event_fomo',
+      "It's been 21 days since your last event — a buddy of yours is going to Startup Meetup. Join them!",
+      'See the events your buddies attend',
+      ['comeback'],
+    ]);
   });
 
   it('words reasons in plain language, model factors listed by direction', () => {

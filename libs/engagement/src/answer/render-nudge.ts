@@ -23,5 +23,6 @@ export function renderNudge(nudge: ChosenNudge, ctx: RenderContext, reasons = tr
     params,
     reasons: reasons ? nudge.reasons.map((reason) => renderPhrase(reason, ctx)) : [],
     evidence: nudge.evidence,
+    merged_types: nudge.merged ?? [],
   };
 }

@@ -1,7 +1,7 @@
 import { LearnerSignals, NUDGE_TYPES, NudgeType, round2 } from '@app/learner';
 import { Phrase } from '@app/messages';
 import { FEATURE_NAMES, FeatureContribution, FeatureName, ModelSet } from '@app/ml';
-import { peersAttendEvents } from '@app/rules';
+import { peersAttendEvents, RuleId } from '@app/rules';
 import { EngineConfig } from '../config/engine-config';
 import { NudgeDraft, NudgeWording, TYPE_RANK } from './nudge-draft';
 
@@ -42,38 +42,42 @@ const ML_MESSAGES = Object.fromEntries(NUDGE_TYPES.map((type) => [type, `ml_${ty
 >;
 
 /**
- * Whether a factor would say the opposite of what the rules hold true of the learner: "a recent
- * event" (recency below the batch's mean) for a learner away from events by the config's own
- * definition (`user_inactive_days`, the comeback's premise), or "a recent quiz" for one past
- * `quiz_inactive_days` (the quiz nudge's). An answer tells one story, so such a factor is left
- * out and the next one named.
+ * The factors that would say the opposite of a rule's premise, by the rule: "a recent event"
+ * beside a comeback (away by the config's own `user_inactive_days`), "a recent quiz" past
+ * `quiz_inactive_days`, "few peers with a resume" beside "84% of your peers have uploaded a
+ * resume", "peers with few projects" beside the peers' project average, "no well-attended event
+ * in the batch" beside a trending event, "buddies going to few events" beside the buddies' events.
  */
-function contradictsRules(
-  c: FeatureContribution,
-  s: LearnerSignals,
-  config: EngineConfig,
-): boolean {
-  if (c.above) return false;
-  const { quiz_inactive_days, user_inactive_days } = config.rules.engagement_rules;
-  if (c.feature === 'event_recency_months') {
-    return s.daysSinceLastEvent !== null && s.daysSinceLastEvent > user_inactive_days;
-  }
-  if (c.feature === 'quiz_recency_months') {
-    return s.daysSinceLastQuiz !== null && s.daysSinceLastQuiz > quiz_inactive_days;
-  }
-  return false;
+const CONTRADICTED_BY: Readonly<Partial<Record<RuleId, readonly FeatureName[]>>> = {
+  comeback: ['event_recency_months'],
+  quiz_inactive: ['quiz_recency_months'],
+  resume_peer_gap: ['peer_resume_share'],
+  project_peer_gap: ['peer_avg_projects'],
+  trending_event: ['log_peer_event_max'],
+  buddies_at_events: ['buddy_event_count'],
+};
+
+/** The features whose below-average reading would contradict a premise among `premises`. */
+function contradicted(premises: ReadonlySet<RuleId>): Set<FeatureName> {
+  const features = new Set<FeatureName>();
+  for (const rule of premises)
+    for (const feature of CONTRADICTED_BY[rule] ?? []) features.add(feature);
+  return features;
 }
 
-/** The first `count` factors that do not contradict the rules (contradictsRules). */
+/**
+ * The first EXPLAINED_FEATURES factors that do not say the opposite of what a rule that fires
+ * holds true of the learner (CONTRADICTED_BY): an answer tells one story, so such a factor is
+ * left out and the next one named.
+ */
 function consistent(
   contributions: readonly FeatureContribution[],
-  s: LearnerSignals,
-  config: EngineConfig,
+  contradictions: ReadonlySet<FeatureName>,
 ): FeatureContribution[] {
   const kept: FeatureContribution[] = [];
   for (const c of contributions) {
     if (kept.length === EXPLAINED_FEATURES) break;
-    if (!contradictsRules(c, s, config)) kept.push(c);
+    if (c.above || !contradictions.has(c.feature)) kept.push(c);
   }
   return kept;
 }
@@ -100,12 +104,13 @@ function mlDraft(
   features: Float64Array,
   models: ModelSet,
   config: EngineConfig,
+  contradictions: ReadonlySet<FeatureName>,
 ): NudgeDraft {
   const threshold = config.ml.nudge_probability_threshold;
   // Two more than are named each way: those that contradict the rules give way to the next.
   const explained = models.explain(type, features, EXPLAINED_FEATURES + 2);
-  const up = consistent(explained.up, signals, config);
-  const down = consistent(explained.down, signals, config);
+  const up = consistent(explained.up, contradictions);
+  const down = consistent(explained.down, contradictions);
   // Messages show the probability as a whole percentage; the score has 2 decimals too.
   const shown = round2(probability);
   const wording = mlWording(type, shown, signals);
@@ -137,7 +142,8 @@ function mlDraft(
 /**
  * Model drafts for every type without a rule nudge whose message applies and whose probability
  * is at or above the threshold, most probable first (ties in NUDGE_TYPES order). Drafts are made
- * as they are asked for: an answer the rules filled asks for none.
+ * as they are asked for: an answer the rules filled asks for none. `premises` are the rules that
+ * fire for the learner: no factor named in a reason contradicts one.
  */
 export function* mlNudges(
   taken: ReadonlySet<NudgeType>,
@@ -145,6 +151,7 @@ export function* mlNudges(
   features: Float64Array,
   models: ModelSet,
   config: EngineConfig,
+  premises: ReadonlySet<RuleId> = new Set(),
 ): Generator<NudgeDraft, void, undefined> {
   const threshold = config.ml.nudge_probability_threshold;
   const scored: { type: NudgeType; probability: number }[] = [];
@@ -154,7 +161,8 @@ export function* mlNudges(
     if (probability !== undefined && probability >= threshold) scored.push({ type, probability });
   }
   scored.sort((a, b) => b.probability - a.probability || TYPE_RANK[a.type] - TYPE_RANK[b.type]);
+  const contradictions = contradicted(premises);
   for (const { type, probability } of scored) {
-    yield mlDraft(type, probability, signals, features, models, config);
+    yield mlDraft(type, probability, signals, features, models, config, contradictions);
   }
 }

@@ -22,6 +22,8 @@ export interface NudgeDraft {
   readonly evidence: readonly Evidence[];
   /** Under the uplift objective: the predicted change in the chance of the nudge's action. */
   readonly uplift?: number;
+  /** Types that ask for the same action and merged into this nudge (mergeByAction). */
+  readonly merged?: readonly NudgeType[];
 }
 
 /** NUDGE_TYPES order, the last tie-break of every ranking. */

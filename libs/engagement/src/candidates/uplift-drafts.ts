@@ -57,45 +57,25 @@ function withPrediction(
   };
 }
 
-/** A type the uplift objective withholds, and the uplift predicted for it. */
-export interface TooLittleUplift {
-  readonly type: NudgeType;
-  readonly uplift: number;
-}
-
-/** The drafts the uplift objective may send, and those it withholds for too little uplift. */
-export interface UpliftDrafts {
-  readonly drafts: readonly NudgeDraft[];
-  readonly withheld: readonly TooLittleUplift[];
-}
-
 /**
  * The uplift objective's drafts: the rule drafts, each with its predicted uplift. The rules
- * decide what may be said, the models in what order and whether: a draft whose uplift is below
- * `policy.min_uplift` is withheld (`no_uplift`), and a type the set has no model for keeps its
- * draft without a prediction, ranked after the predicted ones. No model-only nudge is added: a
- * type no rule drafts was seldom a candidate of the policy whose logs trained the set, so its
- * uplift there would be an extrapolation that off-policy evaluation of those logs cannot check.
+ * decide what may be said, the models in what order and whether: the delivery policy withholds
+ * a nudge whose uplift is below `policy.min_uplift` (chooseNudges, once drafts asking for the same
+ * action have merged), and a type the set has no model for keeps its draft without a prediction,
+ * ranked after the predicted ones. No model-only nudge is added: a type no rule drafts was seldom
+ * a candidate of the policy whose logs trained the set, so its uplift there would be an
+ * extrapolation that off-policy evaluation of those logs cannot check.
  */
 export function upliftDrafts(
   ruleDrafts: readonly NudgeDraft[],
   features: Float64Array,
   models: ModelSet,
   config: EngineConfig,
-): UpliftDrafts {
+): NudgeDraft[] {
   const days = models.rewardDays ?? 1;
   const minUplift = config.policy.min_uplift;
-  const drafts: NudgeDraft[] = [];
-  const withheld: TooLittleUplift[] = [];
-  for (const draft of ruleDrafts) {
+  return ruleDrafts.map((draft) => {
     const prediction = models.uplift(draft.type, features);
-    if (prediction === undefined) {
-      drafts.push(draft);
-    } else if (prediction.uplift < minUplift) {
-      withheld.push({ type: draft.type, uplift: prediction.uplift });
-    } else {
-      drafts.push(withPrediction(draft, prediction, days, minUplift));
-    }
-  }
-  return { drafts, withheld };
+    return prediction === undefined ? draft : withPrediction(draft, prediction, days, minUplift);
+  });
 }

@@ -234,14 +234,18 @@ const unicodeCases: Case[] = [
       ),
     ),
     ok((a) => {
-      expect(types(a)).toEqual(['resume', 'comeback', 'event_fomo']);
+      // The comeback merged into the event nudge (both ask for an event): the quiz takes its slot.
+      expect(types(a)).toEqual(['resume', 'event_fomo', 'quiz']);
       expect(eventFomo(a).reasons).toEqual([
+        'The last event was 16 days ago (the rule fires after 5 days).',
         "This learner's buddies attend 3 events (the rule fires from 3).",
         '12 peers of the batch are going to Café 🎉 Meetup (the rule fires from 10).',
         'The event FOMO score is 0.69 (the rule fires from 0.6).',
       ]);
-      // The comeback states the time away, so the event nudge names the trending event.
-      expect(eventFomo(a).title).toBe('Café 🎉 Meetup is trending: 12 of your peers are going!');
+      // One message says the time away and names the trending event.
+      expect(eventFomo(a).title).toBe(
+        "It's been 16 days since your last event — Café 🎉 Meetup is trending: 12 of your peers are going!",
+      );
     }),
   ],
   [

@@ -17,7 +17,7 @@ import {
 } from '@app/learner';
 import { eventDisplayName, RenderContext, resolveLocale } from '@app/messages';
 import { encodeFeatures, ModelSet } from '@app/ml';
-import { evaluateRules } from '@app/rules';
+import { evaluateRules, RuleId } from '@app/rules';
 import { renderSuppression, policyVersion } from '../answer/policy-answer';
 import { renderNudge } from '../answer/render-nudge';
 import { mlNudges } from '../candidates/model-drafts';
@@ -28,7 +28,7 @@ import { EngineConfig, variantConfig } from '../config/engine-config';
 import { assign } from '../policy/assignment';
 import { chooseNudges, Selection } from '../policy/choose-nudges';
 import { decisionRandom, newDecisionId } from '../policy/decision';
-import { fatigueState, Suppression } from '../policy/fatigue';
+import { fatigueState } from '../policy/fatigue';
 
 /**
  * The types the models are not asked about: those a rule already drafts, and those switched off.
@@ -48,32 +48,20 @@ interface ObjectiveDrafts {
   readonly drafts: readonly NudgeDraft[];
   /** Under `propensity`: model drafts, made only while there is room; they fill after the rules. */
   readonly modelDrafts: Iterable<NudgeDraft>;
-  /** Under `uplift`: drafts not sent because their predicted uplift is too small. */
-  readonly withheldForUplift: readonly Suppression[];
 }
 
 function draftsFor(
   ruleDrafts: readonly NudgeDraft[],
+  premises: ReadonlySet<RuleId>,
   facts: LearnerFacts,
   models: ModelSet | undefined,
   config: EngineConfig,
 ): ObjectiveDrafts {
-  if (models === undefined) return { drafts: ruleDrafts, modelDrafts: [], withheldForUplift: [] };
+  if (models === undefined) return { drafts: ruleDrafts, modelDrafts: [] };
   const { signals } = facts;
   const features = facts.features();
   if (config.policy.objective === 'uplift') {
-    const { drafts, withheld } = upliftDrafts(ruleDrafts, features, models, config);
-    const minimum = config.policy.min_uplift;
-    return {
-      drafts,
-      modelDrafts: [],
-      withheldForUplift: withheld.map(({ type, uplift }) => ({
-        type,
-        reason: 'no_uplift',
-        eligibleAgainOn: null,
-        uplift: { predicted: uplift, minimum },
-      })),
-    };
+    return { drafts: upliftDrafts(ruleDrafts, features, models, config), modelDrafts: [] };
   }
   // Models are only consulted for types no rule nudges (and not switched off), and only while
   // there is room.
@@ -85,8 +73,8 @@ function draftsFor(
       features,
       models,
       config,
+      premises,
     ),
-    withheldForUplift: [],
   };
 }
 
@@ -126,8 +114,6 @@ export interface LearnerDecision {
   readonly decisionId: string;
   readonly fomo: FomoResult;
   readonly selection: Selection;
-  /** The selection's suppressions, after those the uplift objective withheld. */
-  readonly suppressed: readonly Suppression[];
 }
 
 /**
@@ -159,17 +145,15 @@ export function decideForLearner(
   const ruleDrafts =
     disabled.length === 0 ? merged : merged.filter((draft) => !disabled.includes(draft.type));
   const decisionId = request.decision_id ?? newDecisionId();
-  const { drafts, modelDrafts, withheldForUplift } = draftsFor(ruleDrafts, facts, models, config);
+  // The rules that fire: what they hold true of the learner, no model reason contradicts.
+  const premises = new Set(candidates.map((candidate) => candidate.rule));
+  const { drafts, modelDrafts } = draftsFor(ruleDrafts, premises, facts, models, config);
   const selection = chooseNudges(drafts, modelDrafts, config, {
     fatigue: fatigueState(deliveries, asOf, config.fatigue),
     epsilon: config.policy.exploration_epsilon,
     random: decisionRandom(decisionId),
   });
-  const suppressed =
-    withheldForUplift.length === 0
-      ? selection.suppressed
-      : [...withheldForUplift, ...selection.suppressed];
-  return { assignment, config, decisionId, fomo, selection, suppressed };
+  return { assignment, config, decisionId, fomo, selection };
 }
 
 /**
@@ -202,12 +186,8 @@ function decide(
   const explained = view === 'full';
   const { request, asOf } = valid;
   const facts = learnerFacts(valid);
-  const { assignment, config, decisionId, fomo, selection, suppressed } = decideForLearner(
-    valid,
-    state,
-    facts,
-  );
-  const { chosen, eligible, slatePropensity } = selection;
+  const { assignment, config, decisionId, fomo, selection } = decideForLearner(valid, state, facts);
+  const { chosen, eligible, slatePropensity, suppressed } = selection;
   const locale = resolveLocale(request.locale, languageHint);
   const catalog = config.catalogs.catalog(locale);
   const names = request.peer_snapshot.event_names;

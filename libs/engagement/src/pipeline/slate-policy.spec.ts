@@ -30,8 +30,18 @@ describe(slatePolicy.name, () => {
   });
 
   it('counts a model nudge as a candidate, though the rules fill the slots', () => {
+    const sut = policyOf(
+      EXAMPLE_REQUEST,
+      { profile_rules: { projects_avg_threshold: 5 } },
+      constantModels({ project: 0.9 }),
+    );
+    expect(sut.ranked).toEqual(['resume', 'comeback', 'quiz', 'project']);
+  });
+
+  it('never ranks a model nudge for an action a rule nudge asks for', () => {
+    // The comeback asks the example learner to attend an event; so would an event_fomo nudge.
     const sut = policyOf(EXAMPLE_REQUEST, {}, constantModels({ event_fomo: 0.9 }));
-    expect(sut.ranked).toEqual([...RANKED, 'event_fomo']);
+    expect(sut.ranked).toEqual(RANKED);
   });
 
   it('never ranks a type switched off, from the rules or the models', () => {

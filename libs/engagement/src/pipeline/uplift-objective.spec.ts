@@ -43,20 +43,21 @@ describe('the uplift objective', () => {
 
   it('withholds a nudge predicted to change too little, saying so, and sends the rest', () => {
     const sut = answer({ policy: { objective: 'uplift', min_uplift: 0.01 } });
+    // In rank order: the larger uplift first.
     expect(sut.suppressed).toEqual([
-      {
-        type: 'resume',
-        reason: 'no_uplift',
-        eligible_again_on: null,
-        message:
-          'The models do not expect this nudge to change what this learner does: -1 points, under the minimum of 1.',
-      },
       {
         type: 'comeback',
         reason: 'no_uplift',
         eligible_again_on: null,
         message:
           'The models do not expect this nudge to change what this learner does: 0.5 points, under the minimum of 1.',
+      },
+      {
+        type: 'resume',
+        reason: 'no_uplift',
+        eligible_again_on: null,
+        message:
+          'The models do not expect this nudge to change what this learner does: -1 points, under the minimum of 1.',
       },
     ]);
     expect(sut.candidates.map((c) => c.type)).toEqual(['quiz', 'project']);

@@ -1,6 +1,6 @@
 import { LearnerSignals } from '@app/learner';
-import { FEATURE_COUNT } from '@app/ml';
-import { RuleCandidate } from '@app/rules';
+import { FEATURE_COUNT, FEATURE_NAMES, FeatureName, ModelManifest, ModelSet } from '@app/ml';
+import { RuleCandidate, RuleId } from '@app/rules';
 import { buildEngineConfig } from '../config/engine-config.loader';
 import { constantModels } from '../testing/model-fixtures';
 import { mlNudgeApplies, mlNudges } from '../candidates/model-drafts';
@@ -134,42 +134,117 @@ describe(mergeRuleCandidates.name, () => {
 });
 
 describe(chooseNudges.name, () => {
-  it('states the time away once: the weaker event nudge yields to its wording without it', () => {
-    const sut = choose(mergeRuleCandidates([comeback, fomo], config), [], config);
-    expect(sut.map((n) => [n.type, n.wording.message])).toEqual([
-      ['comeback', 'comeback'],
-      ['event_fomo', 'fomo_peers'],
+  const quiz = candidate({
+    rule: 'quiz_inactive',
+    type: 'quiz',
+    message: 'quiz_inactive',
+    params: { days: 30 },
+    claims: [],
+    score: 0.81,
+    reasons: [{ id: 'quiz_inactive', params: { days: 30, limit: 7 } }],
+    evidence: { rule: 'quiz_inactive', inputs: { days_since_last_quiz: 30 }, threshold: 7 },
+  });
+
+  it('merges comeback and event_fomo, which both ask for an event, into one event_fomo nudge ranked as the stronger', () => {
+    const [sut, ...rest] = choose(mergeRuleCandidates([comeback, fomo], config), [], config);
+    expect(rest).toEqual([]);
+    expect(sut).toEqual({
+      type: 'event_fomo',
+      source: 'rule',
+      priority: 'high',
+      score: 0.89,
+      rank: 1,
+      propensity: 1,
+      // The FOMO message states both premises: peers at events and the time away.
+      wording: {
+        message: 'fomo_score',
+        params: { days: 40, score: 0.7 },
+        claims: ['peers_at_events', 'event_recency'],
+      },
+      wordings: expect.any(Array),
+      reasons: [
+        { key: 'reason.comeback', params: { days: 40, limit: 5 } },
+        { key: 'reason.event_gap', params: { days: 40, limit: 30 } },
+      ],
+      evidence: [comeback.evidence, fomo.evidence],
+      uplift: undefined,
+      merged: ['comeback'],
+    });
+  });
+
+  it('joins the time away to the most specific event message, and gives the freed slot to the next nudge', () => {
+    const drafts = mergeRuleCandidates([comeback, fomo, trending, quiz], config);
+    const sut = choose(drafts, [], config);
+    expect(sut.map((n) => [n.type, n.wording, n.merged])).toEqual([
+      [
+        'event_fomo',
+        {
+          message: 'comeback_trending',
+          params: { event: 'hackathon', peers: 30, days: 40 },
+          claims: ['peers_at_events', 'event_recency'],
+        },
+        ['comeback'],
+      ],
+      ['quiz', { message: 'quiz_inactive', params: { days: 30 }, claims: [] }, undefined],
     ]);
   });
 
-  it('prefers another event message to the generic one when the FOMO wording yields', () => {
-    const sut = choose(mergeRuleCandidates([comeback, fomo, trending], config), [], config);
-    expect(sut.map((n) => [n.type, n.wording.message])).toEqual([
-      ['comeback', 'comeback'],
-      ['event_fomo', 'trending_event'],
+  it("joins buddies' events to the time away, whichever of the two is stronger", () => {
+    const buddies = candidate({ score: 0.95 });
+    const sut = choose(mergeRuleCandidates([comeback, buddies], config), [], config);
+    expect(sut.map((n) => [n.type, n.wording.message, n.wording.params, n.merged])).toEqual([
+      [
+        'event_fomo',
+        'comeback_buddies',
+        { count: 3, events: ['a', 'b', 'c'], days: 40 },
+        ['comeback'],
+      ],
     ]);
+    expect(sut[0].evidence.map((e) => e.rule)).toEqual(['buddies_at_events', 'comeback']);
   });
 
-  it('drops the weaker nudge when it has no other wording', () => {
-    const strongFomo = { ...fomo, score: 0.95, fallback: undefined };
-    const sut = choose(mergeRuleCandidates([comeback, strongFomo], config), [], config);
+  it('merges them whatever the config says of shared facts', () => {
+    const free = buildEngineConfig({ overlaps: { event_recency: [] } });
+    const sut = choose(mergeRuleCandidates([comeback, fomo], free), [], free);
     expect(sut.map((n) => [n.type, n.wording.message])).toEqual([['event_fomo', 'fomo_score']]);
   });
 
-  it('lets both state it when config declares no overlap', () => {
-    const free = buildEngineConfig({ overlaps: { event_recency: [] } });
-    const sut = choose(mergeRuleCandidates([comeback, fomo], free), [], free);
-    expect(sut.map((n) => n.wording.message)).toEqual(['comeback', 'fomo_score']);
+  it('leaves a nudge alone whose action no other nudge asks for', () => {
+    const drafts = mergeRuleCandidates([quiz, fomo], config);
+    const sut = choose(drafts, [], config);
+    expect(sut.map((n) => [n.type, n.wording.message, n.merged])).toEqual([
+      ['event_fomo', 'fomo_score', undefined],
+      ['quiz', 'quiz_inactive', undefined],
+    ]);
   });
 
-  it('fills the room a yielding nudge leaves with a model nudge that states nothing taken', () => {
+  it('sends the event nudge alone while the comeback cools down', () => {
+    const sut = chooseNudges(mergeRuleCandidates([comeback, fomo], config), [], config, {
+      fatigue: {
+        coolingDown: new Map([['comeback', 20_003] as const]),
+        room: 3,
+        capFreesOn: null,
+        rankWeight: new Map(),
+      },
+      epsilon: 0,
+      random: () => 0,
+    });
+    expect(sut.chosen.map((n) => [n.type, n.wording.message, n.merged])).toEqual([
+      ['event_fomo', 'fomo_score', undefined],
+    ]);
+    expect(sut.suppressed).toEqual([
+      { type: 'comeback', reason: 'cooldown', eligibleAgainOn: 20_003 },
+    ]);
+  });
+
+  it('fills the room with a model nudge for an action no nudge asks for yet', () => {
     const strongFomo = { ...fomo, score: 0.95, fallback: undefined };
     const models = constantModels({ comeback: 0.99, quiz: 0.8 });
     const away = { ...signals, daysSinceLastEvent: 40, daysSinceLastQuiz: 30 };
     const drafts = mergeRuleCandidates([comeback, strongFomo], config);
     const modelDrafts = modelDraftsOf(new Set(['event_fomo']), away, features(), models, config);
     const sut = choose(drafts, modelDrafts, config);
-    // The model comeback would repeat the time away, so the quiz model fills the room.
+    // The model comeback would ask for an event a second time, so the quiz model fills the room.
     expect(sut.map((n) => [n.type, n.source])).toEqual([
       ['event_fomo', 'rule'],
       ['quiz', 'ml'],
@@ -197,12 +272,12 @@ describe(chooseNudges.name, () => {
         draft('project', 'medium', 'rule', 0.57),
         draft('comeback', 'high', 'rule', 0.76),
         draft('resume', 'high', 'rule', 0.84),
-        draft('event_fomo', 'low', 'rule', 1),
+        draft('quiz', 'low', 'rule', 1),
       ],
       [draft('quiz', 'medium', 'ml', 0.99)],
       capped,
     );
-    expect(sut.map((n) => n.type)).toEqual(['resume', 'comeback', 'project', 'event_fomo']);
+    expect(sut.map((n) => n.type)).toEqual(['resume', 'comeback', 'project', 'quiz']);
     const tied = [draft('comeback', 'high', 'rule', 0.5), draft('resume', 'high', 'rule', 0.5)];
     expect(choose(tied, [], config).map((n) => n.type)).toEqual(['resume', 'comeback']);
     expect(compareNudges(tied[1], tied[0])).toBeLessThan(0);
@@ -346,6 +421,42 @@ describe(mlNudges.name, () => {
     );
     // Constant models have no feature weights, so they explain nothing beyond the probability.
     expect(sut.reasons.map((r) => r.key)).toEqual(['reason.model']);
+  });
+
+  it("names no factor that contradicts a firing rule's premise, the next one instead", () => {
+    // A project model pushed up by peers with few projects (below the mean), many goals and high
+    // karma: beside the project rule ("your peers have N projects on average") the first would
+    // contradict the premise.
+    const x = new Float64Array(FEATURE_COUNT);
+    const weights = new Float64Array(FEATURE_COUNT);
+    const set = (name: FeatureName, value: number, weight: number) => {
+      x[FEATURE_NAMES.indexOf(name)] = value;
+      weights[FEATURE_NAMES.indexOf(name)] = weight;
+    };
+    set('peer_avg_projects', -3, -1);
+    set('goal_tag_count', 2, 1);
+    set('log_karma', 1, 1);
+    const manifest = { version: 'v-test', scaling: { mean: new Array(FEATURE_COUNT).fill(0) } };
+    const models = new ModelSet(manifest as unknown as ModelManifest, [
+      { type: 'project', weights, bias: 2 },
+    ]);
+    const factors = (premises: ReadonlySet<RuleId>) => {
+      const [sut] = modelDraftsOf(new Set(), signals, x, models, config, premises);
+      return sut.reasons.find((r) => r.key === 'reason.model_up')?.params.factors;
+    };
+    expect(factors(new Set())).toEqual([
+      'feature.peer_avg_projects.low',
+      'feature.goal_tag_count.high',
+    ]);
+    expect(factors(new Set(['project_peer_gap'] as const))).toEqual([
+      'feature.goal_tag_count.high',
+      'feature.log_karma.high',
+    ]);
+    // Another rule's premise says nothing of the peers' projects.
+    expect(factors(new Set(['resume_peer_gap'] as const))).toEqual([
+      'feature.peer_avg_projects.low',
+      'feature.goal_tag_count.high',
+    ]);
   });
 
   it('includes a probability exactly at the threshold and skips types already nudged', () => {

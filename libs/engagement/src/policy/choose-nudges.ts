@@ -1,5 +1,7 @@
+import { NUDGE_ACTIONS, OutcomeAction } from '@app/contract';
 import { NudgeType } from '@app/learner';
 import { Claim } from '@app/rules';
+import { mergeByAction } from '../candidates/merge-by-action';
 import { NudgeDraft, NudgeWording } from '../candidates/nudge-draft';
 import { EngineConfig } from '../config/engine-config';
 import { explorationPropensity } from './exploration';
@@ -55,6 +57,7 @@ function withWording(
     reasons: draft.reasons,
     evidence: draft.evidence,
     uplift: draft.uplift,
+    merged: draft.merged,
     wording,
   };
 }
@@ -83,10 +86,11 @@ function freeWording(
 
 /**
  * The answer's nudges. Drafts still in their cooldown are withheld. Rule drafts, in rank order
- * (scores weighted by the recency penalty; under the uplift objective, predicted uplifts), are
- * each worded so they repeat no fact a stronger
+ * (scores weighted by the recency penalty; under the uplift objective, predicted uplifts), merge
+ * into one nudge per action (mergeByAction); under the uplift objective one predicted to change
+ * less than `min_uplift` is withheld; the others are each worded so they repeat no fact a stronger
  * nudge states (config `overlaps`), a draft with no such wording yielding; model drafts fill the
- * room left under the same rule. Then each of the slots the 7-day cap allows (at most
+ * room left under the same rule, one per action still unasked. Then each of the slots the 7-day cap allows (at most
  * `max_nudges`) takes the best remaining nudge, or with probability ε draws uniformly from the
  * remaining nudges and stopping there; the propensity says how likely that choice was. Nudges
  * the cap alone kept out are reported.
@@ -109,17 +113,32 @@ export function chooseNudges(
     return false;
   };
   const stated: Stated = new Map();
+  const actions = new Set<OutcomeAction>();
   const candidates: (NudgeDraft & { wording: NudgeWording })[] = [];
   const take = (draft: NudgeDraft): void => {
     const wording = freeWording(draft, stated, config);
     if (wording === undefined) return;
     for (const claim of wording.claims) if (!stated.has(claim)) stated.set(claim, draft.type);
+    actions.add(NUDGE_ACTIONS[draft.type]);
     candidates.push(withWording(draft, wording));
   };
-  for (const draft of ruleDrafts.filter(rested).sort(compare)) take(draft);
+  // Under the uplift objective, a nudge (drafts of one action merged) predicted to change too
+  // little is withheld: its leader has the largest uplift of them.
+  const minUplift = config.policy.objective === 'uplift' ? config.policy.min_uplift : undefined;
+  const withheld: Suppression[] = [];
+  for (const draft of mergeByAction(ruleDrafts.filter(rested).sort(compare))) {
+    if (minUplift !== undefined && draft.uplift !== undefined && draft.uplift < minUplift) {
+      const uplift = { predicted: draft.uplift, minimum: minUplift };
+      withheld.push({ type: draft.type, reason: 'no_uplift', eligibleAgainOn: null, uplift });
+    } else {
+      take(draft);
+    }
+  }
   for (const draft of modelDrafts) {
     // Exploring may pick any candidate, so then every model draft is one.
     if (epsilon === 0 && candidates.length >= config.max_nudges) break;
+    // A model nudge asking for an action a nudge already asks for would take a second slot.
+    if (actions.has(NUDGE_ACTIONS[draft.type])) continue;
     if (rested(draft)) take(draft);
   }
   candidates.sort(compare);
@@ -146,6 +165,7 @@ export function chooseNudges(
       reasons: pick.reasons,
       evidence: pick.evidence,
       uplift: pick.uplift,
+      merged: pick.merged,
       wording: pick.wording,
       rank: chosen.length + 1,
       propensity,
@@ -161,5 +181,5 @@ export function chooseNudges(
       eligibleAgainOn: fatigue.capFreesOn,
     });
   }
-  return { chosen, suppressed, eligible, slatePropensity };
+  return { chosen, suppressed: [...withheld, ...suppressed], eligible, slatePropensity };
 }
