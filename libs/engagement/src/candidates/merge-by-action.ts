@@ -1,6 +1,7 @@
 import { NUDGE_ACTIONS, OutcomeAction } from '@app/contract';
 import { MessageParams, namesAnEvent, RuleMessageId, WITH_TIME_AWAY } from '@app/rules';
 import { NudgeDraft, NudgeWording, TYPE_RANK } from './nudge-draft';
+import { UPLIFT_REASON } from './uplift-drafts';
 
 /** The learner's time away in days, as a wording that states it gives it; undefined if none does. */
 function timeAway(group: readonly NudgeDraft[]): number | undefined {
@@ -48,9 +49,11 @@ function mergedWordings(group: readonly NudgeDraft[]): NudgeWording[] {
  * `group`, led by its first draft, as one nudge with every draft's reasons and evidence. Its type
  * is the group's first in NUDGE_TYPES order, whichever leads, so that one action's merged nudge
  * is logged as the same type under every policy (off-policy evaluation compares slates by type).
+ * Under the uplift objective the leader's predicted uplift is the nudge's, and the only one its
+ * reasons say: one nudge, one expected change (the others stay in the evidence).
  */
 function merge(group: readonly NudgeDraft[]): NudgeDraft {
-  const lead = group[0];
+  const [lead, ...rest] = group;
   let type = lead.type;
   for (const draft of group) if (TYPE_RANK[draft.type] < TYPE_RANK[type]) type = draft.type;
   return {
@@ -59,7 +62,10 @@ function merge(group: readonly NudgeDraft[]): NudgeDraft {
     priority: lead.priority,
     score: lead.score,
     wordings: mergedWordings(group),
-    reasons: group.flatMap((draft) => draft.reasons),
+    reasons: [
+      ...lead.reasons,
+      ...rest.flatMap((draft) => draft.reasons.filter((reason) => reason.key !== UPLIFT_REASON)),
+    ],
     evidence: group.flatMap((draft) => draft.evidence),
     uplift: lead.uplift,
     merged: group.filter((draft) => draft.type !== type).map((draft) => draft.type),

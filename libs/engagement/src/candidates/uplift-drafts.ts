@@ -7,6 +7,9 @@ import { NudgeDraft } from './nudge-draft';
 
 const round4 = (value: number): number => Math.round(value * 1e4) / 1e4;
 
+/** The catalog key of the reason that says a nudge's predicted uplift. */
+export const UPLIFT_REASON = 'reason.uplift';
+
 /** Evidence rule names built once. */
 const UPLIFT_RULES = Object.fromEntries(
   NUDGE_TYPES.map((type) => [type, `uplift_${type}`]),
@@ -19,7 +22,7 @@ const UPLIFT_RULES = Object.fromEntries(
  */
 export function upliftReason(type: NudgeType, prediction: UpliftPrediction, days: number): Phrase {
   return {
-    key: 'reason.uplift',
+    key: UPLIFT_REASON,
     params: {
       direction: prediction.uplift < 0 ? 'down' : 'up',
       action: NUDGE_ACTIONS[type],

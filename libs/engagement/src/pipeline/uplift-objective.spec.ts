@@ -90,6 +90,44 @@ describe('the uplift objective', () => {
     expect(project.score).toBe(ruleScore);
   });
 
+  /** The example learner, three of whose buddies go to events: event_fomo drafts beside comeback. */
+  const withBuddies = {
+    ...EXAMPLE_REQUEST,
+    peer_snapshot: {
+      ...EXAMPLE_REQUEST.peer_snapshot,
+      buddies_attending_events: ['startup-meetup', 'coding-contest', 'hackathon'],
+    },
+  };
+
+  it('merges comeback into the event nudge led by the larger uplift, saying one expected change', () => {
+    const sut = answer(UPLIFT, MODELS, withBuddies);
+    const event = sut.nudges.find((n) => n.type === 'event_fomo')!;
+    expect(sut.nudges.map((n) => [n.type, n.merged_types])).toEqual([
+      ['quiz', []],
+      ['event_fomo', ['comeback']],
+      ['project', []],
+    ]);
+    expect(event.reasons.filter((reason) => reason.startsWith('Expected'))).toEqual([
+      'Expected to raise the chance that this learner goes to an event today by about 5 points: 25% with this nudge against 20% without.',
+    ]);
+    // Both predictions stay as data.
+    expect(event.evidence.map((e) => e.rule).filter((rule) => rule.startsWith('uplift_'))).toEqual([
+      'uplift_event_fomo',
+      'uplift_comeback',
+    ]);
+  });
+
+  it('withholds a merged nudge only when neither of its types is predicted to help enough', () => {
+    const sut = answer({ policy: { objective: 'uplift', min_uplift: 0.01 } }, MODELS, withBuddies);
+    expect(sut.suppressed.map((s) => [s.type, s.reason])).toEqual([['resume', 'no_uplift']]);
+    const low = { policy: { objective: 'uplift', min_uplift: 0.055 } };
+    expect(answer(low, MODELS, withBuddies).suppressed.map((s) => [s.type, s.reason])).toEqual([
+      ['event_fomo', 'no_uplift'],
+      ['project', 'no_uplift'],
+      ['resume', 'no_uplift'],
+    ]);
+  });
+
   it('words the reason in the answer language', () => {
     const quiz = answer(UPLIFT, MODELS, { ...EXAMPLE_REQUEST, locale: 'es' }).nudges[0];
     expect(quiz.reasons[0]).toBe(

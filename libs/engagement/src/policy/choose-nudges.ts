@@ -88,12 +88,12 @@ function freeWording(
  * The answer's nudges. Drafts still in their cooldown are withheld. Rule drafts, in rank order
  * (scores weighted by the recency penalty; under the uplift objective, predicted uplifts), merge
  * into one nudge per action (mergeByAction); under the uplift objective one predicted to change
- * less than `min_uplift` is withheld; the others are each worded so they repeat no fact a stronger
- * nudge states (config `overlaps`), a draft with no such wording yielding; model drafts fill the
- * room left under the same rule, one per action still unasked. Then each of the slots the 7-day cap allows (at most
- * `max_nudges`) takes the best remaining nudge, or with probability ε draws uniformly from the
- * remaining nudges and stopping there; the propensity says how likely that choice was. Nudges
- * the cap alone kept out are reported.
+ * less than `min_uplift` is withheld; the others are each worded so they repeat no fact a
+ * stronger nudge states (config `overlaps`), a draft with no such wording yielding; model drafts
+ * fill the room left under the same rule, one per action still unasked. Then each of the slots
+ * the 7-day cap allows (at most `max_nudges`) takes the best remaining nudge, or with probability
+ * ε draws uniformly from the remaining nudges and stopping there; the propensity says how likely
+ * that choice was. Nudges the cap alone kept out are reported.
  */
 export function chooseNudges(
   ruleDrafts: readonly NudgeDraft[],
