@@ -1,8 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { EXAMPLE_REQUEST, parseDecisionLine, validDecisionRequest } from '@app/contract';
 import { Collector } from './collector';
 import { HttpClient, listenForTests } from './http-client';
 import { createTestApp } from './test-app';
+
+/** The `/health` entry docs/closed-loop.md shows for a log whose collector is down. */
+function documentedDegradedEntry(): Record<string, unknown> {
+  const markdown = readFileSync(join(__dirname, '../../../docs/closed-loop.md'), 'utf8');
+  const after = markdown.slice(markdown.indexOf('**Health and metrics.**'));
+  const [, entry] = /```json\n([\s\S]*?)\n```/.exec(after) ?? [];
+  return JSON.parse(entry) as Record<string, unknown>;
+}
 
 const FEATURE_COUNT = 18;
 
@@ -135,6 +145,14 @@ describe('the decision log (DECISION_LOG)', () => {
         last_error: 'ECONNREFUSED',
         dropped: 0,
       });
+      // The entry docs/closed-loop.md shows is this one, but for the collector's address and the
+      // bytes held at that moment.
+      const live = health.details.decision_log;
+      expect({
+        ...documentedDegradedEntry(),
+        target: live.target,
+        buffered_bytes: live.buffered_bytes,
+      }).toEqual(live);
       expect((await client.send({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
 
       await collector.up();

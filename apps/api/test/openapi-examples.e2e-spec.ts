@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -206,6 +208,21 @@ describe('the OpenAPI examples', () => {
       .send({ ...(value as object), decision_id: shown.decision_id });
     expect(live.status).toBe(200);
     expect(shown).toEqual(live.body);
+  });
+
+  it("shows in docs/api.md, as its invalid-request example, the service's answer to a negative karma", async () => {
+    const markdown = readFileSync(join(__dirname, '../../../docs/api.md'), 'utf8');
+    const [, shown] = /```json\n([\s\S]*?)\n```/.exec(markdown) ?? [];
+    const [[, { value }]] = requestExamples('/analyze-engagement');
+    const learner = value as { user_data: { profile: object } };
+    const live = await request(app.getHttpServer())
+      .post('/analyze-engagement')
+      .send({
+        ...learner,
+        user_data: { ...learner.user_data, profile: { ...learner.user_data.profile, karma: -1 } },
+      });
+    expect(live.status).toBe(400);
+    expect(JSON.parse(shown)).toEqual(live.body);
   });
 
   it('answers every request example with a 200', async () => {
