@@ -1,4 +1,10 @@
-import { AnalysisView, BatchResult, batchResultInView, FieldError } from '@app/contract';
+import {
+  AnalysisView,
+  BatchResult,
+  batchResultInView,
+  FieldError,
+  Utf8Builder,
+} from '@app/contract';
 import { NudgeType } from '@app/learner';
 
 /** Nudges a batch answered, by type and source, for the nudge counters. */
@@ -33,32 +39,32 @@ export type BatchRefusal =
 
 /**
  * Writes a batch's answer as its items are made: each result is serialized once, when it is
- * added, and encoded to UTF-8 with the results before it once about ANSWER_CHUNK_BYTES of text
- * waits; each chunk goes to the sink at once. An answer is several times its request (about
+ * added, and written as UTF-8 after the results before it (see Utf8Builder); once about
+ * ANSWER_CHUNK_BYTES wait, they go to the sink as one chunk. An answer is several times its request (about
  * 25 MB for a 5 MB batch): a batch thread hands each chunk to the event loop, which sends it, so
  * the answer is never held whole, let alone as one string copied between threads. The text is
  * `{"results":[…]}`, as a JSON body of `{ results }` would be, each answer in `view`.
  */
 export class BatchAnswerWriter {
-  private waiting: string[] = ['{"results":['];
-  private waitingLength = 0;
+  private readonly waiting = new Utf8Builder();
   private bytes = 0;
   private items = 0;
   private failed = 0;
   private readonly tally = new Map<string, [NudgeType, 'rule' | 'ml', number]>();
-  private readonly encoder = new TextEncoder();
 
   constructor(
     private readonly sink: ChunkSink,
     private readonly view: AnalysisView = 'full',
     private readonly chunkBytes = ANSWER_CHUNK_BYTES,
-  ) {}
+  ) {
+    this.waiting.append('{"results":[');
+  }
 
   add(result: BatchResult): void {
     const text = JSON.stringify(batchResultInView(result, this.view));
-    this.waiting.push(this.items++ === 0 ? text : `,${text}`);
-    this.waitingLength += text.length + 1;
-    if (this.waitingLength >= this.chunkBytes) this.encodeWaiting();
+    if (this.items++ > 0) this.waiting.append(',');
+    this.waiting.append(text);
+    if (this.waiting.byteLength >= this.chunkBytes) this.sendWaiting();
     if (result.kind === 'error') {
       this.failed++;
       return;
@@ -73,8 +79,8 @@ export class BatchAnswerWriter {
 
   /** Ends the answer: its last chunk goes to the sink, and its tally is returned. */
   finish(): BatchTally {
-    this.waiting.push(']}');
-    this.encodeWaiting();
+    this.waiting.append(']}');
+    this.sendWaiting();
     return {
       bytes: this.bytes,
       items: this.items,
@@ -83,12 +89,10 @@ export class BatchAnswerWriter {
     };
   }
 
-  private encodeWaiting(): void {
-    // TextEncoder gives each chunk an ArrayBuffer of its own, which postMessage can transfer.
-    const chunk = this.encoder.encode(this.waiting.join(''));
+  private sendWaiting(): void {
+    // Each chunk has an ArrayBuffer of its own, which postMessage can transfer.
+    const chunk = this.waiting.take();
     this.bytes += chunk.byteLength;
-    this.waiting = [];
-    this.waitingLength = 0;
     this.sink(chunk);
   }
 }

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { AnalysisView, problem } from '@app/contract';
+import { AnalysisView, problem, Utf8Builder } from '@app/contract';
 import type { DecisionLogRequest } from '@app/engagement';
 import { CalendarDay } from '@app/learner';
 import { Analyze, scoreLine } from './score-line';
@@ -7,10 +7,14 @@ import { Analyze, scoreLine } from './score-line';
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
+/**
+ * A block's answers as UTF-8, each in an ArrayBuffer of its own (safe to transfer): written line
+ * by line (see Utf8Builder), never joined into one string.
+ */
 export interface ScoredBlock {
-  readonly output: string;
+  readonly output: Uint8Array<ArrayBuffer>;
   /** The decisions log's lines of the answered lines, in order (empty without `keep`). */
-  readonly decisions: string;
+  readonly decisions: Uint8Array<ArrayBuffer>;
   readonly lines: number;
   readonly errors: number;
 }
@@ -45,8 +49,8 @@ export function scoreBlock(
   view: AnalysisView = 'full',
 ): ScoredBlock {
   const lines = splitLines(bytes);
-  let output = '';
-  let decisions = '';
+  const output = new Utf8Builder(bytes.byteLength * 2);
+  const decisions = new Utf8Builder(keep === undefined ? 0 : bytes.byteLength);
   let errors = 0;
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i];
@@ -61,8 +65,9 @@ export function scoreBlock(
           }
         : scoreLine(text, first + i, asOf, analyze, keep, view);
     if (scored.failed) errors++;
-    output += scored.output + '\n';
-    if (scored.decision !== undefined) decisions += scored.decision;
+    output.append(scored.output);
+    output.append('\n');
+    if (scored.decision !== undefined) decisions.append(scored.decision);
   }
-  return { output, decisions, lines: lines.length, errors };
+  return { output: output.take(), decisions: decisions.take(), lines: lines.length, errors };
 }

@@ -7,8 +7,8 @@ import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
 
 /**
  * A scoring thread: the API's engine (config, rules, FOMO, models) on the state the main thread
- * sent as data (see LiveEngine.portable), answering each block of lines with the encoded output
- * lines, transferred back.
+ * sent as data (see LiveEngine.portable), answering each block of lines with the output lines'
+ * bytes, transferred back.
  */
 function main(): void {
   const port = parentPort;
@@ -21,22 +21,10 @@ function main(): void {
     // Worded for the view the lines are written in (the compact one leaves out the reasons).
     const analyze = (valid: ValidRequest) =>
       analyzeLearner(withScoredDecisionId(valid, version), state, undefined, view);
-    // TextEncoder gives each output its own ArrayBuffer, safe to transfer (a small Buffer may
-    // share node's pool with unrelated data).
-    const encoder = new TextEncoder();
     port.on('message', (block: ScoreBlock) => {
       const scored = scoreBlock(block.bytes, block.first, asOf, analyze, keep, view);
-      const output = encoder.encode(scored.output);
-      const decisions = encoder.encode(scored.decisions);
-      const message: WorkerMessage = {
-        kind: 'scored',
-        seq: block.seq,
-        output,
-        decisions,
-        lines: scored.lines,
-        errors: scored.errors,
-      };
-      port.postMessage(message, [output.buffer, decisions.buffer]);
+      const message: WorkerMessage = { kind: 'scored', seq: block.seq, ...scored };
+      port.postMessage(message, [scored.output.buffer, scored.decisions.buffer]);
     });
     port.postMessage({
       kind: 'ready',
