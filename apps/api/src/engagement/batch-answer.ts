@@ -40,10 +40,11 @@ export type BatchRefusal =
 /**
  * Writes a batch's answer as its items are made: each result is serialized once, when it is
  * added, and written as UTF-8 after the results before it (see Utf8Builder); once about
- * ANSWER_CHUNK_BYTES wait, they go to the sink as one chunk. An answer is several times its request (about
- * 25 MB for a 5 MB batch): a batch thread hands each chunk to the event loop, which sends it, so
- * the answer is never held whole, let alone as one string copied between threads. The text is
- * `{"results":[…]}`, as a JSON body of `{ results }` would be, each answer in `view`.
+ * ANSWER_CHUNK_BYTES wait, they go to the sink as one chunk. An answer is several times its
+ * request (about 25 MB for a 5 MB batch): a batch thread hands each chunk to the event loop,
+ * which sends it, so the answer is never held whole, let alone as one string copied between
+ * threads. The text is `{"results":[…]}`, as a JSON body of `{ results }` would be, each answer
+ * in `view`.
  */
 export class BatchAnswerWriter {
   private readonly waiting = new Utf8Builder();
