@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { listenOn, listenOnLowPort } from './ports';
 
 /** How the collector answers a POST: 200, an error status (with Retry-After if given). */
 export interface CollectorAnswer {
@@ -29,10 +29,14 @@ export class Collector {
     return this.batches.flatMap((batch) => batch.split('\n').filter((line) => line !== ''));
   }
 
+  /**
+   * Listens: on a free port below the ephemeral range the first time (so no client socket
+   * takes it while the collector is down), on the same port after.
+   */
   async up(): Promise<void> {
     const server = createServer((request, response) => this.take(request, response));
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as AddressInfo).port;
+    if (this.port === 0) this.port = await listenOnLowPort(server);
+    else await listenOn(server, this.port);
     this.server = server;
   }
 

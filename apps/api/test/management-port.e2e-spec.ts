@@ -3,7 +3,8 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killServer, listened, waitFor } from './cluster-log';
-import { freePort, ServerProcess, startServer } from './server-process';
+import { freePort } from './ports';
+import { ServerProcess, startServer } from './server-process';
 
 interface Reply {
   status: number;

@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { API_DIST } from './built';
+import { freePort } from './ports';
 
 /** The built server; these tests need a real process and signals. */
 const MAIN = join(API_DIST, 'apps/api/src/main.js');
@@ -25,16 +25,6 @@ export function stderrLines(server: ServerProcess, prefix: string): string[] {
     .stderr()
     .split('\n')
     .filter((line) => line.startsWith(prefix));
-}
-
-/** A port nothing listens on now, for a server's PORT or MANAGEMENT_PORT. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Waits for /health to answer 200; a process that ends meanwhile fails with how it ended. */
