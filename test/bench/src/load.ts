@@ -77,3 +77,116 @@ export async function probeLatency(port: number, path: string, seconds: number) 
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   return { p50Ms: at(0.5), p99Ms: at(0.99), count: latencies.length };
 }
+
+export interface OfferOptions {
+  readonly port: number;
+  readonly path: string;
+  readonly bodies: readonly string[];
+  /** Requests per second, sent on a schedule whatever the answers do (an open loop). */
+  readonly rate: number;
+  readonly seconds: number;
+  readonly headers?: Record<string, string>;
+  /** Evenly spaced sends (wrk2's schedule), or Poisson arrivals (many independent clients). */
+  readonly arrivals: 'even' | 'poisson';
+  /** Seed of the Poisson gaps, so two runs offer the same schedule. */
+  readonly seed?: number;
+}
+
+/** A small seeded generator (mulberry32) for the Poisson schedule. */
+function uniform(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Offers `rate` requests per second for `seconds`, each at its scheduled time on a pool of
+ * kept-alive sockets, and times each from when it was due, not from when it went out: a
+ * request that waits for a free socket or a late timer counts that wait (the coordinated
+ * omission correction wrk2 makes).
+ *
+ * autocannon's rate options cannot do this: a connection with a rate sends back to back until
+ * it has made its quota for the second and then idles, so "1,000 req/s over 8 connections" is
+ * a burst at full speed at the start of each second, and its latency correction then adds
+ * made-up samples for every answer slower than 1 ms.
+ */
+export async function offerLoad(options: OfferOptions): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const gap = 1000 / options.rate;
+  const random = uniform(options.seed ?? 1);
+  const total = Math.round(options.rate * options.seconds);
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  let pending = 0;
+  let finished: () => void = () => undefined;
+  const allDone = new Promise<void>((resolve) => (finished = resolve));
+
+  const send = (due: number, body: string) => {
+    pending++;
+    const settle = (ok: boolean) => {
+      if (ok) latencies.push(performance.now() - due);
+      pending--;
+      if (sent === total && pending === 0) finished();
+    };
+    request(
+      {
+        port: options.port,
+        host: '127.0.0.1',
+        path: options.path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', ...options.headers },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => {
+          if (response.statusCode !== undefined && response.statusCode >= 300) non2xx++;
+          settle(response.statusCode === 200);
+        });
+      },
+    )
+      .on('error', () => {
+        errors++;
+        settle(false);
+      })
+      .end(body);
+  };
+
+  const start = performance.now();
+  let sent = 0;
+  let nextDue = start;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && nextDue <= now) {
+        send(nextDue, options.bodies[sent % options.bodies.length]);
+        sent++;
+        nextDue += options.arrivals === 'even' ? gap : -Math.log(1 - random()) * gap;
+      }
+      if (sent === total) return resolve();
+      setTimeout(tick, Math.max(0, nextDue - performance.now() - 0.5));
+    };
+    tick();
+  });
+  if (pending > 0) await allDone;
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies.length === 0
+      ? NaN
+      : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return {
+    requestsPerSecond: latencies.length / elapsed,
+    p50Ms: Math.round(at(0.5) * 100) / 100,
+    p99Ms: Math.round(at(0.99) * 100) / 100,
+    non2xx,
+    errors,
+  };
+}

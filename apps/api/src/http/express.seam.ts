@@ -1,10 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestException, NestApplicationOptions } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Express } from 'express';
 import getRawBody from 'raw-body';
 import { Doorway, HTTP_METHODS, HttpSeam } from './http-seam';
-import { answerClientError, createNodeServer } from './node-server';
+import { answerClientError, createNodeServer, MessageClasses } from './node-server';
 import type { NextFunction } from './node-request';
 import { pathOf } from './path-of';
 import {
@@ -16,6 +16,24 @@ import {
   unsupportedEncoding,
   unsupportedType,
 } from './request-body';
+
+/**
+ * Request and response classes whose instances are born with Express's prototypes, so the
+ * `Object.setPrototypeOf(req, app.request)` Express makes on every request finds nothing to
+ * change. Changing an object's prototype after it was made kept each request's objects alive
+ * through the next young-generation GC: at 1,000 req/s a bare Express app promoted 1.3 MB to
+ * the old generation per scavenge (2 KB with these classes), and the major GCs that followed
+ * set the service's p99 at 25–29 ms (5 ms on fastify, whose requests keep their prototype).
+ */
+export function bornExpressMessages(express: Express): MessageClasses {
+  class ExpressRequest extends IncomingMessage {}
+  class ExpressResponse<Request extends IncomingMessage> extends ServerResponse<Request> {}
+  Object.setPrototypeOf(ExpressRequest.prototype, express.request);
+  Object.setPrototypeOf(ExpressResponse.prototype, express.response);
+  express.request = ExpressRequest.prototype as Express['request'];
+  express.response = ExpressResponse.prototype as Express['response'];
+  return { IncomingMessage: ExpressRequest, ServerResponse: ExpressResponse };
+}
 
 /** Nest's Express adapter on the service's Node server, without Express's per-response extras. */
 class ServiceExpressAdapter extends ExpressAdapter {
@@ -32,9 +50,11 @@ class ServiceExpressAdapter extends ExpressAdapter {
 
   override initHttpServer(options: NestApplicationOptions): void {
     if (options.httpsOptions !== undefined) return super.initHttpServer(options);
+    const express = this.getInstance<Express>();
     const server = createNodeServer(
-      this.door.wrap(this.getInstance<Express>()),
+      this.door.wrap(express),
       this.requestTimeoutMs,
+      bornExpressMessages(express),
     );
     server.on('clientError', answerClientError);
     this.setHttpServer(server);

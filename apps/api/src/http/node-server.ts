@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, RequestListener, Server, STATUS_CODES } from 'node:http';
+import {
+  createServer,
+  IncomingMessage,
+  RequestListener,
+  Server,
+  ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import { problem, PROBLEM_JSON } from '@app/contract/problem';
 import { SECURITY_HEADERS } from './security-headers';
@@ -40,15 +47,27 @@ const TIMEOUT_CHECK_MS = 1000;
  * The Node server under either adapter. Node answers 408 to a request whose head (within
  * HEADERS_TIMEOUT_MS) or whole body (within `requestTimeoutMs`) has not arrived, so a stalled
  * upload cannot hold memory forever. Each seam hands Node's parser errors to answerClientError
- * (fastify insists on installing that listener itself).
+ * (fastify insists on installing that listener itself). `messages` are the classes Node makes
+ * each request and response from, when a framework wants its own.
  */
-export function createNodeServer(handler: RequestListener, requestTimeoutMs: number): Server {
+export function createNodeServer(
+  handler: RequestListener,
+  requestTimeoutMs: number,
+  messages?: MessageClasses,
+): Server {
   return createServer(
     {
+      ...messages,
       requestTimeout: requestTimeoutMs,
       headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
       connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, requestTimeoutMs),
     },
     handler,
   );
+}
+
+/** The classes Node makes requests and responses from; a framework's own extend them. */
+export interface MessageClasses {
+  readonly IncomingMessage: typeof IncomingMessage;
+  readonly ServerResponse: typeof ServerResponse;
 }
