@@ -16,19 +16,19 @@ export interface LoadOptions {
   readonly bodies: readonly string[];
   readonly connections: number;
   readonly seconds: number;
-  /** Fixed offered load (requests per second over all connections); absent = as fast as it goes. */
-  readonly rate?: number;
   readonly headers?: Record<string, string>;
 }
 
-/** POSTs the bodies in turn (a varied corpus, not one payload) and summarises autocannon's result. */
+/**
+ * POSTs the bodies in turn (a varied corpus, not one payload) on `connections` as fast as they
+ * are answered, and summarises autocannon's result. For a fixed offered rate, see offerLoad.
+ */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   let next = 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${options.port}`,
     connections: options.connections,
     duration: options.seconds,
-    ...(options.rate === undefined ? {} : { overallRate: options.rate }),
     requests: [
       {
         method: 'POST',
