@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { Random } from '../../../apps/training-cli/src/cli/random';
 
 export interface LoadResult {
   readonly requestsPerSecond: number;
@@ -10,13 +11,23 @@ export interface LoadResult {
   readonly errors: number;
 }
 
-export interface LoadOptions {
+/** Where the load goes: POSTs of `bodies`, in turn, to a path of a local port. */
+interface LoadTarget {
   readonly port: number;
   readonly path: string;
   readonly bodies: readonly string[];
-  readonly connections: number;
   readonly seconds: number;
   readonly headers?: Record<string, string>;
+}
+
+export interface LoadOptions extends LoadTarget {
+  readonly connections: number;
+}
+
+/** The latency at quantile `q` of ascending `sorted` latencies; NaN when there are none. */
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 /**
@@ -73,35 +84,20 @@ export async function probeLatency(port: number, path: string, seconds: number) 
   }
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { p50Ms: at(0.5), p99Ms: at(0.99), count: latencies.length };
+  return {
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    count: latencies.length,
+  };
 }
 
-export interface OfferOptions {
-  readonly port: number;
-  readonly path: string;
-  readonly bodies: readonly string[];
+export interface OfferOptions extends LoadTarget {
   /** Requests per second, sent on a schedule whatever the answers do (an open loop). */
   readonly rate: number;
-  readonly seconds: number;
-  readonly headers?: Record<string, string>;
   /** Evenly spaced sends (wrk2's schedule), or Poisson arrivals (many independent clients). */
   readonly arrivals: 'even' | 'poisson';
   /** Seed of the Poisson gaps, so two runs offer the same schedule. */
   readonly seed?: number;
-}
-
-/** A small seeded generator (mulberry32) for the Poisson schedule. */
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -118,7 +114,7 @@ function uniform(seed: number): () => number {
 export async function offerLoad(options: OfferOptions): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const gap = 1000 / options.rate;
-  const random = uniform(options.seed ?? 1);
+  const random = new Random(options.seed ?? 1);
   const total = Math.round(options.rate * options.seconds);
   const latencies: number[] = [];
   let non2xx = 0;
@@ -167,7 +163,7 @@ export async function offerLoad(options: OfferOptions): Promise<LoadResult> {
       while (sent < total && nextDue <= now) {
         send(nextDue, options.bodies[sent % options.bodies.length]);
         sent++;
-        nextDue += options.arrivals === 'even' ? gap : -Math.log(1 - random()) * gap;
+        nextDue += options.arrivals === 'even' ? gap : random.exponential(gap);
       }
       if (sent === total) return resolve();
       setTimeout(tick, Math.max(0, nextDue - performance.now() - 0.5));
@@ -178,14 +174,10 @@ export async function offerLoad(options: OfferOptions): Promise<LoadResult> {
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies.length === 0
-      ? NaN
-      : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   return {
     requestsPerSecond: latencies.length / elapsed,
-    p50Ms: Math.round(at(0.5) * 100) / 100,
-    p99Ms: Math.round(at(0.99) * 100) / 100,
+    p50Ms: Math.round(quantile(latencies, 0.5) * 100) / 100,
+    p99Ms: Math.round(quantile(latencies, 0.99) * 100) / 100,
     non2xx,
     errors,
   };
