@@ -46,7 +46,10 @@ describe(DecisionLog.name, () => {
     }
     await log.onApplicationShutdown();
 
-    const chunks = handed.mock.calls.map(([chunk]) => chunk);
+    const chunks = handed.mock.calls.map(([text, lines]) => ({
+      lines,
+      bytes: Buffer.byteLength(text),
+    }));
     handed.mockRestore();
     // Every line reached the sink, in chunks a 4 KB buffer can take: a chunk larger than the
     // whole buffer is dropped whole, whatever the disk does.

@@ -1,5 +1,3 @@
-import type { LineChunk } from './line-queue';
-
 /** What the decision log has done since the start; the metrics and /health read it. */
 export class DecisionLogTally {
   /** Lines the service recorded: one per decision made. */
@@ -27,10 +25,13 @@ export interface SinkHealth {
 
 /** A destination of decision lines. `write` never blocks and never throws. */
 export interface DecisionSink {
-  write(chunk: LineChunk): void;
+  /** Takes `lines` whole lines, newlines included. */
+  write(text: string, lines: number): void;
   /** Bytes held in memory, not yet written or delivered. */
   readonly bufferedBytes: number;
   health(): SinkHealth;
   /** Writes or delivers what is held, until `deadline` (epoch ms); what is left is dropped. */
   close(deadline: number): Promise<void>;
+  /** The tally with what the sink counts elsewhere (another thread) added; `own` if nothing. */
+  tallied?(own: DecisionLogTally): DecisionLogTally;
 }

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DecisionLogTally } from './decision-sink';
 import { FileDecisionSink, logFileName } from './file-sink';
-import { lineChunk } from './line-queue';
 
 const quiet = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
-const line = (n: number) => lineChunk(`{"decision_id":"d-${String(n).padStart(2, '0')}"}\n`, 1);
+const line = (n: number) => `{"decision_id":"d-${String(n).padStart(2, '0')}"}\n`;
 
 describe(logFileName.name, () => {
   it('names a file after the path, the time it was opened, the host, the process and its number', () => {
@@ -36,7 +35,7 @@ describe(FileDecisionSink.name, () => {
       tally,
       quiet,
     );
-    for (let n = 0; n < 10; n++) sut.write(line(n));
+    for (let n = 0; n < 10; n++) sut.write(line(n), 1);
     await sut.close(Date.now() + 20_000);
 
     const files = readdirSync(join(dir, 'logs')).sort();
@@ -48,9 +47,7 @@ describe(FileDecisionSink.name, () => {
     const texts = files.map((name) => readFileSync(join(dir, 'logs', name), 'utf8'));
     // 23-byte lines: four fit in 100 bytes.
     expect(texts.map((text) => text.split('\n').length - 1)).toEqual([4, 4, 2]);
-    expect(texts.join('')).toBe(
-      Array.from({ length: 10 }, (_, n) => line(n).data.toString()).join(''),
-    );
+    expect(texts.join('')).toBe(Array.from({ length: 10 }, (_, n) => line(n)).join(''));
     expect([tally.written, tally.writtenBytes, tally.dropped]).toEqual([10, 230, 0]);
   });
 
@@ -76,7 +73,7 @@ describe(FileDecisionSink.name, () => {
       tally,
       quiet,
     );
-    for (let n = 0; n < 5; n++) sut.write(line(n));
+    for (let n = 0; n < 5; n++) sut.write(line(n), 1);
 
     expect(tally.dropped).toBe(3);
     expect(sut.health()).toMatchObject({ degraded: true });

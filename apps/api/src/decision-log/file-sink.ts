@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import { DecisionLogTally, DecisionSink, SinkHealth } from './decision-sink';
-import type { LineChunk } from './line-queue';
+import { lineChunk } from './line-queue';
 
 export interface FileSinkOptions {
   /** `DECISION_LOG=file:PATH`'s PATH: the files are named after it, in its folder. */
@@ -79,7 +79,8 @@ export class FileDecisionSink implements DecisionSink {
     return this.stream?.writableLength ?? 0;
   }
 
-  write(chunk: LineChunk): void {
+  write(text: string, lines: number): void {
+    const chunk = lineChunk(text, lines);
     if (this.lastError !== null || this.bufferedBytes + chunk.bytes > this.options.bufferBytes) {
       return this.drop(chunk.lines, this.lastError ?? 'the disk is behind by the whole buffer');
     }

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { LoggerService } from '@nestjs/common';
-import { DecisionLogTally, DecisionSink, SinkHealth } from './decision-sink';
+import { DecisionLogTally, SinkHealth } from './decision-sink';
 import { LineChunk, LineQueue } from './line-queue';
 
 const gzipped = promisify(gzip);
@@ -99,8 +99,9 @@ function isRetryable(status: number): boolean {
  * A batch the collector refuses (a 4xx other than 408 and 429) is dropped.
  * Nothing here waits on a request or fails one. A batch whose POST timed out may have arrived:
  * trying it again can deliver its lines twice, which readers drop by `decision_id`.
+ * The service runs it on a thread of its own (http-sink.worker, ThreadedHttpSink).
  */
-export class HttpDecisionSink implements DecisionSink {
+export class HttpDecisionSink {
   /** Lines not yet in a batch. */
   private readonly queue: LineQueue;
   /** Whole batches waiting behind the one in flight, oldest first. */

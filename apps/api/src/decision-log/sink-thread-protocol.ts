@@ -1,0 +1,52 @@
+import type { HttpSinkOptions } from './http-sink';
+
+/** What the log thread is started with: the sink's options (the URL as text) and its counters. */
+export interface SinkThreadData {
+  readonly options: Omit<HttpSinkOptions, 'url'> & { readonly url: string };
+  /** SharedCounters' memory: the thread writes it, the event loop reads it. */
+  readonly counters: SharedArrayBuffer;
+}
+
+/** From the event loop to the log thread. */
+export type ToSinkThread =
+  | { readonly kind: 'lines'; readonly text: string; readonly lines: number }
+  | { readonly kind: 'close'; readonly deadline: number };
+
+/** From the log thread to the event loop: its sink's log messages, a new last error, its close. */
+export type FromSinkThread =
+  | { readonly kind: 'log'; readonly level: 'log' | 'warn' | 'error'; readonly message: string }
+  | { readonly kind: 'last-error'; readonly error: string | null }
+  | { readonly kind: 'closed' };
+
+/** The counters the log thread keeps in shared memory, in this order. */
+const FIELDS = [
+  'written',
+  'writtenBytes',
+  'batches',
+  'retries',
+  'dropped',
+  'bufferedBytes',
+  'degraded',
+] as const;
+type Field = (typeof FIELDS)[number];
+
+/**
+ * The log thread's tally, buffer fill and health as numbers in shared memory: one writer (the
+ * thread), any number of readers, and no message per change, so /metrics reads them as they are
+ * now. Each is a float64, exact for counts up to 2^53.
+ */
+export class SharedCounters {
+  private readonly values: Float64Array;
+
+  constructor(readonly memory = new SharedArrayBuffer(FIELDS.length * 8)) {
+    this.values = new Float64Array(memory);
+  }
+
+  get(field: Field): number {
+    return this.values[FIELDS.indexOf(field)];
+  }
+
+  set(field: Field, value: number): void {
+    this.values[FIELDS.indexOf(field)] = value;
+  }
+}
