@@ -41,11 +41,18 @@ const NEWLINE = 0x0a;
 const QUOTE = 0x22;
 const LINE_START = Buffer.from('{"decision_id":"');
 
-/** A collector on a fixed port that can go down (connections refused) and come back. */
+/**
+ * A collector on a fixed port that can go down (connections refused) and come back. It keeps the
+ * gzipped bodies as they come and reads them once the run is over (readAll), as a collector that
+ * stores batches and reads them later would: it runs on the cores the service is measured on,
+ * and gunzipping and reading each batch as it came took 1.5 s of CPU a minute more than the
+ * service's answers without the log.
+ */
 class Collector {
   ids = new Set();
   lines = 0;
   server = undefined;
+  bodies = [];
 
   constructor(port) {
     this.port = port;
@@ -56,18 +63,23 @@ class Collector {
       const chunks = [];
       req.on('data', (chunk) => chunks.push(chunk));
       req.on('end', () => {
-        this.read(gunzipSync(Buffer.concat(chunks)));
+        this.bodies.push(Buffer.concat(chunks));
         res.end();
       });
     });
     return new Promise((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
   }
 
+  /** Reads every batch received. */
+  readAll() {
+    for (const body of this.bodies) this.read(gunzipSync(body));
+    this.bodies = [];
+  }
+
   /**
-   * Counts the lines of a batch and notes their decision ids without parsing them: the collector
-   * runs on the cores the service is measured on, and JSON.parse of every line cost about as much
-   * CPU as the service spends building it. decisionLine writes decision_id first, a UUID or a
-   * client's id, neither with escapes.
+   * Counts the lines of a batch and notes their decision ids without parsing them (200,000 and
+   * more lines a run): decisionLine writes decision_id first, a UUID or a client's id, neither
+   * with escapes.
    */
   read(body) {
     for (let start = 0; start < body.length;) {
@@ -239,6 +251,7 @@ async function run(workers, mode, round) {
   service.child.kill('SIGTERM');
   const code = await service.exited;
   await collector.down();
+  collector.readAll();
   const made = service.closing.reduce((sum, [lines]) => sum + lines, 0);
   const dropped = service.closing.reduce((sum, [, , lost]) => sum + lost, 0);
   return {

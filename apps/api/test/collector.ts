@@ -17,6 +17,8 @@ export class Collector {
   readonly batches: string[] = [];
   readonly headers: IncomingMessage['headers'][] = [];
   answer: CollectorAnswer = { status: 200 };
+  /** How long the collector takes to answer a POST it has read. */
+  delayMs = 0;
   private server: Server | undefined;
   private port = 0;
 
@@ -58,8 +60,12 @@ export class Collector {
         this.headers.push(request.headers);
         this.batches.push(gunzipSync(Buffer.concat(chunks)).toString('utf8'));
       }
-      response.writeHead(status, retryAfter === undefined ? {} : { 'retry-after': retryAfter });
-      response.end();
+      const answer = () => {
+        response.writeHead(status, retryAfter === undefined ? {} : { 'retry-after': retryAfter });
+        response.end();
+      };
+      if (this.delayMs === 0) answer();
+      else setTimeout(answer, this.delayMs);
     });
   }
 }

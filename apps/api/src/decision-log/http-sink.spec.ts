@@ -76,6 +76,33 @@ describe(HttpDecisionSink.name, () => {
     expect(collector.lines).toEqual(['{"decision_id":"d-1"}']);
   });
 
+  it("sends a URL's credentials as Basic authorization, decoded", async () => {
+    const url = new URL(collector.url);
+    url.username = 'eie';
+    url.password = 'p@ss:word';
+    const sut = sink({ url });
+    sut.write(line(1));
+
+    await until(() => tally.written === 1);
+
+    expect(url.href).toContain('eie:p%40ss%3Aword@');
+    expect(collector.headers[0].authorization).toBe(
+      `Basic ${Buffer.from('eie:p@ss:word').toString('base64')}`,
+    );
+  });
+
+  it('says a POST timed out, and delivers the batch on a later try', async () => {
+    collector.delayMs = 300;
+    const sut = sink({ timeoutMs: 100 });
+    sut.write(line(1));
+
+    await until(() => tally.retries >= 1);
+    expect(sut.health()).toMatchObject({ degraded: true, last_error: 'the POST timed out' });
+    collector.delayMs = 0;
+    await until(() => tally.written >= 1, 10_000);
+    expect(collector.lines[collector.lines.length - 1]).toBe('{"decision_id":"d-1"}');
+  });
+
   it('keeps the lines while the collector is down and delivers them, in order, once it is up', async () => {
     await collector.down();
     const sut = sink();

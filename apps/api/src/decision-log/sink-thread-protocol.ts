@@ -19,7 +19,7 @@ export type FromSinkThread =
   | { readonly kind: 'closed' };
 
 /** The counters the log thread keeps in shared memory, in this order. */
-const FIELDS = [
+export const COUNTER_FIELDS = [
   'written',
   'writtenBytes',
   'batches',
@@ -28,7 +28,7 @@ const FIELDS = [
   'bufferedBytes',
   'degraded',
 ] as const;
-type Field = (typeof FIELDS)[number];
+type Field = (typeof COUNTER_FIELDS)[number];
 
 /**
  * The log thread's tally, buffer fill and health as numbers in shared memory: one writer (the
@@ -38,15 +38,15 @@ type Field = (typeof FIELDS)[number];
 export class SharedCounters {
   private readonly values: Float64Array;
 
-  constructor(readonly memory = new SharedArrayBuffer(FIELDS.length * 8)) {
+  constructor(readonly memory = new SharedArrayBuffer(COUNTER_FIELDS.length * 8)) {
     this.values = new Float64Array(memory);
   }
 
   get(field: Field): number {
-    return this.values[FIELDS.indexOf(field)];
+    return this.values[COUNTER_FIELDS.indexOf(field)];
   }
 
   set(field: Field, value: number): void {
-    this.values[FIELDS.indexOf(field)] = value;
+    this.values[COUNTER_FIELDS.indexOf(field)] = value;
   }
 }
