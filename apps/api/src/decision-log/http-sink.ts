@@ -1,12 +1,9 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import type { LoggerService } from '@nestjs/common';
 import { DecisionLogTally, SinkHealth } from './decision-sink';
-import { LineChunk, LineQueue } from './line-queue';
-
-const gzipped = promisify(gzip);
+import { LineBatch, LineChunk, LineQueue } from './line-queue';
 
 /**
  * zlib's fastest level: the service, its load and often the collector share the machine's cores,
@@ -30,12 +27,25 @@ interface Batch {
   readonly body: Promise<Buffer | Error>;
 }
 
-function batchOf({ data, lines, bytes }: LineChunk): Batch {
-  return {
-    lines,
-    bytes,
-    body: gzipped(data, { level: GZIP_LEVEL }).catch((error: Error) => error),
-  };
+/** The parts gzipped one after the other into one body, or why they could not be. */
+function gzipped(parts: readonly Buffer[]): Promise<Buffer | Error> {
+  return new Promise((resolve) => {
+    const gzip = createGzip({ level: GZIP_LEVEL });
+    const out: Buffer[] = [];
+    let length = 0;
+    gzip.on('data', (data: Buffer) => {
+      out.push(data);
+      length += data.length;
+    });
+    gzip.on('end', () => resolve(Buffer.concat(out, length)));
+    gzip.on('error', resolve);
+    for (const part of parts) gzip.write(part);
+    gzip.end();
+  });
+}
+
+function batchOf({ parts, lines, bytes }: LineBatch): Batch {
+  return { lines, bytes, body: gzipped(parts) };
 }
 
 export interface HttpSinkOptions {
@@ -151,7 +161,7 @@ export class HttpDecisionSink {
     this.send();
     // Behind a batch in flight, each whole batch is gzipped now, while the lines come.
     while (this.queue.bytes >= this.options.batchBytes) {
-      const lines = this.queue.take(this.options.batchBytes) as LineChunk;
+      const lines = this.queue.take(this.options.batchBytes) as LineBatch;
       this.waiting.push(batchOf(lines));
       this.waitingBytes += lines.bytes;
     }

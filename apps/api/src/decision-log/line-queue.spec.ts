@@ -1,15 +1,16 @@
-import { lineChunk, LineQueue } from './line-queue';
+import { LineBatch, lineChunk, LineQueue } from './line-queue';
 
 const line = (n: number) => lineChunk(`{"n":${n}}\n`, 1);
+const text = (batch: LineBatch | undefined) => Buffer.concat(batch?.parts ?? []).toString();
 
 describe(LineQueue.name, () => {
   it('takes the oldest chunks first, up to the bytes asked for, at least one', () => {
     const sut = new LineQueue(1000);
     for (let n = 1; n <= 4; n++) sut.push(line(n));
 
-    expect(sut.take(20)?.data.toString()).toBe('{"n":1}\n{"n":2}\n');
-    expect(sut.take(1)?.data.toString()).toBe('{"n":3}\n');
-    expect(sut.take(1000)).toEqual({ data: Buffer.from('{"n":4}\n'), lines: 1, bytes: 8 });
+    expect(text(sut.take(20))).toBe('{"n":1}\n{"n":2}\n');
+    expect(text(sut.take(1))).toBe('{"n":3}\n');
+    expect(sut.take(1000)).toEqual({ parts: [Buffer.from('{"n":4}\n')], lines: 1, bytes: 8 });
     expect(sut.take(1000)).toBeUndefined();
     expect([sut.bytes, sut.lines]).toEqual([0, 0]);
   });
@@ -20,7 +21,9 @@ describe(LineQueue.name, () => {
 
     expect(sut.push(lineChunk('{"n":4}\n{"n":5}\n', 2))).toBe(2);
 
-    expect(sut.take(100)?.data.toString()).toBe('{"n":3}\n{"n":4}\n{"n":5}\n');
+    const taken = sut.take(100);
+    expect(text(taken)).toBe('{"n":3}\n{"n":4}\n{"n":5}\n');
+    expect([taken?.parts.length, taken?.lines, taken?.bytes]).toEqual([2, 3, 24]);
   });
 
   it('refuses a chunk larger than the whole queue, keeping what it holds', () => {
