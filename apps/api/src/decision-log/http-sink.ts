@@ -357,6 +357,10 @@ function postBatch(url: URL, body: Buffer, signal: AbortSignal): Promise<PostRes
       (response) => {
         response.resume();
         response.on('error', (error) => resolve({ kind: 'retry', error: error.message }));
+        // Cut off before its end (the promise settles once: after 'end', this changes nothing).
+        response.on('close', () =>
+          resolve({ kind: 'retry', error: 'the collector closed the connection' }),
+        );
         response.on('end', () => {
           const status = response.statusCode ?? 0;
           if (status >= 200 && status < 300) return resolve({ kind: 'delivered' });
