@@ -23,8 +23,9 @@ const CLOSE_GRACE_MS = 1_000;
  * buffers lived long enough to reach the old generation and brought a mark-compact every 2 s
  * instead of every 3 to 5, each with 30 to 40 ms of marking steps in which answers queued (1,000
  * requests a second offered, one worker, a 2-core VM: p99 15-25 ms with the log on the event
- * loop, 4-6 ms without the log and with the log on its thread). Handing the thread a string
- * costs the event loop one message; the thread's counters are read from shared memory.
+ * loop and 4-6 ms without the log; with the log on its thread 5-10 ms, against 4-11 ms in runs
+ * without it alternating with those). Handing the thread a string costs the event loop one
+ * message; the thread's counters are read from shared memory.
  */
 export class ThreadedHttpSink implements DecisionSink {
   private readonly thread: Worker;
