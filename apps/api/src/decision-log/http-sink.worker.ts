@@ -7,6 +7,7 @@ import {
   FromSinkThread,
   SharedCounters,
   SinkThreadData,
+  THREAD_TALLY_FIELDS,
   ToSinkThread,
 } from './sink-thread-protocol';
 
@@ -20,39 +21,17 @@ const { options, counters: memory } = workerData as SinkThreadData;
 const counters = new SharedCounters(memory);
 const say = (message: FromSinkThread) => port.postMessage(message);
 
-/** The sink's tally, kept in the shared counters as it changes. */
-class SharedTally implements DecisionLogTally {
-  recorded = 0;
-  get written() {
-    return counters.get('written');
+/** The sink's tally, each field the thread counts kept in the shared counters as it changes. */
+function sharedTally(): DecisionLogTally {
+  const tally = { recorded: 0 } as DecisionLogTally;
+  for (const field of THREAD_TALLY_FIELDS) {
+    Object.defineProperty(tally, field, {
+      enumerable: true,
+      get: () => counters.get(field),
+      set: (value: number) => counters.set(field, value),
+    });
   }
-  set written(value: number) {
-    counters.set('written', value);
-  }
-  get writtenBytes() {
-    return counters.get('writtenBytes');
-  }
-  set writtenBytes(value: number) {
-    counters.set('writtenBytes', value);
-  }
-  get batches() {
-    return counters.get('batches');
-  }
-  set batches(value: number) {
-    counters.set('batches', value);
-  }
-  get retries() {
-    return counters.get('retries');
-  }
-  set retries(value: number) {
-    counters.set('retries', value);
-  }
-  get dropped() {
-    return counters.get('dropped');
-  }
-  set dropped(value: number) {
-    counters.set('dropped', value);
-  }
+  return tally;
 }
 
 const logger: LoggerService = {
@@ -61,11 +40,7 @@ const logger: LoggerService = {
   error: (message: string) => say({ kind: 'log', level: 'error', message }),
 };
 
-const sink = new HttpDecisionSink(
-  { ...options, url: new URL(options.url) },
-  new SharedTally(),
-  logger,
-);
+const sink = new HttpDecisionSink({ ...options, url: new URL(options.url) }, sharedTally(), logger);
 
 /** How often the buffer fill and the health are brought up to date between messages. */
 const PUBLISH_MS = 50;

@@ -18,16 +18,17 @@ export type FromSinkThread =
   | { readonly kind: 'last-error'; readonly error: string | null }
   | { readonly kind: 'closed' };
 
-/** The counters the log thread keeps in shared memory, in this order. */
-export const COUNTER_FIELDS = [
+/** The fields of the decision log's tally that the log thread counts. */
+export const THREAD_TALLY_FIELDS = [
   'written',
   'writtenBytes',
   'batches',
   'retries',
   'dropped',
-  'bufferedBytes',
-  'degraded',
 ] as const;
+
+/** The counters the log thread keeps in shared memory, in this order. */
+export const COUNTER_FIELDS = [...THREAD_TALLY_FIELDS, 'bufferedBytes', 'degraded'] as const;
 type Field = (typeof COUNTER_FIELDS)[number];
 
 /**

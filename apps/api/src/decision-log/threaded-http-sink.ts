@@ -7,6 +7,7 @@ import {
   FromSinkThread,
   SharedCounters,
   SinkThreadData,
+  THREAD_TALLY_FIELDS,
   ToSinkThread,
 } from './sink-thread-protocol';
 
@@ -81,13 +82,8 @@ export class ThreadedHttpSink implements DecisionSink {
 
   /** The event loop's tally with the thread's counts added. */
   tallied(own: DecisionLogTally): DecisionLogTally {
-    const sum = new DecisionLogTally();
-    sum.recorded = own.recorded;
-    sum.written = own.written + this.counters.get('written');
-    sum.writtenBytes = own.writtenBytes + this.counters.get('writtenBytes');
-    sum.batches = own.batches + this.counters.get('batches');
-    sum.retries = own.retries + this.counters.get('retries');
-    sum.dropped = own.dropped + this.counters.get('dropped');
+    const sum = Object.assign(new DecisionLogTally(), own);
+    for (const field of THREAD_TALLY_FIELDS) sum[field] += this.counters.get(field);
     return sum;
   }
 
