@@ -211,6 +211,35 @@ function grown(array: Int32Array): Int32Array {
   return larger;
 }
 
+/**
+ * One writer's records of one kind in a partition, handed out one at a time in the order added:
+ * a reader that visits each and lets it go keeps one file's text, not an array of its records.
+ */
+export class RecordReader {
+  private at = 0;
+
+  private constructor(private readonly text: string) {}
+
+  static open(
+    layout: PartitionLayout,
+    partition: number,
+    kind: RecordKind,
+    writer: string,
+  ): RecordReader {
+    const path = pathOf(layout, partition, kind, writer);
+    return new RecordReader(existsSync(path) ? readFileSync(path, 'utf8') : '');
+  }
+
+  /** The next record (without its newline), or undefined after the last. */
+  next(): string | undefined {
+    if (this.at >= this.text.length) return undefined;
+    const end = this.text.indexOf('\n', this.at);
+    const record = this.text.slice(this.at, end);
+    this.at = end + 1;
+    return record;
+  }
+}
+
 /** A partition's records of one kind: each writer's (in `writers` order) in the order added. */
 export function readRecords(
   layout: PartitionLayout,
@@ -218,12 +247,14 @@ export function readRecords(
   kind: RecordKind,
   writers: readonly string[],
 ): string[] {
-  return writers.flatMap((writer) => {
-    const path = pathOf(layout, partition, kind, writer);
-    if (!existsSync(path)) return [];
-    const text = readFileSync(path, 'utf8');
-    return text.length === 0 ? [] : text.slice(0, -1).split('\n');
-  });
+  const records: string[] = [];
+  for (const writer of writers) {
+    const reader = RecordReader.open(layout, partition, kind, writer);
+    for (let record = reader.next(); record !== undefined; record = reader.next()) {
+      records.push(record);
+    }
+  }
+  return records;
 }
 
 /**

@@ -237,18 +237,23 @@ function policyOfKey(key: string): SlatePolicy {
  */
 export class CellProbabilities {
   private readonly weightings = new SlateWeightings();
-  private readonly known = new Map<string, readonly number[]>();
+  /** By the logging policy's key, then the other's: no pair's key is built per decision. */
+  private readonly known = new Map<string, Map<string, readonly number[]>>();
 
+  /** The same list (by identity) for the same pair of keys. */
   of(loggingKey: string, key: string): readonly number[] {
-    const pair = `${loggingKey} ${key}`;
-    let cells = this.known.get(pair);
+    let against = this.known.get(loggingKey);
+    if (against === undefined) {
+      this.known.set(loggingKey, (against = new Map<string, readonly number[]>()));
+    }
+    let cells = against.get(key);
     if (cells === undefined) {
       const weighting = this.weightings.of(policyOfKey(loggingKey), policyOfKey(key));
       const list: number[] = [];
       weighting.marginals.forEach((probability, cell) => {
         if (probability > 0) list.push(cell, probability);
       });
-      this.known.set(pair, (cells = list));
+      against.set(key, (cells = list));
     }
     return cells;
   }

@@ -1,6 +1,7 @@
 import { FEATURE_COUNT } from '@app/ml';
 import { CalendarDay } from '@app/learner';
-import { LinePlace, CopyCount, isBefore } from '../uplift/uplift-tally';
+import { GrowingArray } from '../../cli/growing-array';
+import { CopyCount, isBefore } from '../uplift/uplift-tally';
 import { actedWithin } from '../uplift/uplift';
 import { joinPartition, PartitionJoin } from '../uplift/partition-tally';
 import { CellProbabilities, readFeatures, WeighedJson } from './ope-line';
@@ -141,11 +142,72 @@ export interface OpePartitionJob extends PartitionJoin {
   readonly seed: number;
 }
 
-/** A decision not held out, until its learner's outcomes are read. */
-interface Pending {
-  readonly day: CalendarDay;
-  readonly weighed: WeighedJson;
-  readonly place: LinePlace;
+/**
+ * A partition's decisions not held out, until their learners' outcomes are read: in columns,
+ * decoded from their records as they are read, so that no record outlives its reading.
+ */
+class PendingDecisions {
+  readonly learner = new GrowingArray((length) => new Int32Array(length));
+  readonly day = new GrowingArray((length) => new Int32Array(length));
+  /** FEATURE_COUNT a decision. */
+  readonly features = new GrowingArray((length) => new Float64Array(length));
+  /** The design columns of each decision's slate cells, from cellsStart[i] to cellsStart[i + 1]. */
+  readonly cellColumns = new GrowingArray((length) => new Int32Array(length));
+  readonly cellsStart = new GrowingArray((length) => new Int32Array(length));
+  readonly candidateWeight = new GrowingArray((length) => new Float64Array(length));
+  readonly baselineWeight = new GrowingArray((length) => new Float64Array(length));
+  /** Each policy's cell probabilities, as numbered in `marginals`. */
+  readonly candidatePolicy = new GrowingArray((length) => new Int32Array(length));
+  readonly baselinePolicy = new GrowingArray((length) => new Int32Array(length));
+  readonly marginals: (readonly number[])[] = [];
+  private readonly marginalsNumber = new Map<readonly number[], number>();
+  private readonly featureScratch = new Float64Array(FEATURE_COUNT);
+
+  constructor() {
+    this.cellsStart.push(0);
+  }
+
+  get length(): number {
+    return this.learner.length;
+  }
+
+  add(learner: number, day: CalendarDay, weighed: WeighedJson): void {
+    const [features, cells, candidateWeight, baselineWeight, logging, candidate, baseline] =
+      weighed;
+    this.learner.push(learner);
+    this.day.push(day);
+    readFeatures(features, this.featureScratch);
+    this.features.pushAll(this.featureScratch);
+    for (const cell of cells) {
+      const column = cellColumn(cell, FEATURE_COUNT);
+      if (column >= 0) this.cellColumns.push(column);
+    }
+    this.cellsStart.push(this.cellColumns.length);
+    this.candidateWeight.push(candidateWeight);
+    this.baselineWeight.push(baselineWeight);
+    this.candidatePolicy.push(this.numberOf(cellProbabilities.of(logging, candidate)));
+    this.baselinePolicy.push(this.numberOf(cellProbabilities.of(logging, baseline)));
+  }
+
+  /** Each learner's decisions (by number, from 0 to `learners` − 1), in the order added. */
+  byLearner(learners: number): { order: Int32Array; start: Int32Array } {
+    const start = new Int32Array(learners + 1);
+    for (let i = 0; i < this.length; i++) start[this.learner.at(i) + 1]++;
+    for (let l = 0; l < learners; l++) start[l + 1] += start[l];
+    const next = start.slice(0, learners);
+    const order = new Int32Array(this.length);
+    for (let i = 0; i < this.length; i++) order[next[this.learner.at(i)]++] = i;
+    return { order, start };
+  }
+
+  private numberOf(marginals: readonly number[]): number {
+    let number = this.marginalsNumber.get(marginals);
+    if (number === undefined) {
+      this.marginalsNumber.set(marginals, (number = this.marginals.length));
+      this.marginals.push(marginals);
+    }
+    return number;
+  }
 }
 
 /** The columns of a design vector that are not 0: the intercept, the features, the slate's cells. */
@@ -180,34 +242,33 @@ function addPolicy(
 const cellProbabilities = new CellProbabilities();
 
 /**
- * Adds one decision's terms to its bucket's sums and its fold's reward sums: `x` is filled with
- * its raw design vector, `columns` with its columns that are not 0.
+ * Adds decision `i` of `pending` to its bucket's sums and its fold's reward sums: `x` is filled
+ * with its raw design vector, `columns` with its columns that are not 0.
  */
 function addDecision(
   job: OpePartitionJob,
   counts: OpeCounts,
   row: Float64Array,
   fold: number,
-  decision: Pending,
+  pending: PendingDecisions,
+  i: number,
   reward: number,
   x: Float64Array,
   columns: Columns,
 ): void {
-  const [features, cells, candidateWeight, baselineWeight, logging, candidate, baseline] =
-    decision.weighed;
   x.fill(0);
   x[0] = 1;
-  readFeatures(features, x.subarray(1, 1 + FEATURE_COUNT));
+  for (let f = 0; f < FEATURE_COUNT; f++) x[1 + f] = pending.features.at(i * FEATURE_COUNT + f);
   columns.count = 1 + FEATURE_COUNT;
-  for (const cell of cells) {
-    const column = cellColumn(cell, FEATURE_COUNT);
-    if (column < 0) continue;
+  for (let c = pending.cellsStart.at(i); c < pending.cellsStart.at(i + 1); c++) {
+    const column = pending.cellColumns.at(c);
     x[column] = 1;
     columns.at[columns.count++] = column;
   }
   addRewardRow(counts.reward, fold, x, columns.at.subarray(0, columns.count), reward);
   const { clip } = job;
   const clipped = (weight: number) => Math.max(-clip, Math.min(clip, weight));
+  const candidateWeight = pending.candidateWeight.at(i);
   row[BUCKET_DECISIONS]++;
   addPolicy(
     row,
@@ -215,7 +276,7 @@ function addDecision(
     columns,
     reward,
     clipped(candidateWeight),
-    cellProbabilities.of(logging, candidate),
+    pending.marginals[pending.candidatePolicy.at(i)],
     CANDIDATE_SUMS,
     V_CANDIDATE,
   );
@@ -224,8 +285,8 @@ function addDecision(
     x,
     columns,
     reward,
-    clipped(baselineWeight),
-    cellProbabilities.of(logging, baseline),
+    clipped(pending.baselineWeight.at(i)),
+    pending.marginals[pending.baselinePolicy.at(i)],
     BASELINE_SUMS,
     V_BASELINE,
   );
@@ -245,15 +306,14 @@ function addDecision(
  */
 export function tallyOpePartition(job: OpePartitionJob, partition: number): OpePartitionTally {
   const counts = emptyCounts(job.folds);
-  const pending: Pending[][] = [];
+  const pending = new PendingDecisions();
   const { learners, actionDays } = joinPartition(job, partition, counts, (record, place, n) => {
     const weighed = record[7] as WeighedJson | undefined;
-    pending[n] ??= [];
     if (weighed === undefined) {
       counts.heldOut++;
       return;
     }
-    pending[n].push({ day: record[2], weighed, place });
+    pending.add(n, record[2], weighed);
     const [, , , , , , , history, candidateNote, baselineNote] = weighed;
     if (history === 1) counts.historyDependent++;
     if (candidateNote !== null) addSupportNote(counts.support, 'candidate', candidateNote, place);
@@ -262,17 +322,18 @@ export function tallyOpePartition(job: OpePartitionJob, partition: number): OpeP
   const rows = new Map<number, Float64Array>();
   const x = new Float64Array(WIDTH);
   const columns: Columns = { at: Int32Array.from({ length: WIDTH }, (_, i) => i), count: 0 };
+  const { order, start } = pending.byLearner(learners.userIds.length);
   learners.userIds.forEach((userId, learner) => {
-    const decisions = pending[learner];
-    if (decisions.length === 0) return;
+    if (start[learner] === start[learner + 1]) return;
     counts.learners++;
     const bucket = bucketOf(userId, job.seed);
     let row = rows.get(bucket);
     if (row === undefined) rows.set(bucket, (row = new Float64Array(BUCKET_COLUMNS)));
     const fold = foldOf(bucket, job.folds);
-    for (const decision of decisions) {
-      const reward = actedWithin(actionDays[learner], decision.day, job.rewardDays) ? 1 : 0;
-      addDecision(job, counts, row, fold, decision, reward, x, columns);
+    for (let k = start[learner]; k < start[learner + 1]; k++) {
+      const i = order[k];
+      const reward = actedWithin(actionDays[learner], pending.day.at(i), job.rewardDays) ? 1 : 0;
+      addDecision(job, counts, row, fold, pending, i, reward, x, columns);
     }
   });
   const buckets = Int32Array.from([...rows.keys()].sort((a, b) => a - b));

@@ -1,7 +1,8 @@
 import { lineName } from '@app/contract/decision-log';
 import { CalendarDay } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
-import { PartitionLayout, readRecords } from '../../cli/learner-partitions';
+import { GrowingArray } from '../../cli/growing-array';
+import { PartitionLayout, readRecords, RecordReader } from '../../cli/learner-partitions';
 import { lineIn, LogFiles } from '../../cli/log-file';
 import { LogUnit, UnitPlaces } from '../../cli/log-units';
 import { addLearner } from './arm-moments';
@@ -108,6 +109,12 @@ export class PartitionLearners {
   }
 }
 
+/** A record read back, and where its line is in the log. */
+interface Placed<T> {
+  readonly record: T;
+  readonly place: LinePlace;
+}
+
 /**
  * The decisions' partitions once every unit is read: a partition's records, each with its line's
  * place in the log, in the log's order whichever thread read them.
@@ -119,18 +126,50 @@ class DecisionPartitions {
     this.places = new UnitPlaces(job.units, job.unitLines);
   }
 
-  placed<T extends DecisionRecordLine | IdRecordLine>(
+  /**
+   * Hands each record of a partition's `kind` to `visit` in the log's order, with its place. A
+   * writer adds its records in the log's order (a thread is handed units in the log's order, and
+   * reads a unit's lines in turn), so the writers' records are merged as they are read, one
+   * parsed at a time: a record the visitor does not keep dies young, where an array of them all,
+   * sorted, lived through the partition.
+   */
+  forEachPlaced<T extends DecisionRecordLine | IdRecordLine>(
     partition: number,
     kind: 'decisions' | 'ids',
-  ): { record: T; place: LinePlace }[] {
+    visit: (record: T, place: LinePlace) => void,
+  ): void {
     const unitAt = kind === 'decisions' ? 4 : 1;
-    return readRecords(this.job.layout, partition, kind, this.job.writers)
-      .map((text) => {
-        const record = JSON.parse(text) as T;
-        const place = this.places.place(record[unitAt] as number, record[unitAt + 1] as number);
-        return { record, place };
-      })
-      .sort((a, b) => a.place.file - b.place.file || a.place.line - b.place.line);
+    const { layout, writers } = this.job;
+    const readers = writers.map((writer) => RecordReader.open(layout, partition, kind, writer));
+    const read = (reader: RecordReader): Placed<T> | undefined => {
+      const text = reader.next();
+      if (text === undefined) return undefined;
+      const record = JSON.parse(text) as T;
+      return {
+        record,
+        place: this.places.place(record[unitAt] as number, record[unitAt + 1] as number),
+      };
+    };
+    const heads = readers.map(read);
+    for (;;) {
+      let first = -1;
+      for (let w = 0; w < heads.length; w++) {
+        const head = heads[w];
+        if (head !== undefined && (first < 0 || isBefore(head.place, heads[first]!.place))) {
+          first = w;
+        }
+      }
+      if (first < 0) return;
+      const { record, place } = heads[first]!;
+      const next = read(readers[first]);
+      if (next !== undefined && !isBefore(place, next.place)) {
+        throw new Error(
+          `partition ${partition}: ${writers[first]} wrote its ${kind} records out of the log's order`,
+        );
+      }
+      heads[first] = next;
+      visit(record, place);
+    }
   }
 }
 
@@ -145,17 +184,23 @@ function checkIds(
   partition: number,
   counts: { copies: CopyCount | undefined },
 ): void {
-  const firsts = new Map<string, { place: LinePlace; low: number; high: number }>();
-  for (const { record, place } of decisions.placed<IdRecordLine>(partition, 'ids')) {
+  // Each id's first line, by number: its place and digest in columns, not an object per id.
+  const firsts = new Map<string, number>();
+  const places: LinePlace[] = [];
+  const digests = new GrowingArray((length) => new Uint32Array(length));
+  decisions.forEachPlaced<IdRecordLine>(partition, 'ids', (record, place) => {
     const [id, , , low, high] = record;
     const first = firsts.get(id);
     if (first === undefined) {
-      firsts.set(id, { place, low, high });
-      continue;
+      firsts.set(id, places.length);
+      places.push(place);
+      digests.push(low);
+      digests.push(high);
+      return;
     }
-    if (first.low !== low || first.high !== high) {
+    if (digests.at(2 * first) !== low || digests.at(2 * first + 1) !== high) {
       throw new CliUsageError(
-        `${where(log, place)}: decision_id: ${JSON.stringify(id)} is already on ${placeName(log, first.place)}`,
+        `${where(log, place)}: decision_id: ${JSON.stringify(id)} is already on ${placeName(log, places[first])}`,
       );
     }
     const copies = counts.copies;
@@ -163,7 +208,7 @@ function checkIds(
       lines: (copies?.lines ?? 0) + 1,
       first: copies === undefined || isBefore(place, copies.first) ? place : copies.first,
     };
-  }
+  });
 }
 
 /** What joining a partition counts: decisions (copies skipped), and outcomes after them. */
@@ -197,13 +242,13 @@ export function joinPartition(
   checkIds(logs.decisions, decisions, partition, counts);
   const owners = new Map<string, string>();
   const learners = new PartitionLearners(logs.decisions);
-  for (const { record, place } of decisions.placed<DecisionRecordLine>(partition, 'decisions')) {
+  decisions.forEachPlaced<DecisionRecordLine>(partition, 'decisions', (record, place) => {
     const [id, userId, day, group] = record;
-    if (owners.has(id)) continue;
+    if (owners.has(id)) return;
     owners.set(id, userId);
     visit(record, place, learners.add(userId, group, day, place));
     counts.decisions++;
-  }
+  });
   const firstDays = learners.decisionDays.map((days) =>
     days.reduce((first, day) => Math.min(first, day), Number.POSITIVE_INFINITY),
   );
