@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DecisionLogError } from './decision-log-error';
@@ -28,13 +27,35 @@ export function isGzipped(path: string): boolean {
   return path.endsWith(GZIP_SUFFIX);
 }
 
-/** The file's text as a stream: gunzipped while read when its name ends in `.gz`. */
-function textOf(path: string, range?: ByteRange): Readable {
+/** Bytes read from a plain file at a time: a line is decoded from them where it ends. */
+const CHUNK_BYTES = 256 * 1024;
+
+/** The file's bytes as a stream: gunzipped while read when its name ends in `.gz`. */
+function bytesOf(path: string, range?: ByteRange): Readable {
   // createReadStream's end is inclusive.
-  const file = createReadStream(path, range && { start: range.start, end: range.end - 1 });
-  // pipeline hands a read error of the file on to the gunzip stream, where readline hears it.
-  const text = isGzipped(path) ? pipeline(file, createGunzip(), () => undefined) : file;
-  return text.setEncoding('utf8');
+  const file = createReadStream(path, {
+    highWaterMark: CHUNK_BYTES,
+    ...(range && { start: range.start, end: range.end - 1 }),
+  });
+  // pipeline hands a read error of the file on to the gunzip stream, where the reader hears it.
+  return isGzipped(path) ? pipeline(file, createGunzip(), () => undefined) : file;
+}
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = '\r';
+
+/**
+ * Splits the text between two newlines (or after the last) into lines as readline does with
+ * `crlfDelay: Infinity`: a carriage return before the newline belongs to it, and any other one
+ * ends a line of its own.
+ */
+function visitSegment(text: string, visit: (text: string) => void): void {
+  const body = text.endsWith(CARRIAGE_RETURN) ? text.slice(0, -1) : text;
+  if (!body.includes(CARRIAGE_RETURN)) {
+    visit(body);
+    return;
+  }
+  for (const part of body.split(CARRIAGE_RETURN)) visit(part);
 }
 
 /** zlib's errors have codes such as Z_DATA_ERROR (not gzip) and Z_BUF_ERROR (cut short). */
@@ -60,12 +81,28 @@ export async function forEachLine(
   visit: (text: string, line: number) => void,
   range?: ByteRange,
 ): Promise<number> {
-  const input = textOf(path, range);
+  const input = bytesOf(path, range);
   let line = 0;
+  const take = (text: string) => visit(text, ++line);
+  // The bytes of a line begun in an earlier chunk: newlines split lines, and no byte of a
+  // multi-byte character is a newline, so a line is decoded once it is whole.
+  let carried: Buffer[] = [];
   try {
-    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-      visit(text, ++line);
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      let at = 0;
+      for (let newline = chunk.indexOf(NEWLINE); newline >= 0;) {
+        const text =
+          carried.length === 0
+            ? chunk.toString('utf8', at, newline)
+            : Buffer.concat([...carried, chunk.subarray(at, newline)]).toString('utf8');
+        carried = [];
+        visitSegment(text, take);
+        at = newline + 1;
+        newline = chunk.indexOf(NEWLINE, at);
+      }
+      if (at < chunk.length) carried.push(chunk.subarray(at));
     }
+    if (carried.length > 0) visitSegment(Buffer.concat(carried).toString('utf8'), take);
   } catch (error) {
     throw isZlibError(error) ? gzipProblem(path, line, error) : error;
   } finally {

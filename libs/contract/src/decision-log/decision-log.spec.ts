@@ -1,6 +1,8 @@
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
 import { NUDGE_TYPES, parseCalendarDate } from '@app/learner';
 import { EXAMPLE_HISTORY_REQUEST } from '../dto/examples';
@@ -388,6 +390,46 @@ describe(forEachLine.name, () => {
       ['{"a":3}', 4],
     ]);
     expect(count).toBe(4);
+  });
+
+  it('splits lines as readline does: lone CRs, CRLF, a last line without a newline, and lines across chunks', async () => {
+    // readline (crlfDelay: Infinity) is the reference: the reader was built on it.
+    const readlineLines = async (path: string) => {
+      const lines: string[] = [];
+      for await (const text of createInterface({
+        input: createReadStream(path, 'utf8'),
+        crlfDelay: Infinity,
+      })) {
+        lines.push(text);
+      }
+      return lines;
+    };
+    // Lines of 1 to 3,000 characters, some multi-byte, so that many of them, and some of their
+    // characters, straddle the reader's 256 KB chunks.
+    const long = Array.from(
+      { length: 400 },
+      (_, i) => `{"i":${i},"t":"${'é→😀x'.repeat((i * 37) % 750)}"}`,
+    ).join('\n');
+    const texts = [
+      'a\r\r\nb\rc\n\r\nd',
+      '\n\n',
+      'one line, no newline',
+      'ends with CR\r',
+      `${long}\n`,
+      `${long}\r\n${long}`,
+    ];
+    for (const [i, text] of texts.entries()) {
+      const path = join(dir, `split-${i}.ndjson`);
+      await writeFile(path, text);
+      const seen: string[] = [];
+      const count = await forEachLine(path, (line, number) => {
+        expect(number).toBe(seen.length + 1);
+        seen.push(line);
+      });
+      const expected = await readlineLines(path);
+      expect(seen).toEqual(expected);
+      expect(count).toBe(expected.length);
+    }
   });
 
   it('gunzips a file whose name ends in .gz, line by line', async () => {

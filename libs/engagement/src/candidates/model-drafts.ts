@@ -104,16 +104,26 @@ function mlDraft(
   features: Float64Array,
   models: ModelSet,
   config: EngineConfig,
-  contradictions: ReadonlySet<FeatureName>,
+  contradictions: ReadonlySet<FeatureName> | undefined,
 ): NudgeDraft {
+  // Messages show the probability as a whole percentage; the score has 2 decimals too.
+  const shown = round2(probability);
+  const wording = mlWording(type, shown, signals);
+  const draft = (reasons: Phrase[], evidence: NudgeDraft['evidence']): NudgeDraft => ({
+    type,
+    source: 'ml',
+    priority: config.ml.priority,
+    score: shown,
+    wordings: [wording],
+    reasons,
+    evidence,
+  });
+  if (contradictions === undefined) return draft([], []);
   const threshold = config.ml.nudge_probability_threshold;
   // Two more than are named each way: those that contradict the rules give way to the next.
   const explained = models.explain(type, features, EXPLAINED_FEATURES + 2);
   const up = consistent(explained.up, contradictions);
   const down = consistent(explained.down, contradictions);
-  // Messages show the probability as a whole percentage; the score has 2 decimals too.
-  const shown = round2(probability);
-  const wording = mlWording(type, shown, signals);
   const reasons: Phrase[] = [{ key: 'reason.model', params: { probability: shown, threshold } }];
   if (up.length > 0) reasons.push({ key: 'reason.model_up', params: { factors: factorKeys(up) } });
   if (down.length > 0) {
@@ -122,28 +132,22 @@ function mlDraft(
   const contributions = Object.fromEntries(
     [...up, ...down].map((c) => [c.feature, Math.round(c.contribution * 1e4) / 1e4]),
   );
-  return {
-    type,
-    source: 'ml',
-    priority: config.ml.priority,
-    score: shown,
-    wordings: [wording],
-    reasons,
-    evidence: [
-      {
-        rule: `model_${type}`,
-        inputs: { probability: Math.round(probability * 1e4) / 1e4, ...contributions },
-        threshold,
-      },
-    ],
-  };
+  return draft(reasons, [
+    {
+      rule: `model_${type}`,
+      inputs: { probability: Math.round(probability * 1e4) / 1e4, ...contributions },
+      threshold,
+    },
+  ]);
 }
 
 /**
  * Model drafts for every type without a rule nudge whose message applies and whose probability
  * is at or above the threshold, most probable first (ties in NUDGE_TYPES order). Drafts are made
  * as they are asked for: an answer the rules filled asks for none. `premises` are the rules that
- * fire for the learner: no factor named in a reason contradicts one.
+ * fire for the learner: no factor named in a reason contradicts one. Unless `explained`, the
+ * drafts have no reasons or evidence (what an answer without them, or a replay of the ranking,
+ * needs): the model is not asked to explain itself.
  */
 export function* mlNudges(
   taken: ReadonlySet<NudgeType>,
@@ -152,6 +156,7 @@ export function* mlNudges(
   models: ModelSet,
   config: EngineConfig,
   premises: ReadonlySet<RuleId> = new Set(),
+  explained = true,
 ): Generator<NudgeDraft, void, undefined> {
   const threshold = config.ml.nudge_probability_threshold;
   const scored: { type: NudgeType; probability: number }[] = [];
@@ -161,7 +166,7 @@ export function* mlNudges(
     if (probability !== undefined && probability >= threshold) scored.push({ type, probability });
   }
   scored.sort((a, b) => b.probability - a.probability || TYPE_RANK[a.type] - TYPE_RANK[b.type]);
-  const contradictions = contradicted(premises);
+  const contradictions = explained ? contradicted(premises) : undefined;
   for (const { type, probability } of scored) {
     yield mlDraft(type, probability, signals, features, models, config, contradictions);
   }

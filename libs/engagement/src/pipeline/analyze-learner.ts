@@ -56,6 +56,7 @@ function draftsFor(
   facts: LearnerFacts,
   models: ModelSet | undefined,
   config: EngineConfig,
+  explained: boolean,
 ): ObjectiveDrafts {
   if (models === undefined) return { drafts: ruleDrafts, modelDrafts: [] };
   const { signals } = facts;
@@ -74,6 +75,7 @@ function draftsFor(
       models,
       config,
       premises,
+      explained,
     ),
   };
 }
@@ -120,12 +122,15 @@ export interface LearnerDecision {
  * One learner's decision: assignment (holdout, variant) → rules → FOMO → one draft per type →
  * model drafts (or, under the uplift objective, each rule draft's predicted uplift) → the
  * delivery policy (cooldowns, cap, one claim once, exploration). The answer words it; a replay
- * of the policy (slatePolicy) needs only the chosen types, so it skips the words.
+ * of the policy (slatePolicy) needs only the chosen types, so it skips the words. Unless
+ * `explained`, model nudges come without reasons or evidence: an answer that shows neither, or
+ * a replay, does not ask the models to explain themselves (the choice is the same).
  */
 export function decideForLearner(
   valid: ValidRequest,
   { config: live, models }: EngineState,
   facts: LearnerFacts = learnerFacts(valid),
+  explained = true,
 ): LearnerDecision {
   const { request, asOf, deliveries } = valid;
   const assignment = assign(request.user_data.user_id, live.assignment);
@@ -147,7 +152,7 @@ export function decideForLearner(
   const decisionId = request.decision_id ?? newDecisionId();
   // The rules that fire: what they hold true of the learner, no model reason contradicts.
   const premises = new Set(candidates.map((candidate) => candidate.rule));
-  const { drafts, modelDrafts } = draftsFor(ruleDrafts, premises, facts, models, config);
+  const { drafts, modelDrafts } = draftsFor(ruleDrafts, premises, facts, models, config, explained);
   const selection = chooseNudges(drafts, modelDrafts, config, {
     fatigue: fatigueState(deliveries, asOf, config.fatigue),
     epsilon: config.policy.exploration_epsilon,
@@ -186,7 +191,12 @@ function decide(
   const explained = view === 'full';
   const { request, asOf } = valid;
   const facts = learnerFacts(valid);
-  const { assignment, config, decisionId, fomo, selection } = decideForLearner(valid, state, facts);
+  const { assignment, config, decisionId, fomo, selection } = decideForLearner(
+    valid,
+    state,
+    facts,
+    explained,
+  );
   const { chosen, eligible, slatePropensity, suppressed } = selection;
   const locale = resolveLocale(request.locale, languageHint);
   const catalog = config.catalogs.catalog(locale);

@@ -37,6 +37,7 @@ export function requestRanking(
     valid,
     { config: rankingConfig(state.config), models: state.models },
     facts,
+    false,
   );
 }
 

@@ -28,7 +28,10 @@ export function cellOf(slot: number, type: NudgeType | undefined): number {
 
 /** A slate's cells over `slots` slots, the slots after its last nudge empty. */
 export function slateCells(slate: Slate, slots: number): number[] {
-  return Array.from({ length: slots }, (_, j) => cellOf(j, slate[j]));
+  // A loop, not Array.from: ope asks this of every decision.
+  const cells: number[] = [];
+  for (let j = 0; j < slots; j++) cells.push(cellOf(j, slate[j]));
+  return cells;
 }
 
 /** What in the candidate's slates the logging policy never does. */
