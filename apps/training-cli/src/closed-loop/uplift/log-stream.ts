@@ -273,8 +273,12 @@ async function fileSizes(files: readonly string[]) {
 
 /** The script of the thread that reads the outcomes log, built beside this file. */
 const OUTCOMES_SCRIPT = join(__dirname, 'outcomes.worker.js');
-/** Its heap: a batch of lines and the partition writer's buffers. */
-const OUTCOMES_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
+/**
+ * Its heap: a line at a time and the partition writer's buffers. It runs beside the decisions'
+ * threads while they start, when the process is at its largest, so its young generation is
+ * small.
+ */
+const OUTCOMES_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 };
 
 /**
  * Reads the outcomes log (passOutcomes): on a thread of its own when the decisions have threads,
