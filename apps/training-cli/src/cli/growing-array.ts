@@ -28,6 +28,11 @@ export class GrowingArray<T extends NumberArray> {
     for (let i = 0; i < values.length; i++) this.values[this.count++] = values[i];
   }
 
+  /** Empties the array, keeping its memory for the next values. */
+  clear(): void {
+    this.count = 0;
+  }
+
   /** The value pushed `index`-th (from 0), one below `length`. */
   at(index: number): number {
     return this.values[index];

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -212,29 +212,62 @@ function grown(array: Int32Array): Int32Array {
 }
 
 /**
- * One writer's records of one kind in a partition, handed out one at a time in the order added:
- * a reader that visits each and lets it go keeps one file's text, not an array of its records.
+ * A buffer that partition files are read into, kept from file to file (grown to the largest):
+ * a file read as one string lands in the heap's large-object space, where it stays until a full
+ * collection, so each partition tallied left a few MB behind and a thread's memory grew
+ * through the pass by tens of MB.
+ */
+export class ReadBuffer {
+  private bytes = Buffer.alloc(0);
+
+  /** The file's bytes (none for a missing file), valid until the next read. */
+  read(path: string): Buffer {
+    if (!existsSync(path)) return this.bytes.subarray(0, 0);
+    const descriptor = openSync(path, 'r');
+    try {
+      const size = fstatSync(descriptor).size;
+      if (size > this.bytes.length) {
+        this.bytes = Buffer.allocUnsafeSlow(Math.max(size, 2 * this.bytes.length));
+      }
+      let read = 0;
+      while (read < size) {
+        const got = readSync(descriptor, this.bytes, read, size - read, read);
+        if (got === 0) break;
+        read += got;
+      }
+      return this.bytes.subarray(0, read);
+    } finally {
+      closeSync(descriptor);
+    }
+  }
+}
+
+/**
+ * One writer's records of one kind in a partition, handed out one at a time in the order added,
+ * each decoded from the file's bytes as it is asked for: a reader that visits each and lets it
+ * go keeps none of them alive.
  */
 export class RecordReader {
   private at = 0;
 
-  private constructor(private readonly text: string) {}
+  private constructor(private readonly bytes: Buffer) {}
 
+  /** Reads the file into `into` (a buffer of its own by default). */
   static open(
     layout: PartitionLayout,
     partition: number,
     kind: RecordKind,
     writer: string,
+    into = new ReadBuffer(),
   ): RecordReader {
-    const path = pathOf(layout, partition, kind, writer);
-    return new RecordReader(existsSync(path) ? readFileSync(path, 'utf8') : '');
+    return new RecordReader(into.read(pathOf(layout, partition, kind, writer)));
   }
 
   /** The next record (without its newline), or undefined after the last. */
   next(): string | undefined {
-    if (this.at >= this.text.length) return undefined;
-    const end = this.text.indexOf('\n', this.at);
-    const record = this.text.slice(this.at, end);
+    if (this.at >= this.bytes.length) return undefined;
+    const end = this.bytes.indexOf(NEWLINE, this.at);
+    const record = this.bytes.toString('utf8', this.at, end);
     this.at = end + 1;
     return record;
   }

@@ -21,8 +21,8 @@ import { faultOf, ThreadFault, throwFault } from './thread-fault';
  * The two passes `uplift` and `ope` make over the closed loop's logs, with memory that does not
  * grow with the logs (docs/closed-loop.md "Evaluation at platform scale"). A first pass checks
  * every line of both logs and writes each decision and outcome of the shard's learners, in a few
- * fields, to its learner's partition on disk (the decisions on worker threads, a unit of the log
- * at a time, the outcomes on a thread of their own); then each partition, a slice of the learners
+ * fields, to its learner's partition on disk (on worker threads: the outcomes log as one job, the
+ * decisions log a unit at a time); then each partition, a slice of the learners
  * with all their decisions and outcomes, is read back and tallied on its own, on the threads.
  * What a command keeps of a decision beyond the join, and how it tallies a partition, are its
  * own (LogCommand); the threads run its worker script (serveLogThread).
@@ -65,9 +65,9 @@ export interface ThreadHooks<Job, Tally> {
 }
 
 /**
- * A command's worker script: reads the units the main thread hands it, one at a time, answering
- * each with its UnitResult; on 'finish' writes out its partition files and answers 'done'; then
- * tallies the partitions it is handed. A thread of its own reads the outcomes log.
+ * A command's worker script: reads the outcomes log or the units the main thread hands it, one
+ * at a time, answering each with its OutcomeResult or UnitResult; on 'finish' writes out its
+ * partition files and answers 'done'; then tallies the partitions it is handed.
  */
 export function serveLogThread<Job, Tally>(hooks: ThreadHooks<Job, Tally>): void {
   const port = parentPort;
@@ -223,35 +223,22 @@ export interface StreamResult {
   readonly outcomes: OutcomePass;
 }
 
+/** The decisions log read: each unit's result, and the writers of its partition files. */
+interface DecisionsRead {
+  readonly results: UnitResult[];
+  readonly writers: readonly string[];
+}
+
 /**
- * Reads the decisions log in units (a slice of a plain file, a whole .gz file), on the threads
- * when there are any. Once every unit is read, its lines can be placed in their files, and the
+ * Once every unit of the decisions log is read, its lines can be placed in their files, and the
  * first bad line of the log is refused with the message one thread reading the log in order
  * would have given.
  */
-async function partitionDecisions<Job extends PartitionJoin, Tally>(
+function checkUnits<Job extends PartitionJoin, Tally>(
   units: readonly LogUnit[],
-  shard: Shard,
-  partitions: LearnerPartitions,
-  threads: LogThreads<Job> | undefined,
+  results: readonly UnitResult[],
   command: LogCommand<Job, Tally>,
-): Promise<{ results: UnitResult[]; writers: readonly string[] }> {
-  let results: UnitResult[];
-  if (threads !== undefined) {
-    results = await threads.map<UnitResult>(units.map((unit, index) => ({ unit, index })));
-    await threads.finish();
-  } else {
-    const writer = new PartitionWriter(partitions, 'main');
-    try {
-      results = [];
-      for (const [index, unit] of units.entries()) {
-        results.push(await passDecisionUnit(unit, index, shard, writer, command.extra));
-      }
-      writer.finish();
-    } finally {
-      writer.close();
-    }
-  }
+): void {
   const places = new UnitPlaces(
     units,
     results.map((result) => result.lines),
@@ -264,45 +251,88 @@ async function partitionDecisions<Job extends PartitionJoin, Tally>(
       throw new Error(`${lineName(at)} was refused on its thread, but not again`);
     }
   }
-  return { results, writers: threads?.writers ?? ['main'] };
+}
+
+/** Reads the decisions log's units in turn on this thread. */
+async function readUnitsHere<Job extends PartitionJoin, Tally>(
+  units: readonly LogUnit[],
+  shard: Shard,
+  partitions: LearnerPartitions,
+  command: LogCommand<Job, Tally>,
+): Promise<DecisionsRead> {
+  const writer = new PartitionWriter(partitions, 'main');
+  const results: UnitResult[] = [];
+  try {
+    for (const [index, unit] of units.entries()) {
+      results.push(await passDecisionUnit(unit, index, shard, writer, command.extra));
+    }
+    writer.finish();
+  } finally {
+    writer.close();
+  }
+  checkUnits(units, results, command);
+  return { results, writers: ['main'] };
+}
+
+/** A promise's outcome, settled now. */
+function settled<T>(get: () => T): PromiseSettledResult<T> {
+  try {
+    return { status: 'fulfilled', value: get() };
+  } catch (reason) {
+    return { status: 'rejected', reason };
+  }
+}
+
+/**
+ * The first pass over both logs: the decisions log in units (a slice of a plain file, a whole
+ * .gz file) and the outcomes log, each written to its learners' partitions. With threads, the
+ * outcomes log is the first job they are handed and the decisions' units follow, each to the
+ * first thread free: the outcomes take a thread for as long as they need, not a thread (and a
+ * heap) of their own beside the others at the process's busiest. Without, both are read on this
+ * thread. Settles each log's read apart: a problem with the decisions is said first.
+ */
+async function firstPass<Job extends PartitionJoin, Tally>(
+  logs: ClosedLoopLogs,
+  units: readonly LogUnit[],
+  shard: Shard,
+  partitions: LearnerPartitions,
+  threads: LogThreads<Job> | undefined,
+  command: LogCommand<Job, Tally>,
+): Promise<[PromiseSettledResult<DecisionsRead>, PromiseSettledResult<OutcomePass>]> {
+  if (threads === undefined) {
+    return Promise.allSettled([
+      readUnitsHere(units, shard, partitions, command),
+      passOutcomes(logs.outcomes, shard, partitions),
+    ]);
+  }
+  let answers: (OutcomeResult | UnitResult)[];
+  try {
+    answers = await threads.map<OutcomeResult | UnitResult>([
+      { outcomes: logs.outcomes },
+      ...units.map((unit, index) => ({ unit, index })),
+    ]);
+    await threads.finish();
+  } catch (error) {
+    return [
+      { status: 'rejected', reason: error },
+      { status: 'rejected', reason: error },
+    ];
+  }
+  const [outcomes, ...results] = answers as [OutcomeResult, ...UnitResult[]];
+  return [
+    settled(() => {
+      checkUnits(units, results, command);
+      return { results, writers: threads.writers };
+    }),
+    settled(() => {
+      throwFault(outcomes);
+      return outcomes.pass!;
+    }),
+  ];
 }
 
 async function fileSizes(files: readonly string[]) {
   return Promise.all(files.map(async (path) => ({ path, bytes: (await stat(path)).size })));
-}
-
-/** The script of the thread that reads the outcomes log, built beside this file. */
-const OUTCOMES_SCRIPT = join(__dirname, 'outcomes.worker.js');
-/**
- * Its heap: a line at a time and the partition writer's buffers. It runs beside the decisions'
- * threads while they start, when the process is at its largest, so its young generation is
- * small.
- */
-const OUTCOMES_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 };
-
-/**
- * Reads the outcomes log (passOutcomes): on a thread of its own when the decisions have threads,
- * so that this thread's heap, which no limit holds, stays small.
- */
-async function readOutcomes(
-  log: LogFiles,
-  shard: Shard,
-  layout: PartitionLayout,
-  onThread: boolean,
-): Promise<OutcomePass> {
-  if (!onThread) return passOutcomes(log, shard, layout);
-  const thread = LogThreads.start<never>(OUTCOMES_SCRIPT, OUTCOMES_LIMITS, 1, {
-    layout,
-    shard,
-    command: null,
-  });
-  try {
-    const [result] = await thread.map<OutcomeResult>([{ outcomes: log }]);
-    throwFault(result);
-    return result.pass!;
-  } finally {
-    await thread.stop();
-  }
 }
 
 /**
@@ -330,10 +360,14 @@ export async function streamLogs<Job extends PartitionJoin, Tally>(
   try {
     // The two logs are read at once; a problem with the decisions is said first, as when the
     // logs are read one after the other.
-    const [decisionPass, outcomePass] = await Promise.allSettled([
-      partitionDecisions(units, settings.shard, partitions, threads, command),
-      readOutcomes(logs.outcomes, settings.shard, partitions, threads !== undefined),
-    ]);
+    const [decisionPass, outcomePass] = await firstPass(
+      logs,
+      units,
+      settings.shard,
+      partitions,
+      threads,
+      command,
+    );
     if (decisionPass.status === 'rejected') throw decisionPass.reason;
     const { results, writers } = decisionPass.value;
     const decisionLines = results.reduce((sum, result) => sum + result.lines, 0);

@@ -2,7 +2,7 @@ import { lineName } from '@app/contract/decision-log';
 import { CalendarDay } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
 import { GrowingArray } from '../../cli/growing-array';
-import { PartitionLayout, readRecords, RecordReader } from '../../cli/learner-partitions';
+import { PartitionLayout, ReadBuffer, RecordReader } from '../../cli/learner-partitions';
 import { lineIn, LogFiles } from '../../cli/log-file';
 import { LogUnit, UnitPlaces } from '../../cli/log-units';
 import { addLearner } from './arm-moments';
@@ -109,6 +109,10 @@ export class PartitionLearners {
   }
 }
 
+/** The buffers this thread reads partition files into, one per file open at once. */
+const readBuffers: ReadBuffer[] = [];
+const readBuffer = (slot: number): ReadBuffer => (readBuffers[slot] ??= new ReadBuffer());
+
 /** A record read back, and where its line is in the log. */
 interface Placed<T> {
   readonly record: T;
@@ -140,7 +144,9 @@ class DecisionPartitions {
   ): void {
     const unitAt = kind === 'decisions' ? 4 : 1;
     const { layout, writers } = this.job;
-    const readers = writers.map((writer) => RecordReader.open(layout, partition, kind, writer));
+    const readers = writers.map((writer, i) =>
+      RecordReader.open(layout, partition, kind, writer, readBuffer(i)),
+    );
     const read = (reader: RecordReader): Placed<T> | undefined => {
       const text = reader.next();
       if (text === undefined) return undefined;
@@ -253,7 +259,14 @@ export function joinPartition(
     days.reduce((first, day) => Math.min(first, day), Number.POSITIVE_INFINITY),
   );
   const actionDays = learners.userIds.map((): CalendarDay[] => []);
-  for (const text of readRecords(job.layout, partition, 'outcomes', [OUTCOMES_WRITER])) {
+  const outcomes = RecordReader.open(
+    job.layout,
+    partition,
+    'outcomes',
+    OUTCOMES_WRITER,
+    readBuffer(job.writers.length),
+  );
+  for (let text = outcomes.next(); text !== undefined; text = outcomes.next()) {
     const [userId, day, decisionId, file, line] = JSON.parse(text) as OutcomeRecordLine;
     if (decisionId !== null && owners.get(decisionId) !== userId) {
       throw new CliUsageError(
