@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { lineName } from '@app/contract/decision-log';
 import { CliUsageError } from '../../cli/cli-errors';
