@@ -15,7 +15,7 @@ import {
   OutcomeAction,
   parseDecisionLine,
 } from '@app/contract';
-import { DecisionTable, OutcomeLineReader } from '../uplift/uplift-logs';
+import { DecisionTable, loadLineDigest, OutcomeLineReader } from '../uplift/uplift-logs';
 import { GrowingArray } from '../../cli/growing-array';
 
 /** One file of the logs a model set was trained from, as its manifest records it. */
@@ -171,6 +171,7 @@ class DecisionColumns {
  * contract.
  */
 export async function readLoggedDecisions(log: LogFiles): Promise<LoggedDecisions> {
+  await loadLineDigest();
   const table = new DecisionTable(log);
   const columns = new DecisionColumns();
   const provenance = await readLog(log, (text, at) => {

@@ -2,7 +2,7 @@ import { NUDGE_TYPES, parseCalendarDate } from '@app/learner';
 import { DecisionRecord, OUTCOME_ACTIONS } from '@app/contract';
 import { CliUsageError } from '../../cli/cli-errors';
 import { oneFileLog } from '../../cli/log-file';
-import { DecisionTable } from '../uplift/uplift-logs';
+import { DecisionTable, loadLineDigest } from '../uplift/uplift-logs';
 import { ActionDays, NO_NUDGE } from './retrain-logs';
 import { MIN_ROWS, RowSet } from './retrain-rows';
 import {
@@ -52,25 +52,30 @@ function decisionTable(learners: number[], holdout: number[]): DecisionTable {
  * 6. fay, June 2, held out.
  * 7. cy, June 6, served: quiz in slot 1 (1).
  */
-const DECISIONS: UpliftColumns = {
-  table: decisionTable([0, 1, 1, 2, 0, 3, 4, 2], [1, 0, 0, 0, 1, 1, 1, 0]),
-  day: Int32Array.from([0, 0, 1, 1, 5, 5, 1, 5], (offset) => JUNE_1 + offset),
-  learner: Uint32Array.of(0, 1, 1, 2, 0, 3, 4, 2),
-  holdout: Uint8Array.of(1, 0, 0, 0, 1, 1, 1, 0),
-  deliveredNothing: Uint8Array.of(1, 0, 1, 0, 1, 1, 1, 0),
-  slotOneType: Int8Array.of(
-    NO_NUDGE,
-    t('quiz'),
-    NO_NUDGE,
-    t('comeback'),
-    NO_NUDGE,
-    NO_NUDGE,
-    NO_NUDGE,
-    t('quiz'),
-  ),
-  slotOnePropensity: Float64Array.of(NaN, 0.5, NaN, 0.05, NaN, NaN, NaN, 1),
-  slatePropensity: Float64Array.of(NaN, 0.25, 0.25, 0.05, NaN, NaN, NaN, 1),
-};
+// The table digests its lines, which needs the digest loaded.
+let DECISIONS: UpliftColumns;
+beforeAll(async () => {
+  await loadLineDigest();
+  DECISIONS = {
+    table: decisionTable([0, 1, 1, 2, 0, 3, 4, 2], [1, 0, 0, 0, 1, 1, 1, 0]),
+    day: Int32Array.from([0, 0, 1, 1, 5, 5, 1, 5], (offset) => JUNE_1 + offset),
+    learner: Uint32Array.of(0, 1, 1, 2, 0, 3, 4, 2),
+    holdout: Uint8Array.of(1, 0, 0, 0, 1, 1, 1, 0),
+    deliveredNothing: Uint8Array.of(1, 0, 1, 0, 1, 1, 1, 0),
+    slotOneType: Int8Array.of(
+      NO_NUDGE,
+      t('quiz'),
+      NO_NUDGE,
+      t('comeback'),
+      NO_NUDGE,
+      NO_NUDGE,
+      NO_NUDGE,
+      t('quiz'),
+    ),
+    slotOnePropensity: Float64Array.of(NaN, 0.5, NaN, 0.05, NaN, NaN, NaN, 1),
+    slatePropensity: Float64Array.of(NaN, 0.25, 0.25, 0.05, NaN, NaN, NaN, 1),
+  };
+});
 
 /** Per learner (ana, ben, cy, eve, fay). */
 const ACTION_DAYS: ActionDays = {

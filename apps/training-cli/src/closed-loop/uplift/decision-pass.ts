@@ -6,7 +6,7 @@ import { forEachUnitLine, LogUnit } from '../../cli/log-units';
 import { Shard } from '../../cli/shard-option';
 import { groupOf } from './group-of';
 import { ThreadFault } from './thread-fault';
-import { lineDigest } from './uplift-logs';
+import { lineDigest, loadLineDigest } from './uplift-logs';
 
 /** A decision as its learner's partition keeps it; its line is the unit's and the unit's line. */
 export type DecisionRecordLine = [
@@ -62,6 +62,7 @@ export async function passDecisionUnit(
   extra?: DecisionExtra,
 ): Promise<UnitResult> {
   let bad: UnitResult['bad'];
+  await loadLineDigest();
   try {
     const lines = await forEachUnitLine(unit, (text, line) => {
       if (bad !== undefined) return;

@@ -4,7 +4,7 @@ import { CliUsageError } from '../../cli/cli-errors';
 import { oneFileLog } from '../../cli/log-file';
 import { forEachLogLine, lineName, parseDecisionLine } from '@app/contract';
 import { LogFiles } from '../../cli/log-file';
-import { DecisionTable, forEachOutcome } from './uplift-logs';
+import { DecisionTable, forEachOutcome, loadLineDigest } from './uplift-logs';
 
 const day = (date: string) => parseCalendarDate(date)!;
 
@@ -26,6 +26,8 @@ async function readOutcomes(log: LogFiles, table: DecisionTable): Promise<number
 }
 
 describe('reading the closed-loop logs into a DecisionTable', () => {
+  beforeAll(loadLineDigest);
+
   let logs: LogFolder;
   const log = (...lines: object[]) => logs.log(...lines);
   const gzippedLog = (...lines: object[]) => logs.gzipped(...lines);
