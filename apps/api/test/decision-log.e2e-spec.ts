@@ -163,7 +163,13 @@ describe('the decision log (DECISION_LOG)', () => {
         (await client.send({ method: 'GET', url: '/metrics' })).body
           .split('\n')
           .filter((line) => counted.some((name) => line.startsWith(name)));
-      while (collector.lines.length < 5 && Date.now() < until + 10_000) {
+      // The log's thread counts a batch written once the collector has answered it, a moment
+      // after the collector has its lines: wait for both.
+      const written = 'decision_log_written_lines_total 5';
+      while (
+        (collector.lines.length < 5 || !(await metrics()).includes(written)) &&
+        Date.now() < until + 10_000
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       expect(await metrics()).toEqual([
