@@ -1,4 +1,13 @@
-import { keyHash, LearnerPartitions, PartitionWriter, readRecords } from './learner-partitions';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  keyHash,
+  LearnerPartitions,
+  PartitionWriter,
+  ReadBuffer,
+  readRecords,
+  RecordReader,
+} from './learner-partitions';
 
 describe(PartitionWriter.name, () => {
   let partitions: LearnerPartitions;
@@ -42,5 +51,32 @@ describe(PartitionWriter.name, () => {
         ]);
       }
     }
+  });
+});
+
+describe(RecordReader.name, () => {
+  let partitions: LearnerPartitions;
+  beforeEach(async () => (partitions = await LearnerPartitions.create(2, 1)));
+  afterEach(() => partitions.remove());
+
+  const records = (reader: RecordReader) => {
+    const seen: string[] = [];
+    for (let record = reader.next(); record !== undefined; record = reader.next()) {
+      seen.push(record);
+    }
+    return seen;
+  };
+
+  it('reads a file cut short to its last record, a missing file as none, and reuses its buffer for a smaller file', () => {
+    const buffer = new ReadBuffer();
+    writeFileSync(join(partitions.folder, '0-ids-a.ndjson'), '["long record","é→😀"]\n["b"]');
+    writeFileSync(join(partitions.folder, '1-ids-a.ndjson'), '["c"]\n');
+
+    expect(records(RecordReader.open(partitions, 0, 'ids', 'a', buffer))).toEqual([
+      '["long record","é→😀"]',
+      '["b"]',
+    ]);
+    expect(records(RecordReader.open(partitions, 1, 'ids', 'a', buffer))).toEqual(['["c"]']);
+    expect(records(RecordReader.open(partitions, 1, 'decisions', 'a', buffer))).toEqual([]);
   });
 });

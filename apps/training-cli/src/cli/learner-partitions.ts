@@ -266,7 +266,9 @@ export class RecordReader {
   /** The next record (without its newline), or undefined after the last. */
   next(): string | undefined {
     if (this.at >= this.bytes.length) return undefined;
-    const end = this.bytes.indexOf(NEWLINE, this.at);
+    // Every record ends with a newline; a file cut short ends its last record anyway.
+    const newline = this.bytes.indexOf(NEWLINE, this.at);
+    const end = newline < 0 ? this.bytes.length : newline;
     const record = this.bytes.toString('utf8', this.at, end);
     this.at = end + 1;
     return record;
