@@ -5,9 +5,17 @@ import {
   LearnerPartitions,
   PartitionWriter,
   ReadBuffer,
-  readRecords,
   RecordReader,
 } from './learner-partitions';
+
+/** A reader's records, in turn. */
+function records(reader: RecordReader): string[] {
+  const seen: string[] = [];
+  for (let record = reader.next(); record !== undefined; record = reader.next()) {
+    seen.push(record);
+  }
+  return seen;
+}
 
 describe(PartitionWriter.name, () => {
   let partitions: LearnerPartitions;
@@ -45,10 +53,9 @@ describe(PartitionWriter.name, () => {
       for (const kind of ['decisions', 'ids'] as const) {
         // Writer a's records, then b's: each in the order added.
         const of = (writer: string) => expected.get(`${writer}-${partition}-${kind}`) ?? [];
-        expect(readRecords(partitions, partition, kind, ['a', 'b'])).toEqual([
-          ...of('a'),
-          ...of('b'),
-        ]);
+        const read = (writer: string) =>
+          records(RecordReader.open(partitions, partition, kind, writer));
+        expect([...read('a'), ...read('b')]).toEqual([...of('a'), ...of('b')]);
       }
     }
   });
@@ -58,14 +65,6 @@ describe(RecordReader.name, () => {
   let partitions: LearnerPartitions;
   beforeEach(async () => (partitions = await LearnerPartitions.create(2, 1)));
   afterEach(() => partitions.remove());
-
-  const records = (reader: RecordReader) => {
-    const seen: string[] = [];
-    for (let record = reader.next(); record !== undefined; record = reader.next()) {
-      seen.push(record);
-    }
-    return seen;
-  };
 
   it('reads a file cut short to its last record, a missing file as none, and reuses its buffer for a smaller file', () => {
     const buffer = new ReadBuffer();

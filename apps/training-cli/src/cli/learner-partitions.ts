@@ -275,26 +275,9 @@ export class RecordReader {
   }
 }
 
-/** A partition's records of one kind: each writer's (in `writers` order) in the order added. */
-export function readRecords(
-  layout: PartitionLayout,
-  partition: number,
-  kind: RecordKind,
-  writers: readonly string[],
-): string[] {
-  const records: string[] = [];
-  for (const writer of writers) {
-    const reader = RecordReader.open(layout, partition, kind, writer);
-    for (let record = reader.next(); record !== undefined; record = reader.next()) {
-      records.push(record);
-    }
-  }
-  return records;
-}
-
 /**
  * A partition pass's folder: writers append records to the partition of their key's hash (a
- * learner's, a decision's), and a partition's records are read back at once (readRecords).
+ * learner's, a decision's), and a partition's records are read back (RecordReader).
  * Memory holds one partition's records, whatever the log's length. The files live in a private
  * folder under the system's temporary folder (TMPDIR), removed by `remove`.
  */

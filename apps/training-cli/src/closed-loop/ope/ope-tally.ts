@@ -170,19 +170,7 @@ class PendingDecisions {
 
   /** Empties the columns (the policies' numbers stay: the lists are the thread's). */
   clear(): void {
-    for (const column of [
-      this.learner,
-      this.day,
-      this.features,
-      this.cellColumns,
-      this.cellsStart,
-      this.candidateWeight,
-      this.baselineWeight,
-      this.candidatePolicy,
-      this.baselinePolicy,
-    ]) {
-      column.clear();
-    }
+    for (const field of Object.values(this)) if (field instanceof GrowingArray) field.clear();
     this.cellsStart.push(0);
   }
 
