@@ -135,6 +135,8 @@ export class HttpDecisionSink {
   private posting: Promise<PostResult> | undefined;
   /** Aborted at the shutdown deadline: a POST still under way then is cut off. */
   private readonly stop = new AbortController();
+  /** The collector as /health shows it: made once, as the log's thread asks every 50 ms. */
+  private readonly target: string;
 
   constructor(
     private readonly options: HttpSinkOptions,
@@ -146,6 +148,7 @@ export class HttpDecisionSink {
     ) => postBatch(options.url, body, signal),
   ) {
     this.queue = new LineQueue(options.bufferBytes);
+    this.target = displayUrl(options.url);
     this.timer = setInterval(() => this.send(), options.flushMs).unref();
   }
 
@@ -169,7 +172,7 @@ export class HttpDecisionSink {
 
   health(): SinkHealth {
     return {
-      target: displayUrl(this.options.url),
+      target: this.target,
       degraded: this.troubleSince !== undefined,
       buffered_bytes: this.bufferedBytes,
       last_error: this.lastError,
