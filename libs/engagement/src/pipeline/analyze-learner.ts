@@ -28,7 +28,7 @@ import { EngineConfig, variantConfig } from '../config/engine-config';
 import { assign } from '../policy/assignment';
 import { chooseNudges, Selection } from '../policy/choose-nudges';
 import { decisionRandom, newDecisionId } from '../policy/decision';
-import { fatigueState } from '../policy/fatigue';
+import { DeliveryHistory, deliveryHistory, fatigueUnderCap } from '../policy/fatigue';
 
 /**
  * The types the models are not asked about: those a rule already drafts, and those switched off.
@@ -116,6 +116,8 @@ export interface LearnerDecision {
   readonly decisionId: string;
   readonly fomo: FomoResult;
   readonly selection: Selection;
+  /** The deliveries as the policy read them, whatever its weekly cap. */
+  readonly history: DeliveryHistory;
 }
 
 /**
@@ -153,12 +155,13 @@ export function decideForLearner(
   // The rules that fire: what they hold true of the learner, no model reason contradicts.
   const premises = new Set(candidates.map((candidate) => candidate.rule));
   const { drafts, modelDrafts } = draftsFor(ruleDrafts, premises, facts, models, config, explained);
+  const history = deliveryHistory(deliveries, asOf, config.fatigue);
   const selection = chooseNudges(drafts, modelDrafts, config, {
-    fatigue: fatigueState(deliveries, asOf, config.fatigue),
+    fatigue: fatigueUnderCap(history, config.fatigue.max_nudges_per_7_days),
     epsilon: config.policy.exploration_epsilon,
     random: decisionRandom(decisionId),
   });
-  return { assignment, config, decisionId, fomo, selection };
+  return { assignment, config, decisionId, fomo, selection, history };
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 } from './analyze-learner';
 import { EngineConfig, variantConfig } from '../config/engine-config';
 import { rankingConfig } from '../policy/exploration';
-import { fatigueState } from '../policy/fatigue';
+import { fatigueUnderCap } from '../policy/fatigue';
 import { SlatePolicy } from '../policy/slate';
 
 /** A request's slate policy, and what the learner's history did to it. */
@@ -41,6 +41,12 @@ export function requestRanking(
   );
 }
 
+/** Whether the recency penalty weighs any type down. */
+function anyPenalty(rankWeight: ReadonlyMap<NudgeType, number>): boolean {
+  for (const weight of rankWeight.values()) if (weight !== 1) return true;
+  return false;
+}
+
 /**
  * What the engine's policy (`state`) does with this request's slots, as probabilities: the
  * nudges it ranks (every rested, worded rule and model nudge, best first), the slots it may fill
@@ -56,16 +62,16 @@ export function slatePolicy(
   ranking: LearnerDecision = requestRanking(valid, state, facts),
 ): RequestSlatePolicy {
   const config = variantConfig(state.config, ranking.assignment);
-  const fatigue = fatigueState(valid.deliveries, valid.asOf, config.fatigue);
-  const rested = fatigueState([], valid.asOf, config.fatigue);
+  // The ranking read the history under the same settings but the cap (ranksAlike), so only the
+  // cap's room is this policy's own.
+  const cap = config.fatigue.max_nudges_per_7_days;
+  const fatigue = fatigueUnderCap(ranking.history, cap);
   const slots = Math.max(0, Math.min(config.max_nudges, fatigue.room));
-  const restedSlots = Math.max(0, Math.min(config.max_nudges, rested.room));
+  const restedSlots = Math.max(0, Math.min(config.max_nudges, cap));
   // With no slot either way, the history changes nothing.
   const historyMatters =
     slots !== restedSlots ||
-    (slots > 0 &&
-      (fatigue.coolingDown.size > 0 ||
-        [...fatigue.rankWeight.values()].some((weight) => weight !== 1)));
+    (slots > 0 && (fatigue.coolingDown.size > 0 || anyPenalty(fatigue.rankWeight)));
   return {
     ranked: ranking.selection.chosen.map((nudge) => nudge.type),
     slots,

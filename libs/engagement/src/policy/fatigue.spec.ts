@@ -1,7 +1,7 @@
 import { Delivery } from '@app/contract';
 import { NudgeType } from '@app/learner';
 import { buildEngineConfig } from '../config/engine-config.loader';
-import { fatigueState } from './fatigue';
+import { deliveryHistory, fatigueState, fatigueUnderCap } from './fatigue';
 
 const fatigue = buildEngineConfig({}).fatigue;
 const AS_OF = 20_000;
@@ -81,5 +81,27 @@ describe(fatigueState.name, () => {
     expect(sut.rankWeight.get('resume')).toBe(0.75);
     expect(sut.rankWeight.get('project')).toBe(0.875);
     expect(sut.rankWeight.get('comeback')).toBeUndefined();
+  });
+
+  it('reads one history under any weekly cap: only the room and the day a place frees change', () => {
+    // Out of order, as a request may list them: the cap counts the week's days sorted.
+    const history = [sent('resume', 3), sent('quiz', 0), sent('comeback', 8), sent('project', 6)];
+    const read = deliveryHistory(history, AS_OF, fatigue);
+    expect(read.weekDays).toEqual([AS_OF - 6, AS_OF - 3, AS_OF]);
+    const byCap = [0, 1, 2, 3, 4].map((cap) => fatigueUnderCap(read, cap));
+    expect(byCap.map(({ room, capFreesOn }) => [room, capFreesOn])).toEqual([
+      [0, null],
+      [0, AS_OF + 7],
+      [0, AS_OF + 4],
+      [0, AS_OF + 1],
+      [1, null],
+    ]);
+    for (const [cap, state] of byCap.entries()) {
+      expect(state).toEqual(
+        fatigueState(history, AS_OF, { ...fatigue, max_nudges_per_7_days: cap }),
+      );
+      expect(state.coolingDown).toBe(read.coolingDown);
+      expect(state.rankWeight).toBe(read.rankWeight);
+    }
   });
 });

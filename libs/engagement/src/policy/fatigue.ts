@@ -33,18 +33,29 @@ export const NO_FATIGUE: FatigueState = {
 };
 
 /**
- * Cooldowns (longer after a dismissal), the rolling 7-day cap and the recency penalty, from the
- * deliveries up to `asOf`. Stateless: everything comes from the request.
+ * What the deliveries up to `asOf` say whatever the weekly cap: the cooldowns, the recency
+ * weights and the days of the week's deliveries. Policies that differ only in their cap (a
+ * replay's ranking and the slate policies it serves) share one.
  */
-export function fatigueState(
+export interface DeliveryHistory {
+  readonly coolingDown: ReadonlyMap<NudgeType, CalendarDay>;
+  readonly rankWeight: ReadonlyMap<NudgeType, number>;
+  /** The days of the deliveries in the 7 days up to `asOf`, earliest first. */
+  readonly weekDays: readonly CalendarDay[];
+}
+
+const NO_HISTORY: DeliveryHistory = { coolingDown: new Map(), rankWeight: new Map(), weekDays: [] };
+
+/** The history's part of fatigueState, from `config` but its weekly cap. */
+export function deliveryHistory(
   deliveries: readonly Delivery[],
   asOf: CalendarDay,
   config: EngineConfig['fatigue'],
-): FatigueState {
-  if (deliveries.length === 0) return { ...NO_FATIGUE, room: config.max_nudges_per_7_days };
+): DeliveryHistory {
+  if (deliveries.length === 0) return NO_HISTORY;
   const latestDay = new Map<NudgeType, CalendarDay>();
   const coolingDown = new Map<NudgeType, CalendarDay>();
-  const inWeek: CalendarDay[] = [];
+  const weekDays: CalendarDay[] = [];
   for (const delivery of deliveries) {
     const { type, day } = delivery;
     if (day > (latestDay.get(type) ?? Number.NEGATIVE_INFINITY)) latestDay.set(type, day);
@@ -54,20 +65,33 @@ export function fatigueState(
     if (asOf < until && until > (coolingDown.get(type) ?? Number.NEGATIVE_INFINITY)) {
       coolingDown.set(type, until);
     }
-    if (asOf - day < WEEK) inWeek.push(day);
+    if (asOf - day < WEEK) weekDays.push(day);
   }
   const rankWeight = new Map<NudgeType, number>();
   for (const [type, day] of latestDay) {
     const age = asOf - day;
     rankWeight.set(type, 1 - config.recency_penalty * 0.5 ** (age / config.recency_half_life_days));
   }
-  const cap = config.max_nudges_per_7_days;
-  const room = Math.max(0, cap - inWeek.length);
-  let capFreesOn: CalendarDay | null = null;
-  if (room === 0 && cap > 0) {
-    // The cap frees a place once enough of the week's deliveries have left the window.
-    const days = inWeek.sort((a, b) => a - b);
-    capFreesOn = days[inWeek.length - cap] + WEEK;
-  }
+  return { coolingDown, rankWeight, weekDays: weekDays.sort((a, b) => a - b) };
+}
+
+/** The fatigue of a history under a weekly cap of `cap` deliveries. */
+export function fatigueUnderCap(history: DeliveryHistory, cap: number): FatigueState {
+  const { coolingDown, rankWeight, weekDays } = history;
+  const room = Math.max(0, cap - weekDays.length);
+  // The cap frees a place once enough of the week's deliveries have left the window.
+  const capFreesOn = room === 0 && cap > 0 ? weekDays[weekDays.length - cap] + WEEK : null;
   return { coolingDown, room, capFreesOn, rankWeight };
+}
+
+/**
+ * Cooldowns (longer after a dismissal), the rolling 7-day cap and the recency penalty, from the
+ * deliveries up to `asOf`. Stateless: everything comes from the request.
+ */
+export function fatigueState(
+  deliveries: readonly Delivery[],
+  asOf: CalendarDay,
+  config: EngineConfig['fatigue'],
+): FatigueState {
+  return fatigueUnderCap(deliveryHistory(deliveries, asOf, config), config.max_nudges_per_7_days);
 }
