@@ -275,7 +275,7 @@ function addDecision(
     x[column] = 1;
     columns.at[columns.count++] = column;
   }
-  addRewardRow(counts.reward, fold, x, columns.at.subarray(0, columns.count), reward);
+  addRewardRow(counts.reward, fold, x, columns.at, reward, columns.count);
   const { clip } = job;
   const clipped = (weight: number) => Math.max(-clip, Math.min(clip, weight));
   const candidateWeight = pending.candidateWeight.at(i);

@@ -100,6 +100,27 @@ describe(fitRewardModels.name, () => {
   });
 });
 
+describe(addRewardRow.name, () => {
+  it('sums the upper triangle of XᵀX, in whatever order the columns come', () => {
+    const x = design([2, 7], [[QUIZ, 1]]);
+    const ascending = emptyRewardSums(FEATURES, 1);
+    const shuffled = emptyRewardSums(FEATURES, 1);
+    addRewardRow(ascending, 0, x, [0, 1, 2, QUIZ], 1);
+    addRewardRow(shuffled, 0, x, [QUIZ, 2, 0, 1], 1);
+    expect(shuffled.gram).toEqual(ascending.gram);
+    const at = (i: number, j: number) => ascending.gram[i * WIDTH + j];
+    expect([at(0, 0), at(0, 1), at(1, 1), at(1, 2), at(2, QUIZ), at(QUIZ, QUIZ)]).toEqual([
+      1, 2, 4, 14, 7, 1,
+    ]);
+    // The lower triangle stays 0: fitRewardModels mirrors the upper one.
+    expect([at(1, 0), at(2, 1), at(QUIZ, 2)]).toEqual([0, 0, 0]);
+    // Only the first `count` columns count.
+    const two = emptyRewardSums(FEATURES, 1);
+    addRewardRow(two, 0, x, [0, 1, 2, QUIZ], 1, 2);
+    expect(two.gram.reduce((sum, v) => sum + v, 0)).toBe(1 + 2 + 4);
+  });
+});
+
 describe(bucketOf.name, () => {
   it('deals learners into buckets by their id and the seed alone, and buckets into folds', () => {
     expect(bucketOf('stu_00001', 1)).toBe(bucketOf('stu_00001', 1));

@@ -52,7 +52,7 @@ export function cellColumn(cell: number, featureCount: number): number {
   return type === TYPES || slot >= MAX_SLOTS ? -1 : 1 + featureCount + slot * TYPES + type;
 }
 
-/** Per fold, the raw design's XᵀX (row-major, width²) and Xᵀy. */
+/** Per fold, the raw design's XᵀX (row-major, width², its upper triangle summed) and Xᵀy. */
 export interface RewardSums {
   readonly featureCount: number;
   readonly folds: number;
@@ -71,8 +71,9 @@ export function emptyRewardSums(featureCount: number, folds: number): RewardSums
 }
 
 /**
- * Adds one decision: `x` its raw design vector, `columns` the columns where x is not 0 (the
- * intercept and features, then the slate's cells).
+ * Adds one decision: `x` its raw design vector, the first `count` of `columns` the columns where
+ * x is not 0 (the intercept and features, then the slate's cells). XᵀX is symmetric, so only its
+ * upper triangle (row ≤ column) is summed: fitRewardModels reads the lower from it.
  */
 export function addRewardRow(
   sums: RewardSums,
@@ -80,16 +81,19 @@ export function addRewardRow(
   x: Float64Array,
   columns: ArrayLike<number>,
   reward: number,
+  count = columns.length,
 ): void {
   const width = x.length;
   const gram = fold * width * width;
   const moment = fold * width;
-  for (let i = 0; i < columns.length; i++) {
+  for (let i = 0; i < count; i++) {
     const a = columns[i];
     const xa = x[a];
     sums.moment[moment + a] += xa * reward;
-    const row = gram + a * width;
-    for (let j = 0; j < columns.length; j++) sums.gram[row + columns[j]] += xa * x[columns[j]];
+    for (let j = i; j < count; j++) {
+      const b = columns[j];
+      sums.gram[gram + (a <= b ? a * width + b : b * width + a)] += xa * x[b];
+    }
   }
 }
 
@@ -115,8 +119,13 @@ export function fitRewardModels(sums: RewardSums): Float64Array[] {
   const width = designWidth(featureCount);
   const gram = new Float64Array(width * width);
   const moment = new Float64Array(width);
+  /** Fold f's XᵀX at (i, j), from its upper triangle (addRewardRow). */
+  const foldGram = (f: number, i: number, j: number) =>
+    sums.gram[f * gram.length + (i <= j ? i * width + j : j * width + i)];
   for (let f = 0; f < folds; f++) {
-    for (let i = 0; i < gram.length; i++) gram[i] += sums.gram[f * gram.length + i];
+    for (let i = 0; i < width; i++) {
+      for (let j = 0; j < width; j++) gram[i * width + j] += foldGram(f, i, j);
+    }
     for (let i = 0; i < width; i++) moment[i] += sums.moment[f * width + i];
   }
   const n = gram[0];
@@ -139,7 +148,7 @@ export function fitRewardModels(sums: RewardSums): Float64Array[] {
     for (let i = 0; i < width; i++) {
       y.set(i, 0, moment[i] - sums.moment[f * width + i]);
       for (let j = 0; j < width; j++) {
-        a.set(i, j, gram[i * width + j] - sums.gram[f * gram.length + i * width + j]);
+        a.set(i, j, gram[i * width + j] - foldGram(f, i, j));
       }
     }
     const standardized = t.mmul(a).mmul(t.transpose());
