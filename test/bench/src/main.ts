@@ -374,12 +374,19 @@ const SCORE_RUNS = [
   { workers: 2, view: 'compact', target: 2.5 },
 ] as const;
 
+/**
+ * `score`'s runs between two ceilings, one just before and one just after: a run takes half a
+ * minute to a minute, and this machine's speed drifts over that long (one ceiling read 16,838
+ * req/s where the batch section's, minutes earlier, read 30,551). A ratio counts as met only
+ * against both.
+ */
 async function scoreCommand(singleBodies: string[]): Promise<void> {
-  const top = (await ceiling(singleBodies, 'score')).requestsPerSecond;
   const users = 1_000_000;
   const input = join(OUT, 'users-1m.ndjson');
   await ndjsonCorpus(input, users);
-  for (const { workers, view, target } of SCORE_RUNS) {
+  const before = (await ceiling(singleBodies, 'score, before its runs')).requestsPerSecond;
+  const rates: number[] = [];
+  for (const { workers, view } of SCORE_RUNS) {
     const seconds = await runCli([
       'score',
       '--in',
@@ -391,16 +398,26 @@ async function scoreCommand(singleBodies: string[]): Promise<void> {
       '--view',
       view,
     ]);
-    const rate = users / seconds;
-    record(`score, 1M users, ${workers} worker${workers > 1 ? 's' : ''}, ${view}`, rate, 'users/s');
+    rates.push(users / seconds);
     record(
-      '  users/s ÷ ceiling req/s',
-      rate / top,
-      'ratio',
-      target === undefined ? undefined : `≥ ${target.toFixed(1)}`,
-      target === undefined ? undefined : rate / top >= target,
+      `score, 1M users, ${workers} worker${workers > 1 ? 's' : ''}, ${view}`,
+      users / seconds,
+      'users/s',
     );
   }
+  const after = (await ceiling(singleBodies, 'score, after its runs')).requestsPerSecond;
+  SCORE_RUNS.forEach(({ workers, view, target }, i) => {
+    const low = rates[i] / Math.max(before, after);
+    const high = rates[i] / Math.min(before, after);
+    const met = target === undefined ? undefined : low >= target;
+    record(
+      `  ${workers} worker${workers > 1 ? 's' : ''}, ${view}: users/s ÷ ceiling req/s`,
+      low,
+      'ratio',
+      `${target === undefined ? '' : `≥ ${target.toFixed(1)} against both; `}${high.toFixed(3)} against the lower`,
+      met,
+    );
+  });
 }
 
 /** The closed loop's simulator at the issue's scale: 10,000 learners × 28 days. */
