@@ -82,9 +82,9 @@ async function measureSingle(
 
 /**
  * The bare node:http ceiling, measured by each section that needs it, just before its own
- * figures: three 10 s runs, the one of median req/s. On this shared machine one run of it read
- * 17,957 req/s and another, 20 minutes later, 31,041: a ceiling from another part of the run
- * would move every ratio by as much.
+ * figures (and just after too, for `score`'s long runs): three 10 s runs, the one of median
+ * req/s. On this shared machine one run of it read 17,957 req/s and another, 20 minutes later,
+ * 31,041: a ceiling from another part of the run would move every ratio by as much.
  */
 async function ceiling(bodies: string[], section: string) {
   const runs: Awaited<ReturnType<typeof measureSingle>>[] = [];
