@@ -91,26 +91,57 @@ export async function passDecisionUnit(
     const idHash = keyHash(record.decision_id);
     if (inShard(idHash, shard)) {
       const [low, high] = lineDigest(text);
-      const id: IdRecordLine = [record.decision_id, index, line, low, high];
-      writer.add(idHash, 'ids', JSON.stringify(id));
+      writer.add(idHash, 'ids', idRecordText(record.decision_id, index, line, low, high));
     }
     const learnerHash = keyHash(record.user_id);
     if (!inShard(learnerHash, shard)) return;
-    const kept: DecisionRecordLine = [
+    const head = decisionRecordHead(
       record.decision_id,
       record.user_id,
       day,
       groupOf(record.assignment),
       index,
       line,
-      record.policy_version.split('/')[1],
-    ];
-    const added = extra?.(record, day);
-    const json = JSON.stringify(kept);
-    writer.add(
-      learnerHash,
-      'decisions',
-      added === undefined ? json : `${json.slice(0, -1)},${added}]`,
+      configHashOf(record.policy_version),
     );
+    const added = extra?.(record, day);
+    writer.add(learnerHash, 'decisions', added === undefined ? `${head}]` : `${head},${added}]`);
   }
+}
+
+/*
+ * The records' texts are what JSON.stringify gives for their arrays (the tests hold them to it),
+ * written out directly: an array per record, then a copy of its text to add the extra, cost more
+ * than the rest of the record's handling.
+ */
+
+/** An IdRecordLine's text. */
+export function idRecordText(
+  id: string,
+  unit: number,
+  line: number,
+  low: number,
+  high: number,
+): string {
+  return `[${JSON.stringify(id)},${unit},${line},${low},${high}]`;
+}
+
+/** A DecisionRecordLine's text up to its extra: the caller adds `,extra]` or `]`. */
+export function decisionRecordHead(
+  id: string,
+  userId: string,
+  day: CalendarDay,
+  group: string,
+  unit: number,
+  line: number,
+  configHash: string,
+): string {
+  return `[${JSON.stringify(id)},${JSON.stringify(userId)},${day},${JSON.stringify(group)},${unit},${line},${JSON.stringify(configHash)}`;
+}
+
+/** The config hash of a policy_version (`<model set>/<config hash>[/<variant>]`, checked). */
+function configHashOf(policyVersion: string): string {
+  const start = policyVersion.indexOf('/') + 1;
+  const end = policyVersion.indexOf('/', start);
+  return end < 0 ? policyVersion.slice(start) : policyVersion.slice(start, end);
 }

@@ -193,7 +193,7 @@ function checkIds(
   // Each id's first line, by number: its place and digest in columns, not an object per id.
   const firsts = new Map<string, number>();
   const places: LinePlace[] = [];
-  const digests = new GrowingArray((length) => new Uint32Array(length));
+  const digests = new GrowingArray((length) => new Int32Array(length));
   decisions.forEachPlaced<IdRecordLine>(partition, 'ids', (record, place) => {
     const [id, , , low, high] = record;
     const first = firsts.get(id);
