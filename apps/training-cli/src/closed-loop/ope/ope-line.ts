@@ -204,7 +204,7 @@ export type WeighedJson = [
   cells: number[],
   candidateWeight: number,
   baselineWeight: number,
-  /** The policies at the decision (policyKey): the tally works out their cell probabilities. */
+  /** The policies at the decision (policyKeyOf): the tally works out their cell probabilities. */
   loggingPolicy: string,
   candidatePolicy: string,
   baselinePolicy: string,
@@ -214,12 +214,25 @@ export type WeighedJson = [
 ];
 
 /**
- * A slate policy as a record names it: its ranked types, slots and ε. A decision's record names
- * its policies rather than listing their cell probabilities (up to 36 numbers each), which the
- * tally works out once per pair of policies it meets (CellProbabilities).
+ * A slate policy as a record names it: its ranked types (joined by commas, as `ranked`), slots
+ * and ε. A decision's record names its policies rather than listing their cell probabilities (up
+ * to 36 numbers each), which the tally works out once per pair of policies it meets
+ * (CellProbabilities).
  */
-export function policyKey({ ranked, slots, epsilon }: SlatePolicy): string {
-  return `${ranked.join(',')}/${slots}/${epsilon}`;
+function policyKeyOf(ranked: string, { slots, epsilon }: SlatePolicy): string {
+  return `${ranked}/${slots}/${epsilonText(epsilon)}`;
+}
+
+/** The last ε printed: policies have one ε or a few, and printing a double costs. */
+let lastEpsilon = Number.NaN;
+let lastEpsilonText = '';
+
+function epsilonText(epsilon: number): string {
+  if (epsilon !== lastEpsilon) {
+    lastEpsilon = epsilon;
+    lastEpsilonText = String(epsilon);
+  }
+  return lastEpsilonText;
 }
 
 function policyOfKey(key: string): SlatePolicy {
@@ -259,19 +272,47 @@ export class CellProbabilities {
   }
 }
 
+function sameTypes(a: readonly NudgeType[], b: readonly NudgeType[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * A weighed decision as JSON text (a WeighedJson): the features as their doubles' bytes in
  * base64, exact and a third of their decimal length; numbers as doubles print, which read back
- * to the same doubles.
+ * to the same doubles. The candidate and the baseline mostly rank as the logging policy does (or
+ * are it), and then reuse its ranked types' text.
  */
 export function weighedText(decision: WeighedDecision): string {
   const { features, logging, candidate, baseline, support } = decision;
   const bytes = Buffer.from(features.buffer, features.byteOffset, features.byteLength);
-  return `["${bytes.toString('base64')}",${JSON.stringify(decision.cells)},${candidate.weight},${baseline.weight},${JSON.stringify(policyKey(logging))},${JSON.stringify(policyKey(candidate.policy))},${JSON.stringify(policyKey(baseline.policy))},${decision.historyMatters ? 1 : 0},${JSON.stringify(support.candidate ?? null)},${JSON.stringify(support.baseline ?? null)}]`;
+  const loggingRanked = logging.ranked.join(',');
+  const loggingKey = JSON.stringify(policyKeyOf(loggingRanked, logging));
+  const keyOf = (policy: SlatePolicy): string =>
+    policy === logging
+      ? loggingKey
+      : JSON.stringify(
+          policyKeyOf(
+            sameTypes(policy.ranked, logging.ranked) ? loggingRanked : policy.ranked.join(','),
+            policy,
+          ),
+        );
+  return `["${bytes.toString('base64')}",${JSON.stringify(decision.cells)},${candidate.weight},${baseline.weight},${loggingKey},${keyOf(candidate.policy)},${keyOf(baseline.policy)},${decision.historyMatters ? 1 : 0},${JSON.stringify(support.candidate ?? null)},${JSON.stringify(support.baseline ?? null)}]`;
 }
 
-/** The features of a WeighedJson, into `into` (as long as the features). */
-export function readFeatures(base64: string, into: Float64Array): void {
-  const bytes = Buffer.from(base64, 'base64');
-  for (let i = 0; i < into.length; i++) into[i] = bytes.readDoubleLE(8 * i);
+/**
+ * Reads the features of WeighedJson records into `into` (as long as the features): each record's
+ * base64 is decoded straight into its memory, with no buffer made per record. The bytes are the
+ * doubles as weighedText wrote them, on this machine.
+ */
+export function featureReader(into: Float64Array): (base64: string) => void {
+  const bytes = Buffer.from(into.buffer, into.byteOffset, into.byteLength);
+  return (base64) => {
+    const length = Buffer.byteLength(base64, 'base64');
+    if (length !== bytes.length) {
+      throw new Error(`a record's features are ${length} bytes, not ${bytes.length}`);
+    }
+    bytes.write(base64, 'base64');
+  };
 }

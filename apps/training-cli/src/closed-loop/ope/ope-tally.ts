@@ -4,7 +4,7 @@ import { GrowingArray } from '../../cli/growing-array';
 import { CopyCount, isBefore } from '../uplift/uplift-tally';
 import { actedWithin } from '../uplift/uplift';
 import { joinPartition, PartitionJoin } from '../uplift/partition-tally';
-import { CellProbabilities, readFeatures, WeighedJson } from './ope-line';
+import { CellProbabilities, featureReader, WeighedJson } from './ope-line';
 import {
   addRewardRow,
   addRewardSums,
@@ -36,7 +36,12 @@ export const BUCKET_DECISIONS = 0;
 export const CANDIDATE_SUMS = 1;
 export const BASELINE_SUMS = 3;
 export const V_CANDIDATE = 5;
-const WIDTH = designWidth(FEATURE_COUNT);
+/**
+ * FEATURE_COUNT as a constant of this module: read through the library's index it is a getter,
+ * called on every pass of the per-decision loops below.
+ */
+const FEATURES = FEATURE_COUNT;
+const WIDTH = designWidth(FEATURES);
 export const V_BASELINE = V_CANDIDATE + WIDTH;
 export const BUCKET_COLUMNS = V_BASELINE + WIDTH;
 
@@ -86,7 +91,7 @@ export function emptyCounts(folds: number): OpeCounts {
     historyDependent: 0,
     weights: { sum: 0, squares: 0, largest: 0, clipped: 0 },
     support: emptySupport(),
-    reward: emptyRewardSums(FEATURE_COUNT, folds),
+    reward: emptyRewardSums(FEATURES, folds),
   };
 }
 
@@ -150,7 +155,7 @@ export interface OpePartitionJob extends PartitionJoin {
 class PendingDecisions {
   readonly learner = new GrowingArray((length) => new Int32Array(length));
   readonly day = new GrowingArray((length) => new Int32Array(length));
-  /** FEATURE_COUNT a decision. */
+  /** FEATURES a decision. */
   readonly features = new GrowingArray((length) => new Float64Array(length));
   /** The design columns of each decision's slate cells, from cellsStart[i] to cellsStart[i + 1]. */
   readonly cellColumns = new GrowingArray((length) => new Int32Array(length));
@@ -162,7 +167,8 @@ class PendingDecisions {
   readonly baselinePolicy = new GrowingArray((length) => new Int32Array(length));
   readonly marginals: (readonly number[])[] = [];
   private readonly marginalsNumber = new Map<readonly number[], number>();
-  private readonly featureScratch = new Float64Array(FEATURE_COUNT);
+  private readonly featureScratch = new Float64Array(FEATURES);
+  private readonly readFeatures = featureReader(this.featureScratch);
 
   constructor() {
     this.cellsStart.push(0);
@@ -183,10 +189,10 @@ class PendingDecisions {
       weighed;
     this.learner.push(learner);
     this.day.push(day);
-    readFeatures(features, this.featureScratch);
+    this.readFeatures(features);
     this.features.pushAll(this.featureScratch);
     for (const cell of cells) {
-      const column = cellColumn(cell, FEATURE_COUNT);
+      const column = cellColumn(cell, FEATURES);
       if (column >= 0) this.cellColumns.push(column);
     }
     this.cellsStart.push(this.cellColumns.length);
@@ -238,9 +244,9 @@ function addPolicy(
   row[sums + 1] += w * reward;
   // z − w·x: z and x share the intercept and the features; z has the policy's cells.
   for (let k = 0; k < columns.count; k++) row[v + columns.at[k]] -= w * x[columns.at[k]];
-  for (let i = 0; i <= FEATURE_COUNT; i++) row[v + i] += x[i];
+  for (let i = 0; i <= FEATURES; i++) row[v + i] += x[i];
   for (let i = 0; i < marginals.length; i += 2) {
-    const column = cellColumn(marginals[i], FEATURE_COUNT);
+    const column = cellColumn(marginals[i], FEATURES);
     if (column >= 0) row[v + column] += marginals[i + 1];
   }
 }
@@ -268,8 +274,8 @@ function addDecision(
 ): void {
   x.fill(0);
   x[0] = 1;
-  for (let f = 0; f < FEATURE_COUNT; f++) x[1 + f] = pending.features.at(i * FEATURE_COUNT + f);
-  columns.count = 1 + FEATURE_COUNT;
+  for (let f = 0; f < FEATURES; f++) x[1 + f] = pending.features.at(i * FEATURES + f);
+  columns.count = 1 + FEATURES;
   for (let c = pending.cellsStart.at(i); c < pending.cellsStart.at(i + 1); c++) {
     const column = pending.cellColumns.at(c);
     x[column] = 1;
