@@ -51,14 +51,25 @@ function daysFromCivil(year: number, month: number, day: number): CalendarDay {
 /**
  * Parses `YYYY-MM-DD` into a day number, or null when the shape is wrong or the date does not
  * exist (`2025-02-30`, `2023-02-29`): Date.UTC would roll those over instead. Plain arithmetic,
- * because every request parses several dates.
+ * each digit read once, because every request parses several dates (a decision log line a dozen).
  */
 export function parseCalendarDate(value: string): CalendarDay | null {
-  if (!looksLikeIsoDate(value)) return null;
-  const year =
-    digitAt(value, 0) * 1000 + digitAt(value, 1) * 100 + digitAt(value, 2) * 10 + digitAt(value, 3);
-  const month = digitAt(value, 5) * 10 + digitAt(value, 6);
-  const day = digitAt(value, 8) * 10 + digitAt(value, 9);
+  if (value.length !== 10 || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH) {
+    return null;
+  }
+  const y0 = digitAt(value, 0);
+  const y1 = digitAt(value, 1);
+  const y2 = digitAt(value, 2);
+  const y3 = digitAt(value, 3);
+  const m0 = digitAt(value, 5);
+  const m1 = digitAt(value, 6);
+  const d0 = digitAt(value, 8);
+  const d1 = digitAt(value, 9);
+  // digitAt gives −1 for a character that is not a digit: the OR is negative when any is.
+  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return null;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = m0 * 10 + m1;
+  const day = d0 * 10 + d1;
   if (month < 1 || month > 12 || day < 1) return null;
   const monthLength = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
   if (day > monthLength) return null;
