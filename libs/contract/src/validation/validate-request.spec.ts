@@ -169,6 +169,26 @@ describe(validateAnalyzeRequest.name, () => {
     expect(errorsOf(withField(path, value))).toEqual([message]);
   });
 
+  it('counts event names in characters: 128 emoji pass, 129 do not, whatever their units', () => {
+    const emoji = (count: number) => '\u{1F4A1}'.repeat(count);
+    expect(
+      errorsOf(withField('peer_snapshot.batch_event_attendance', { [emoji(128)]: 1 })),
+    ).toEqual([]);
+    expect(
+      errorsOf(withField('peer_snapshot.batch_event_attendance', { [emoji(129)]: 1 })),
+    ).toEqual([
+      'peer_snapshot.batch_event_attendance must have event names of 1 to 128 characters',
+    ]);
+    expect(
+      errorsOf(withField('peer_snapshot.batch_event_attendance', { ['x'.repeat(129)]: 1 })),
+    ).toEqual([
+      'peer_snapshot.batch_event_attendance must have event names of 1 to 128 characters',
+    ]);
+    expect(errorsOf(withField('peer_snapshot.batch_event_attendance', { '\uFE0F': 1 }))).toEqual(
+      [],
+    );
+  });
+
   it('refuses more than 200 events', () => {
     const attendance = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`e${i}`, 1]));
     expect(errorsOf(withField('peer_snapshot.batch_event_attendance', attendance))).toEqual([

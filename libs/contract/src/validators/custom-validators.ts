@@ -95,14 +95,14 @@ function attendanceProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return 'must be an object mapping event names to attendee counts';
   }
-  const entries = Object.entries(value);
-  if (entries.length > REQUEST_LIMITS.events) {
+  // Names, not entries: no pair per event on every request.
+  const events = Object.keys(value);
+  if (events.length > REQUEST_LIMITS.events) {
     return `must have at most ${REQUEST_LIMITS.events} events`;
   }
-  for (const [event, peers] of entries) {
-    // Counted in characters as @Length/@MaxLength count them (an emoji is one, not two UTF-16
-    // units), so a name valid in buddies_attending_events is valid here too.
-    if (!length(event, 1, REQUEST_LIMITS.eventNameLength)) {
+  for (const event of events) {
+    const peers = (value as Record<string, unknown>)[event];
+    if (!isDisplayName(event)) {
       return `must have event names of 1 to ${REQUEST_LIMITS.eventNameLength} characters`;
     }
     if (RESERVED_KEYS.has(event)) return `must not use the reserved event name "${event}"`;
@@ -114,9 +114,17 @@ function attendanceProblem(value: unknown): string | null {
   return null;
 }
 
-/** Whether `name` is a display name: 1 to eventNameLength characters, counted as @Length does. */
+/**
+ * Whether `name` is a display name: 1 to eventNameLength characters, counted as @Length does (an
+ * emoji is one character, not two UTF-16 units), so a name valid in buddies_attending_events is
+ * valid as a batch_event_attendance key too. That count never exceeds the UTF-16 length and is
+ * at least 1 for any name that is not empty, so only a name longer in units than the bound needs
+ * it.
+ */
 function isDisplayName(name: unknown): name is string {
-  return typeof name === 'string' && length(name, 1, REQUEST_LIMITS.eventNameLength);
+  if (typeof name !== 'string') return false;
+  if (name.length <= REQUEST_LIMITS.eventNameLength) return name.length > 0;
+  return length(name, 1, REQUEST_LIMITS.eventNameLength);
 }
 
 /** What is wrong with one event's name: a display name, or one per locale tag. */
