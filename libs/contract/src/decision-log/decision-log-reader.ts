@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DecisionLogError } from './decision-log-error';
@@ -30,15 +31,53 @@ export function isGzipped(path: string): boolean {
 /** Bytes read from a plain file at a time: a line is decoded from them where it ends. */
 const CHUNK_BYTES = 256 * 1024;
 
-/** The file's bytes as a stream: gunzipped while read when its name ends in `.gz`. */
-function bytesOf(path: string, range?: ByteRange): Readable {
-  // createReadStream's end is inclusive.
+/**
+ * A file's bytes in chunks, which the reader must not keep past its next pull: a plain file's are
+ * read into two buffers in turn (the next chunk read while the reader splits this one), so a log
+ * of gigabytes is read without a fresh buffer, and its pages, every 256 KB; a `.gz` file is
+ * gunzipped while read.
+ */
+function bytesOf(path: string, range?: ByteRange): AsyncGenerator<Buffer> | Readable {
+  if (!isGzipped(path)) return plainBytes(path, range);
+  // pipeline hands a read error of the file on to the gunzip stream, where the reader hears it.
   const file = createReadStream(path, {
     highWaterMark: CHUNK_BYTES,
+    // createReadStream's end is inclusive.
     ...(range && { start: range.start, end: range.end - 1 }),
   });
-  // pipeline hands a read error of the file on to the gunzip stream, where the reader hears it.
-  return isGzipped(path) ? pipeline(file, createGunzip(), () => undefined) : file;
+  return pipeline(file, createGunzip(), () => undefined);
+}
+
+async function* plainBytes(path: string, range?: ByteRange): AsyncGenerator<Buffer> {
+  const file = await open(path, 'r');
+  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+  let position = range?.start ?? 0;
+  const end = range?.end ?? Number.POSITIVE_INFINITY;
+  // One read at a time, each from where the last ended: a short read loses nothing.
+  const readInto = async (buffer: Buffer): Promise<number> => {
+    const length = Math.min(buffer.length, end - position);
+    if (length <= 0) return 0;
+    const { bytesRead } = await file.read(buffer, 0, length, position);
+    position += bytesRead;
+    return bytesRead;
+  };
+  let turn = 0;
+  let next: Promise<number> | undefined = readInto(buffers[turn]);
+  try {
+    for (;;) {
+      const bytes = await next;
+      next = undefined;
+      if (bytes === 0) return;
+      const chunk = buffers[turn].subarray(0, bytes);
+      turn ^= 1;
+      next = readInto(buffers[turn]);
+      yield chunk;
+    }
+  } finally {
+    // A reader that stops early leaves a read in flight: it ends before the file closes.
+    await next?.catch(() => undefined);
+    await file.close();
+  }
 }
 
 const NEWLINE = 0x0a;
@@ -100,13 +139,15 @@ export async function forEachLine(
         at = newline + 1;
         newline = chunk.indexOf(NEWLINE, at);
       }
-      if (at < chunk.length) carried.push(chunk.subarray(at));
+      // A copy: the chunk's buffer is read into again.
+      if (at < chunk.length) carried.push(Buffer.from(chunk.subarray(at)));
     }
     if (carried.length > 0) visitSegment(Buffer.concat(carried).toString('utf8'), take);
   } catch (error) {
     throw isZlibError(error) ? gzipProblem(path, line, error) : error;
   } finally {
-    input.destroy();
+    if (input instanceof Readable) input.destroy();
+    else await input.return(undefined);
   }
   return line;
 }
