@@ -1,9 +1,16 @@
-import { forEachLogLine, lineName, parseOutcomeLine } from '@app/contract/decision-log';
+import {
+  DecisionLogError,
+  Dated,
+  forEachLine,
+  lineName,
+  OutcomeRecord,
+  parseOutcomeLine,
+} from '@app/contract/decision-log';
 import { CalendarDay } from '@app/learner';
 import { inShard, keyHash, PartitionLayout, PartitionWriter } from '../../cli/learner-partitions';
 import { LogFiles } from '../../cli/log-file';
 import { Shard } from '../../cli/shard-option';
-import { OutcomeRecordLine, OUTCOMES_WRITER } from './partition-tally';
+import { OUTCOMES_WRITER } from './partition-tally';
 
 /** What reading the outcomes log gave. */
 export interface OutcomePass {
@@ -23,23 +30,50 @@ export async function passOutcomes(
   shard: Shard,
   layout: PartitionLayout,
 ): Promise<OutcomePass> {
-  const fileIndex = new Map(log.files.map((file, i) => [file, i]));
   const writer = new PartitionWriter(layout, OUTCOMES_WRITER);
   let firstDay: CalendarDay | undefined;
-  const lines = await forEachLogLine(log.files, (text, at) => {
-    const { record, day } = parseOutcomeLine(text, lineName(at));
-    if (firstDay === undefined || day < firstDay) firstDay = day;
-    const hash = keyHash(record.user_id);
-    if (!inShard(hash, shard)) return;
-    const kept: OutcomeRecordLine = [
-      record.user_id,
-      day,
-      record.decision_id ?? null,
-      fileIndex.get(at.file)!,
-      at.line,
-    ];
-    writer.add(hash, 'outcomes', JSON.stringify(kept));
-  }).finally(() => writer.close());
+  let lines = 0;
+  try {
+    for (const [index, file] of log.files.entries()) {
+      lines += await forEachLine(file, (text, line) => {
+        const { record, day } = parsedOutcome(text, file, line);
+        if (firstDay === undefined || day < firstDay) firstDay = day;
+        const hash = keyHash(record.user_id);
+        if (!inShard(hash, shard)) return;
+        writer.add(
+          hash,
+          'outcomes',
+          outcomeRecordText(record.user_id, day, record.decision_id ?? null, index, line),
+        );
+      });
+    }
+  } finally {
+    writer.close();
+  }
   writer.finish();
   return { lines, firstDay };
+}
+
+/**
+ * An outcome line parsed and checked; a bad one is parsed again to name its line: the name is
+ * only made for the line that needs it, not for each of the log's.
+ */
+function parsedOutcome(text: string, file: string, line: number): Dated<OutcomeRecord> {
+  try {
+    return parseOutcomeLine(text, '');
+  } catch (error) {
+    if (!(error instanceof DecisionLogError)) throw error;
+    return parseOutcomeLine(text, lineName({ file, line }));
+  }
+}
+
+/** An OutcomeRecordLine's text, as JSON.stringify gives it for the array, written out directly. */
+export function outcomeRecordText(
+  userId: string,
+  day: CalendarDay,
+  decisionId: string | null,
+  file: number,
+  line: number,
+): string {
+  return `[${JSON.stringify(userId)},${day},${decisionId === null ? 'null' : JSON.stringify(decisionId)},${file},${line}]`;
 }

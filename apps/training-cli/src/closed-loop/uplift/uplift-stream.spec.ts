@@ -4,6 +4,7 @@ import {
   loggedDecision,
   loggedOutcome,
 } from '@app/contract/testing';
+import { OUTCOME_ACTIONS } from '@app/contract/decision-log';
 import { parseCalendarDate } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
 import { oneFileLog } from '../../cli/log-file';
@@ -215,6 +216,18 @@ describe(tallyUplift.name, () => {
     );
     await expect(tally(path, anyOutcome)).rejects.toThrow(
       new CliUsageError(`${path} line 2: as_of: must be a YYYY-MM-DD date`),
+    );
+  });
+
+  it('names a bad outcome by its file and line, in a log of several files', async () => {
+    const decisions = await log(loggedDecision('d1', 'ana', '2025-06-01'));
+    const first = await log(loggedOutcome('ana', '2025-06-02'));
+    const second = await log(loggedOutcome('ana', '2025-06-03'), {
+      ...loggedOutcome('ana', '2025-06-04'),
+      action: 'jump',
+    });
+    await expect(tally(decisions, filesLog(first, second))).rejects.toThrow(
+      `${second} line 2: action: must be one of ${OUTCOME_ACTIONS.join(', ')}`,
     );
   });
 
