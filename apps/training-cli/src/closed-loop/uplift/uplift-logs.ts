@@ -23,8 +23,8 @@ export interface SkippedCopies {
 
 /**
  * A line's digest: the 64-bit xxHash (XXH64) of its text's UTF-8, as two signed 32-bit words:
- * small integers to V8, which prints and parses them several times faster than numbers past 2³⁰
- * (a partition record holds both).
+ * small integers to Node's V8, which prints and parses them several times faster than the
+ * unsigned words of 2³¹ and above, which it keeps as doubles (a partition record holds both).
  */
 type LineDigest = readonly [number, number];
 
