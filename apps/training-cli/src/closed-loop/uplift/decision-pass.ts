@@ -8,15 +8,12 @@ import { groupOf } from './group-of';
 import { ThreadFault } from './thread-fault';
 import { lineDigest, loadLineDigest } from './uplift-logs';
 
-/** A decision as its learner's partition keeps it; its line is the unit's and the unit's line. */
+/**
+ * A decision as its learner's partition keeps it (decisionRecordHead's fields, which write it);
+ * its line is the unit's and the unit's line.
+ */
 export type DecisionRecordLine = [
-  decisionId: string,
-  userId: string,
-  day: CalendarDay,
-  group: string,
-  unit: number,
-  line: number,
-  configHash: string,
+  ...Parameters<typeof decisionRecordHead>,
   /** What a command adds (DecisionExtra); absent when it adds nothing. */
   extra?: unknown,
 ];
@@ -28,14 +25,8 @@ export type DecisionRecordLine = [
  */
 export type DecisionExtra = (record: DecisionRecord, day: CalendarDay) => string | undefined;
 
-/** A decision's id as its own partition keeps it, with its line's digest. */
-export type IdRecordLine = [
-  decisionId: string,
-  unit: number,
-  line: number,
-  digestLow: number,
-  digestHigh: number,
-];
+/** A decision's id as its own partition keeps it, with its line's digest (idRecordText's fields). */
+export type IdRecordLine = Parameters<typeof idRecordText>;
 
 /** What reading a unit of the decisions log gave; a refusal is a unit that could not be read. */
 export interface UnitResult extends ThreadFault {
@@ -117,18 +108,18 @@ export async function passDecisionUnit(
 
 /** An IdRecordLine's text. */
 export function idRecordText(
-  id: string,
+  decisionId: string,
   unit: number,
   line: number,
-  low: number,
-  high: number,
+  digestLow: number,
+  digestHigh: number,
 ): string {
-  return `[${JSON.stringify(id)},${unit},${line},${low},${high}]`;
+  return `[${JSON.stringify(decisionId)},${unit},${line},${digestLow},${digestHigh}]`;
 }
 
 /** A DecisionRecordLine's text up to its extra: the caller adds `,extra]` or `]`. */
 export function decisionRecordHead(
-  id: string,
+  decisionId: string,
   userId: string,
   day: CalendarDay,
   group: string,
@@ -136,7 +127,7 @@ export function decisionRecordHead(
   line: number,
   configHash: string,
 ): string {
-  return `[${JSON.stringify(id)},${JSON.stringify(userId)},${day},${JSON.stringify(group)},${unit},${line},${JSON.stringify(configHash)}`;
+  return `[${JSON.stringify(decisionId)},${JSON.stringify(userId)},${day},${JSON.stringify(group)},${unit},${line},${JSON.stringify(configHash)}`;
 }
 
 /** The config hash of a policy_version (`<model set>/<config hash>[/<variant>]`, checked). */

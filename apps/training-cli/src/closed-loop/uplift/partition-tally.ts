@@ -8,6 +8,7 @@ import { LogUnit, UnitPlaces } from '../../cli/log-units';
 import { addLearner } from './arm-moments';
 import { preRate } from './cuped';
 import { DecisionRecordLine, IdRecordLine } from './decision-pass';
+import type { outcomeRecordText } from './outcome-pass';
 import { actedWithin } from './uplift';
 import {
   CopyCount,
@@ -56,14 +57,11 @@ export interface PartitionJob extends PartitionJoin {
   readonly configHashes: Readonly<Record<string, string>>;
 }
 
-/** An outcome as its partition keeps it: null for an outcome that names no decision. */
-export type OutcomeRecordLine = [
-  userId: string,
-  day: CalendarDay,
-  decisionId: string | null,
-  file: number,
-  line: number,
-];
+/**
+ * An outcome as its partition keeps it (outcomeRecordText's fields, which write it): null for an
+ * outcome that names no decision.
+ */
+export type OutcomeRecordLine = Parameters<typeof outcomeRecordText>;
 
 function placeName(log: LogFiles, place: LinePlace): string {
   return lineIn(log, placeLine(log, place));
