@@ -13,6 +13,7 @@ import {
   OpePartitionJob,
   OpePartitionTally,
   OpeTally,
+  opeTallyBuffers,
   tallyOpePartition,
 } from './ope-tally';
 import { BUCKETS } from './reward-model';
@@ -71,6 +72,7 @@ function opeCommand(
     threadData: portable,
     extra,
     tally: tallyOpePartition,
+    buffers: opeTallyBuffers,
     refuse: (text, where) => {
       const { record, day } = parseDecisionLine(text, where);
       if (record.assignment.holdout) return;

@@ -320,7 +320,11 @@ function addDecision(
  * action within `rewardDays` of its day (docs/closed-loop.md "What a decision earns"), and its
  * terms added to its learner's bucket.
  */
-export function tallyOpePartition(job: OpePartitionJob, partition: number): OpePartitionTally {
+export function tallyOpePartition(
+  job: OpePartitionJob,
+  partition: number,
+  spare?: ArrayBuffer,
+): OpePartitionTally {
   const counts = emptyCounts(job.folds);
   const pending = pendingDecisions;
   pending.clear();
@@ -354,7 +358,25 @@ export function tallyOpePartition(job: OpePartitionJob, partition: number): OpeP
     }
   });
   const buckets = Int32Array.from([...rows.keys()].sort((a, b) => a - b));
-  const sums = new Float64Array(buckets.length * BUCKET_COLUMNS);
+  const sums = sumsBuffer(buckets.length * BUCKET_COLUMNS, spare);
   buckets.forEach((bucket, i) => sums.set(rows.get(bucket)!, i * BUCKET_COLUMNS));
   return { counts, buckets, sums };
 }
+
+/**
+ * `length` doubles, in `spare` if it has room, or else in a buffer with room for half as many
+ * again: partitions are about the same size, so the buffers given back soon fit them all.
+ */
+export function sumsBuffer(length: number, spare: ArrayBuffer | undefined): Float64Array {
+  const bytes = length * Float64Array.BYTES_PER_ELEMENT;
+  const buffer =
+    spare !== undefined && spare.byteLength >= bytes
+      ? spare
+      : new ArrayBuffer(Math.ceil(1.5 * bytes));
+  return new Float64Array(buffer, 0, length);
+}
+
+/** The buffer of a partition's tally that moves between threads (TallyBuffers). */
+export const opeTallyBuffers = (tally: OpePartitionTally): ArrayBuffer[] => [
+  tally.sums.buffer as ArrayBuffer,
+];
