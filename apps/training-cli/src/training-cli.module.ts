@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CheckCatalogsCommand } from './checks/catalogs/check-catalogs.command';
 import { CheckConfigCommand } from './checks/config/check-config.command';
+import { BootHeap } from './cli/boot-heap';
 import { CliName } from './cli/cli-name';
 import { ProgressService } from './cli/progress.service';
 import { CyclesCommand } from './closed-loop/cycles/cycles.command';
@@ -37,6 +38,7 @@ import { ScoreService } from './score/score.service';
  */
 @Module({
   providers: [
+    BootHeap,
     CliName,
     ProgressService,
     SimulationService,
