@@ -1,5 +1,5 @@
-// First: it holds the young generation while the rest loads.
-import './cli/boot-heap';
+import { holdYoungGeneration } from './cli/boot-heap';
+holdYoungGeneration();
 import { CommandFactory } from 'nest-commander';
 import { CLI_RUN_OPTIONS } from './cli/cli-run-options';
 import { TrainingCliModule } from './training-cli.module';

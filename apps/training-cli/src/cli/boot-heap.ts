@@ -2,20 +2,22 @@ import type { OnApplicationBootstrap } from '@nestjs/common';
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * The main thread's young generation, kept at its starting size while the CLI boots: main.ts
- * imports this module before any other. Loading Nest, the commands and their libraries makes
+ * Holds the main thread's young generation at its starting size while the CLI boots: main.ts
+ * calls it before it loads anything else. Loading Nest, the commands and their libraries makes
  * some 50 MB that nearly all lives on, and V8 meets such survival by growing the young
  * generation to its largest, 32 MB. `ope` then held those 32 MB, unused, beside its threads'
  * heaps until V8's memory reducer ran some 17 s into the run: they were 30 MB of its peak. A boot
  * whose young generation does not grow takes no longer that shows (docs/closed-loop.md).
  */
-setFlagsFromString('--semi-space-growth-factor=1');
+export function holdYoungGeneration(): void {
+  setFlagsFromString('--semi-space-growth-factor=1');
+}
 
 /**
  * Once the CLI has booted, the young generation grows as V8 sees fit again, by V8's default
  * factor (2): a command that allocates much on the main thread, such as `train`, needs that.
  * It has no dependencies, so it needs no `@Injectable()`; importing only the hook's type keeps
- * Nest from loading before the flag is set.
+ * this module from loading Nest before main.ts holds the young generation.
  */
 export class BootHeap implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
