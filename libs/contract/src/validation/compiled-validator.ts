@@ -1,5 +1,6 @@
 import {
   getMetadataStorage,
+  IS_OPTIONAL,
   ValidationArguments,
   ValidationTypes,
   ValidatorConstraintInterface,
@@ -26,7 +27,11 @@ type PropertyCheck = (value: unknown, object: object) => string | undefined;
 
 interface PropertyPlan {
   readonly name: string;
-  /** IsOptional and the like: when one says no, nothing else runs for the property. */
+  /**
+   * IsOptional (written out by compileBuilder) and the like: when one says no, nothing else runs
+   * for the property.
+   */
+  readonly optional: boolean;
   readonly conditions: readonly ((object: object, value: unknown) => boolean)[];
   readonly check: PropertyCheck;
   readonly nested: DtoClass | undefined;
@@ -155,10 +160,12 @@ function planOf(cls: DtoClass): readonly PropertyPlan[] {
     if (hasNested && type === Array && items === undefined) {
       throw new Error(`${name}: an array of DTOs needs ValidateNestedEach to name its entry class`);
     }
+    const conditional = own.filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION);
     return {
       name,
-      conditions: own
-        .filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION)
+      optional: conditional.some((m) => m.name === IS_OPTIONAL),
+      conditions: conditional
+        .filter((m) => m.name !== IS_OPTIONAL)
         .map((m) => m.constraints[0] as (object: object, value: unknown) => boolean),
       check: compileCheck([
         ...checksOf(
@@ -204,6 +211,16 @@ function resolving(cls: DtoClass, nested: Builder[], at: number): Builder {
 }
 
 /**
+ * The source of joinPath(path, property) for a property known when compiling: the test of its
+ * name is made once, not on every object built.
+ */
+function childPathSource(property: string): string {
+  // What joinPath appends to a parent for the name: `.name`, or `[name]` for an index.
+  const suffix = joinPath('.', property).slice(1);
+  return `(path === '' ? ${JSON.stringify(property)} : path + ${JSON.stringify(suffix)})`;
+}
+
+/**
  * One function per DTO class that builds and validates its instance, with every property written
  * out: a property read or written by its name in the source is a fast, monomorphic access, where
  * a loop over the plan read and wrote each by a name held in a variable (a megamorphic access,
@@ -216,29 +233,37 @@ function compileBuilder(cls: DtoClass, plan: readonly PropertyPlan[]): Builder {
   const nested: Builder[] = [];
   const body = plan.map((property, k) => {
     const name = JSON.stringify(property.name);
-    const held = property.conditions.map((condition) => {
-      conditions.push(condition);
-      return `conditions[${conditions.length - 1}](instance, v)`;
-    });
+    const child = childPathSource(property.name);
+    // IsOptional's condition reads the instance's property by a name held in a variable; written
+    // out here, it reads it by name.
+    const optional = property.optional
+      ? [`instance[${name}] !== null && instance[${name}] !== undefined`]
+      : [];
+    const held = optional.concat(
+      property.conditions.map((condition) => {
+        conditions.push(condition);
+        return `conditions[${conditions.length - 1}](instance, v)`;
+      }),
+    );
     let after = '';
     if (property.nested !== undefined) {
       const at = nested.push(resolving(property.nested, nested, nested.length)) - 1;
       after = `else if (v !== undefined) {
-        const path${k} = joinPath(path, ${name});
+        const path${k} = ${child};
         if (isPlainRecord(v)) instance[${name}] = nested[${at}](v, errors, path${k});
         else errors.push(fieldError(path${k}, 'must be an object'));
       }`;
     } else if (property.items !== undefined) {
       const at = nested.push(resolving(property.items, nested, nested.length)) - 1;
       after = `else if (Array.isArray(v)) {
-        instance[${name}] = buildEntries(nested[${at}], v, errors, joinPath(path, ${name}));
+        instance[${name}] = buildEntries(nested[${at}], v, errors, ${child});
       }`;
     }
     return `v = hasOwn(plain, ${name}) ? plain[${name}] : undefined;
     if (v !== undefined) instance[${name}] = v;
     if (${held.length === 0 ? 'true' : held.join(' && ')}) {
       const problem = plan[${k}].check(v, instance);
-      if (problem !== undefined) errors.push(fieldError(joinPath(path, ${name}), problem));
+      if (problem !== undefined) errors.push(fieldError(${child}, problem));
       ${after}
     }`;
   });
@@ -249,7 +274,7 @@ function compileBuilder(cls: DtoClass, plan: readonly PropertyPlan[]): Builder {
     'conditions',
     'nested',
     'helpers',
-    `const { hasOwn, isPlainRecord, fieldError, joinPath, buildEntries } = helpers;
+    `const { hasOwn, isPlainRecord, fieldError, buildEntries } = helpers;
     return function (plain, errors, path) {
       const instance = new Cls();
       let v;
@@ -267,7 +292,6 @@ function compileBuilder(cls: DtoClass, plan: readonly PropertyPlan[]): Builder {
     hasOwn: (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key),
     isPlainRecord,
     fieldError,
-    joinPath,
     buildEntries,
   });
 }
@@ -301,7 +325,8 @@ function buildEntries(
   path: string,
 ): unknown[] {
   return entries.map((entry, i) => {
-    const entryPath = joinPath(path, String(i));
+    // joinPath(path, String(i)), without testing that an index is one.
+    const entryPath = path === '' ? String(i) : `${path}[${i}]`;
     if (isPlainRecord(entry)) return build(entry, errors, entryPath);
     errors.push(fieldError(entryPath, 'must be an object'));
     return entry;
