@@ -1,4 +1,4 @@
-import { holdYoungGeneration } from './cli/boot-heap';
+import { holdYoungGeneration } from './cli/v8-heap';
 holdYoungGeneration();
 import { CommandFactory } from 'nest-commander';
 import { CLI_RUN_OPTIONS } from './cli/cli-run-options';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CheckCatalogsCommand } from './checks/catalogs/check-catalogs.command';
 import { CheckConfigCommand } from './checks/config/check-config.command';
-import { BootHeap } from './cli/boot-heap';
+import { BootHeap } from './cli/v8-heap';
 import { CliName } from './cli/cli-name';
 import { ProgressService } from './cli/progress.service';
 import { CyclesCommand } from './closed-loop/cycles/cycles.command';

@@ -11,6 +11,7 @@ import {
 import { LogFiles } from '../../cli/log-file';
 import { logUnits, LogUnit, UnitPlaces } from '../../cli/log-units';
 import { Shard } from '../../cli/shard-option';
+import { scavengeWithoutHelpers } from '../../cli/v8-heap';
 import { DecisionExtra, passDecisionUnit, UnitResult } from './decision-pass';
 import { ClosedLoopLogs, PartitionJoin } from './partition-tally';
 import { OutcomePass, passOutcomes } from './outcome-pass';
@@ -129,6 +130,7 @@ class LogThreads<Job> {
     data: Omit<LogThreadData<unknown>, 'writer'>,
   ): LogThreads<Job> {
     const writers = Array.from({ length: count }, (_, i) => `thread-${i}`);
+    scavengeWithoutHelpers(count);
     const workers = writers.map(
       (writer) =>
         new Worker(script, {
