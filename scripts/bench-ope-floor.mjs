@@ -1,7 +1,7 @@
 // ope's floor (npm run bench:ope-floor, after npm run build and npm run bench:evaluation, whose
 // simulated log it reads): what replaying a decision costs at the least, without the passes
 // around it. The first LINES decisions are held in memory, split over THREADS worker threads
-// (heaps as `ope`'s), and each thread goes ROUNDS times over its share in three stages: parse
+// (young generations and collection as `ope`'s threads'), and each thread goes ROUNDS times over its share in three stages: parse
 // and check the line; the same and validate its request as the API does; the same and rank its
 // nudges once for the logging policy (what ope does for a candidate that ranks alike), the
 // clock starting once every thread has loaded the engine. Prints decisions per second for each
@@ -76,7 +76,7 @@ async function stage(name, shares) {
     (lines) =>
       new Worker(new URL(import.meta.url), {
         workerData: { lines, stage: name },
-        resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 },
+        resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 24 },
       }),
   );
   const answer = (worker) =>
@@ -90,6 +90,10 @@ async function stage(name, shares) {
 }
 
 if (isMainThread) {
+  const { scavengeWithoutHelpers } = createRequire(import.meta.url)(
+    join(ROOT, 'dist/apps/training-cli/apps/training-cli/src/cli/v8-heap.js'),
+  );
+  scavengeWithoutHelpers(THREADS);
   const lines = firstLines(LINES);
   const shares = Array.from({ length: THREADS }, (_, t) =>
     lines.filter((_, i) => i % THREADS === t),
