@@ -70,4 +70,13 @@ describe(featureVector.name, () => {
     expect(sut[FEATURE_NAMES.indexOf('event_recency_months')]).toBe(3);
     expect(sut[FEATURE_NAMES.indexOf('never_attended')]).toBe(0);
   });
+
+  it('fills a vector it is given, every slot, and returns it', () => {
+    const into = new Float64Array(FEATURE_COUNT).fill(Number.NaN);
+
+    const sut = encodeFeatures(deriveSignals(record, asOf), into);
+
+    expect(sut).toBe(into);
+    expect([...sut]).toEqual([...featureVector(record, asOf)]);
+  });
 });

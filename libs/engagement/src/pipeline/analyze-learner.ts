@@ -102,10 +102,11 @@ export interface LearnerFacts {
   readonly features: () => Float64Array;
 }
 
-export function learnerFacts({ request, asOf }: ValidRequest): LearnerFacts {
+/** The facts of a request; its features are encoded `into` that vector when one is given. */
+export function learnerFacts({ request, asOf }: ValidRequest, into?: Float64Array): LearnerFacts {
   const signals = deriveSignals(request, asOf);
   let features: Float64Array | undefined;
-  return { signals, features: () => (features ??= encodeFeatures(signals)) };
+  return { signals, features: () => (features ??= encodeFeatures(signals, into)) };
 }
 
 /** What an answer decides before any of it is worded in a language. */

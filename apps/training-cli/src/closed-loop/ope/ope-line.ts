@@ -152,7 +152,8 @@ function sharedRankingsOf(policies: OpePolicies): SharedRankings {
 /**
  * Weighs a decision not held out (`where` names its line in errors): any line the logging policy
  * could not have made, or that lacks its request, is a usage error. `weightings` remembers the
- * weighting of each pair of policies met.
+ * weighting of each pair of policies met. The features are encoded into `features` when given
+ * (encodeFeatures), for a caller done with them before it weighs the next decision.
  */
 export function weighDecision(
   record: DecisionRecord,
@@ -160,10 +161,11 @@ export function weighDecision(
   where: string,
   policies: OpePolicies,
   weightings: SlateWeightings,
+  features?: Float64Array,
 ): WeighedDecision {
   const valid = requireRequest(record, day, where);
   const slate = loggedSlate(record, where);
-  const facts = learnerFacts(valid);
+  const facts = learnerFacts(valid, features);
   // A candidate that differs from the logging policy only in its slots or ε (the common case)
   // ranks as it does: the ranking, most of a policy's cost, is made once.
   const shared = sharedRankingsOf(policies);

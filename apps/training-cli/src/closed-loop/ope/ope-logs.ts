@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseDecisionLine } from '@app/contract';
 import { engineStateFrom, PortableEngineState } from '@app/engagement';
+import { FEATURE_COUNT } from '@app/ml';
 import { DecisionExtra } from '../uplift/decision-pass';
 import { LogCommand, StreamSettings, streamLogs } from '../uplift/log-stream';
 import { ClosedLoopLogs } from '../uplift/partition-tally';
@@ -38,13 +39,18 @@ export function policiesFrom(portable: PortablePolicies): OpePolicies {
   };
 }
 
-/** What `ope` keeps of a decision beyond the join: a decision not held out, weighed. */
+/**
+ * What `ope` keeps of a decision beyond the join: a decision not held out, weighed. Its text is
+ * written before the next decision is weighed, so every decision's features are encoded into
+ * one vector.
+ */
 export function weighedExtra(policies: OpePolicies): DecisionExtra {
   const weightings = new SlateWeightings();
+  const features = new Float64Array(FEATURE_COUNT);
   return (record, day) =>
     record.assignment.holdout
       ? undefined
-      : weighedText(weighDecision(record, day, '', policies, weightings));
+      : weighedText(weighDecision(record, day, '', policies, weightings, features));
 }
 
 export interface OpeReadSettings extends StreamSettings {
