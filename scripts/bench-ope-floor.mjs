@@ -1,12 +1,12 @@
 // ope's floor (npm run bench:ope-floor, after npm run build and npm run bench:evaluation, whose
 // simulated log it reads): what replaying a decision costs at the least, without the passes
 // around it. The first LINES decisions are held in memory, split over THREADS worker threads
-// (young generations and collection as `ope`'s threads'), and each thread goes ROUNDS times over its share in three stages: parse
-// and check the line; the same and validate its request as the API does; the same and rank its
-// nudges once for the logging policy (what ope does for a candidate that ranks alike), the
-// clock starting once every thread has loaded the engine. Prints decisions per second for each
-// stage: the most `ope` could do on this machine were the reading, the partition files, the join
-// and the weighing free.
+// (their young generations, and how they collect them, as `ope`'s threads'), and each thread
+// goes ROUNDS times over its share in three stages: parse and check the line; the same and
+// validate its request as the API does; the same and rank its nudges once for the logging
+// policy (what ope does for a candidate that ranks alike), the clock starting once every thread
+// has loaded the engine. Prints decisions per second for each stage: the most `ope` could do on
+// this machine were the reading, the partition files, the join and the weighing free.
 // Environment: LINES (100000), ROUNDS (3), THREADS (the CPUs), BENCH_DIR (os.tmpdir()), USERS
 // and DAYS (as bench:evaluation: which log).
 import { openSync, readFileSync, readSync } from 'node:fs';
