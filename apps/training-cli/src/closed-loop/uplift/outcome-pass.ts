@@ -75,5 +75,5 @@ export function outcomeRecordText(
   file: number,
   line: number,
 ): string {
-  return `[${JSON.stringify(userId)},${day},${decisionId === null ? 'null' : JSON.stringify(decisionId)},${file},${line}]`;
+  return `[${JSON.stringify(userId)},${day},${JSON.stringify(decisionId)},${file},${line}]`;
 }
