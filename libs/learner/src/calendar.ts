@@ -1,6 +1,7 @@
 const MS_PER_DAY = 86_400_000;
 const ZERO = 48;
 const DASH = 45;
+const DATE_LENGTH = 'YYYY-MM-DD'.length;
 
 /** A calendar date as whole days since 1970-01-01 (UTC). */
 export type CalendarDay = number;
@@ -25,7 +26,7 @@ const DATE_LIKE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:$|[Tt ])/;
 
 /** True when the string has the `YYYY-MM-DD` shape (whether or not the date exists). */
 export function looksLikeIsoDate(value: string): boolean {
-  if (value.length !== 10 || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH)
+  if (value.length !== DATE_LENGTH || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH)
     return false;
   for (const i of DIGIT_POSITIONS) if (digitAt(value, i) < 0) return false;
   return true;
@@ -54,7 +55,11 @@ function daysFromCivil(year: number, month: number, day: number): CalendarDay {
  * each digit read once, because every request parses several dates (a decision log line a dozen).
  */
 export function parseCalendarDate(value: string): CalendarDay | null {
-  if (value.length !== 10 || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH) {
+  if (
+    value.length !== DATE_LENGTH ||
+    value.charCodeAt(4) !== DASH ||
+    value.charCodeAt(7) !== DASH
+  ) {
     return null;
   }
   const y0 = digitAt(value, 0);
@@ -122,6 +127,8 @@ const MINUTES_PER_DAY = 24 * 60;
  * are all refused.
  */
 export function utcDayOf(value: string): CalendarDay | null {
+  // A date-time is longer than a date: a date is read without the regular expression.
+  if (value.length === DATE_LENGTH) return parseCalendarDate(value);
   const match = DATE_TIME.exec(value);
   if (match === null) return parseCalendarDate(value);
   const day = parseCalendarDate(match[1]);

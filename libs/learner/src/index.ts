@@ -20,3 +20,4 @@ export { NUDGE_TYPES, NudgeType } from './nudge-type';
 export { formatNumber, round2 } from './number-format';
 export { PRIORITIES, Priority } from './priority';
 export { deriveSignals, LearnerSignals } from './signals';
+export { stableSort } from './stable-sort';

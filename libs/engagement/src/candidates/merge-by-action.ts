@@ -1,5 +1,6 @@
 import { NUDGE_ACTIONS, OutcomeAction } from '@app/contract';
 import { MessageParams, namesAnEvent, RuleMessageId, WITH_TIME_AWAY } from '@app/rules';
+import { stableSort } from '@app/learner';
 import { NudgeDraft, NudgeWording, TYPE_RANK } from './nudge-draft';
 import { UPLIFT_REASON } from './uplift-drafts';
 
@@ -41,7 +42,7 @@ function mergedWordings(group: readonly NudgeDraft[]): NudgeWording[] {
     }
   }
   // A stable sort: among equally specific wordings, the stronger rule's comes first.
-  joined.sort((a, b) => Number(namesAnEvent(b)) - Number(namesAnEvent(a)));
+  stableSort(joined, (a, b) => Number(namesAnEvent(b)) - Number(namesAnEvent(a)));
   return [...joined, ...group.flatMap((draft) => draft.wordings)];
 }
 

@@ -1,4 +1,4 @@
-import { LearnerSignals, NUDGE_TYPES, NudgeType, round2 } from '@app/learner';
+import { LearnerSignals, NUDGE_TYPES, NudgeType, round2, stableSort } from '@app/learner';
 import { Phrase } from '@app/messages';
 import { FEATURE_NAMES, FeatureContribution, FeatureName, ModelSet } from '@app/ml';
 import { peersAttendEvents, RuleId } from '@app/rules';
@@ -165,7 +165,10 @@ export function* mlNudges(
     const probability = models.probability(type, features);
     if (probability !== undefined && probability >= threshold) scored.push({ type, probability });
   }
-  scored.sort((a, b) => b.probability - a.probability || TYPE_RANK[a.type] - TYPE_RANK[b.type]);
+  stableSort(
+    scored,
+    (a, b) => b.probability - a.probability || TYPE_RANK[a.type] - TYPE_RANK[b.type],
+  );
   const contradictions = explained ? contradicted(premises) : undefined;
   for (const { type, probability } of scored) {
     yield mlDraft(type, probability, signals, features, models, config, contradictions);

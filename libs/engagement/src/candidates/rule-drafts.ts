@@ -1,4 +1,4 @@
-import { NudgeType, round2 } from '@app/learner';
+import { NudgeType, round2, stableSort } from '@app/learner';
 import { Phrase } from '@app/messages';
 import { REASON_PARAMS, ReasonId, RuleCandidate } from '@app/rules';
 import { EngineConfig } from '../config/engine-config';
@@ -42,7 +42,7 @@ export function mergeRuleCandidates(
   }
   return [...byType].map(([type, list]) => {
     // A stable sort keeps the rule table's order among equal scores.
-    const ranked = [...list].sort((a, b) => b.score - a.score);
+    const ranked = list.length === 1 ? list : stableSort([...list], (a, b) => b.score - a.score);
     return {
       type,
       source: 'rule',

@@ -1,5 +1,5 @@
 import { NUDGE_ACTIONS, OutcomeAction } from '@app/contract';
-import { NudgeType } from '@app/learner';
+import { NudgeType, stableSort } from '@app/learner';
 import { Claim } from '@app/rules';
 import { mergeByAction } from '../candidates/merge-by-action';
 import { NudgeDraft, NudgeWording } from '../candidates/nudge-draft';
@@ -126,7 +126,7 @@ export function chooseNudges(
   // little is withheld: its leader has the largest uplift of them.
   const minUplift = config.policy.objective === 'uplift' ? config.policy.min_uplift : undefined;
   const withheld: Suppression[] = [];
-  for (const draft of mergeByAction(ruleDrafts.filter(rested).sort(compare))) {
+  for (const draft of mergeByAction(stableSort(ruleDrafts.filter(rested), compare))) {
     if (minUplift !== undefined && draft.uplift !== undefined && draft.uplift < minUplift) {
       const uplift = { predicted: draft.uplift, minimum: minUplift };
       withheld.push({ type: draft.type, reason: 'no_uplift', eligibleAgainOn: null, uplift });
@@ -141,7 +141,7 @@ export function chooseNudges(
     if (actions.has(NUDGE_ACTIONS[draft.type])) continue;
     if (rested(draft)) take(draft);
   }
-  candidates.sort(compare);
+  stableSort(candidates, compare);
 
   const slots = Math.min(config.max_nudges, fatigue.room);
   const eligible = slots > 0 ? [...candidates] : [];

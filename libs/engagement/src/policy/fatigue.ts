@@ -1,5 +1,5 @@
 import { Delivery, SuppressionReason } from '@app/contract';
-import { CalendarDay, NudgeType } from '@app/learner';
+import { CalendarDay, NudgeType, stableSort } from '@app/learner';
 import { EngineConfig } from '../config/engine-config';
 
 /** A nudge the engine would have given and withheld, and when it may be given again. */
@@ -72,7 +72,7 @@ export function deliveryHistory(
     const age = asOf - day;
     rankWeight.set(type, 1 - config.recency_penalty * 0.5 ** (age / config.recency_half_life_days));
   }
-  return { coolingDown, rankWeight, weekDays: weekDays.sort((a, b) => a - b) };
+  return { coolingDown, rankWeight, weekDays: stableSort(weekDays, (a, b) => a - b) };
 }
 
 /** The fatigue of a history under a weekly cap of `cap` deliveries. */

@@ -1,4 +1,4 @@
-import { DecisionRecord, ValidRequest, validDecisionRequest } from '@app/contract';
+import { DecisionRecord, DeliveredNudge, ValidRequest, validDecisionRequest } from '@app/contract';
 import {
   EngineState,
   explorationPropensity,
@@ -13,7 +13,7 @@ import {
   slateProbability,
   variantConfig,
 } from '@app/engagement';
-import { CalendarDay, NudgeType } from '@app/learner';
+import { CalendarDay, NudgeType, stableSort } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
 import { SlateWeightings, slateCells, slateWeight } from './slate-weights';
 import { SupportNote, supportNote } from './support';
@@ -36,8 +36,8 @@ export interface OpePolicies {
 }
 
 /** The delivered nudges in slot order; slots must run 1, 2, … without a gap. */
-function loggedSlate(record: DecisionRecord, where: string): Slate {
-  const bySlot = [...record.delivered].sort((a, b) => a.slot - b.slot);
+function deliveredBySlot(record: DecisionRecord, where: string): DeliveredNudge[] {
+  const bySlot = stableSort([...record.delivered], (a, b) => a.slot - b.slot);
   bySlot.forEach((nudge, i) => {
     if (nudge.slot !== i + 1) {
       throw new CliUsageError(
@@ -45,7 +45,7 @@ function loggedSlate(record: DecisionRecord, where: string): Slate {
       );
     }
   });
-  return bySlot.map((nudge) => nudge.type);
+  return bySlot;
 }
 
 /** The candidate's answer needs the request the logging policy answered. */
@@ -64,10 +64,12 @@ const SAME = 1e-9;
 /**
  * The log's integrity: the decision was made by the logging policy ope was given (its
  * policy_version), and that policy, replayed on the request, gives the logged slate the logged
- * propensities. Otherwise every weight would be computed against the wrong policy.
+ * propensities (`delivered` in slot order, `slate` their types). Otherwise every weight would
+ * be computed against the wrong policy.
  */
 function checkLogging(
   record: DecisionRecord,
+  delivered: readonly DeliveredNudge[],
   slate: Slate,
   logging: RequestSlatePolicy,
   policies: OpePolicies,
@@ -85,7 +87,6 @@ function checkLogging(
     );
   }
   const left = [...logging.ranked];
-  const delivered = [...record.delivered].sort((a, b) => a.slot - b.slot);
   for (const nudge of delivered) {
     const index = left.indexOf(nudge.type);
     const replayed =
@@ -164,14 +165,15 @@ export function weighDecision(
   features?: Float64Array,
 ): WeighedDecision {
   const valid = requireRequest(record, day, where);
-  const slate = loggedSlate(record, where);
+  const delivered = deliveredBySlot(record, where);
+  const slate = delivered.map((nudge) => nudge.type);
   const facts = learnerFacts(valid, features);
   // A candidate that differs from the logging policy only in its slots or ε (the common case)
   // ranks as it does: the ranking, most of a policy's cost, is made once.
   const shared = sharedRankingsOf(policies);
   const ranking = requestRanking(valid, policies.logging, facts);
   const logging = slatePolicy(valid, policies.logging, facts, ranking);
-  checkLogging(record, slate, logging, policies, where);
+  checkLogging(record, delivered, slate, logging, policies, where);
   const candidate = slatePolicy(
     valid,
     policies.candidate,
