@@ -13,7 +13,7 @@ import {
   slateProbability,
   variantConfig,
 } from '@app/engagement';
-import { CalendarDay, NudgeType, stableSort } from '@app/learner';
+import { CalendarDay, NUDGE_TYPES, NudgeType, stableSort } from '@app/learner';
 import { CliUsageError } from '../../cli/cli-errors';
 import { SlateWeightings, slateCells, slateWeight } from './slate-weights';
 import { SupportNote, supportNote } from './support';
@@ -202,13 +202,12 @@ export function weighDecision(
   };
 }
 
-/** A weighed decision as its partition record keeps it: see weighedText. */
+/** A weighed decision as its partition record keeps it: see WeighedWriter. */
 export type WeighedJson = [
-  features: string,
+  /** The features, then the candidate's and the baseline's weights: see WeighedWriter. */
+  numbers: string,
   cells: number[],
-  candidateWeight: number,
-  baselineWeight: number,
-  /** The policies at the decision (policyKeyOf): the tally works out their cell probabilities. */
+  /** The policies at the decision (a policy key each): the tally works out their cell probabilities. */
   loggingPolicy: string,
   candidatePolicy: string,
   baselinePolicy: string,
@@ -216,28 +215,6 @@ export type WeighedJson = [
   candidateSupport: SupportNote | null,
   baselineSupport: SupportNote | null,
 ];
-
-/**
- * A slate policy as a record names it: its ranked types (joined by commas, as `ranked`), slots
- * and ε. A decision's record names its policies rather than listing their cell probabilities (up
- * to 36 numbers each), which the tally works out once per pair of policies it meets
- * (CellProbabilities).
- */
-function policyKeyOf(ranked: string, { slots, epsilon }: SlatePolicy): string {
-  return `${ranked}/${slots}/${epsilonText(epsilon)}`;
-}
-
-/** The last ε printed: policies have one ε or a few, and printing a double costs. */
-let lastEpsilon = Number.NaN;
-let lastEpsilonText = '';
-
-function epsilonText(epsilon: number): string {
-  if (epsilon !== lastEpsilon) {
-    lastEpsilon = epsilon;
-    lastEpsilonText = String(epsilon);
-  }
-  return lastEpsilonText;
-}
 
 function policyOfKey(key: string): SlatePolicy {
   const [ranked, slots, epsilon] = key.split('/');
@@ -276,46 +253,72 @@ export class CellProbabilities {
   }
 }
 
-function sameTypes(a: readonly NudgeType[], b: readonly NudgeType[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** A type's place in NUDGE_TYPES, from 1: a ranking's types are numbered in base TYPE_BASE. */
+const TYPE_NUMBER = new Map<NudgeType, number>(NUDGE_TYPES.map((type, i) => [type, i + 1]));
+const TYPE_BASE = NUDGE_TYPES.length + 1;
+
+const supportText = (note: SupportNote | undefined): string =>
+  note === undefined ? 'null' : JSON.stringify(note);
+
+/**
+ * Writes weighed decisions as JSON text (a WeighedJson), one thread's at a time: its numbers (the
+ * features, then the candidate's and the baseline's weights, unclipped) as their doubles' bytes
+ * in base64, exact and a third of their decimal length, with no double printed or, in the tally,
+ * parsed; each policy as a key, its ranked types joined by commas, its slots and its ε
+ * (`resume,quiz/2/0.2`), which names the policy rather than listing its cell probabilities (up to
+ * 36 numbers), worked out once per pair of policies the tally meets (CellProbabilities). The
+ * texts of rankings and of ε are kept as made (a log has few of either), and none of the record's
+ * parts, which need no escaping, goes through JSON.stringify: each call of it costs more than
+ * the part's text.
+ */
+export class WeighedWriter {
+  private readonly numbers: Float64Array;
+  private readonly bytes: Buffer;
+  /** Pass this vector to weighDecision: its features are then in place. */
+  readonly features: Float64Array;
+  private readonly rankedTexts = new Map<number, string>();
+  private readonly epsilonTexts = new Map<number, string>();
+
+  constructor(private readonly featureCount: number) {
+    this.numbers = new Float64Array(featureCount + 2);
+    this.bytes = Buffer.from(this.numbers.buffer);
+    this.features = this.numbers.subarray(0, featureCount);
+  }
+
+  text(decision: WeighedDecision): string {
+    const { features, logging, candidate, baseline, support } = decision;
+    if (features !== this.features) this.features.set(features);
+    this.numbers[this.featureCount] = candidate.weight;
+    this.numbers[this.featureCount + 1] = baseline.weight;
+    const loggingKey = this.keyOf(logging);
+    const keyOf = (policy: SlatePolicy) => (policy === logging ? loggingKey : this.keyOf(policy));
+    const cells = decision.cells.length === 0 ? '[]' : `[${decision.cells.join(',')}]`;
+    return `["${this.bytes.toString('base64')}",${cells},${loggingKey},${keyOf(candidate.policy)},${keyOf(baseline.policy)},${decision.historyMatters ? 1 : 0},${supportText(support.candidate)},${supportText(support.baseline)}]`;
+  }
+
+  /** A policy's key as a JSON string: types, whole numbers and a number's text need no escaping. */
+  private keyOf({ ranked, slots, epsilon }: SlatePolicy): string {
+    let code = 0;
+    for (const type of ranked) code = code * TYPE_BASE + TYPE_NUMBER.get(type)!;
+    let rankedText = this.rankedTexts.get(code);
+    if (rankedText === undefined) this.rankedTexts.set(code, (rankedText = ranked.join(',')));
+    let epsilonText = this.epsilonTexts.get(epsilon);
+    if (epsilonText === undefined) this.epsilonTexts.set(epsilon, (epsilonText = String(epsilon)));
+    return `"${rankedText}/${slots}/${epsilonText}"`;
+  }
 }
 
 /**
- * A weighed decision as JSON text (a WeighedJson): the features as their doubles' bytes in
- * base64, exact and a third of their decimal length; numbers as doubles print, which read back
- * to the same doubles. The candidate and the baseline mostly rank as the logging policy does (or
- * are it), and then reuse its ranked types' text.
+ * Reads the numbers of WeighedJson records into `into` (as long as the features and the two
+ * weights): each record's base64 is decoded straight into its memory, with no buffer made per
+ * record. The bytes are the doubles as WeighedWriter wrote them, on this machine.
  */
-export function weighedText(decision: WeighedDecision): string {
-  const { features, logging, candidate, baseline, support } = decision;
-  const bytes = Buffer.from(features.buffer, features.byteOffset, features.byteLength);
-  const loggingRanked = logging.ranked.join(',');
-  const loggingKey = JSON.stringify(policyKeyOf(loggingRanked, logging));
-  const keyOf = (policy: SlatePolicy): string =>
-    policy === logging
-      ? loggingKey
-      : JSON.stringify(
-          policyKeyOf(
-            sameTypes(policy.ranked, logging.ranked) ? loggingRanked : policy.ranked.join(','),
-            policy,
-          ),
-        );
-  return `["${bytes.toString('base64')}",${JSON.stringify(decision.cells)},${candidate.weight},${baseline.weight},${loggingKey},${keyOf(candidate.policy)},${keyOf(baseline.policy)},${decision.historyMatters ? 1 : 0},${JSON.stringify(support.candidate ?? null)},${JSON.stringify(support.baseline ?? null)}]`;
-}
-
-/**
- * Reads the features of WeighedJson records into `into` (as long as the features): each record's
- * base64 is decoded straight into its memory, with no buffer made per record. The bytes are the
- * doubles as weighedText wrote them, on this machine.
- */
-export function featureReader(into: Float64Array): (base64: string) => void {
+export function numbersReader(into: Float64Array): (base64: string) => void {
   const bytes = Buffer.from(into.buffer, into.byteOffset, into.byteLength);
   return (base64) => {
     const length = Buffer.byteLength(base64, 'base64');
     if (length !== bytes.length) {
-      throw new Error(`a record's features are ${length} bytes, not ${bytes.length}`);
+      throw new Error(`a record's numbers are ${length} bytes, not ${bytes.length}`);
     }
     bytes.write(base64, 'base64');
   };

@@ -5,7 +5,7 @@ import { FEATURE_COUNT } from '@app/ml';
 import { DecisionExtra } from '../uplift/decision-pass';
 import { LogCommand, StreamSettings, streamLogs } from '../uplift/log-stream';
 import { ClosedLoopLogs } from '../uplift/partition-tally';
-import { OpePolicies, weighDecision, weighedText } from './ope-line';
+import { OpePolicies, weighDecision, WeighedWriter } from './ope-line';
 import {
   addBucketSums,
   addCounts,
@@ -42,15 +42,15 @@ export function policiesFrom(portable: PortablePolicies): OpePolicies {
 /**
  * What `ope` keeps of a decision beyond the join: a decision not held out, weighed. Its text is
  * written before the next decision is weighed, so every decision's features are encoded into
- * one vector.
+ * the writer's one vector.
  */
 export function weighedExtra(policies: OpePolicies): DecisionExtra {
   const weightings = new SlateWeightings();
-  const features = new Float64Array(FEATURE_COUNT);
+  const writer = new WeighedWriter(FEATURE_COUNT);
   return (record, day) =>
     record.assignment.holdout
       ? undefined
-      : weighedText(weighDecision(record, day, '', policies, weightings, features));
+      : writer.text(weighDecision(record, day, '', policies, weightings, writer.features));
 }
 
 export interface OpeReadSettings extends StreamSettings {

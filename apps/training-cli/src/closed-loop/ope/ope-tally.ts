@@ -4,7 +4,7 @@ import { GrowingArray } from '../../cli/growing-array';
 import { CopyCount, isBefore } from '../uplift/uplift-tally';
 import { actedWithin } from '../uplift/uplift';
 import { joinPartition, PartitionJoin } from '../uplift/partition-tally';
-import { CellProbabilities, featureReader, WeighedJson } from './ope-line';
+import { CellProbabilities, numbersReader, WeighedJson } from './ope-line';
 import {
   addRewardRow,
   addRewardSums,
@@ -167,8 +167,10 @@ class PendingDecisions {
   readonly baselinePolicy = new GrowingArray((length) => new Int32Array(length));
   readonly marginals: (readonly number[])[] = [];
   private readonly marginalsNumber = new Map<readonly number[], number>();
-  private readonly featureScratch = new Float64Array(FEATURES);
-  private readonly readFeatures = featureReader(this.featureScratch);
+  /** A record's numbers: its features, then the candidate's and the baseline's weights. */
+  private readonly numbers = new Float64Array(FEATURES + 2);
+  private readonly numbersFeatures = this.numbers.subarray(0, FEATURES);
+  private readonly readNumbers = numbersReader(this.numbers);
 
   constructor() {
     this.cellsStart.push(0);
@@ -185,19 +187,18 @@ class PendingDecisions {
   }
 
   add(learner: number, day: CalendarDay, weighed: WeighedJson): void {
-    const [features, cells, candidateWeight, baselineWeight, logging, candidate, baseline] =
-      weighed;
+    const [numbers, cells, logging, candidate, baseline] = weighed;
     this.learner.push(learner);
     this.day.push(day);
-    this.readFeatures(features);
-    this.features.pushAll(this.featureScratch);
+    this.readNumbers(numbers);
+    this.features.pushAll(this.numbersFeatures);
     for (const cell of cells) {
       const column = cellColumn(cell, FEATURES);
       if (column >= 0) this.cellColumns.push(column);
     }
     this.cellsStart.push(this.cellColumns.length);
-    this.candidateWeight.push(candidateWeight);
-    this.baselineWeight.push(baselineWeight);
+    this.candidateWeight.push(this.numbers[FEATURES]);
+    this.baselineWeight.push(this.numbers[FEATURES + 1]);
     this.candidatePolicy.push(this.numberOf(cellProbabilities.of(logging, candidate)));
     this.baselinePolicy.push(this.numberOf(cellProbabilities.of(logging, baseline)));
   }
@@ -335,7 +336,7 @@ export function tallyOpePartition(
       return;
     }
     pending.add(n, record[2], weighed);
-    const [, , , , , , , history, candidateNote, baselineNote] = weighed;
+    const [, , , , , history, candidateNote, baselineNote] = weighed;
     if (history === 1) counts.historyDependent++;
     if (candidateNote !== null) addSupportNote(counts.support, 'candidate', candidateNote, place);
     if (baselineNote !== null) addSupportNote(counts.support, 'baseline', baselineNote, place);
