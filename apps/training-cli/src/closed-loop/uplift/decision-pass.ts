@@ -1,6 +1,7 @@
 import { DecisionLogError, DecisionRecord, parseDecisionLine } from '@app/contract/decision-log';
 import { CliUsageError } from '../../cli/cli-errors';
 import { CalendarDay } from '@app/learner';
+import { jsonString } from '../../cli/json-string';
 import { inShard, keyHash, mayHoldShardKey, PartitionWriter } from '../../cli/learner-partitions';
 import { forEachUnitLine, LogUnit } from '../../cli/log-units';
 import { Shard } from '../../cli/shard-option';
@@ -102,8 +103,8 @@ export async function passDecisionUnit(
 
 /*
  * The records' texts are what JSON.stringify gives for their arrays (the tests hold them to it),
- * written out directly: an array per record, then a copy of its text to add the extra, cost more
- * than the rest of the record's handling.
+ * written out directly, strings by jsonString: an array per record, then a copy of its text to
+ * add the extra, cost more than the rest of the record's handling.
  */
 
 /** An IdRecordLine's text. */
@@ -114,7 +115,7 @@ export function idRecordText(
   digestLow: number,
   digestHigh: number,
 ): string {
-  return `[${JSON.stringify(decisionId)},${unit},${line},${digestLow},${digestHigh}]`;
+  return `[${jsonString(decisionId)},${unit},${line},${digestLow},${digestHigh}]`;
 }
 
 /** A DecisionRecordLine's text up to its extra: the caller adds `,extra]` or `]`. */
@@ -127,7 +128,7 @@ export function decisionRecordHead(
   line: number,
   configHash: string,
 ): string {
-  return `[${JSON.stringify(decisionId)},${JSON.stringify(userId)},${day},${JSON.stringify(group)},${unit},${line},${JSON.stringify(configHash)}`;
+  return `[${jsonString(decisionId)},${jsonString(userId)},${day},${jsonString(group)},${unit},${line},${jsonString(configHash)}`;
 }
 
 /** The config hash of a policy_version (`<model set>/<config hash>[/<variant>]`, checked). */

@@ -7,6 +7,7 @@ import {
   parseOutcomeLine,
 } from '@app/contract/decision-log';
 import { CalendarDay } from '@app/learner';
+import { jsonString } from '../../cli/json-string';
 import { inShard, keyHash, PartitionLayout, PartitionWriter } from '../../cli/learner-partitions';
 import { LogFiles } from '../../cli/log-file';
 import { Shard } from '../../cli/shard-option';
@@ -75,5 +76,5 @@ export function outcomeRecordText(
   file: number,
   line: number,
 ): string {
-  return `[${JSON.stringify(userId)},${day},${JSON.stringify(decisionId)},${file},${line}]`;
+  return `[${jsonString(userId)},${day},${decisionId === null ? 'null' : jsonString(decisionId)},${file},${line}]`;
 }
