@@ -1,4 +1,4 @@
-import { formatCalendarDate, parseCalendarDate, todayUtc } from './calendar';
+import { formatCalendarDate, parseCalendarDate, QUIZ_TOPIC, quizDay, todayUtc } from './calendar';
 
 describe(parseCalendarDate.name, () => {
   it.each([
@@ -50,5 +50,26 @@ describe('parseCalendarDate against Date.UTC', () => {
         mismatches.push(`${text} parses as ${parseCalendarDate(text)}`);
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe(quizDay.name, () => {
+  it.each([
+    ['2025-06-30', 20269],
+    ['2025-06-30T23:30:00-01:00', 20270],
+    ['2025-06-30t00:00:00z', 20269],
+  ])('reads the date %p as day %p', (entry, day) => {
+    expect(quizDay(entry)).toBe(day);
+  });
+
+  it.each(['01/06/2025', '2025-02-30', '1.6.2025', '2025-06-30T24:00:00Z', '2025-6-3'])(
+    'gives null for %p, written as a date that is none',
+    (entry) => {
+      expect(quizDay(entry)).toBeNull();
+    },
+  );
+
+  it.each(['javascript', 'dsa', '', '2025', 'GMAT-2025'])('reads %p as a topic', (entry) => {
+    expect(quizDay(entry)).toBe(QUIZ_TOPIC);
   });
 });

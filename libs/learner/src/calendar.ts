@@ -143,3 +143,18 @@ export function utcDayOf(value: string): CalendarDay | null {
   // Seconds cannot carry into the next minute, so the minute of the day decides the UTC day.
   return day + Math.floor((hour * 60 + minute - offset) / MINUTES_PER_DAY);
 }
+
+/** quizDay's answer for a quiz_history entry that is a topic. */
+export const QUIZ_TOPIC = 'topic';
+
+/**
+ * What a quiz_history entry is: the UTC day of a date (YYYY-MM-DD, or an RFC 3339 date-time, as
+ * utcDayOf reads it), null for one written as a date that is none (01/06/2025, 2025-02-30), or
+ * else a topic (QUIZ_TOPIC). A YYYY-MM-DD that exists, the usual entry, is read without a regular
+ * expression.
+ */
+export function quizDay(entry: string): CalendarDay | null | typeof QUIZ_TOPIC {
+  const day = entry.length === DATE_LENGTH ? parseCalendarDate(entry) : null;
+  if (day !== null) return day;
+  return looksLikeDate(entry) ? utcDayOf(entry) : QUIZ_TOPIC;
+}

@@ -4,6 +4,8 @@ export {
   looksLikeDate,
   looksLikeIsoDate,
   parseCalendarDate,
+  QUIZ_TOPIC,
+  quizDay,
   todayUtc,
   utcDayOf,
   utcMidnightOf,

@@ -1,4 +1,4 @@
-import { CalendarDay, looksLikeDate, parseCalendarDate, utcDayOf } from './calendar';
+import { CalendarDay, parseCalendarDate, QUIZ_TOPIC, quizDay } from './calendar';
 import { LearnerRecord } from './learner';
 
 /**
@@ -43,8 +43,8 @@ export function deriveSignals(record: LearnerRecord, asOf: CalendarDay): Learner
   for (const entry of profile.quiz_history) {
     // A date (YYYY-MM-DD, or an RFC 3339 date-time's UTC day, as validation allows); a string
     // that is no date, or one validation would have refused, counts as a topic.
-    const day = looksLikeDate(entry) ? utcDayOf(entry) : null;
-    if (day === null) quizTopicCount++;
+    const day = quizDay(entry);
+    if (day === null || day === QUIZ_TOPIC) quizTopicCount++;
     else quizDays.add(day);
   }
   const lastQuizTaken = dayOrNull(activity.last_quiz_taken);

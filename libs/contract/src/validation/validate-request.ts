@@ -1,9 +1,10 @@
 import {
   CalendarDay,
   formatCalendarDate,
-  looksLikeDate,
   NudgeType,
   parseCalendarDate,
+  QUIZ_TOPIC,
+  quizDay,
   utcDayOf,
 } from '@app/learner';
 import {
@@ -34,6 +35,8 @@ export type Validated<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
+const afterAsOf = (asOf: CalendarDay) => `must not be after as_of (${formatCalendarDate(asOf)})`;
+
 /** Dates that class-validator saw as well-formed must also not lie after `as_of`. */
 function checkDatesNotAfter(
   request: Record<string, unknown>,
@@ -42,9 +45,7 @@ function checkDatesNotAfter(
   errors: FieldError[],
 ): void {
   const notAfterAsOf = (path: string, day: CalendarDay): void => {
-    if (day > asOf) {
-      errors.push(fieldError(path, `must not be after as_of (${formatCalendarDate(asOf)})`));
-    }
+    if (day > asOf) errors.push(fieldError(path, afterAsOf(asOf)));
   };
   const check = (path: string, value: unknown): void => {
     if (typeof value !== 'string' || reported.has(path)) return;
@@ -63,14 +64,19 @@ function checkDatesNotAfter(
     history.forEach((entry, i) => {
       // An entry written as a date is a date (YYYY-MM-DD, or an RFC 3339 date-time's UTC day, as
       // history[].sent_at takes), never a topic: one in another notation (01/06/2025) or that
-      // does not exist is refused rather than read as a topic in silence.
-      if (typeof entry !== 'string' || !looksLikeDate(entry)) return;
-      const path = `user_data.profile.quiz_history[${i}]`;
-      const day = utcDayOf(entry);
-      if (day !== null) return notAfterAsOf(path, day);
+      // does not exist is refused rather than read as a topic in silence. Its path is only
+      // written for an error: most entries are dates, and most requests are valid.
+      if (typeof entry !== 'string') return;
+      const day = quizDay(entry);
+      if (day === QUIZ_TOPIC) return;
+      const path = () => `user_data.profile.quiz_history[${i}]`;
+      if (day !== null) {
+        if (day > asOf) errors.push(fieldError(path(), afterAsOf(asOf)));
+        return;
+      }
       const missing = nonexistentDay(entry);
       errors.push(
-        fieldError(path, missing !== undefined ? dateProblem(missing) : PROBLEMS.quizDate),
+        fieldError(path(), missing !== undefined ? dateProblem(missing) : PROBLEMS.quizDate),
       );
     });
   }
@@ -94,9 +100,8 @@ function readDeliveries(
     if (typeof entry.sent_at !== 'string' || reported.has(path)) return;
     const day = utcDayOf(entry.sent_at);
     if (day === null) errors.push(fieldError(path, PROBLEMS.sentAt));
-    else if (day > asOf) {
-      errors.push(fieldError(path, `must not be after as_of (${formatCalendarDate(asOf)})`));
-    } else deliveries.push({ type: entry.type, day, outcome: entry.outcome ?? null });
+    else if (day > asOf) errors.push(fieldError(path, afterAsOf(asOf)));
+    else deliveries.push({ type: entry.type, day, outcome: entry.outcome ?? null });
   });
   return deliveries;
 }
