@@ -26,13 +26,19 @@ function reasonsOf(list: readonly RuleCandidate[]): Phrase[] {
   return reasons;
 }
 
+/** The reasons and evidence of a draft that is not explained: shared, never written to. */
+const NONE: readonly never[] = [];
+
 /**
  * One draft per type. The strongest candidate of a type sets the score (the earlier rule wins a
- * tie) and its wording comes first; every candidate adds its reasons and evidence.
+ * tie) and its wording comes first; every candidate adds its reasons and evidence, unless the
+ * drafts are not to be `explained` (a compact answer, a replay of the policy): the choice reads
+ * neither, so they are left empty.
  */
 export function mergeRuleCandidates(
   candidates: readonly RuleCandidate[],
   config: EngineConfig,
+  explained = true,
 ): NudgeDraft[] {
   const byType = new Map<NudgeType, RuleCandidate[]>();
   for (const candidate of candidates) {
@@ -49,8 +55,8 @@ export function mergeRuleCandidates(
       priority: config.priority_labels[type],
       score: round2(ranked[0].score),
       wordings: wordingsOf(ranked),
-      reasons: reasonsOf(list),
-      evidence: list.map((c) => c.evidence),
+      reasons: explained ? reasonsOf(list) : NONE,
+      evidence: explained ? list.map((c) => c.evidence) : NONE,
     };
   });
 }

@@ -126,8 +126,9 @@ export interface LearnerDecision {
  * model drafts (or, under the uplift objective, each rule draft's predicted uplift) → the
  * delivery policy (cooldowns, cap, one claim once, exploration). The answer words it; a replay
  * of the policy (slatePolicy) needs only the chosen types, so it skips the words. Unless
- * `explained`, model nudges come without reasons or evidence: an answer that shows neither, or
- * a replay, does not ask the models to explain themselves (the choice is the same).
+ * `explained`, rule and model nudges come without reasons or evidence: an answer that shows
+ * neither, or a replay, does not gather them nor ask the models to explain themselves (the
+ * choice is the same).
  */
 export function decideForLearner(
   valid: ValidRequest,
@@ -149,7 +150,7 @@ export function decideForLearner(
   const fomo = computeFomo(fomoInput, config.fomo);
   const candidates = evaluateRules(signals, config.rules, fomo.score);
   const disabled = config.policy.disabled_types;
-  const merged = mergeRuleCandidates(candidates, config);
+  const merged = mergeRuleCandidates(candidates, config, explained);
   const ruleDrafts =
     disabled.length === 0 ? merged : merged.filter((draft) => !disabled.includes(draft.type));
   const decisionId = request.decision_id ?? newDecisionId();

@@ -38,11 +38,15 @@ describe('an answer worded for the compact view', () => {
     const lean = analyzeLearner(valid(body), state, undefined, 'compact');
     const withoutWords = (analysis: EngagementAnalysis) => ({
       ...analysis,
-      nudges: analysis.nudges.map((nudge) => ({ ...nudge, reasons: [] })),
+      nudges: analysis.nudges.map((nudge) => ({ ...nudge, reasons: [], evidence: [] })),
       ...(analysis.would_have_sent === undefined
         ? {}
         : {
-            would_have_sent: analysis.would_have_sent.map((nudge) => ({ ...nudge, reasons: [] })),
+            would_have_sent: analysis.would_have_sent.map((nudge) => ({
+              ...nudge,
+              reasons: [],
+              evidence: [],
+            })),
           }),
       suppressed: [],
     });

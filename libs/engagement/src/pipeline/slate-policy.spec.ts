@@ -1,4 +1,5 @@
 import { ModelSet } from '@app/ml';
+import { parseCalendarDate } from '@app/learner';
 import { EXAMPLE_HISTORY_REQUEST, EXAMPLE_REQUEST } from '@app/contract';
 import { validRequest as valid } from '@app/contract/testing';
 import { analyzeLearner } from './analyze-learner';
@@ -12,7 +13,7 @@ const policyOf = (body: object, settings: object, models?: ModelSet) => {
     config: buildEngineConfig(settings),
     models,
   });
-  return { ranked, slots, epsilon, coolingDown: [...coolingDown], historyMatters };
+  return { ranked, slots, epsilon, coolingDown: [...coolingDown.keys()], historyMatters };
 };
 
 /** The example learner's rule nudges, ranked: four, one more than the three slots. */
@@ -71,6 +72,17 @@ describe(slatePolicy.name, () => {
       coolingDown: ['quiz', 'resume'],
       historyMatters: true,
     });
+    // Each with the day it may be sent again.
+    const { coolingDown } = slatePolicy(valid(EXAMPLE_HISTORY_REQUEST), {
+      config: buildEngineConfig({}),
+      models: undefined,
+    });
+    expect(coolingDown).toEqual(
+      new Map([
+        ['quiz', parseCalendarDate('2025-07-02')],
+        ['resume', parseCalendarDate('2025-07-04')],
+      ]),
+    );
     const full = policyOf(EXAMPLE_HISTORY_REQUEST, { fatigue: { max_nudges_per_7_days: 1 } });
     expect([full.slots, full.historyMatters]).toEqual([0, true]);
     // A policy that never sends has no slot with or without the history: it changes nothing.

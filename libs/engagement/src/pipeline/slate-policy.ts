@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ValidRequest } from '@app/contract';
-import { NudgeType } from '@app/learner';
+import { CalendarDay, NudgeType } from '@app/learner';
 import {
   decideForLearner,
   EngineState,
@@ -15,8 +15,11 @@ import { SlatePolicy } from '../policy/slate';
 
 /** A request's slate policy, and what the learner's history did to it. */
 export interface RequestSlatePolicy extends SlatePolicy {
-  /** Types the history's cooldowns withheld: the policy could not send them this time. */
-  readonly coolingDown: ReadonlySet<NudgeType>;
+  /**
+   * Types the history's cooldowns withheld (with the day each may be sent again): the policy
+   * could not send them this time.
+   */
+  readonly coolingDown: ReadonlyMap<NudgeType, CalendarDay>;
   /**
    * Whether the delivery history changed this policy's choice at all (cooldowns, the cap's room,
    * the recency penalty): a policy that sent otherwise would have made another history.
@@ -76,7 +79,7 @@ export function slatePolicy(
     ranked: ranking.selection.chosen.map((nudge) => nudge.type),
     slots,
     epsilon: config.policy.exploration_epsilon,
-    coolingDown: new Set(fatigue.coolingDown.keys()),
+    coolingDown: fatigue.coolingDown,
     historyMatters,
   };
 }
