@@ -99,8 +99,16 @@ function checkAssignment(value: unknown, where: string): void {
 
 /** `<model set>/<config hash>[/<experiment>=<variant>]`, naming the assignment's variant if any. */
 function checkPolicyVersion(value: unknown, assignment: AssignmentResult, where: string): void {
-  const segments = typeof value === 'string' ? value.split('/') : [];
-  if (segments.length < 2 || segments.length > 3 || segments.includes('')) {
+  // Found by the slashes' places rather than split: every line of a log has one.
+  const text = typeof value === 'string' ? value : '';
+  const first = text.indexOf('/');
+  const second = first < 0 ? -1 : text.indexOf('/', first + 1);
+  const last = second < 0 ? first : second;
+  const wellFormed =
+    first > 0 &&
+    (second < 0 || (second > first + 1 && text.indexOf('/', second + 1) < 0)) &&
+    last < text.length - 1;
+  if (!wellFormed) {
     throw fieldProblem(
       where,
       'policy_version',
@@ -111,10 +119,10 @@ function checkPolicyVersion(value: unknown, assignment: AssignmentResult, where:
     assignment.experiment === undefined
       ? undefined
       : `${assignment.experiment}=${assignment.variant}`;
-  if (variant === undefined && segments.length === 3) {
+  if (variant === undefined && second >= 0) {
     throw fieldProblem(where, 'policy_version', 'must not name a variant: the assignment has none');
   }
-  if (variant !== undefined && segments[2] !== variant) {
+  if (variant !== undefined && (second < 0 || text.slice(second + 1) !== variant)) {
     throw fieldProblem(where, 'policy_version', `must end with /${variant}, the assignment's`);
   }
 }

@@ -19,8 +19,10 @@ function shapeOf(value: unknown, limit: number): Shape {
   if (typeof value !== 'object' || value === null) return 'plain';
   if (limit === 0) return 'too deep';
   let shape: Shape = 'plain';
+  // Most values are strings and numbers: only objects and arrays are walked into (a call each).
   if (Array.isArray(value)) {
     for (const child of value) {
+      if (typeof child !== 'object' || child === null) continue;
       const inner = shapeOf(child, limit - 1);
       if (inner === 'too deep') return inner;
       if (inner === 'suspect key') shape = inner;
@@ -30,7 +32,9 @@ function shapeOf(value: unknown, limit: number): Shape {
   // for-in, not Object.values: no array per object on every request.
   for (const key in value) {
     if (key === '__proto__' || key === 'constructor') shape = 'suspect key';
-    const inner = shapeOf((value as Record<string, unknown>)[key], limit - 1);
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child !== 'object' || child === null) continue;
+    const inner = shapeOf(child, limit - 1);
     if (inner === 'too deep') return inner;
     if (inner === 'suspect key') shape = inner;
   }
