@@ -30,6 +30,9 @@ import { chooseNudges, Selection } from '../policy/choose-nudges';
 import { decisionRandom, newDecisionId } from '../policy/decision';
 import { DeliveryHistory, deliveryHistory, fatigueUnderCap } from '../policy/fatigue';
 
+/** The premises of a decision that is not explained: none are read. */
+const NO_RULES: ReadonlySet<RuleId> = new Set();
+
 /**
  * The types the models are not asked about: those a rule already drafts, and those switched off.
  */
@@ -154,8 +157,9 @@ export function decideForLearner(
   const ruleDrafts =
     disabled.length === 0 ? merged : merged.filter((draft) => !disabled.includes(draft.type));
   const decisionId = request.decision_id ?? newDecisionId();
-  // The rules that fire: what they hold true of the learner, no model reason contradicts.
-  const premises = new Set(candidates.map((candidate) => candidate.rule));
+  // The rules that fire: what they hold true of the learner, no model reason contradicts (only
+  // an explained model nudge gives reasons).
+  const premises = explained ? new Set(candidates.map((candidate) => candidate.rule)) : NO_RULES;
   const { drafts, modelDrafts } = draftsFor(ruleDrafts, premises, facts, models, config, explained);
   const history = deliveryHistory(deliveries, asOf, config.fatigue);
   const selection = chooseNudges(drafts, modelDrafts, config, {

@@ -17,19 +17,41 @@ const WEIGHT_TOTAL_MAX = 1.01;
  * `Math.imul` by the prime equals GrowthBook's shift-and-add multiply modulo 2^32.
  */
 export function fnv1a32(text: string): number {
-  let hash = FNV_OFFSET_BASIS;
+  return fnvOver(FNV_OFFSET_BASIS, text) >>> 0;
+}
+
+/** FNV-1a's state after `text`, from `hash`: the hash of two strings joined is one after the other. */
+function fnvOver(hash: number, text: string): number {
   for (let i = 0; i < text.length; i++) {
     hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   }
+  return hash;
+}
+
+const ZERO = 48;
+/** A whole number's decimal digits, last first: a uint32 has at most 10. */
+const digits = new Uint8Array(10);
+
+/** fnv1a32(String(n)) for a whole number n below 2^32, with no string made. */
+function fnvOfDecimal(n: number): number {
+  let count = 0;
+  do {
+    digits[count++] = n % 10;
+    n = Math.floor(n / 10);
+  } while (n > 0);
+  let hash = FNV_OFFSET_BASIS;
+  while (count > 0) hash = Math.imul(hash ^ (ZERO + digits[--count]), FNV_PRIME);
   return hash >>> 0;
 }
 
 /**
  * GrowthBook hash version 2: FNV-1a of the decimal string of FNV-1a(seed + value), reduced to
- * [0, 1) in steps of 0.0001. Seed and value are concatenated as-is, as GrowthBook does.
+ * [0, 1) in steps of 0.0001. Seed and value are hashed as if concatenated, as GrowthBook does;
+ * neither string is made (a learner is assigned on every answer, and in every replay of one).
  */
 export function hashBucket(seed: string, value: string): number {
-  return (fnv1a32(String(fnv1a32(seed + value))) % 10000) / 10000;
+  const inner = fnvOver(fnvOver(FNV_OFFSET_BASIS, seed), value) >>> 0;
+  return (fnvOfDecimal(inner) % 10000) / 10000;
 }
 
 /**

@@ -36,12 +36,13 @@ export function newDecisionId(now = Date.now()): string {
 
 /**
  * Uniform numbers in [0, 1) drawn from the decision id (mulberry32 seeded with its FNV-1a hash):
- * the same request and id explore the same way, so an answer can be replayed.
+ * the same request and id explore the same way, so an answer can be replayed. The id is hashed
+ * at the first draw: a policy that does not explore draws none.
  */
 export function decisionRandom(decisionId: string): () => number {
-  let state = fnv1a32(decisionId);
+  let state: number | undefined;
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
+    state = ((state ?? fnv1a32(decisionId)) + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
