@@ -20,7 +20,7 @@ export function fnv1a32(text: string): number {
   return fnvOver(FNV_OFFSET_BASIS, text) >>> 0;
 }
 
-/** FNV-1a's state after `text`, from `hash`: the hash of two strings joined is one after the other. */
+/** FNV-1a's state after `text` from `hash`: two strings joined hash as one after the other. */
 function fnvOver(hash: number, text: string): number {
   for (let i = 0; i < text.length; i++) {
     hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);

@@ -49,7 +49,7 @@ describe(WeighedWriter.name, () => {
     ]);
   });
 
-  it('names a policy that ranks nothing, and one that ranks the same types in another order', () => {
+  it('names a policy that ranks nothing, and one ranking the same types otherwise', () => {
     const writer = new WeighedWriter(FEATURES.length);
     const none = { ranked: [], slots: 0, epsilon: 0.2 };
     const swapped: SlatePolicy = { ranked: ['quiz', 'resume'], slots: 2, epsilon: 0.2 };

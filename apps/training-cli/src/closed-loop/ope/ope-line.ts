@@ -207,7 +207,7 @@ export type WeighedJson = [
   /** The features, then the candidate's and the baseline's weights: see WeighedWriter. */
   numbers: string,
   cells: number[],
-  /** The policies at the decision (a policy key each): the tally works out their cell probabilities. */
+  /** The policies at the decision, a key each: the tally works out their cell probabilities. */
   loggingPolicy: string,
   candidatePolicy: string,
   baselinePolicy: string,
