@@ -33,7 +33,7 @@ export {
   PortableEngineState,
   ReloadResult,
 } from './nest/live-engine';
-export { assign, fnv1a32, hashBucket } from './policy/assignment';
+export { assign, hashBucket } from './policy/assignment';
 export { policyVersion } from './answer/policy-answer';
 export {
   DecisionLogRequest,

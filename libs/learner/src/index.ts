@@ -18,6 +18,7 @@ export {
   LearnerRecord,
   PeerSnapshot,
 } from './learner';
+export { fnv1a32, FNV_OFFSET_BASIS, FNV_PRIME, fnvOver } from './fnv';
 export { NUDGE_TYPES, NudgeType } from './nudge-type';
 export { formatNumber, round2 } from './number-format';
 export { PRIORITIES, Priority } from './priority';

@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isGzipped } from '@app/contract/decision-log';
+import { fnv1a32 } from '@app/learner';
 import { Shard } from './shard-option';
 
 /**
@@ -11,12 +12,7 @@ import { Shard } from './shard-option';
  * machine runs it, and a learner's decisions and outcomes meet in one shard and one partition.
  */
 export function keyHash(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
+  return fnv1a32(key);
 }
 
 /** The whole log as one shard. */

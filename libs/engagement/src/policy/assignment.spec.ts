@@ -1,12 +1,12 @@
 import { GrowthBook } from '@growthbook/growthbook';
 import { dirname, join } from 'node:path';
+import { fnv1a32 } from '@app/learner';
 import {
   assign,
   AssignmentSettings,
   bucketRanges,
   chooseVariant,
   ExperimentConfig,
-  fnv1a32,
   hashBucket,
 } from './assignment';
 

@@ -3,30 +3,11 @@
  * (hash version 2) so an analysis run in GrowthBook sees the same groups the engine used.
  */
 import { AssignmentResult } from '@app/contract';
-
-const FNV_OFFSET_BASIS = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+import { FNV_OFFSET_BASIS, FNV_PRIME, fnvOver } from '@app/learner';
 
 /** GrowthBook only treats weights summing to 1 within this tolerance as valid. */
 const WEIGHT_TOTAL_MIN = 0.99;
 const WEIGHT_TOTAL_MAX = 1.01;
-
-/**
- * 32-bit FNV-1a as GrowthBook computes it: over UTF-16 code units (each XORed in whole, so a
- * non-ASCII character is not split into UTF-8 bytes and an astral one counts as two surrogates).
- * `Math.imul` by the prime equals GrowthBook's shift-and-add multiply modulo 2^32.
- */
-export function fnv1a32(text: string): number {
-  return fnvOver(FNV_OFFSET_BASIS, text) >>> 0;
-}
-
-/** FNV-1a's state after `text` from `hash`: two strings joined hash as one after the other. */
-function fnvOver(hash: number, text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
-  }
-  return hash;
-}
 
 const ZERO = 48;
 /** A whole number's decimal digits, last first: a uint32 has at most 10. */

@@ -1,6 +1,6 @@
 import { randomFillSync } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { fnv1a32 } from './assignment';
+import { fnv1a32 } from '@app/learner';
 
 /**
  * Random bytes for 256 decision ids, drawn at once. The uuid package draws 16 ids' worth per
