@@ -44,16 +44,17 @@ const sink = new HttpDecisionSink({ ...options, url: new URL(options.url) }, sha
 
 /** How often the buffer fill and the health are brought up to date between messages. */
 const PUBLISH_MS = 50;
+let degraded = false;
 let lastError: string | null = null;
 
-/** Puts the buffer fill and the health where the event loop reads them. */
+/** Puts the buffer fill where the event loop reads it, and tells it of a change of health. */
 function publish(): void {
   const health = sink.health();
   counters.set('bufferedBytes', health.buffered_bytes);
-  counters.set('degraded', health.degraded ? 1 : 0);
-  if (health.last_error !== lastError) {
+  if (health.degraded !== degraded || health.last_error !== lastError) {
+    degraded = health.degraded;
     lastError = health.last_error;
-    say({ kind: 'last-error', error: lastError });
+    say({ kind: 'health', degraded, lastError });
   }
 }
 

@@ -12,10 +12,14 @@ export type ToSinkThread =
   | { readonly kind: 'lines'; readonly text: string; readonly lines: number }
   | { readonly kind: 'close'; readonly deadline: number };
 
-/** From the log thread to the event loop: its sink's log messages, a new last error, its close. */
+/**
+ * From the log thread to the event loop: its sink's log messages, its health when it changes
+ * (whether degraded and the last error, in one message, so /health never shows the one without
+ * the other), its close.
+ */
 export type FromSinkThread =
   | { readonly kind: 'log'; readonly level: 'log' | 'warn' | 'error'; readonly message: string }
-  | { readonly kind: 'last-error'; readonly error: string | null }
+  | { readonly kind: 'health'; readonly degraded: boolean; readonly lastError: string | null }
   | { readonly kind: 'closed' };
 
 /** The fields of the decision log's tally that the log thread counts. */
@@ -28,11 +32,11 @@ export const THREAD_TALLY_FIELDS = [
 ] as const;
 
 /** The counters the log thread keeps in shared memory, in this order. */
-export const COUNTER_FIELDS = [...THREAD_TALLY_FIELDS, 'bufferedBytes', 'degraded'] as const;
+export const COUNTER_FIELDS = [...THREAD_TALLY_FIELDS, 'bufferedBytes'] as const;
 type Field = (typeof COUNTER_FIELDS)[number];
 
 /**
- * The log thread's tally, buffer fill and health as numbers in shared memory: one writer (the
+ * The log thread's tally and buffer fill as numbers in shared memory: one writer (the
  * thread), any number of readers, and no message per change, so /metrics reads them as they are
  * now. Each is a float64, exact for counts up to 2^53.
  */

@@ -25,8 +25,7 @@ parentPort.on('message', (message) => {
   if (message.text.includes('die')) throw new Error('the fake thread died');
   if (message.text.includes('drop')) {
     counters[${at('dropped')}] += message.lines;
-    counters[${at('degraded')}] = 1;
-    parentPort.postMessage({ kind: 'last-error', error: 'the collector answered 503' });
+    parentPort.postMessage({ kind: 'health', degraded: true, lastError: 'the collector answered 503' });
     return;
   }
   counters[${at('written')}] += message.lines;

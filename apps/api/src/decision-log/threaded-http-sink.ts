@@ -32,6 +32,8 @@ export class ThreadedHttpSink implements DecisionSink {
   private readonly thread: Worker;
   private readonly counters = new SharedCounters();
   private readonly target: string;
+  /** The thread's health as it last told it. */
+  private degraded = false;
   private lastError: string | null = null;
   /** Lines handed to the thread; what the thread has not counted when it stops is lost. */
   private handed = 0;
@@ -74,7 +76,7 @@ export class ThreadedHttpSink implements DecisionSink {
   health(): SinkHealth {
     return {
       target: this.target,
-      degraded: this.stopped !== undefined || this.counters.get('degraded') === 1,
+      degraded: this.stopped !== undefined || this.degraded,
       buffered_bytes: this.bufferedBytes,
       last_error: this.stopped ?? this.lastError,
     };
@@ -118,8 +120,9 @@ export class ThreadedHttpSink implements DecisionSink {
       case 'log':
         this.logger[message.level](message.message);
         return;
-      case 'last-error':
-        this.lastError = message.error;
+      case 'health':
+        this.degraded = message.degraded;
+        this.lastError = message.lastError;
         return;
       case 'closed':
         return;
