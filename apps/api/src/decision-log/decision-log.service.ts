@@ -144,6 +144,7 @@ export class DecisionLog implements OnApplicationShutdown {
       this.logger.error(`decision ${analysis.decision_id} not logged: ${(error as Error).message}`);
       return;
     }
+    if (this.sink.eachLine === true) return this.sink.write(line, 1);
     this.heldText += line;
     this.heldLines++;
     if (this.heldText.length >= this.heldChars) this.writeHeld();

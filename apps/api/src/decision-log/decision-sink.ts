@@ -27,6 +27,11 @@ export interface SinkHealth {
 export interface DecisionSink {
   /** Takes `lines` whole lines, newlines included. */
   write(text: string, lines: number): void;
+  /**
+   * True when a line costs `write` no more than its share of a gathered piece would: the log
+   * then writes each line as it is made instead of gathering them first.
+   */
+  readonly eachLine?: boolean;
   /** Bytes held in memory, not yet written or delivered. */
   readonly bufferedBytes: number;
   health(): SinkHealth;

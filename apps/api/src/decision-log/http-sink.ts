@@ -44,8 +44,11 @@ function gzipped(parts: readonly Buffer[]): Promise<Buffer | Error> {
   });
 }
 
-function batchOf({ parts, lines, bytes }: LineBatch): Batch {
-  return { lines, bytes, body: gzipped(parts) };
+/** The batch's lines gzipped; their chunks are released once gzip has read them. */
+function batchOf({ parts, lines, bytes, release }: LineBatch): Batch {
+  const body = gzipped(parts);
+  void body.then(release);
+  return { lines, bytes, body };
 }
 
 export interface HttpSinkOptions {
@@ -157,7 +160,10 @@ export class HttpDecisionSink {
   }
 
   write(chunk: LineChunk): void {
-    if (this.closed) return this.drop(chunk.lines, 'the log is closed');
+    if (this.closed) {
+      chunk.release?.();
+      return this.drop(chunk.lines, 'the log is closed');
+    }
     const dropped = this.hold(chunk);
     if (dropped > 0) this.drop(dropped, 'the buffer is full');
     if (this.queue.bytes < this.options.batchBytes) return;
@@ -213,7 +219,10 @@ export class HttpDecisionSink {
    */
   private hold(chunk: LineChunk): number {
     const room = this.options.bufferBytes - (this.inFlight?.bytes ?? 0);
-    if (chunk.bytes > room) return chunk.lines;
+    if (chunk.bytes > room) {
+      chunk.release?.();
+      return chunk.lines;
+    }
     let dropped = 0;
     while (this.waiting.length > 0 && this.bufferedBytes + chunk.bytes > this.options.bufferBytes) {
       const oldest = this.waiting.shift() as Batch;
@@ -221,7 +230,11 @@ export class HttpDecisionSink {
       dropped += oldest.lines;
     }
     dropped += this.queue.push(chunk);
-    while (this.queue.bytes > room - this.waitingBytes) dropped += this.queue.take(0)?.lines ?? 0;
+    while (this.queue.bytes > room - this.waitingBytes) {
+      const oldest = this.queue.take(0);
+      oldest?.release();
+      dropped += oldest?.lines ?? 0;
+    }
     return dropped;
   }
 

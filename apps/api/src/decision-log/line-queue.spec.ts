@@ -1,4 +1,4 @@
-import { LineBatch, lineChunk, LineQueue } from './line-queue';
+import { LineBatch, LineChunk, lineChunk, LineQueue, SLAB_BYTES, SlabPool } from './line-queue';
 
 const line = (n: number) => lineChunk(`{"n":${n}}\n`, 1);
 const text = (batch: LineBatch | undefined) => Buffer.concat(batch?.parts ?? []).toString();
@@ -10,7 +10,7 @@ describe(LineQueue.name, () => {
 
     expect(text(sut.take(20))).toBe('{"n":1}\n{"n":2}\n');
     expect(text(sut.take(1))).toBe('{"n":3}\n');
-    expect(sut.take(1000)).toEqual({ parts: [Buffer.from('{"n":4}\n')], lines: 1, bytes: 8 });
+    expect(sut.take(1000)).toMatchObject({ parts: [Buffer.from('{"n":4}\n')], lines: 1, bytes: 8 });
     expect(sut.take(1000)).toBeUndefined();
     expect([sut.bytes, sut.lines]).toEqual([0, 0]);
   });
@@ -46,5 +46,57 @@ describe(LineQueue.name, () => {
 
     expect(sut.clear()).toBe(3);
     expect(sut.take(100)).toBeUndefined();
+  });
+
+  it('releases the chunks it drops, refuses or clears, and a batch releases the chunks taken', () => {
+    const released: number[] = [];
+    const chunk = (n: number, text = `{"n":${n}}\n`): LineChunk => ({
+      ...lineChunk(text, 1),
+      release: () => released.push(n),
+    });
+    const sut = new LineQueue(24);
+    for (let n = 1; n <= 3; n++) sut.push(chunk(n));
+
+    sut.push(chunk(4));
+    expect(released).toEqual([1]);
+    sut.push(chunk(5, 'x'.repeat(25)));
+    expect(released).toEqual([1, 5]);
+    const batch = sut.take(16) as LineBatch;
+    expect(released).toEqual([1, 5]);
+    batch.release();
+    expect(released).toEqual([1, 5, 2, 3]);
+    sut.clear();
+    expect(released).toEqual([1, 5, 2, 3, 4]);
+  });
+});
+
+describe(SlabPool.name, () => {
+  it('cuts side by side from a slab, and reuses it once every cut from it is released', () => {
+    const sut = new SlabPool();
+    const first = sut.cut(100);
+    const second = sut.cut(100);
+    expect(second.data.buffer).toBe(first.data.buffer);
+    expect(second.data.byteOffset).toBe(first.data.byteOffset + 100);
+
+    // What does not fit the slab's rest starts another; the first is reused once released.
+    const third = sut.cut(SLAB_BYTES - 100);
+    expect(third.data.buffer).not.toBe(first.data.buffer);
+    first.release();
+    second.release();
+    second.release();
+    const fourth = sut.cut(200);
+    expect(fourth.data.buffer).toBe(first.data.buffer);
+    expect(fourth.data.byteOffset).toBe(first.data.byteOffset);
+  });
+
+  it('gives a cut larger than a slab memory of its own', () => {
+    const sut = new SlabPool();
+    const small = sut.cut(10);
+    const large = sut.cut(SLAB_BYTES + 1);
+
+    expect(large.data.length).toBe(SLAB_BYTES + 1);
+    expect(large.data.buffer).not.toBe(small.data.buffer);
+    // The slab being cut from is not left for it.
+    expect(sut.cut(10).data.byteOffset).toBe(small.data.byteOffset + 10);
   });
 });

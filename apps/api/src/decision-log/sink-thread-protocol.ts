@@ -1,13 +1,25 @@
 import type { HttpSinkOptions } from './http-sink';
+import type { LineRingMemory } from './line-ring';
 
-/** What the log thread is started with: the sink's options (the URL as text) and its counters. */
+/**
+ * What the log thread is started with: the sink's options (the URL as text), its counters, the
+ * ring the lines come through and the count of pieces sent as messages that it has not yet taken.
+ */
 export interface SinkThreadData {
   readonly options: Omit<HttpSinkOptions, 'url'> & { readonly url: string };
   /** SharedCounters' memory: the thread writes it, the event loop reads it. */
   readonly counters: SharedArrayBuffer;
+  /** The LineRing the event loop writes; none when every piece comes as a message. */
+  readonly ring?: LineRingMemory;
+  /** One int32: pieces sent as messages and not yet taken (the event loop adds, the thread subtracts). */
+  readonly messagesInFlight: SharedArrayBuffer;
 }
 
-/** From the event loop to the log thread. */
+/**
+ * From the event loop to the log thread: a piece of lines that the ring could not take (too big
+ * for the room left, or sent while earlier such pieces are on their way, to keep the order), or
+ * the close.
+ */
 export type ToSinkThread =
   | { readonly kind: 'lines'; readonly text: string; readonly lines: number }
   | { readonly kind: 'close'; readonly deadline: number };

@@ -8,15 +8,18 @@ import { ThreadedHttpSink } from './threaded-http-sink';
 const at = (field: (typeof COUNTER_FIELDS)[number]) => COUNTER_FIELDS.indexOf(field);
 
 /**
- * A log thread that speaks the protocol without a collector: it delivers every line at once
- * (one batch per message), except the lines of a message whose text says `drop` (dropped) or
- * `die` (the thread throws, with the lines of the messages before counted and these not), and
- * says `closed` when asked to close.
+ * A log thread that speaks the protocol without a collector and without reading the ring: it
+ * delivers every line of a message at once (one batch per message), except the lines of a
+ * message whose text says `drop` (dropped) or `die` (the thread throws, with the lines of the
+ * messages before counted and these not), or `hold` (kept untaken: the message stays in flight),
+ * and says `closed` when asked to close.
  */
 const FAKE_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const counters = new Float64Array(workerData.counters);
+const messagesInFlight = new Int32Array(workerData.messagesInFlight);
 parentPort.on('message', (message) => {
+  if (message.kind === 'lines' && !message.text.includes('hold')) Atomics.sub(messagesInFlight, 0, 1);
   if (message.kind === 'close') {
     parentPort.postMessage({ kind: 'log', level: 'log', message: 'closing before ' + message.deadline });
     parentPort.postMessage({ kind: 'closed' });
@@ -42,6 +45,9 @@ const OPTIONS = {
   timeoutMs: 1000,
 };
 
+/** Every piece goes as a message, which the fake thread reads. */
+const NO_RING = 0;
+
 const quiet = () => ({ log: jest.fn(), warn: jest.fn(), error: jest.fn() });
 
 /** Waits until `done` holds, polling: the thread's counters change on its own time. */
@@ -66,7 +72,7 @@ describe(ThreadedHttpSink.name, () => {
     const own = new DecisionLogTally();
     own.recorded = 6;
     const logger = quiet();
-    const sink = new ThreadedHttpSink(OPTIONS, own, logger, script);
+    const sink = new ThreadedHttpSink(OPTIONS, own, logger, script, NO_RING);
 
     sink.write('{"a":1}\n{"a":2}\n', 2);
     sink.write('{"drop":3}\n', 1);
@@ -98,7 +104,7 @@ describe(ThreadedHttpSink.name, () => {
 
   it('reports the last error and degraded health the thread publishes', async () => {
     const own = new DecisionLogTally();
-    const sink = new ThreadedHttpSink(OPTIONS, own, quiet(), script);
+    const sink = new ThreadedHttpSink(OPTIONS, own, quiet(), script, NO_RING);
 
     sink.write('{"drop":1}\n', 1);
     await until(() => sink.health().last_error !== null);
@@ -115,7 +121,7 @@ describe(ThreadedHttpSink.name, () => {
   it('counts as dropped the lines a thread that died held, and every line after', async () => {
     const own = new DecisionLogTally();
     const logger = quiet();
-    const sink = new ThreadedHttpSink(OPTIONS, own, logger, script);
+    const sink = new ThreadedHttpSink(OPTIONS, own, logger, script, NO_RING);
 
     sink.write('{"a":1}\n', 1);
     sink.write('{"die":2}\n{"die":3}\n', 2);
@@ -138,5 +144,34 @@ describe(ThreadedHttpSink.name, () => {
     // Closing a dead thread's sink ends at once and changes nothing.
     await sink.close(Date.now() + 60_000);
     expect(sink.tallied(own)).toMatchObject({ written: 1, dropped: 3 });
+  });
+
+  it('sends as messages a piece the ring cannot take and the pieces after it until it is taken', async () => {
+    const own = new DecisionLogTally();
+    const sink = new ThreadedHttpSink(OPTIONS, own, quiet(), script, 64);
+
+    // In the ring, which the fake thread leaves as it is: the bytes held say so.
+    sink.write('{"a":1}\n', 1);
+    expect(sink.bufferedBytes).toBe(8 + 8);
+    // Too big for the ring: a message, which the thread holds untaken.
+    sink.write(`{"hold":"${'x'.repeat(60)}"}\n`, 1);
+    // Small enough for the ring, but after a message in flight: a message too.
+    sink.write('{"a":3}\n', 1);
+    await until(() => sink.tallied(own).written === 2);
+    expect(sink.bufferedBytes).toBe(16);
+    await sink.close(Date.now() + 1000);
+  });
+
+  it('writes each line to the ring once the messages in flight are taken', async () => {
+    const own = new DecisionLogTally();
+    const sink = new ThreadedHttpSink(OPTIONS, own, quiet(), script, 64);
+    expect(sink.eachLine).toBe(true);
+
+    sink.write(`{"a":"${'x'.repeat(60)}"}\n`, 1);
+    await until(() => sink.tallied(own).written === 1);
+    sink.write('{"a":2}\n', 1);
+
+    expect(sink.bufferedBytes).toBe(16);
+    await sink.close(Date.now() + 1000);
   });
 });
