@@ -90,4 +90,30 @@ describe(decisionLineOf.name, () => {
     });
     expect('request' in JSON.parse(decisionLineOf(valid, EXAMPLE_ANALYSIS, 'none'))).toBe(false);
   });
+
+  it('writes a held-out line as JSON.stringify writes the record, escapes and all', () => {
+    const valid = validExample();
+    const features = featureVector(valid.request, valid.asOf);
+    const analysis: EngagementAnalysis = {
+      ...HELD_OUT,
+      user_id: 'stu "é"\n\u2028😀',
+    };
+
+    const line = decisionLineOf(valid, analysis, 'features', features);
+
+    expect(line).toBe(
+      `${JSON.stringify({
+        decision_id: analysis.decision_id,
+        user_id: analysis.user_id,
+        as_of: analysis.as_of,
+        assignment: analysis.assignment,
+        policy_version: analysis.policy_version,
+        features: Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, features[i]])),
+        candidates: analysis.candidates,
+        delivered: [],
+        would_have_sent: EXAMPLE_ANALYSIS.nudges.map(({ type, rank }) => ({ type, slot: rank })),
+        slate_propensity: analysis.slate_propensity,
+      })}\n`,
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import { DecisionRecord, EngagementAnalysis, ValidRequest } from '@app/contract';
+import { EngagementAnalysis, ValidRequest } from '@app/contract';
 import { deriveSignals } from '@app/learner';
 import { encodeFeatures, FEATURE_NAMES } from '@app/ml';
 
@@ -20,9 +20,6 @@ export interface DecisionOfRecord {
   readonly request?: object;
 }
 
-/** The keys of a line before its `features`, in the order they are written. */
-type LeadingKey = 'decision_id' | 'user_id' | 'as_of' | 'assignment' | 'policy_version';
-
 /** `"name":` of each feature, in FEATURE_NAMES order, with the comma before all but the first. */
 const FEATURE_KEYS = FEATURE_NAMES.map(
   (name, i) => `${i === 0 ? '' : ','}${JSON.stringify(name)}:`,
@@ -41,38 +38,47 @@ function featuresJson(features: Float64Array | undefined): string {
   return `${json}}`;
 }
 
+/** The nudges as `delivered` or `would_have_sent` lists them: type, slot and (delivered) propensity. */
+function slotsJson(
+  nudges: readonly { type: string; rank: number; propensity?: number }[],
+  withPropensity: boolean,
+): string {
+  let json = '[';
+  for (let i = 0; i < nudges.length; i++) {
+    const { type, rank, propensity } = nudges[i];
+    json += `${i === 0 ? '' : ','}{"type":${JSON.stringify(type)},"slot":${JSON.stringify(rank)}`;
+    if (withPropensity && propensity !== undefined) {
+      json += `,"propensity":${JSON.stringify(propensity)}`;
+    }
+    json += '}';
+  }
+  return `${json}]`;
+}
+
 /**
  * One line of decisions.ndjson (docs/closed-loop.md), newline included: what the API answered,
  * what it was answered from, and what was delivered, each nudge with the propensity it was drawn
  * with. A held-out learner's line delivers nothing and says what it would have been sent.
+ * Written key by key, as JSON.stringify would write the record (the specs hold it to that): the
+ * service writes one per answer on its event loop, where building the record's objects to
+ * serialize them cost 12 µs a line under load, a twentieth of the answer (a 2-core VM).
  */
 export function decisionLine({ analysis, features, request }: DecisionOfRecord): string {
-  const holdout = analysis.assignment.holdout;
-  // Serialized in two parts, the features written between them; JSON.stringify leaves out the
-  // keys whose value is undefined, so a line without `would_have_sent` or `request` has no key.
-  const head: Pick<DecisionRecord, LeadingKey> = {
-    decision_id: analysis.decision_id,
-    user_id: analysis.user_id,
-    as_of: analysis.as_of,
-    assignment: analysis.assignment,
-    policy_version: analysis.policy_version,
-  };
-  const tail: Omit<DecisionRecord, LeadingKey | 'features'> = {
-    candidates: analysis.candidates,
-    delivered: analysis.nudges.map(({ type, rank, propensity }) => ({
-      type,
-      slot: rank,
-      propensity,
-    })),
-    would_have_sent: holdout
-      ? (analysis.would_have_sent ?? []).map(({ type, rank }) => ({ type, slot: rank }))
-      : undefined,
-    slate_propensity: analysis.slate_propensity,
-    request: request as Record<string, unknown> | undefined,
-  };
-  const before = JSON.stringify(head);
-  const after = JSON.stringify(tail);
-  return `${before.slice(0, -1)},"features":${featuresJson(features)},${after.slice(1)}\n`;
+  let line =
+    `{"decision_id":${JSON.stringify(analysis.decision_id)}` +
+    `,"user_id":${JSON.stringify(analysis.user_id)}` +
+    `,"as_of":${JSON.stringify(analysis.as_of)}` +
+    `,"assignment":${JSON.stringify(analysis.assignment)}` +
+    `,"policy_version":${JSON.stringify(analysis.policy_version)}` +
+    `,"features":${featuresJson(features)}` +
+    `,"candidates":${JSON.stringify(analysis.candidates)}` +
+    `,"delivered":${slotsJson(analysis.nudges, true)}`;
+  if (analysis.assignment.holdout) {
+    line += `,"would_have_sent":${slotsJson(analysis.would_have_sent ?? [], false)}`;
+  }
+  line += `,"slate_propensity":${JSON.stringify(analysis.slate_propensity)}`;
+  if (request !== undefined) line += `,"request":${JSON.stringify(request)}`;
+  return `${line}}\n`;
 }
 
 /**
