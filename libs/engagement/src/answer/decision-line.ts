@@ -59,9 +59,10 @@ function slotsJson(
  * One line of decisions.ndjson (docs/closed-loop.md), newline included: what the API answered,
  * what it was answered from, and what was delivered, each nudge with the propensity it was drawn
  * with. A held-out learner's line delivers nothing and says what it would have been sent.
- * Written key by key, as JSON.stringify would write the record (the specs hold it to that): the
- * service writes one per answer on its event loop, where building the record's objects to
- * serialize them cost 12 µs a line under load, a twentieth of the answer (a 2-core VM).
+ * Written key by key, as JSON.stringify would write the record (the specs hold it to that),
+ * without building the record's objects only to serialize them: the service writes one per
+ * answer on its event loop, where the line showed 12 µs in a profile under load (a 2-core VM);
+ * alone it takes 5.2 µs written this way, 5.9 through the record.
  */
 export function decisionLine({ analysis, features, request }: DecisionOfRecord): string {
   let line =
