@@ -1,14 +1,19 @@
 // Decision-log bench (npm run bench:decision-log, after npm run build): the built service under
-// sustained load (wrk, CONNECTIONS connections posting analyses for DURATION_S seconds), three
-// runs per WORKERS value and round: DECISION_LOG=off; a collector up throughout; the collector
-// down for the middle third of the run. Each run ends with SIGTERM, so the log is flushed.
-// Prints, per run, throughput, p50/p99 and failures beside the same round's run without the log,
-// the CPU the service and the collector took, and the books of the log: decisions made (the
-// workers' closing lines; wrk's count leaves out the requests in flight when it stops),
-// delivered (distinct decision ids the collector got), copies and dropped, which must add up.
-// On a shared 2-core machine two identical runs differ by up to 15% in throughput and 30% at
-// p99, so the runs are repeated in ROUNDS rounds, each in another order of the three modes, and
-// a summary gives the median of each round's ratio to its own run without the log.
+// sustained load (wrk, CONNECTIONS connections posting analyses for DURATION_S seconds) with
+// DECISION_LOG=off; to a collector up throughout ("up"); to one down for the middle third of the
+// run ("down"). Each run ends with SIGTERM, so the log is flushed.
+// On a shared 2-core machine two identical runs a few minutes apart differ by up to 25% in
+// throughput and 30% at p99, as the host's other load comes and goes. So each run with the log
+// is bracketed by runs without it, per WORKERS value: off, then ROUNDS rounds of (up, off, down,
+// off), every other round down first; a run with the log is compared with the mean of the two
+// runs without it just before and after, which cancels a drift of the host's speed across the
+// three. The summary gives the median of those ratios, and beside them the same ratio for each
+// run without the log between two others (an A/A figure: the spread the bench reads where there
+// is no difference).
+// Prints, per run, throughput, p50/p99 and failures, the CPU the service and the collector took,
+// and the books of the log: decisions made (the workers' closing lines; wrk's count leaves out
+// the requests in flight when it stops), delivered (distinct decision ids the collector got),
+// copies and dropped, which must add up.
 // Environment: DURATION_S (60), CONNECTIONS (32), WORKER_COUNTS (1,2), ROUNDS (3),
 // HTTP_ADAPTER (express).
 import { spawn } from 'node:child_process';
@@ -25,7 +30,6 @@ const DURATION_S = Number(process.env.DURATION_S ?? 60);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 const WORKER_COUNTS = (process.env.WORKER_COUNTS ?? '1,2').split(',').map(Number);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const MODES = ['off', 'up', 'down'];
 /** Clock ticks a second in /proc/PID/stat (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
@@ -271,59 +275,85 @@ async function run(workers, mode, round) {
 }
 
 const rows = [];
+const runAndNote = async (workers, mode, round) => {
+  rows.push(await run(workers, mode, round));
+  console.error(`done: WORKERS=${workers} round ${round} ${mode}`);
+};
 for (const workers of WORKER_COUNTS) {
+  await runAndNote(workers, 'off', 0);
   for (let round = 1; round <= ROUNDS; round++) {
-    // Each round starts from another mode, so no mode always runs first or last.
-    for (let k = 0; k < MODES.length; k++) {
-      const mode = MODES[(k + round - 1) % MODES.length];
-      rows.push(await run(workers, mode, round));
-      console.error(`done: WORKERS=${workers} round ${round} ${mode}`);
+    // Every other round starts with the collector down, so neither always runs first.
+    const logged = round % 2 === 1 ? ['up', 'down'] : ['down', 'up'];
+    for (const mode of logged) {
+      await runAndNote(workers, mode, round);
+      await runAndNote(workers, 'off', round);
     }
   }
 }
 
-const offOf = (row) =>
-  rows.find((r) => r.workers === row.workers && r.round === row.round && r.mode === 'off');
+/**
+ * The p99 (or another figure) of the runs without the log just before and after row `i`, of its
+ * own WORKERS value; undefined for the first and last of them.
+ */
+function bracket(i) {
+  const before = rows
+    .slice(0, i)
+    .findLast((r) => r.workers === rows[i].workers && r.mode === 'off');
+  const after = rows.slice(i + 1).find((r) => r.workers === rows[i].workers && r.mode === 'off');
+  return before && after ? [before, after] : undefined;
+}
+/** A row's `key` over the mean of that of the runs without the log around it. */
+function ratioToBracket(i, key) {
+  const around = bracket(i);
+  return around ? rows[i][key] / ((around[0][key] + around[1][key]) / 2) : undefined;
+}
+const cpuPerRequest = (r) => r.serviceCpu / r.requests;
+for (const row of rows) row.cpuPerRequest = cpuPerRequest(row);
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 const addsUp = (row) => row.delivered + row.dropped === row.made;
+const fixed = (value) => (value === undefined ? '—' : value.toFixed(3));
 
 console.log(
   `decision log under load: ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds, ${process.env.HTTP_ADAPTER ?? 'express'}; collector down for the middle third in "down"`,
 );
 console.log(
-  '| WORKERS | round | log | req/s | p50 ms | p99 ms | p99 ÷ off | failed | exit | service CPU s | µs CPU/req | collector CPU s | made | delivered | copies | dropped | books |',
+  '| WORKERS | round | log | req/s | p50 ms | p99 ms | p99 ÷ offs around | failed | exit | service CPU s | µs CPU/req | collector CPU s | made | delivered | copies | dropped | books |',
 );
 console.log(
   '| --: | --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |',
 );
-for (const row of rows) {
-  const off = offOf(row);
+rows.forEach((row, i) => {
   const logged = row.mode !== 'off';
   const books = logged ? (addsUp(row) ? 'add up' : 'DO NOT ADD UP') : '—';
   console.log(
-    `| ${row.workers} | ${row.round} | ${row.mode} | ${row.rps.toFixed(0)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${(row.p99 / off.p99).toFixed(3)} | ${row.non2xx} non-2xx, socket errors ${row.socketErrors} | ${row.code} | ${row.serviceCpu.toFixed(1)} | ${((row.serviceCpu / row.requests) * 1e6).toFixed(0)} | ${row.collectorCpu.toFixed(1)} | ${logged ? row.made : '—'} | ${logged ? row.delivered : '—'} | ${logged ? row.copies : '—'} | ${logged ? row.dropped : '—'} | ${books} |`,
+    `| ${row.workers} | ${row.round} | ${row.mode} | ${row.rps.toFixed(0)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${fixed(ratioToBracket(i, 'p99'))} | ${row.non2xx} non-2xx, socket errors ${row.socketErrors} | ${row.code} | ${row.serviceCpu.toFixed(1)} | ${(row.cpuPerRequest * 1e6).toFixed(0)} | ${row.collectorCpu.toFixed(1)} | ${logged ? row.made : '—'} | ${logged ? row.delivered : '—'} | ${logged ? row.copies : '—'} | ${logged ? row.dropped : '—'} | ${books} |`,
   );
-}
+});
 
 console.log('');
-console.log("medians over the rounds, each ratio to its own round's run without the log:");
 console.log(
-  '| WORKERS | log | req/s ÷ off | p50 ÷ off | p99 ÷ off | µs CPU/req ÷ off | failed | dropped | books |',
+  'medians over the rounds, each run\'s ratio to the mean of the runs without the log just before and after it ("off": each run without the log between two others, an A/A figure):',
 );
-console.log('| --: | --- | --: | --: | --: | --: | --: | --: | --- |');
+console.log(
+  '| WORKERS | log | runs | req/s ÷ around | p50 ÷ around | p99 ÷ around | p99 ÷ around, each run | µs CPU/req ÷ around | failed | dropped | books |',
+);
+console.log('| --: | --- | --: | --: | --: | --: | --- | --: | --: | --: | --- |');
 for (const workers of WORKER_COUNTS) {
-  for (const mode of ['up', 'down']) {
-    const runs = rows.filter((r) => r.workers === workers && r.mode === mode);
-    const ratio = (key) => median(runs.map((r) => r[key] / offOf(r)[key])).toFixed(3);
-    const cpuPerRequest = (r) => r.serviceCpu / r.requests;
-    const cpuRatio = median(runs.map((r) => cpuPerRequest(r) / cpuPerRequest(offOf(r))));
+  for (const mode of ['up', 'down', 'off']) {
+    const indices = rows
+      .map((row, i) => i)
+      .filter((i) => rows[i].workers === workers && rows[i].mode === mode && bracket(i));
+    if (indices.length === 0) continue;
+    const runs = indices.map((i) => rows[i]);
+    const ratios = (key) => indices.map((i) => ratioToBracket(i, key));
     const failed = runs.reduce((sum, r) => sum + r.non2xx + (r.socketErrors === 'none' ? 0 : 1), 0);
+    const logged = mode !== 'off';
     console.log(
-      `| ${workers} | ${mode} | ${ratio('rps')} | ${ratio('p50')} | ${ratio('p99')} | ${cpuRatio.toFixed(3)} | ${failed} | ${runs.map((r) => r.dropped).join(', ')} | ${runs.every(addsUp) ? 'add up' : 'DO NOT ADD UP'} |`,
+      `| ${workers} | ${mode} | ${runs.length} | ${fixed(median(ratios('rps')))} | ${fixed(median(ratios('p50')))} | ${fixed(median(ratios('p99')))} | ${ratios('p99').map(fixed).join(', ')} | ${fixed(median(ratios('cpuPerRequest')))} | ${failed} | ${logged ? runs.map((r) => r.dropped).join(', ') : '—'} | ${logged ? (runs.every(addsUp) ? 'add up' : 'DO NOT ADD UP') : '—'} |`,
     );
   }
 }
