@@ -1,5 +1,11 @@
 import { deriveSignals, LearnerRecord, parseCalendarDate } from '@app/learner';
-import { encodeFeatures, FEATURE_COUNT, FEATURE_NAMES, featureVector } from './features';
+import {
+  encodeFeatures,
+  FEATURE_COUNT,
+  FEATURE_NAMES,
+  featureVector,
+  newFeatureVector,
+} from './features';
 
 /** A learner with a resume, a long streak and no quiz date: every kind of feature is non-trivial. */
 const record: LearnerRecord = {
@@ -78,5 +84,32 @@ describe(featureVector.name, () => {
 
     expect(sut).toBe(into);
     expect([...sut]).toEqual([...featureVector(record, asOf)]);
+  });
+});
+
+describe(newFeatureVector.name, () => {
+  it('gives zeroed vectors of FEATURE_COUNT that share no slot, across blocks', () => {
+    const vectors = Array.from({ length: 600 }, () => newFeatureVector());
+    vectors.forEach((vector, i) => vector.fill(i));
+
+    expect(vectors.every((vector) => vector.length === FEATURE_COUNT)).toBe(true);
+    expect(vectors.every((vector, i) => vector.every((value) => value === i))).toBe(true);
+    expect(newFeatureVector().every((value) => value === 0)).toBe(true);
+  });
+
+  it('keeps the vectors encodeFeatures makes apart from each other', () => {
+    const first = featureVector(record, asOf);
+    const firstValues = [...first];
+
+    const second = encodeFeatures(
+      deriveSignals(
+        { ...record, peer_snapshot: { ...record.peer_snapshot, batch_avg_projects: 1 } },
+        asOf,
+      ),
+    );
+
+    expect([...first]).toEqual(firstValues);
+    expect(second[FEATURE_NAMES.indexOf('peer_avg_projects')]).toBe(1);
+    expect(first[FEATURE_NAMES.indexOf('peer_avg_projects')]).toBe(10);
   });
 });
