@@ -195,12 +195,18 @@ const BATCH_RUNS = [
   { adapter: 'express', threads: '0', view: 'full', target: undefined },
 ] as const;
 
+/**
+ * The batch runs between two ceilings, one just before and one just after, as `score`'s are: the
+ * runs take a few minutes, and one ceiling for them read 15,419 req/s where the single requests'
+ * read 29,884 two minutes later. A ratio counts as met only against both.
+ */
 async function batches(corpus: Record<string, unknown>[], singleBodies: string[]): Promise<void> {
-  const top = (await ceiling(singleBodies, 'batches')).requestsPerSecond;
+  const before = (await ceiling(singleBodies, 'batches, before their runs')).requestsPerSecond;
   const bodies = Array.from({ length: 5 }, (_, b) =>
     JSON.stringify({ as_of: '2025-06-30', items: corpus.slice(b * 1000, b * 1000 + 1000) }),
   );
-  for (const { adapter, threads, view, target } of BATCH_RUNS) {
+  const rates: number[] = [];
+  for (const { adapter, threads, view } of BATCH_RUNS) {
     const service = await startNode(API, {
       ...SERVICE_ENV,
       HTTP_ADAPTER: adapter,
@@ -215,18 +221,24 @@ async function batches(corpus: Record<string, unknown>[], singleBodies: string[]
     ]);
     await service.stop();
     const usersPerSecond = result.requestsPerSecond * 1000;
+    rates.push(usersPerSecond);
     const label = `${adapter}, BATCH_THREADS=${threads}, ${view}`;
     record(`${label}: batch of 1000 × 8 concurrent, users/s`, usersPerSecond, 'users/s');
-    record(
-      '  users/s ÷ ceiling req/s',
-      usersPerSecond / top,
-      'ratio',
-      target === undefined ? 'for comparison' : `≥ ${target.toFixed(1)}`,
-      target === undefined ? undefined : usersPerSecond / top >= target,
-    );
     record('  p50 per batch', result.p50Ms, 'ms', `${result.non2xx} non-2xx`);
     record('  /health during batches: p50', probe.p50Ms, 'ms', `p99 ${probe.p99Ms.toFixed(0)} ms`);
   }
+  const after = (await ceiling(singleBodies, 'batches, after their runs')).requestsPerSecond;
+  BATCH_RUNS.forEach(({ adapter, threads, view, target }, i) => {
+    const low = rates[i] / Math.max(before, after);
+    const high = rates[i] / Math.min(before, after);
+    record(
+      `  ${adapter}, BATCH_THREADS=${threads}, ${view}: users/s ÷ ceiling req/s`,
+      low,
+      'ratio',
+      `${target === undefined ? 'for comparison; ' : `≥ ${target.toFixed(1)} against both; `}${high.toFixed(3)} against the lower`,
+      target === undefined ? undefined : low >= target,
+    );
+  });
 }
 
 async function engineOnly(corpus: Record<string, unknown>[]): Promise<void> {
