@@ -2,14 +2,13 @@
 // sustained load (wrk, CONNECTIONS connections posting analyses for DURATION_S seconds) with
 // DECISION_LOG=off; to a collector up throughout ("up"); to one down for the middle third of the
 // run ("down"). Each run ends with SIGTERM, so the log is flushed.
-// On a shared 2-core machine two identical runs a few minutes apart differ by up to a quarter
-// in throughput and a third at p99, as the host's other load comes and goes. So each run with
-// the log is bracketed by runs without it, per WORKERS value: off, then ROUNDS rounds of (up,
-// off, down, off), every other round down first; a run with the log is compared with the mean of the two
-// runs without it just before and after, which cancels a drift of the host's speed across the
-// three. The summary gives the median of those ratios, and beside them the same ratio for each
-// run without the log between two others (an A/A figure: the spread the bench reads where there
-// is no difference).
+// On a shared 2-core machine two identical runs a few minutes apart differ by up to a quarter in
+// throughput and a third at p99, as the host's other load comes and goes. So each run with the log
+// is bracketed by runs without it, per WORKERS value: off, then ROUNDS rounds of (up, off, down,
+// off), every other round down first; a run with the log is compared with the mean of the two runs
+// without it just before and after, which cancels a drift of the host's speed across the three. The
+// summary gives the median of those ratios, and beside them the same ratio for each run without the
+// log between two others (an A/A figure: the spread the bench reads where there is no difference).
 // Prints, per run, throughput, p50/p99 and failures, the CPU the service and the collector took,
 // and the books of the log: decisions made (the workers' closing lines; wrk's count leaves out
 // the requests in flight when it stops), delivered (distinct decision ids the collector got),
