@@ -196,6 +196,27 @@ const BATCH_RUNS = [
 ] as const;
 
 /**
+ * A rate's ratio to the ceilings measured before and after its runs: met only against both (the
+ * higher), with the ratio to the lower beside it.
+ */
+function recordAgainstCeilings(
+  label: string,
+  rate: number,
+  ceilings: readonly [number, number],
+  target: number | undefined,
+): void {
+  const low = rate / Math.max(...ceilings);
+  const high = rate / Math.min(...ceilings);
+  record(
+    `${label}: users/s ÷ ceiling req/s`,
+    low,
+    'ratio',
+    `${target === undefined ? 'for comparison; ' : `≥ ${target.toFixed(1)} against both; `}${high.toFixed(3)} against the lower`,
+    target === undefined ? undefined : low >= target,
+  );
+}
+
+/**
  * The batch runs between two ceilings, one just before and one just after, as `score`'s are: the
  * runs take a few minutes, and one ceiling for them read 15,419 req/s where the single requests'
  * read 29,884 two minutes later. A ratio counts as met only against both.
@@ -228,17 +249,14 @@ async function batches(corpus: Record<string, unknown>[], singleBodies: string[]
     record('  /health during batches: p50', probe.p50Ms, 'ms', `p99 ${probe.p99Ms.toFixed(0)} ms`);
   }
   const after = (await ceiling(singleBodies, 'batches, after their runs')).requestsPerSecond;
-  BATCH_RUNS.forEach(({ adapter, threads, view, target }, i) => {
-    const low = rates[i] / Math.max(before, after);
-    const high = rates[i] / Math.min(before, after);
-    record(
-      `  ${adapter}, BATCH_THREADS=${threads}, ${view}: users/s ÷ ceiling req/s`,
-      low,
-      'ratio',
-      `${target === undefined ? 'for comparison; ' : `≥ ${target.toFixed(1)} against both; `}${high.toFixed(3)} against the lower`,
-      target === undefined ? undefined : low >= target,
-    );
-  });
+  BATCH_RUNS.forEach(({ adapter, threads, view, target }, i) =>
+    recordAgainstCeilings(
+      `  ${adapter}, BATCH_THREADS=${threads}, ${view}`,
+      rates[i],
+      [before, after],
+      target,
+    ),
+  );
 }
 
 async function engineOnly(corpus: Record<string, unknown>[]): Promise<void> {
@@ -418,18 +436,14 @@ async function scoreCommand(singleBodies: string[]): Promise<void> {
     );
   }
   const after = (await ceiling(singleBodies, 'score, after its runs')).requestsPerSecond;
-  SCORE_RUNS.forEach(({ workers, view, target }, i) => {
-    const low = rates[i] / Math.max(before, after);
-    const high = rates[i] / Math.min(before, after);
-    const met = target === undefined ? undefined : low >= target;
-    record(
-      `  ${workers} worker${workers > 1 ? 's' : ''}, ${view}: users/s ÷ ceiling req/s`,
-      low,
-      'ratio',
-      `${target === undefined ? '' : `≥ ${target.toFixed(1)} against both; `}${high.toFixed(3)} against the lower`,
-      met,
-    );
-  });
+  SCORE_RUNS.forEach(({ workers, view, target }, i) =>
+    recordAgainstCeilings(
+      `  ${workers} worker${workers > 1 ? 's' : ''}, ${view}`,
+      rates[i],
+      [before, after],
+      target,
+    ),
+  );
 }
 
 /** The closed loop's simulator at the issue's scale: 10,000 learners × 28 days. */
