@@ -8,8 +8,8 @@ import { DecisionLogModule } from './decision-log/decision-log.module';
 import { Admission } from './front-door/admission.gate';
 import { AnalysisTelemetryService } from './engagement/analysis-telemetry.service';
 import { BatchService } from './engagement/batch.service';
-import { BATCH_WORKER_SCRIPT, BUILT_WORKER_SCRIPT } from './engagement/batch-threads';
-import { AnalyzeRequestPipe } from './engagement/analyze-request.pipe';
+import { ENGINE_WORKER_SCRIPT, BUILT_WORKER_SCRIPT } from './engagement/engine-threads';
+import { AnalyzeService } from './engagement/analyze.service';
 import { EngagementController } from './engagement/engagement.controller';
 import { ServiceInfoController } from './service/service-info.controller';
 import { HealthModule } from './health/health.module';
@@ -88,9 +88,9 @@ export class AppModule {
       ],
       controllers: [ServiceInfoController, EngagementController],
       providers: [
-        AnalyzeRequestPipe,
+        AnalyzeService,
         BatchService,
-        { provide: BATCH_WORKER_SCRIPT, useValue: BUILT_WORKER_SCRIPT },
+        { provide: ENGINE_WORKER_SCRIPT, useValue: BUILT_WORKER_SCRIPT },
         AnalysisTelemetryService,
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: Admission, useValue: admission },

@@ -77,10 +77,16 @@ describe('the decision log (DECISION_LOG)', () => {
     return ids;
   };
 
-  it.each(['2', '0'])(
-    'logs every decision of the single and batch endpoints, BATCH_THREADS=%s, each line one ope can replay',
-    async (threads) => {
-      const ids = await run({ BATCH_THREADS: threads }, singlesAndBatch);
+  it.each([
+    ['2', '1'],
+    ['0', '0'],
+  ])(
+    'logs every decision of the single and batch endpoints, BATCH_THREADS=%s, ANALYZE_THREADS=%s, each line one ope can replay',
+    async (batchThreads, analyzeThreads) => {
+      const ids = await run(
+        { BATCH_THREADS: batchThreads, ANALYZE_THREADS: analyzeThreads },
+        singlesAndBatch,
+      );
 
       const lines = collector.lines;
       expect(ids).toHaveLength(21);

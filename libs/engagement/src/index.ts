@@ -1,6 +1,7 @@
 export {
   analyzeBatchItem,
   analyzeLearner,
+  analyzeObserved,
   DecisionObserver,
   EngineState,
   LearnerFacts,

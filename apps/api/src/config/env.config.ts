@@ -283,6 +283,16 @@ export class Env {
   @Transform(toInt)
   BATCH_THREADS = 2;
 
+  /**
+   * Worker threads per process that parse, validate, answer and serialize single requests, off
+   * the event loop; 0 answers them on the event loop. Started with the first request.
+   */
+  @Max(64, { message: int('ANALYZE_THREADS', 0, 64) })
+  @Min(0, { message: int('ANALYZE_THREADS', 0, 64) })
+  @IsInt({ message: int('ANALYZE_THREADS', 0, 64) })
+  @Transform(toInt)
+  ANALYZE_THREADS = 1;
+
   /** Processes sharing the port (node:cluster); 1 runs the server in this process. */
   @Max(64, { message: int('WORKERS', 1, 64) })
   @Min(1, { message: int('WORKERS', 1, 64) })

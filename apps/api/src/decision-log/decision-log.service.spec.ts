@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
 import { EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from '@app/contract';
 import { validRequest } from '@app/contract/testing';
@@ -61,5 +62,22 @@ describe(DecisionLog.name, () => {
     // What the disk kept up with is written in order; what it did not, counted as dropped.
     expect(ids.length + log.tally.dropped).toBe(40);
     expect(ids).toEqual([...ids].sort((a, b) => Number(a.slice(2)) - Number(b.slice(2))));
+  });
+
+  it("writes a request thread's line, and counts one the thread could not make as dropped", async () => {
+    const log = fileLog(join(dir, 'decisions.ndjson'), 1 << 20);
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    log.recordMade('d-1', { line: '{"decision_id":"d-1"}\n' });
+    log.recordMade('d-2', { error: 'no features' });
+    log.recordMade('d-3', { line: '{"decision_id":"d-3"}\n' });
+    await log.onApplicationShutdown();
+
+    const [file] = await readdir(dir);
+    expect(await readFile(join(dir, file), 'utf8')).toBe(
+      '{"decision_id":"d-1"}\n{"decision_id":"d-3"}\n',
+    );
+    expect(log.tally).toMatchObject({ recorded: 3, written: 2, dropped: 1 });
+    expect(logged).toHaveBeenCalledWith('decision d-2 not logged: no features');
+    logged.mockRestore();
   });
 });

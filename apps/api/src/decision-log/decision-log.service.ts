@@ -29,6 +29,9 @@ const HELD_SHARE_OF_BUFFER = 12;
 /** Lines wait at most this long to be gathered: a quiet service still hands them on. */
 const HELD_MS = 10;
 
+/** A decision's line, or why it could not be made. */
+export type MadeLine = { readonly line: string } | { readonly error: string };
+
 /** The log as /health reports it. */
 export type DecisionLogHealth =
   | { readonly mode: 'off' }
@@ -136,16 +139,29 @@ export class DecisionLog implements OnApplicationShutdown {
    * of the turn alive until then, and more of them lived into the old generation.
    */
   private record(valid: ValidRequest, analysis: EngagementAnalysis, features: Float64Array): void {
-    if (this.sink === undefined || this.keep === undefined) return;
-    this.own.recorded++;
-    let line: string;
+    if (this.keep === undefined) return;
+    let made: MadeLine;
     try {
-      line = decisionLineOf(valid, analysis, this.keep, features);
+      made = { line: decisionLineOf(valid, analysis, this.keep, features) };
     } catch (error) {
+      made = { error: (error as Error).message };
+    }
+    this.recordMade(analysis.decision_id, made);
+  }
+
+  /**
+   * Logs a decision's line made for it (by the event loop, or by a request thread), or counts
+   * it dropped, with why, when it could not be made.
+   */
+  recordMade(decisionId: string, made: MadeLine): void {
+    if (this.sink === undefined) return;
+    this.own.recorded++;
+    if ('error' in made) {
       this.own.dropped++;
-      this.logger.error(`decision ${analysis.decision_id} not logged: ${(error as Error).message}`);
+      this.logger.error(`decision ${decisionId} not logged: ${made.error}`);
       return;
     }
+    const { line } = made;
     if (this.sink.eachLine === true) return this.sink.write(line, 1);
     this.heldText += line;
     this.heldLines++;

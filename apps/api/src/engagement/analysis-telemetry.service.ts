@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { IncomingMessage } from 'node:http';
-import { EngagementAnalysis } from '@app/contract';
 import { Env } from '../config/env.config';
 import { annotateRequestLog } from '../logging/request-log';
 import { MetricsService } from '../metrics/metrics.service';
 import { BatchTally } from './batch-answer';
+import { AnalysisSummary } from './engine-protocol';
 
 /**
  * Records what an analysis returned on the request's log line and in the nudge counters. A
@@ -34,13 +34,12 @@ export class AnalysisTelemetryService {
     return createHash('sha256').update(this.salt).update(userId).digest('hex').slice(0, 16);
   }
 
-  analysis(request: IncomingMessage, analysis: EngagementAnalysis): EngagementAnalysis {
-    for (const nudge of analysis.nudges) this.metrics.countNudges(nudge.type, nudge.source, 1);
+  analysis(request: IncomingMessage, summary: AnalysisSummary): void {
+    for (const [type, source] of summary.nudges) this.metrics.countNudges(type, source, 1);
     annotateRequestLog(request, {
-      user_id: this.loggedId(analysis.user_id),
-      nudges: analysis.nudges.map((nudge) => nudge.type),
+      user_id: this.loggedId(summary.userId),
+      nudges: summary.nudges.map(([type]) => type),
     });
-    return analysis;
   }
 
   batch(request: IncomingMessage, summary: BatchTally): void {

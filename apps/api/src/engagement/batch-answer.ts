@@ -1,10 +1,4 @@
-import {
-  AnalysisView,
-  BatchResult,
-  batchResultInView,
-  FieldError,
-  Utf8Builder,
-} from '@app/contract';
+import { AnalysisView, BatchResult, batchResultInView, Utf8Builder } from '@app/contract';
 import { NudgeType } from '@app/learner';
 
 /** Nudges a batch answered, by type and source, for the nudge counters. */
@@ -28,14 +22,6 @@ export type ChunkSink = (chunk: Uint8Array) => void;
 
 /** Text is encoded once this much of it waits: the answer is never held as one large string. */
 export const ANSWER_CHUNK_BYTES = 1 << 20;
-
-/**
- * Why a batch gets a 400 before any item is looked at: a body that is not a JSON document
- * (`message`), or an envelope whose fields are wrong (`errors`).
- */
-export type BatchRefusal =
-  | { readonly kind: 'body'; readonly message: string }
-  | { readonly kind: 'envelope'; readonly errors: readonly FieldError[] };
 
 /**
  * Writes a batch's answer as its items are made: each result is serialized once, when it is

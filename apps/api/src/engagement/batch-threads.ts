@@ -1,18 +1,11 @@
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
-import { Logger } from '@nestjs/common';
 import type { AnalysisView } from '@app/contract';
-import { DecisionLogRequest, EngineState, LiveEngine } from '@app/engagement';
+import { DecisionLogRequest, LiveEngine } from '@app/engagement';
 import type { CalendarDay } from '@app/learner';
-import type { BatchRefusal, BatchTally } from './batch-answer';
-import { FromBatchThread, ToBatchThread } from './batch-protocol';
-
-/** The compiled worker script beside this file (`npm run build` makes it). */
-export const BUILT_WORKER_SCRIPT = join(__dirname, 'batch.worker.js');
-
-/** The script batch threads run: BUILT_WORKER_SCRIPT; tests that run from sources give its built copy. */
-export const BATCH_WORKER_SCRIPT = Symbol('BATCH_WORKER_SCRIPT');
+import type { BatchTally } from './batch-answer';
+import { FromEngineThread } from './engine-protocol';
+import { EngineThreads, ownBuffer, PendingWork } from './engine-threads';
+import type { Refusal } from './refusal';
 
 /**
  * A young generation of 32 MB: a batch makes a few megabytes of short-lived objects,
@@ -43,7 +36,7 @@ export interface BatchAnswer {
 }
 
 export type Outcome =
-  | { readonly kind: 'refused'; readonly refusal: BatchRefusal }
+  | { readonly kind: 'refused'; readonly refusal: Refusal }
   | { readonly kind: 'answering'; readonly answer: BatchAnswer };
 
 /**
@@ -51,7 +44,7 @@ export type Outcome =
  * or the first chunk (or the tally of an answer that fit in one), which opens the body; later
  * chunks are pushed to that body as they come, and the tally ends it.
  */
-class PendingBatch {
+class PendingBatch implements PendingWork {
   private answer: BatchAnswer | undefined;
   private settleTally: { resolve: (t: BatchTally) => void; reject: (e: Error) => void } | undefined;
 
@@ -63,7 +56,7 @@ class PendingBatch {
   ) {}
 
   /** Takes one reply from the thread; true once the batch is done with. */
-  take(reply: FromBatchThread): boolean {
+  take(reply: FromEngineThread): boolean {
     switch (reply.kind) {
       case 'chunk': {
         const { buffer, byteOffset, byteLength } = reply.chunk;
@@ -83,6 +76,9 @@ class PendingBatch {
         return true;
       case 'failed':
         this.fail(new Error(`a batch thread failed: ${reply.message}`));
+        return true;
+      case 'analysis':
+        this.fail(new Error('a batch thread answered a batch as a single request'));
         return true;
     }
   }
@@ -107,102 +103,41 @@ class PendingBatch {
   }
 }
 
-interface Thread {
-  readonly worker: Worker;
-  /** Batches sent and not yet done with, by id. */
-  readonly pending: Map<number, PendingBatch>;
-  /** Bytes of the bodies pending: what the next batch is balanced by. */
-  load: number;
-  /** The engine state last sent to this thread. */
-  sent: EngineState | undefined;
-}
-
 /**
- * A fixed number of worker threads that answer batches (batch.worker.ts), started on the first
- * batch so a service that never gets one never pays for them. Each batch goes to the thread with
- * the fewest bytes still to answer. Before a batch, a thread is sent the live engine state if it
- * has not seen it (after a start or a reload): it answers each batch with the state current when
- * the batch was sent. A thread that dies fails its pending batches (a 500, or for an answer
- * already being sent, a connection cut off) and is replaced on the next batch.
+ * A fixed number of engine threads that answer batches (engine.worker.ts), started on the first
+ * batch. A thread that dies fails its pending batches (a 500, or for an answer already being
+ * sent, a connection cut off) and is replaced on the next batch.
  */
 export class BatchThreads {
-  private readonly logger = new Logger(BatchThreads.name);
-  private readonly threads: Thread[] = [];
-  private nextId = 1;
-  private closing = false;
+  private readonly threads: EngineThreads;
 
-  constructor(
-    private readonly size: number,
-    private readonly live: LiveEngine,
-    private readonly script: string,
-  ) {}
+  constructor(size: number, live: LiveEngine, script: string) {
+    this.threads = new EngineThreads('batch', size, live, script, BATCH_THREAD_HEAP);
+  }
 
   run(job: BatchJob): Promise<Outcome> {
-    if (this.closing) return Promise.reject(new Error('the batch threads are stopping'));
-    while (this.threads.length < this.size) this.threads.push(this.start());
-    const thread = this.threads.reduce((best, t) => (t.load < best.load ? t : best));
-    const state = this.live.state;
-    if (thread.sent?.config !== state.config || thread.sent?.models !== state.models) {
-      const update: ToBatchThread = { kind: 'state', state: this.live.portable };
-      thread.worker.postMessage(update);
-      thread.sent = state;
-    }
-    const id = this.nextId++;
-    const body = ownBuffer(job.body);
     return new Promise<Outcome>((resolve, reject) => {
+      const body = ownBuffer(job.body);
       const pending = new PendingBatch(body.byteLength, resolve, reject, job.decisionLog?.record);
-      thread.pending.set(id, pending);
-      thread.load += body.byteLength;
-      const message: ToBatchThread = {
-        kind: 'batch',
-        id,
+      this.threads.send(
         body,
-        today: job.today,
-        maxItems: job.maxItems,
-        acceptLanguage: job.acceptLanguage,
-        view: job.view,
-        decisionLog: job.decisionLog?.keep,
-      };
-      thread.worker.postMessage(message, [body.buffer as ArrayBuffer]);
+        (id, bytes) => ({
+          kind: 'batch',
+          id,
+          body: bytes,
+          today: job.today,
+          maxItems: job.maxItems,
+          acceptLanguage: job.acceptLanguage,
+          view: job.view,
+          decisionLog: job.decisionLog?.keep,
+        }),
+        pending,
+      );
     });
   }
 
   /** Stops every thread; batches still pending fail. */
-  async close(): Promise<void> {
-    this.closing = true;
-    await Promise.all(this.threads.splice(0).map((thread) => thread.worker.terminate()));
+  close(): Promise<void> {
+    return this.threads.close();
   }
-
-  private start(): Thread {
-    const worker = new Worker(this.script, { resourceLimits: BATCH_THREAD_HEAP });
-    const thread: Thread = { worker, pending: new Map(), load: 0, sent: undefined };
-    worker.on('message', (reply: FromBatchThread) => {
-      const job = thread.pending.get(reply.id);
-      if (job === undefined || !job.take(reply)) return;
-      thread.pending.delete(reply.id);
-      thread.load -= job.bytes;
-    });
-    const fail = (why: string) => {
-      const index = this.threads.indexOf(thread);
-      if (index >= 0) this.threads.splice(index, 1);
-      if (!this.closing)
-        this.logger.error(`a batch thread stopped (${why}); it is replaced on the next batch`);
-      for (const job of thread.pending.values())
-        job.fail(new Error(`a batch thread stopped: ${why}`));
-      thread.pending.clear();
-    };
-    worker.on('error', (error) => fail(error.message));
-    worker.on('exit', (code) => fail(`exit code ${code}`));
-    return thread;
-  }
-}
-
-/**
- * The body with an ArrayBuffer of its own, so it can be transferred rather than copied: a body
- * read in one piece has one already; a small one may sit in Node's shared pool and is copied.
- */
-function ownBuffer(body: Buffer): Uint8Array {
-  return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
-    ? new Uint8Array(body.buffer, 0, body.byteLength)
-    : new Uint8Array(body);
 }

@@ -1,30 +1,24 @@
 import { Readable } from 'node:stream';
 import {
-  BadRequestException,
   Inject,
   Injectable,
   InternalServerErrorException,
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { AnalysisView, invalidRequestProblem } from '@app/contract';
+import { AnalysisView } from '@app/contract';
 import { Clock, CLOCK, EngagementService, LiveEngine } from '@app/engagement';
 import { Env } from '../config/env.config';
 import { DecisionLog } from '../decision-log/decision-log.service';
 import { parseBody, RawJsonBody } from '../http/request-body';
-import { BatchAnswerWriter, BatchRefusal } from './batch-answer';
-import { BATCH_WORKER_SCRIPT, BatchAnswer, BatchThreads } from './batch-threads';
-
-/** A refused batch as the 400 a single request would get for the same fault. */
-function badRequest(refusal: BatchRefusal): BadRequestException {
-  return refusal.kind === 'body'
-    ? new BadRequestException(refusal.message)
-    : new BadRequestException(invalidRequestProblem(refusal.errors));
-}
+import { BatchAnswerWriter } from './batch-answer';
+import { BatchAnswer, BatchThreads } from './batch-threads';
+import { ENGINE_WORKER_SCRIPT } from './engine-threads';
+import { badRequest } from './refusal';
 
 /**
- * Answers `POST /analyze-engagement/batch`. With BATCH_THREADS > 0 the body goes, unparsed, to a
- * batch thread that parses, validates, answers and serializes it, so the event loop only moves
+ * Answers `POST /analyze-engagement/batch`. With BATCH_THREADS > 0 the body goes, unparsed, to
+ * an engine thread that parses, validates, answers and serializes it, so the event loop only moves
  * bytes; with 0 the event loop does it all, giving other requests a turn every 50 items. Both
  * give the same bytes for the same batch.
  */
@@ -37,7 +31,7 @@ export class BatchService implements OnApplicationShutdown {
     private readonly engagement: EngagementService,
     live: LiveEngine,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(BATCH_WORKER_SCRIPT) script: string,
+    @Inject(ENGINE_WORKER_SCRIPT) script: string,
     env: ConfigService<Env, true>,
     private readonly decisionLog: DecisionLog,
   ) {
@@ -75,7 +69,7 @@ export class BatchService implements OnApplicationShutdown {
     }
     const document = body instanceof RawJsonBody ? parseBody(body.bytes) : body;
     const batch = this.engagement.validateBatch(document, this.maxItems);
-    if (!batch.ok) throw badRequest({ kind: 'envelope', errors: batch.errors });
+    if (!batch.ok) throw badRequest({ kind: 'fields', errors: batch.errors });
     const chunks: Uint8Array[] = [];
     const writer = new BatchAnswerWriter((chunk) => chunks.push(chunk), view);
     const results = await this.engagement.analyzeBatch(

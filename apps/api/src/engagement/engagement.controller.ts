@@ -19,28 +19,22 @@ import {
   AnalyzeEngagementCompactBatchResponseDto,
   AnalyzeEngagementRequestDto,
   AnalyzeEngagementResponseDto,
-  CompactAnalysis,
   CompactAnalysisResponseDto,
-  EngagementAnalysis,
-  inView,
   problem,
   EXAMPLE_ANALYSIS,
   EXAMPLE_BATCH_REQUEST,
   EXAMPLE_HISTORY_REQUEST,
   EXAMPLE_REQUEST,
-  ValidRequest,
 } from '@app/contract';
-import { EngagementService } from '@app/engagement';
 import { API_KEY_SCHEME, ApiProblems } from '../docs/api-docs';
 import { sendProblem } from '../errors/problem-response';
-import { DecisionLog } from '../decision-log/decision-log.service';
 import { NodeRequest } from '../http/node-request';
 import { AnalysisTelemetryService } from './analysis-telemetry.service';
 import { BatchService } from './batch.service';
-import { AnalyzeRequestPipe } from './analyze-request.pipe';
+import { AnalyzeService } from './analyze.service';
 import { ViewPipe } from './view.pipe';
 
-const BATCH_ANSWER_TYPE = 'application/json; charset=utf-8';
+const ANSWER_TYPE = 'application/json; charset=utf-8';
 
 @ApiTags('engagement')
 @ApiSecurity(API_KEY_SCHEME)
@@ -68,14 +62,15 @@ const BATCH_ANSWER_TYPE = 'application/json; charset=utf-8';
 @Controller('analyze-engagement')
 export class EngagementController {
   constructor(
-    private readonly engagement: EngagementService,
+    private readonly singles: AnalyzeService,
     private readonly telemetry: AnalysisTelemetryService,
     private readonly batches: BatchService,
-    private readonly decisionLog: DecisionLog,
   ) {}
 
   @Post()
   @HttpCode(200)
+  // The answer is JSON already, made where the engine answered it.
+  @Header('content-type', ANSWER_TYPE)
   @ApiOperation({
     operationId: 'analyzeEngagement',
     summary: 'Up to max_nudges prioritized, explained nudges for one learner',
@@ -102,25 +97,21 @@ export class EngagementController {
   @ApiProblems([400, 401, 413, 415, 429, 500], {
     400: 'Malformed JSON, an invalid URL, or invalid fields (type `…:invalid-request`, each field named by its path in `errors`).',
   })
-  analyze(
-    @Body(AnalyzeRequestPipe) request: ValidRequest,
+  async analyze(
+    // The bytes as received (RawJsonBody): AnalyzeService parses them, off the event loop.
+    @Body() body: unknown,
     @Query('view', ViewPipe) view: AnalysisView,
     @NodeRequest() http: IncomingMessage,
-  ): EngagementAnalysis | CompactAnalysis {
-    const analysis = this.engagement.analyze(
-      request,
-      http.headers['accept-language'],
-      this.decisionLog.observe,
-      undefined,
-      view,
-    );
-    return inView(this.telemetry.analysis(http, analysis), view);
+  ): Promise<string> {
+    const answer = await this.singles.answer(body, http.headers['accept-language'], view);
+    this.telemetry.analysis(http, answer.summary);
+    return answer.json;
   }
 
   @Post('batch')
   @HttpCode(200)
   // The answer is JSON already (BatchAnswerWriter), sent as its chunks of bytes.
-  @Header('content-type', BATCH_ANSWER_TYPE)
+  @Header('content-type', ANSWER_TYPE)
   @ApiOperation({
     operationId: 'analyzeEngagementBatch',
     summary: 'Many learners in one call, answered in order',
@@ -158,7 +149,7 @@ export class EngagementController {
       () => undefined,
     );
     // Sent as the chunks come: the answer, several times the batch's size, is never held whole.
-    const file = new StreamableFile(answer.body, { type: BATCH_ANSWER_TYPE });
+    const file = new StreamableFile(answer.body, { type: ANSWER_TYPE });
     // A thread that fails midway leaves the client a connection cut off, never a JSON that looks
     // whole; before the first byte is sent, a 500 (the exception filter's problem details).
     file.setErrorHandler((_error, response) => {

@@ -65,17 +65,19 @@ export function parseBody(body: Uint8Array): unknown {
   return parsed.value;
 }
 
+export const ANALYZE_ROUTE = '/analyze-engagement';
+
 /**
- * A JSON body its route parses itself: the batch route's, which is parsed on a batch thread
- * rather than on the event loop (see BatchService).
+ * A JSON body its route parses itself: the analysis routes', which are parsed on an engine
+ * thread rather than on the event loop (see AnalyzeService and BatchService).
  */
 export class RawJsonBody {
   constructor(readonly bytes: Buffer) {}
 }
 
-/** What a route's handler gets for a JSON body: the batch route's bytes, any other's value. */
+/** What a route's handler gets for a JSON body: the analysis routes' bytes, any other's value. */
 export function bodyFor(path: string, body: Buffer): unknown {
-  return path === BATCH_ROUTE ? new RawJsonBody(body) : parseBody(body);
+  return path === ANALYZE_ROUTE || path === BATCH_ROUTE ? new RawJsonBody(body) : parseBody(body);
 }
 
 /** The app's BodyLimits, for the exception filter's 413. */

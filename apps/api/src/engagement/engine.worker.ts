@@ -1,21 +1,24 @@
 import { parentPort } from 'node:worker_threads';
-import { validateBatch } from '@app/contract';
+import { inView, validateAnalyzeRequest, validateBatch } from '@app/contract';
 import {
   analyzeBatchItem,
+  analyzeObserved,
   decisionLineOf,
   DecisionObserver,
   EngineState,
   engineStateFrom,
 } from '@app/engagement';
+import type { MadeLine } from '../decision-log/decision-log.service';
 import { readJsonBody } from '../http/request-body';
-import { BatchAnswerWriter, BatchRefusal, BatchTally, ChunkSink } from './batch-answer';
-import { FromBatchThread, ToBatchThread } from './batch-protocol';
+import { BatchAnswerWriter, BatchTally, ChunkSink } from './batch-answer';
+import { analysisSummary, FromEngineThread, ToEngineThread } from './engine-protocol';
+import type { Refusal } from './refusal';
 
 /**
- * A batch thread: parses a batch body, validates it, answers every item with the engine and
- * writes the JSON answer, all off the event loop, sending each chunk of the answer as it is
- * written. It holds the engine state the event loop last sent, rebuilt from plain data (see
- * LiveEngine.portable), and never reads a file.
+ * An engine thread: parses a body, validates it, answers it with the engine and writes the JSON
+ * answer, all off the event loop. A batch's answer is sent in chunks as it is written; a single
+ * request's as one string. It holds the engine state the event loop last sent, rebuilt from
+ * plain data (see LiveEngine.portable), and never reads a file.
  */
 /** Decision lines are sent to the event loop in pieces of about this many characters. */
 const DECISION_TEXT_CHUNK = 256 * 1024;
@@ -41,16 +44,16 @@ class DecisionLines {
   }
 }
 
-function answer(
-  message: Extract<ToBatchThread, { kind: 'batch' }>,
+function answerBatch(
+  message: Extract<ToEngineThread, { kind: 'batch' }>,
   state: EngineState,
   sink: ChunkSink,
   decisions: DecisionLines,
-): BatchTally | BatchRefusal {
+): BatchTally | Refusal {
   const parsed = readJsonBody(message.body);
   if (!parsed.ok) return { kind: 'body', message: parsed.message };
   const batch = validateBatch(parsed.value, message.today, message.maxItems);
-  if (!batch.ok) return { kind: 'envelope', errors: batch.errors };
+  if (!batch.ok) return { kind: 'fields', errors: batch.errors };
   const { asOf, items, locale } = batch.value;
   const hint = locale ?? message.acceptLanguage;
   const writer = new BatchAnswerWriter(sink, message.view);
@@ -72,25 +75,64 @@ function answer(
   return writer.finish();
 }
 
+/**
+ * A single request's answer, as the event loop would make it (AnalyzeService): refused, or the
+ * answer's JSON in the view asked for, with what the request log records and the decision's
+ * line. A line that cannot be made costs the line, not the answer.
+ */
+function answerOne(
+  message: Extract<ToEngineThread, { kind: 'analyze' }>,
+  state: EngineState,
+): FromEngineThread {
+  const { id, view } = message;
+  const parsed = readJsonBody(message.body);
+  if (!parsed.ok)
+    return { id, kind: 'refused', refusal: { kind: 'body', message: parsed.message } };
+  const valid = validateAnalyzeRequest(parsed.value, message.today);
+  if (!valid.ok) return { id, kind: 'refused', refusal: { kind: 'fields', errors: valid.errors } };
+  const keep = message.decisionLog;
+  let decision: MadeLine | undefined;
+  const observe: DecisionObserver | undefined =
+    keep === undefined
+      ? undefined
+      : (request, analysis, features) => {
+          try {
+            decision = { line: decisionLineOf(request, analysis, keep, features) };
+          } catch (error) {
+            decision = { error: (error as Error).message };
+          }
+        };
+  const analysis = analyzeObserved(valid.value, state, message.acceptLanguage, observe, view);
+  return {
+    id,
+    kind: 'analysis',
+    json: JSON.stringify(inView(analysis, view)),
+    summary: analysisSummary(analysis),
+    decision,
+  };
+}
+
 function main(): void {
   const port = parentPort;
-  if (port === null) throw new Error('batch.worker runs as a worker thread');
-  const send = (reply: FromBatchThread): void =>
+  if (port === null) throw new Error('engine.worker runs as a worker thread');
+  const send = (reply: FromEngineThread): void =>
     // A chunk's buffer is moved to the event loop, not copied.
     port.postMessage(reply, reply.kind === 'chunk' ? [reply.chunk.buffer as ArrayBuffer] : []);
   let state: EngineState | undefined;
-  port.on('message', (message: ToBatchThread) => {
+  port.on('message', (message: ToEngineThread) => {
     if (message.kind === 'state') {
       state = engineStateFrom(message.state);
       return;
     }
     const { id } = message;
     try {
-      if (state === undefined) throw new Error('no engine state was sent before the batch');
+      if (state === undefined)
+        throw new Error(`no engine state was sent before the ${message.kind}`);
+      if (message.kind === 'analyze') return send(answerOne(message, state));
       const decisions = new DecisionLines((text, lines) =>
         send({ id, kind: 'decisions', text, lines }),
       );
-      const outcome = answer(
+      const outcome = answerBatch(
         message,
         state,
         (chunk) => send({ id, kind: 'chunk', chunk }),

@@ -1,0 +1,91 @@
+import type { AnalysisView } from '@app/contract';
+import { DecisionLogRequest, LiveEngine } from '@app/engagement';
+import type { CalendarDay } from '@app/learner';
+import { FromEngineThread } from './engine-protocol';
+import { EngineThreads, ownBuffer, PendingWork } from './engine-threads';
+import type { Refusal } from './refusal';
+
+/**
+ * A young generation of 8 MB: a request makes some 20 KB of short-lived objects, and the
+ * thread's heap counts in the service's RSS.
+ */
+const ANALYZE_THREAD_HEAP = {};
+
+export interface AnalyzeJob {
+  readonly body: Buffer;
+  readonly today: CalendarDay;
+  readonly acceptLanguage: string | undefined;
+  readonly view: AnalysisView;
+  /** With the decision log on: how much of the request its line keeps. */
+  readonly decisionLog: DecisionLogRequest | undefined;
+}
+
+/** A thread's answer to one request: refused (a 400), or its JSON and what to record of it. */
+export type ThreadAnalysis =
+  | { readonly kind: 'refused'; readonly refusal: Refusal }
+  | Omit<Extract<FromEngineThread, { kind: 'analysis' }>, 'id'>;
+
+/** One request a thread is answering: its promise settles on the thread's one reply. */
+class PendingAnalysis implements PendingWork {
+  constructor(
+    readonly bytes: number,
+    private readonly resolve: (answer: ThreadAnalysis) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  take(reply: FromEngineThread): boolean {
+    switch (reply.kind) {
+      case 'analysis':
+      case 'refused':
+        this.resolve(reply);
+        return true;
+      case 'failed':
+        this.fail(new Error(`a request thread failed: ${reply.message}`));
+        return true;
+      default:
+        this.fail(new Error(`a request thread answered a single request with a ${reply.kind}`));
+        return true;
+    }
+  }
+
+  fail(error: Error): void {
+    this.reject(error);
+  }
+}
+
+/**
+ * A fixed number of engine threads that parse, validate, answer and serialize single requests
+ * (engine.worker.ts), started on the first request, so the event loop only moves bytes. A thread
+ * that dies fails its pending requests (a 500 each) and is replaced on the next request.
+ */
+export class AnalyzeThreads {
+  private readonly threads: EngineThreads;
+
+  constructor(size: number, live: LiveEngine, script: string) {
+    this.threads = new EngineThreads('request', size, live, script, ANALYZE_THREAD_HEAP);
+  }
+
+  answer(job: AnalyzeJob): Promise<ThreadAnalysis> {
+    return new Promise<ThreadAnalysis>((resolve, reject) => {
+      const body = ownBuffer(job.body);
+      this.threads.send(
+        body,
+        (id, bytes) => ({
+          kind: 'analyze',
+          id,
+          body: bytes,
+          today: job.today,
+          acceptLanguage: job.acceptLanguage,
+          view: job.view,
+          decisionLog: job.decisionLog,
+        }),
+        new PendingAnalysis(body.byteLength, resolve, reject),
+      );
+    });
+  }
+
+  /** Stops every thread; requests still pending fail. */
+  close(): Promise<void> {
+    return this.threads.close();
+  }
+}

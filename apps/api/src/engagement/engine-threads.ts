@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import { ResourceLimits, Worker } from 'node:worker_threads';
+import { Logger } from '@nestjs/common';
+import { EngineState, LiveEngine } from '@app/engagement';
+import { FromEngineThread, ToEngineThread } from './engine-protocol';
+
+/** The compiled worker script beside this file (`npm run build` makes it). */
+export const BUILT_WORKER_SCRIPT = join(__dirname, 'engine.worker.js');
+
+/** The script engine threads run: BUILT_WORKER_SCRIPT; tests that run from sources give its built copy. */
+export const ENGINE_WORKER_SCRIPT = Symbol('ENGINE_WORKER_SCRIPT');
+
+/** A request a thread is answering, as the pool keeps it until the thread is done with it. */
+export interface PendingWork {
+  /** The body's bytes: what the next request is balanced by. */
+  readonly bytes: number;
+  /** Takes one reply from the thread; true once the request is done with. */
+  take(reply: FromEngineThread): boolean;
+  /** The thread stopped before it was done with the request. */
+  fail(error: Error): void;
+}
+
+interface Thread {
+  readonly worker: Worker;
+  /** Requests sent and not yet done with, by id. */
+  readonly pending: Map<number, PendingWork>;
+  /** Bytes of the bodies pending. */
+  load: number;
+  /** The engine state last sent to this thread. */
+  sent: EngineState | undefined;
+}
+
+/**
+ * A fixed number of worker threads running engine.worker.ts, started on the first request so a
+ * service that never gets one never pays for them. Each request goes to the thread with the
+ * fewest bytes still to answer. Before a request, a thread is sent the live engine state if it
+ * has not seen it (after a start or a reload): it answers each request with the state current
+ * when the request was sent. A thread that dies fails its pending requests and is replaced on
+ * the next one. `name` says what the threads answer (`batch`, `request`), in the log.
+ */
+export class EngineThreads {
+  private readonly logger = new Logger(EngineThreads.name);
+  private readonly threads: Thread[] = [];
+  private nextId = 1;
+  private closing = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly size: number,
+    private readonly live: LiveEngine,
+    private readonly script: string,
+    private readonly limits: ResourceLimits,
+  ) {}
+
+  /**
+   * Sends a request (the message of `id`) to the least loaded thread, its body transferred; the
+   * thread's replies go to the work `pending` makes.
+   */
+  send(
+    body: Uint8Array,
+    message: (id: number, body: Uint8Array) => ToEngineThread,
+    pending: PendingWork,
+  ): void {
+    if (this.closing) throw new Error(`the ${this.name} threads are stopping`);
+    while (this.threads.length < this.size) this.threads.push(this.start());
+    const thread = this.threads.reduce((best, t) => (t.load < best.load ? t : best));
+    const state = this.live.state;
+    if (thread.sent?.config !== state.config || thread.sent?.models !== state.models) {
+      const update: ToEngineThread = { kind: 'state', state: this.live.portable };
+      thread.worker.postMessage(update);
+      thread.sent = state;
+    }
+    const id = this.nextId++;
+    thread.pending.set(id, pending);
+    thread.load += pending.bytes;
+    thread.worker.postMessage(message(id, body), [body.buffer as ArrayBuffer]);
+  }
+
+  /** Stops every thread; requests still pending fail. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.threads.splice(0).map((thread) => thread.worker.terminate()));
+  }
+
+  private start(): Thread {
+    const worker = new Worker(this.script, { resourceLimits: this.limits });
+    const thread: Thread = { worker, pending: new Map(), load: 0, sent: undefined };
+    worker.on('message', (reply: FromEngineThread) => {
+      const work = thread.pending.get(reply.id);
+      if (work === undefined || !work.take(reply)) return;
+      thread.pending.delete(reply.id);
+      thread.load -= work.bytes;
+    });
+    const fail = (why: string) => {
+      const index = this.threads.indexOf(thread);
+      if (index >= 0) this.threads.splice(index, 1);
+      if (!this.closing) {
+        this.logger.error(
+          `a ${this.name} thread stopped (${why}); it is replaced on the next ${this.name}`,
+        );
+      }
+      for (const work of thread.pending.values())
+        work.fail(new Error(`a ${this.name} thread stopped: ${why}`));
+      thread.pending.clear();
+    };
+    worker.on('error', (error) => fail(error.message));
+    worker.on('exit', (code) => fail(`exit code ${code}`));
+    return thread;
+  }
+}
+
+/**
+ * The body with an ArrayBuffer of its own, so it can be transferred rather than copied: a body
+ * read in one piece has one already; a small one may sit in Node's shared pool and is copied.
+ */
+export function ownBuffer(body: Buffer): Uint8Array {
+  return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
+    ? new Uint8Array(body.buffer, 0, body.byteLength)
+    : new Uint8Array(body);
+}
