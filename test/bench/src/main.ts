@@ -170,7 +170,7 @@ async function fixedRate(bodies: string[]): Promise<void> {
     '1000 req/s offered, evenly spaced: achieved',
     even.requestsPerSecond,
     'req/s',
-    `${failed} failed`,
+    `${failed} failed (${even.non2xx + poisson.non2xx} non-2xx, ${even.errors + poisson.errors} socket errors)`,
   );
   record('  p50', even.p50Ms, 'ms');
   record('  p99', even.p99Ms, 'ms', '≤ 10 ms', even.p99Ms <= 10 && failed === 0);
