@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import type { LiveEngine } from '@app/engagement';
+import { labelledLiveEngine } from '@app/engagement/testing';
 import { AnalyzeJob, AnalyzeThreads } from './analyze-threads';
 
 /**
@@ -30,22 +30,6 @@ parentPort.on('message', (message) => {
   });
 });
 `;
-
-/** A LiveEngine whose state is a label; `reload` swaps it for a new object, as a reload does. */
-function fakeLive(label: string) {
-  let config = { label };
-  return {
-    live: {
-      get state() {
-        return { config, models: undefined };
-      },
-      get portable() {
-        return { configDocument: config.label, configSource: 'test', models: undefined };
-      },
-    } as unknown as LiveEngine,
-    reload: (next: string) => (config = { label: next }),
-  };
-}
 
 const job = (text: string, overrides: Partial<AnalyzeJob> = {}): AnalyzeJob => ({
   body: Buffer.from(text),
@@ -81,7 +65,7 @@ describe(AnalyzeThreads.name, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('sends each thread the live state before its first request, and again after a reload', async () => {
-    const { live, reload } = fakeLive('v1');
+    const { live, reload } = labelledLiveEngine('v1');
     threads = new AnalyzeThreads(2, live, script);
 
     const first = await Promise.all(
@@ -99,7 +83,7 @@ describe(AnalyzeThreads.name, () => {
   });
 
   it("passes on the thread's summary, decision line and refusals", async () => {
-    const { live } = fakeLive('v1');
+    const { live } = labelledLiveEngine('v1');
     threads = new AnalyzeThreads(1, live, script);
 
     await expect(threads.answer(job('x', { decisionLog: 'features' }))).resolves.toMatchObject({
@@ -114,7 +98,7 @@ describe(AnalyzeThreads.name, () => {
   });
 
   it('fails the requests of a thread that dies, and answers the next on a new thread', async () => {
-    const { live } = fakeLive('v1');
+    const { live } = labelledLiveEngine('v1');
     threads = new AnalyzeThreads(1, live, script);
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
 
@@ -129,7 +113,7 @@ describe(AnalyzeThreads.name, () => {
   });
 
   it('turns a request the thread could not answer, or answered as a batch, into an error', async () => {
-    const { live } = fakeLive('v1');
+    const { live } = labelledLiveEngine('v1');
     threads = new AnalyzeThreads(1, live, script);
 
     await expect(threads.answer(job('throw'))).rejects.toThrow('a request thread failed: boom');
@@ -140,7 +124,7 @@ describe(AnalyzeThreads.name, () => {
   });
 
   it('refuses requests once closing', async () => {
-    const { live } = fakeLive('v1');
+    const { live } = labelledLiveEngine('v1');
     threads = new AnalyzeThreads(1, live, script);
     await threads.close();
     await expect(threads.answer(job('late'))).rejects.toThrow('the request threads are stopping');

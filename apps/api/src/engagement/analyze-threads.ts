@@ -1,7 +1,5 @@
-import type { AnalysisView } from '@app/contract';
-import { DecisionLogRequest, LiveEngine } from '@app/engagement';
-import type { CalendarDay } from '@app/learner';
-import { FromEngineThread } from './engine-protocol';
+import { LiveEngine } from '@app/engagement';
+import { FromEngineThread, ThreadRequest } from './engine-protocol';
 import { EngineThreads, ownBuffer, PendingWork } from './engine-threads';
 import type { Refusal } from './refusal';
 
@@ -12,14 +10,8 @@ import type { Refusal } from './refusal';
  */
 const ANALYZE_THREAD_HEAP = { maxYoungGenerationSizeMb: 4 };
 
-export interface AnalyzeJob {
-  readonly body: Buffer;
-  readonly today: CalendarDay;
-  readonly acceptLanguage: string | undefined;
-  readonly view: AnalysisView;
-  /** With the decision log on: how much of the request its line keeps. */
-  readonly decisionLog: DecisionLogRequest | undefined;
-}
+/** A request for a thread: what the thread is sent, its body as received (EngineThreads sends it). */
+export type AnalyzeJob = Omit<ThreadRequest, 'id' | 'body'> & { readonly body: Buffer };
 
 /** A thread's answer to one request: refused (a 400), or its JSON and what to record of it. */
 export type ThreadAnalysis =
@@ -71,15 +63,7 @@ export class AnalyzeThreads {
       const body = ownBuffer(job.body);
       this.threads.send(
         body,
-        (id, bytes) => ({
-          kind: 'analyze',
-          id,
-          body: bytes,
-          today: job.today,
-          acceptLanguage: job.acceptLanguage,
-          view: job.view,
-          decisionLog: job.decisionLog,
-        }),
+        (id, bytes) => ({ ...job, kind: 'analyze', id, body: bytes }),
         new PendingAnalysis(body.byteLength, resolve, reject),
       );
     });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import type { LiveEngine } from '@app/engagement';
+import { labelledLiveEngine } from '@app/engagement/testing';
 import { BatchJob, BatchThreads, Outcome } from './batch-threads';
 
 /** The answer's text, or why there is none. */
@@ -39,22 +39,6 @@ parentPort.on('message', (message) => {
 });
 `;
 
-/** A LiveEngine whose state is a label; `reload` swaps it for a new object, as a reload does. */
-function fakeLive(label: string) {
-  let config = { label };
-  return {
-    live: {
-      get state() {
-        return { config, models: undefined };
-      },
-      get portable() {
-        return { configDocument: config.label, configSource: 'test', models: undefined };
-      },
-    } as unknown as LiveEngine,
-    reload: (next: string) => (config = { label: next }),
-  };
-}
-
 const job = (text: string): BatchJob => ({
   body: Buffer.from(text),
   today: 20_000,
@@ -82,7 +66,7 @@ describe(BatchThreads.name, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('sends each thread the live state before its first batch, and again after a reload', async () => {
-    const { live, reload } = fakeLive('v1');
+    const { live, reload } = labelledLiveEngine('v1');
     threads = new BatchThreads(2, live, script);
 
     const first = await Promise.all(['a', 'b', 'c'].map((text) => threads!.run(job(text))));
@@ -94,7 +78,7 @@ describe(BatchThreads.name, () => {
   });
 
   it('fails the batches of a thread that dies, and answers the next batch on a new thread', async () => {
-    const { live } = fakeLive('v1');
+    const { live } = labelledLiveEngine('v1');
     threads = new BatchThreads(1, live, script);
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
 
@@ -107,7 +91,7 @@ describe(BatchThreads.name, () => {
   });
 
   it('turns a batch the thread could not answer into an error, and keeps the thread', async () => {
-    const { live } = fakeLive('v1');
+    const { live } = labelledLiveEngine('v1');
     threads = new BatchThreads(1, live, script);
 
     await expect(threads.run(job('throw'))).rejects.toThrow('a batch thread failed: boom');
@@ -115,7 +99,7 @@ describe(BatchThreads.name, () => {
   });
 
   it('streams an answer as its chunks come, and cuts it off when the thread fails or dies midway', async () => {
-    const { live } = fakeLive('v1');
+    const { live } = labelledLiveEngine('v1');
     threads = new BatchThreads(1, live, script);
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
 
@@ -145,7 +129,7 @@ describe(BatchThreads.name, () => {
   });
 
   it('refuses batches once closing', async () => {
-    const { live } = fakeLive('v1');
+    const { live } = labelledLiveEngine('v1');
     threads = new BatchThreads(1, live, script);
     await threads.close();
     await expect(threads.run(job('late'))).rejects.toThrow('the batch threads are stopping');

@@ -6,7 +6,7 @@ import type { BatchTally } from './batch-answer';
 import type { Refusal } from './refusal';
 
 /** What every request to an engine thread carries besides its kind. */
-interface ThreadRequest {
+export interface ThreadRequest {
   readonly id: number;
   /** The body as received, transferred, not copied. */
   readonly body: Uint8Array;
