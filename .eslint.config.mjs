@@ -5,15 +5,23 @@ import tseslint from 'typescript-eslint';
 import { layersPlugin } from './scripts/eslint-layers.mjs';
 
 /**
- * `@app/contract/problem` and `@app/contract/decision-log` are the ways around the contract's
- * barrel: the barrel loads the DTOs and with them @nestjs/swagger and class-validator, tens of MB
- * that the cluster supervisor, which only answers probes with problem+json, and the CLI's threads
- * that only read logs, must not pay for.
+ * The ways around a library's barrel. `@app/contract/problem` and `@app/contract/decision-log`:
+ * the contract's barrel loads the DTOs and with them @nestjs/swagger and class-validator, tens of
+ * MB that the cluster supervisor, which only answers probes with problem+json, and the CLI's
+ * threads that only read logs, must not pay for. `@app/ml/inference` and
+ * `@app/engagement/engine`: the engine without the Nest modules, for the engine's own code and
+ * the engine threads, which `@app/contract/without-openapi` spares @nestjs/swagger.
  */
+const BARREL_BYPASSES = [
+  '@app/contract/problem',
+  '@app/contract/decision-log',
+  '@app/contract/without-openapi',
+  '@app/ml/inference',
+  '@app/engagement/engine',
+];
 const BARREL_ONLY = {
-  group: ['@app/*/*', '!@app/contract/problem', '!@app/contract/decision-log'],
-  message:
-    'Import libraries only through @app/<lib> (or @app/contract/problem, @app/contract/decision-log).',
+  group: ['@app/*/*', ...BARREL_BYPASSES.map((path) => `!${path}`)],
+  message: `Import libraries only through @app/<lib> (or ${BARREL_BYPASSES.join(', ')}).`,
 };
 
 /** A test, or a test kit, may also use the kit of a lib it can import: `@app/<lib>/testing`. */

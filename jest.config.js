@@ -14,8 +14,8 @@ const HTTP_ADAPTERS = ['express', 'fastify'];
 
 /**
  * API e2e specs whose subject no adapter touches, run on the default adapter only: the cluster
- * supervisor (workers, its management listener), reloads, start-up checks of the environment and
- * the committed OpenAPI document's generated types.
+ * supervisor (workers, its management listener), reloads, start-up checks of the environment,
+ * the committed OpenAPI document's generated types and what an engine thread loads.
  */
 const ADAPTER_FREE = [
   'workers',
@@ -24,6 +24,7 @@ const ADAPTER_FREE = [
   'environment',
   'generated-client-types',
   'decision-log-cluster',
+  'thread-modules',
 ].map((name) => `<rootDir>/apps/api/test/${name}\\.e2e-spec\\.ts$`);
 
 /** @type {import('jest').Config} */

@@ -71,7 +71,12 @@ export {
 } from './problem/problem';
 export { isLocaleTag } from './request/locale-tag';
 export { MAX_DECISION_ID_LENGTH, REQUEST_LIMITS } from './request/limits';
-export { MAX_JSON_DEPTH, parseJsonDocument, ParsedJson } from './validation/json-document';
+export {
+  MAX_JSON_DEPTH,
+  parseJsonDocument,
+  ParsedJson,
+  readJsonBody,
+} from './validation/json-document';
 export { ValidBatch, validateBatch } from './validation/validate-batch';
 export {
   Delivery,

@@ -1,5 +1,5 @@
 import type { AnalysisView, EngagementAnalysis } from '@app/contract';
-import type { DecisionLogRequest, PortableEngineState } from '@app/engagement';
+import type { DecisionLogRequest, PortableEngineState } from '@app/engagement/engine';
 import type { CalendarDay, NudgeType } from '@app/learner';
 import type { MadeLine } from '../decision-log/decision-log.service';
 import type { BatchTally } from './batch-answer';

@@ -1,5 +1,7 @@
+// First: the contract's DTOs then load without @nestjs/swagger, which a thread never uses.
+import '@app/contract/without-openapi';
 import { parentPort } from 'node:worker_threads';
-import { inView, validateAnalyzeRequest, validateBatch } from '@app/contract';
+import { inView, readJsonBody, validateAnalyzeRequest, validateBatch } from '@app/contract';
 import {
   analyzeBatchItem,
   analyzeObserved,
@@ -7,9 +9,8 @@ import {
   DecisionObserver,
   EngineState,
   engineStateFrom,
-} from '@app/engagement';
+} from '@app/engagement/engine';
 import type { MadeLine } from '../decision-log/decision-log.service';
-import { readJsonBody } from '../http/request-body';
 import { BatchAnswerWriter, BatchTally, ChunkSink } from './batch-answer';
 import { analysisSummary, FromEngineThread, ToEngineThread } from './engine-protocol';
 import type { Refusal } from './refusal';

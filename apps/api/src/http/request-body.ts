@@ -4,7 +4,7 @@ import {
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { parseJsonDocument, ParsedJson } from '@app/contract';
+import { readJsonBody } from '@app/contract';
 
 /** What a request body may be, per route; each adapter's seam enforces it its own way. */
 export interface BodyLimits {
@@ -47,15 +47,6 @@ export function unsupportedEncoding(encoding: string | undefined): HttpException
   return new UnsupportedMediaTypeException(
     `Content-Encoding ${encoding} is not supported: send the body uncompressed, as application/json`,
   );
-}
-
-/**
- * The strict parse both adapters use: empty, malformed, non-UTF-8, too deep or
- * prototype-polluting documents are refused with the reason.
- */
-export function readJsonBody(body: Uint8Array): ParsedJson {
-  if (body.length === 0) return { ok: false, message: 'body is empty; send a JSON object' };
-  return parseJsonDocument(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
 }
 
 /** readJsonBody's value, or a 400 with its reason. */

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { ValidRequest } from '@app/contract';
-import type { EngineState } from '@app/engagement';
+import type { EngineState } from '@app/engagement/engine';
 
 /** The namespace of the scorer's decision ids (a fixed random UUID: the ids are this tool's). */
 export const SCORE_NAMESPACE = '8f3c2b1e-5d47-4a96-b0e2-6c1f9a7d4e53';

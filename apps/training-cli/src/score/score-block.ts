@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { AnalysisView, problem, Utf8Builder } from '@app/contract';
-import type { DecisionLogRequest } from '@app/engagement';
+import type { DecisionLogRequest } from '@app/engagement/engine';
 import { CalendarDay } from '@app/learner';
 import { Analyze, scoreLine } from './score-line';
 

@@ -1,4 +1,4 @@
-import { decisionLineOf, DecisionLogRequest } from '@app/engagement';
+import { decisionLineOf, DecisionLogRequest } from '@app/engagement/engine';
 import { CalendarDay } from '@app/learner';
 import {
   AnalysisView,

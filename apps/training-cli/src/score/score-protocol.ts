@@ -1,5 +1,5 @@
 import type { AnalysisView } from '@app/contract';
-import type { DecisionLogRequest, PortableEngineState } from '@app/engagement';
+import type { DecisionLogRequest, PortableEngineState } from '@app/engagement/engine';
 
 /**
  * What the scoring threads say to each other. A thread is given the engine state as data, as

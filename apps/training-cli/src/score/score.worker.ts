@@ -1,6 +1,8 @@
+// First: the contract's DTOs then load without @nestjs/swagger, which a thread never uses.
+import '@app/contract/without-openapi';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ValidRequest } from '@app/contract';
-import { analyzeLearner, engineStateFrom } from '@app/engagement';
+import { analyzeLearner, engineStateFrom } from '@app/engagement/engine';
 import { engineVersion, withScoredDecisionId } from './decision-ids';
 import { scoreBlock } from './score-block';
 import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';

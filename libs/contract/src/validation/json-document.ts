@@ -73,3 +73,12 @@ export function parseJsonDocument(input: Buffer | string, what = 'body'): Parsed
   }
   return { ok: true, value };
 }
+
+/**
+ * A request's body as the API reads it, on either adapter and on its engine threads: empty,
+ * malformed, non-UTF-8, too deep or prototype-polluting documents are refused with the reason.
+ */
+export function readJsonBody(body: Uint8Array): ParsedJson {
+  if (body.length === 0) return { ok: false, message: 'body is empty; send a JSON object' };
+  return parseJsonDocument(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+}

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { length, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { parseCalendarDate, utcDayOf } from '@app/learner';
 import { dateProblem, dateTimeProblem, PROBLEMS, REQUEST_LIMITS } from '../request/limits';

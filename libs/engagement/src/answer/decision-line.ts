@@ -1,6 +1,6 @@
 import { EngagementAnalysis, ValidRequest } from '@app/contract';
 import { deriveSignals } from '@app/learner';
-import { encodeFeatures, FEATURE_NAMES } from '@app/ml';
+import { encodeFeatures, FEATURE_NAMES } from '@app/ml/inference';
 
 /**
  * How much of the request a decision line keeps (DECISION_LOG_REQUEST):

@@ -1,6 +1,6 @@
 import { LearnerSignals, NUDGE_TYPES, NudgeType, round2, stableSort } from '@app/learner';
 import { Phrase } from '@app/messages';
-import { FEATURE_NAMES, FeatureContribution, FeatureName, ModelSet } from '@app/ml';
+import { FEATURE_NAMES, FeatureContribution, FeatureName, ModelSet } from '@app/ml/inference';
 import { peersAttendEvents, RuleId } from '@app/rules';
 import { EngineConfig } from '../config/engine-config';
 import { NudgeDraft, NudgeWording, TYPE_RANK } from './nudge-draft';

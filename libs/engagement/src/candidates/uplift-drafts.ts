@@ -1,7 +1,7 @@
 import { NUDGE_ACTIONS } from '@app/contract';
 import { NUDGE_TYPES, NudgeType, round2 } from '@app/learner';
 import { Phrase } from '@app/messages';
-import { ModelSet, UpliftPrediction } from '@app/ml';
+import { ModelSet, UpliftPrediction } from '@app/ml/inference';
 import { EngineConfig } from '../config/engine-config';
 import { NudgeDraft } from './nudge-draft';
 

@@ -2,7 +2,7 @@ import { AssignmentResult, FieldError } from '@app/contract';
 import { FomoSettings } from '@app/fomo';
 import { NudgeType, Priority } from '@app/learner';
 import { MessageCatalogs } from '@app/messages';
-import { ModelObjective } from '@app/ml';
+import { ModelObjective } from '@app/ml/inference';
 import { Claim, RulesConfig } from '@app/rules';
 import { ExperimentSettings } from './experiments';
 

@@ -1,4 +1,4 @@
-import { ModelSet } from '@app/ml';
+import { ModelSet } from '@app/ml/inference';
 import { EngineConfig } from './engine-config';
 
 /**

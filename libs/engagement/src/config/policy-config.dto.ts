@@ -10,7 +10,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { NUDGE_TYPES, NudgeType } from '@app/learner';
-import { MODEL_OBJECTIVES, ModelObjective } from '@app/ml';
+import { MODEL_OBJECTIVES, ModelObjective } from '@app/ml/inference';
 
 const number = { allowNaN: false, allowInfinity: false };
 const section = { message: 'must be an object' };

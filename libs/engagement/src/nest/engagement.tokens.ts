@@ -1,5 +1,5 @@
 import { CalendarDay, todayUtc } from '@app/learner';
-import type { PortableEngineState } from './live-engine';
+import type { PortableEngineState } from '../pipeline/engine-state';
 
 /** Where the engine's files are; read at start-up and again on every reload. */
 export interface EngagementModuleOptions {

@@ -1,38 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ControlModel, LinearModel, MlService, ModelManifest, ModelSet } from '@app/ml';
+import { MlService, ModelSet } from '@app/ml';
 import { EngineState } from '../pipeline/analyze-learner';
+import { engineStateFrom, PortableEngineState } from '../pipeline/engine-state';
 import { EngineConfig } from '../config/engine-config';
 import { objectiveMismatch } from '../config/objective';
 import { buildEngineConfig, readEngineConfigDocument } from '../config/engine-config.loader';
 import { ENGAGEMENT_OPTIONS, EngagementModuleOptions, HandedOverState } from './engagement.tokens';
-
-/**
- * The live state in plain data, for another thread to rebuild it exactly: the config document
- * (validated again there, to the same hash) and the models' weights.
- */
-export interface PortableEngineState {
-  readonly configDocument: unknown;
-  readonly configSource: string;
-  readonly models:
-    | {
-        readonly manifest: ModelManifest;
-        readonly models: readonly LinearModel[];
-        readonly controls: readonly ControlModel[];
-      }
-    | undefined;
-}
-
-/** Rebuilds a PortableEngineState; the config is checked as on start-up. */
-export function engineStateFrom(portable: PortableEngineState): EngineState {
-  const { configDocument, configSource, models } = portable;
-  return {
-    config: buildEngineConfig(configDocument, configSource),
-    models:
-      models === undefined
-        ? undefined
-        : new ModelSet(models.manifest, models.models, models.controls),
-  };
-}
 
 /** How a reload ended: what is served now, and why nothing changed when it was refused. */
 export type ReloadResult =

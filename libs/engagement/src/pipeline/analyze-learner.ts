@@ -16,7 +16,7 @@ import {
   NudgeType,
 } from '@app/learner';
 import { eventDisplayName, RenderContext, resolveLocale } from '@app/messages';
-import { encodeFeatures, ModelSet } from '@app/ml';
+import { encodeFeatures, ModelSet } from '@app/ml/inference';
 import { evaluateRules, RuleId } from '@app/rules';
 import { renderSuppression, policyVersion } from '../answer/policy-answer';
 import { renderNudge } from '../answer/render-nudge';

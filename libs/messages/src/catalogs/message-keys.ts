@@ -1,5 +1,5 @@
 import { NUDGE_TYPES, NudgeType } from '@app/learner';
-import { FEATURE_NAMES } from '@app/ml';
+import { FEATURE_NAMES } from '@app/ml/inference';
 import { MESSAGE_PARAMS, REASON_PARAMS } from '@app/rules';
 
 /** Model nudges' messages: a model comeback speaks only of a learner away from events. */
