@@ -7,17 +7,20 @@ import { AnalyzeJob, AnalyzeThreads } from './analyze-threads';
 
 /**
  * A stand-in engine thread: it answers each request with the config document it was last sent
- * and the body's text, and the view and language it was asked for. It refuses the body `bad`,
+ * and the body's text, and the view and language it was asked for; `states` is answered with
+ * how many states it was sent and the last one's config. It refuses the body `bad`,
  * dies (exit code 3) on `die`, fails on `throw`, and answers `batch` with a batch's chunk.
  */
 const FAKE_WORKER = `
 const { parentPort } = require('node:worker_threads');
 let config;
+let states = 0;
 parentPort.on('message', (message) => {
-  if (message.kind === 'state') { config = message.state.configDocument; return; }
+  if (message.kind === 'state') { config = message.state.configDocument; states++; return; }
   const body = Buffer.from(message.body).toString();
   const { id } = message;
   if (body === 'die') process.exit(3);
+  if (body === 'states') return parentPort.postMessage({ id, kind: 'analysis', json: states + ' ' + config, summary: {} });
   if (body === 'throw') return parentPort.postMessage({ id, kind: 'failed', message: 'boom' });
   if (body === 'bad') return parentPort.postMessage({ id, kind: 'refused', refusal: { kind: 'body', message: 'not JSON' } });
   if (body === 'batch') return parentPort.postMessage({ id, kind: 'chunk', chunk: new Uint8Array(1) });
@@ -80,6 +83,27 @@ describe(AnalyzeThreads.name, () => {
 
     expect(first).toEqual(['v1:a:full::20000', 'v1:b:full::20000', 'v1:c:full::20000']);
     expect(second).toEqual(['v2:d:compact:es:20000', 'v2:e:compact:es:20000']);
+  });
+
+  it('warm starts the threads with the live state before any request, once', async () => {
+    const { live, reload } = labelledLiveEngine('v1');
+    threads = new AnalyzeThreads(1, live, script);
+
+    threads.warm();
+    threads.warm();
+    reload('v2');
+    // v1 at the warm start (once, though warmed twice), v2 with the first request.
+    expect(await json(threads.answer(job('states')))).toBe('2 v2');
+    expect(await json(threads.answer(job('states')))).toBe('2 v2');
+  });
+
+  it('does not warm a pool that is closing', async () => {
+    const { live } = labelledLiveEngine('v1');
+    threads = new AnalyzeThreads(1, live, script);
+    const closed = threads.close();
+    threads.warm();
+    await closed;
+    await expect(threads.answer(job('a'))).rejects.toThrow('the request threads are stopping');
   });
 
   it("passes on the thread's summary, decision line and refusals", async () => {

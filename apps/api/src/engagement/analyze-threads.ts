@@ -48,7 +48,7 @@ class PendingAnalysis implements PendingWork {
 
 /**
  * A fixed number of engine threads that parse, validate, answer and serialize single requests
- * (engine.worker.ts), started on the first request, so the event loop only moves bytes. A thread
+ * (engine.worker.ts), started as the service starts (warm), so the event loop only moves bytes. A thread
  * that dies fails its pending requests (a 500 each) and is replaced on the next request.
  */
 export class AnalyzeThreads {
@@ -67,6 +67,11 @@ export class AnalyzeThreads {
         new PendingAnalysis(body.byteLength, resolve, reject),
       );
     });
+  }
+
+  /** Starts the threads, with the engine state, before the first request (see EngineThreads). */
+  warm(): void {
+    this.threads.warm();
   }
 
   /** Stops every thread; requests still pending fail. */

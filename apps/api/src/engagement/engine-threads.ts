@@ -32,7 +32,8 @@ interface Thread {
 
 /**
  * A fixed number of worker threads running engine.worker.ts, started on the first request so a
- * service that never gets one never pays for them. Each request goes to the thread with the
+ * service that never gets one never pays for them, or as the service starts (warm) where every
+ * service gets them (single requests). Each request goes to the thread with the
  * fewest bytes still to answer. Before a request, a thread is sent the live engine state if it
  * has not seen it (after a start or a reload): it answers each request with the state current
  * when the request was sent. A thread that dies fails its pending requests and is replaced on
@@ -62,24 +63,43 @@ export class EngineThreads {
     pending: PendingWork,
   ): void {
     if (this.closing) throw new Error(`the ${this.name} threads are stopping`);
-    while (this.threads.length < this.size) this.threads.push(this.start());
+    this.fill();
     const thread = this.threads.reduce((best, t) => (t.load < best.load ? t : best));
-    const state = this.live.state;
-    if (thread.sent?.config !== state.config || thread.sent?.models !== state.models) {
-      const update: ToEngineThread = { kind: 'state', state: this.live.portable };
-      thread.worker.postMessage(update);
-      thread.sent = state;
-    }
+    this.sendState(thread);
     const id = this.nextId++;
     thread.pending.set(id, pending);
     thread.load += pending.bytes;
     thread.worker.postMessage(message(id, body), [body.buffer as ArrayBuffer]);
   }
 
+  /**
+   * Starts the threads now and sends them the engine state, without waiting for them: they load
+   * and build it while the service starts, instead of on the first request.
+   */
+  warm(): void {
+    if (this.closing) return;
+    this.fill();
+    for (const thread of this.threads) this.sendState(thread);
+  }
+
   /** Stops every thread; requests still pending fail. */
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all(this.threads.splice(0).map((thread) => thread.worker.terminate()));
+  }
+
+  /** Starts threads up to the pool's size: at first, and in place of one that stopped. */
+  private fill(): void {
+    while (this.threads.length < this.size) this.threads.push(this.start());
+  }
+
+  /** Sends the live engine state to a thread that does not hold it yet. */
+  private sendState(thread: Thread): void {
+    const state = this.live.state;
+    if (thread.sent?.config === state.config && thread.sent?.models === state.models) return;
+    const update: ToEngineThread = { kind: 'state', state: this.live.portable };
+    thread.worker.postMessage(update);
+    thread.sent = state;
   }
 
   private start(): Thread {
