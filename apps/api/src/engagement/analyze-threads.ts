@@ -48,8 +48,8 @@ class PendingAnalysis implements PendingWork {
 
 /**
  * A fixed number of engine threads that parse, validate, answer and serialize single requests
- * (engine.worker.ts), started as the service starts (warm), so the event loop only moves bytes. A thread
- * that dies fails its pending requests (a 500 each) and is replaced on the next request.
+ * (engine.worker.ts), started as the service starts (warm), so the event loop only moves bytes.
+ * A thread that dies fails its pending requests (a 500 each) and is replaced on the next request.
  */
 export class AnalyzeThreads {
   private readonly threads: EngineThreads;

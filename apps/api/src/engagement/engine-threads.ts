@@ -32,8 +32,8 @@ interface Thread {
 
 /**
  * A fixed number of worker threads running engine.worker.ts, started on the first request so a
- * service that never gets one never pays for them, or as the service starts (warm) where every
- * service gets them (single requests). Each request goes to the thread with the
+ * service that never gets one never pays for them, or as the service starts (`warm`) for the
+ * requests every service gets (single ones). Each request goes to the thread with the
  * fewest bytes still to answer. Before a request, a thread is sent the live engine state if it
  * has not seen it (after a start or a reload): it answers each request with the state current
  * when the request was sent. A thread that dies fails its pending requests and is replaced on
