@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
 
 /**
- * The files a worker thread has loaded once `script` (a built thread script) is loaded in it.
- * The script runs as in production, listening on its port; nothing is sent to it, and a script
- * that throws as it starts (it was given no state) has loaded its modules all the same.
+ * The files a worker thread has loaded once `script` (a built thread script) is loaded in it,
+ * with `/` between folders on every platform. The script runs as in production, listening on
+ * its port; nothing is sent to it, and a script that throws as it starts (it was given no
+ * state) has loaded its modules all the same.
  */
 export async function loadedByThread(script: string): Promise<string[]> {
   const worker = new Worker(
@@ -16,7 +17,8 @@ export async function loadedByThread(script: string): Promise<string[]> {
     return await new Promise<string[]>((resolve, reject) => {
       // The script may post messages of its own (score's says it got no engine state).
       worker.on('message', (message: { loaded?: string[] }) => {
-        if (message.loaded !== undefined) resolve(message.loaded);
+        if (message.loaded !== undefined)
+          resolve(message.loaded.map((file) => file.replaceAll('\\', '/')));
       });
       worker.once('error', reject);
     });
@@ -28,7 +30,6 @@ export async function loadedByThread(script: string): Promise<string[]> {
 /** The files of `loaded` under node_modules/@nestjs/, from the scope on. */
 export function nestFiles(loaded: readonly string[]): string[] {
   return loaded
-    .map((file) => file.replaceAll('\\', '/'))
     .filter((file) => file.includes('/node_modules/@nestjs/'))
     .map((file) => file.slice(file.indexOf('@nestjs/')));
 }
