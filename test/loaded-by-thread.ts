@@ -15,7 +15,7 @@ export async function loadedByThread(script: string): Promise<string[]> {
   );
   try {
     return await new Promise<string[]>((resolve, reject) => {
-      // The script may post messages of its own (score's says it got no engine state).
+      // A script may post messages of its own: only the list of files is awaited.
       worker.on('message', (message: { loaded?: string[] }) => {
         if (message.loaded !== undefined)
           resolve(message.loaded.map((file) => file.replaceAll('\\', '/')));

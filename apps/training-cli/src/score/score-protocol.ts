@@ -2,16 +2,23 @@ import type { AnalysisView } from '@app/contract';
 import type { DecisionLogRequest, PortableEngineState } from '@app/engagement/engine';
 
 /**
- * What the scoring threads say to each other. A thread is given the engine state as data, as
- * the API's batch threads are, and never reads a file.
+ * What the scoring threads say to each other. A thread starts with this as its data, and is then
+ * sent the engine state (ScoreStart), as the API's batch threads are: it never reads a file.
  */
 export interface ScoreWorkerData {
-  readonly state: PortableEngineState;
   readonly asOf: number;
   /** How much of each answer is written (`--view`). */
   readonly view: AnalysisView;
   /** With `--decisions-out`: how much of each request a decision's line keeps. */
   readonly decisions?: DecisionLogRequest;
+}
+
+/**
+ * A thread's first message: the engine state, read by the main thread while the thread loaded.
+ * The thread answers `ready` once its engine is built, or `failed`.
+ */
+export interface ScoreStart {
+  readonly state: PortableEngineState;
 }
 
 /**

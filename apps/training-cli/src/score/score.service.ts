@@ -8,12 +8,13 @@ import type { AnalysisView } from '@app/contract';
 import type { DecisionLogRequest, PortableEngineState } from '@app/engagement';
 import { loadModelSet } from '@app/ml';
 import { readConfigFlag, requireServable } from '../cli/engine-config';
+import { scavengeWithoutHelpers } from '../cli/v8-heap';
 import { CliUsageError } from '../cli/cli-errors';
 import { ProgressService, ProgressTask } from '../cli/progress.service';
 import { LinePiece, LineSplitter } from './line-splitter';
 import { PendingFile } from './pending-file';
 import { tooLongLine } from './score-line';
-import { ScoreBlock, ScoreWorkerData, WorkerMessage } from './score-protocol';
+import { ScoreBlock, ScoreStart, ScoreWorkerData, WorkerMessage } from './score-protocol';
 import { Shard } from '../cli/shard-option';
 import { ShardRange, shardRange } from './shard';
 
@@ -92,24 +93,35 @@ interface ScoringThread {
   busy: number;
 }
 
-function startThread(
-  data: ScoreWorkerData,
-): Promise<{ thread: ScoringThread; modelVersion: string | null }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(join(__dirname, 'score.worker.js'), {
-      workerData: data,
-      resourceLimits: { maxYoungGenerationSizeMb: 64 },
-    });
+/** A thread started before the engine state is read, and its answer to the state once sent. */
+interface StartingThread {
+  readonly worker: Worker;
+  /** The version of the models the thread's engine serves, once it has built it. */
+  readonly ready: Promise<string | null>;
+}
+
+/**
+ * Starts a scoring thread. It loads its scripts (a fifth of a second) while this thread reads the
+ * config and the models, then waits for the state (ScoreStart).
+ */
+function spawnThread(data: ScoreWorkerData): StartingThread {
+  const worker = new Worker(join(__dirname, 'score.worker.js'), {
+    workerData: data,
+    resourceLimits: { maxYoungGenerationSizeMb: 64 },
+  });
+  const ready = new Promise<string | null>((resolve, reject) => {
     const onMessage = (message: WorkerMessage) => {
       worker.off('message', onMessage);
-      if (message.kind === 'ready')
-        resolve({ thread: { worker, busy: 0 }, modelVersion: message.modelVersion });
+      if (message.kind === 'ready') resolve(message.modelVersion);
       else if (message.kind === 'failed')
         reject(new Error(`a scoring thread could not start: ${message.message}`));
     };
     worker.on('message', onMessage);
     worker.once('error', reject);
   });
+  // A run that stops before it sends the state (a bad flag) never waits for this.
+  ready.catch(() => undefined);
+  return { worker, ready };
 }
 
 /**
@@ -163,6 +175,24 @@ export class ScoreService {
     ) {
       throw new CliUsageError(`--decisions-out ${options.decisionsOut}: the same file as --out`);
     }
+    const data: ScoreWorkerData = {
+      asOf: options.asOf,
+      view: options.view,
+      ...(options.decisionsOut === undefined ? {} : { decisions: options.decisionsRequest }),
+    };
+    scavengeWithoutHelpers(options.workers);
+    const threads = Array.from({ length: options.workers }, () => spawnThread(data));
+    try {
+      return await this.scoreWith(threads, options);
+    } finally {
+      await Promise.all(threads.map((thread) => thread.worker.terminate()));
+    }
+  }
+
+  private async scoreWith(
+    starting: readonly StartingThread[],
+    options: ScoreOptions,
+  ): Promise<ScoreSummary> {
     const state = await readInputs(options);
     const started = process.hrtime.bigint();
     const output = await pendingOutput(options.out, '--out');
@@ -174,7 +204,7 @@ export class ScoreService {
             throw error;
           });
     try {
-      const scored = await this.scoreTo({ output, decisions }, state, options);
+      const scored = await this.scoreTo({ output, decisions }, state, starting, options);
       options.signal?.throwIfAborted();
       await output.commit();
       await decisions?.commit();
@@ -195,18 +225,13 @@ export class ScoreService {
   private async scoreTo(
     files: OutputFiles,
     state: PortableEngineState,
+    starting: readonly StartingThread[],
     options: ScoreOptions,
   ): Promise<Omit<ScoreSummary, 'seconds'>> {
-    const data: ScoreWorkerData = {
-      state,
-      asOf: options.asOf,
-      view: options.view,
-      ...(files.decisions === undefined ? {} : { decisions: options.decisionsRequest }),
-    };
-    const starts = await Promise.all(
-      Array.from({ length: options.workers }, () => startThread(data)),
-    );
-    const threads = starts.map((s) => s.thread);
+    const start: ScoreStart = { state };
+    for (const { worker } of starting) worker.postMessage(start);
+    const versions = await Promise.all(starting.map((thread) => thread.ready));
+    const threads: ScoringThread[] = starting.map(({ worker }) => ({ worker, busy: 0 }));
     let task: ProgressTask | undefined;
     try {
       options.signal?.throwIfAborted();
@@ -220,10 +245,9 @@ export class ScoreService {
       const { lines, errors } = await this.stream(options, range, files, threads, (bytes) =>
         progress.increment(bytes),
       );
-      return { lines, errors, modelVersion: starts[0].modelVersion };
+      return { lines, errors, modelVersion: versions[0] };
     } finally {
       task?.stop();
-      await Promise.all(threads.map((t) => t.worker.terminate()));
     }
   }
 
