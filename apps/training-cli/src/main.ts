@@ -1,3 +1,5 @@
+// First: the contract's DTOs then load without @nestjs/swagger; the CLI builds no OpenAPI document.
+import '@app/contract/without-openapi';
 import { holdYoungGeneration } from './cli/v8-heap';
 holdYoungGeneration();
 import { CommandFactory } from 'nest-commander';

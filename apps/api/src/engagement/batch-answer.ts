@@ -23,6 +23,8 @@ export type ChunkSink = (chunk: Uint8Array) => void;
 /** Text is encoded once this much of it waits: the answer is never held as one large string. */
 export const ANSWER_CHUNK_BYTES = 1 << 20;
 
+const COMMA = 0x2c;
+
 /**
  * Writes a batch's answer as its items are made: each result is serialized once, when it is
  * added, and written as UTF-8 after the results before it (see Utf8Builder); once about
@@ -49,7 +51,7 @@ export class BatchAnswerWriter {
 
   add(result: BatchResult): void {
     const text = JSON.stringify(batchResultInView(result, this.view));
-    if (this.items++ > 0) this.waiting.append(',');
+    if (this.items++ > 0) this.waiting.appendAscii(COMMA);
     this.waiting.append(text);
     if (this.waiting.byteLength >= this.chunkBytes) this.sendWaiting();
     if (result.kind === 'error') {

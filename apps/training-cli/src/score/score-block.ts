@@ -73,7 +73,7 @@ export function scoreBlock(
         : scoreLine(text, first + i, asOf, analyze, keep, view);
     if (scored.failed) errors++;
     output.append(scored.output);
-    output.append('\n');
+    output.appendAscii(NEWLINE);
     if (scored.decision !== undefined) decisions.append(scored.decision);
   });
   return { output: output.take(), decisions: decisions.take(), lines, errors };

@@ -44,4 +44,15 @@ describe(Utf8Builder.name, () => {
     for (const part of parts) sut.append(part);
     expect(Buffer.from(sut.take()).toString('utf8')).toBe(parts.join(''));
   });
+
+  it('writes an ASCII character as its byte, growing for it, between strings', () => {
+    // An empty builder has no buffer yet: the first byte makes one.
+    const sut = new Utf8Builder(1);
+    sut.appendAscii(0x5b);
+    sut.append('é');
+    sut.appendAscii(0x2c);
+    sut.appendAscii(0x0a);
+    expect(sut.byteLength).toBe(5);
+    expect(Buffer.from(sut.take()).toString('utf8')).toBe('[é,\n');
+  });
 });

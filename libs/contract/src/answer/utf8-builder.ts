@@ -28,6 +28,12 @@ export class Utf8Builder {
     this.length += this.buffer.write(text, this.length, 'utf8');
   }
 
+  /** One ASCII character (a separator, a newline) as its byte: no string is encoded for it. */
+  appendAscii(code: number): void {
+    if (this.length + 1 > this.buffer.length) this.grow(this.length + 1);
+    this.buffer[this.length++] = code;
+  }
+
   /**
    * The bytes so far, in an ArrayBuffer no other bytes share (safe to transfer to another
    * thread); the builder starts again, empty.

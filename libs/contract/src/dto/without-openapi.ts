@@ -3,14 +3,14 @@ import { dirname, join } from 'node:path';
 import { Module } from 'node:module';
 
 /**
- * Imported first by the engine and scoring threads' scripts, so that the contract's DTOs load
- * there without @nestjs/swagger.
+ * Imported first by the engine and scoring threads' scripts and by the training CLI, so that the
+ * contract's DTOs load there without @nestjs/swagger.
  *
  * The DTO classes carry OpenAPI decorators, and every built `.dto.ts` file requires
  * @nestjs/swagger (the swagger compiler plugin adds the import). A thread only validates with
  * the classes' class-validator metadata and never builds the OpenAPI document, yet loading the
  * real module, and @nestjs/core and @nestjs/common with it, was about 250 ms of a thread's
- * 470 ms start on a 2-core VM. Here @nestjs/swagger resolves to its own shim of no-op
+ * 470 ms start on a 2-core VM, and 150 ms of the CLI's boot. Here @nestjs/swagger resolves to its own shim of no-op
  * decorators, the module Nest documents for sharing DTOs with code that must not load it;
  * class-validator's decorators run as ever. Should a later @nestjs/swagger move or drop the
  * shim, the real module loads: slower, the same answers.

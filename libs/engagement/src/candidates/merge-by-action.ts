@@ -43,7 +43,9 @@ function mergedWordings(group: readonly NudgeDraft[]): NudgeWording[] {
   }
   // A stable sort: among equally specific wordings, the stronger rule's comes first.
   stableSort(joined, (a, b) => Number(namesAnEvent(b)) - Number(namesAnEvent(a)));
-  return [...joined, ...group.flatMap((draft) => draft.wordings)];
+  // Then every draft's own, pushed behind: no array is made but the one returned.
+  for (const draft of group) for (const wording of draft.wordings) joined.push(wording);
+  return joined;
 }
 
 /**
