@@ -126,4 +126,29 @@ describe('batch threads answer exactly as the event loop does', () => {
     expect(threadedCounts).toEqual(await metric(inlineClient));
     expect(threadedCounts.length).toBeGreaterThan(3);
   });
+
+  it('frees the answer slots a response read its chunks from once the response is sent', async () => {
+    const taken = async (client: HttpClient) => {
+      const line = (await client.send({ method: 'GET', url: '/metrics' })).body
+        .split('\n')
+        .find((text) => text.startsWith('batch_answer_slots_taken '));
+      return Number(line?.split(' ')[1]);
+    };
+    const batch = {
+      method: 'POST',
+      url: '/analyze-engagement/batch',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ items: [EXAMPLE_REQUEST] }),
+    };
+    // More one-chunk answers, one after another, than the two threads have slots (8 each).
+    for (let i = 0; i < 20; i++) expect((await threadedClient.send(batch)).statusCode).toBe(200);
+    // A slot is freed when its response closes, just after the client has read the last byte.
+    let count = await taken(threadedClient);
+    for (let tries = 0; count !== 0 && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      count = await taken(threadedClient);
+    }
+    expect(count).toBe(0);
+    expect(await taken(inlineClient)).toBe(0);
+  });
 });

@@ -17,7 +17,10 @@ export interface BatchTally {
   readonly nudges: NudgeTally;
 }
 
-/** Where a writer puts each chunk of UTF-8 it encodes; the chunk owns its buffer. */
+/**
+ * Where a writer puts each chunk of UTF-8 it encodes. The chunk is a view of the writer's own
+ * buffer, which it writes again after the call: a sink copies what it keeps.
+ */
 export type ChunkSink = (chunk: Uint8Array) => void;
 
 /** Text is encoded once this much of it waits: the answer is never held as one large string. */
@@ -27,8 +30,9 @@ const COMMA = 0x2c;
 
 /**
  * Writes a batch's answer as its items are made: each result is serialized once, when it is
- * added, and written as UTF-8 after the results before it (see Utf8Builder); once about
- * ANSWER_CHUNK_BYTES wait, they go to the sink as one chunk. An answer is several times its
+ * added, and written as UTF-8 after the results before it (see Utf8Builder); they go to the
+ * sink in chunks of up to ANSWER_CHUNK_BYTES, each sent before the result that would not fit it
+ * (a result longer than that is a chunk of its own). An answer is several times its
  * request (about 25 MB for a 5 MB batch): a batch thread hands each chunk to the event loop,
  * which sends it, so the answer is never held whole, let alone as one string copied between
  * threads. The text is `{"results":[…]}`, as a JSON body of `{ results }` would be, each answer
@@ -51,6 +55,17 @@ export class BatchAnswerWriter {
 
   add(result: BatchResult): void {
     const text = JSON.stringify(batchResultInView(result, this.view));
+    // What waits goes first when the text (and its comma) would take it past chunkBytes: a chunk
+    // then fits a batch thread's answer slot (AnswerSlots), and the buffer stops growing. The
+    // bytes are counted only near the end (a UTF-16 unit takes 3 bytes at most).
+    const room = this.chunkBytes - this.waiting.byteLength - 1;
+    if (
+      this.waiting.byteLength > 0 &&
+      3 * text.length > room &&
+      Buffer.byteLength(text, 'utf8') > room
+    ) {
+      this.sendWaiting();
+    }
     if (this.items++ > 0) this.waiting.appendAscii(COMMA);
     this.waiting.append(text);
     if (this.waiting.byteLength >= this.chunkBytes) this.sendWaiting();
@@ -79,9 +94,11 @@ export class BatchAnswerWriter {
   }
 
   private sendWaiting(): void {
-    // Each chunk has an ArrayBuffer of its own, which postMessage can transfer.
-    const chunk = this.waiting.take();
+    // One buffer for every chunk: the sink copies the bytes (into an answer slot, or a buffer
+    // it transfers), so the writer allocates no memory per chunk.
+    const chunk = this.waiting.view();
     this.bytes += chunk.byteLength;
     this.sink(chunk);
+    this.waiting.clear();
   }
 }

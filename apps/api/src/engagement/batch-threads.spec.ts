@@ -17,14 +17,29 @@ async function text(outcome: Outcome): Promise<string> {
  * A stand-in batch thread: it answers each batch in two chunks, the config document it was last
  * sent with the body's text, then `!`. It dies (exit code 3) on the body `die`, fails on `throw`,
  * fails after its first chunk on `half`, dies after it on `half-die`, and answers `empty` with no
- * chunk at all.
+ * chunk at all. On a body starting `slot`, it writes its one chunk into a free answer slot and
+ * sends the slot's number; on `count`, it answers how many of its slots are taken.
  */
 const FAKE_WORKER = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
+const slots = workerData.answerSlots;
+const states = new Int32Array(slots.states);
 let config;
 parentPort.on('message', (message) => {
   if (message.kind === 'state') { config = message.state.configDocument; return; }
   const body = Buffer.from(message.body).toString();
+  if (body === 'count') {
+    const chunk = new TextEncoder().encode('taken:' + states.filter((state) => state === 1).length);
+    parentPort.postMessage({ id: message.id, kind: 'chunk', chunk }, [chunk.buffer]);
+    return parentPort.postMessage({ id: message.id, kind: 'answered', tally: { bytes: 0 } });
+  }
+  if (body.startsWith('slot')) {
+    const chunk = new TextEncoder().encode(config + ':' + body);
+    const slot = states.findIndex((_, i) => Atomics.compareExchange(states, i, 0, 1) === 0);
+    new Uint8Array(slots.bytes).set(chunk, slot * slots.slotBytes);
+    parentPort.postMessage({ id: message.id, kind: 'slot', slot, length: chunk.byteLength });
+    return parentPort.postMessage({ id: message.id, kind: 'answered', tally: { bytes: chunk.byteLength } });
+  }
   if (body === 'die') process.exit(3);
   if (body === 'throw') return parentPort.postMessage({ id: message.id, kind: 'failed', message: 'boom' });
   if (body === 'empty') return parentPort.postMessage({ id: message.id, kind: 'answered', tally: { bytes: 0 } });
@@ -126,6 +141,24 @@ describe(BatchThreads.name, () => {
     });
     expect(await text(await threads.run(job('empty')))).toBe('');
     logged.mockRestore();
+  });
+
+  it('reads a chunk from its answer slot, which is free again once the answer is released', async () => {
+    const { live } = labelledLiveEngine('v1');
+    threads = new BatchThreads(1, live, script);
+    const answering = (outcome: Outcome) =>
+      (outcome as Extract<Outcome, { kind: 'answering' }>).answer;
+
+    const first = await threads.run(job('slot-1'));
+    const second = await threads.run(job('slot-2'));
+    expect(await text(first)).toBe('v1:slot-1');
+    expect(await text(second)).toBe('v1:slot-2');
+    // Read, but not yet released: the response may still be sending them.
+    expect(await text(await threads.run(job('count')))).toBe('taken:2');
+    answering(first).release();
+    expect(await text(await threads.run(job('count')))).toBe('taken:1');
+    answering(second).release();
+    expect(await text(await threads.run(job('count')))).toBe('taken:0');
   });
 
   it('refuses batches once closing', async () => {

@@ -2,9 +2,10 @@ import { Readable } from 'node:stream';
 import type { AnalysisView } from '@app/contract';
 import { DecisionLogRequest, LiveEngine } from '@app/engagement';
 import type { CalendarDay } from '@app/learner';
-import type { BatchTally } from './batch-answer';
+import type { AnswerSlots } from './answer-slots';
+import { ANSWER_CHUNK_BYTES, BatchTally } from './batch-answer';
 import { FromEngineThread } from './engine-protocol';
-import { EngineThreads, ownBuffer, PendingWork } from './engine-threads';
+import { EngineThreads, ownBuffer, PendingWork, SlotSettings } from './engine-threads';
 import type { Refusal } from './refusal';
 
 /**
@@ -14,6 +15,14 @@ import type { Refusal } from './refusal';
  * per thread after a few batches.
  */
 const BATCH_THREAD_HEAP = { maxYoungGenerationSizeMb: 32 };
+
+/**
+ * Each batch thread's answer slots (AnswerSlots): a chunk each, held until its response is sent.
+ * With 8 batches in flight on 2 threads, a 1,000-learner batch in the full view (2 chunks) kept
+ * at most a few per thread taken; a thread that finds none free transfers its chunk instead.
+ * Eight megabytes a thread, shared, once.
+ */
+const BATCH_ANSWER_SLOTS: SlotSettings = { count: 8, bytes: ANSWER_CHUNK_BYTES };
 
 export interface BatchJob {
   readonly body: Buffer;
@@ -33,6 +42,12 @@ export interface BatchAnswer {
   readonly body: Readable;
   /** Settles when the thread is done: rejected, and the body destroyed, if it fails midway. */
   readonly tally: Promise<BatchTally>;
+  /**
+   * Says the response is done with the body (sent, or closed early): the memory its chunks
+   * were read from may be written again. Called once the response closes; later chunks are let
+   * go as they come.
+   */
+  release(): void;
 }
 
 export type Outcome =
@@ -46,6 +61,10 @@ export type Outcome =
  */
 class PendingBatch implements PendingWork {
   private answer: BatchAnswer | undefined;
+  /** The answer slots the body's chunks were read from, until released. */
+  private readonly taken: number[] = [];
+  private slots: AnswerSlots | undefined;
+  private released = false;
   private settleTally: { resolve: (t: BatchTally) => void; reject: (e: Error) => void } | undefined;
 
   constructor(
@@ -56,13 +75,23 @@ class PendingBatch implements PendingWork {
   ) {}
 
   /** Takes one reply from the thread; true once the batch is done with. */
-  take(reply: FromEngineThread): boolean {
+  take(reply: FromEngineThread, slots: AnswerSlots | undefined): boolean {
     switch (reply.kind) {
       case 'chunk': {
         const { buffer, byteOffset, byteLength } = reply.chunk;
         this.open().body.push(Buffer.from(buffer, byteOffset, byteLength));
         return false;
       }
+      case 'slot':
+        // A thread is only given slots by this pool, so a slot reply comes with them.
+        this.slots = slots!;
+        if (this.released) {
+          this.slots.free(reply.slot);
+          return false;
+        }
+        this.taken.push(reply.slot);
+        this.open().body.push(this.slots.view(reply.slot, reply.length));
+        return false;
       case 'decisions':
         this.record?.(reply.text, reply.lines);
         return false;
@@ -97,9 +126,14 @@ class PendingBatch implements PendingWork {
     );
     // Whoever reads the tally handles its failure; the body's error is what the client sees.
     tally.catch(() => undefined);
-    this.answer = { body: new Readable({ read() {} }), tally };
+    this.answer = { body: new Readable({ read() {} }), tally, release: () => this.release() };
     this.resolve({ kind: 'answering', answer: this.answer });
     return this.answer;
+  }
+
+  private release(): void {
+    this.released = true;
+    for (const slot of this.taken.splice(0)) this.slots!.free(slot);
   }
 }
 
@@ -112,7 +146,14 @@ export class BatchThreads {
   private readonly threads: EngineThreads;
 
   constructor(size: number, live: LiveEngine, script: string) {
-    this.threads = new EngineThreads('batch', size, live, script, BATCH_THREAD_HEAP);
+    this.threads = new EngineThreads(
+      'batch',
+      size,
+      live,
+      script,
+      BATCH_THREAD_HEAP,
+      BATCH_ANSWER_SLOTS,
+    );
   }
 
   run(job: BatchJob): Promise<Outcome> {
@@ -134,6 +175,11 @@ export class BatchThreads {
         pending,
       );
     });
+  }
+
+  /** How many answer slots hold a chunk whose response is not done with it. */
+  slotsTaken(): number {
+    return this.threads.slotsTaken();
   }
 
   /** Stops every thread; batches still pending fail. */

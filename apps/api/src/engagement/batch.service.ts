@@ -10,6 +10,7 @@ import { AnalysisView } from '@app/contract';
 import { Clock, CLOCK, EngagementService, LiveEngine } from '@app/engagement';
 import { Env } from '../config/env.config';
 import { DecisionLog } from '../decision-log/decision-log.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { parseBody, RawJsonBody } from '../http/request-body';
 import { BatchAnswerWriter } from './batch-answer';
 import { BatchAnswer, BatchThreads } from './batch-threads';
@@ -34,10 +35,13 @@ export class BatchService implements OnApplicationShutdown {
     @Inject(ENGINE_WORKER_SCRIPT) script: string,
     env: ConfigService<Env, true>,
     private readonly decisionLog: DecisionLog,
+    metrics: MetricsService,
   ) {
     this.maxItems = env.get('BATCH_MAX_ITEMS', { infer: true });
     const size = env.get('BATCH_THREADS', { infer: true });
-    this.threads = size > 0 ? new BatchThreads(size, live, script) : undefined;
+    const threads = size > 0 ? new BatchThreads(size, live, script) : undefined;
+    this.threads = threads;
+    metrics.batchAnswerSlots(() => threads?.slotsTaken() ?? 0);
   }
 
   async answer(
@@ -71,7 +75,7 @@ export class BatchService implements OnApplicationShutdown {
     const batch = this.engagement.validateBatch(document, this.maxItems);
     if (!batch.ok) throw badRequest({ kind: 'fields', errors: batch.errors });
     const chunks: Uint8Array[] = [];
-    const writer = new BatchAnswerWriter((chunk) => chunks.push(chunk), view);
+    const writer = new BatchAnswerWriter((chunk) => chunks.push(new Uint8Array(chunk)), view);
     const results = await this.engagement.analyzeBatch(
       batch.value,
       acceptLanguage,
@@ -82,7 +86,12 @@ export class BatchService implements OnApplicationShutdown {
       writer.add(result);
     }
     const tally = writer.finish();
-    return { body: Readable.from(chunks, { objectMode: false }), tally: Promise.resolve(tally) };
+    return {
+      body: Readable.from(chunks, { objectMode: false }),
+      tally: Promise.resolve(tally),
+      // The chunks are this answer's own.
+      release: () => undefined,
+    };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -28,7 +28,7 @@ import {
 } from '@app/contract';
 import { API_KEY_SCHEME, ApiProblems } from '../docs/api-docs';
 import { sendProblem } from '../errors/problem-response';
-import { NodeRequest } from '../http/node-request';
+import { NodeRequest, NodeResponse } from '../http/node-request';
 import { AnalysisTelemetryService } from './analysis-telemetry.service';
 import { BatchService } from './batch.service';
 import { AnalyzeService } from './analyze.service';
@@ -141,8 +141,13 @@ export class EngagementController {
     @Body() body: unknown,
     @Query('view', ViewPipe) view: AnalysisView,
     @NodeRequest() http: IncomingMessage,
+    @NodeResponse() response: ServerResponse,
   ): Promise<StreamableFile> {
     const answer = await this.batches.answer(body, http.headers['accept-language'], view);
+    // The chunks may be read from memory the batch thread writes again once released: once the
+    // response has sent them, or closed without.
+    if (response.closed) answer.release();
+    else response.once('close', () => answer.release());
     // Tallied once the last chunk is written, before the response ends and its line is logged.
     answer.tally.then(
       (tally) => this.telemetry.batch(http, tally),

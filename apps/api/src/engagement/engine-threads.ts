@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { ResourceLimits, Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import { EngineState, LiveEngine } from '@app/engagement';
-import { FromEngineThread, ToEngineThread } from './engine-protocol';
+import { AnswerSlots } from './answer-slots';
+import { EngineThreadData, FromEngineThread, ToEngineThread } from './engine-protocol';
 
 /** The compiled worker script beside this file (`npm run build` makes it). */
 export const BUILT_WORKER_SCRIPT = join(__dirname, 'engine.worker.js');
@@ -14,8 +15,11 @@ export const ENGINE_WORKER_SCRIPT = Symbol('ENGINE_WORKER_SCRIPT');
 export interface PendingWork {
   /** The body's bytes: what the next request is balanced by. */
   readonly bytes: number;
-  /** Takes one reply from the thread; true once the request is done with. */
-  take(reply: FromEngineThread): boolean;
+  /**
+   * Takes one reply from the thread; true once the request is done with. A chunk in an answer
+   * slot is read from `slots`, the thread's, and the slot freed once sent.
+   */
+  take(reply: FromEngineThread, slots: AnswerSlots | undefined): boolean;
   /** The thread stopped before it was done with the request. */
   fail(error: Error): void;
 }
@@ -28,6 +32,14 @@ interface Thread {
   load: number;
   /** The engine state last sent to this thread. */
   sent: EngineState | undefined;
+  /** Shared with the thread for its answers' chunks, if the pool gives threads slots. */
+  readonly slots: AnswerSlots | undefined;
+}
+
+/** How many answer slots each thread of a pool gets, and of what size (see AnswerSlots). */
+export interface SlotSettings {
+  readonly count: number;
+  readonly bytes: number;
 }
 
 /**
@@ -51,6 +63,7 @@ export class EngineThreads {
     private readonly live: LiveEngine,
     private readonly script: string,
     private readonly limits: ResourceLimits,
+    private readonly slotSettings?: SlotSettings,
   ) {}
 
   /**
@@ -82,6 +95,13 @@ export class EngineThreads {
     for (const thread of this.threads) this.sendState(thread);
   }
 
+  /** How many of the threads' answer slots are taken (0 for a pool without slots). */
+  slotsTaken(): number {
+    let taken = 0;
+    for (const thread of this.threads) taken += thread.slots?.taken() ?? 0;
+    return taken;
+  }
+
   /** Stops every thread; requests still pending fail. */
   async close(): Promise<void> {
     this.closing = true;
@@ -103,11 +123,20 @@ export class EngineThreads {
   }
 
   private start(): Thread {
-    const worker = new Worker(this.script, { resourceLimits: this.limits });
-    const thread: Thread = { worker, pending: new Map(), load: 0, sent: undefined };
+    const settings = this.slotSettings;
+    const slots =
+      settings === undefined ? undefined : AnswerSlots.create(settings.count, settings.bytes);
+    const workerData: EngineThreadData = { answerSlots: slots?.data };
+    const worker = new Worker(this.script, { resourceLimits: this.limits, workerData });
+    const thread: Thread = { worker, pending: new Map(), load: 0, sent: undefined, slots };
     worker.on('message', (reply: FromEngineThread) => {
       const work = thread.pending.get(reply.id);
-      if (work === undefined || !work.take(reply)) return;
+      if (work === undefined) {
+        // Nobody waits for the chunk: its slot is free again at once.
+        if (reply.kind === 'slot') slots?.free(reply.slot);
+        return;
+      }
+      if (!work.take(reply, slots)) return;
       thread.pending.delete(reply.id);
       thread.load -= work.bytes;
     });

@@ -1,6 +1,6 @@
 // First: the contract's DTOs then load without @nestjs/swagger, which a thread never uses.
 import '@app/contract/without-openapi';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { inView, readJsonBody, validateAnalyzeRequest, validateBatch } from '@app/contract';
 import {
   analyzeBatchItem,
@@ -11,8 +11,14 @@ import {
   engineStateFrom,
 } from '@app/engagement/engine';
 import type { MadeLine } from '../decision-log/decision-log.service';
+import { AnswerSlots } from './answer-slots';
 import { BatchAnswerWriter, BatchTally, ChunkSink } from './batch-answer';
-import { analysisSummary, FromEngineThread, ToEngineThread } from './engine-protocol';
+import {
+  analysisSummary,
+  EngineThreadData,
+  FromEngineThread,
+  ToEngineThread,
+} from './engine-protocol';
 import type { Refusal } from './refusal';
 
 /**
@@ -119,6 +125,14 @@ function main(): void {
   const send = (reply: FromEngineThread): void =>
     // A chunk's buffer is moved to the event loop, not copied.
     port.postMessage(reply, reply.kind === 'chunk' ? [reply.chunk.buffer as ArrayBuffer] : []);
+  const data = workerData as EngineThreadData | null;
+  const slots = data?.answerSlots === undefined ? undefined : new AnswerSlots(data.answerSlots);
+  /** A batch's chunk, in an answer slot if one is free, else in a buffer of its own. */
+  const sendChunk = (id: number, chunk: Uint8Array): void => {
+    const slot = slots?.put(chunk) ?? -1;
+    if (slot >= 0) send({ id, kind: 'slot', slot, length: chunk.byteLength });
+    else send({ id, kind: 'chunk', chunk: new Uint8Array(chunk) });
+  };
   let state: EngineState | undefined;
   port.on('message', (message: ToEngineThread) => {
     if (message.kind === 'state') {
@@ -133,12 +147,7 @@ function main(): void {
       const decisions = new DecisionLines((text, lines) =>
         send({ id, kind: 'decisions', text, lines }),
       );
-      const outcome = answerBatch(
-        message,
-        state,
-        (chunk) => send({ id, kind: 'chunk', chunk }),
-        decisions,
-      );
+      const outcome = answerBatch(message, state, (chunk) => sendChunk(id, chunk), decisions);
       send(
         'kind' in outcome
           ? { id, kind: 'refused', refusal: outcome }

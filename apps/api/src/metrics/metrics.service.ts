@@ -108,6 +108,22 @@ export class MetricsService implements RequestObserver {
     });
   }
 
+  /**
+   * How many of the batch threads' answer slots hold a chunk a response has not finished with
+   * (AnswerSlots), read from `taken` when scraped. All of them taken means slow clients: the
+   * threads then transfer chunks instead, which costs the event loop full collections.
+   */
+  batchAnswerSlots(taken: () => number): void {
+    new Gauge({
+      name: 'batch_answer_slots_taken',
+      help: 'Batch answer slots holding a chunk not yet sent: batch threads share 8 each with the event loop.',
+      registers: [this.registry],
+      collect() {
+        this.set(taken());
+      },
+    });
+  }
+
   /** The decision log's counts, read from its tally when scraped. */
   private decisionLogMetrics(decisionLog: DecisionLog): void {
     const counters: [string, string, keyof DecisionLogTally][] = [

@@ -22,9 +22,12 @@ export class Utf8Builder {
   }
 
   append(text: string): void {
-    // A UTF-16 code unit never takes more than 3 bytes of UTF-8 (a surrogate pair, 4 for 2).
-    const most = this.length + 3 * text.length;
-    if (most > this.buffer.length) this.grow(most);
+    // A UTF-16 code unit never takes more than 3 bytes of UTF-8 (a surrogate pair, 4 for 2); only
+    // when that bound does not fit are the bytes counted, so the buffer grows only if they need it.
+    if (this.length + 3 * text.length > this.buffer.length) {
+      const needed = this.length + Buffer.byteLength(text, 'utf8');
+      if (needed > this.buffer.length) this.grow(needed);
+    }
     this.length += this.buffer.write(text, this.length, 'utf8');
   }
 
@@ -35,14 +38,28 @@ export class Utf8Builder {
   }
 
   /**
+   * The bytes so far, not copied: valid until the next append or clear. A plain Uint8Array, not
+   * a Buffer, whose `slice` would not copy either.
+   */
+  view(): Uint8Array {
+    return new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.length);
+  }
+
+  /** Starts again, empty, keeping the buffer for the next bytes (see view). */
+  clear(): void {
+    this.length = 0;
+  }
+
+  /**
    * The bytes so far, in an ArrayBuffer no other bytes share (safe to transfer to another
    * thread); the builder starts again, empty.
    */
   take(): Uint8Array<ArrayBuffer> {
     if (this.length === 0) return new Uint8Array(0);
     const bytes = this.buffer.subarray(0, this.length);
-    // The next buffer is allocated when it is written to: a last take leaves none behind.
-    this.capacity = Math.max(this.capacity, this.length);
+    // The next buffer is allocated when it is written to: a last take leaves none behind. It is
+    // as large as this one, so bytes taken in chunks of up to its size never make it grow again.
+    this.capacity = Math.max(this.capacity, this.buffer.length);
     this.buffer = EMPTY;
     this.length = 0;
     return bytes;
