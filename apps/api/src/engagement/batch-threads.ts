@@ -17,10 +17,10 @@ import type { Refusal } from './refusal';
 const BATCH_THREAD_HEAP = { maxYoungGenerationSizeMb: 32 };
 
 /**
- * Each batch thread's answer slots (AnswerSlots): a chunk each, held until its response is sent.
- * With 8 batches in flight on 2 threads, a 1,000-learner batch in the full view (2 chunks) kept
- * at most a few per thread taken; a thread that finds none free transfers its chunk instead.
- * Eight megabytes a thread, shared, once.
+ * Each batch thread's answer slots (AnswerSlots): a chunk each, held until its response has been
+ * sent, so a thread holds those of the batch it answers and of the answers still being sent (a
+ * 1,000-learner batch is 2 chunks in the full view). A thread that finds none free transfers its
+ * chunk instead. Eight megabytes a thread, shared, allocated once.
  */
 const BATCH_ANSWER_SLOTS: SlotSettings = { count: 8, bytes: ANSWER_CHUNK_BYTES };
 

@@ -118,6 +118,10 @@ function spawnThread(data: ScoreWorkerData): StartingThread {
     };
     worker.on('message', onMessage);
     worker.once('error', reject);
+    // Once ready, a later exit is the run's to notice (stream), and this no longer settles.
+    worker.once('exit', (code) =>
+      reject(new Error(`a scoring thread exited with code ${code} before it started`)),
+    );
   });
   // A run that stops before it sends the state (a bad flag) never waits for this.
   ready.catch(() => undefined);
