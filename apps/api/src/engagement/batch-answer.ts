@@ -23,7 +23,10 @@ export interface BatchTally {
  */
 export type ChunkSink = (chunk: Uint8Array) => void;
 
-/** Text is encoded once this much of it waits: the answer is never held as one large string. */
+/**
+ * The most bytes a chunk of an answer holds (a result longer than that alone aside): the answer
+ * is never held as one large string, and a chunk fits a batch thread's answer slot.
+ */
 export const ANSWER_CHUNK_BYTES = 1 << 20;
 
 const COMMA = 0x2c;

@@ -55,4 +55,33 @@ describe(Utf8Builder.name, () => {
     expect(sut.byteLength).toBe(5);
     expect(Buffer.from(sut.take()).toString('utf8')).toBe('[é,\n');
   });
+
+  it('shows its bytes uncopied, and after clear writes the same buffer again', () => {
+    const sut = new Utf8Builder(16);
+    sut.append('dash — ok');
+    const first = sut.view();
+    expect(Buffer.from(first).toString('utf8')).toBe('dash — ok');
+    expect(first.byteLength).toBe(11);
+    // A plain Uint8Array: its slice copies.
+    expect(Buffer.isBuffer(first)).toBe(false);
+    sut.clear();
+    expect(sut.byteLength).toBe(0);
+    sut.append('next');
+    const second = sut.view();
+    expect(second.buffer).toBe(first.buffer);
+    expect(Buffer.from(second).toString('utf8')).toBe('next');
+  });
+
+  it('grows only for the bytes a text needs, not for three a character', () => {
+    const sut = new Utf8Builder(64);
+    sut.append('x'.repeat(60));
+    const before = sut.view().buffer;
+    expect(before.byteLength).toBe(64);
+    // Four ASCII characters fill the 64 bytes exactly, though 3 × 4 would not fit.
+    sut.append('abcd');
+    expect(sut.view().buffer).toBe(before);
+    sut.append('!');
+    expect(sut.view().buffer).not.toBe(before);
+    expect(Buffer.from(sut.take()).toString('utf8')).toBe(`${'x'.repeat(60)}abcd!`);
+  });
 });
