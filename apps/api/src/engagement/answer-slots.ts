@@ -44,10 +44,6 @@ export class AnswerSlots {
     });
   }
 
-  get count(): number {
-    return this.states.length;
-  }
-
   /** The thread's side: copies `chunk` into a free slot and gives its number; -1 if none fits. */
   put(chunk: Uint8Array): number {
     if (chunk.byteLength > this.data.slotBytes) return -1;

@@ -116,7 +116,7 @@ export class MetricsService implements RequestObserver {
   batchAnswerSlots(taken: () => number): void {
     new Gauge({
       name: 'batch_answer_slots_taken',
-      help: 'Batch answer slots holding a chunk not yet sent: batch threads share 8 each with the event loop.',
+      help: 'Batch answer slots (memory each batch thread shares with the event loop) holding a chunk not yet sent.',
       registers: [this.registry],
       collect() {
         this.set(taken());

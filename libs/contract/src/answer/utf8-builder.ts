@@ -57,9 +57,8 @@ export class Utf8Builder {
   take(): Uint8Array<ArrayBuffer> {
     if (this.length === 0) return new Uint8Array(0);
     const bytes = this.buffer.subarray(0, this.length);
-    // The next buffer is allocated when it is written to: a last take leaves none behind. It is
-    // as large as this one, so bytes taken in chunks of up to its size never make it grow again.
-    this.capacity = Math.max(this.capacity, this.buffer.length);
+    // The next buffer is allocated when it is written to: a last take leaves none behind.
+    this.capacity = Math.max(this.capacity, this.length);
     this.buffer = EMPTY;
     this.length = 0;
     return bytes;
