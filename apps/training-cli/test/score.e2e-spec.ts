@@ -208,6 +208,39 @@ describe(ScoreCommand.name, () => {
     expect(output[3]).toBe('');
   }, 60_000);
 
+  it('scores a block too big for a shared slot, and answers too big for one, in their place', async () => {
+    const [first, , third] = inputLines();
+    // 1.5 MB of JSON (under --max-line-bytes here): its block is over an input slot's 1.25 MB.
+    const long = `{"user_data":{"user_id":"long","pad":"${'x'.repeat(1_500_000)}"}}`;
+    // 3 bytes a line in, 300 out: the same block's answers are over an output slot's 4 MB.
+    const empty = Array.from({ length: 20_000 }, () => '{}');
+    const input = join(dir, 'big-block.ndjson');
+    await writeFile(input, [first, long, ...empty, third].join('\n'));
+    const out = join(dir, 'big-block-out.ndjson');
+
+    const sut = await runBuiltCli([
+      'score',
+      ...['--in', input, '--out', out, '--workers', '2', '--max-line-bytes', '2000000'],
+    ]);
+
+    expect(sut.code).toBe(0);
+    expect(sut.stdout).toMatch(
+      /^score: 20003 lines → .*big-block-out\.ndjson \(20001 errors\) in /,
+    );
+    const output = (await readFile(out, 'utf8')).split('\n');
+    expect(output).toHaveLength(20_004);
+    expect(JSON.parse(output[0])).toMatchObject({ user_id: 'stu_0001', status: 'generated' });
+    expect(JSON.parse(output[1])).toMatchObject({ line: 2, error: { status: 400 } });
+    const required =
+      '"errors":[{"path":"user_data","message":"user_data is required"},{"path":"peer_snapshot","message":"peer_snapshot is required"}]}}';
+    const wrong = output.slice(2, 20_002).filter((line, i) => {
+      return !line.startsWith(`{"line":${i + 3},"error":{`) || !line.endsWith(required);
+    });
+    expect(wrong).toEqual([]);
+    expect(JSON.parse(output[20_002])).toMatchObject({ user_id: 'stu_0003', status: 'generated' });
+    expect(output[20_003]).toBe('');
+  }, 60_000);
+
   it('stops at SIGTERM mid-run with exit 143 and one line, leaving the previous output as it was', async () => {
     // Large enough that scoring is still under way when its first answers reach the disk.
     const input = join(dir, 'many.ndjson');

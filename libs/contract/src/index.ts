@@ -21,6 +21,7 @@ export {
   inView,
   parseView,
 } from './answer/view';
+export { SharedSlots, SharedSlotsData } from './answer/shared-slots';
 export { Utf8Builder } from './answer/utf8-builder';
 export {
   AnalyzeEngagementBatchRequestDto,

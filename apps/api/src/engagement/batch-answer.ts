@@ -59,7 +59,7 @@ export class BatchAnswerWriter {
   add(result: BatchResult): void {
     const text = JSON.stringify(batchResultInView(result, this.view));
     // What waits goes first when the text (and its comma) would take it past chunkBytes: a chunk
-    // then fits a batch thread's answer slot (AnswerSlots), and the buffer stops growing. The
+    // then fits a batch thread's answer slot (SharedSlots), and the buffer stops growing. The
     // bytes are counted only near the end (a UTF-16 unit takes 3 bytes at most).
     const room = this.chunkBytes - this.waiting.byteLength - 1;
     if (

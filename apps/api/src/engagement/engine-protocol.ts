@@ -2,14 +2,14 @@ import type { AnalysisView, EngagementAnalysis } from '@app/contract';
 import type { DecisionLogRequest, PortableEngineState } from '@app/engagement/engine';
 import type { CalendarDay, NudgeType } from '@app/learner';
 import type { MadeLine } from '../decision-log/decision-log.service';
-import type { AnswerSlotsData } from './answer-slots';
+import type { SharedSlotsData } from '@app/contract';
 import type { BatchTally } from './batch-answer';
 import type { Refusal } from './refusal';
 
 /** What an engine thread starts with (its worker data). */
 export interface EngineThreadData {
-  /** A batch thread's answer slots (AnswerSlots); a thread without them transfers each chunk. */
-  readonly answerSlots?: AnswerSlotsData;
+  /** A batch thread's answer slots (SharedSlots); a thread without them transfers each chunk. */
+  readonly answerSlots?: SharedSlotsData;
 }
 
 /** What every request to an engine thread carries besides its kind. */
@@ -52,7 +52,7 @@ export function analysisSummary(analysis: EngagementAnalysis): AnalysisSummary {
 
 /**
  * An engine thread's answer: to a batch, a refusal, or the answer's chunks as they are written
- * (each in one of the thread's answer slots, see AnswerSlots, or else transferred, not copied),
+ * (each in one of the thread's answer slots, see SharedSlots, or else transferred, not copied),
  * with the decision log's lines of the items answered so far, and then its tally; to a single
  * request, a refusal or its answer's JSON with its decision's line; to either, a failure (for a
  * batch, before or after some chunks).

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ResourceLimits, Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import { EngineState, LiveEngine } from '@app/engagement';
-import { AnswerSlots } from './answer-slots';
+import { SharedSlots } from '@app/contract';
 import { EngineThreadData, FromEngineThread, ToEngineThread } from './engine-protocol';
 
 /** The compiled worker script beside this file (`npm run build` makes it). */
@@ -19,7 +19,7 @@ export interface PendingWork {
    * Takes one reply from the thread; true once the request is done with. A chunk in an answer
    * slot is read from `slots`, the thread's, and the slot freed once sent.
    */
-  take(reply: FromEngineThread, slots: AnswerSlots | undefined): boolean;
+  take(reply: FromEngineThread, slots: SharedSlots | undefined): boolean;
   /** The thread stopped before it was done with the request. */
   fail(error: Error): void;
 }
@@ -33,10 +33,10 @@ interface Thread {
   /** The engine state last sent to this thread. */
   sent: EngineState | undefined;
   /** Shared with the thread for its answers' chunks, if the pool gives threads slots. */
-  readonly slots: AnswerSlots | undefined;
+  readonly slots: SharedSlots | undefined;
 }
 
-/** How many answer slots each thread of a pool gets, and of what size (see AnswerSlots). */
+/** How many answer slots each thread of a pool gets, and of what size (see SharedSlots). */
 export interface SlotSettings {
   readonly count: number;
   readonly bytes: number;
@@ -125,7 +125,7 @@ export class EngineThreads {
   private start(): Thread {
     const settings = this.slotSettings;
     const slots =
-      settings === undefined ? undefined : AnswerSlots.create(settings.count, settings.bytes);
+      settings === undefined ? undefined : SharedSlots.create(settings.count, settings.bytes);
     const workerData: EngineThreadData = { answerSlots: slots?.data };
     const worker = new Worker(this.script, { resourceLimits: this.limits, workerData });
     const thread: Thread = { worker, pending: new Map(), load: 0, sent: undefined, slots };

@@ -1,7 +1,13 @@
 // First: the contract's DTOs then load without @nestjs/swagger, which a thread never uses.
 import '@app/contract/without-openapi';
 import { parentPort, workerData } from 'node:worker_threads';
-import { inView, readJsonBody, validateAnalyzeRequest, validateBatch } from '@app/contract';
+import {
+  inView,
+  readJsonBody,
+  SharedSlots,
+  validateAnalyzeRequest,
+  validateBatch,
+} from '@app/contract';
 import {
   analyzeBatchItem,
   analyzeObserved,
@@ -11,7 +17,6 @@ import {
   engineStateFrom,
 } from '@app/engagement/engine';
 import type { MadeLine } from '../decision-log/decision-log.service';
-import { AnswerSlots } from './answer-slots';
 import { BatchAnswerWriter, BatchTally, ChunkSink } from './batch-answer';
 import {
   analysisSummary,
@@ -126,7 +131,7 @@ function main(): void {
     // A chunk's buffer is moved to the event loop, not copied.
     port.postMessage(reply, reply.kind === 'chunk' ? [reply.chunk.buffer as ArrayBuffer] : []);
   const data = workerData as EngineThreadData | null;
-  const slots = data?.answerSlots === undefined ? undefined : new AnswerSlots(data.answerSlots);
+  const slots = data?.answerSlots === undefined ? undefined : new SharedSlots(data.answerSlots);
   /** A batch's chunk, in an answer slot if one is free, else in a buffer of its own. */
   const sendChunk = (id: number, chunk: Uint8Array): void => {
     const slot = slots?.put(chunk) ?? -1;

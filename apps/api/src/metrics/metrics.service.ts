@@ -110,7 +110,7 @@ export class MetricsService implements RequestObserver {
 
   /**
    * How many of the batch threads' answer slots hold a chunk a response has not finished with
-   * (AnswerSlots), read from `taken` when scraped. All of them taken means slow clients: the
+   * (SharedSlots), read from `taken` when scraped. All of them taken means slow clients: the
    * threads then transfer chunks instead, which costs the event loop full collections.
    */
   batchAnswerSlots(taken: () => number): void {

@@ -1,6 +1,6 @@
 import { parseCalendarDate } from '@app/learner';
 import { EngagementAnalysis, EXAMPLE_ANALYSIS, EXAMPLE_REQUEST } from '@app/contract';
-import { scoreBlock } from './score-block';
+import { BlockScorer } from './score-block';
 
 const AS_OF = parseCalendarDate('2025-07-01')!;
 const analyze = (): EngagementAnalysis => EXAMPLE_ANALYSIS;
@@ -8,29 +8,26 @@ const answer = JSON.stringify(EXAMPLE_ANALYSIS);
 const valid = JSON.stringify(EXAMPLE_REQUEST);
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
-describe(scoreBlock.name, () => {
+describe(BlockScorer.name, () => {
   it('answers each line in order, CRLF or LF, with or without a final newline', () => {
     const bytes = Buffer.from(`${valid}\r\n${valid}\n${valid}`);
-    const sut = scoreBlock(bytes, 41, AS_OF, analyze);
-    expect({ ...sut, output: text(sut.output), decisions: text(sut.decisions) }).toEqual({
-      output: `${answer}\n`.repeat(3),
-      decisions: '',
-      lines: 3,
-      errors: 0,
-    });
+    const sut = new BlockScorer(AS_OF, analyze);
+    expect(sut.score(bytes, 41)).toEqual({ lines: 3, errors: 0 });
+    expect(text(sut.output.view())).toBe(`${answer}\n`.repeat(3));
+    expect(text(sut.decisions.view())).toBe('');
   });
 
   it('gives the decisions log a line per answered line, keeping as much of the request as asked', () => {
     const bytes = Buffer.from(`${valid}\nnot json\n${valid}\n`);
-    const sut = scoreBlock(bytes, 1, AS_OF, analyze, 'features');
-    const lines = text(sut.decisions).split('\n');
+    const sut = new BlockScorer(AS_OF, analyze, 'features');
+    expect(sut.score(bytes, 1)).toEqual({ lines: 3, errors: 1 });
+    const lines = text(sut.decisions.view()).split('\n');
     expect(lines.pop()).toBe('');
     expect(lines.map((line) => JSON.parse(line).decision_id)).toEqual([
       EXAMPLE_ANALYSIS.decision_id,
       EXAMPLE_ANALYSIS.decision_id,
     ]);
     expect(lines.map((line) => 'request' in JSON.parse(line))).toEqual([false, false]);
-    expect(sut.errors).toBe(1);
   });
 
   it('answers a line that is not UTF-8 with an error, leaving its neighbours alone', () => {
@@ -39,13 +36,23 @@ describe(scoreBlock.name, () => {
       Buffer.from([0x7b, 0xff, 0x7d, 0x0a]),
       Buffer.from(`${valid}\n`),
     ]);
-    const sut = scoreBlock(bytes, 10, AS_OF, analyze);
-    expect(text(sut.output).split('\n')).toEqual([
+    const sut = new BlockScorer(AS_OF, analyze);
+    expect(sut.score(bytes, 10)).toEqual({ lines: 3, errors: 1 });
+    expect(text(sut.output.view()).split('\n')).toEqual([
       answer,
       '{"line":11,"error":{"type":"about:blank","title":"Bad Request","status":400,"detail":"line is not valid UTF-8"}}',
       answer,
       '',
     ]);
-    expect(sut.errors).toBe(1);
+  });
+
+  it('replaces the last block with the next, in the same buffers', () => {
+    const sut = new BlockScorer(AS_OF, analyze, 'features');
+    sut.score(Buffer.from(`${valid}\n${valid}\n`), 1);
+    const buffer = sut.output.view().buffer;
+    expect(sut.score(Buffer.from('{}\n'), 3)).toEqual({ lines: 1, errors: 1 });
+    expect(JSON.parse(text(sut.output.view())).line).toBe(3);
+    expect(sut.output.view().buffer).toBe(buffer);
+    expect(text(sut.decisions.view())).toBe('');
   });
 });

@@ -7,14 +7,8 @@ import { Analyze, scoreLine } from './score-line';
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
-/**
- * A block's answers as UTF-8, each in an ArrayBuffer of its own (safe to transfer): written line
- * by line (see Utf8Builder), never joined into one string.
- */
-export interface ScoredBlock {
-  readonly output: Uint8Array<ArrayBuffer>;
-  /** The decisions log's lines of the answered lines, in order (empty without `keep`). */
-  readonly decisions: Uint8Array<ArrayBuffer>;
+/** What scoring a block found: its lines, and how many of them were answered with an error. */
+export interface BlockTally {
   readonly lines: number;
   readonly errors: number;
 }
@@ -46,35 +40,48 @@ function forEachLine(
   }
 }
 
-/** Scores every line of a block: one output line per input line, in order. */
-export function scoreBlock(
-  bytes: Uint8Array,
-  first: number,
-  asOf: CalendarDay,
-  analyze: Analyze,
-  keep?: DecisionLogRequest,
-  view: AnalysisView = 'full',
-): ScoredBlock {
-  const output = new Utf8Builder(bytes.byteLength * 2);
-  const decisions = new Utf8Builder(keep === undefined ? 0 : bytes.byteLength);
-  let errors = 0;
-  let lines = 0;
-  forEachLine(bytes, (text, i) => {
-    lines++;
-    const scored =
-      text === undefined
-        ? {
-            output: JSON.stringify({
-              line: first + i,
-              error: problem(400, 'line is not valid UTF-8'),
-            }),
-            failed: true,
-          }
-        : scoreLine(text, first + i, asOf, analyze, keep, view);
-    if (scored.failed) errors++;
-    output.append(scored.output);
-    output.appendAscii(NEWLINE);
-    if (scored.decision !== undefined) decisions.append(scored.decision);
-  });
-  return { output: output.take(), decisions: decisions.take(), lines, errors };
+/**
+ * Scores blocks of lines, one output line per input line, in order, into UTF-8 bytes it keeps
+ * for the caller to send (see Utf8Builder): written line by line, never joined into one string,
+ * and into the same buffers block after block.
+ */
+export class BlockScorer {
+  /** The answers of the last block scored. */
+  readonly output = new Utf8Builder(1 << 20);
+  /** The decisions log's lines of its answered lines, in order (empty without `keep`). */
+  readonly decisions = new Utf8Builder(1 << 20);
+
+  constructor(
+    private readonly asOf: CalendarDay,
+    private readonly analyze: Analyze,
+    private readonly keep?: DecisionLogRequest,
+    private readonly view: AnalysisView = 'full',
+  ) {}
+
+  /** Scores every line of `bytes`, `first` being the first's number, replacing the last block's. */
+  score(bytes: Uint8Array, first: number): BlockTally {
+    const { output, decisions, asOf, analyze, keep, view } = this;
+    output.clear();
+    decisions.clear();
+    let errors = 0;
+    let lines = 0;
+    forEachLine(bytes, (text, i) => {
+      lines++;
+      const scored =
+        text === undefined
+          ? {
+              output: JSON.stringify({
+                line: first + i,
+                error: problem(400, 'line is not valid UTF-8'),
+              }),
+              failed: true,
+            }
+          : scoreLine(text, first + i, asOf, analyze, keep, view);
+      if (scored.failed) errors++;
+      output.append(scored.output);
+      output.appendAscii(NEWLINE);
+      if (scored.decision !== undefined) decisions.append(scored.decision);
+    });
+    return { lines, errors };
+  }
 }

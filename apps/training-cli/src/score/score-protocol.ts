@@ -1,4 +1,4 @@
-import type { AnalysisView } from '@app/contract';
+import type { AnalysisView, SharedSlotsData } from '@app/contract';
 import type { DecisionLogRequest, PortableEngineState } from '@app/engagement/engine';
 
 /**
@@ -11,7 +11,17 @@ export interface ScoreWorkerData {
   readonly view: AnalysisView;
   /** With `--decisions-out`: how much of each request a decision's line keeps. */
   readonly decisions?: DecisionLogRequest;
+  /** Where the main thread writes blocks of lines; the thread frees a slot once it is scored. */
+  readonly inputSlots: SharedSlotsData;
+  /** Where the thread writes a block's answers; the main thread frees a slot once written. */
+  readonly outputSlots: SharedSlotsData;
 }
+
+/**
+ * Bytes a message carries: the first `length` bytes of a shared slot (see SharedSlots), or, when
+ * none was free or they were too many for one, a buffer of their own, transferred.
+ */
+export type BlockBytes = Uint8Array | { readonly slot: number; readonly length: number };
 
 /**
  * A thread's first message: the engine state, read by the main thread while the thread loaded.
@@ -22,13 +32,13 @@ export interface ScoreStart {
 }
 
 /**
- * Whole lines of the input, as bytes (transferred, not copied); `first` is the 1-based number
- * of the first line. The last line may lack its newline only at the end of the file.
+ * Whole lines of the input, as bytes; `first` is the 1-based number of the first line. The last
+ * line may lack its newline only at the end of the file.
  */
 export interface ScoreBlock {
   readonly seq: number;
   readonly first: number;
-  readonly bytes: Uint8Array;
+  readonly bytes: BlockBytes;
 }
 
 export type WorkerMessage =
@@ -37,9 +47,9 @@ export type WorkerMessage =
       readonly kind: 'scored';
       readonly seq: number;
       /** The answers, one per input line, UTF-8 encoded and newline-terminated. */
-      readonly output: Uint8Array;
+      readonly output: BlockBytes;
       /** The decisions log's lines of the answered lines (empty without `--decisions-out`). */
-      readonly decisions: Uint8Array;
+      readonly decisions: BlockBytes;
       readonly lines: number;
       readonly errors: number;
     }

@@ -1,10 +1,10 @@
-import { AnswerSlots } from './answer-slots';
+import { SharedSlots } from './shared-slots';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
-describe(AnswerSlots.name, () => {
+describe(SharedSlots.name, () => {
   it('copies a chunk into a free slot, reads it back uncopied, and takes the slot until freed', () => {
-    const sut = AnswerSlots.create(2, 8);
+    const sut = SharedSlots.create(2, 8);
     expect(sut.put(bytes('first'))).toBe(0);
     expect(sut.put(bytes('second'))).toBe(1);
     expect(sut.taken()).toBe(2);
@@ -22,9 +22,23 @@ describe(AnswerSlots.name, () => {
   });
 
   it('takes no chunk larger than a slot', () => {
-    const sut = AnswerSlots.create(4, 8);
+    const sut = SharedSlots.create(4, 8);
     expect(sut.put(bytes('nine char'))).toBe(-1);
     expect(sut.put(bytes('8 chars!'))).toBe(0);
     expect(sut.taken()).toBe(1);
+  });
+
+  it('gives a claimed slot to be written in place, then read back by its number', () => {
+    const sut = SharedSlots.create(2, 8);
+    const slot = sut.claim();
+    expect(slot).toBe(0);
+    const memory = sut.memoryOf(slot);
+    expect(memory.length).toBe(8);
+    memory.write('in place', 'utf8');
+    expect(sut.view(slot, 5).toString('utf8')).toBe('in pl');
+    expect(sut.claim()).toBe(1);
+    expect(sut.claim()).toBe(-1);
+    sut.free(slot);
+    expect(sut.claim()).toBe(0);
   });
 });
