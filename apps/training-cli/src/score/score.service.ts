@@ -1,4 +1,4 @@
-import { createReadStream, ReadStream, WriteStream } from 'node:fs';
+import { createReadStream, ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -306,8 +306,8 @@ export class ScoreService {
     onBytes: (bytes: number) => void,
   ): Promise<{ lines: number; errors: number }> {
     const limit = threads.length * BLOCKS_PER_WORKER;
-    const output = files.output.stream;
-    const decisionsOut = files.decisions?.stream;
+    const output = files.output;
+    const decisionsOut = files.decisions;
     const finished = new Map<number, ScoredBytes>();
     let nextToWrite = 0;
     let open = 0; // blocks sent and not yet written
@@ -326,7 +326,7 @@ export class ScoreService {
         ? { bytes, slot: -1 }
         : { bytes: outputs.view(bytes.slot, bytes.length), slot: bytes.slot };
     /** Writes bytes (none: nothing), freeing their slot once written; false when `to` is full. */
-    const write = (to: WriteStream | undefined, { bytes, slot }: Received): boolean => {
+    const write = (to: PendingFile | undefined, { bytes, slot }: Received): boolean => {
       if (to === undefined || bytes.length === 0) return true;
       return to.write(bytes, slot < 0 ? undefined : () => outputs.free(slot));
     };
@@ -337,8 +337,8 @@ export class ScoreService {
         finished.delete(nextToWrite++);
         // Each stream that is full is waited for before the next block is written.
         const full = [
-          write(output, bytes) ? undefined : output,
-          write(decisionsOut, decisions) ? undefined : decisionsOut,
+          write(output, bytes) ? undefined : output.stream,
+          write(decisionsOut, decisions) ? undefined : decisionsOut?.stream,
         ].filter((stream) => stream !== undefined);
         if (full.length > 0) {
           let waiting = full.length;
@@ -376,8 +376,8 @@ export class ScoreService {
         wakeUp();
       });
     }
-    for (const stream of [output, decisionsOut]) {
-      stream?.on('error', (error) => {
+    for (const file of [output, decisionsOut]) {
+      file?.stream.on('error', (error) => {
         failure ??= error;
         wakeUp();
       });
