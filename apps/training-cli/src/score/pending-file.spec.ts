@@ -58,10 +58,10 @@ describe(PendingFile.name, () => {
 
   it('fails the commit, leaving the path as it was, when a background sync failed', async () => {
     const failure = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
-    jest
-      .spyOn(fs, 'fdatasync')
-      .mockImplementation(((_fd: number, done: (error: Error | null) => void) =>
-        setImmediate(() => done(failure))) as typeof fs.fdatasync);
+    const failing = (_fd: number, done: (error: Error | null) => void) => {
+      setImmediate(() => done(failure));
+    };
+    jest.spyOn(fs, 'fdatasync').mockImplementation(failing);
     const path = join(dir, 'out.ndjson');
     writeFileSync(path, 'previous\n');
     const sut = await PendingFile.create(path, { syncBytes: 4 });
