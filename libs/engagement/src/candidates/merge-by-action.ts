@@ -16,6 +16,18 @@ function timeAway(group: readonly NudgeDraft[]): number | undefined {
 }
 
 /**
+ * `params` with `days` set, as `{ ...params, days }` would make them (the same keys in the same
+ * order): copied name by name, because a spread of the many shapes rules' params take missed its
+ * inline cache and ran in the runtime, 3% of a scoring thread.
+ */
+function withDays(params: MessageParams, days: number): MessageParams {
+  const out: Record<string, MessageParams[string]> = {};
+  for (const name in params) out[name] = params[name];
+  out.days = days;
+  return out;
+}
+
+/**
  * A merged nudge's wordings, best first: each event wording of the group that speaks of peers or
  * buddies, joined to the learner's time away (the wording itself when it says both, else its
  * WITH_TIME_AWAY twin), those naming an event first, so that one message keeps the comeback's
@@ -36,7 +48,7 @@ function mergedWordings(group: readonly NudgeDraft[]): NudgeWording[] {
         }
         const twin = WITH_TIME_AWAY[wording.message as RuleMessageId];
         if (twin === undefined) continue;
-        const params: MessageParams = { ...wording.params, days };
+        const params = withDays(wording.params, days);
         joined.push({ message: twin, params, claims: [...wording.claims, 'event_recency'] });
       }
     }
