@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { AnalysisView, problem, Utf8Builder } from '@app/contract';
+import { AnalysisView, Utf8Builder } from '@app/contract';
 import type { DecisionLogRequest } from '@app/engagement/engine';
 import { CalendarDay } from '@app/learner';
-import { Analyze, scoreLine } from './score-line';
+import { Analyze, notUtf8Line, scoreLine } from './score-line';
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -69,13 +69,7 @@ export class BlockScorer {
       lines++;
       const scored =
         text === undefined
-          ? {
-              output: JSON.stringify({
-                line: first + i,
-                error: problem(400, 'line is not valid UTF-8'),
-              }),
-              failed: true,
-            }
+          ? notUtf8Line(first + i)
           : scoreLine(text, first + i, asOf, analyze, keep, view);
       if (scored.failed) errors++;
       output.append(scored.output);

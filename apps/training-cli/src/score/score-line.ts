@@ -63,3 +63,11 @@ export function tooLongLine(line: number, bytes: number, maxLineBytes: number): 
     problem(413, `line is ${bytes} bytes, over the limit of ${maxLineBytes} (--max-line-bytes)`),
   );
 }
+
+/**
+ * The answer to a line that is not valid UTF-8: a 400, rather than the line read with
+ * replacement characters.
+ */
+export function notUtf8Line(line: number): ScoredLine {
+  return failure(line, problem(400, 'line is not valid UTF-8'));
+}
