@@ -1,8 +1,12 @@
 import { AddressInfo, connect } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { EXAMPLE_REQUEST } from '@app/contract';
+import { EXAMPLE_BATCH_REQUEST, EXAMPLE_REQUEST } from '@app/contract';
+import type * as SecurityHeaders from '../src/http/security-headers';
+import { built } from './built';
 import { createTestApp } from './test-app';
+
+const { SECURITY_HEADERS } = built<typeof SecurityHeaders>('apps/api/src/http/security-headers');
 
 const KEY = 'k_live_0123456789abcdef';
 const OTHER_KEY = 'k_live_fedcba9876543210';
@@ -207,6 +211,75 @@ describe('CORS and security headers', () => {
     expect(response.headers['content-security-policy']).toContain("script-src 'self'");
     expect(response.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
   });
+});
+
+describe('standing headers', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp({ API_KEYS: KEY });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const json = 'application/json';
+  const cases: [string, (agent: ReturnType<typeof request>) => request.Test, number][] = [
+    [
+      'an analysis',
+      (a) => a.post('/analyze-engagement').set('x-api-key', KEY).send(EXAMPLE_REQUEST),
+      200,
+    ],
+    [
+      'a batch (streamed)',
+      (a) => a.post('/analyze-engagement/batch').set('x-api-key', KEY).send(EXAMPLE_BATCH_REQUEST),
+      200,
+    ],
+    [
+      'malformed JSON',
+      (a) =>
+        a.post('/analyze-engagement').set('x-api-key', KEY).set('content-type', json).send('{ no'),
+      400,
+    ],
+    ['no key', (a) => a.post('/analyze-engagement').send(EXAMPLE_REQUEST), 401],
+    ['an unknown path', (a) => a.get('/nowhere').set('x-api-key', KEY), 404],
+    [
+      'a body too large',
+      (a) =>
+        a
+          .post('/analyze-engagement')
+          .set('x-api-key', KEY)
+          .set('content-type', json)
+          .send(`"${'x'.repeat(300 * 1024)}"`),
+      413,
+    ],
+    [
+      'a body not JSON',
+      (a) =>
+        a
+          .post('/analyze-engagement')
+          .set('x-api-key', KEY)
+          .set('content-type', 'text/plain')
+          .send('hello'),
+      415,
+    ],
+    ['the docs page', (a) => a.get('/docs').set('x-api-key', KEY), 200],
+    ['a probe', (a) => a.get('/health'), 200],
+  ];
+
+  it.each(cases)(
+    'answers %s with the request id and each security header, exactly once',
+    async (_what, send, status) => {
+      const response = await send(request(app.getHttpServer())).set('x-request-id', 'standing-7');
+      expect(response.status).toBe(status);
+      // Node's client joins a repeated field's values with ", ": equality means exactly once.
+      expect(response.headers['x-request-id']).toBe('standing-7');
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+        expect([name, response.headers[name]]).toEqual([name, value]);
+      }
+    },
+  );
 });
 
 describe('metrics', () => {

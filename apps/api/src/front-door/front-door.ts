@@ -5,7 +5,6 @@ import { problem } from '@app/contract';
 import type { Logger } from 'pino';
 import { problemOf, sendProblem } from '../errors/problem-response';
 import { pathProblem } from '../http/request-path';
-import { setSecurityHeaders } from '../http/security-headers';
 import { logRequest, requestId } from '../logging/request-log';
 import type { RequestObserver } from './request-observer';
 
@@ -33,9 +32,10 @@ export interface FrontDoorOptions {
 
 /**
  * Every request passes here first, on either adapter, in the Node server's own request
- * listener: the request is named (echoed in `x-request-id`), gets the security headers, and
- * when its response is done its log line and its duration metric (labelled by route pattern,
- * not raw URL, which would explode the label set). A path that does not decode or has dot
+ * listener: when its response is done it gets its log line and its duration metric (labelled
+ * by route pattern, not raw URL, which would explode the label set), under the request's id
+ * (requestId), which its response echoes in `x-request-id` with the security headers
+ * (StampedResponse, as the head is written). A path that does not decode or has dot
  * segments is refused, then each gate may refuse it, all before the framework reads a byte of
  * the body.
  *
@@ -58,8 +58,6 @@ export class FrontDoor {
       const options = this.options;
       if (options === undefined) return void handler(request, response);
       const started = performance.now();
-      response.setHeader('x-request-id', requestId(request));
-      setSecurityHeaders(response);
       response.once('close', () => {
         const milliseconds = performance.now() - started;
         const route = options.routeOf(request);

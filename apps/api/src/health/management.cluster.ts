@@ -6,8 +6,6 @@ import type { Env } from '../config/env.config';
 import { sendProblem } from '../errors/problem-response';
 import { answerClientError, createNodeServer } from '../http/node-server';
 import { pathOf } from '../http/path-of';
-import { setSecurityHeaders } from '../http/security-headers';
-import { requestId } from '../logging/request-log';
 import { METRICS_TYPE } from '../metrics/metrics-type';
 import { isToSupervisor, type ToWorker, type WorkerMetrics } from '../process/supervisor-channel';
 
@@ -144,8 +142,6 @@ export function superviseManagement(env: Env): void {
   };
 
   const server = createNodeServer((request: IncomingMessage, response: ServerResponse) => {
-    response.setHeader('x-request-id', requestId(request));
-    setSecurityHeaders(response);
     const path = pathOf(request.url ?? '/');
     const route =
       path === '/health' || path === '/health/ready' || path === '/metrics' ? path : undefined;

@@ -5,8 +5,6 @@ import { problem } from '@app/contract';
 import { sendProblem } from '../errors/problem-response';
 import { answerClientError, createNodeServer } from '../http/node-server';
 import { pathOf } from '../http/path-of';
-import { setSecurityHeaders } from '../http/security-headers';
-import { requestId } from '../logging/request-log';
 import { METRICS_TYPE } from '../metrics/metrics-type';
 import { MetricsService } from '../metrics/metrics.service';
 import { HealthController } from './health.controller';
@@ -49,8 +47,6 @@ export function managementListener(app: INestApplication): RequestListener {
     }),
   };
   return (request: IncomingMessage, response: ServerResponse) => {
-    response.setHeader('x-request-id', requestId(request));
-    setSecurityHeaders(response);
     const path = pathOf(request.url ?? '/');
     const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
     if (route === undefined) {

@@ -15,7 +15,6 @@ import {
   unsupportedType,
 } from './request-body';
 import { BAD_URL_MESSAGE } from './request-path';
-import { SECURITY_HEADERS } from './security-headers';
 
 /** The fastify request behind a Node request, for its route pattern. */
 const FASTIFY_REQUEST = Symbol('fastifyRequest');
@@ -27,15 +26,13 @@ function instance(app: INestApplication): FastifyInstance {
 }
 
 /**
- * Errors fastify raises while routing, before any hook: the service's own words and headers,
- * not the framework's code. The front door refuses broken percent-encodings first; this is
- * the backstop for what it does not know.
+ * Errors fastify raises while routing, before any hook: the service's own words (and headers,
+ * as every response: StampedResponse), not the framework's code. The front door refuses broken
+ * percent-encodings first; this is the backstop for what it does not know.
  */
-function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
   const url = error.code === 'FST_ERR_BAD_URL';
   void reply
-    .headers(SECURITY_HEADERS)
-    .header('x-request-id', request.id)
     .header('content-type', `${PROBLEM_JSON}; charset=utf-8`)
     .status(400)
     .send(problem(400, url ? BAD_URL_MESSAGE : 'the request is not valid'));

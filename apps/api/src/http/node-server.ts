@@ -10,6 +10,7 @@ import {
 import type { Socket } from 'node:net';
 import { problem, PROBLEM_JSON } from '@app/contract/problem';
 import { SECURITY_HEADERS } from './security-headers';
+import { StampedResponse } from './stamped-response';
 
 /**
  * Requests Node's parser refuses before any framework sees them (a head too large, bytes that
@@ -38,6 +39,14 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }
 
+/** The classes Node makes requests and responses from; a framework's own extend them. */
+export interface MessageClasses {
+  readonly IncomingMessage: typeof IncomingMessage;
+  readonly ServerResponse: typeof ServerResponse;
+}
+
+const STAMPED_MESSAGES: MessageClasses = { IncomingMessage, ServerResponse: StampedResponse };
+
 /** A request's head must arrive within this (or REQUEST_TIMEOUT_MS, if shorter). */
 const HEADERS_TIMEOUT_MS = 10_000;
 /** How often Node looks for requests past their time; its default is 30 s. */
@@ -47,13 +56,14 @@ const TIMEOUT_CHECK_MS = 1000;
  * The Node server under either adapter. Node answers 408 to a request whose head (within
  * HEADERS_TIMEOUT_MS) or whole body (within `requestTimeoutMs`) has not arrived, so a stalled
  * upload cannot hold memory forever. Each seam hands Node's parser errors to answerClientError
- * (fastify insists on installing that listener itself). `messages` are the classes Node makes
- * each request and response from, when a framework wants its own.
+ * (fastify insists on installing that listener itself). Its responses carry the service's
+ * standing headers (StampedResponse); `messages` are the classes Node makes each request and
+ * response from, when a framework wants its own (whose responses must stamp them too).
  */
 export function createNodeServer(
   handler: RequestListener,
   requestTimeoutMs: number,
-  messages?: MessageClasses,
+  messages: MessageClasses = STAMPED_MESSAGES,
 ): Server {
   return createServer(
     {
@@ -64,10 +74,4 @@ export function createNodeServer(
     },
     handler,
   );
-}
-
-/** The classes Node makes requests and responses from; a framework's own extend them. */
-export interface MessageClasses {
-  readonly IncomingMessage: typeof IncomingMessage;
-  readonly ServerResponse: typeof ServerResponse;
 }

@@ -38,8 +38,3 @@ export function helmetHeaders(options: HelmetOptions): Readonly<Record<string, s
  * once rather than running helmet (and re-parsing its CSP) on every request.
  */
 export const SECURITY_HEADERS = helmetHeaders(HELMET_OPTIONS);
-const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
-
-export function setSecurityHeaders(res: ServerResponse): void {
-  for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);
-}
