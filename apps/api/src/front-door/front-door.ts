@@ -5,7 +5,7 @@ import { problem } from '@app/contract';
 import type { Logger } from 'pino';
 import { problemOf, sendProblem } from '../errors/problem-response';
 import { pathProblem } from '../http/request-path';
-import { logRequest, requestId } from '../logging/request-log';
+import { logRequest, requestId, requestLineLogger } from '../logging/request-log';
 import type { RequestObserver } from './request-observer';
 
 /**
@@ -45,11 +45,11 @@ export interface FrontDoorOptions {
  * is below both frameworks, so this is written once and costs the same on each.
  */
 export class FrontDoor {
-  private options: FrontDoorOptions | undefined;
+  private options: (FrontDoorOptions & { readonly requestLines: Logger }) | undefined;
 
   /** Set once the application exists (the logger and observer come from it); until then, a pass-through. */
   configure(options: FrontDoorOptions): void {
-    this.options = options;
+    this.options = { ...options, requestLines: requestLineLogger(options.logger) };
   }
 
   /** The framework's request listener, behind the door. */
@@ -67,7 +67,7 @@ export class FrontDoor {
           response.statusCode,
           milliseconds / 1000,
         );
-        logRequest(options.logger, request, response, route, milliseconds);
+        logRequest(options.requestLines, request, response, route, milliseconds);
       });
       const badPath = pathProblem(request.url ?? '/');
       if (badPath !== undefined) return sendProblem(response, problemOf(badPath));

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
-import { logRequest } from './request-log';
+import { annotateRequestLog, logRequest, requestLineLogger } from './request-log';
 import { createRootLogger } from './root-logger';
 
 const SECRET = 'k_secret_0123456789';
@@ -58,6 +58,46 @@ describe(logRequest.name, () => {
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(lines[0]).toMatchObject({ req: { url: '/health/ready' }, route: '/health/ready' });
+  });
+});
+
+describe(requestLineLogger.name, () => {
+  /** Each line's text without its time, which differs between two loggers. */
+  const untimed = (text: string) => text.replace(/"time":\d+,/g, '');
+
+  it.each([
+    [
+      'an answer',
+      `/analyze-engagement?api_key=${SECRET}`,
+      200,
+      { user_id: 'stu_1', nudges: ['a'] },
+    ],
+    ['a refusal', '/docs?x=1', 401, undefined],
+    ['a batch', '/analyze-engagement/batch', 200, { batch_items: 3, batch_failed: 1 }],
+  ])('writes %s line byte for byte as the root logger does', async (_what, url, status, fields) => {
+    const root = recordingLogger();
+    const lines = recordingLogger();
+    const { request, response } = exchange(url, status);
+    if (fields !== undefined) annotateRequestLog(request, fields);
+
+    logRequest(root.sut, request, response, '/analyze-engagement', 3.25);
+    logRequest(requestLineLogger(lines.sut), request, response, '/analyze-engagement', 3.25);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(untimed(lines.text())).toBe(untimed(root.text()));
+    expect(lines.text()).not.toContain(SECRET);
+  });
+
+  it('leaves the root logger redacting every other line', async () => {
+    const { sut, lines } = recordingLogger();
+    requestLineLogger(sut);
+
+    sut.info({ req: { url: `/docs?api_key=${SECRET}`, headers: { 'x-api-key': SECRET } } }, 'x');
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(lines[0]).toMatchObject({
+      req: { url: '/docs', headers: { 'x-api-key': '[redacted]' } },
+    });
   });
 });
 

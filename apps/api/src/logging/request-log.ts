@@ -41,6 +41,18 @@ export function annotateRequestLog(
 }
 
 /**
+ * The logger request lines are written with (logRequest): `root` without its redaction pass.
+ * A request line is made of fields that never carry what the root logger redacts (the path
+ * without its query, the route, the status, the latency and what the handler annotated), so
+ * the pass changed none of its bytes, and it cost each request a copy of its `req` field
+ * (@pinojs/redact): about a tenth of a single request's CPU on fastify under load. Every other
+ * line still goes through it.
+ */
+export function requestLineLogger(root: Logger): Logger {
+  return root.child({}, { redact: [] });
+}
+
+/**
  * One JSON line per request, written when the response is done: request id, method, path (never
  * the query), route pattern, status, latency and what the handler annotated. Never bodies or
  * headers, which may carry keys. 4xx lines are warnings and 5xx errors, so alerting can key on the level.
