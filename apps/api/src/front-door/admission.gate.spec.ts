@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ServiceUnavailableException } from '@nestjs/common';
 import { Admission, AdmissionLimits, SATURATED_HOLD_MS } from './admission.gate';
+import { STARTS_PER_TURN } from './turn-queue';
 
 const LIMITS: AdmissionLimits = { maxInFlight: 2, maxBatchBytes: 1000, batchBodyLimit: 800 };
 
@@ -192,34 +193,27 @@ describe(Admission.name, () => {
     expect(response.headers).toEqual({ 'retry-after': 1, connection: 'close' });
   });
 
-  it('starts probes at once and other requests one per turn of the event loop, in order', async () => {
+  it(`starts probes at once and other requests ${STARTS_PER_TURN} per turn of the event loop, in order`, async () => {
     const sut = new Admission(LIMITS);
     const started: string[] = [];
     const gone = outgoing();
-    for (const [url, response] of [
-      ['/version', outgoing()],
-      ['/gone', gone],
-      ['/docs', outgoing()],
-      ['/health', outgoing()],
-      ['/openapi.json', outgoing()],
-    ] as const) {
-      sut.start(incoming(url), response, () => started.push(url));
+    const urls = ['/version', '/gone', '/docs', '/health', '/openapi.json', '/a', '/b', '/c'];
+    for (const url of urls) {
+      sut.start(incoming(url), url === '/gone' ? gone : outgoing(), () => started.push(url));
     }
     // A probe does not wait; the client of /gone leaves before its turn and is skipped.
     expect(started).toEqual(['/health']);
-    expect(sut.waiting).toBe(4);
+    expect(sut.waiting).toBe(7);
     gone.emit('close');
     const turns: string[][] = [];
-    for (let turn = 0; turn < 4; turn++) {
+    for (let turn = 0; turn < 3; turn++) {
       await new Promise((resolve) => setImmediate(resolve));
       turns.push([...started]);
     }
-    expect(turns).toEqual([
-      ['/health', '/version'],
-      ['/health', '/version', '/docs'],
-      ['/health', '/version', '/docs', '/openapi.json'],
-      ['/health', '/version', '/docs', '/openapi.json'],
-    ]);
+    const queued = ['/version', '/docs', '/openapi.json', '/a', '/b', '/c'];
+    const after = (turn: number) => ['/health', ...queued.slice(0, turn * STARTS_PER_TURN)];
+    expect(turns).toEqual([after(1), after(2), after(3)]);
+    expect(turns[0]).toHaveLength(1 + STARTS_PER_TURN);
     expect(sut.waiting).toBe(0);
   });
 });

@@ -151,7 +151,7 @@ export class Admission {
 
   /**
    * Starts an admitted request: a probe or scrape at once, any other in its turn of the event
-   * loop, one per turn (TurnQueue), unless its client has gone by then.
+   * loop, a few per turn (TurnQueue), unless its client has gone by then.
    */
   start(request: IncomingMessage, response: ServerResponse, run: () => void): void {
     if (EXEMPT.test(request.url ?? '/')) return run();
