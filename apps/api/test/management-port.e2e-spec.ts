@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killServer, listened, waitFor } from './cluster-log';
@@ -9,6 +9,7 @@ import { ServerProcess, startServer } from './server-process';
 interface Reply {
   status: number;
   body: any;
+  headers: IncomingHttpHeaders;
 }
 
 /** A fresh connection each time, as a kubelet's probe opens one. */
@@ -19,7 +20,11 @@ function get(port: number, path: string): Promise<Reply> {
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
       res.on('end', () => {
         const json = (res.headers['content-type'] ?? '').includes('json');
-        resolve({ status: res.statusCode ?? 0, body: json ? JSON.parse(text) : text });
+        resolve({
+          status: res.statusCode ?? 0,
+          body: json ? JSON.parse(text) : text,
+          headers: res.headers,
+        });
       });
     })
       .on('error', reject)
@@ -61,10 +66,13 @@ describe('MANAGEMENT_PORT with WORKERS=2: the supervisor answers probes', () => 
     });
 
     const live = await get(management, '/health');
-    expect(live).toEqual({
+    expect({ status: live.status, body: live.body }).toEqual({
       status: 200,
       body: { status: 'ok', workers: 2, pids: expect.any(Array) },
     });
+    // The supervisor's answers carry the request id and the security headers too.
+    expect(live.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(live.headers['x-content-type-options']).toBe('nosniff');
     expect([...live.body.pids].sort((a: number, b: number) => a - b)).toEqual(pids);
     const ready = await get(management, '/health/ready');
     expect(Object.keys(ready.body.details).sort()).toEqual(
@@ -80,7 +88,9 @@ describe('MANAGEMENT_PORT with WORKERS=2: the supervisor answers probes', () => 
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('\nmodels_loaded 5\n');
     expect(metrics.body).toContain('\nhttp_requests_in_flight 0\n');
-    expect(await get(management, '/version')).toMatchObject({ status: 404 });
+    const unknown = await get(management, '/version');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers['x-frame-options']).toBe('SAMEORIGIN');
     // The main port keeps its own /health.
     expect((await get(running.port, '/health')).status).toBe(200);
 

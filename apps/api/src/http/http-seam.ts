@@ -19,10 +19,10 @@ export interface Doorway {
 
 /**
  * What Nest cannot abstract across Express and fastify, one implementation per adapter
- * (express.seam.ts, fastify.seam.ts). Everything else is written once: request id, security
- * headers, the API key check, rate limit, request log and metrics in the front door (Node's
- * request listener), CORS as middleware, errors in one exception filter, all seeing Node's own
- * request and response.
+ * (express.seam.ts, fastify.seam.ts). Everything else is written once: request id and security
+ * headers in the Node server's responses (StampedResponse), the API key check, rate limit,
+ * request log and metrics in the front door (Node's request listener), CORS as middleware,
+ * errors in one exception filter, all seeing Node's own request and response.
  */
 export interface HttpSeam {
   readonly name: HttpAdapterName;
