@@ -1,14 +1,9 @@
-import {
-  IncomingMessage,
-  OutgoingHttpHeader,
-  OutgoingHttpHeaders,
-  ServerResponse,
-} from 'node:http';
+import { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { requestId } from '../logging/request-log';
 import { SECURITY_HEADERS } from './security-headers';
 
 /** The fields a head is written with: an object of names, or a flat list of names and values. */
-export type HeadFields = OutgoingHttpHeaders | OutgoingHttpHeader[];
+type HeadFields = OutgoingHttpHeaders | OutgoingHttpHeader[];
 
 const SECURITY_ENTRIES = Object.entries(SECURITY_HEADERS);
 
@@ -49,7 +44,7 @@ function stamp(response: ServerResponse, fields: HeadFields | undefined): void {
  * fields to write, the standing headers stamped: `super.writeHead(status, reason, fields)` then
  * writes either form.
  */
-export function stampHead(
+function stampHead(
   response: ServerResponse,
   reasonOrFields: string | HeadFields | undefined,
   fields: HeadFields | undefined,
@@ -62,24 +57,32 @@ export function stampHead(
   return [reason, head];
 }
 
+/** A response class: Node's, or one a framework made from it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin's base takes any arguments
+type ResponseClass = new (...args: any[]) => ServerResponse;
+
 /**
- * A response that carries the service's standing headers, whichever code answers it: the front
- * door's refusals, either framework's answers and errors, the management port. They are added
- * as the head is written rather than set as the request comes in: on fastify, one header set on
- * the response itself makes Node merge every field of fastify's head into it one setHeader at a
- * time, through an object of names kept in dictionary mode. Node calls writeHead for every
- * head it writes (end() and write() through _implicitHeader). Express's responses do the same
- * (bornExpressMessages).
+ * `Base` whose responses carry the service's standing headers, whichever code answers them: the
+ * front door's refusals, either framework's answers and errors, the management port. They are
+ * added as the head is written rather than set as the request comes in: on fastify, one header
+ * set on the response itself makes Node merge every field of fastify's head into it one
+ * setHeader at a time, through an object of names kept in dictionary mode. Node calls writeHead
+ * for every head it writes (end() and write() through _implicitHeader). The method is the
+ * class's own, so it stays when a framework replaces the prototype above it (Express's:
+ * bornExpressMessages), and `super` finds the writeHead above it then.
  */
-export class StampedResponse<
-  Request extends IncomingMessage = IncomingMessage,
-> extends ServerResponse<Request> {
-  override writeHead(
-    statusCode: number,
-    reasonOrFields?: string | HeadFields,
-    fields?: HeadFields,
-  ): this {
-    const [reason, head] = stampHead(this, reasonOrFields, fields);
-    return super.writeHead(statusCode, reason, head);
-  }
+export function stampingHeads<Base extends ResponseClass>(base: Base) {
+  return class StampingResponse extends base {
+    override writeHead(
+      statusCode: number,
+      reasonOrFields?: string | HeadFields,
+      fields?: HeadFields,
+    ): this {
+      const [reason, head] = stampHead(this, reasonOrFields, fields);
+      return super.writeHead(statusCode, reason, head);
+    }
+  };
 }
+
+/** Node's response with the service's standing headers (stampingHeads). */
+export const StampedResponse = stampingHeads(ServerResponse);
