@@ -106,6 +106,21 @@ function median(values: readonly number[]): number {
 }
 
 /**
+ * A figure made of bracketed rounds (bracketedRatios): the median of its rounds' ratios, met
+ * when at least `target` (undefined: printed for comparison only), each round's ratio beside it.
+ */
+function recordMedianRatio(label: string, runs: readonly number[], target: number | undefined) {
+  const middle = median(runs);
+  record(
+    label,
+    middle,
+    'ratio',
+    `${target === undefined ? 'for comparison' : `≥ ${target}`} (median of ${runs.length} runs, each against both its ceilings: ${runs.map((r) => r.toFixed(3)).join(', ')})`,
+    target === undefined ? undefined : middle >= target,
+  );
+}
+
+/**
  * `count` rounds of `round`, each between ceilings measured just before and just after it (a
  * ceiling between two rounds serves both; `before` is the first): each rate a round gives, by
  * name, as its ratios to the higher of its round's two ceilings.
@@ -176,16 +191,7 @@ async function singleRequests(bodies: string[]): Promise<void> {
     },
   );
   for (const adapter of adapters) {
-    const runs = ratios[adapter];
-    const middle = median(runs);
-    const target = HTTP_TARGETS[adapter];
-    record(
-      `${adapter}: service / ceiling`,
-      middle,
-      'ratio',
-      `≥ ${target} (median of ${runs.length} runs, each against both its ceilings: ${runs.map((r) => r.toFixed(3)).join(', ')})`,
-      middle >= target,
-    );
+    recordMedianRatio(`${adapter}: service / ceiling`, ratios[adapter], HTTP_TARGETS[adapter]);
   }
 }
 
@@ -316,16 +322,7 @@ async function batches(corpus: Record<string, unknown>[], singleBodies: string[]
   );
   for (const batchRun of BATCH_RUNS) {
     const label = labelOf(batchRun);
-    const runs = ratios[label];
-    const middle = median(runs);
-    const { target } = batchRun;
-    record(
-      `  ${label}: users/s ÷ ceiling req/s`,
-      middle,
-      'ratio',
-      `${target === undefined ? 'for comparison; ' : `≥ ${target.toFixed(1)}; `}median of ${runs.length} runs, each against both its ceilings: ${runs.map((r) => r.toFixed(3)).join(', ')}`,
-      target === undefined ? undefined : middle >= target,
-    );
+    recordMedianRatio(`  ${label}: users/s ÷ ceiling req/s`, ratios[label], batchRun.target);
   }
 }
 
@@ -556,14 +553,7 @@ async function scoreCommand(singleBodies: string[]): Promise<void> {
       return { compact: rate };
     },
   );
-  const middle = median(runs);
-  record(
-    '  2 workers, compact: users/s ÷ ceiling req/s',
-    middle,
-    'ratio',
-    `≥ ${SCORE_TARGET} (median of ${runs.length} runs, each against both its ceilings: ${runs.map((r) => r.toFixed(3)).join(', ')})`,
-    middle >= SCORE_TARGET,
-  );
+  recordMedianRatio('  2 workers, compact: users/s ÷ ceiling req/s', runs, SCORE_TARGET);
 }
 
 /** The closed loop's simulator at the issue's scale: 10,000 learners × 28 days. */
